@@ -1,0 +1,1 @@
+"""Keystage: IT project management from idea to closure."""

@@ -1,0 +1,1 @@
+"""Pure planning and analytics library: data in, result out; never imports Django."""
