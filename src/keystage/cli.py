@@ -1,6 +1,15 @@
-"""The `keystage` command: run the app, load demo data, schedule plans from files."""
+"""The `keystage` command: run the app, load demo data, manage users, schedule plans.
+
+Django is set up lazily, inside the commands that need it, so the plan-as-code
+commands start fast and work without a database.
+"""
 
 from __future__ import annotations
+
+import os
+import socket
+import sys
+from typing import Annotated
 
 import typer
 
@@ -9,7 +18,170 @@ app = typer.Typer(
     help="Keystage: IT project management from idea to closure.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+
+def _django() -> None:
+    """Configure Django for a command that needs the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
+    import django
+
+    django.setup()
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one readable line to stderr and exit non-zero."""
+    typer.echo(f"keystage: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=0)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    _django()
+    _migrate(verbosity=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="gunicorn workers (production database only).")] = 0,
+) -> None:
+    """Serve the web app: gunicorn on a production database, a threaded server on SQLite."""
+    _django()
+    from django.conf import settings
+
+    if not _port_free(host, port):
+        fail(f"port {port} on {host} is in use; choose another with --port")
+    if settings.IS_POSTGRES:
+        count = workers or (os.cpu_count() or 1) * 2 + 1
+        args = [
+            "gunicorn",
+            "keystage.config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(count),
+            "--access-logfile",
+            "-",
+        ]
+        os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  (replace this process)
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Load the data, do not serve.")
+    ] = False,
+) -> None:
+    """Create the database, load the demo portfolio (once) and serve it."""
+    _django()
+    from django.conf import settings
+
+    from keystage import demo as demo_data
+
+    typer.echo(f"Database: {settings.DATABASES['default']['NAME']}")
+    _migrate()
+    login = demo_data.demo_load()
+    while not no_serve and not _port_free(host, port) and port < 8100:
+        port += 1
+    typer.echo("")
+    typer.echo(f"  Keystage is at   http://{host}:{port}/")
+    typer.echo(f"  Sign in as       {login.username} / {login.password}   ({login.role})")
+    typer.echo(f"  Other demo users share the password: {', '.join(login.others)}")
+    typer.echo(f"  API docs         http://{host}:{port}/api/docs/")
+    typer.echo("")
+    if no_serve:
+        return
+    serve(host=host, port=port, workers=0)
+
+
+@app.command()
+def createuser(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    email: Annotated[str, typer.Option(help="E-mail address.")] = "",
+    organisation: Annotated[str, typer.Option(help="Organisation name (created if new).")] = "",
+    role: Annotated[str, typer.Option(help="admin, portfolio_owner or member.")] = "member",
+    superuser: Annotated[
+        bool, typer.Option("--superuser", help="Site-wide administrator.")
+    ] = False,
+    password: Annotated[str, typer.Option(help="Password (asked for when omitted).")] = "",
+) -> None:
+    """Create a user account."""
+    _django()
+    from keystage.accounts import services
+    from keystage.core.errors import DomainError
+
+    secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    org = services.organisation_get_or_create(name=organisation) if organisation else None
+    try:
+        user = services.user_create(
+            username=username,
+            password=secret,
+            email=email,
+            organisation=org,
+            org_role=role,
+            is_superuser=superuser,
+        )
+    except DomainError as exc:
+        fail(exc.message)
+        return
+    typer.echo(f"Created {user.username}")
+
+
+@app.command()
+def check(
+    deploy: Annotated[
+        bool, typer.Option("--deploy", help="Also run the deployment checks.")
+    ] = False,
+) -> None:
+    """Check the configuration and the database connection."""
+    _django()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.db import connection
+
+    try:
+        call_command("check", deploy=deploy, fail_level="WARNING")
+        connection.ensure_connection()
+    except SystemCheckError as exc:
+        fail(str(exc).strip().splitlines()[-1])
+    except Exception as exc:
+        fail(f"database not reachable: {exc}")
+    typer.echo(f"OK: configuration valid, database {connection.vendor} reachable")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (e.g. `keystage manage db_worker`)."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["keystage manage", *ctx.args])
 
 
 def _register_engine_commands() -> None:

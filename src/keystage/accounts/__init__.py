@@ -1,0 +1,1 @@
+"""Users, organisations, roles, login and API tokens."""

@@ -1,0 +1,11 @@
+"""App configuration for keystage.accounts."""
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Users, organisations, roles and API tokens."""
+
+    name = "keystage.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"

@@ -1,0 +1,58 @@
+"""Users and organisations."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from keystage.accounts.roles import OrgRole
+
+
+class Organisation(models.Model):
+    """The company that owns a portfolio of projects."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in; belongs to one organisation with an organisation role."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    org_role = models.CharField(max_length=20, choices=OrgRole.choices, default=OrgRole.MEMBER)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(org_role__in=OrgRole.values), name="user_org_role_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """Full name when known, else the username."""
+        return self.get_full_name() or self.username
+
+    @property
+    def is_org_admin(self) -> bool:
+        """Administrators see and may do everything in their organisation."""
+        return self.is_superuser or self.org_role == OrgRole.ADMIN
+
+    @property
+    def is_portfolio_owner(self) -> bool:
+        """Portfolio owners (PMO) see every project of their organisation."""
+        return self.is_org_admin or self.org_role == OrgRole.PORTFOLIO_OWNER

@@ -1,0 +1,47 @@
+"""Roles a user holds in an organisation and in a project, and what each may do."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OrgRole(models.TextChoices):
+    """A user's standing in the organisation, across all its projects."""
+
+    ADMIN = "admin", "Administrator"
+    PORTFOLIO_OWNER = "portfolio_owner", "Portfolio owner (PMO)"
+    MEMBER = "member", "Member"
+
+
+class ProjectRole(models.TextChoices):
+    """A member's role within one project."""
+
+    SPONSOR = "sponsor", "Sponsor"
+    PROJECT_MANAGER = "project_manager", "Project manager"
+    TEAM_MEMBER = "team_member", "Team member"
+    STAKEHOLDER = "stakeholder", "Stakeholder (read-only)"
+
+
+class Perm(models.TextChoices):
+    """Actions checked by the permission chokepoint."""
+
+    VIEW = "view", "See the project"
+    EDIT = "edit", "Edit the project's details"
+    MANAGE_MEMBERS = "manage_members", "Invite and remove members"
+    DECIDE_GATE = "decide_gate", "Decide a stage gate"
+    CONTRIBUTE = "contribute", "Record work and progress"
+
+
+PROJECT_ROLE_PERMS: dict[str, frozenset[str]] = {
+    ProjectRole.SPONSOR: frozenset({Perm.VIEW, Perm.DECIDE_GATE}),
+    ProjectRole.PROJECT_MANAGER: frozenset(
+        {Perm.VIEW, Perm.EDIT, Perm.MANAGE_MEMBERS, Perm.CONTRIBUTE}
+    ),
+    ProjectRole.TEAM_MEMBER: frozenset({Perm.VIEW, Perm.CONTRIBUTE}),
+    ProjectRole.STAKEHOLDER: frozenset({Perm.VIEW}),
+}
+ORG_ROLE_PERMS: dict[str, frozenset[str]] = {
+    OrgRole.ADMIN: frozenset(Perm.values),
+    OrgRole.PORTFOLIO_OWNER: frozenset({Perm.VIEW}),
+    OrgRole.MEMBER: frozenset(),
+}

@@ -1,0 +1,57 @@
+"""API shapes of users and tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from keystage.accounts.models import User
+
+
+class UserBriefSerializer(serializers.ModelSerializer[User]):
+    """A person as shown beside project data."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "email", "job_title"]
+        read_only_fields = fields
+
+
+class MeSerializer(UserBriefSerializer):
+    """The signed-in user, with organisation standing."""
+
+    organisation = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    org_role = serializers.CharField(read_only=True)
+
+    class Meta(UserBriefSerializer.Meta):
+        fields = [*UserBriefSerializer.Meta.fields, "organisation", "org_role"]
+        read_only_fields = fields
+
+
+class TokenCreateSerializer(serializers.Serializer[Any]):
+    """Credentials exchanged for a personal API token."""
+
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, style={"input_type": "password"})
+    expires_in_days = serializers.IntegerField(min_value=1, max_value=365, default=30)
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    """A token as listed (the secret is shown only once, at creation)."""
+
+    token_key = serializers.CharField(
+        read_only=True, help_text="First characters; identifies the token."
+    )
+    created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class TokenCreatedSerializer(TokenSerializer):
+    """A new token, with its secret."""
+
+    token = serializers.CharField(read_only=True)

@@ -1,0 +1,84 @@
+"""Sign-in with throttling, and the page for personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from knox.models import AuthToken
+
+from keystage.accounts import services
+from keystage.accounts.throttle import (
+    LOCKED_MESSAGE,
+    client_address,
+    login_failed,
+    login_locked,
+    login_succeeded,
+)
+from keystage.core.errors import DomainError
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, with failures counted per username and address."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        """Refuse early while the throttle holds; count failures."""
+        username = request.POST.get("username", "")
+        address = client_address(request)
+        if login_locked(username, address):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, LOCKED_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            login_succeeded(username, address)
+        else:
+            login_failed(username, address)
+            response.status_code = 400
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    """List, create (after re-entering the password) and revoke personal API tokens."""
+    new_token = None
+    if request.method == "POST":
+        try:
+            days = int(request.POST.get("expires_in_days", "30"))
+        except ValueError:
+            days = 30
+        try:
+            _, new_token = services.token_create(
+                username=request.user.get_username(),
+                password=request.POST.get("password", ""),
+                address=client_address(request),
+                expires_in_days=max(1, min(days, 365)),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    tokens = AuthToken.objects.filter(user=request.user, expiry__gt=timezone.now()).order_by(
+        "-created"
+    )
+    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
+    """Revoke one of my tokens."""
+    try:
+        services.token_revoke(who=request.user, token_key=token_key)  # type: ignore[arg-type]
+    except DomainError:
+        messages.error(request, "No such token.")
+    else:
+        messages.success(request, "Token revoked.")
+    return redirect("accounts:tokens")

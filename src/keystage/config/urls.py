@@ -1,0 +1,52 @@
+"""Top-level routes: pages, the REST API under /api/v1/, its schema and Swagger UI."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from keystage.accounts import api as accounts_api
+from keystage.portfolio import api as portfolio_api
+
+api_v1 = [
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("users/", accounts_api.UserListView.as_view(), name="user-list"),
+    path("auth/tokens/", accounts_api.TokenListCreateView.as_view(), name="token-list"),
+    path(
+        "auth/tokens/<str:token_key>/",
+        accounts_api.TokenRevokeView.as_view(),
+        name="token-detail",
+    ),
+    path("projects/", portfolio_api.ProjectListCreateView.as_view(), name="project-list"),
+    path(
+        "projects/<uuid:project_id>/",
+        portfolio_api.ProjectDetailView.as_view(),
+        name="project-detail",
+    ),
+    path(
+        "projects/<uuid:project_id>/members/",
+        portfolio_api.MemberListCreateView.as_view(),
+        name="member-list",
+    ),
+    path(
+        "projects/<uuid:project_id>/members/<uuid:member_id>/",
+        portfolio_api.MemberDetailView.as_view(),
+        name="member-detail",
+    ),
+    path(
+        "projects/<uuid:project_id>/gates/",
+        portfolio_api.GateListCreateView.as_view(),
+        name="gate-list",
+    ),
+    path(
+        "projects/<uuid:project_id>/history/",
+        portfolio_api.ProjectHistoryView.as_view(),
+        name="project-history",
+    ),
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("accounts/", include("keystage.accounts.urls")),
+    path("", include("keystage.portfolio.urls")),
+]

@@ -1,0 +1,1 @@
+"""Base model, errors, the audit journal, optimistic locking and API plumbing."""

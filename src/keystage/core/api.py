@@ -1,0 +1,56 @@
+"""REST plumbing shared by every app: error mapping and version handling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from keystage.core.errors import Conflict, DomainError, InvalidInput
+from keystage.core.versioning import parse_version
+
+
+def expected_version(request: Request) -> int:
+    """The version the client based its edit on: ``If-Match`` header or ``version`` field."""
+    header = request.headers.get("If-Match")
+    if header:
+        return parse_version(header)
+    data = request.data if hasattr(request, "data") else {}
+    raw = data.get("version") if hasattr(data, "get") else None
+    if raw is None:
+        raw = request.query_params.get("version")
+    return parse_version(raw)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map domain errors to clear 4xx bodies: ``{"detail": ..., "errors": {field: [...]}}``."""
+    if isinstance(exc, InvalidInput):
+        return Response(
+            {"detail": "Some fields are not valid.", "errors": exc.errors},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Conflict):
+        body: dict[str, Any] = {"detail": exc.message, "current": None}
+        view = context.get("view")
+        if exc.current is not None and view is not None and hasattr(view, "conflict_payload"):
+            body["current"] = view.conflict_payload(exc.current)
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.message}, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        data = response.data
+        response.data = {
+            "detail": "Some fields are not valid.",
+            "errors": data if isinstance(data, dict) else {"non_field_errors": data},
+        }
+    return response

@@ -1,0 +1,55 @@
+"""Writing the audit journal: who changed what, when, from which value to which."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from keystage.core.models import AuditAction, AuditEntry
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-safe form of a field value for the journal."""
+    if isinstance(value, models.Model):
+        return str(getattr(value, "public_id", value.pk))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    return value
+
+
+def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose value changed, as ``{field: [old, new]}``."""
+    return {
+        field: [jsonable(before.get(field)), jsonable(new)]
+        for field, new in after.items()
+        if jsonable(before.get(field)) != jsonable(new)
+    }
+
+
+def audit_record(
+    *,
+    who: Any,
+    obj: models.Model,
+    action: AuditAction | str,
+    project: Any = None,
+    changes: dict[str, Any] | None = None,
+    summary: str = "",
+) -> AuditEntry:
+    """Append one journal entry; call inside the transaction that made the change."""
+    actor = who if getattr(who, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor,
+        project=project,
+        object_type=obj._meta.model_name or type(obj).__name__.lower(),
+        object_id=obj.public_id,  # type: ignore[attr-defined]
+        object_label=str(obj)[:300],
+        action=action,
+        changes=changes or {},
+        summary=summary[:500],
+    )

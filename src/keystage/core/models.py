@@ -1,0 +1,59 @@
+"""The base model every editable record extends, and the audit journal."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class BaseModel(models.Model):
+    """UUID public id, timestamps, and a version for optimistic locking."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    """What kind of change an audit entry records."""
+
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    GATE = "gate", "Gate decision"
+
+
+class AuditEntry(models.Model):
+    """One change, written in the same transaction as the change itself.
+
+    Entries are append-only: no service updates or deletes them.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    project = models.ForeignKey(
+        "portfolio.Project", null=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    object_type = models.CharField(max_length=60)
+    object_id = models.UUIDField()
+    object_label = models.CharField(max_length=300, blank=True)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["project", "-at"]), models.Index(fields=["object_id"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_label}"

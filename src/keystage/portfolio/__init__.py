@@ -1,0 +1,1 @@
+"""Projects, memberships and the stage-gate life cycle."""

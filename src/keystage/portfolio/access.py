@@ -1,0 +1,110 @@
+"""The permission chokepoints: every read and write of project data starts here.
+
+``projects_visible_to`` is the one scope for projects; every other
+project-owned queryset (members, gates, journal, and the records of later
+apps) is filtered through it. ``access_project`` answers a single project for a
+permission: 404 when the user may not know it exists, 403 when the user sees it
+but the role does not allow the action.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+
+from keystage.accounts.models import User
+from keystage.accounts.roles import ORG_ROLE_PERMS, PROJECT_ROLE_PERMS, Perm
+from keystage.core.errors import Forbidden, NotFound
+from keystage.core.models import AuditEntry
+from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+
+
+def _as_user(who: Any) -> User | None:
+    if who is None or not getattr(who, "is_authenticated", False) or not who.is_active:
+        return None
+    return who  # type: ignore[no-any-return]
+
+
+def projects_visible_to(who: Any) -> QuerySet[Project]:
+    """Projects the user may see: their own, or all of the organisation for admins and PMO."""
+    user = _as_user(who)
+    if user is None:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    if user.is_portfolio_owner and user.organisation_id is not None:
+        return Project.objects.filter(organisation_id=user.organisation_id)
+    return Project.objects.filter(memberships__user=user)
+
+
+def project_perms(who: Any, project: Project) -> frozenset[str]:
+    """Everything the user may do in this project (empty when not visible)."""
+    user = _as_user(who)
+    if user is None:
+        return frozenset()
+    perms: set[str] = set()
+    if user.is_superuser:
+        perms |= set(Perm.values)
+    elif user.organisation_id == project.organisation_id:
+        perms |= ORG_ROLE_PERMS.get(user.org_role, frozenset())
+    role = (
+        ProjectMembership.objects.filter(project=project, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role:
+        perms |= PROJECT_ROLE_PERMS[role]
+    return frozenset(perms)
+
+
+def access_project(*, who: Any, project_id: uuid.UUID | str, perm: str = Perm.VIEW) -> Project:
+    """The project if ``who`` holds ``perm`` in it; NotFound or Forbidden otherwise."""
+    try:
+        key = uuid.UUID(str(project_id))
+    except ValueError:
+        raise NotFound() from None
+    project = projects_visible_to(who).filter(public_id=key).select_related("organisation").first()
+    if project is None:
+        raise NotFound()
+    if perm != Perm.VIEW and perm not in project_perms(who, project):
+        raise Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
+    return project
+
+
+def require_perm(*, who: Any, project: Project, perm: str) -> None:
+    """Raise Forbidden unless ``who`` holds ``perm`` in an already visible project."""
+    if perm not in project_perms(who, project):
+        raise Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
+
+
+def memberships_visible_to(who: Any) -> QuerySet[ProjectMembership]:
+    """Memberships of projects the user may see."""
+    return ProjectMembership.objects.filter(project__in=projects_visible_to(who))
+
+
+def gates_visible_to(who: Any) -> QuerySet[GateDecision]:
+    """Gate decisions of projects the user may see."""
+    return GateDecision.objects.filter(project__in=projects_visible_to(who))
+
+
+def audit_visible_to(who: Any) -> QuerySet[AuditEntry]:
+    """Journal entries of projects the user may see."""
+    return AuditEntry.objects.filter(project__in=projects_visible_to(who))
+
+
+def users_visible_to(who: Any) -> QuerySet[User]:
+    """People the user may look up and invite: the same organisation, active accounts."""
+    user = _as_user(who)
+    if user is None:
+        return User.objects.none()
+    if user.is_superuser and user.organisation_id is None:
+        return User.objects.filter(is_active=True)
+    return User.objects.filter(organisation_id=user.organisation_id, is_active=True)
+
+
+def can_create_projects(who: Any) -> bool:
+    """Administrators and portfolio owners open new projects."""
+    user = _as_user(who)
+    return bool(user and user.is_portfolio_owner)

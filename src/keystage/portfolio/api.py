@@ -1,0 +1,246 @@
+"""REST endpoints for projects, members, gates and history. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keystage.accounts.models import User
+from keystage.accounts.roles import Perm
+from keystage.core.api import expected_version
+from keystage.core.errors import InvalidInput
+from keystage.portfolio import selectors, services
+from keystage.portfolio.access import users_visible_to
+from keystage.portfolio.serializers import (
+    AuditEntrySerializer,
+    GateDecisionCreateSerializer,
+    GateDecisionSerializer,
+    MembershipCreateSerializer,
+    MembershipSerializer,
+    MembershipUpdateSerializer,
+    ProjectCreateSerializer,
+    ProjectSerializer,
+    ProjectUpdateSerializer,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The version you edit (alternative to the 'version' field).",
+)
+
+
+def _valid(serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _user_ref(who: Any, ref: Any, field: str) -> User | None:
+    """Resolve a user id or username within the caller's organisation."""
+    if ref in (None, ""):
+        return None
+    text = str(ref).strip()
+    qs = users_visible_to(who)
+    import uuid
+
+    try:
+        user = qs.filter(public_id=uuid.UUID(text)).first()
+    except ValueError:
+        user = qs.filter(username=text).first()
+    if user is None:
+        raise InvalidInput({field: "No such user in your organisation."})
+    return user
+
+
+class ProjectListCreateView(APIView):
+    """The portfolio: list visible projects, open a new one."""
+
+    @extend_schema(
+        responses=ProjectSerializer(many=True),
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("stage", str),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("status", str),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        """Visible projects, filtered."""
+        params = request.query_params
+        projects = selectors.project_list(
+            who=request.user,
+            search=params.get("search", "")[:100],
+            stage=params.get("stage", ""),
+            kind=params.get("kind", ""),
+            status=params.get("status", ""),
+        )
+        return Response(ProjectSerializer(projects, many=True).data)
+
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
+    def post(self, request: Request) -> Response:
+        """Open a project in Initiation."""
+        data = _valid(ProjectCreateSerializer, request.data)
+        data["project_manager"] = _user_ref(
+            request.user, data.get("project_manager"), "project_manager"
+        )
+        data["sponsor"] = _user_ref(request.user, data.get("sponsor"), "sponsor")
+        project = services.project_create(who=request.user, **data)  # type: ignore[arg-type]
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailView(APIView):
+    """One project."""
+
+    def conflict_payload(self, current: Any) -> dict[str, Any]:
+        """The current state sent with a 409."""
+        return ProjectSerializer(current).data  # type: ignore[return-value]
+
+    @extend_schema(responses=ProjectSerializer)
+    def get(self, request: Request, project_id: str) -> Response:
+        """Read it."""
+        project = selectors.project_get(who=request.user, project_id=project_id)
+        return Response(ProjectSerializer(project).data)
+
+    @extend_schema(
+        request=ProjectUpdateSerializer, responses=ProjectSerializer, parameters=[IF_MATCH]
+    )
+    def patch(self, request: Request, project_id: str) -> Response:
+        """Edit details, based on a version (409 if stale, 428 if missing)."""
+        project = selectors.project_get(who=request.user, project_id=project_id, perm=Perm.EDIT)
+        data = _valid(ProjectUpdateSerializer, request.data)
+        data.pop("version", None)
+        version = expected_version(request)
+        project = services.project_update(
+            who=request.user,
+            project=project,
+            version=version,
+            changes=data,  # type: ignore[arg-type]
+        )
+        return Response(ProjectSerializer(project).data)
+
+
+class MemberListCreateView(APIView):
+    """Members of a project."""
+
+    @extend_schema(responses=MembershipSerializer(many=True))
+    def get(self, request: Request, project_id: str) -> Response:
+        """List them."""
+        project = selectors.project_get(who=request.user, project_id=project_id)
+        members = selectors.member_list(who=request.user, project=project)
+        return Response(MembershipSerializer(members, many=True).data)
+
+    @extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer})
+    def post(self, request: Request, project_id: str) -> Response:
+        """Invite a person with a role."""
+        project = selectors.project_get(
+            who=request.user, project_id=project_id, perm=Perm.MANAGE_MEMBERS
+        )
+        data = _valid(MembershipCreateSerializer, request.data)
+        user = _user_ref(request.user, data["user"], "user")
+        membership = services.member_add(
+            who=request.user,
+            project=project,
+            user=user,
+            role=data["role"],  # type: ignore[arg-type]
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(APIView):
+    """One member of a project."""
+
+    def conflict_payload(self, current: Any) -> dict[str, Any]:
+        """The current state sent with a 409."""
+        return MembershipSerializer(current).data  # type: ignore[return-value]
+
+    def _membership(self, request: Request, project_id: str, member_id: str, perm: str) -> Any:
+        project = selectors.project_get(who=request.user, project_id=project_id, perm=perm)
+        return selectors.member_get(who=request.user, project=project, membership_id=member_id)
+
+    @extend_schema(responses=MembershipSerializer)
+    def get(self, request: Request, project_id: str, member_id: str) -> Response:
+        """Read it."""
+        return Response(
+            MembershipSerializer(self._membership(request, project_id, member_id, Perm.VIEW)).data
+        )
+
+    @extend_schema(
+        request=MembershipUpdateSerializer, responses=MembershipSerializer, parameters=[IF_MATCH]
+    )
+    def patch(self, request: Request, project_id: str, member_id: str) -> Response:
+        """Change the role."""
+        membership = self._membership(request, project_id, member_id, Perm.MANAGE_MEMBERS)
+        data = _valid(MembershipUpdateSerializer, request.data)
+        membership = services.member_change_role(
+            who=request.user,  # type: ignore[arg-type]
+            membership=membership,
+            version=expected_version(request),
+            role=data["role"],
+        )
+        return Response(MembershipSerializer(membership).data)
+
+    @extend_schema(responses={204: None}, parameters=[IF_MATCH, OpenApiParameter("version", int)])
+    def delete(self, request: Request, project_id: str, member_id: str) -> Response:
+        """Remove the member."""
+        membership = self._membership(request, project_id, member_id, Perm.MANAGE_MEMBERS)
+        services.member_remove(
+            who=request.user,
+            membership=membership,
+            version=expected_version(request),  # type: ignore[arg-type]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GateListCreateView(APIView):
+    """The project's gate decisions."""
+
+    def conflict_payload(self, current: Any) -> dict[str, Any]:
+        """The current project sent with a 409."""
+        return ProjectSerializer(current).data  # type: ignore[return-value]
+
+    @extend_schema(responses=GateDecisionSerializer(many=True))
+    def get(self, request: Request, project_id: str) -> Response:
+        """The gate history, oldest first."""
+        project = selectors.project_get(who=request.user, project_id=project_id)
+        gates = selectors.gate_list(who=request.user, project=project)
+        return Response(GateDecisionSerializer(gates, many=True).data)
+
+    @extend_schema(
+        request=GateDecisionCreateSerializer,
+        responses={201: GateDecisionSerializer},
+        parameters=[IF_MATCH],
+    )
+    def post(self, request: Request, project_id: str) -> Response:
+        """Decide the gate (sponsor or administrator); ``version`` is the project's."""
+        project = selectors.project_get(
+            who=request.user, project_id=project_id, perm=Perm.DECIDE_GATE
+        )
+        data = _valid(GateDecisionCreateSerializer, request.data)
+        data.pop("version", None)
+        decision = services.gate_decide(
+            who=request.user,
+            project=project,
+            version=expected_version(request),
+            **data,  # type: ignore[arg-type]
+        )
+        return Response(GateDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectHistoryView(APIView):
+    """The project's journal."""
+
+    @extend_schema(responses=AuditEntrySerializer(many=True))
+    def get(self, request: Request, project_id: str) -> Response:
+        """Every change, newest first."""
+        project = selectors.project_get(who=request.user, project_id=project_id)
+        entries = selectors.project_history(who=request.user, project=project)[:500]
+        return Response(AuditEntrySerializer(entries, many=True).data)

@@ -1,0 +1,103 @@
+"""Reads of projects, members, gates and history — every one scoped by the chokepoint."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from keystage.accounts.roles import ProjectRole
+from keystage.core.errors import NotFound
+from keystage.core.models import AuditEntry
+from keystage.portfolio.access import (
+    access_project,
+    audit_visible_to,
+    gates_visible_to,
+    memberships_visible_to,
+    projects_visible_to,
+)
+from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+
+
+def project_list(
+    *,
+    who: Any,
+    search: str = "",
+    stage: str = "",
+    kind: str = "",
+    status: str = "",
+) -> QuerySet[Project]:
+    """The user's portfolio: visible projects with their PM and sponsor, filtered."""
+    qs = projects_visible_to(who)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if stage:
+        qs = qs.filter(stage=stage)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    leads = ProjectMembership.objects.filter(
+        role__in=[ProjectRole.PROJECT_MANAGER, ProjectRole.SPONSOR]
+    ).select_related("user")
+    return (
+        qs.select_related("organisation")
+        .prefetch_related(Prefetch("memberships", queryset=leads, to_attr="lead_memberships"))
+        .order_by("name")
+        .distinct()
+    )
+
+
+def project_get(*, who: Any, project_id: Any, perm: str = "view") -> Project:
+    """One project through the chokepoint (404 when not visible, 403 when not allowed)."""
+    return access_project(who=who, project_id=project_id, perm=perm)
+
+
+def project_leads(project: Project) -> dict[str, list[Any]]:
+    """The project manager and sponsors of a project, from prefetched or fresh memberships."""
+    memberships = getattr(project, "lead_memberships", None)
+    if memberships is None:
+        memberships = list(
+            project.memberships.filter(
+                role__in=[ProjectRole.PROJECT_MANAGER, ProjectRole.SPONSOR]
+            ).select_related("user")
+        )
+    return {
+        "project_managers": [m.user for m in memberships if m.role == ProjectRole.PROJECT_MANAGER],
+        "sponsors": [m.user for m in memberships if m.role == ProjectRole.SPONSOR],
+    }
+
+
+def member_list(*, who: Any, project: Project) -> QuerySet[ProjectMembership]:
+    """Members of a visible project, with their users."""
+    return memberships_visible_to(who).filter(project=project).select_related("user")
+
+
+def member_get(*, who: Any, project: Project, membership_id: Any) -> ProjectMembership:
+    """One membership that belongs to this project (404 for another project's)."""
+    try:
+        key = uuid.UUID(str(membership_id))
+    except ValueError:
+        raise NotFound() from None
+    membership = member_list(who=who, project=project).filter(public_id=key).first()
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def gate_list(*, who: Any, project: Project) -> QuerySet[GateDecision]:
+    """Gate decisions of a visible project, oldest first."""
+    return (
+        gates_visible_to(who)
+        .filter(project=project)
+        .select_related("decided_by")
+        .order_by("decided_at", "id")
+    )
+
+
+def project_history(*, who: Any, project: Project) -> QuerySet[AuditEntry]:
+    """The journal of a visible project, newest first."""
+    return (
+        audit_visible_to(who).filter(project=project).select_related("actor").order_by("-at", "-id")
+    )

@@ -1,0 +1,315 @@
+"""Writes to projects, memberships and stage gates. Every change is journaled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from keystage.accounts.models import User
+from keystage.accounts.roles import Perm, ProjectRole
+from keystage.core.audit import audit_record, diff_fields, jsonable
+from keystage.core.errors import Forbidden, InvalidInput
+from keystage.core.models import AuditAction
+from keystage.core.versioning import bump_version, compare_and_set, versioned_update
+from keystage.portfolio.access import can_create_projects, require_perm, users_visible_to
+from keystage.portfolio.lifecycle import (
+    GateOutcome,
+    ProjectStatus,
+    Stage,
+    gate_result,
+    next_stage,
+)
+from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+
+PROJECT_EDITABLE_FIELDS = ("name", "code", "kind", "description", "start_date", "target_date")
+
+
+def _clean(instance: Any, exclude: list[str] | None = None) -> None:
+    """Model validation as field errors (lengths, choices, formats, constraints)."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        for message in errors.pop("__all__", []):
+            field, text = _GENERAL_ERRORS.get(
+                next((k for k in _GENERAL_ERRORS if k in message.lower()), ""),
+                ("non_field_errors", message),
+            )
+            errors.setdefault(field, []).append(text)
+        raise InvalidInput(errors) from None
+
+
+# Whole-record rules reported by full_clean, mapped onto the field a user fixes.
+_GENERAL_ERRORS = {
+    "organisation and code": ("code", "Another project already uses this code."),
+    "target": ("target_date", "The target date must not be before the start date."),
+    "project and user": ("user", "This person is already a member of this project."),
+    "membership_one_project_manager": ("role", "This project already has a project manager."),
+}
+
+
+def _check_dates(start: dt.date | None, target: dt.date | None) -> None:
+    if start and target and target < start:
+        raise InvalidInput({"target_date": "The target date must not be before the start date."})
+
+
+def _org_user(who: Any, user: User | None, field: str) -> User | None:
+    if user is None:
+        return None
+    if not users_visible_to(who).filter(pk=user.pk).exists():
+        raise InvalidInput({field: "No such user in your organisation."})
+    return user
+
+
+@transaction.atomic
+def project_create(
+    *,
+    who: User,
+    name: str,
+    code: str,
+    kind: str,
+    start_date: dt.date,
+    target_date: dt.date,
+    description: str = "",
+    project_manager: User | None = None,
+    sponsor: User | None = None,
+) -> Project:
+    """Open a project in Initiation, with its project manager and sponsor if given."""
+    if not can_create_projects(who):
+        raise Forbidden("Only administrators and portfolio owners open new projects.")
+    if who.organisation_id is None:
+        raise InvalidInput({"organisation": "Your account belongs to no organisation."})
+    _check_dates(start_date, target_date)
+    _org_user(who, project_manager, "project_manager")
+    _org_user(who, sponsor, "sponsor")
+    if project_manager is not None and sponsor is not None and project_manager == sponsor:
+        raise InvalidInput({"sponsor": "The sponsor and the project manager must be two people."})
+    project = Project(
+        organisation_id=who.organisation_id,
+        name=(name or "").strip(),
+        code=(code or "").strip().upper(),
+        kind=kind,
+        description=description or "",
+        start_date=start_date,
+        target_date=target_date,
+        created_by=who,
+    )
+    _clean(project, exclude=["created_by"])
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError:
+        raise InvalidInput({"code": "Another project already uses this code."}) from None
+    audit_record(
+        who=who,
+        obj=project,
+        action=AuditAction.CREATE,
+        project=project,
+        changes={f: [None, jsonable(getattr(project, f))] for f in PROJECT_EDITABLE_FIELDS},
+        summary=f"Opened project {project.code} in Initiation",
+    )
+    for user, role in (
+        (project_manager, ProjectRole.PROJECT_MANAGER),
+        (sponsor, ProjectRole.SPONSOR),
+    ):
+        if user is not None:
+            _membership_insert(who=who, project=project, user=user, role=role)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, who: User, project: Project, version: int, changes: dict[str, Any]
+) -> Project:
+    """Edit a project's details if ``version`` is still current (409 otherwise)."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    unknown = set(changes) - set(PROJECT_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput({f: "This field cannot be changed here." for f in sorted(unknown)})
+    if changes.get("code"):
+        changes["code"] = str(changes["code"]).strip().upper()
+    if "name" in changes and changes["name"] is not None:
+        changes["name"] = str(changes["name"]).strip()
+    candidate = Project.objects.get(pk=project.pk)
+    for field, value in changes.items():
+        setattr(candidate, field, value)
+    _check_dates(candidate.start_date, candidate.target_date)
+    _clean(candidate, exclude=["created_by"])
+    try:
+        with transaction.atomic():
+            return versioned_update(
+                who=who,
+                instance=project,
+                expected_version=version,
+                changes=changes,
+                project=project,
+                summary="Edited project details",
+            )
+    except IntegrityError:
+        raise InvalidInput({"code": "Another project already uses this code."}) from None
+
+
+def _membership_insert(*, who: User, project: Project, user: User, role: str) -> ProjectMembership:
+    membership = ProjectMembership(project=project, user=user, role=role)
+    _clean(membership, exclude=["project", "user"])
+    if ProjectMembership.objects.filter(project=project, user=user).exists():
+        raise InvalidInput({"user": f"{user.display_name} is already a member of this project."})
+    if (
+        role == ProjectRole.PROJECT_MANAGER
+        and ProjectMembership.objects.filter(project=project, role=role).exists()
+    ):
+        raise InvalidInput(
+            {"role": "This project already has a project manager; reassign the role instead."}
+        )
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:
+        raise InvalidInput(
+            {"user": "This person or role is already taken in the project."}
+        ) from None
+    audit_record(
+        who=who,
+        obj=membership,
+        action=AuditAction.CREATE,
+        project=project,
+        changes={"user": [None, user.username], "role": [None, role]},
+        summary=f"Added {user.display_name} as {ProjectRole(role).label}",
+    )
+    return membership
+
+
+@transaction.atomic
+def member_add(*, who: User, project: Project, user: User | None, role: str) -> ProjectMembership:
+    """Invite a person of the organisation into the project with a role."""
+    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
+    if user is None:
+        raise InvalidInput({"user": "Choose a person to invite."})
+    _org_user(who, user, "user")
+    if user.organisation_id != project.organisation_id:
+        raise InvalidInput({"user": "No such user in your organisation."})
+    return _membership_insert(who=who, project=project, user=user, role=role)
+
+
+@transaction.atomic
+def member_change_role(
+    *, who: User, membership: ProjectMembership, version: int, role: str
+) -> ProjectMembership:
+    """Give a member another role (one project manager per project)."""
+    project = membership.project
+    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
+    if role not in ProjectRole.values:
+        raise InvalidInput(
+            {"role": f"'{role}' is not a role. Choose one of: {', '.join(ProjectRole.values)}."}
+        )
+    if (
+        role == ProjectRole.PROJECT_MANAGER
+        and ProjectMembership.objects.filter(project=project, role=role)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise InvalidInput(
+            {"role": "This project already has a project manager; change that member first."}
+        )
+    return versioned_update(
+        who=who,
+        instance=membership,
+        expected_version=version,
+        changes={"role": role},
+        project=project,
+        summary=f"Changed the role of {membership.user.display_name}",
+    )
+
+
+@transaction.atomic
+def member_remove(*, who: User, membership: ProjectMembership, version: int) -> None:
+    """Remove a member from the project (the journal keeps the record)."""
+    project = membership.project
+    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
+    bump_version(membership, version)
+    audit_record(
+        who=who,
+        obj=membership,
+        action=AuditAction.DELETE,
+        project=project,
+        changes={"user": [membership.user.username, None], "role": [membership.role, None]},
+        summary=f"Removed {membership.user.display_name} ({membership.get_role_display()})",
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def gate_decide(
+    *,
+    who: User,
+    project: Project,
+    version: int,
+    to_stage: str,
+    outcome: str,
+    rationale: str,
+    conditions: str = "",
+) -> GateDecision:
+    """Record a gate decision and move the project accordingly.
+
+    Only the sponsor (or an administrator) decides. ``to_stage`` must be the
+    stage after the current one: gates cannot be skipped.
+    """
+    require_perm(who=who, project=project, perm=Perm.DECIDE_GATE)
+    current = Project.objects.get(pk=project.pk)
+    errors: dict[str, list[str] | str] = {}
+    target = next_stage(current.stage)
+    if current.stage == Stage.CLOSED:
+        errors["to_stage"] = "The project is closed; no gate remains."
+    elif to_stage not in Stage.values:
+        errors["to_stage"] = f"'{to_stage}' is not a stage."
+    elif to_stage != target:
+        errors["to_stage"] = (
+            f"From {Stage(current.stage).label} the next gate leads to {Stage(target).label}; "
+            f"{Stage(to_stage).label} cannot be reached without it."
+            if target
+            else "No gate remains."
+        )
+    if outcome not in GateOutcome.values:
+        errors["outcome"] = f"Choose one of: {', '.join(GateOutcome.values)}."
+    if not (rationale or "").strip():
+        errors["rationale"] = "Say why: the rationale is part of the record."
+    if errors:
+        raise InvalidInput(errors)
+    stage_after, status_after = gate_result(current.stage, outcome)
+    decision = GateDecision(
+        project=project,
+        from_stage=current.stage,
+        to_stage=to_stage,
+        outcome=outcome,
+        resulting_stage=stage_after,
+        resulting_status=status_after,
+        rationale=rationale.strip(),
+        conditions=(conditions or "").strip(),
+        decided_by=who,
+    )
+    _clean(decision, exclude=["project", "decided_by"])
+    compare_and_set(current, version, {"stage": stage_after, "status": status_after})
+    decision.save()
+    changes = diff_fields(
+        {"stage": current.stage, "status": current.status},
+        {"stage": stage_after, "status": status_after},
+    )
+    changes["outcome"] = [None, outcome]
+    audit_record(
+        who=who,
+        obj=decision,
+        action=AuditAction.GATE,
+        project=project,
+        changes=changes,
+        summary=f"Gate {Stage(current.stage).label} → {Stage(to_stage).label}: "
+        f"{GateOutcome(outcome).label}",
+    )
+    return decision
+
+
+def project_is_open(project: Project) -> bool:
+    """Whether the project still takes gate decisions."""
+    return project.stage != Stage.CLOSED and project.status != ProjectStatus.CANCELLED

@@ -1,0 +1,300 @@
+"""Pages for the portfolio, a project's overview, members, gates and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keystage.accounts.roles import Perm
+from keystage.core.errors import Conflict, DomainError, Forbidden
+from keystage.core.web import add_errors, page_error
+from keystage.portfolio import selectors, services
+from keystage.portfolio.access import can_create_projects, project_perms, users_visible_to
+from keystage.portfolio.forms import (
+    GateForm,
+    MemberAddForm,
+    MemberRoleForm,
+    ProjectCreateForm,
+    ProjectEditForm,
+    VersionForm,
+)
+from keystage.portfolio.lifecycle import (
+    GATE_DESCRIPTIONS,
+    STAGE_ORDER,
+    GateOutcome,
+    ProjectKind,
+    ProjectStatus,
+    Stage,
+    next_stage,
+)
+from keystage.portfolio.models import Project
+
+
+@login_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    """The portfolio table with filters."""
+    params = request.GET
+    projects = selectors.project_list(
+        who=request.user,
+        search=params.get("q", "")[:100],
+        stage=params.get("stage", ""),
+        kind=params.get("kind", ""),
+        status=params.get("status", ""),
+    )
+    rows = [(p, selectors.project_leads(p)) for p in projects]
+    context = {
+        "rows": rows,
+        "stages": Stage.choices,
+        "kinds": ProjectKind.choices,
+        "statuses": ProjectStatus.choices,
+        "filters": params,
+        "can_create": can_create_projects(request.user),
+    }
+    template = "portfolio/_project_rows.html" if request.htmx else "portfolio/project_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    """Open a project."""
+    if not can_create_projects(request.user):
+        return page_error(
+            request, Forbidden("Only administrators and portfolio owners open new projects.")
+        )
+    people = users_visible_to(request.user).order_by("last_name", "username")
+    form = ProjectCreateForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(who=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Project {project.code} opened in Initiation.")
+            return redirect("portfolio:project-detail", project_id=project.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "portfolio/project_form.html", {"form": form, "creating": True}, status=status
+    )
+
+
+def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    perms = project_perms(request.user, project)
+    gates = list(selectors.gate_list(who=request.user, project=project))
+    entered: dict[str, Any] = {Stage.INITIATION: project.created_at}
+    for gate in gates:
+        if gate.resulting_stage != gate.from_stage:
+            entered[gate.resulting_stage] = gate.decided_at
+    current_index = STAGE_ORDER.index(project.stage)
+    timeline = [
+        {
+            "value": stage,
+            "label": Stage(stage).label,
+            "state": "done" if i < current_index else ("current" if i == current_index else "todo"),
+            "entered": entered.get(stage),
+        }
+        for i, stage in enumerate(STAGE_ORDER)
+    ]
+    target = next_stage(project.stage)
+    gate_form = None
+    if target and project.status != ProjectStatus.CANCELLED and Perm.DECIDE_GATE in perms:
+        gate_form = GateForm(
+            initial={"to_stage": target, "version": project.version, "outcome": GateOutcome.GO}
+        )
+    return {
+        "project": project,
+        "leads": selectors.project_leads(project),
+        "members": selectors.member_list(who=request.user, project=project),
+        "gates": gates,
+        "timeline": timeline,
+        "next_stage": Stage(target).label if target else None,
+        "next_stage_value": target,
+        "gate_description": GATE_DESCRIPTIONS.get(target or "", ""),
+        "gate_form": gate_form,
+        "perms": perms,
+        "Perm": Perm,
+    }
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, project_id: str) -> HttpResponse:
+    """A project's overview: details, stage timeline, gates, members."""
+    try:
+        project = selectors.project_get(who=request.user, project_id=project_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return render(request, "portfolio/project_detail.html", _overview_context(request, project))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Edit a project's details; a stale version shows the conflict, never overwrites."""
+    try:
+        project = selectors.project_get(who=request.user, project_id=project_id, perm=Perm.EDIT)
+    except DomainError as exc:
+        return page_error(request, exc)
+    initial = {f: getattr(project, f) for f in services.PROJECT_EDITABLE_FIELDS}
+    initial["version"] = project.version
+    form = ProjectEditForm(request.POST or None, initial=initial)
+    context: dict[str, Any] = {"form": form, "project": project, "creating": False}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {f: form.cleaned_data[f] for f in services.PROJECT_EDITABLE_FIELDS}
+            try:
+                services.project_update(
+                    who=request.user,
+                    project=project,  # type: ignore[arg-type]
+                    version=form.cleaned_data["version"],
+                    changes=changes,
+                )
+            except Conflict as exc:
+                context.update(conflict=exc.message, current=exc.current)
+                status = 409
+            except DomainError as exc:
+                add_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, "Project details saved.")
+                return redirect("portfolio:project-detail", project_id=project.public_id)
+        else:
+            status = 400
+    return render(request, "portfolio/project_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def gate_decide(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Record a gate decision from the overview page."""
+    try:
+        project = selectors.project_get(
+            who=request.user, project_id=project_id, perm=Perm.DECIDE_GATE
+        )
+    except DomainError as exc:
+        return page_error(request, exc)
+    form = GateForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            decision = services.gate_decide(who=request.user, project=project, **form.cleaned_data)  # type: ignore[arg-type]
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("portfolio:project-detail", project_id=project.public_id)
+        except DomainError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Gate recorded: {decision}.")
+            return redirect("portfolio:project-detail", project_id=project.public_id)
+    context = _overview_context(request, project)
+    context["gate_form"] = form
+    return render(request, "portfolio/project_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Members of a project; invite with a role."""
+    try:
+        project = selectors.project_get(who=request.user, project_id=project_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    perms = project_perms(request.user, project)
+    people = (
+        users_visible_to(request.user)
+        .exclude(memberships__project=project)
+        .order_by("last_name", "username")
+    )
+    form = MemberAddForm(request.POST or None, people=people)
+    status = 200
+    if request.method == "POST":
+        try:
+            project = selectors.project_get(
+                who=request.user, project_id=project_id, perm=Perm.MANAGE_MEMBERS
+            )
+        except DomainError as exc:
+            return page_error(request, exc)
+        if form.is_valid():
+            try:
+                membership = services.member_add(
+                    who=request.user, project=project, **form.cleaned_data
+                )  # type: ignore[arg-type]
+            except DomainError as exc:
+                add_errors(form, exc)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    f"{membership.user.display_name} joined as {membership.get_role_display()}.",
+                )
+                return redirect("portfolio:member-list", project_id=project.public_id)
+        else:
+            status = 400
+    context = {
+        "project": project,
+        "members": selectors.member_list(who=request.user, project=project),
+        "form": form,
+        "can_manage": Perm.MANAGE_MEMBERS in perms,
+        "role_form": MemberRoleForm,
+    }
+    return render(request, "portfolio/member_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def member_update(request: HttpRequest, project_id: str, member_id: str) -> HttpResponse:
+    """Change a member's role or remove the member (``action`` = role | remove)."""
+    try:
+        project = selectors.project_get(
+            who=request.user, project_id=project_id, perm=Perm.MANAGE_MEMBERS
+        )
+        membership = selectors.member_get(
+            who=request.user, project=project, membership_id=member_id
+        )
+    except DomainError as exc:
+        return page_error(request, exc)
+    removing = request.POST.get("action") == "remove"
+    form: VersionForm | MemberRoleForm = (
+        VersionForm(request.POST) if removing else MemberRoleForm(request.POST)
+    )
+    if not form.is_valid():
+        messages.error(request, "That change was not understood; reload the page and try again.")
+        return redirect("portfolio:member-list", project_id=project.public_id)
+    try:
+        if removing:
+            services.member_remove(
+                who=request.user, membership=membership, version=form.cleaned_data["version"]
+            )  # type: ignore[arg-type]
+            messages.success(request, f"{membership.user.display_name} was removed.")
+        else:
+            services.member_change_role(
+                who=request.user,
+                membership=membership,  # type: ignore[arg-type]
+                version=form.cleaned_data["version"],
+                role=form.cleaned_data["role"],
+            )
+            messages.success(request, f"{membership.user.display_name}'s role was changed.")
+    except DomainError as exc:
+        messages.error(request, exc.message if not hasattr(exc, "errors") else str(exc))
+    return redirect("portfolio:member-list", project_id=project.public_id)
+
+
+@login_required
+@require_GET
+def project_history(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Every change to the project, newest first, paginated."""
+    try:
+        project = selectors.project_get(who=request.user, project_id=project_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    entries = selectors.project_history(who=request.user, project=project)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "portfolio/project_history.html", {"project": project, "page": page})

@@ -1,0 +1,62 @@
+"""Journey: a PMO opens a project, the sponsor moves it to Planning, the gate is in the history."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystage.portfolio.models import GateDecision, Project
+from tests.browser.conftest import shot, sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_open_project_and_pass_first_gate(page, world):
+    sign_in(page, "pmo", PASSWORD)
+    assert page.locator("h1").inner_text() == "Portfolio"
+    assert page.locator("#portfolio tbody tr").count() == 2
+    shot(page, "01-portfolio")
+
+    page.click("text=New project")
+    page.fill("input[name=name]", "Warehouse Wi-Fi rollout")
+    page.fill("input[name=code]", "WIFI-27")
+    page.select_option("select[name=kind]", "network_upgrade")
+    page.fill("input[name=start_date]", "2027-03-01")
+    page.fill("input[name=target_date]", "2027-02-01")
+    page.select_option("select[name=project_manager]", label="Pm_A Tester")
+    page.select_option("select[name=sponsor]", label="Sponsor_A Tester")
+    page.click("text=Create project")
+    assert "must not be before the start date" in page.locator(".field-error").inner_text()
+    assert not Project.objects.filter(code="WIFI-27").exists()
+    shot(page, "02-create-error")
+
+    page.fill("input[name=target_date]", "2027-08-31")
+    page.click("text=Create project")
+    page.wait_for_selector("text=Project WIFI-27 opened in Initiation.")
+    assert page.locator(".tl-step.current").get_attribute("data-stage") == "initiation"
+    shot(page, "03-project-opened")
+    project_url = page.url
+
+    page.click("text=Sign out")
+    sign_in(page, "sponsor_a", PASSWORD)
+    page.goto(project_url)
+    page.check("input[name=outcome][value=go]")
+    page.fill("textarea[name=rationale]", "Business case is sound; proceed to planning.")
+    page.fill("textarea[name=conditions]", "Baseline the plan within six weeks.")
+    page.click("text=Record decision")
+    page.wait_for_selector("text=Gate recorded")
+    assert page.locator(".tl-step.current").get_attribute("data-stage") == "planning"
+    history = page.locator("#gate-history").inner_text()
+    assert "Initiation → Planning" in history
+    assert "Sponsor_A Tester" in history
+    assert "Baseline the plan within six weeks." in history
+    assert "active" in page.locator(".monitoring").get_attribute("class")
+    shot(page, "04-gate-passed")
+
+    page.click("nav.tabs >> text=History")
+    assert "Gate Initiation → Planning: Go" in page.locator("#history").inner_text()
+    shot(page, "05-history")
+
+    decision = GateDecision.objects.get(project__code="WIFI-27")
+    assert decision.decided_by.username == "sponsor_a"
+    assert decision.outcome == "go"

@@ -1,0 +1,114 @@
+"""Shared fixtures: an organisation with people in every role and two projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+os.environ.setdefault(
+    "KEYSTAGE_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test-data")
+)
+
+
+@dataclass
+class World:
+    """Two projects of one organisation (A and B) and a user per role in each."""
+
+    org: Any
+    admin: Any
+    pmo: Any
+    outsider: Any
+    project_a: Any
+    project_b: Any
+    a: dict[str, Any]
+    b: dict[str, Any]
+
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_user(username: str, org: Any, org_role: str = "member", **extra: Any) -> Any:
+    """A user with the shared test password (fast hasher in tests)."""
+    from keystage.accounts import services
+
+    return services.user_create(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.test",
+        first_name=username.title(),
+        last_name="Tester",
+        organisation=org,
+        org_role=org_role,
+        check_password_strength=False,
+        **extra,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    """Admin, PMO, an outsider; per project a sponsor, PM, team member, stakeholder."""
+    from keystage.accounts.services import organisation_get_or_create
+    from keystage.portfolio import services
+
+    org = organisation_get_or_create(name="Acme IT")
+    admin = make_user("admin", org, "admin")
+    pmo = make_user("pmo", org, "portfolio_owner")
+    outsider = make_user("outsider", org)
+    cast: dict[str, dict[str, Any]] = {}
+    projects = []
+    for key in ("a", "b"):
+        people = {
+            "sponsor": make_user(f"sponsor_{key}", org),
+            "project_manager": make_user(f"pm_{key}", org),
+            "team_member": make_user(f"dev_{key}", org),
+            "stakeholder": make_user(f"viewer_{key}", org),
+        }
+        project = services.project_create(
+            who=pmo,
+            name=f"Project {key.upper()}",
+            code=f"PRJ-{key.upper()}",
+            kind="software_development",
+            start_date=dt.date(2027, 1, 4),
+            target_date=dt.date(2027, 6, 30),
+            project_manager=people["project_manager"],
+            sponsor=people["sponsor"],
+        )
+        for role in ("team_member", "stakeholder"):
+            services.member_add(who=admin, project=project, user=people[role], role=role)
+        cast[key] = people
+        projects.append(project)
+    return World(org, admin, pmo, outsider, projects[0], projects[1], cast["a"], cast["b"])
+
+
+@pytest.fixture
+def api(db: Any) -> Any:
+    """A DRF API client factory: ``api(user)`` authenticates with a real API token."""
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    def make(user: Any = None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            _, token = AuthToken.objects.create(user=user, expiry=dt.timedelta(days=1))
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return make
