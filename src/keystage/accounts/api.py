@@ -13,6 +13,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from keystage.accounts import services
+from keystage.accounts.access import users_visible_to
+from keystage.accounts.actor import actor
 from keystage.accounts.serializers import (
     MeSerializer,
     TokenCreatedSerializer,
@@ -21,7 +23,6 @@ from keystage.accounts.serializers import (
     UserBriefSerializer,
 )
 from keystage.accounts.throttle import client_address
-from keystage.portfolio.access import users_visible_to
 
 
 class MeView(APIView):
@@ -30,7 +31,7 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         """Who am I."""
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(actor(request)).data)
 
 
 class UserListView(generics.ListAPIView):
@@ -94,5 +95,5 @@ class TokenRevokeView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, token_key: str) -> Response:
         """Revoke it now."""
-        services.token_revoke(who=request.user, token_key=token_key)  # type: ignore[arg-type]
+        services.token_revoke(who=actor(request), token_key=token_key)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
 from keystage.accounts import services
+from keystage.accounts.actor import actor
 from keystage.accounts.throttle import (
     LOCKED_MESSAGE,
     client_address,
@@ -76,7 +77,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
     """Revoke one of my tokens."""
     try:
-        services.token_revoke(who=request.user, token_key=token_key)  # type: ignore[arg-type]
+        services.token_revoke(who=actor(request), token_key=token_key)
     except DomainError:
         messages.error(request, "No such token.")
     else:

@@ -259,6 +259,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "keystage.portfolio.lifecycle.Stage",
+        "ProjectStatusEnum": "keystage.portfolio.lifecycle.ProjectStatus",
+        "GateOutcomeEnum": "keystage.portfolio.lifecycle.GateOutcome",
+        "ProjectKindEnum": "keystage.portfolio.lifecycle.ProjectKind",
+        "ProjectRoleEnum": "keystage.accounts.roles.ProjectRole",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,7 +1,7 @@
 """Top-level routes: pages, the REST API under /api/v1/, its schema and Swagger UI."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
 from keystage.portfolio import api as portfolio_api
@@ -46,7 +46,7 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/", include("keystage.accounts.urls")),
     path("", include("keystage.portfolio.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -20,7 +21,7 @@ class InvalidInput(DomainError):
 
     status_code = 400
 
-    def __init__(self, errors: dict[str, list[str] | str]) -> None:
+    def __init__(self, errors: Mapping[str, list[str] | str]) -> None:
         self.errors: dict[str, list[str]] = {
             field: [msg] if isinstance(msg, str) else list(msg) for field, msg in errors.items()
         }

@@ -14,22 +14,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from keystage.accounts.models import User
+from keystage.accounts.access import signed_in, users_visible_to  # noqa: F401
 from keystage.accounts.roles import ORG_ROLE_PERMS, PROJECT_ROLE_PERMS, Perm
 from keystage.core.errors import Forbidden, NotFound
 from keystage.core.models import AuditEntry
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 
 
-def _as_user(who: Any) -> User | None:
-    if who is None or not getattr(who, "is_authenticated", False) or not who.is_active:
-        return None
-    return who  # type: ignore[no-any-return]
-
-
 def projects_visible_to(who: Any) -> QuerySet[Project]:
     """Projects the user may see: their own, or all of the organisation for admins and PMO."""
-    user = _as_user(who)
+    user = signed_in(who)
     if user is None:
         return Project.objects.none()
     if user.is_superuser:
@@ -41,7 +35,7 @@ def projects_visible_to(who: Any) -> QuerySet[Project]:
 
 def project_perms(who: Any, project: Project) -> frozenset[str]:
     """Everything the user may do in this project (empty when not visible)."""
-    user = _as_user(who)
+    user = signed_in(who)
     if user is None:
         return frozenset()
     perms: set[str] = set()
@@ -94,17 +88,7 @@ def audit_visible_to(who: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(project__in=projects_visible_to(who))
 
 
-def users_visible_to(who: Any) -> QuerySet[User]:
-    """People the user may look up and invite: the same organisation, active accounts."""
-    user = _as_user(who)
-    if user is None:
-        return User.objects.none()
-    if user.is_superuser and user.organisation_id is None:
-        return User.objects.filter(is_active=True)
-    return User.objects.filter(organisation_id=user.organisation_id, is_active=True)
-
-
 def can_create_projects(who: Any) -> bool:
     """Administrators and portfolio owners open new projects."""
-    user = _as_user(who)
+    user = signed_in(who)
     return bool(user and user.is_portfolio_owner)

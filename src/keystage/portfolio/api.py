@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from keystage.accounts.actor import actor
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.api import expected_version
@@ -77,7 +78,7 @@ class ProjectListCreateView(APIView):
         """Visible projects, filtered."""
         params = request.query_params
         projects = selectors.project_list(
-            who=request.user,
+            who=actor(request),
             search=params.get("search", "")[:100],
             stage=params.get("stage", ""),
             kind=params.get("kind", ""),
@@ -93,7 +94,7 @@ class ProjectListCreateView(APIView):
             request.user, data.get("project_manager"), "project_manager"
         )
         data["sponsor"] = _user_ref(request.user, data.get("sponsor"), "sponsor")
-        project = services.project_create(who=request.user, **data)  # type: ignore[arg-type]
+        project = services.project_create(who=actor(request), **data)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
@@ -107,7 +108,7 @@ class ProjectDetailView(APIView):
     @extend_schema(responses=ProjectSerializer)
     def get(self, request: Request, project_id: str) -> Response:
         """Read it."""
-        project = selectors.project_get(who=request.user, project_id=project_id)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(
@@ -115,15 +116,15 @@ class ProjectDetailView(APIView):
     )
     def patch(self, request: Request, project_id: str) -> Response:
         """Edit details, based on a version (409 if stale, 428 if missing)."""
-        project = selectors.project_get(who=request.user, project_id=project_id, perm=Perm.EDIT)
+        project = selectors.project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
         data = _valid(ProjectUpdateSerializer, request.data)
         data.pop("version", None)
         version = expected_version(request)
         project = services.project_update(
-            who=request.user,
+            who=actor(request),
             project=project,
             version=version,
-            changes=data,  # type: ignore[arg-type]
+            changes=data,
         )
         return Response(ProjectSerializer(project).data)
 
@@ -134,23 +135,23 @@ class MemberListCreateView(APIView):
     @extend_schema(responses=MembershipSerializer(many=True))
     def get(self, request: Request, project_id: str) -> Response:
         """List them."""
-        project = selectors.project_get(who=request.user, project_id=project_id)
-        members = selectors.member_list(who=request.user, project=project)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
+        members = selectors.member_list(who=actor(request), project=project)
         return Response(MembershipSerializer(members, many=True).data)
 
     @extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer})
     def post(self, request: Request, project_id: str) -> Response:
         """Invite a person with a role."""
         project = selectors.project_get(
-            who=request.user, project_id=project_id, perm=Perm.MANAGE_MEMBERS
+            who=actor(request), project_id=project_id, perm=Perm.MANAGE_MEMBERS
         )
         data = _valid(MembershipCreateSerializer, request.data)
         user = _user_ref(request.user, data["user"], "user")
         membership = services.member_add(
-            who=request.user,
+            who=actor(request),
             project=project,
             user=user,
-            role=data["role"],  # type: ignore[arg-type]
+            role=data["role"],
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -163,8 +164,8 @@ class MemberDetailView(APIView):
         return MembershipSerializer(current).data  # type: ignore[return-value]
 
     def _membership(self, request: Request, project_id: str, member_id: str, perm: str) -> Any:
-        project = selectors.project_get(who=request.user, project_id=project_id, perm=perm)
-        return selectors.member_get(who=request.user, project=project, membership_id=member_id)
+        project = selectors.project_get(who=actor(request), project_id=project_id, perm=perm)
+        return selectors.member_get(who=actor(request), project=project, membership_id=member_id)
 
     @extend_schema(responses=MembershipSerializer)
     def get(self, request: Request, project_id: str, member_id: str) -> Response:
@@ -181,7 +182,7 @@ class MemberDetailView(APIView):
         membership = self._membership(request, project_id, member_id, Perm.MANAGE_MEMBERS)
         data = _valid(MembershipUpdateSerializer, request.data)
         membership = services.member_change_role(
-            who=request.user,  # type: ignore[arg-type]
+            who=actor(request),
             membership=membership,
             version=expected_version(request),
             role=data["role"],
@@ -193,9 +194,9 @@ class MemberDetailView(APIView):
         """Remove the member."""
         membership = self._membership(request, project_id, member_id, Perm.MANAGE_MEMBERS)
         services.member_remove(
-            who=request.user,
+            who=actor(request),
             membership=membership,
-            version=expected_version(request),  # type: ignore[arg-type]
+            version=expected_version(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -210,8 +211,8 @@ class GateListCreateView(APIView):
     @extend_schema(responses=GateDecisionSerializer(many=True))
     def get(self, request: Request, project_id: str) -> Response:
         """The gate history, oldest first."""
-        project = selectors.project_get(who=request.user, project_id=project_id)
-        gates = selectors.gate_list(who=request.user, project=project)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
+        gates = selectors.gate_list(who=actor(request), project=project)
         return Response(GateDecisionSerializer(gates, many=True).data)
 
     @extend_schema(
@@ -222,15 +223,15 @@ class GateListCreateView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         """Decide the gate (sponsor or administrator); ``version`` is the project's."""
         project = selectors.project_get(
-            who=request.user, project_id=project_id, perm=Perm.DECIDE_GATE
+            who=actor(request), project_id=project_id, perm=Perm.DECIDE_GATE
         )
         data = _valid(GateDecisionCreateSerializer, request.data)
         data.pop("version", None)
         decision = services.gate_decide(
-            who=request.user,
+            who=actor(request),
             project=project,
             version=expected_version(request),
-            **data,  # type: ignore[arg-type]
+            **data,
         )
         return Response(GateDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -241,6 +242,6 @@ class ProjectHistoryView(APIView):
     @extend_schema(responses=AuditEntrySerializer(many=True))
     def get(self, request: Request, project_id: str) -> Response:
         """Every change, newest first."""
-        project = selectors.project_get(who=request.user, project_id=project_id)
-        entries = selectors.project_history(who=request.user, project=project)[:500]
+        project = selectors.project_get(who=actor(request), project_id=project_id)
+        entries = selectors.project_history(who=actor(request), project=project)[:500]
         return Response(AuditEntrySerializer(entries, many=True).data)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError, Forbidden
 from keystage.core.web import add_errors, page_error
@@ -42,7 +43,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     """The portfolio table with filters."""
     params = request.GET
     projects = selectors.project_list(
-        who=request.user,
+        who=actor(request),
         search=params.get("q", "")[:100],
         stage=params.get("stage", ""),
         kind=params.get("kind", ""),
@@ -73,7 +74,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectCreateForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_create(who=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            project = services.project_create(who=actor(request), **form.cleaned_data)
         except DomainError as exc:
             add_errors(form, exc)
         else:
@@ -87,7 +88,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     perms = project_perms(request.user, project)
-    gates = list(selectors.gate_list(who=request.user, project=project))
+    gates = list(selectors.gate_list(who=actor(request), project=project))
     entered: dict[str, Any] = {Stage.INITIATION: project.created_at}
     for gate in gates:
         if gate.resulting_stage != gate.from_stage:
@@ -111,7 +112,7 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     return {
         "project": project,
         "leads": selectors.project_leads(project),
-        "members": selectors.member_list(who=request.user, project=project),
+        "members": selectors.member_list(who=actor(request), project=project),
         "gates": gates,
         "timeline": timeline,
         "next_stage": Stage(target).label if target else None,
@@ -128,7 +129,7 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 def project_detail(request: HttpRequest, project_id: str) -> HttpResponse:
     """A project's overview: details, stage timeline, gates, members."""
     try:
-        project = selectors.project_get(who=request.user, project_id=project_id)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
     except DomainError as exc:
         return page_error(request, exc)
     return render(request, "portfolio/project_detail.html", _overview_context(request, project))
@@ -139,7 +140,7 @@ def project_detail(request: HttpRequest, project_id: str) -> HttpResponse:
 def project_edit(request: HttpRequest, project_id: str) -> HttpResponse:
     """Edit a project's details; a stale version shows the conflict, never overwrites."""
     try:
-        project = selectors.project_get(who=request.user, project_id=project_id, perm=Perm.EDIT)
+        project = selectors.project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
     except DomainError as exc:
         return page_error(request, exc)
     initial = {f: getattr(project, f) for f in services.PROJECT_EDITABLE_FIELDS}
@@ -152,8 +153,8 @@ def project_edit(request: HttpRequest, project_id: str) -> HttpResponse:
             changes = {f: form.cleaned_data[f] for f in services.PROJECT_EDITABLE_FIELDS}
             try:
                 services.project_update(
-                    who=request.user,
-                    project=project,  # type: ignore[arg-type]
+                    who=actor(request),
+                    project=project,
                     version=form.cleaned_data["version"],
                     changes=changes,
                 )
@@ -177,7 +178,7 @@ def gate_decide(request: HttpRequest, project_id: str) -> HttpResponse:
     """Record a gate decision from the overview page."""
     try:
         project = selectors.project_get(
-            who=request.user, project_id=project_id, perm=Perm.DECIDE_GATE
+            who=actor(request), project_id=project_id, perm=Perm.DECIDE_GATE
         )
     except DomainError as exc:
         return page_error(request, exc)
@@ -185,7 +186,9 @@ def gate_decide(request: HttpRequest, project_id: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            decision = services.gate_decide(who=request.user, project=project, **form.cleaned_data)  # type: ignore[arg-type]
+            decision = services.gate_decide(
+                who=actor(request), project=project, **form.cleaned_data
+            )
         except Conflict as exc:
             messages.error(request, exc.message)
             return redirect("portfolio:project-detail", project_id=project.public_id)
@@ -204,7 +207,7 @@ def gate_decide(request: HttpRequest, project_id: str) -> HttpResponse:
 def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
     """Members of a project; invite with a role."""
     try:
-        project = selectors.project_get(who=request.user, project_id=project_id)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
     except DomainError as exc:
         return page_error(request, exc)
     perms = project_perms(request.user, project)
@@ -218,15 +221,15 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             project = selectors.project_get(
-                who=request.user, project_id=project_id, perm=Perm.MANAGE_MEMBERS
+                who=actor(request), project_id=project_id, perm=Perm.MANAGE_MEMBERS
             )
         except DomainError as exc:
             return page_error(request, exc)
         if form.is_valid():
             try:
                 membership = services.member_add(
-                    who=request.user, project=project, **form.cleaned_data
-                )  # type: ignore[arg-type]
+                    who=actor(request), project=project, **form.cleaned_data
+                )
             except DomainError as exc:
                 add_errors(form, exc)
                 status = 400
@@ -240,7 +243,7 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
             status = 400
     context = {
         "project": project,
-        "members": selectors.member_list(who=request.user, project=project),
+        "members": selectors.member_list(who=actor(request), project=project),
         "form": form,
         "can_manage": Perm.MANAGE_MEMBERS in perms,
         "role_form": MemberRoleForm,
@@ -254,10 +257,10 @@ def member_update(request: HttpRequest, project_id: str, member_id: str) -> Http
     """Change a member's role or remove the member (``action`` = role | remove)."""
     try:
         project = selectors.project_get(
-            who=request.user, project_id=project_id, perm=Perm.MANAGE_MEMBERS
+            who=actor(request), project_id=project_id, perm=Perm.MANAGE_MEMBERS
         )
         membership = selectors.member_get(
-            who=request.user, project=project, membership_id=member_id
+            who=actor(request), project=project, membership_id=member_id
         )
     except DomainError as exc:
         return page_error(request, exc)
@@ -271,13 +274,13 @@ def member_update(request: HttpRequest, project_id: str, member_id: str) -> Http
     try:
         if removing:
             services.member_remove(
-                who=request.user, membership=membership, version=form.cleaned_data["version"]
-            )  # type: ignore[arg-type]
+                who=actor(request), membership=membership, version=form.cleaned_data["version"]
+            )
             messages.success(request, f"{membership.user.display_name} was removed.")
         else:
             services.member_change_role(
-                who=request.user,
-                membership=membership,  # type: ignore[arg-type]
+                who=actor(request),
+                membership=membership,
                 version=form.cleaned_data["version"],
                 role=form.cleaned_data["role"],
             )
@@ -292,9 +295,9 @@ def member_update(request: HttpRequest, project_id: str, member_id: str) -> Http
 def project_history(request: HttpRequest, project_id: str) -> HttpResponse:
     """Every change to the project, newest first, paginated."""
     try:
-        project = selectors.project_get(who=request.user, project_id=project_id)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
     except DomainError as exc:
         return page_error(request, exc)
-    entries = selectors.project_history(who=request.user, project=project)
+    entries = selectors.project_history(who=actor(request), project=project)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "portfolio/project_history.html", {"project": project, "page": page})
