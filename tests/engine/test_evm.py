@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keystage.engine.evm import EvmError, EvmInput, evm_at, evm_history, planned_value_at
+from keystage.engine.evm import (
+    EvmError,
+    EvmInput,
+    evm_at,
+    evm_history,
+    period_date,
+    planned_value_at,
+)
 
 LINEAR = tuple(D(100) for _ in range(10))  # BAC 1 000 over 10 periods
 UNEVEN = (D(100), D(200), D(300), D(200), D(200))  # cumulative 100, 300, 600, 800, 1 000
@@ -172,3 +180,32 @@ def test_earned_schedule_inverts_the_plan(plan: list[int], share: float, at: flo
     r = evm_at(EvmInput(planned, ev, ev, at))
     assert 0 <= r.es <= r.planned_duration
     assert float(planned_value_at(planned, r.es)) == pytest.approx(float(ev), abs=0.01)
+
+
+MONTHS = [date(2026, m, 1) for m in range(1, 7)]  # five monthly periods, Jan–May 2026
+
+
+def test_forecast_finish_date_from_ieac_t() -> None:
+    r = evm_at(EvmInput(UNEVEN, D(450), D(500), at=3))
+    # IEAC(t) = 6.0 periods: one whole period past the last edge (1 Jun), extrapolated
+    # with May's 31 days → 2 Jul 2026.
+    assert period_date(MONTHS, r.ieac_t or 0) == date(2026, 7, 2)
+    # ES = 2.5: half of March (31 days → 15.5, rounded down) → 16 Mar 2026
+    assert period_date(MONTHS, r.es) == date(2026, 3, 16)
+    assert period_date(MONTHS, 0) == date(2026, 1, 1)
+    assert period_date(MONTHS, 5) == date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "position", "field"),
+    [
+        ([date(2026, 1, 1)], 0.0, "boundaries"),
+        ([date(2026, 2, 1), date(2026, 1, 1)], 0.0, "boundaries"),
+        (MONTHS, -1.0, "position"),
+        (MONTHS, float("inf"), "position"),
+    ],
+)
+def test_period_date_rejects_bad_input(bounds: list[date], position: float, field: str) -> None:
+    with pytest.raises(EvmError) as info:
+        period_date(bounds, position)
+    assert info.value.field == field

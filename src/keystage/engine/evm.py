@@ -29,11 +29,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import pairwise
 
 import numpy as np
 
-__all__ = ["EvmError", "EvmInput", "EvmResult", "evm_at", "evm_history", "planned_value_at"]
+__all__ = [
+    "EvmError",
+    "EvmInput",
+    "EvmResult",
+    "evm_at",
+    "evm_history",
+    "period_date",
+    "planned_value_at",
+]
 
 CENT = Decimal("0.01")
 EPS = 1e-9
@@ -257,3 +267,24 @@ def evm_history(
         ac += spent
         results.append(evm_at(EvmInput(tuple(planned_value), ev, ac, period)))
     return tuple(results)
+
+
+def period_date(boundaries: Sequence[date], position: float) -> date:
+    """The calendar date ``position`` periods after the start, e.g. the IEAC(t) finish.
+
+    ``boundaries`` are the period edges: the start of period 0, then the end of
+    each period (``n + 1`` increasing dates). Inside a period the date moves
+    linearly in calendar days; past the last edge it extrapolates with the
+    length of the last period. The result is rounded down to a whole day.
+    """
+    if len(boundaries) < 2:
+        raise EvmError("boundaries", "need at least two dates (one period)")
+    if any(b <= a for a, b in pairwise(boundaries)):
+        raise EvmError("boundaries", "dates must be strictly increasing")
+    if not math.isfinite(position) or position < 0:
+        raise EvmError("position", f"must be a finite number of periods ≥ 0, got {position!r}")
+    last = len(boundaries) - 1
+    index = min(math.floor(position), last - 1)
+    start, end = boundaries[index], boundaries[index + 1]
+    days = (end - start).days * (position - index)
+    return start + timedelta(days=math.floor(days + EPS))
