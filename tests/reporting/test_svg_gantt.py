@@ -97,6 +97,13 @@ def test_datetimes_are_drawn_at_their_exact_time() -> None:
     assert float(bar.get("width", 0)) == pytest.approx(13.0)  # half a day at 26 px/day
 
 
+def test_mixed_date_and_datetime_rows() -> None:
+    row = GanttRow("a", "1", "A", datetime(2026, 1, 5, 9), date(2026, 1, 5))
+    root = parse(render_gantt([row], zoom="day"))
+    bar = next(el for el in root.iter(f"{NS}rect") if el.get("data-task-id") == "a")
+    assert float(bar.get("width", 0)) == pytest.approx(26 * 15 / 24)  # 09:00 to the end of the day
+
+
 def test_header_cells_cover_the_window() -> None:
     lo, hi = align_window(date(2026, 3, 4), date(2026, 5, 20), "week")
     assert lo.weekday() == 0 and hi.weekday() == 0
@@ -150,6 +157,11 @@ def test_output_is_deterministic() -> None:
         ),
         (lambda: GanttLink("a", "b", "XX"), "type"),  # type: ignore[arg-type]
         (lambda: render_gantt([]), "window"),
+        (lambda: render_gantt([], window=(date(2026, 2, 1), date(2026, 1, 1))), "window"),
+        (
+            lambda: GanttRow("a", "1", "A", datetime(2026, 1, 5, 12), datetime(2026, 1, 5, 8)),
+            "finish",
+        ),
         (lambda: render_gantt([], zoom="year", today=TODAY), "zoom"),  # type: ignore[arg-type]
         (lambda: render_gantt([GanttRow("a", "1", "A", TODAY, TODAY)] * 2), "id"),
     ],

@@ -68,6 +68,18 @@ class GanttError(ValueError):
         super().__init__(f"{field}: {message}")
 
 
+def _plain(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _ends_before_start(start: date, finish: date) -> bool:
+    """Whether ``finish`` precedes ``start``; a plain-date finish is the end of its day."""
+    if not isinstance(start, datetime) and not isinstance(finish, datetime):
+        return finish < start
+    origin = _plain(start)
+    return day_offset(finish, origin, is_finish=True) < day_offset(start, origin)
+
+
 @dataclass(frozen=True, slots=True)
 class GanttRow:
     """One line of the Gantt: a task, a summary or a milestone."""
@@ -86,7 +98,7 @@ class GanttRow:
     level: int = 0
 
     def __post_init__(self) -> None:
-        if self.finish < self.start:
+        if _ends_before_start(self.start, self.finish):
             raise GanttError("finish", f"task {self.id!r} finishes before it starts")
         if not 0.0 <= self.percent_complete <= 100.0:
             raise GanttError("percent_complete", f"task {self.id!r}: must be within 0–100")
@@ -97,7 +109,7 @@ class GanttRow:
         if (
             self.baseline_start is not None
             and self.baseline_finish is not None
-            and self.baseline_finish < self.baseline_start
+            and _ends_before_start(self.baseline_start, self.baseline_finish)
         ):
             raise GanttError("baseline_finish", f"task {self.id!r}: baseline ends before it starts")
 
@@ -272,7 +284,7 @@ def _window(rows: Sequence[GanttRow], extra: Sequence[date | None]) -> tuple[dat
         if row.baseline_start is not None and row.baseline_finish is not None:
             days += [row.baseline_start, row.baseline_finish]
     days += [d for d in extra if d is not None]
-    plain = [d.date() if isinstance(d, datetime) else d for d in days]
+    plain = [_plain(d) for d in days]
     return min(plain), max(plain)
 
 
@@ -299,7 +311,9 @@ def render_gantt(
             raise GanttError("id", f"task id {row.id!r} appears twice")
         seen.add(row.id)
     if window is not None:
-        first, last = window
+        first, last = _plain(window[0]), _plain(window[1])
+        if last < first:
+            raise GanttError("window", f"ends before it starts ({first} … {last})")
     elif rows or today or data_date:
         first, last = _window(rows, (today, data_date))
     else:
