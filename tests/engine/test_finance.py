@@ -182,6 +182,13 @@ def test_bad_input_names_the_field(make, field: str) -> None:  # type: ignore[no
     assert str(info.value).startswith(f"{field}: ")
 
 
+def test_rate_near_minus_one_over_a_long_horizon_is_reported() -> None:
+    case = BusinessCase((CashFlowLine("x", "benefit", D(1), recurring=True),), 400, D("-0.99"))
+    with pytest.raises(FinanceFieldError, match="discount factors overflow") as info:
+        npv(case)
+    assert info.value.field == "discount_rate"
+
+
 def test_discount_rate_error_message_is_specific() -> None:
     with pytest.raises(FinanceFieldError, match="greater than -100 %"):
         BusinessCase((), 3, D("-1"))

@@ -238,7 +238,15 @@ def _flows(case: BusinessCase) -> np.ndarray:
 
 
 def _discount_factors(rate: float, horizon: int) -> np.ndarray:
-    return (1.0 + rate) ** -np.arange(horizon + 1, dtype=float)
+    with np.errstate(over="ignore"):
+        factors = (1.0 + rate) ** -np.arange(horizon + 1, dtype=float)
+    if not np.all(np.isfinite(factors)) or factors[-1] > 1e100:
+        raise FinanceFieldError(
+            "discount_rate",
+            f"{rate:.2%} is too close to -100 % for a {horizon}-period horizon: "
+            "discount factors overflow",
+        )
+    return factors
 
 
 def net_cash_flows(case: BusinessCase) -> tuple[Decimal, ...]:
