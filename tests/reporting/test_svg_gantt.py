@@ -48,8 +48,8 @@ def test_links_are_drawn_by_type_and_critical_links_are_red() -> None:
     assert len(paths) == len(links)
     kinds = {(p.get("data-pred"), p.get("data-succ")): p for p in paths}
     assert kinds[("3", "5")].get("data-type") == "SS"
-    assert kinds[("3", "4")].get("marker-end") == "url(#ks-arrow-critical)"
-    assert kinds[("3", "5")].get("marker-end") == "url(#ks-arrow)"
+    assert kinds[("3", "4")].get("marker-end") == "url(#ks-gantt-arrow-critical)"
+    assert kinds[("3", "5")].get("marker-end") == "url(#ks-gantt-arrow)"
 
 
 def test_fs_link_runs_from_predecessor_finish_to_successor_start() -> None:
@@ -157,6 +157,7 @@ def test_output_is_deterministic() -> None:
         ),
         (lambda: GanttLink("a", "b", "XX"), "type"),  # type: ignore[arg-type]
         (lambda: render_gantt([]), "window"),
+        (lambda: render_gantt([], today=TODAY, id_prefix='x"><script>'), "id_prefix"),
         (lambda: render_gantt([], window=(date(2026, 2, 1), date(2026, 1, 1))), "window"),
         (
             lambda: GanttRow("a", "1", "A", datetime(2026, 1, 5, 12), datetime(2026, 1, 5, 8)),
@@ -170,6 +171,16 @@ def test_bad_input_names_the_field(make, field: str) -> None:  # type: ignore[no
     with pytest.raises(GanttError) as info:
         make()
     assert info.value.field == field
+
+
+def test_window_clips_the_chart_and_prefix_names_the_ids() -> None:
+    rows, links = cloud_migration()
+    svg = render_gantt(
+        rows, links, window=(date(2026, 4, 1), date(2026, 4, 30)), id_prefix="g2", today=TODAY
+    )
+    root = parse(svg)
+    assert root.find(f".//{NS}clipPath[@id='g2-chart']") is not None
+    assert 'clip-path="url(#g2-chart)"' in svg and "ks-gantt-" not in svg
 
 
 def test_empty_chart_with_a_window_renders() -> None:

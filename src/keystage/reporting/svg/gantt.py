@@ -20,6 +20,7 @@ Links whose tasks are not among the rows (a filtered view) are skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -48,6 +49,7 @@ from keystage.reporting.svg.timescale import (
 __all__ = ["GanttError", "GanttLink", "GanttRow", "render_gantt"]
 
 LinkType = Literal["FS", "SS", "FF", "SF"]
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 ROW_H = 24.0
 BAR_H = 12.0
@@ -225,7 +227,7 @@ def _anchor(p: _Placed, at_start: bool) -> float:
     return p.x0 if at_start else p.x1
 
 
-def _link(pred: _Placed, succ: _Placed, kind: LinkType) -> str:
+def _link(pred: _Placed, succ: _Placed, kind: LinkType, prefix: str) -> str:
     """An orthogonal connector: out of the predecessor's anchor, into the successor's."""
     from_start = kind in ("SS", "SF")
     to_start = kind in ("FS", "SS")
@@ -247,7 +249,7 @@ def _link(pred: _Placed, succ: _Placed, kind: LinkType) -> str:
         d = f"M{fmt(x1)} {fmt(y1)}H{fmt(out_x)}V{fmt(lane)}H{fmt(in_x)}V{fmt(y2)}H{fmt(x2)}"
     critical = pred.row.is_critical and succ.row.is_critical
     colour = PALETTE["critical"] if critical else PALETTE["link"]
-    marker = "ks-arrow-critical" if critical else "ks-arrow"
+    marker = f"{prefix}-arrow-critical" if critical else f"{prefix}-arrow"
     data = attr(data_pred=pred.row.id, data_succ=succ.row.id, data_type=kind)
     return (
         f'<path class="ks-link" d="{d}" fill="none" stroke="{colour}" stroke-width="1.2" '
@@ -263,18 +265,15 @@ def _vline(x: float, height: float, colour: str, label: str, anchor: str) -> str
     ) + text(label_x, height - 6, label, font_size=10, fill=colour, text_anchor=anchor)
 
 
-_DEFS = (
-    "<defs>"
-    + "".join(
-        f'<marker id="{name}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" '
-        f'orient="auto"><path d="M0 0L8 4L0 8z" fill="{colour}"/></marker>'
-        for name, colour in (
-            ("ks-arrow", PALETTE["link"]),
-            ("ks-arrow-critical", PALETTE["critical"]),
-        )
+def _defs(prefix: str, width: float, height: float) -> str:
+    markers = "".join(
+        f'<marker id="{prefix}-{name}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
+        f'markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z" fill="{colour}"/></marker>'
+        for name, colour in (("arrow", PALETTE["link"]), ("arrow-critical", PALETTE["critical"]))
     )
-    + "</defs>"
-)
+    area = rect(TABLE_W, 0, width - TABLE_W, height, "#fff")
+    clip = f'<clipPath id="{prefix}-chart">{area}</clipPath>'
+    return f"<defs>{markers}{clip}</defs>"
 
 
 def _window(rows: Sequence[GanttRow], extra: Sequence[date | None]) -> tuple[date, date]:
@@ -297,12 +296,17 @@ def render_gantt(
     data_date: date | None = None,
     window: tuple[date, date] | None = None,
     title: str = "Gantt chart",
+    id_prefix: str = "ks-gantt",
 ) -> str:
     """Draw ``rows`` (in display order) and ``links`` as a standalone SVG document.
 
     ``zoom`` picks the time scale (day, week or month); ``window`` forces the
-    visible date range (otherwise it fits the rows, ``today`` and ``data_date``).
+    visible date range (otherwise it fits the rows, ``today`` and ``data_date``);
+    shapes outside it are clipped. ``id_prefix`` names the internal ids (arrow
+    markers, clip path): give each Gantt on one page its own.
     """
+    if not _ID.fullmatch(id_prefix):
+        raise GanttError("id_prefix", "use letters, digits, '-' or '_', starting with a letter")
     if zoom not in PX_PER_DAY:
         raise GanttError("zoom", f"must be 'day', 'week' or 'month', got {zoom!r}")
     seen: set[str] = set()
@@ -348,7 +352,7 @@ def render_gantt(
         bars.append(_bar(p))
 
     arrows = [
-        _link(placed[link.pred], placed[link.succ], link.type)
+        _link(placed[link.pred], placed[link.succ], link.type, id_prefix)
         for link in links
         if link.pred in placed and link.succ in placed
     ]
@@ -363,7 +367,7 @@ def render_gantt(
             lines.append(_vline(x, height, colour, label, anchor))
 
     body = [
-        _DEFS,
+        _defs(id_prefix, width, height),
         rect(0, 0, width, height, "#ffffff"),
         *stripes,
         *_grid(origin, end, zoom, scale, height),
@@ -372,7 +376,7 @@ def render_gantt(
         line(TABLE_W, 0, TABLE_W, height, PALETTE["grid_strong"]),
         '<g class="ks-table">',
         *table,
-        '</g><g class="ks-baselines">',
+        f'</g><g class="ks-chart" clip-path="url(#{id_prefix}-chart)"><g class="ks-baselines">',
         *baselines,
         '</g><g class="ks-links">',
         *arrows,
@@ -380,5 +384,6 @@ def render_gantt(
         *bars,
         "</g>",
         *lines,
+        "</g>",
     ]
     return document(width, height, body, title=title, desc=f"{len(rows)} tasks, {zoom} scale")
