@@ -209,3 +209,24 @@ def test_period_date_rejects_bad_input(bounds: list[date], position: float, fiel
     with pytest.raises(EvmError) as info:
         period_date(bounds, position)
     assert info.value.field == field
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=1000), min_size=2, max_size=24),
+    st.floats(min_value=0.05, max_value=1),
+    st.floats(min_value=0.5, max_value=3),
+    st.floats(min_value=0.5, max_value=30),
+)
+def test_index_identities(plan: list[int], share: float, overrun: float, at: float) -> None:
+    """EAC(CPI) = BAC / CPI; SPI(t) < 1 exactly when ES < AT; VAC = BAC − EAC."""
+    planned = tuple(D(v) for v in plan)
+    bac = D(sum(plan))
+    ev = min((bac * D(str(share))).quantize(D("0.01")), bac)
+    ac = (ev * D(str(overrun))).quantize(D("0.01"))
+    r = evm_at(EvmInput(planned, ev, ac, at))
+    assert r.cpi is not None and r.eac_cpi is not None and r.vac is not None
+    assert float(r.eac_cpi) == pytest.approx(float(bac) / r.cpi, abs=0.02)
+    assert r.vac == r.bac - r.eac_cpi
+    assert r.spi_t is not None
+    assert (r.spi_t < 1) == (r.es < at)

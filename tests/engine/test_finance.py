@@ -289,3 +289,24 @@ def test_irr_makes_npv_zero(case) -> None:  # type: ignore[no-untyped-def]
     flows = np.array([float(v) for v in net_cash_flows(business)])
     value = float(flows @ (1.0 + rate) ** -np.arange(len(flows)))
     assert value == pytest.approx(0.0, abs=1e-6 * float(np.abs(flows).sum()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(conventional_cases(), st.integers(min_value=1, max_value=50))
+def test_discounting_never_shortens_payback(case, rate_pct: int) -> None:  # type: ignore[no-untyped-def]
+    investment, returns = case
+    business = build(investment, returns, D(rate_pct) / 100)
+    simple, discounted = payback(business), payback(business, discounted=True)
+    if discounted.periods is not None:
+        assert simple.periods is not None
+        assert discounted.periods >= simple.periods - 1e-9
+    if simple.periods is None:
+        assert discounted.periods is None
+
+
+def test_monte_carlo_of_a_hundred_thousand_runs_is_quick() -> None:
+    import time
+
+    start = time.perf_counter()
+    simulate_npv(uncertain_case(), runs=100_000, rng=np.random.default_rng(5))
+    assert time.perf_counter() - start < 2.0
