@@ -61,6 +61,19 @@ def test_s_curve_draws_three_series_and_the_data_date() -> None:
     assert "<script" not in svg and "&lt;script&gt;" in svg
 
 
+def test_s_curve_forecast_extends_the_time_axis() -> None:
+    svg = s_curve(LABELS, [0, 10, 30, 60, 90, 100], [0, 8, 25], [0, 9, 31], forecast=(7.5, 125))
+    root = parse(svg)
+    assert "EAC 125" in svg and "Forecast (EAC)" in svg
+    dot = next(root.iter(f"{NS}circle"))
+    planned = next(el for el in root.iter(f"{NS}polyline") if el.get("data-series") == "planned")
+    last_planned_x = float(planned.get("points", "").split()[-1].split(",")[0])
+    assert float(dot.get("cx", 0)) > last_planned_x  # finish forecast beyond the plan
+    with pytest.raises(ChartError) as info:
+        s_curve(LABELS, [0, 1], forecast=(3, 4))
+    assert info.value.field == "forecast"
+
+
 def test_s_curve_accepts_decimals_and_rejects_short_labels() -> None:
     parse(s_curve(LABELS[:2], [D("0"), D("10.50")]))
     with pytest.raises(ChartError) as info:

@@ -10,6 +10,7 @@ with the Gantt. Presentation attributes only, so a strict CSP allows them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,6 +69,7 @@ def s_curve(
     title: str = "Cumulative cost: planned, earned and actual",
     subtitle: str = "",
     currency: str = "",
+    forecast: tuple[float, Number] | None = None,
     width: float = 760,
     height: float = 420,
 ) -> str:
@@ -76,6 +78,8 @@ def s_curve(
     ``labels`` name the x positions (period ends); each series gives the
     cumulative amount at those positions and may stop early (EV and AC end at
     the data date, which is marked). The budget at completion is a dashed line.
+    ``forecast`` = ``(position, EAC)``, e.g. ``(IEAC(t), EAC)``, draws a dotted
+    projection from the last actual cost to the forecast finish and cost.
     """
     series = {"planned": planned, "earned": earned, "actual": actual}
     for name, values in series.items():
@@ -84,10 +88,15 @@ def s_curve(
     if len(labels) < 2:
         raise ChartError("labels", "an S-curve needs at least two points in time")
     pv, ev, ac = ([float(v) for v in values] for values in series.values())
-    top_value = max([*pv, *ev, *ac, 0.0])
+    if forecast is not None and not ac:
+        raise ChartError("forecast", "needs actual cost to project from")
+    end_x, end_y = (float(forecast[0]), float(forecast[1])) if forecast else (0.0, 0.0)
+    top_value = max([*pv, *ev, *ac, end_y, 0.0])
     ticks = nice_ticks(0.0, top_value or 1.0, 5)
-    frame = Frame(84, 64, width - 84 - 48, height - 64 - 64, 0, len(labels) - 1, 0, ticks[-1])
-    every = max(1, round(len(labels) / 10))
+    xmax = max(len(labels) - 1, end_x)
+    frame = Frame(84, 64, width - 84 - 48, height - 64 - 64, 0, xmax, 0, ticks[-1])
+    widest = max(6.5 * len(label) + 10 for label in labels)
+    every = max(1, math.ceil(widest / (frame.width / (xmax or 1))))
     body = [rect(0, 0, width, height, "#ffffff"), *_title(width, title, subtitle)]
     body += frame.y_grid(ticks, lambda v: money_label(v))
     body += frame.x_labels([(i, label) for i, label in enumerate(labels) if i % every == 0])
@@ -141,6 +150,15 @@ def s_curve(
         if values:
             body.append(_polyline(frame, values, colour, dash, name))
             items.append((label, colour, dash or ""))
+    if forecast is not None:
+        x0, y0 = frame.x(len(ac) - 1), frame.y(ac[-1])
+        x1, y1 = frame.x(end_x), frame.y(end_y)
+        colour = PALETTE["ac"]
+        body.append(line(x0, y0, x1, y1, colour, stroke_width=2, stroke_dasharray="1 4"))
+        body.append(f'<circle cx="{fmt(x1)}" cy="{fmt(y1)}" r="4" fill="{colour}"/>')
+        label = f"EAC {money_label(end_y)}"
+        body.append(text(x1 - 8, y1 - 8, label, text_anchor="end", font_size=11, fill=colour))
+        items.append(("Forecast (EAC)", colour, "1 4"))
     body += legend(items, frame.left, height - 14)
     return document(width, height, body, title=title, desc=subtitle)
 
