@@ -1,0 +1,1 @@
+"""Reports, charts and dashboards built from live project data (read-only)."""
