@@ -135,6 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+    # Tests use a file too: an in-memory database cannot show how concurrent writers queue.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-keystage.sqlite3")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,0 +1,287 @@
+"""QUALITY.md A1/A3/A4: every route × method × role against another project's objects.
+
+The matrix is generated from the URL resolver: a route without an entry in
+ROUTES fails the suite, so every route added later must declare its scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from keystage.core.models import AuditEntry
+from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Route:
+    """How a route is scoped and which methods it answers."""
+
+    scope: str  # "project": reads/writes a project's data; "self": the caller's own; "public"
+    methods: tuple[str, ...]
+    api: bool = False
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+GATE_BODY = {"to_stage": "planning", "outcome": "go", "rationale": "ok", "version": 1}
+ROUTES: dict[str, Route] = {
+    "api:me": Route("self", ("GET",), api=True),
+    "api:user-list": Route("self", ("GET",), api=True),
+    "api:token-list": Route("self", ("GET", "POST"), api=True),
+    "api:token-detail": Route("self", ("DELETE",), api=True),
+    "api:project-list": Route("self", ("GET", "POST"), api=True),
+    "api:project-detail": Route(
+        "project", ("GET", "PATCH"), api=True, body={"name": "Pwned", "version": 1}
+    ),
+    "api:member-list": Route(
+        "project", ("GET", "POST"), api=True, body={"user": "outsider", "role": "team_member"}
+    ),
+    "api:member-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body={"role": "stakeholder", "version": 1}
+    ),
+    "api:gate-list": Route("project", ("GET", "POST"), api=True, body=GATE_BODY),
+    "api:project-history": Route("project", ("GET",), api=True),
+    "api-schema": Route("public", ("GET",)),
+    "api-docs": Route("public", ("GET",)),
+    "accounts:login": Route("public", ("GET", "POST")),
+    "accounts:logout": Route("self", ("POST",)),
+    "accounts:password-reset": Route("public", ("GET", "POST")),
+    "accounts:password-reset-done": Route("public", ("GET",)),
+    "accounts:password-reset-confirm": Route("public", ("GET", "POST")),
+    "accounts:password-reset-complete": Route("public", ("GET",)),
+    "accounts:tokens": Route("self", ("GET", "POST")),
+    "accounts:token-revoke": Route("self", ("POST",)),
+    "portfolio:project-list": Route("self", ("GET",)),
+    "portfolio:project-create": Route("self", ("GET", "POST")),
+    "portfolio:project-detail": Route("project", ("GET",)),
+    "portfolio:project-edit": Route(
+        "project",
+        ("GET", "POST"),
+        body={
+            "name": "Pwned",
+            "code": "PRJ-B",
+            "kind": "other",
+            "start_date": "2027-01-04",
+            "target_date": "2027-06-30",
+            "version": 1,
+        },
+    ),
+    "portfolio:gate-decide": Route("project", ("POST",), body=GATE_BODY),
+    "portfolio:member-list": Route("project", ("GET", "POST"), body={"role": "team_member"}),
+    "portfolio:member-update": Route("project", ("POST",), body={"action": "remove", "version": 1}),
+    "portfolio:project-history": Route("project", ("GET",)),
+}
+
+
+def _walk(resolver: URLResolver, prefix: str = "", ns: str = "") -> list[tuple[str, str, Any]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            space = f"{ns}{entry.namespace}:" if entry.namespace else ns
+            found += _walk(entry, prefix + str(entry.pattern), space)
+        elif isinstance(entry, URLPattern) and entry.name:
+            found.append((f"{ns}{entry.name}", prefix + str(entry.pattern), entry.callback))
+    return found
+
+
+ALL_ROUTES = _walk(get_resolver())
+
+
+def test_every_route_has_a_matrix_entry():
+    names = {name for name, _, _ in ALL_ROUTES}
+    assert names - set(ROUTES) == set(), "add these routes to the access matrix"
+    assert set(ROUTES) - names == set(), "these matrix entries name no route"
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern", "callback"), ALL_ROUTES, ids=[r[0] for r in ALL_ROUTES]
+)
+def test_api_views_answer_exactly_the_declared_methods(name, pattern, callback):
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view_class is None or not ROUTES[name].api:
+        return
+    handled = {
+        m.upper() for m in ("get", "post", "patch", "put", "delete") if hasattr(view_class, m)
+    }
+    assert handled == set(ROUTES[name].methods), name
+
+
+def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
+    return "/" + pattern.replace("<uuid:project_id>", str(project.public_id)).replace(
+        "<uuid:member_id>", str(membership.public_id)
+    )
+
+
+def _snapshot() -> tuple:
+    return (
+        list(
+            Project.objects.order_by("pk").values_list("pk", "name", "stage", "status", "version")
+        ),
+        list(
+            ProjectMembership.objects.order_by("pk").values_list("pk", "user_id", "role", "version")
+        ),
+        GateDecision.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def _send(client: Any, method: str, path: str, body: dict[str, Any], api: bool) -> Any:
+    call = getattr(client, method.lower())
+    if api:
+        return call(path, body, format="json", HTTP_IF_MATCH="1") if method != "GET" else call(path)
+    return call(path, body) if method == "POST" else call(path)
+
+
+PROJECT_ROUTES = [(n, p) for n, p, _ in ALL_ROUTES if ROUTES[n].scope == "project"]
+INTRUDERS = ["outsider", "pm_a", "sponsor_a", "dev_a", "viewer_a", "foreign_admin", "foreign_pmo"]
+
+
+@pytest.fixture
+def foreigners(world):
+    from keystage.accounts.services import organisation_get_or_create
+    from tests.conftest import make_user
+
+    other = organisation_get_or_create(name="Other Corp")
+    return {
+        "foreign_admin": make_user("foreign_admin", other, "admin"),
+        "foreign_pmo": make_user("foreign_pmo", other, "portfolio_owner"),
+    }
+
+
+@pytest.mark.parametrize("who", INTRUDERS)
+@pytest.mark.parametrize(("name", "pattern"), PROJECT_ROUTES, ids=[r[0] for r in PROJECT_ROUTES])
+def test_a1_no_read_or_write_of_another_project(world, foreigners, api, name, pattern, who):
+    from keystage.accounts.models import User
+
+    route = ROUTES[name]
+    user = User.objects.get(username=who)
+    target = ProjectMembership.objects.get(project=world.project_b, user=world.b["team_member"])
+    path = _path(pattern, world.project_b, target)
+    before = _snapshot()
+    for method in route.methods:
+        if route.api:
+            client = api(user)
+        else:
+            client = Client()
+            client.force_login(user)
+        response = _send(client, method, path, route.body, route.api)
+        assert response.status_code == 404, f"{who} {method} {path} → {response.status_code}"
+        assert b"PRJ-B" not in response.content and b"Project B" not in response.content
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "pattern"), PROJECT_ROUTES, ids=[r[0] for r in PROJECT_ROUTES])
+def test_a1_anonymous_gets_nothing(world, name, pattern):
+    route = ROUTES[name]
+    target = ProjectMembership.objects.get(project=world.project_b, user=world.b["team_member"])
+    path = _path(pattern, world.project_b, target)
+    before = _snapshot()
+    for method in route.methods:
+        client = APIClient() if route.api else Client()
+        response = _send(client, method, path, route.body, route.api)
+        expected = (401, 403) if route.api else (302,)
+        assert response.status_code in expected, f"anonymous {method} {path}"
+        if not route.api:
+            assert "/accounts/login/" in response["Location"]
+    assert _snapshot() == before
+
+
+CHILD_ROUTES = [(n, p) for n, p in PROJECT_ROUTES if "<uuid:member_id>" in p]
+
+
+@pytest.mark.parametrize(("name", "pattern"), CHILD_ROUTES, ids=[r[0] for r in CHILD_ROUTES])
+def test_a3_parent_of_one_project_child_of_another(world, api, name, pattern):
+    route = ROUTES[name]
+    foreign_child = ProjectMembership.objects.get(
+        project=world.project_b, user=world.b["team_member"]
+    )
+    path = _path(pattern, world.project_a, foreign_child)  # A's manager, B's member
+    before = _snapshot()
+    for user in (world.a["project_manager"], world.admin):
+        for method in route.methods:
+            if route.api:
+                client = api(user)
+            else:
+                client = Client()
+                client.force_login(user)
+            response = _send(client, method, path, route.body, route.api)
+            assert response.status_code == 404, f"{user} {method} {path}"
+    assert _snapshot() == before
+
+
+def test_a4_protected_fields_are_never_written(world, api):
+    client = api(world.a["project_manager"])
+    base = f"/api/v1/projects/{world.project_a.public_id}/"
+    protected = {
+        "id": "00000000-0000-0000-0000-000000000009",
+        "project": str(world.project_b.public_id),
+        "organisation": 999,
+        "owner": "outsider",
+        "created_by": "outsider",
+        "is_admin": True,
+        "version": 1,
+        "stage": "closed",
+        "status": "cancelled",
+        "decided_by": "outsider",
+        "resulting_stage": "closed",
+        "org_role": "admin",
+        "is_superuser": True,
+    }
+    created = client.post(
+        base + "members/", {**protected, "user": "outsider", "role": "team_member"}, format="json"
+    )
+    assert created.status_code == 201
+    membership = ProjectMembership.objects.get(public_id=created.json()["id"])
+    assert membership.project_id == world.project_a.pk
+    assert str(membership.public_id) != protected["id"]
+    changed = client.patch(
+        f"{base}members/{membership.public_id}/",
+        {**protected, "role": "stakeholder", "user": "pm_b"},
+        format="json",
+    )
+    assert changed.status_code == 200
+    membership.refresh_from_db()
+    assert (membership.user.username, membership.role, membership.project_id) == (
+        "outsider",
+        "stakeholder",
+        world.project_a.pk,
+    )
+    sponsor = api(world.a["sponsor"])
+    gate = sponsor.post(
+        base + "gates/",
+        {**protected, "to_stage": "planning", "outcome": "go", "rationale": "ok"},
+        format="json",
+    )
+    assert gate.status_code == 201
+    decision = GateDecision.objects.get()
+    assert (decision.decided_by, decision.resulting_stage) == (world.a["sponsor"], "planning")
+    world.outsider.refresh_from_db()
+    assert (world.outsider.org_role, world.outsider.is_superuser) == ("member", False)
+    new = api(world.pmo).post(
+        "/api/v1/projects/",
+        {
+            **protected,
+            "name": "N",
+            "code": "NEW-1",
+            "kind": "other",
+            "start_date": "2027-01-01",
+            "target_date": "2027-02-01",
+        },
+        format="json",
+    )
+    assert new.status_code == 201
+    project = Project.objects.get(code="NEW-1")
+    assert (project.stage, project.status, project.version, project.created_by) == (
+        "initiation",
+        "active",
+        1,
+        world.pmo,
+    )
+    assert project.organisation_id == world.org.pk
