@@ -54,7 +54,11 @@ def _fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Any:
+def _private_cache(settings: Any) -> Any:
+    """A fresh in-process cache per test (throttle counters must not leak between tests)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
     from django.core.cache import cache
 
     cache.clear()

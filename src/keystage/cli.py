@@ -7,6 +7,7 @@ commands start fast and work without a database.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 from typing import Annotated
@@ -169,7 +170,9 @@ def check(
         call_command("check", deploy=deploy, fail_level="WARNING")
         connection.ensure_connection()
     except SystemCheckError as exc:
-        fail(str(exc).strip().splitlines()[-1])
+        lines = str(exc).strip().splitlines()
+        issues = [line.strip() for line in lines if re.search(r"\(\w+\.[EW]\d+\)", line)]
+        fail(f"{len(issues)} configuration issue(s); first: {issues[0] if issues else lines[-1]}")
     except Exception as exc:
         fail(f"database not reachable: {exc}")
     typer.echo(f"OK: configuration valid, database {connection.vendor} reachable")
