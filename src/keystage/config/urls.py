@@ -1,6 +1,8 @@
 """Top-level routes: pages, the REST API under /api/v1/, its schema and Swagger UI."""
 
+from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
@@ -46,7 +48,14 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # Swagger UI sets inline styles as it renders; only this page allows them.
+        csp_override({**settings.SECURE_CSP, "style-src": ["'self'", "'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("accounts/", include("keystage.accounts.urls")),
     path("", include("keystage.portfolio.urls")),
 ]

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.audit import audit_record, diff_fields, jsonable
-from keystage.core.errors import Forbidden, InvalidInput
+from keystage.core.errors import Conflict, Forbidden, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.core.versioning import bump_version, compare_and_set, versioned_update
 from keystage.portfolio.access import can_create_projects, require_perm, users_visible_to
@@ -259,6 +259,8 @@ def gate_decide(
     """
     require_perm(who=who, project=project, perm=Perm.DECIDE_GATE)
     current = Project.objects.get(pk=project.pk)
+    if current.version != version:
+        raise Conflict(current=current)  # judged against a stage the caller has not seen
     errors: dict[str, list[str] | str] = {}
     target = next_stage(current.stage)
     if current.stage == Stage.CLOSED:
