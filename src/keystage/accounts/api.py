@@ -38,6 +38,7 @@ class UserListView(generics.ListAPIView):
     """People of my organisation, to invite into projects."""
 
     serializer_class = UserBriefSerializer
+    pagination_class = None
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         """Scoped by the chokepoint."""

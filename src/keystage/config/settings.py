@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "keystage.core.openapi.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "keystage.portfolio.lifecycle.Stage",
         "ProjectStatusEnum": "keystage.portfolio.lifecycle.ProjectStatus",

@@ -1,8 +1,10 @@
 """Top-level routes: pages, the REST API under /api/v1/, its schema and Swagger UI."""
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csp import csp_override
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
@@ -19,27 +21,27 @@ api_v1 = [
     ),
     path("projects/", portfolio_api.ProjectListCreateView.as_view(), name="project-list"),
     path(
-        "projects/<uuid:project_id>/",
+        "projects/<str:project_id>/",
         portfolio_api.ProjectDetailView.as_view(),
         name="project-detail",
     ),
     path(
-        "projects/<uuid:project_id>/members/",
+        "projects/<str:project_id>/members/",
         portfolio_api.MemberListCreateView.as_view(),
         name="member-list",
     ),
     path(
-        "projects/<uuid:project_id>/members/<uuid:member_id>/",
+        "projects/<str:project_id>/members/<str:member_id>/",
         portfolio_api.MemberDetailView.as_view(),
         name="member-detail",
     ),
     path(
-        "projects/<uuid:project_id>/gates/",
+        "projects/<str:project_id>/gates/",
         portfolio_api.GateListCreateView.as_view(),
         name="gate-list",
     ),
     path(
-        "projects/<uuid:project_id>/history/",
+        "projects/<str:project_id>/history/",
         portfolio_api.ProjectHistoryView.as_view(),
         name="project-history",
     ),
@@ -59,3 +61,13 @@ urlpatterns = [
     path("accounts/", include("keystage.accounts.urls")),
     path("", include("keystage.portfolio.urls")),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 as JSON under /api/, as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found
