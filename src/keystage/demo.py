@@ -16,9 +16,10 @@ from django.db import transaction
 from keystage.accounts import services as accounts
 from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
+from keystage.core.models import AuditEntry
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
-from keystage.portfolio.models import Project
+from keystage.portfolio.models import GateDecision, Project
 
 ORGANISATION = "Northwind Logistics"
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -194,6 +195,13 @@ def demo_load(*, today: dt.date | None = None) -> DemoLogin:
     return DemoLogin("admin", password, "administrator", others)
 
 
+def _backdate(decision: GateDecision, day: dt.date, today: dt.date) -> None:
+    """Give a demo gate the date it would have had in a real project (and its journal entry)."""
+    at = dt.datetime.combine(min(day, today), dt.time(10, 30), tzinfo=dt.UTC)
+    GateDecision.objects.filter(pk=decision.pk).update(decided_at=at)
+    AuditEntry.objects.filter(object_id=decision.public_id).update(at=at)
+
+
 @transaction.atomic
 def _load(*, password: str, today: dt.date) -> None:
     organisation = accounts.organisation_get_or_create(name=ORGANISATION)
@@ -226,12 +234,15 @@ def _load(*, password: str, today: dt.date) -> None:
             portfolio.member_add(
                 who=users["admin"], project=project, user=users[username], role=role
             )
+        opened = dt.datetime.combine(start - dt.timedelta(days=30), dt.time(9), tzinfo=dt.UTC)
+        Project.objects.filter(pk=project.pk).update(created_at=opened)
+        AuditEntry.objects.filter(project=project).update(at=opened)
         sponsor = next(users[u] for u, r in members.items() if r == ProjectRole.SPONSOR)
-        for outcome, rationale in gates:
+        for number, (outcome, rationale) in enumerate(gates, start=1):
             current = Project.objects.get(pk=project.pk)
             if current.stage == Stage.CLOSED:
                 break
-            portfolio.gate_decide(
+            decision = portfolio.gate_decide(
                 who=sponsor,
                 project=current,
                 version=current.version,
@@ -239,3 +250,4 @@ def _load(*, password: str, today: dt.date) -> None:
                 outcome=outcome,
                 rationale=rationale,
             )
+            _backdate(decision, start + dt.timedelta(days=number * min(length // 6, 45)), today)
