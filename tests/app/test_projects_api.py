@@ -159,3 +159,11 @@ def test_history_shows_changes(world, api):
 
 def test_anonymous_is_refused(world, api):
     assert api().get("/api/v1/projects/").status_code in (401, 403)
+
+
+def test_nul_characters_are_refused_not_stored(world, api):
+    client = api(world.pmo)
+    assert client.get("/api/v1/projects/?search=a%00b").status_code == 400
+    response = client.post("/api/v1/projects/", new_project(name="bad\x00name"), format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()["errors"]
