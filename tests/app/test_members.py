@@ -140,3 +140,92 @@ def test_member_of_other_project_is_not_reachable_through_this_one(world, api):
     assert client.delete(url(world.project_a, other), HTTP_IF_MATCH="1").status_code == 404
     other.refresh_from_db()
     assert (other.role, other.version) == ("team_member", 1)
+
+
+def test_invite_new_person_by_email_creates_account_and_mails_a_link(
+    world, api, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from keystage.accounts.models import User
+
+    client = api(world.a["project_manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(world.project_a),
+            {"email": "New.Person@Example.test", "full_name": "Nia Person", "role": "team_member"},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    user = User.objects.get(email="new.person@example.test")
+    assert (user.organisation, user.first_name, user.has_usable_password()) == (
+        world.org,
+        "Nia",
+        False,
+    )
+    assert response.json()["user"]["username"] == user.username
+    assert len(mailoutbox) == 1
+    assert "PRJ-A" in mailoutbox[0].body
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line)
+    browser = Client()
+    form = browser.get(link.split("8000", 1)[1], follow=True)
+    set_url = form.redirect_chain[-1][0]
+    done = browser.post(
+        set_url, {"new_password1": "Brand-new-pass-77", "new_password2": "Brand-new-pass-77"}
+    )
+    assert done.status_code == 302
+    assert browser.login(username=user.username, password="Brand-new-pass-77")
+
+
+def test_invite_existing_colleague_by_email_reuses_the_account(world, api, mailoutbox):
+    response = api(world.a["project_manager"]).post(
+        url(world.project_a),
+        {"email": "outsider@example.test", "role": "stakeholder"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["user"]["username"] == "outsider"
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "not-an-address", "role": "team_member"},
+        {"role": "team_member"},
+        {"email": "a@example.test", "user": "outsider", "role": "team_member"},
+    ],
+)
+def test_bad_invitations_write_nothing(world, api, mailoutbox, body):
+    from keystage.accounts.models import User
+
+    users = User.objects.count()
+    response = api(world.a["project_manager"]).post(url(world.project_a), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert User.objects.count() == users
+    assert mailoutbox == []
+
+
+def test_invite_page_form(world, mailoutbox, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.a["project_manager"])
+    page = f"/projects/{world.project_a.public_id}/members/"
+    bad = client.post(page, {"mode": "email", "email": "nope", "role": "team_member"})
+    assert bad.status_code == 400
+    assert "Enter a valid" in bad.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = client.post(
+            page,
+            {
+                "mode": "email",
+                "email": "kai@example.test",
+                "full_name": "Kai Lee",
+                "role": "stakeholder",
+            },
+        )
+    assert ok.status_code == 302
+    assert "Kai Lee" in client.get(page).content.decode()
+    assert len(mailoutbox) == 1

@@ -204,6 +204,7 @@ else:
             "OPTIONS": {"file_path": str(DATA_DIR / "outbox")},
         }
     }
+KEYSTAGE_BASE_URL = os.environ.get("KEYSTAGE_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("KEYSTAGE_FROM_EMAIL", "keystage@localhost")
 
 SESSION_COOKIE_SAMESITE = "Lax"

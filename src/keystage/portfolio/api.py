@@ -146,13 +146,21 @@ class MemberListCreateView(APIView):
             who=actor(request), project_id=project_id, perm=Perm.MANAGE_MEMBERS
         )
         data = _valid(MembershipCreateSerializer, request.data)
-        user = _user_ref(request.user, data["user"], "user")
-        membership = services.member_add(
-            who=actor(request),
-            project=project,
-            user=user,
-            role=data["role"],
-        )
+        if data.get("email"):
+            membership = services.member_invite(
+                who=actor(request),
+                project=project,
+                email=data["email"],
+                role=data["role"],
+                full_name=data.get("full_name", ""),
+            )
+        else:
+            membership = services.member_add(
+                who=actor(request),
+                project=project,
+                user=_user_ref(request.user, data["user"], "user"),
+                role=data["role"],
+            )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 

@@ -61,6 +61,15 @@ class MemberAddForm(forms.Form):
             self.fields["user"].queryset = people  # type: ignore[attr-defined]
 
 
+class MemberInviteForm(forms.Form):
+    """Invite anyone by e-mail; a new person gets an account and a link to set a password."""
+
+    mode = forms.CharField(widget=forms.HiddenInput, initial="email")
+    email = forms.EmailField(max_length=254, label="E-mail address")
+    full_name = forms.CharField(max_length=300, required=False, label="Name")
+    role = forms.ChoiceField(choices=ProjectRole.choices)
+
+
 class MemberRoleForm(forms.Form):
     """Change a member's role."""
 

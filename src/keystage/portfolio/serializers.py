@@ -109,10 +109,24 @@ class MembershipSerializer(serializers.ModelSerializer[ProjectMembership]):
 
 
 class MembershipCreateSerializer(serializers.Serializer[Any]):
-    """Invite a person: by user id or username."""
+    """Invite a person: a colleague by user id or username, or anyone by e-mail."""
 
-    user = serializers.CharField(max_length=150, help_text="User id (UUID) or username.")
+    user = serializers.CharField(
+        max_length=150, required=False, help_text="User id (UUID) or username."
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text="Invite by address; a new person gets an account and a link to set a password.",
+    )
+    full_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
     role = serializers.ChoiceField(choices=ProjectRole.choices)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Exactly one of ``user`` and ``email``."""
+        if bool(attrs.get("user")) == bool(attrs.get("email")):
+            raise serializers.ValidationError({"user": "Give either a user or an e-mail address."})
+        return attrs
 
 
 class MembershipUpdateSerializer(serializers.Serializer[Any]):

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from keystage.accounts.invitations import user_invite
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.audit import audit_record, diff_fields, jsonable
@@ -191,6 +192,24 @@ def member_add(*, who: User, project: Project, user: User | None, role: str) -> 
     _org_user(who, user, "user")
     if user.organisation_id != project.organisation_id:
         raise InvalidInput({"user": "No such user in your organisation."})
+    return _membership_insert(who=who, project=project, user=user, role=role)
+
+
+@transaction.atomic
+def member_invite(
+    *, who: User, project: Project, email: str, role: str, full_name: str = ""
+) -> ProjectMembership:
+    """Invite by e-mail: an existing colleague joins; a new person gets an account and a link."""
+    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
+    if role not in ProjectRole.values:
+        raise InvalidInput({"role": f"Choose one of: {', '.join(ProjectRole.values)}."})
+    user = user_invite(
+        organisation=project.organisation,
+        email=email,
+        full_name=full_name,
+        invited_by=who,
+        context=f"the project {project.code} {project.name} as {ProjectRole(role).label}",
+    )
     return _membership_insert(who=who, project=project, user=user, role=role)
 
 

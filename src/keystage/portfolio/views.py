@@ -20,6 +20,7 @@ from keystage.portfolio.access import can_create_projects, project_perms, users_
 from keystage.portfolio.forms import (
     GateForm,
     MemberAddForm,
+    MemberInviteForm,
     MemberRoleForm,
     ProjectCreateForm,
     ProjectEditForm,
@@ -216,7 +217,11 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
         .exclude(memberships__project=project)
         .order_by("last_name", "username")
     )
-    form = MemberAddForm(request.POST or None, people=people)
+    inviting = request.POST.get("mode") == "email"
+    form = MemberAddForm(
+        request.POST if request.method == "POST" and not inviting else None, people=people
+    )
+    invite_form = MemberInviteForm(request.POST if inviting else None, auto_id="invite_%s")
     status = 200
     if request.method == "POST":
         try:
@@ -225,13 +230,16 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
             )
         except DomainError as exc:
             return page_error(request, exc)
-        if form.is_valid():
+        used: MemberAddForm | MemberInviteForm = invite_form if inviting else form
+        if used.is_valid():
+            data = {k: v for k, v in used.cleaned_data.items() if k != "mode"}
             try:
-                membership = services.member_add(
-                    who=actor(request), project=project, **form.cleaned_data
-                )
+                if inviting:
+                    membership = services.member_invite(who=actor(request), project=project, **data)
+                else:
+                    membership = services.member_add(who=actor(request), project=project, **data)
             except DomainError as exc:
-                add_errors(form, exc)
+                add_errors(used, exc)
                 status = 400
             else:
                 messages.success(
@@ -245,6 +253,7 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
         "project": project,
         "members": selectors.member_list(who=actor(request), project=project),
         "form": form,
+        "invite_form": invite_form,
         "can_manage": Perm.MANAGE_MEMBERS in perms,
         "role_form": MemberRoleForm,
     }
