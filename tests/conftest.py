@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI explores the same examples every run (a red build is reproducible); a developer's
+# run explores new ones and keeps failures in .hypothesis/.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 os.environ.setdefault(
     "KEYSTAGE_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test-data")

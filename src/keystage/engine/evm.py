@@ -214,25 +214,29 @@ def evm_at(data: EvmInput) -> EvmResult:
     spi_t = _ratio(es, at)
     ieac_t = None if not spi_t else at + (duration - es) / spi_t
 
+    # Money is rounded once, and the differences are taken between the rounded
+    # figures, so a report's numbers always add up to the cent.
+    bac_m, pv_m, ev_m, ac_m = _money(bac), _money(pv), _money(ev), _money(ac)
+    eac_m = None if eac is None else _money(eac)
     return EvmResult(
         at=at,
         planned_duration=duration,
-        bac=_money(bac),
-        pv=_money(pv),
-        ev=_money(ev),
-        ac=_money(ac),
-        sv=_money(ev - pv),
-        cv=_money(ev - ac),
+        bac=bac_m,
+        pv=pv_m,
+        ev=ev_m,
+        ac=ac_m,
+        sv=ev_m - pv_m,
+        cv=ev_m - ac_m,
         spi=spi,
         cpi=cpi,
-        eac=None if eac is None else _money(eac),
+        eac=eac_m,
         eac_method=method,
         eac_cpi=None if eac_cpi is None else _money(eac_cpi),
         eac_cpi_spi=None if eac_cpi_spi is None else _money(eac_cpi_spi),
         eac_budget_rate=_money(eac_budget),
         eac_new_etc=None if eac_new is None else _money(eac_new),
-        etc=None if eac is None else _money(eac - ac),
-        vac=None if eac is None else _money(bac - eac),
+        etc=None if eac_m is None else eac_m - ac_m,
+        vac=None if eac_m is None else bac_m - eac_m,
         tcpi_bac=_ratio(remaining, bac - ac),
         tcpi_eac=None if eac is None else _ratio(remaining, eac - ac),
         es=es,
