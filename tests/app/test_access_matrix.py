@@ -133,6 +133,15 @@ def _snapshot() -> tuple:
     )
 
 
+def _client(route: Route, user: Any, api: Any) -> Any:
+    """A token-authenticated API client or a signed-in page client."""
+    if route.api:
+        return api(user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def _send(client: Any, method: str, path: str, body: dict[str, Any], api: bool) -> Any:
     call = getattr(client, method.lower())
     if api:
@@ -167,12 +176,7 @@ def test_a1_no_read_or_write_of_another_project(world, foreigners, api, name, pa
     path = _path(pattern, world.project_b, target)
     before = _snapshot()
     for method in route.methods:
-        if route.api:
-            client = api(user)
-        else:
-            client = Client()
-            client.force_login(user)
-        response = _send(client, method, path, route.body, route.api)
+        response = _send(_client(route, user, api), method, path, route.body, route.api)
         assert response.status_code == 404, f"{who} {method} {path} → {response.status_code}"
         assert b"PRJ-B" not in response.content and b"Project B" not in response.content
     assert _snapshot() == before
@@ -207,12 +211,7 @@ def test_a3_parent_of_one_project_child_of_another(world, api, name, pattern):
     before = _snapshot()
     for user in (world.a["project_manager"], world.admin):
         for method in route.methods:
-            if route.api:
-                client = api(user)
-            else:
-                client = Client()
-                client.force_login(user)
-            response = _send(client, method, path, route.body, route.api)
+            response = _send(_client(route, user, api), method, path, route.body, route.api)
             assert response.status_code == 404, f"{user} {method} {path}"
     assert _snapshot() == before
 
