@@ -1,0 +1,186 @@
+"""Turn a validated :class:`Project` into integer arrays on the project calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+
+from keystage.engine.calendars import CalendarClock, IntArray
+from keystage.engine.errors import ImpossibleConstraintError, InvalidActivityError
+from keystage.engine.network import (
+    Activity,
+    ConstraintType,
+    Kind,
+    LagUnit,
+    LinkType,
+    Project,
+)
+from keystage.engine.passes import BIG
+
+C = ConstraintType
+FROM_FINISH = {LinkType.FS: True, LinkType.FF: True, LinkType.SS: False, LinkType.SF: False}
+TO_FINISH = {LinkType.FS: False, LinkType.SS: False, LinkType.FF: True, LinkType.SF: True}
+
+# Why an activity starts where it does, when no link drives it.
+REASONS = ("project start", "data date", "actual start", "constraint")
+R_START, R_DATA, R_ACTUAL, R_CONSTRAINT = range(4)
+NOT_STARTED, IN_PROGRESS, FINISHED = range(3)
+
+
+def origin_of(project: Project) -> date:
+    """Midnight before the earliest date the project mentions (positions count from it)."""
+    dates = [project.start, *(d for d in (project.data_date,) if d is not None)]
+    for act in project.activities:
+        dates += [d for d in (act.actual_start, act.constraint_date) if d is not None]
+    return min(dates).date() - timedelta(days=1)
+
+
+def needs_general_path(project: Project) -> bool:
+    """True if some activity or lag is not in working minutes of the project calendar."""
+    return any(
+        a.elapsed or (a.calendar not in (None, project.calendar)) for a in project.activities
+    ) or any(link.lag_unit is LagUnit.ELAPSED for link in project.links)
+
+
+def remaining_of(act: Activity) -> int:
+    """Remaining duration of a started activity (given, else from percent complete)."""
+    if act.remaining is not None:
+        return act.remaining
+    return round(act.duration * (100.0 - act.percent_complete) / 100.0)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The project as arrays; node ``n`` is an anchor fixed at position 0."""
+
+    project: Project
+    clock: CalendarClock
+    n: int
+    start_pos: int
+    data_pos: int
+    state: IntArray
+    dur: IntArray
+    full_dur: IntArray
+    actual_start: IntArray
+    pred: IntArray
+    succ: IntArray
+    weight: IntArray
+    link_id: IntArray
+    floor: IntArray
+    cap: IntArray
+    ls_cap: IntArray
+    reason: IntArray
+
+
+def compile_project(project: Project) -> Compiled:
+    """Positions, durations, bounds and link weights for the vectorised passes."""
+    origin = origin_of(project)
+    clock = CalendarClock(project.calendars_by_id[project.calendar], origin)
+    n = len(project.activities)
+
+    def pos(when: datetime) -> int:
+        return clock.position(_instant(origin, when))
+
+    start_pos = pos(project.start)
+    data_pos = max(pos(project.data_date), start_pos) if project.data_date else start_pos
+    state = np.zeros(n + 1, dtype=np.int64)
+    dur = np.zeros(n + 1, dtype=np.int64)
+    full = np.zeros(n + 1, dtype=np.int64)
+    actual = np.full(n + 1, -1, dtype=np.int64)
+    floor = np.full(n + 1, start_pos, dtype=np.int64)
+    cap = np.full(n + 1, BIG, dtype=np.int64)
+    ls_cap = np.full(n + 1, BIG, dtype=np.int64)
+    reason = np.full(n + 1, R_START, dtype=np.int64)
+    floor[n] = cap[n] = 0
+    for i, act in enumerate(project.activities):
+        full[i] = act.duration
+        if act.kind is Kind.SUMMARY:
+            if act.constraint is not C.ASAP:
+                raise InvalidActivityError(act.id, "constraints on summary tasks are not supported")
+            continue
+        if act.actual_start is not None:
+            actual[i] = pos(act.actual_start)
+            reason[i] = R_ACTUAL
+            if act.actual_finish is not None:
+                state[i] = FINISHED
+                floor[i] = cap[i] = ls_cap[i] = actual[i]
+                dur[i] = pos(act.actual_finish) - actual[i]
+                continue
+            state[i] = IN_PROGRESS
+            dur[i] = remaining_of(act)
+            floor[i] = data_pos
+        else:
+            dur[i] = act.duration
+            if data_pos > start_pos:
+                floor[i], reason[i] = data_pos, R_DATA
+        _apply_constraint(act, i, pos, floor, cap, ls_cap, reason, dur)
+        if act.deadline is not None:
+            ls_cap[i] = min(ls_cap[i], pos(act.deadline) - dur[i])
+    pred, succ, weight, link_id = _links(project, n, dur, full, state, actual)
+    return Compiled(
+        project, clock, n, start_pos, data_pos, state, dur, full, actual,
+        pred, succ, weight, link_id, floor, cap, ls_cap, reason,
+    )  # fmt: skip
+
+
+def _instant(origin: date, when: datetime) -> int:
+    delta = when - datetime.combine(origin, time())
+    return int(delta.total_seconds() // 60)
+
+
+def _apply_constraint(
+    act: Activity,
+    i: int,
+    pos: object,
+    floor: IntArray,
+    cap: IntArray,
+    ls_cap: IntArray,
+    reason: IntArray,
+    dur: IntArray,
+) -> None:
+    kind = act.constraint
+    if act.constraint_date is None or kind in (C.ASAP, C.ALAP):
+        return
+    started = act.actual_start is not None
+    if started and kind in (C.SNET, C.SNLT, C.MSO):
+        return  # start constraints are moot once work has started
+    d = pos(act.constraint_date)  # type: ignore[operator]
+    target = d if kind in (C.SNET, C.SNLT, C.MSO) else d - dur[i]
+    if kind in (C.SNET, C.FNET, C.MSO, C.MFO) and target >= floor[i]:
+        floor[i], reason[i] = target, R_CONSTRAINT
+    if kind in (C.SNLT, C.FNLT, C.MSO, C.MFO):
+        if target < floor[i]:
+            earliest = "the data date" if reason[i] == R_DATA else "the project start"
+            raise ImpossibleConstraintError(act.id, act.constraint_date, f"is before {earliest}")
+        cap[i] = target
+        ls_cap[i] = target
+
+
+def _links(
+    project: Project, n: int, dur: IntArray, full: IntArray, state: IntArray, actual: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Link arrays; links whose predecessor end is already fixed hang from the anchor."""
+    index = project.index
+    preds, succs, weights, ids = [], [], [], []
+    for k, link in enumerate(project.links):
+        p, s = index[link.pred], index[link.succ]
+        if state[s] == FINISHED:
+            continue
+        lag = link.lag
+        if link.lag_unit is LagUnit.PERCENT:
+            lag = full[p] * link.lag / 100.0
+        w = round(lag) - (dur[s] if TO_FINISH[link.type] else 0)
+        from_finish = FROM_FINISH[link.type]
+        if state[p] == FINISHED or (state[p] == IN_PROGRESS and not from_finish):
+            fixed = actual[p] + (dur[p] if from_finish else 0)
+            preds.append(n)
+            weights.append(w + fixed)
+        else:
+            preds.append(p)
+            weights.append(w + (dur[p] if from_finish else 0))
+        succs.append(s)
+        ids.append(k)
+    as_array = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
+    return as_array(preds), as_array(succs), as_array(weights), as_array(ids)

@@ -1,0 +1,177 @@
+"""Critical path method: early/late dates, total and free float, drivers, critical path.
+
+:func:`schedule` is the entry point: a :class:`~keystage.engine.network.Project`
+goes in, a :class:`Schedule` comes out. When every activity works on the
+project calendar with durations and lags in working minutes, the passes run
+vectorised on integer positions (:mod:`keystage.engine.passes`); otherwise a
+scalar path (:mod:`keystage.engine.mixed`) works instant by instant on each
+activity's own calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from keystage.engine.calendars import IntArray
+from keystage.engine.compiler import (
+    FINISHED,
+    REASONS,
+    Compiled,
+    compile_project,
+    needs_general_path,
+)
+from keystage.engine.errors import CycleError
+from keystage.engine.network import ConstraintType, Kind, Project
+from keystage.engine.passes import (
+    CycleFound,
+    LevelPlan,
+    backward,
+    forward,
+    free_float,
+    topological_levels,
+)
+from keystage.engine.timing import Timing
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySchedule:
+    """Computed dates of one activity; floats and variances in working minutes."""
+
+    id: str
+    name: str
+    kind: Kind
+    start: datetime
+    finish: datetime
+    early_start: datetime
+    early_finish: datetime
+    late_start: datetime
+    late_finish: datetime
+    duration: int
+    total_float: int
+    free_float: int
+    critical: bool
+    longest_path: bool
+    driver: str
+    work: float = 0.0
+    cost: float = 0.0
+    start_variance: int | None = None
+    finish_variance: int | None = None
+    duration_variance: int | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The result of :func:`schedule`."""
+
+    start: datetime
+    finish: datetime
+    activities: tuple[ActivitySchedule, ...]
+    critical_path: tuple[str, ...]
+    longest_path: tuple[str, ...]
+    baseline: str | None = None
+    by_id: dict[str, ActivitySchedule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {a.id: a for a in self.activities})
+
+    def __getitem__(self, activity_id: str) -> ActivitySchedule:
+        """The schedule of one activity."""
+        return self.by_id[activity_id]
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Raw result of the vectorised passes, in project-calendar positions."""
+
+    es: IntArray
+    ls: IntArray
+    ef: IntArray
+    lf: IntArray
+    total_float: IntArray
+    free_float: IntArray
+    finish: int
+    level: IntArray
+
+
+def levels_or_cycle(project: Project, n_nodes: int, pred: IntArray, succ: IntArray) -> IntArray:
+    """Topological levels, translating a cycle into :class:`CycleError` with activity ids."""
+    try:
+        return topological_levels(n_nodes, pred, succ)
+    except CycleFound as found:
+        raise CycleError([project.activities[i].id for i in found.nodes]) from None
+
+
+def cpm_positions(c: Compiled) -> Positions:
+    """Forward pass, backward pass and floats on a compiled project (the fast core)."""
+    n = c.n
+    level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
+    es = forward(LevelPlan.build(level, c.succ, reverse=False), c.pred, c.weight, c.floor, c.cap)
+    ef = es + c.dur
+    finish = int(ef[:n].max()) if n else c.start_pos
+    ls_cap = np.minimum(c.ls_cap, finish - c.dur)
+    ls = backward(LevelPlan.build(level, c.pred, reverse=True), c.succ, c.weight, ls_cap)
+    done = c.state == FINISHED
+    ls[done] = es[done]
+    tf = ls - es
+    ff = free_float(n + 1, c.pred, c.succ, c.weight, es, tf)
+    return Positions(es, ls, ef, ls + c.dur, tf, ff, finish, level)
+
+
+def schedule(project: Project, baseline: str | None = None) -> Schedule:
+    """Schedule a project; compare with the named baseline if given."""
+    if needs_general_path(project):
+        from keystage.engine.mixed import mixed_timing
+
+        timing = mixed_timing(project)
+    else:
+        c = compile_project(project)
+        timing = _fast_timing(c, cpm_positions(c))
+    from keystage.engine.rollup import assemble
+
+    return assemble(project, timing, baseline)
+
+
+def _fast_timing(c: Compiled, p: Positions) -> Timing:
+    """Convert positions to instants and work out drivers."""
+    n = c.n
+    clock = c.clock
+    work = clock.ensure_position(int(max(p.lf[:n].max(initial=0), p.ef[:n].max(initial=0))) + 1)
+    started = c.actual_start >= 0
+    es_pos = np.where(started, c.actual_start, p.es)[:n]
+    milestone = (c.full_dur[:n] == 0) & ~started[:n]
+    start_i = work.instant_start(es_pos)
+    project_start = work.instant_start(np.int64(c.start_pos))
+    m_start = np.maximum(work.instant_finish(es_pos), project_start)
+    es_i = np.where(milestone, m_start, start_i)
+    ef_i = np.where(milestone, m_start, work.instant_finish(p.ef[:n]))
+    ef_i = np.maximum(ef_i, es_i)
+    ls_i = np.where(milestone, work.instant_finish(p.ls[:n]), work.instant_start(p.ls[:n]))
+    lf_i = np.maximum(work.instant_finish(p.lf[:n]), ls_i)
+    cand = p.es[c.pred] + c.weight
+    driving = (cand == p.es[c.succ]) & (c.state[c.succ] != FINISHED)
+    reason = [REASONS[r] for r in c.reason[:n].tolist()]
+    capped = (p.es[:n] == c.cap[:n]) & (p.es[:n] > c.floor[:n])
+    for i in np.flatnonzero(capped).tolist():
+        reason[i] = "constraint"
+    return Timing(
+        origin=work.origin,
+        start=int(project_start),
+        finish=int(work.instant_finish(np.int64(p.finish))),
+        es=es_i,
+        ef=ef_i,
+        ls=ls_i,
+        lf=lf_i,
+        total_float=p.total_float[:n],
+        free_float=p.free_float[:n],
+        duration=np.where(c.state[:n] == FINISHED, c.dur[:n], c.full_dur[:n]),
+        finished=(c.state[:n] == FINISHED),
+        driving=c.link_id[driving],
+        reason=reason,
+        working=lambda a, b: np.asarray(work.position(b) - work.position(a)),
+        alap=np.array(
+            [a.constraint is ConstraintType.ALAP for a in c.project.activities], dtype=bool
+        ),
+    )
