@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
+import numpy.typing as npt
 
 from keystage.engine.calendars import CalendarClock, IntArray
 from keystage.engine.errors import ImpossibleConstraintError, InvalidActivityError
@@ -29,12 +30,16 @@ R_START, R_DATA, R_ACTUAL, R_CONSTRAINT = range(4)
 NOT_STARTED, IN_PROGRESS, FINISHED = range(3)
 
 
-def origin_of(project: Project) -> date:
-    """Midnight before the earliest date the project mentions (positions count from it)."""
+def origin_of(project: Project, lead_days: int = 30) -> date:
+    """Midnight ``lead_days`` before the earliest date the project mentions.
+
+    Positions count from it; the lead leaves room for activities that links pull
+    before the project start (as MS Project allows for start-to-finish links and leads).
+    """
     dates = [project.start, *(d for d in (project.data_date,) if d is not None)]
     for act in project.activities:
         dates += [d for d in (act.actual_start, act.constraint_date) if d is not None]
-    return min(dates).date() - timedelta(days=1)
+    return min(dates).date() - timedelta(days=lead_days)
 
 
 def needs_general_path(project: Project) -> bool:
@@ -71,12 +76,15 @@ class Compiled:
     floor: IntArray
     cap: IntArray
     ls_cap: IntArray
+    ls_fixed: IntArray
+    deadline: IntArray
     reason: IntArray
+    alap: npt.NDArray[np.bool_]
 
 
-def compile_project(project: Project) -> Compiled:
+def compile_project(project: Project, lead_days: int = 30) -> Compiled:
     """Positions, durations, bounds and link weights for the vectorised passes."""
-    origin = origin_of(project)
+    origin = origin_of(project, lead_days)
     clock = CalendarClock(project.calendars_by_id[project.calendar], origin)
     n = len(project.activities)
 
@@ -92,6 +100,8 @@ def compile_project(project: Project) -> Compiled:
     floor = np.full(n + 1, start_pos, dtype=np.int64)
     cap = np.full(n + 1, BIG, dtype=np.int64)
     ls_cap = np.full(n + 1, BIG, dtype=np.int64)
+    ls_fixed = np.full(n + 1, BIG, dtype=np.int64)
+    deadline = np.full(n + 1, BIG, dtype=np.int64)
     reason = np.full(n + 1, R_START, dtype=np.int64)
     floor[n] = cap[n] = 0
     for i, act in enumerate(project.activities):
@@ -105,7 +115,7 @@ def compile_project(project: Project) -> Compiled:
             reason[i] = R_ACTUAL
             if act.actual_finish is not None:
                 state[i] = FINISHED
-                floor[i] = cap[i] = ls_cap[i] = actual[i]
+                floor[i] = cap[i] = ls_fixed[i] = actual[i]
                 dur[i] = pos(act.actual_finish) - actual[i]
                 continue
             state[i] = IN_PROGRESS
@@ -115,13 +125,23 @@ def compile_project(project: Project) -> Compiled:
             dur[i] = act.duration
             if data_pos > start_pos:
                 floor[i], reason[i] = data_pos, R_DATA
-        _apply_constraint(act, i, pos, floor, cap, ls_cap, reason, dur)
+        _apply_constraint(act, i, pos, floor, cap, (ls_cap, ls_fixed), reason, dur)
         if act.deadline is not None:
-            ls_cap[i] = min(ls_cap[i], pos(act.deadline) - dur[i])
+            deadline[i] = pos(act.deadline) - dur[i]
+    alap = np.zeros(n + 1, dtype=bool)
+    alap[:n] = [a.constraint is C.ALAP for a in project.activities]
     pred, succ, weight, link_id = _links(project, n, dur, full, state, actual)
+    # MS Project: only activities without predecessors (or with a finish-to-finish one)
+    # are held at the project start; other links may pull an activity before it.
+    linked = np.bincount(succ, minlength=n + 1) > 0
+    ff_types = np.array([project.links[k].type is LinkType.FF for k in link_id.tolist()], bool)
+    held = np.bincount(succ[ff_types], minlength=n + 1) > 0 if ff_types.size else ~linked
+    free = linked & ~held & (state == NOT_STARTED) & (reason == R_START)
+    floor[free] = -BIG
     return Compiled(
         project, clock, n, start_pos, data_pos, state, dur, full, actual,
-        pred, succ, weight, link_id, floor, cap, ls_cap, reason,
+        pred, succ, weight, link_id, floor, cap, ls_cap, ls_fixed, deadline, reason,
+        alap,
     )  # fmt: skip
 
 
@@ -136,7 +156,7 @@ def _apply_constraint(
     pos: object,
     floor: IntArray,
     cap: IntArray,
-    ls_cap: IntArray,
+    late: tuple[IntArray, IntArray],
     reason: IntArray,
     dur: IntArray,
 ) -> None:
@@ -155,7 +175,7 @@ def _apply_constraint(
             earliest = "the data date" if reason[i] == R_DATA else "the project start"
             raise ImpossibleConstraintError(act.id, act.constraint_date, f"is before {earliest}")
         cap[i] = target
-        ls_cap[i] = target
+        late[0 if kind in (C.SNLT, C.FNLT) else 1][i] = target
 
 
 def _links(

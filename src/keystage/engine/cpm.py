@@ -18,6 +18,7 @@ import numpy as np
 from keystage.engine.calendars import IntArray
 from keystage.engine.compiler import (
     FINISHED,
+    NOT_STARTED,
     REASONS,
     Compiled,
     compile_project,
@@ -26,6 +27,7 @@ from keystage.engine.compiler import (
 from keystage.engine.errors import CycleError
 from keystage.engine.network import ConstraintType, Kind, Project
 from keystage.engine.passes import (
+    BIG,
     CycleFound,
     LevelPlan,
     backward,
@@ -108,16 +110,21 @@ def cpm_positions(c: Compiled) -> Positions:
     """Forward pass, backward pass and floats on a compiled project (the fast core)."""
     n = c.n
     level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
-    es = forward(LevelPlan.build(level, c.succ, reverse=False), c.pred, c.weight, c.floor, c.cap)
-    ef = es + c.dur
-    finish = int(ef[:n].max()) if n else c.start_pos
+    forward_plan = LevelPlan.build(level, c.succ, reverse=False)
+    es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap)
+    finish = int((es + c.dur)[:n].max()) if n else c.start_pos
     ls_cap = np.minimum(c.ls_cap, finish - c.dur)
-    ls = backward(LevelPlan.build(level, c.pred, reverse=True), c.succ, c.weight, ls_cap)
-    done = c.state == FINISHED
-    ls[done] = es[done]
-    tf = ls - es
-    ff = free_float(n + 1, c.pred, c.succ, c.weight, es, tf)
-    return Positions(es, ls, ef, ls + c.dur, tf, ff, finish, level)
+    fixed = c.ls_fixed if (c.ls_fixed < BIG).any() else None
+    deadline = c.deadline if (c.deadline < BIG).any() else None
+    backward_plan = LevelPlan.build(level, c.pred, reverse=True)
+    ls = backward(backward_plan, c.succ, c.weight, ls_cap, fixed, deadline)
+    alap = c.alap & (c.state == NOT_STARTED)
+    if alap.any():
+        es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap, (alap, ls))
+    tf = np.where(alap, 0, ls - es)
+    tf[c.state == FINISHED] = 0
+    ff = free_float(n + 1, c.pred, c.succ, c.weight, np.where(alap, ls, es), tf)
+    return Positions(es, ls, es + c.dur, ls + c.dur, tf, ff, finish, level)
 
 
 def schedule(project: Project, baseline: str | None = None) -> Schedule:
@@ -127,8 +134,14 @@ def schedule(project: Project, baseline: str | None = None) -> Schedule:
 
         timing = mixed_timing(project)
     else:
-        c = compile_project(project)
-        timing = _fast_timing(c, cpm_positions(c))
+        lead_days = 30
+        while True:
+            c = compile_project(project, lead_days)
+            positions = cpm_positions(c)
+            if positions.es[: c.n].min(initial=0) >= 0 or lead_days > 20_000:
+                break
+            lead_days *= 8
+        timing = _fast_timing(c, positions)
     from keystage.engine.rollup import assemble
 
     return assemble(project, timing, baseline)
@@ -171,7 +184,5 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
         driving=c.link_id[driving],
         reason=reason,
         working=lambda a, b: np.asarray(work.position(b) - work.position(a)),
-        alap=np.array(
-            [a.constraint is ConstraintType.ALAP for a in c.project.activities], dtype=bool
-        ),
+        alap=c.alap[:n],
     )

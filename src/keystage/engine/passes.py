@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import numpy.typing as npt
+
 from keystage.engine.calendars import IntArray
 
 BIG = np.int64(1) << np.int64(60)
@@ -117,32 +119,66 @@ class PassResult:
 
 
 def forward(
-    plan: LevelPlan, pred: IntArray, weight: IntArray, floor: IntArray, cap: IntArray
+    plan: LevelPlan,
+    pred: IntArray,
+    weight: IntArray,
+    floor: IntArray,
+    cap: IntArray,
+    late: tuple[npt.NDArray[np.bool_], IntArray] | None = None,
 ) -> IntArray:
-    """Early starts: max over incoming links and the floor, then capped (constraints win)."""
+    """Early starts: max over incoming links and the floor, then capped (constraints win).
+
+    With ``late = (mask, ls)``, successors of masked activities (as late as
+    possible) read those activities' late starts instead of their early starts.
+    """
     es = np.minimum(floor, cap)
+    src = es if late is None else np.where(late[0], late[1], es)
     p, w = pred[plan.links], weight[plan.links]
     for a, b, groups, nodes in plan.bounds:
-        best = np.maximum.reduceat(es[p[a:b]] + w[a:b], groups)
+        best = np.maximum.reduceat(src[p[a:b]] + w[a:b], groups)
         es[nodes] = np.minimum(np.maximum(best, floor[nodes]), cap[nodes])
+        if late is not None:
+            src[nodes] = np.where(late[0][nodes], late[1][nodes], es[nodes])
     return es
 
 
-def backward(plan: LevelPlan, succ: IntArray, weight: IntArray, ls_cap: IntArray) -> IntArray:
-    """Late starts: min over outgoing links and the cap."""
-    ls = ls_cap.copy()
+def backward(
+    plan: LevelPlan,
+    succ: IntArray,
+    weight: IntArray,
+    ls_cap: IntArray,
+    fixed: IntArray | None = None,
+    deadline: IntArray | None = None,
+) -> IntArray:
+    """Late starts: min over outgoing links and the cap; ``fixed`` overrides, ``deadline`` caps.
+
+    ``fixed`` holds the late start of must-start/must-finish-on activities (``BIG`` = none).
+    """
+
+    def settle(values: IntArray, nodes: IntArray | slice) -> IntArray:
+        if fixed is not None:
+            values = np.where(fixed[nodes] < BIG, fixed[nodes], values)
+        if deadline is not None:
+            values = np.minimum(values, deadline[nodes])
+        return values
+
+    ls = settle(ls_cap.copy(), slice(None))
     s, w = succ[plan.links], weight[plan.links]
     for a, b, groups, nodes in plan.bounds:
         best = np.minimum.reduceat(ls[s[a:b]] - w[a:b], groups)
-        ls[nodes] = np.minimum(best, ls_cap[nodes])
+        ls[nodes] = settle(np.minimum(best, ls_cap[nodes]), nodes)
     return ls
 
 
 def free_float(
-    n: int, pred: IntArray, succ: IntArray, weight: IntArray, es: IntArray, tf: IntArray
+    n: int, pred: IntArray, succ: IntArray, weight: IntArray, start: IntArray, tf: IntArray
 ) -> IntArray:
-    """Free float: slack before the first successor is pushed, within 0..total float."""
-    ff = tf.copy()
-    slack = es[succ] - es[pred] - weight
+    """Free float: least slack on any outgoing link (total float without links), floored at 0.
+
+    ``start`` holds the scheduled starts (late starts for as-late-as-possible activities).
+    """
+    slack = start[succ] - start[pred] - weight
+    ff = np.full(n, BIG, dtype=np.int64)
     np.minimum.at(ff, pred, slack)
+    ff = np.where(ff == BIG, tf, ff)
     return np.clip(ff, 0, None)

@@ -1,0 +1,99 @@
+"""Random project networks for property tests, the MPXJ cross-check and benchmarks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+
+from keystage.engine.calendars import Calendar, CalendarClock, CalendarException, Shift
+from keystage.engine.compiler import origin_of
+from keystage.engine.cpm import Schedule
+from keystage.engine.network import (
+    Activity,
+    ConstraintType,
+    Kind,
+    Link,
+    LinkType,
+    Project,
+)
+
+START = datetime(2024, 1, 1, 8, 0)
+TYPES = list(LinkType)
+CONSTRAINTS = [c for c in ConstraintType if c is not ConstraintType.ASAP]
+
+
+def random_calendar(rng: np.random.Generator) -> Calendar:
+    """One of a few shift patterns, with random holidays and an extra working Saturday."""
+    pattern = int(rng.integers(3))
+    if pattern == 0:
+        day = (Shift(480, 720), Shift(780, 1020))
+        week = (day,) * 5 + ((), ())
+    elif pattern == 1:
+        day = (Shift(450, 690), Shift(735, 1005))
+        week = (day,) * 4 + ((Shift(450, 690),), (), ())
+    else:
+        day = (Shift(360, 600), Shift(630, 840))
+        week = (day,) * 5 + ((Shift(540, 780),), ())
+    holidays = {
+        date(2024, 1, 1) + timedelta(days=int(d)) for d in rng.choice(90, size=6, replace=False)
+    }
+    exceptions = [CalendarException(d) for d in sorted(holidays)]
+    saturday = date(2024, 1, 6) + timedelta(weeks=int(rng.integers(1, 8)))
+    if saturday not in holidays:
+        exceptions.append(CalendarException(saturday, (Shift(540, 780),)))
+    return Calendar("cal", week, tuple(exceptions), name="Random calendar")
+
+
+def random_project(
+    rng: np.random.Generator, n: int, *, constraints: bool = True, max_preds: int = 3
+) -> Project:
+    """A random network on one random calendar with all link types, lags and constraints."""
+    calendar = random_calendar(rng)
+    acts = []
+    for i in range(n):
+        milestone = rng.random() < 0.1
+        duration = 0 if milestone else int(rng.integers(1, 160)) * 15
+        kind, cdate = ConstraintType.ASAP, None
+        if constraints and rng.random() < 0.15:
+            kind = CONSTRAINTS[int(rng.integers(len(CONSTRAINTS)))]
+            if kind is not ConstraintType.ALAP:
+                offset = int(rng.integers(3, 40))
+                if kind in (ConstraintType.FNET, ConstraintType.FNLT, ConstraintType.MFO):
+                    offset += duration // 360 + 2
+                day = START.date() + timedelta(days=offset)
+                cdate = datetime.combine(day, time(int(rng.integers(8, 17))))
+        acts.append(
+            Activity(
+                f"T{i}",
+                duration=duration,
+                kind=Kind.MILESTONE if milestone else Kind.TASK,
+                constraint=kind,
+                constraint_date=cdate,
+            )
+        )
+    links = []
+    for j in range(1, n):
+        count = int(rng.integers(0, max_preds + 1))
+        for p in sorted(set(rng.integers(0, j, size=count).tolist())):
+            lag = 0 if rng.random() < 0.5 else int(rng.integers(-16, 40)) * 30
+            links.append(Link(f"T{p}", f"T{j}", TYPES[int(rng.integers(4))], lag))
+    return Project(START, tuple(acts), tuple(links), (calendar,), "cal")
+
+
+def positions(project: Project, result: Schedule) -> dict[str, tuple[int, int, int, int]]:
+    """Early/late start/finish of each activity as project-calendar positions."""
+    clock = CalendarClock(project.calendars_by_id[project.calendar], origin_of(project))
+    return {
+        a.id: tuple(  # type: ignore[misc]
+            position(clock, d)
+            for d in (a.early_start, a.early_finish, a.late_start, a.late_finish)
+        )
+        for a in result.activities
+    }
+
+
+def position(clock: CalendarClock, when: datetime) -> int:
+    """Project-calendar position of a datetime."""
+    origin = datetime.combine(clock.origin, time())
+    return clock.position(int((when - origin).total_seconds() // 60))
