@@ -157,7 +157,7 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
     milestone = (c.full_dur[:n] == 0) & ~started[:n]
     start_i = work.instant_start(es_pos)
     project_start = work.instant_start(np.int64(c.start_pos))
-    m_start = np.maximum(work.instant_finish(es_pos), project_start)
+    m_start = np.where(es_pos == c.start_pos, project_start, work.instant_finish(es_pos))
     es_i = np.where(milestone, m_start, start_i)
     ef_i = np.where(milestone, m_start, work.instant_finish(p.ef[:n]))
     ef_i = np.maximum(ef_i, es_i)
