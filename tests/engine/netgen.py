@@ -86,8 +86,7 @@ def positions(project: Project, result: Schedule) -> dict[str, tuple[int, int, i
     clock = CalendarClock(project.calendars_by_id[project.calendar], origin_of(project))
     return {
         a.id: tuple(  # type: ignore[misc]
-            position(clock, d)
-            for d in (a.early_start, a.early_finish, a.late_start, a.late_finish)
+            position(clock, d) for d in (a.early_start, a.early_finish, a.late_start, a.late_finish)
         )
         for a in result.activities
     }

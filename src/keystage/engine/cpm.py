@@ -25,7 +25,7 @@ from keystage.engine.compiler import (
     needs_general_path,
 )
 from keystage.engine.errors import CycleError
-from keystage.engine.network import ConstraintType, Kind, Project
+from keystage.engine.network import Kind, Project
 from keystage.engine.passes import (
     BIG,
     CycleFound,

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
 import numpy.typing as npt
 
 from keystage.engine.calendars import IntArray
