@@ -59,7 +59,7 @@ def test_impossible_constraint_names_activity_and_date() -> None:
 
 
 def test_calendar_without_working_time() -> None:
-    with pytest.raises(CalendarError, match="'never'.*no working time"):
+    with pytest.raises(CalendarError, match=r"'never'.*no working time"):
         Calendar("never", ((),) * 7)
     with pytest.raises(UnknownCalendarError, match="'night'"):
         Project(START, (Activity("A", calendar="night"),))

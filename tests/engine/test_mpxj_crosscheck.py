@@ -6,6 +6,7 @@ import collections
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
+import defusedxml.ElementTree as SafeET
 import numpy as np
 import pytest
 
@@ -44,7 +45,7 @@ def _in_order(element: ET.Element, order: list[str]) -> bool:
 
 def test_mspdi_elements_follow_schema_order() -> None:
     project = random_project(np.random.default_rng(7), 20)
-    root = ET.fromstring(to_mspdi(project))
+    root = SafeET.fromstring(to_mspdi(project))
     assert _in_order(root, PROJECT_ORDER)
     tasks = root.findall(f"{{{NS}}}Tasks/{{{NS}}}Task")
     assert len(tasks) == 21  # project summary + 20
