@@ -172,12 +172,11 @@ def backward(
 def free_float(
     n: int, pred: IntArray, succ: IntArray, weight: IntArray, start: IntArray, tf: IntArray
 ) -> IntArray:
-    """Free float: least slack on any outgoing link (total float without links), floored at 0.
+    """Free float: least slack on any outgoing link, within ``0..max(total float, 0)``.
 
     ``start`` holds the scheduled starts (late starts for as-late-as-possible activities).
     """
     slack = start[succ] - start[pred] - weight
     ff = np.full(n, BIG, dtype=np.int64)
     np.minimum.at(ff, pred, slack)
-    ff = np.where(ff == BIG, tf, ff)
-    return np.clip(ff, 0, None)
+    return np.clip(np.minimum(ff, tf), 0, None)
