@@ -11,7 +11,7 @@ from keystage.engine.cpm import cpm_positions, schedule
 from keystage.engine.network import Link, LinkType, Project
 from tests.engine.netgen import positions, random_project
 
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=150, deadline=None)
 seeds = st.integers(0, 2**32 - 1)
 sizes = st.integers(2, 60)
 
@@ -68,9 +68,7 @@ def test_forward_on_reversed_network_is_the_backward_pass(seed: int, n: int) -> 
     rng = np.random.default_rng(seed)
     base = random_project(rng, n, constraints=False)
     types = [LinkType.FS, LinkType.SS, LinkType.FF]
-    links = tuple(
-        Link(k.pred, k.succ, types[i % 3], abs(k.lag)) for i, k in enumerate(base.links)
-    )
+    links = tuple(Link(k.pred, k.succ, types[i % 3], abs(k.lag)) for i, k in enumerate(base.links))
     project = Project(base.start, base.activities, links, base.calendars, base.calendar)
     reverse = Project(
         base.start,
@@ -85,3 +83,15 @@ def test_forward_on_reversed_network_is_the_backward_pass(seed: int, n: int) -> 
     assert fwd.finish - c.start_pos == rev.finish - r.start_pos
     assert np.array_equal(rev.es[:n_act] - r.start_pos, fwd.finish - fwd.lf[:n_act])
     assert np.array_equal(rev.total_float[:n_act], fwd.total_float[:n_act])
+
+
+@SETTINGS
+@given(seeds, sizes)
+def test_scalar_path_agrees_with_vectorised_path(seed: int, n: int) -> None:
+    from keystage.engine.mixed import mixed_timing
+    from keystage.engine.rollup import assemble
+
+    project = random_project(np.random.default_rng(seed), n)
+    fast = schedule(project)
+    scalar = assemble(project, mixed_timing(project), None)
+    assert fast == scalar

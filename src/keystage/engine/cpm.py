@@ -163,10 +163,15 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
     ef_i = np.maximum(ef_i, es_i)
     ls_i = np.where(milestone, work.instant_finish(p.ls[:n]), work.instant_start(p.ls[:n]))
     lf_i = np.maximum(work.instant_finish(p.lf[:n]), ls_i)
-    cand = p.es[c.pred] + c.weight
-    driving = (cand == p.es[c.succ]) & (c.state[c.succ] != FINISHED)
+    alap = c.alap & (c.state == NOT_STARTED)
+    cand = np.where(alap, p.ls, p.es)[c.pred] + c.weight
+    best = np.full(n + 1, -BIG, dtype=np.int64)
+    np.maximum.at(best, c.succ, cand)
+    driving = (cand == best[c.succ]) & (best[c.succ] == p.es[c.succ])
+    driving &= c.state[c.succ] != FINISHED
     reason = [REASONS[r] for r in c.reason[:n].tolist()]
-    capped = (p.es[:n] == c.cap[:n]) & (p.es[:n] > c.floor[:n])
+    capped = (p.es == c.cap) & (p.es < np.maximum(best, c.floor))
+    capped = capped[:n]
     for i in np.flatnonzero(capped).tolist():
         reason[i] = "constraint"
     return Timing(
