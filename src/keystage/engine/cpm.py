@@ -177,7 +177,9 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
     return Timing(
         origin=work.origin,
         start=int(project_start),
-        finish=int(ef_i.max()) if n else int(project_start),
+        finish=int(
+            project_start if p.finish <= c.start_pos else work.instant_finish(np.int64(p.finish))
+        ),
         es=es_i,
         ef=ef_i,
         ls=ls_i,
