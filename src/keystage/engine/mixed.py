@@ -185,6 +185,14 @@ def mixed_timing(project: Project) -> Timing:
     return _timing(plan, project, es, ef, ls, lf, actual_s, reason, start, finish, driving)
 
 
+def _done_minutes(plan: _Plan, i: int, start: int, finish: int) -> int:
+    """Duration of an activity: actual working (or elapsed) minutes once it has finished."""
+    act = plan.acts[i]
+    if not act.finished:
+        return act.duration
+    return finish - start if act.elapsed else plan.clock[i].working_between(start, finish)
+
+
 def _remaining(act: Activity) -> int:
     if act.kind is Kind.SUMMARY:
         return 0
@@ -278,9 +286,7 @@ def _timing(
         lf=as_array(lf),
         total_float=as_array(tf),
         free_float=as_array(ff),
-        duration=as_array(
-            [(ef[i] - es_out[i]) if a.finished else a.duration for i, a in enumerate(acts)]
-        ),
+        duration=as_array([_done_minutes(plan, i, es_out[i], ef[i]) for i in range(n)]),
         finished=np.array([a.finished for a in acts], dtype=bool),
         driving=as_array(driving),
         reason=reason,

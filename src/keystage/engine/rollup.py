@@ -63,13 +63,15 @@ def assemble(project: Project, t: Timing, baseline: str | None) -> Schedule:
         cost[s] = cost[s] + sum(cost[k] for k in kids)
         critical[s] = any(critical[k] for k in kids)
     dur[is_summary] = t.working(start[is_summary], finish[is_summary])
+    scheduled_late = shift  # as-late-as-possible activities are placed by their successors
     driver_of: dict[int, int] = {}
     preds_of: dict[int, list[int]] = {}
     for k in t.driving.tolist():
         link = project.links[k]
         s_idx, p_idx = project.index[link.succ], project.index[link.pred]
         driver_of.setdefault(s_idx, k)
-        preds_of.setdefault(s_idx, []).append(p_idx)
+        if not scheduled_late[s_idx]:
+            preds_of.setdefault(s_idx, []).append(p_idx)
     on_path = _longest_path(ef, is_summary, t.finish, preds_of)
     variances = _variances(project, t, baseline, start, finish, dur)
     origin = datetime.combine(t.origin, time())
