@@ -123,14 +123,17 @@ def schedule_command(
     """Schedule a plan file: dates, floats, drivers and the critical path."""
     from keystage.engine.cpm import schedule
     from keystage.engine.errors import ScheduleError
-    from keystage.engine.planfile import load_plan
+    from keystage.engine.planfile import PlanError, load_plan
 
     try:
         project, plan_baseline = load_plan(str(plan))
         result = schedule(project, baseline or plan_baseline)
+    except PlanError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=1) from None
     except (ScheduleError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-        typer.echo(f"error: {message}", err=True)
+        typer.echo(f"error: {_locate(plan, exc)}{message}", err=True)
         raise typer.Exit(code=1) from None
     except OSError as exc:
         typer.echo(f"error: cannot read {plan}: {exc.strerror}", err=True)
@@ -151,6 +154,18 @@ def schedule_command(
     except OSError as exc:
         typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
         raise typer.Exit(code=1) from None
+
+
+def _locate(plan: Path, exc: Exception) -> str:
+    """``plan:line: `` for an engine error that names an activity (first of a cycle)."""
+    from keystage.engine.planfile import line_of
+
+    culprit = getattr(exc, "activity_id", None) or next(iter(getattr(exc, "cycle", ())), None)
+    try:
+        line = line_of(plan.read_text(encoding="utf-8"), culprit)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return f"{plan}: " if line is None else f"{plan}:{line}: "
 
 
 def register(app: typer.Typer) -> None:

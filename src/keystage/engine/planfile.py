@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from keystage.engine.calendars import STANDARD_DAY, Calendar, CalendarException, Shift
@@ -59,6 +59,15 @@ def parse_plan(text: str, source: str = "plan") -> tuple[Project, str | None]:
         raise PlanError(f"{reader.where(culprit)}{exc}") from None
 
 
+def line_of(text: str, activity_id: str | None) -> int | None:
+    """Line number of ``id = "<activity_id>"`` in plan text, if present."""
+    if activity_id is None:
+        return None
+    pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(activity_id)}["']""", re.M)
+    found = pattern.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
 class _Reader:
     def __init__(self, text: str, source: str) -> None:
         self.text = text
@@ -67,13 +76,8 @@ class _Reader:
 
     def where(self, activity_id: str | None) -> str:
         """``source:line: `` of the activity's ``id = "..."`` line, when found."""
-        if activity_id is None:
-            return f"{self.source}: "
-        pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(activity_id)}["']""", re.M)
-        found = pattern.search(self.text)
-        if found is None:
-            return f"{self.source}: "
-        return f"{self.source}:{self.text.count(chr(10), 0, found.start()) + 1}: "
+        line = line_of(self.text, activity_id)
+        return f"{self.source}: " if line is None else f"{self.source}:{line}: "
 
     def fail(self, field: str, message: str, activity_id: str | None = None) -> PlanError:
         return PlanError(f"{self.where(activity_id)}{field}: {message}")
@@ -144,7 +148,7 @@ class _Reader:
                 raise self.fail(field, "use a local date-time without a time zone", act)
             return value
         if isinstance(value, date):
-            return datetime.combine(value + timedelta(days=1 if finish else 0), time())
+            return datetime.combine(value, time(23, 59) if finish else time())
         raise self.fail(
             field, f"expected a date like 2025-03-03 or 2025-03-03T08:00, got {value!r}", act
         )
