@@ -91,11 +91,13 @@ class LevelPlan:
     def build(cls, level: IntArray, key: IntArray, reverse: bool) -> LevelPlan:
         """Group links by ``level[key]`` (descending if ``reverse``), then by ``key``."""
         lv = level[key]
-        order = np.lexsort((key, -lv if reverse else lv))
-        lv, k = lv[order], key[order]
-        if not order.size:
-            return cls(order, [])
-        change = np.flatnonzero((lv[1:] != lv[:-1]) | (k[1:] != k[:-1])) + 1
+        if not lv.size:
+            return cls(lv, [])
+        rank = lv.max() - lv if reverse else lv
+        sort_key = rank * np.int64(level.size) + key
+        order = np.argsort(sort_key)
+        sort_key, lv, k = sort_key[order], lv[order], key[order]
+        change = np.flatnonzero(sort_key[1:] != sort_key[:-1]) + 1
         group_starts = np.concatenate(([0], change))
         level_change = np.flatnonzero(lv[1:] != lv[:-1]) + 1
         level_starts = np.concatenate(([0], level_change, [order.size]))
