@@ -61,7 +61,7 @@ def _as_json(result: Schedule, per_day: int) -> str:
             "baseline": result.baseline,
             "activities": [_row(a, per_day) for a in result.activities],
         },
-        indent=2,
+        separators=(",", ":"),
     )
 
 
