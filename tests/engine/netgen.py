@@ -13,6 +13,7 @@ from keystage.engine.network import (
     Activity,
     ConstraintType,
     Kind,
+    LagUnit,
     Link,
     LinkType,
     Project,
@@ -45,10 +46,27 @@ def random_calendar(rng: np.random.Generator) -> Calendar:
     return Calendar("cal", week, tuple(exceptions), name="Random calendar")
 
 
+CREW = Calendar(
+    "crew",
+    ((Shift(360, 840),),) * 4 + ((), (Shift(420, 1140),), (Shift(420, 1140),)),
+    name="Crew: Mon-Thu early, weekends long",
+)
+
+
 def random_project(
-    rng: np.random.Generator, n: int, *, constraints: bool = True, max_preds: int = 3
+    rng: np.random.Generator,
+    n: int,
+    *,
+    constraints: bool = True,
+    max_preds: int = 3,
+    mixed: bool = False,
+    features: str = "calendar,elapsed,percent",
 ) -> Project:
-    """A random network on one random calendar with all link types, lags and constraints."""
+    """A random network on one random calendar with all link types, lags and constraints.
+
+    With ``mixed``, a fifth of the activities work on a crew calendar and some lags are
+    elapsed time or a percentage of the predecessor's duration.
+    """
     calendar = random_calendar(rng)
     acts = []
     for i in range(n):
@@ -70,6 +88,8 @@ def random_project(
                 kind=Kind.MILESTONE if milestone else Kind.TASK,
                 constraint=kind,
                 constraint_date=cdate,
+                calendar="crew" if mixed and rng.random() < 0.2 and "calendar" in features
+                else None,
             )
         )
     links = []
@@ -77,8 +97,14 @@ def random_project(
         count = int(rng.integers(0, max_preds + 1))
         for p in sorted(set(rng.integers(0, j, size=count).tolist())):
             lag = 0 if rng.random() < 0.5 else int(rng.integers(-16, 40)) * 30
-            links.append(Link(f"T{p}", f"T{j}", TYPES[int(rng.integers(4))], lag))
-    return Project(START, tuple(acts), tuple(links), (calendar,), "cal")
+            unit, draw = LagUnit.WORKING, rng.random()
+            if mixed and lag and draw < 0.2 and "elapsed" in features:
+                unit = LagUnit.ELAPSED
+            elif mixed and lag and draw < 0.35 and "percent" in features:
+                unit, lag = LagUnit.PERCENT, int(rng.integers(-2, 6)) * 20  # whole minutes
+            links.append(Link(f"T{p}", f"T{j}", TYPES[int(rng.integers(4))], lag, unit))
+    calendars = (calendar, CREW) if mixed else (calendar,)
+    return Project(START, tuple(acts), tuple(links), calendars, "cal")
 
 
 def positions(project: Project, result: Schedule) -> dict[str, tuple[int, int, int, int]]:

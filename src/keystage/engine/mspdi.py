@@ -131,7 +131,8 @@ def to_mspdi(project: Project, name: str = "Keystage plan") -> bytes:
         _sub(node, "PredecessorUID", uid[link.pred])
         _sub(node, "Type", LINK_TYPE[link.type])
         _sub(node, "CrossProject", 0)
-        lag = link.lag * 10 if link.lag_unit is LagUnit.PERCENT else round(link.lag * 10)
+        # tenths of a minute, except percentages which are stored as the percentage itself
+        lag = round(link.lag if link.lag_unit is LagUnit.PERCENT else link.lag * 10)
         _sub(node, "LinkLag", lag)
         _sub(node, "LagFormat", LAG_FORMAT[link.lag_unit])
         preds.setdefault(link.succ, []).append(node)
