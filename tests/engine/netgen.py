@@ -61,11 +61,14 @@ def random_project(
     max_preds: int = 3,
     mixed: bool = False,
     features: str = "calendar,elapsed,percent",
+    commuting: bool = False,
 ) -> Project:
     """A random network on one random calendar with all link types, lags and constraints.
 
     With ``mixed``, a fifth of the activities work on a crew calendar and some lags are
-    elapsed time or a percentage of the predecessor's duration.
+    elapsed time or a percentage of the predecessor's duration. With ``commuting``,
+    elapsed lags stay off FF/SF links and SF links between calendars get no lag: there,
+    MS Project applies the lag and the successor's duration in the other order.
     """
     calendar = random_calendar(rng)
     acts = []
@@ -88,7 +91,8 @@ def random_project(
                 kind=Kind.MILESTONE if milestone else Kind.TASK,
                 constraint=kind,
                 constraint_date=cdate,
-                calendar="crew" if mixed and rng.random() < 0.2 and "calendar" in features
+                calendar="crew"
+                if mixed and rng.random() < 0.2 and "calendar" in features
                 else None,
             )
         )
@@ -102,7 +106,14 @@ def random_project(
                 unit = LagUnit.ELAPSED
             elif mixed and lag and draw < 0.35 and "percent" in features:
                 unit, lag = LagUnit.PERCENT, int(rng.integers(-2, 6)) * 20  # whole minutes
-            links.append(Link(f"T{p}", f"T{j}", TYPES[int(rng.integers(4))], lag, unit))
+            kind = TYPES[int(rng.integers(4))]
+            if commuting and kind in (LinkType.FF, LinkType.SF):
+                # keep out the lag/duration orders where MS Project differs (docs/scheduling.md)
+                if unit is LagUnit.ELAPSED:
+                    unit = LagUnit.WORKING
+                if kind is LinkType.SF and acts[p].calendar != acts[j].calendar:
+                    lag = 0
+            links.append(Link(f"T{p}", f"T{j}", kind, lag, unit))
     calendars = (calendar, CREW) if mixed else (calendar,)
     return Project(START, tuple(acts), tuple(links), calendars, "cal")
 
