@@ -80,6 +80,7 @@ class _Reader:
         return f"{self.source}: " if line is None else f"{self.source}:{line}: "
 
     def fail(self, field: str, message: str, activity_id: str | None = None) -> PlanError:
+        """A :class:`PlanError` naming the field (and the activity's line)."""
         return PlanError(f"{self.where(activity_id)}{field}: {message}")
 
     def get(
@@ -98,6 +99,7 @@ class _Reader:
         raise self.fail(f"{field}.{key}", f"expected {_kind_name(kind)}, got {value!r}", act)
 
     def project(self, data: dict[str, Any]) -> tuple[Project, str | None]:
+        """The whole plan: project, calendars, activities, links, baselines."""
         known = {"project", "calendars", "activities", "links", "baselines"}
         for key in data:
             if key not in known:
@@ -166,6 +168,7 @@ class _Reader:
         return amount * scale, elapsed
 
     def shifts(self, value: Any, field: str) -> tuple[Shift, ...]:
+        """A list of ``"HH:MM-HH:MM"`` shifts."""
         if not isinstance(value, list):
             raise self.fail(field, 'expected a list like ["08:00-12:00", "13:00-17:00"]')
         try:
@@ -174,6 +177,7 @@ class _Reader:
             raise self.fail(field, str(exc)) from None
 
     def calendars(self, tables: Any) -> list[Calendar]:
+        """``[calendars.<id>]`` tables (plus the standard calendar)."""
         result = [] if "standard" in tables else [Calendar("standard", name="Standard")]
         for cid, table in tables.items():
             field = f"calendars.{cid}"
@@ -211,11 +215,13 @@ class _Reader:
         return result
 
     def day(self, value: Any, field: str) -> date:
+        """A TOML date (not a date-time)."""
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
         raise self.fail(field, f"expected a date like 2025-12-25, got {value!r}")
 
     def activity(self, table: Any, i: int) -> tuple[Activity, list[Link]]:
+        """One ``[[activities]]`` table and the links in its ``predecessors``."""
         if not isinstance(table, dict) or not isinstance(table.get("id"), str):
             raise self.fail(f"activities[{i}].id", "each activity needs a string id")
         aid = table["id"]
@@ -283,6 +289,7 @@ class _Reader:
         return activity, links
 
     def choice(self, enum: Callable[[str], T], value: Any, field: str, act: str | None) -> T:
+        """A value of an enumeration, case-insensitive for codes."""
         try:
             return enum(value.upper() if enum is not Kind else value)
         except (ValueError, AttributeError):
@@ -290,6 +297,7 @@ class _Reader:
             raise self.fail(field, f"{value!r} is not one of {options}", act) from None
 
     def lag(self, value: Any, field: str, act: str | None) -> tuple[float, LagUnit]:
+        """A lag: duration (working or elapsed) or a percentage ``"50%"``."""
         if isinstance(value, str) and value.strip().endswith("%"):
             try:
                 return float(value.strip()[:-1]), LagUnit.PERCENT
@@ -299,6 +307,7 @@ class _Reader:
         return minutes, LagUnit.ELAPSED if elapsed else LagUnit.WORKING
 
     def inline_link(self, text: Any, succ: str, field: str) -> Link:
+        """A link written as ``"A"``, ``"A SS"`` or ``"A FF+2d"``."""
         found = LINK.match(text) if isinstance(text, str) else None
         if found is None:
             raise self.fail(field, f'bad link {text!r} (try "A", "A SS", "A FS+2d")', succ)
@@ -309,6 +318,7 @@ class _Reader:
         return Link(found[1], succ, LinkType(found[2] or "FS"), lag, unit)
 
     def link(self, table: Any, i: int) -> Link:
+        """One ``[[links]]`` table."""
         field = f"links[{i}]"
         if not isinstance(table, dict) or "from" not in table or "to" not in table:
             raise self.fail(field, "each link needs 'from' and 'to'")
@@ -317,6 +327,7 @@ class _Reader:
         return Link(str(table["from"]), str(table["to"]), kind, lag, unit)
 
     def baseline(self, table: Any, i: int) -> Baseline:
+        """One ``[[baselines]]`` table."""
         field = f"baselines[{i}]"
         if not isinstance(table, dict) or not isinstance(table.get("name"), str):
             raise self.fail(field + ".name", "each baseline needs a name")
