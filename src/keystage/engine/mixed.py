@@ -56,8 +56,9 @@ class _Plan:
             return t
         if act.kind is Kind.MILESTONE or not act.duration:
             # a milestone sits at the end of the work before it
-            at_end = self.clock[i].finish(self.clock[i].position(t))
-            return self.start if at_end < self.start <= t else at_end
+            clock = self.clock[i]
+            here = clock.position(t)
+            return self.start if here == clock.position(self.start) else clock.finish(here)
         return self.clock[i].next_working(t)
 
     def finish_of(self, i: int, start: int, minutes: int) -> int:
