@@ -23,6 +23,7 @@ from keystage.engine.passes import BIG
 C = ConstraintType
 FROM_FINISH = {LinkType.FS: True, LinkType.FF: True, LinkType.SS: False, LinkType.SF: False}
 TO_FINISH = {LinkType.FS: False, LinkType.SS: False, LinkType.FF: True, LinkType.SF: True}
+LINK_CODE = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
 
 # Why an activity starts where it does, when no link drives it.
 REASONS = ("project start", "data date", "actual start", "constraint")
@@ -130,11 +131,10 @@ def compile_project(project: Project, lead_days: int = 30) -> Compiled:
             deadline[i] = pos(act.deadline) - dur[i]
     alap = np.zeros(n + 1, dtype=bool)
     alap[:n] = [a.constraint is C.ALAP for a in project.activities]
-    pred, succ, weight, link_id = _links(project, n, dur, full, state, actual)
+    pred, succ, weight, link_id, ff_types = _links(project, n, dur, full, state, actual)
     # MS Project: only activities without predecessors (or with a finish-to-finish one)
     # are held at the project start; other links may pull an activity before it.
     linked = np.bincount(succ, minlength=n + 1) > 0
-    ff_types = np.array([project.links[k].type is LinkType.FF for k in link_id.tolist()], bool)
     held = np.bincount(succ[ff_types], minlength=n + 1) > 0 if ff_types.size else ~linked
     free = linked & ~held & (state == NOT_STARTED) & (reason == R_START)
     floor[free] = -BIG
@@ -180,27 +180,27 @@ def _apply_constraint(
 
 def _links(
     project: Project, n: int, dur: IntArray, full: IntArray, state: IntArray, actual: IntArray
-) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Link arrays; links whose predecessor end is already fixed hang from the anchor."""
-    index = project.index
-    preds, succs, weights, ids = [], [], [], []
-    for k, link in enumerate(project.links):
-        p, s = index[link.pred], index[link.succ]
-        if state[s] == FINISHED:
-            continue
-        lag = link.lag
-        if link.lag_unit is LagUnit.PERCENT:
-            lag = full[p] * link.lag / 100.0
-        w = round(lag) - (dur[s] if TO_FINISH[link.type] else 0)
-        from_finish = FROM_FINISH[link.type]
-        if state[p] == FINISHED or (state[p] == IN_PROGRESS and not from_finish):
-            fixed = actual[p] + (dur[p] if from_finish else 0)
-            preds.append(n)
-            weights.append(w + fixed)
-        else:
-            preds.append(p)
-            weights.append(w + (dur[p] if from_finish else 0))
-        succs.append(s)
-        ids.append(k)
-    as_array = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
-    return as_array(preds), as_array(succs), as_array(weights), as_array(ids)
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """Link arrays (vectorised); links whose predecessor end is fixed hang from the anchor.
+
+    Returns predecessors, successors, weights, link indices and a finish-to-finish mask.
+    """
+    index, links = project.index, project.links
+    count = len(links)
+    p = np.fromiter((index[k.pred] for k in links), np.int64, count)
+    s = np.fromiter((index[k.succ] for k in links), np.int64, count)
+    code = np.fromiter((LINK_CODE[k.type] for k in links), np.int64, count)
+    lag = np.fromiter((k.lag for k in links), np.float64, count)
+    percent = np.fromiter((k.lag_unit is LagUnit.PERCENT for k in links), bool, count)
+    lag = np.where(percent, full[p] * lag / 100.0, lag)
+    from_finish = (code == LINK_CODE[LinkType.FS]) | (code == LINK_CODE[LinkType.FF])
+    to_finish = (code == LINK_CODE[LinkType.FF]) | (code == LINK_CODE[LinkType.SF])
+    weight = np.round(lag).astype(np.int64) - np.where(to_finish, dur[s], 0)
+    weight += np.where(from_finish, dur[p], 0)
+    anchored = (state[p] == FINISHED) | ((state[p] == IN_PROGRESS) & ~from_finish)
+    weight += np.where(anchored, actual[p], 0)
+    pred = np.where(anchored, n, p)
+    keep = state[s] != FINISHED
+    ids = np.flatnonzero(keep).astype(np.int64)
+    ff = code == LINK_CODE[LinkType.FF]
+    return pred[keep], s[keep], weight[keep], ids, ff[keep]
