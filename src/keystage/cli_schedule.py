@@ -82,7 +82,7 @@ def _as_csv(result: Schedule, per_day: int) -> str:
     return buffer.getvalue()
 
 
-def _print_table(result: Schedule, per_day: int, title: str) -> None:
+def _print_table(result: Schedule, per_day: int, title: str, output: Path | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -100,12 +100,19 @@ def _print_table(result: Schedule, per_day: int, title: str) -> None:
             f"{a.duration / per_day:.4g}", f"{a.total_float / per_day:.4g}",
             f"{a.free_float / per_day:.4g}", a.driver, style=style,
         )  # fmt: skip
-    console = Console()
-    console.print(table)
-    console.print(
+    summary = (
         f"Start {result.start:%Y-%m-%d %H:%M}  Finish {result.finish:%Y-%m-%d %H:%M}  "
         f"Critical path: {' → '.join(result.critical_path) or '(none)'}"
     )
+    if output is None:
+        console = Console()
+        console.print(table)
+        console.print(summary)
+        return
+    with output.open("w", encoding="utf-8") as handle:
+        console = Console(file=handle, width=160, color_system=None)
+        console.print(table)
+        console.print(summary)
 
 
 def schedule_command(
@@ -140,16 +147,18 @@ def schedule_command(
         raise typer.Exit(code=1) from None
     calendar = project.calendars_by_id[project.calendar]
     per_day = max(sum(s.minutes for s in day) for day in calendar.week) or 480
-    if output_format is OutputFormat.TABLE and output is None:
-        _print_table(result, per_day, f"{plan.name}: {len(result.activities)} activities")
-        return
-    text = _as_json(result, per_day) if output_format is OutputFormat.JSON else None
-    if text is None:
-        text = _as_csv(result, per_day)
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
     try:
+        if output_format is OutputFormat.TABLE:
+            title = f"{plan.name}: {len(result.activities)} activities"
+            _print_table(result, per_day, title, output)
+            return
+        if output_format is OutputFormat.JSON:
+            text = _as_json(result, per_day)
+        else:
+            text = _as_csv(result, per_day)
+        if output is None:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            return
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)

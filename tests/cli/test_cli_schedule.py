@@ -117,3 +117,21 @@ def test_missing_file_as_a_whole_process(tmp_path: Path) -> None:
     assert done.stderr.strip().count("\n") == 0
     assert done.stderr.startswith("error: cannot read")
     assert "Traceback" not in done.stderr
+
+
+def test_table_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "plan.txt"
+    result = runner.invoke(app, ["schedule", str(EXAMPLES / "release.toml"), "-o", str(out)])
+    assert result.exit_code == 0
+    text = out.read_text()
+    assert "Critical path: SPEC → API → TEST → SHIP" in text
+    assert "\x1b[" not in text  # no terminal colour codes in files
+
+
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "plan.json"
+    result = runner.invoke(app, ["schedule", str(EXAMPLES / "release.toml"), "-f", "json",
+                                 "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write")
+    assert len(result.stderr.strip().splitlines()) == 1
