@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 COLUMNS = (
     "id", "name", "kind", "start", "finish", "duration_days", "total_float_days",
-    "free_float_days", "critical", "longest_path", "driver", "start_variance_days",
+    "free_float_days", "critical", "longest_path", "driver", "late_driver", "start_variance_days",
     "finish_variance_days",
 )  # fmt: skip
 
@@ -44,6 +44,7 @@ def _row(a: ActivitySchedule, per_day: int) -> dict[str, object]:
         "critical": a.critical,
         "longest_path": a.longest_path,
         "driver": a.driver,
+        "late_driver": a.late_driver,
         "start_variance_days": _days(a.start_variance, per_day),
         "finish_variance_days": _days(a.finish_variance, per_day),
     }
@@ -74,7 +75,7 @@ def _as_csv(result: Schedule, per_day: int) -> str:
     writer.writeheader()
     for a in result.activities:
         row = _row(a, per_day)
-        for key in ("id", "name", "driver"):  # neutralise spreadsheet formulas
+        for key in ("id", "name", "driver", "late_driver"):  # neutralise spreadsheet formulas
             text = str(row[key])
             if text[:1] in ("=", "+", "-", "@"):
                 row[key] = "'" + text

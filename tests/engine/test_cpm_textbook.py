@@ -183,3 +183,15 @@ def test_deadline_creates_negative_float_without_moving_dates() -> None:
     assert result["A"].early_finish == at(3, 17)
     assert result["A"].total_float == -DAY
     assert result["A"].critical
+
+
+def test_late_dates_name_their_drivers() -> None:
+    result = schedule(textbook())
+    assert result["A"].late_driver == "link A→C SS+960"  # tighter than A→B FS+480
+    assert result["B"].late_driver == "link B→D FF"
+    assert result["C"].late_driver == "link C→D FS"
+    assert result["M"].late_driver == "project finish"
+    assert schedule(chain(C.MFO, at(5, 17)))["Y"].late_driver == "constraint"
+    assert schedule(chain(C.SNLT, at(2)))["Y"].late_driver == "constraint"
+    deadline = Project(at(1), (Activity("A", duration=3 * DAY, deadline=at(2, 17)),))
+    assert schedule(deadline)["A"].late_driver == "deadline"

@@ -62,6 +62,7 @@ class ActivitySchedule:
     start_variance: int | None = None
     finish_variance: int | None = None
     duration_variance: int | None = None
+    late_driver: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,12 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
     np.maximum.at(best, c.succ, cand)
     driving = (cand == best[c.succ]) & (best[c.succ] == p.es[c.succ])
     driving &= c.state[c.succ] != FINISHED
+    real = c.pred != n
+    cand_late = p.ls[c.succ] - c.weight
+    best_late = np.full(n + 1, BIG, dtype=np.int64)
+    np.minimum.at(best_late, c.pred[real], cand_late[real])
+    late_link = best_late == p.ls
+    late_driving = real & (cand_late == best_late[c.pred]) & late_link[c.pred]
     reason = [REASONS[r] for r in c.reason[:n].tolist()]
     capped = (p.es == c.cap) & (p.es < np.maximum(best, c.floor))
     capped = capped[:n]
@@ -190,6 +197,28 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
         finished=(c.state[:n] == FINISHED),
         driving=c.link_id[driving],
         reason=reason,
+        late_driving=c.link_id[late_driving],
+        late_reason=_late_reasons(c, p, late_link),
         working=lambda a, b: np.asarray(work.position(b) - work.position(a)),
         alap=c.alap[:n],
     )
+
+
+def _late_reasons(c: Compiled, p: Positions, late_link: np.ndarray) -> list[str]:
+    """What sets each late finish when no link does (same order as the scalar path)."""
+    n = c.n
+    out = []
+    for i in range(n):
+        if c.state[i] == FINISHED:
+            out.append("actual finish")
+        elif late_link[i]:
+            out.append("link")
+        elif c.ls_fixed[i] < BIG:
+            out.append("constraint")
+        elif c.deadline[i] < BIG and p.ls[i] == c.deadline[i]:
+            out.append("deadline")
+        elif p.ls[i] == c.ls_cap[i]:
+            out.append("constraint")
+        else:
+            out.append("project finish")
+    return out

@@ -9,6 +9,8 @@ a property test checks that both paths agree on single-calendar networks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from keystage.engine.calendars import CalendarClock, IntArray
@@ -73,6 +75,12 @@ class _Plan:
             return finish - minutes
         return self.clock[i].add(finish, -minutes) if minutes else finish
 
+    def key(self, i: int) -> Callable[[int], int]:
+        """Compare instants of activity ``i`` as working minutes of its calendar."""
+        if self.acts[i].elapsed:
+            return lambda t: t
+        return self.clock[i].position
+
     def lag(self, link: Link, t: int, sign: int) -> int:
         """Apply (``sign`` = 1) or remove (-1) a link's lag at instant ``t``."""
         if not link.lag:
@@ -106,6 +114,8 @@ def mixed_timing(project: Project) -> Timing:
     es, ef = [0] * n, [0] * n
     reason = [REASONS[R_START]] * n
     drivers: list[list[int]] = [[] for _ in range(n)]
+    late_drivers: list[list[int]] = [[] for _ in range(n)]
+    late_reason = ["actual finish" if a.finished else "children" for a in acts]
     link_id = {id(k): j for j, k in enumerate(project.links)}
 
     def forward(late: tuple[list[int], list[int]] | None) -> None:
@@ -167,23 +177,32 @@ def mixed_timing(project: Project) -> Timing:
         if actual_f[i] is not None or act.kind is Kind.SUMMARY:
             ls[i], lf[i] = es[i], ef[i]
             continue
-        best = finish
+        best, late_cands = POS, []
         for k in outgoing[i]:
             s = index[k.succ]
             from_finish = FROM_FINISH[k.type]
             if act.started and not from_finish:
                 continue  # the start end of a started activity is history
             t = plan.lag(k, lf[s] if TO_FINISH[k.type] else ls[s], -1)
-            best = min(best, t if from_finish else plan.finish_of(i, t, dur[i]))
-        best = _late_constraint(plan, i, act, dur[i], best)
+            t = t if from_finish else plan.finish_of(i, t, dur[i])
+            late_cands.append((t, link_id[id(k)]))
+            best = min(best, t)
+        final = _late_constraint(plan, i, act, dur[i], min(best, finish))
         if not act.elapsed:  # a finish at the start of a work period is the end of the last one
-            best = plan.clock[i].finish(plan.clock[i].position(best))
-        lf[i] = best
-        ls[i] = plan.start_of(i, best, dur[i])
+            final = plan.clock[i].finish(plan.clock[i].position(final))
+        lf[i] = final
+        ls[i] = plan.start_of(i, final, dur[i])
+        key = plan.key(i)
+        if late_cands and key(best) == key(final):
+            late_drivers[i] = [k_id for t, k_id in late_cands if key(t) == key(final)]
+            late_reason[i] = "link"
+        else:
+            late_reason[i] = _late_reason(plan, i, act, dur[i], final, key)
     if any(a.constraint is C.ALAP and not a.started for a in acts):
         forward((ls, lf))
     driving = [k for i in range(n) for k in drivers[i]]
-    return _timing(plan, project, es, ef, ls, lf, actual_s, reason, start, finish, driving)
+    late = ([k for i in range(n) for k in late_drivers[i]], late_reason)
+    return _timing(plan, project, es, ef, ls, lf, actual_s, reason, start, finish, driving, late)
 
 
 def _done_minutes(plan: _Plan, i: int, start: int, finish: int) -> int:
@@ -210,6 +229,24 @@ def _bounds(plan: _Plan, i: int, act: Activity, dur: int) -> tuple[int, int, int
     lo = target if kind in (C.SNET, C.FNET, C.MSO, C.MFO) else NEG
     hi = target if kind in (C.SNLT, C.FNLT, C.MSO, C.MFO) else POS
     return lo, hi, R_CONSTRAINT
+
+
+def _late_reason(
+    plan: _Plan, i: int, act: Activity, dur: int, final: int, key: Callable[[int], int]
+) -> str:
+    """What sets a late finish when no link does (same order as the vectorised path)."""
+    kind = act.constraint
+    dated = act.constraint_date is not None and not act.started
+    if dated and kind in (C.MSO, C.MFO):
+        return "constraint"
+    if act.deadline is not None and key(plan.instant(act.deadline)) == key(final):
+        return "deadline"
+    if dated and kind in (C.SNLT, C.FNLT):
+        d = plan.instant(act.constraint_date)
+        cap = plan.finish_of(i, d, dur) if kind is C.SNLT else d
+        if key(cap) == key(final):
+            return "constraint"
+    return "project finish"
 
 
 def _late_constraint(plan: _Plan, i: int, act: Activity, dur: int, lf: int) -> int:
@@ -239,6 +276,7 @@ def _timing(
     start: int,
     finish: int,
     driving: list[int],
+    late: tuple[list[int], list[str]],
 ) -> Timing:
     """Floats in each activity's working time, drivers and reported dates."""
     acts, index, n = project.activities, project.index, len(project.activities)
@@ -291,6 +329,8 @@ def _timing(
         finished=np.array([a.finished for a in acts], dtype=bool),
         driving=as_array(driving),
         reason=reason,
+        late_driving=as_array(late[0]),
+        late_reason=late[1],
         working=between,
         alap=alap,
     )

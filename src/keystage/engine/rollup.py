@@ -72,6 +72,9 @@ def assemble(project: Project, t: Timing, baseline: str | None) -> Schedule:
         driver_of.setdefault(s_idx, k)
         if not scheduled_late[s_idx]:
             preds_of.setdefault(s_idx, []).append(p_idx)
+    late_driver_of: dict[int, int] = {}
+    for k in t.late_driving.tolist():
+        late_driver_of.setdefault(project.index[project.links[k].pred], k)
     on_path = _longest_path(ef, is_summary, t.finish, preds_of)
     variances = _variances(project, t, baseline, start, finish, dur)
     origin = datetime.combine(t.origin, time())
@@ -82,8 +85,10 @@ def assemble(project: Project, t: Timing, baseline: str | None) -> Schedule:
     result = []
     for i, act in enumerate(acts):
         driver = f"link {project.links[driver_of[i]].label}" if i in driver_of else t.reason[i]
+        late = late_driver_of.get(i)
+        late_driver = t.late_reason[i] if late is None else f"link {project.links[late].label}"
         if summary_flags[i]:
-            driver = "children"
+            driver = late_driver = "children"
         sv, fv, dv = variances.get(i, (None, None, None))
         result.append(
             ActivitySchedule(
@@ -107,6 +112,7 @@ def assemble(project: Project, t: Timing, baseline: str | None) -> Schedule:
                 sv,
                 fv,
                 dv,
+                late_driver,
             )
         )  # positional for speed: see the field order of ActivitySchedule
     order = np.lexsort((ef, es))

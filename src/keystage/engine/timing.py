@@ -29,5 +29,7 @@ class Timing:
     finished: npt.NDArray[np.bool_]
     driving: IntArray  # indices of the links that set their successor's early start
     reason: list[str]  # what sets the early start when no link does
+    late_driving: IntArray  # indices of the links that set their predecessor's late finish
+    late_reason: list[str]  # what sets the late finish when no link does
     working: Callable[[IntArray, IntArray], IntArray]  # project-calendar minutes in [a, b)
     alap: npt.NDArray[np.bool_]
