@@ -17,6 +17,7 @@ convention picks the start of the next period (where work would begin), the
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -203,41 +204,60 @@ class WorkIndex:
 
 
 class CalendarClock:
-    """A calendar's index that grows its horizon on demand; scalar and vector helpers."""
+    """A calendar's index that grows its horizon on demand; scalar and vector helpers.
+
+    Scalar conversions use :mod:`bisect` on list copies of the index (much faster than
+    numpy for one value at a time); vector conversions use :class:`WorkIndex`.
+    """
 
     def __init__(self, calendar: Calendar, origin: date, days: int = 366) -> None:
         self.calendar = calendar
         self.origin = origin
-        self.work = calendar.index(origin, max(days, 7))
+        self._set(calendar.index(origin, max(days, 7)))
+
+    def _set(self, work: WorkIndex) -> None:
+        self.work = work
+        self._starts: list[int] = work.starts.tolist()
+        self._ends: list[int] = work.ends.tolist()
+        self._cum: list[int] = work.cum.tolist()
+        self._total = work.total
 
     def _grow(self, days: int) -> None:
         if days > 200 * 366:
             raise CalendarError(self.calendar.id, "has no working time within 200 years")
-        self.work = self.calendar.index(self.origin, days)
+        self._set(self.calendar.index(self.origin, days))
 
     def ensure_position(self, position: int) -> WorkIndex:
         """Make the horizon cover ``position`` working minutes (plus one period)."""
-        while self.work.total <= position:
+        while self._total <= position:
             self._grow(self.work.days * 2)
         return self.work
 
     def ensure_instant(self, instant: int) -> WorkIndex:
         """Make the horizon cover ``instant`` and one working period after it."""
-        while self.work.starts.size == 0 or self.work.ends[-1] <= instant:
+        while not self._ends or self._ends[-1] <= instant:
             self._grow(self.work.days * 2)
         return self.work
 
     def position(self, instant: int) -> int:
-        """Scalar :meth:`WorkIndex.position`."""
-        return int(self.ensure_instant(instant).position(np.int64(instant)))
+        """Working minutes from the origin up to ``instant``."""
+        self.ensure_instant(instant)
+        i = bisect_right(self._starts, instant) - 1
+        if i < 0:
+            return 0
+        return self._cum[i] + min(instant - self._starts[i], self._ends[i] - self._starts[i])
 
     def start(self, position: int) -> int:
-        """Scalar :meth:`WorkIndex.instant_start`."""
-        return int(self.ensure_position(position).instant_start(np.int64(position)))
+        """Instant where work at ``position`` begins (start of the next period on a boundary)."""
+        self.ensure_position(position)
+        i = max(bisect_right(self._cum, position) - 1, 0)
+        return self._starts[i] + position - self._cum[i]
 
     def finish(self, position: int) -> int:
-        """Scalar :meth:`WorkIndex.instant_finish`."""
-        return int(self.ensure_position(position).instant_finish(np.int64(position)))
+        """Instant where work up to ``position`` ends (end of the period on a boundary)."""
+        self.ensure_position(position)
+        i = max(bisect_left(self._cum, position) - 1, 0)
+        return self._starts[i] + position - self._cum[i]
 
     def next_working(self, instant: int) -> int:
         """The first working instant at or after ``instant``."""
