@@ -1,0 +1,224 @@
+"""Critical path method: early/late dates, total and free float, drivers, critical path.
+
+:func:`schedule` is the entry point: a :class:`~keystage.engine.network.Project`
+goes in, a :class:`Schedule` comes out. When every activity works on the
+project calendar with durations and lags in working minutes, the passes run
+vectorised on integer positions (:mod:`keystage.engine.passes`); otherwise a
+scalar path (:mod:`keystage.engine.mixed`) works instant by instant on each
+activity's own calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from keystage.engine.calendars import IntArray
+from keystage.engine.compiler import (
+    FINISHED,
+    NOT_STARTED,
+    REASONS,
+    Compiled,
+    compile_project,
+    needs_general_path,
+)
+from keystage.engine.errors import CycleError
+from keystage.engine.network import Kind, Project
+from keystage.engine.passes import (
+    BIG,
+    CycleFound,
+    LevelPlan,
+    backward,
+    forward,
+    free_float,
+    topological_levels,
+)
+from keystage.engine.timing import Timing
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySchedule:
+    """Computed dates of one activity; floats and variances in working minutes."""
+
+    id: str
+    name: str
+    kind: Kind
+    start: datetime
+    finish: datetime
+    early_start: datetime
+    early_finish: datetime
+    late_start: datetime
+    late_finish: datetime
+    duration: int
+    total_float: int
+    free_float: int
+    critical: bool
+    longest_path: bool
+    driver: str
+    work: float = 0.0
+    cost: float = 0.0
+    start_variance: int | None = None
+    finish_variance: int | None = None
+    duration_variance: int | None = None
+    late_driver: str = ""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The result of :func:`schedule`."""
+
+    start: datetime
+    finish: datetime
+    activities: tuple[ActivitySchedule, ...]
+    critical_path: tuple[str, ...]
+    longest_path: tuple[str, ...]
+    baseline: str | None = None
+    by_id: dict[str, ActivitySchedule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {a.id: a for a in self.activities})
+
+    def __getitem__(self, activity_id: str) -> ActivitySchedule:
+        """The schedule of one activity."""
+        return self.by_id[activity_id]
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Raw result of the vectorised passes, in project-calendar positions."""
+
+    es: IntArray
+    ls: IntArray
+    ef: IntArray
+    lf: IntArray
+    total_float: IntArray
+    free_float: IntArray
+    finish: int
+    level: IntArray
+
+
+def levels_or_cycle(project: Project, n_nodes: int, pred: IntArray, succ: IntArray) -> IntArray:
+    """Topological levels, translating a cycle into :class:`CycleError` with activity ids."""
+    try:
+        return topological_levels(n_nodes, pred, succ)
+    except CycleFound as found:
+        raise CycleError([project.activities[i].id for i in found.nodes]) from None
+
+
+def cpm_positions(c: Compiled) -> Positions:
+    """Forward pass, backward pass and floats on a compiled project (the fast core)."""
+    n = c.n
+    level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
+    forward_plan = LevelPlan.build(level, c.succ, reverse=False)
+    es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap)
+    finish = int((es + c.dur)[:n].max()) if n else c.start_pos
+    ls_cap = np.minimum(c.ls_cap, finish - c.dur)
+    fixed = c.ls_fixed if (c.ls_fixed < BIG).any() else None
+    deadline = c.deadline if (c.deadline < BIG).any() else None
+    backward_plan = LevelPlan.build(level, c.pred, reverse=True)
+    ls = backward(backward_plan, c.succ, c.weight, ls_cap, fixed, deadline)
+    alap = c.alap & (c.state == NOT_STARTED)
+    if alap.any():
+        es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap, (alap, ls))
+    tf = np.where(alap, 0, ls - es)
+    tf[c.state == FINISHED] = 0
+    ff = free_float(n + 1, c.pred, c.succ, c.weight, np.where(alap, ls, es), tf)
+    return Positions(es, ls, es + c.dur, ls + c.dur, tf, ff, finish, level)
+
+
+def schedule(project: Project, baseline: str | None = None) -> Schedule:
+    """Schedule a project; compare with the named baseline if given."""
+    if needs_general_path(project):
+        from keystage.engine.mixed import mixed_timing
+
+        timing = mixed_timing(project)
+    else:
+        lead_days = 30
+        while True:
+            c = compile_project(project, lead_days)
+            positions = cpm_positions(c)
+            if positions.es[: c.n].min(initial=0) >= 0 or lead_days > 20_000:
+                break
+            lead_days *= 8
+        timing = _fast_timing(c, positions)
+    from keystage.engine.rollup import assemble
+
+    return assemble(project, timing, baseline)
+
+
+def _fast_timing(c: Compiled, p: Positions) -> Timing:
+    """Convert positions to instants and work out drivers."""
+    n = c.n
+    clock = c.clock
+    work = clock.ensure_position(int(max(p.lf[:n].max(initial=0), p.ef[:n].max(initial=0))) + 1)
+    started = c.actual_start >= 0
+    es_pos = np.where(started, c.actual_start, p.es)[:n]
+    milestone = (c.full_dur[:n] == 0) & ~started[:n]
+    start_i = work.instant_start(es_pos)
+    project_start = work.instant_start(np.int64(c.start_pos))
+    m_start = np.where(es_pos == c.start_pos, project_start, work.instant_finish(es_pos))
+    es_i = np.where(milestone, m_start, start_i)
+    ef_i = np.where(milestone, m_start, work.instant_finish(p.ef[:n]))
+    ef_i = np.maximum(ef_i, es_i)
+    ls_i = np.where(milestone, work.instant_finish(p.ls[:n]), work.instant_start(p.ls[:n]))
+    lf_i = np.maximum(work.instant_finish(p.lf[:n]), ls_i)
+    alap = c.alap & (c.state == NOT_STARTED)
+    cand = np.where(alap, p.ls, p.es)[c.pred] + c.weight
+    best = np.full(n + 1, -BIG, dtype=np.int64)
+    np.maximum.at(best, c.succ, cand)
+    driving = (cand == best[c.succ]) & (best[c.succ] == p.es[c.succ])
+    driving &= c.state[c.succ] != FINISHED
+    real = c.pred != n
+    cand_late = p.ls[c.succ] - c.weight
+    best_late = np.full(n + 1, BIG, dtype=np.int64)
+    np.minimum.at(best_late, c.pred[real], cand_late[real])
+    late_link = best_late == p.ls
+    late_driving = real & (cand_late == best_late[c.pred]) & late_link[c.pred]
+    reason = [REASONS[r] for r in c.reason[:n].tolist()]
+    capped = (p.es == c.cap) & (p.es < np.maximum(best, c.floor))
+    capped = capped[:n]
+    for i in np.flatnonzero(capped).tolist():
+        reason[i] = "constraint"
+    return Timing(
+        origin=work.origin,
+        start=int(project_start),
+        finish=int(
+            project_start if p.finish <= c.start_pos else work.instant_finish(np.int64(p.finish))
+        ),
+        es=es_i,
+        ef=ef_i,
+        ls=ls_i,
+        lf=lf_i,
+        total_float=p.total_float[:n],
+        free_float=p.free_float[:n],
+        duration=np.where(c.state[:n] == FINISHED, c.dur[:n], c.full_dur[:n]),
+        finished=(c.state[:n] == FINISHED),
+        driving=c.link_id[driving],
+        reason=reason,
+        late_driving=c.link_id[late_driving],
+        late_reason=_late_reasons(c, p, late_link),
+        working=lambda a, b: np.asarray(work.position(b) - work.position(a)),
+        alap=c.alap[:n],
+    )
+
+
+def _late_reasons(c: Compiled, p: Positions, late_link: np.ndarray) -> list[str]:
+    """What sets each late finish when no link does (same order as the scalar path)."""
+    n = c.n
+    out = []
+    for i in range(n):
+        if c.state[i] == FINISHED:
+            out.append("actual finish")
+        elif late_link[i]:
+            out.append("link")
+        elif c.ls_fixed[i] < BIG:
+            out.append("constraint")
+        elif c.deadline[i] < BIG and p.ls[i] == c.deadline[i]:
+            out.append("deadline")
+        elif p.ls[i] == c.ls_cap[i]:
+            out.append("constraint")
+        else:
+            out.append("project finish")
+    return out

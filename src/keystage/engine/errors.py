@@ -1,0 +1,81 @@
+"""Scheduling errors: each names its culprit so a user can fix the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+
+class ScheduleError(ValueError):
+    """Base class of every error raised by the scheduling engine."""
+
+
+class CycleError(ScheduleError):
+    """The dependency links form a cycle; `cycle` lists the activities on it in order."""
+
+    def __init__(self, cycle: Sequence[str]) -> None:
+        self.cycle = tuple(cycle)
+        path = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
+        super().__init__(f"dependency cycle: {path}")
+
+
+class UnknownActivityError(ScheduleError):
+    """A link or a parent refers to an activity id that does not exist."""
+
+    def __init__(self, activity_id: str, where: str) -> None:
+        self.activity_id = activity_id
+        self.where = where
+        super().__init__(f"{where} refers to unknown activity {activity_id!r}")
+
+
+class DuplicateActivityError(ScheduleError):
+    """Two activities share the same id."""
+
+    def __init__(self, activity_id: str) -> None:
+        self.activity_id = activity_id
+        super().__init__(f"activity id {activity_id!r} is used twice")
+
+
+class NegativeDurationError(ScheduleError):
+    """An activity has a negative duration or remaining duration."""
+
+    def __init__(self, activity_id: str, minutes: float) -> None:
+        self.activity_id = activity_id
+        self.minutes = minutes
+        super().__init__(f"activity {activity_id!r} has a negative duration ({minutes} min)")
+
+
+class InvalidActivityError(ScheduleError):
+    """An activity's fields contradict each other (bad percent, constraint without date...)."""
+
+    def __init__(self, activity_id: str, reason: str) -> None:
+        self.activity_id = activity_id
+        super().__init__(f"activity {activity_id!r}: {reason}")
+
+
+class ImpossibleConstraintError(ScheduleError):
+    """A constraint date cannot be met (before the project start or outside the horizon)."""
+
+    def __init__(self, activity_id: str, when: datetime, reason: str) -> None:
+        self.activity_id = activity_id
+        self.when = when
+        super().__init__(
+            f"activity {activity_id!r}: constraint date {when:%Y-%m-%d %H:%M} {reason}"
+        )
+
+
+class CalendarError(ScheduleError):
+    """A calendar is malformed or has no working time at all."""
+
+    def __init__(self, calendar_id: str, reason: str) -> None:
+        self.calendar_id = calendar_id
+        super().__init__(f"calendar {calendar_id!r}: {reason}")
+
+
+class UnknownCalendarError(ScheduleError):
+    """An activity refers to a calendar id that does not exist."""
+
+    def __init__(self, calendar_id: str, activity_id: str) -> None:
+        self.calendar_id = calendar_id
+        self.activity_id = activity_id
+        super().__init__(f"activity {activity_id!r} uses unknown calendar {calendar_id!r}")

@@ -1,0 +1,208 @@
+"""Write a :class:`Project` as MS Project XML (MSPDI), elements in schema order.
+
+Only the standard library is used (``xml.etree``). The element order follows
+the MSPDI schema (``mspdi_pj12.xsd``): MS Project rejects files whose elements
+are out of order, even though lenient readers such as MPXJ accept them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from xml.etree import ElementTree as ET
+
+from keystage.engine.calendars import Calendar, Shift
+from keystage.engine.compiler import remaining_of
+from keystage.engine.network import Activity, ConstraintType, Kind, LagUnit, LinkType, Project
+
+NS = "http://schemas.microsoft.com/project"
+LINK_TYPE = {LinkType.FF: 0, LinkType.FS: 1, LinkType.SF: 2, LinkType.SS: 3}
+CONSTRAINT = {
+    ConstraintType.ASAP: 0, ConstraintType.ALAP: 1, ConstraintType.MSO: 2,
+    ConstraintType.MFO: 3, ConstraintType.SNET: 4, ConstraintType.SNLT: 5,
+    ConstraintType.FNET: 6, ConstraintType.FNLT: 7,
+}  # fmt: skip
+LAG_FORMAT = {LagUnit.WORKING: 3, LagUnit.ELAPSED: 4, LagUnit.PERCENT: 19}  # 3 = m, 4 = em
+DURATION_FORMAT_MINUTES, DURATION_FORMAT_ELAPSED_MINUTES = 3, 4
+
+
+def _dt(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _duration(minutes: int) -> str:
+    return f"PT{minutes // 60}H{minutes % 60}M0S"
+
+
+def _sub(parent: ET.Element, tag: str, text: object | None = None) -> ET.Element:
+    node = ET.SubElement(parent, tag)
+    if text is not None:
+        node.text = str(text)
+    return node
+
+
+def _working_times(parent: ET.Element, shifts: tuple[Shift, ...]) -> None:
+    times = _sub(parent, "WorkingTimes")
+    for shift in shifts:
+        wt = _sub(times, "WorkingTime")
+        _sub(wt, "FromTime", _clock(shift.start))
+        _sub(wt, "ToTime", _clock(shift.end % 1440))
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}:00"
+
+
+def _calendar(parent: ET.Element, calendar: Calendar, uid: int) -> None:
+    node = _sub(parent, "Calendar")
+    _sub(node, "UID", uid)
+    _sub(node, "Name", calendar.name or calendar.id)
+    _sub(node, "IsBaseCalendar", 1)
+    _sub(node, "BaseCalendarUID", -1)
+    days = _sub(node, "WeekDays")
+    for weekday, shifts in enumerate(calendar.week):
+        day = _sub(days, "WeekDay")
+        _sub(day, "DayType", (weekday + 1) % 7 + 1)  # 1 = Sunday ... 7 = Saturday
+        _sub(day, "DayWorking", int(bool(shifts)))
+        if shifts:
+            _working_times(day, shifts)
+    for exc in sorted(calendar.exceptions, key=lambda e: e.day):
+        day = _sub(days, "WeekDay")
+        _sub(day, "DayType", 0)
+        _sub(day, "DayWorking", int(bool(exc.shifts)))
+        period = _sub(day, "TimePeriod")
+        _sub(period, "FromDate", _dt(datetime.combine(exc.day, time())))
+        _sub(period, "ToDate", _dt(datetime.combine(exc.day, time(23, 59))))
+        if exc.shifts:
+            _working_times(day, exc.shifts)
+
+
+def _outline(project: Project) -> list[tuple[Activity, int, str]]:
+    """Activities in outline order with their level and outline number."""
+    kids: dict[str | None, list[Activity]] = {}
+    for act in project.activities:
+        kids.setdefault(act.parent, []).append(act)
+    out: list[tuple[Activity, int, str]] = []
+
+    def walk(parent: str | None, level: int, prefix: str) -> None:
+        for k, act in enumerate(kids.get(parent, []), start=1):
+            number = f"{prefix}{k}"
+            out.append((act, level, number))
+            walk(act.id, level + 1, number + ".")
+
+    walk(None, 1, "")
+    return out
+
+
+def to_mspdi(project: Project, name: str = "Keystage plan") -> bytes:
+    """Serialise a project as MSPDI XML (UTF-8 bytes)."""
+    ET.register_namespace("", NS)
+    root = ET.Element("Project", xmlns=NS)
+    cal_uid = {c.id: i for i, c in enumerate(project.calendars, start=1)}
+    project_cal = project.calendars_by_id[project.calendar]
+    minutes_per_day = max((sum(s.minutes for s in d) for d in project_cal.week), default=480)
+    _sub(root, "SaveVersion", 14)
+    _sub(root, "Name", name)
+    _sub(root, "ScheduleFromStart", 1)
+    _sub(root, "StartDate", _dt(project.start))
+    _sub(root, "CalendarUID", cal_uid[project.calendar])
+    _sub(root, "DefaultStartTime", "08:00:00")
+    _sub(root, "DefaultFinishTime", "17:00:00")
+    _sub(root, "MinutesPerDay", minutes_per_day)
+    _sub(root, "MinutesPerWeek", project_cal.weekly_minutes)
+    _sub(root, "DaysPerMonth", 20)
+    _sub(root, "DurationFormat", 7)
+    _sub(root, "HonorConstraints", 1)
+    _sub(root, "MultipleCriticalPaths", 0)
+    if project.data_date is not None:
+        _sub(root, "StatusDate", _dt(project.data_date))
+    calendars = _sub(root, "Calendars")
+    for calendar in project.calendars:
+        _calendar(calendars, calendar, cal_uid[calendar.id])
+    tasks = _sub(root, "Tasks")
+    summary = _sub(tasks, "Task")
+    for tag, value in (("UID", 0), ("ID", 0), ("Name", name), ("Type", 1), ("IsNull", 0)):
+        _sub(summary, tag, value)
+    for tag, value in (("OutlineNumber", 0), ("OutlineLevel", 0), ("Summary", 1)):
+        _sub(summary, tag, value)
+    uid = {a.id: i for i, a in enumerate(project.activities, start=1)}
+    preds: dict[str, list[ET.Element]] = {}
+    for link in project.links:
+        node = ET.Element("PredecessorLink")
+        _sub(node, "PredecessorUID", uid[link.pred])
+        _sub(node, "Type", LINK_TYPE[link.type])
+        _sub(node, "CrossProject", 0)
+        # tenths of a minute, except percentages which are stored as the percentage itself
+        lag = round(link.lag if link.lag_unit is LagUnit.PERCENT else link.lag * 10)
+        _sub(node, "LinkLag", lag)
+        _sub(node, "LagFormat", LAG_FORMAT[link.lag_unit])
+        preds.setdefault(link.succ, []).append(node)
+    baselines = {
+        (b_index, e.activity): e
+        for b_index, b in enumerate(project.baselines[:11])
+        for e in b.entries
+    }
+    for position, (act, level, number) in enumerate(_outline(project), start=1):
+        _task(tasks, act, uid[act.id], position, level, number, cal_uid, project)
+        node = tasks[-1]
+        for link_node in preds.get(act.id, []):
+            node.append(link_node)
+        for b_index in range(min(len(project.baselines), 11)):
+            entry = baselines.get((b_index, act.id))
+            if entry is not None:
+                base = _sub(node, "Baseline")
+                _sub(base, "Number", b_index)
+                _sub(base, "Start", _dt(entry.start))
+                _sub(base, "Finish", _dt(entry.finish))
+                _sub(base, "Duration", _duration(entry.duration))
+                _sub(base, "DurationFormat", 7)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _task(
+    tasks: ET.Element,
+    act: Activity,
+    uid: int,
+    position: int,
+    level: int,
+    number: str,
+    cal_uid: dict[str, int],
+    project: Project,
+) -> None:
+    node = _sub(tasks, "Task")
+    is_summary = act.kind is Kind.SUMMARY
+    duration = 0 if is_summary else act.duration
+    for tag, value in (("UID", uid), ("ID", position), ("Name", act.name or act.id)):
+        _sub(node, tag, value)
+    _sub(node, "Type", 1)  # fixed duration
+    _sub(node, "IsNull", 0)
+    _sub(node, "WBS", number)
+    _sub(node, "OutlineNumber", number)
+    _sub(node, "OutlineLevel", level)
+    _sub(node, "Start", _dt(act.actual_start or project.start))
+    _sub(node, "Duration", _duration(duration))
+    fmt = DURATION_FORMAT_ELAPSED_MINUTES if act.elapsed else DURATION_FORMAT_MINUTES
+    _sub(node, "DurationFormat", fmt)
+    _sub(node, "Milestone", int(act.kind is Kind.MILESTONE))
+    _sub(node, "Summary", int(is_summary))
+    _sub(node, "PercentComplete", round(act.percent_complete))
+    if act.actual_start is not None:
+        _sub(node, "ActualStart", _dt(act.actual_start))
+    if act.actual_finish is not None:
+        _sub(node, "ActualFinish", _dt(act.actual_finish))
+    if act.finished:
+        remaining = 0
+    elif act.started:
+        remaining = remaining_of(act)
+    else:
+        remaining = duration
+    _sub(node, "ActualDuration", _duration(max(duration - remaining, 0)))
+    _sub(node, "RemainingDuration", _duration(remaining))
+    _sub(node, "ConstraintType", CONSTRAINT[act.constraint])
+    _sub(node, "CalendarUID", cal_uid[act.calendar] if act.calendar else -1)
+    if act.constraint_date is not None:
+        _sub(node, "ConstraintDate", _dt(act.constraint_date))
+    if act.deadline is not None:
+        _sub(node, "Deadline", _dt(act.deadline))
+
+
+__all__ = ["to_mspdi"]

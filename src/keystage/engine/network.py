@@ -1,0 +1,212 @@
+"""Activities, links, constraints, baselines and projects: frozen, validated inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from keystage.engine.calendars import Calendar
+from keystage.engine.errors import (
+    CycleError,
+    DuplicateActivityError,
+    InvalidActivityError,
+    NegativeDurationError,
+    UnknownActivityError,
+    UnknownCalendarError,
+)
+
+
+class Kind(StrEnum):
+    """What an activity is: work, a zero-length event, or a WBS parent."""
+
+    TASK = "task"
+    MILESTONE = "milestone"
+    SUMMARY = "summary"
+
+
+class LinkType(StrEnum):
+    """Dependency types: the first letter is the predecessor's end, the second the successor's."""
+
+    FS = "FS"
+    SS = "SS"
+    FF = "FF"
+    SF = "SF"
+
+
+class LagUnit(StrEnum):
+    """How a lag is measured."""
+
+    WORKING = "working"  # working minutes of the project calendar
+    ELAPSED = "elapsed"  # wall-clock minutes
+    PERCENT = "percent"  # percent of the predecessor's duration
+
+
+class ConstraintType(StrEnum):
+    """Date constraints, as in MS Project."""
+
+    ASAP = "ASAP"
+    ALAP = "ALAP"
+    SNET = "SNET"
+    SNLT = "SNLT"
+    FNET = "FNET"
+    FNLT = "FNLT"
+    MSO = "MSO"
+    MFO = "MFO"
+
+
+DATED_CONSTRAINTS = frozenset(ConstraintType) - {ConstraintType.ASAP, ConstraintType.ALAP}
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One activity; durations are in minutes (working, or wall-clock when ``elapsed``)."""
+
+    id: str
+    name: str = ""
+    duration: int = 0
+    elapsed: bool = False
+    kind: Kind = Kind.TASK
+    parent: str | None = None
+    calendar: str | None = None
+    constraint: ConstraintType = ConstraintType.ASAP
+    constraint_date: datetime | None = None
+    deadline: datetime | None = None
+    actual_start: datetime | None = None
+    actual_finish: datetime | None = None
+    percent_complete: float = 0.0
+    remaining: int | None = None
+    work: float = 0.0
+    cost: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InvalidActivityError(self.id, "the id is empty")
+        if self.duration < 0:
+            raise NegativeDurationError(self.id, self.duration)
+        if self.remaining is not None and self.remaining < 0:
+            raise NegativeDurationError(self.id, self.remaining)
+        if self.kind is Kind.MILESTONE and self.duration:
+            raise InvalidActivityError(self.id, "a milestone has no duration")
+        if (self.constraint in DATED_CONSTRAINTS) != (self.constraint_date is not None):
+            raise InvalidActivityError(
+                self.id, f"constraint {self.constraint} and its date must come together"
+            )
+        if not 0.0 <= self.percent_complete <= 100.0:
+            raise InvalidActivityError(self.id, "percent complete must be within 0..100")
+        if self.actual_finish is not None:
+            if self.actual_start is None:
+                raise InvalidActivityError(self.id, "an actual finish needs an actual start")
+            if self.actual_finish < self.actual_start:
+                raise InvalidActivityError(self.id, "the actual finish is before the actual start")
+        if self.percent_complete > 0 and self.actual_start is None:
+            raise InvalidActivityError(self.id, "percent complete needs an actual start")
+
+    @property
+    def started(self) -> bool:
+        """True once the activity has an actual start."""
+        return self.actual_start is not None
+
+    @property
+    def finished(self) -> bool:
+        """True once the activity has an actual finish."""
+        return self.actual_finish is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A dependency from ``pred`` to ``succ`` with a lag (negative = lead)."""
+
+    pred: str
+    succ: str
+    type: LinkType = LinkType.FS
+    lag: float = 0
+    lag_unit: LagUnit = LagUnit.WORKING
+
+    def __post_init__(self) -> None:
+        if self.pred == self.succ:
+            raise CycleError([self.pred])
+
+    @property
+    def label(self) -> str:
+        """Short text such as ``A→B FS+480``."""
+        lag = f"{self.lag:+g}{'%' if self.lag_unit is LagUnit.PERCENT else ''}" if self.lag else ""
+        return f"{self.pred}→{self.succ} {self.type}{lag}"
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    """Planned dates of one activity in a baseline."""
+
+    activity: str
+    start: datetime
+    finish: datetime
+    duration: int
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A named snapshot of planned dates."""
+
+    name: str
+    entries: tuple[BaselineEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the scheduler needs; validated on construction."""
+
+    start: datetime
+    activities: tuple[Activity, ...]
+    links: tuple[Link, ...] = ()
+    calendars: tuple[Calendar, ...] = (Calendar("standard"),)
+    calendar: str = "standard"
+    data_date: datetime | None = None
+    baselines: tuple[Baseline, ...] = ()
+    index: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, int] = {}
+        for i, act in enumerate(self.activities):
+            if act.id in index:
+                raise DuplicateActivityError(act.id)
+            index[act.id] = i
+        object.__setattr__(self, "index", index)
+        calendar_ids = {c.id for c in self.calendars}
+        if self.calendar not in calendar_ids:
+            raise UnknownCalendarError(self.calendar, "(project)")
+        for act in self.activities:
+            if act.calendar is not None and act.calendar not in calendar_ids:
+                raise UnknownCalendarError(act.calendar, act.id)
+            if act.parent is not None:
+                parent = self.activities[index[act.parent]] if act.parent in index else None
+                if parent is None:
+                    raise UnknownActivityError(act.parent, f"parent of {act.id!r}")
+                if parent.kind is not Kind.SUMMARY:
+                    raise InvalidActivityError(parent.id, "has children but is not a summary")
+        for link in self.links:
+            for end in (link.pred, link.succ):
+                if end not in index:
+                    raise UnknownActivityError(end, f"link {link.label}")
+                if self.activities[index[end]].kind is Kind.SUMMARY:
+                    raise InvalidActivityError(end, "summary tasks cannot be linked")
+        for baseline in self.baselines:
+            for entry in baseline.entries:
+                if entry.activity not in index:
+                    raise UnknownActivityError(entry.activity, f"baseline {baseline.name!r}")
+
+    @property
+    def calendars_by_id(self) -> dict[str, Calendar]:
+        """Calendars keyed by id."""
+        return {c.id: c for c in self.calendars}
+
+    def calendar_of(self, activity: Activity) -> Calendar:
+        """The calendar an activity works on (its own, else the project's)."""
+        return self.calendars_by_id[activity.calendar or self.calendar]
+
+    def baseline(self, name: str) -> Baseline:
+        """The baseline called ``name``."""
+        for baseline in self.baselines:
+            if baseline.name == name:
+                return baseline
+        raise KeyError(f"no baseline named {name!r}")

@@ -1,0 +1,184 @@
+"""Vectorised critical-path passes over integer working-minute positions.
+
+Every link type reduces to one inequality between early starts::
+
+    es[succ] >= es[pred] + weight
+
+with ``weight = lag + (dur[pred] if the link leaves the predecessor's finish)
+- (dur[succ] if it reaches the successor's finish)``. The network is sorted
+into topological levels once (Kahn's algorithm, one numpy step per level);
+each pass then handles a whole level with a gather, a grouped
+``maximum.reduceat`` / ``minimum.reduceat`` and a scatter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from keystage.engine.calendars import IntArray
+
+BIG = np.int64(1) << np.int64(60)
+
+
+class CycleFound(Exception):
+    """Internal: the nodes listed form a cycle (translated to CycleError by callers)."""
+
+    def __init__(self, nodes: list[int]) -> None:
+        super().__init__(nodes)
+        self.nodes = nodes
+
+
+def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
+    """Concatenate ``arange(s, s + c)`` for each pair, vectorised."""
+    total = int(counts.sum())
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return offsets + np.arange(total, dtype=np.int64)
+
+
+def topological_levels(n: int, pred: IntArray, succ: IntArray) -> IntArray:
+    """Level of each node (longest chain of links before it); raises CycleFound."""
+    indeg = np.bincount(succ, minlength=n).astype(np.int64)
+    order = np.argsort(pred, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pred, minlength=n), out=ptr[1:])
+    succ_sorted = succ[order]
+    level = np.full(n, -1, dtype=np.int64)
+    frontier = np.flatnonzero(indeg == 0)
+    k = 0
+    while frontier.size:
+        level[frontier] = k
+        starts = ptr[frontier]
+        counts = ptr[frontier + 1] - starts
+        if not counts.any():
+            break
+        targets, hits = np.unique(succ_sorted[_ranges(starts, counts)], return_counts=True)
+        indeg[targets] -= hits
+        frontier = targets[indeg[targets] == 0]
+        k += 1
+    if (level < 0).any():
+        raise CycleFound(_find_cycle(np.flatnonzero(level < 0), pred, succ))
+    return level
+
+
+def _find_cycle(stuck: IntArray, pred: IntArray, succ: IntArray) -> list[int]:
+    """A cycle among nodes left over by Kahn's algorithm (each has a stuck predecessor)."""
+    inside = set(stuck.tolist())
+    preds_of: dict[int, int] = {}
+    for p, s in zip(pred.tolist(), succ.tolist(), strict=True):
+        if p in inside and s in inside:
+            preds_of.setdefault(s, p)
+    node = int(stuck[0])
+    seen: dict[int, int] = {}
+    walk: list[int] = []
+    while node not in seen:
+        seen[node] = len(walk)
+        walk.append(node)
+        node = preds_of[node]
+    return list(reversed(walk[seen[node] :]))
+
+
+@dataclass(frozen=True)
+class LevelPlan:
+    """Links grouped by the level of one end, ready for per-level reductions."""
+
+    links: IntArray  # link indices in processing order
+    bounds: list[tuple[int, int, IntArray, IntArray]]  # (first, last, local groups, nodes)
+
+    @classmethod
+    def build(cls, level: IntArray, key: IntArray, reverse: bool) -> LevelPlan:
+        """Group links by ``level[key]`` (descending if ``reverse``), then by ``key``."""
+        lv = level[key]
+        if not lv.size:
+            return cls(lv, [])
+        rank = lv.max() - lv if reverse else lv
+        sort_key = rank * np.int64(level.size) + key
+        order = np.argsort(sort_key)
+        sort_key, lv, k = sort_key[order], lv[order], key[order]
+        change = np.flatnonzero(sort_key[1:] != sort_key[:-1]) + 1
+        group_starts = np.concatenate(([0], change))
+        level_change = np.flatnonzero(lv[1:] != lv[:-1]) + 1
+        level_starts = np.concatenate(([0], level_change, [order.size]))
+        bounds = []
+        gi = np.searchsorted(group_starts, level_starts)
+        for j in range(level_starts.size - 1):
+            a, b = int(level_starts[j]), int(level_starts[j + 1])
+            groups = group_starts[gi[j] : gi[j + 1]]
+            bounds.append((a, b, groups - a, k[groups]))
+        return cls(order, bounds)
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """Early and late starts in positions; finishes are ``start + dur``."""
+
+    es: IntArray
+    ls: IntArray
+    finish: int
+
+
+def forward(
+    plan: LevelPlan,
+    pred: IntArray,
+    weight: IntArray,
+    floor: IntArray,
+    cap: IntArray,
+    late: tuple[npt.NDArray[np.bool_], IntArray] | None = None,
+) -> IntArray:
+    """Early starts: max over incoming links and the floor, then capped (constraints win).
+
+    With ``late = (mask, ls)``, successors of masked activities (as late as
+    possible) read those activities' late starts instead of their early starts.
+    """
+    es = np.minimum(floor, cap)
+    src = es if late is None else np.where(late[0], late[1], es)
+    p, w = pred[plan.links], weight[plan.links]
+    for a, b, groups, nodes in plan.bounds:
+        best = np.maximum.reduceat(src[p[a:b]] + w[a:b], groups)
+        es[nodes] = np.minimum(np.maximum(best, floor[nodes]), cap[nodes])
+        if late is not None:
+            src[nodes] = np.where(late[0][nodes], late[1][nodes], es[nodes])
+    return es
+
+
+def backward(
+    plan: LevelPlan,
+    succ: IntArray,
+    weight: IntArray,
+    ls_cap: IntArray,
+    fixed: IntArray | None = None,
+    deadline: IntArray | None = None,
+) -> IntArray:
+    """Late starts: min over outgoing links and the cap; ``fixed`` overrides, ``deadline`` caps.
+
+    ``fixed`` holds the late start of must-start/must-finish-on activities (``BIG`` = none).
+    """
+
+    def settle(values: IntArray, nodes: IntArray | slice) -> IntArray:
+        if fixed is not None:
+            values = np.where(fixed[nodes] < BIG, fixed[nodes], values)
+        if deadline is not None:
+            values = np.minimum(values, deadline[nodes])
+        return values
+
+    ls = settle(ls_cap.copy(), slice(None))
+    s, w = succ[plan.links], weight[plan.links]
+    for a, b, groups, nodes in plan.bounds:
+        best = np.minimum.reduceat(ls[s[a:b]] - w[a:b], groups)
+        ls[nodes] = settle(np.minimum(best, ls_cap[nodes]), nodes)
+    return ls
+
+
+def free_float(
+    n: int, pred: IntArray, succ: IntArray, weight: IntArray, start: IntArray, tf: IntArray
+) -> IntArray:
+    """Free float: least slack on any outgoing link, within ``0..max(total float, 0)``.
+
+    ``start`` holds the scheduled starts (late starts for as-late-as-possible activities).
+    """
+    slack = start[succ] - start[pred] - weight
+    ff = np.full(n, BIG, dtype=np.int64)
+    np.minimum.at(ff, pred, slack)
+    return np.clip(np.minimum(ff, tf), 0, None)

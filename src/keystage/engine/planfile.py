@@ -1,0 +1,348 @@
+"""Plan as code: read a TOML plan (see ``docs/plan-format.md``) into a :class:`Project`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from keystage.engine.calendars import STANDARD_DAY, Calendar, CalendarException, Shift
+from keystage.engine.errors import ScheduleError
+from keystage.engine.network import (
+    Activity,
+    Baseline,
+    BaselineEntry,
+    ConstraintType,
+    Kind,
+    LagUnit,
+    Link,
+    LinkType,
+    Project,
+)
+
+T = TypeVar("T")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(e?)(m|min|h|d|w)?\s*$")
+LINK = re.compile(r"^\s*(\S+?)\s*(?:\s(FS|SS|FF|SF)\s*(?:([+-])\s*(\S+))?)?\s*$")
+FINISH_CONSTRAINTS = {ConstraintType.FNET, ConstraintType.FNLT, ConstraintType.MFO}
+
+
+class PlanError(ScheduleError):
+    """The plan file is malformed; the message names the line or the field."""
+
+
+def load_plan(path: str) -> tuple[Project, str | None]:
+    """Read a plan file; returns the project and the baseline to compare with (if any)."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    return parse_plan(text, path)
+
+
+def parse_plan(text: str, source: str = "plan") -> tuple[Project, str | None]:
+    """Parse TOML plan text; errors name the line (syntax) or the field (values)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{source}: {exc}") from None
+    reader = _Reader(text, source)
+    try:
+        return reader.project(data)
+    except PlanError:
+        raise
+    except ScheduleError as exc:
+        culprit = getattr(exc, "activity_id", None)
+        raise PlanError(f"{reader.where(culprit)}{exc}") from None
+
+
+def line_of(text: str, activity_id: str | None) -> int | None:
+    """Line number of ``id = "<activity_id>"`` in plan text, if present."""
+    if activity_id is None:
+        return None
+    pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(activity_id)}["']""", re.M)
+    found = pattern.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
+class _Reader:
+    def __init__(self, text: str, source: str) -> None:
+        self.text = text
+        self.source = source
+        self.minutes_per_day = 480
+
+    def where(self, activity_id: str | None) -> str:
+        """``source:line: `` of the activity's ``id = "..."`` line, when found."""
+        line = line_of(self.text, activity_id)
+        return f"{self.source}: " if line is None else f"{self.source}:{line}: "
+
+    def fail(self, field: str, message: str, activity_id: str | None = None) -> PlanError:
+        """A :class:`PlanError` naming the field (and the activity's line)."""
+        return PlanError(f"{self.where(activity_id)}{field}: {message}")
+
+    def get(
+        self,
+        table: dict[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        field: str,
+        default: Any = None,
+        act: str | None = None,
+    ) -> Any:
+        """``table[key]`` checked against ``kind`` (a wrong type names the field)."""
+        value = table.get(key, default)
+        if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+            return value
+        raise self.fail(f"{field}.{key}", f"expected {_kind_name(kind)}, got {value!r}", act)
+
+    def project(self, data: dict[str, Any]) -> tuple[Project, str | None]:
+        """The whole plan: project, calendars, activities, links, baselines."""
+        known = {"project", "calendars", "activities", "links", "baselines"}
+        for key in data:
+            if key not in known:
+                raise self.fail(key, f"unknown section (expected one of {sorted(known)})")
+        head = data.get("project")
+        if not isinstance(head, dict):
+            raise self.fail("project", "the [project] table is required")
+        start = self.when(head.get("start"), "project.start", finish=False)
+        if start is None:
+            raise self.fail("project.start", "a start date is required")
+        calendars = self.calendars(data.get("calendars", {}))
+        calendar_id = self.get(head, "calendar", str, "project", "standard")
+        if calendar_id not in {c.id for c in calendars}:
+            raise self.fail("project.calendar", f"unknown calendar {calendar_id!r}")
+        cal = next(c for c in calendars if c.id == calendar_id)
+        self.minutes_per_day = max(sum(s.minutes for s in day) for day in cal.week) or 480
+        acts = data.get("activities", [])
+        if not isinstance(acts, list) or not acts:
+            raise self.fail("activities", "at least one [[activities]] entry is required")
+        activities, links = [], []
+        for i, table in enumerate(acts):
+            activity, inline = self.activity(table, i)
+            activities.append(activity)
+            links += inline
+        for i, table in enumerate(data.get("links", [])):
+            links.append(self.link(table, i))
+        baselines = tuple(self.baseline(t, i) for i, t in enumerate(data.get("baselines", [])))
+        project = Project(
+            start=start,
+            activities=tuple(activities),
+            links=tuple(links),
+            calendars=tuple(calendars),
+            calendar=calendar_id,
+            data_date=self.when(head.get("data_date"), "project.data_date", finish=False),
+            baselines=baselines,
+        )
+        baseline = self.get(head, "baseline", str, "project")
+        if baseline is not None and baseline not in {b.name for b in baselines}:
+            raise self.fail("project.baseline", f"no baseline named {baseline!r}")
+        return project, baseline
+
+    def when(
+        self, value: Any, field: str, *, finish: bool, act: str | None = None
+    ) -> datetime | None:
+        """A TOML date or datetime; a bare date means the day's start (or its end for finishes)."""
+        if value is None or isinstance(value, datetime):
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                raise self.fail(field, "use a local date-time without a time zone", act)
+            return value
+        if isinstance(value, date):
+            return datetime.combine(value, time(23, 59) if finish else time())
+        raise self.fail(
+            field, f"expected a date like 2025-03-03 or 2025-03-03T08:00, got {value!r}", act
+        )
+
+    def minutes(self, value: Any, field: str, act: str | None = None) -> tuple[float, bool]:
+        """A duration such as ``5d``, ``3h``, ``90m``, ``2ew`` (elapsed); numbers are minutes."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value), False
+        found = DURATION.match(value) if isinstance(value, str) else None
+        if found is None:
+            raise self.fail(field, f"bad duration {value!r} (try 5d, 3h, 90m or 2ed)", act)
+        amount, elapsed, unit = float(found[1]), bool(found[2]), found[3] or "m"
+        day = 1440 if elapsed else self.minutes_per_day
+        scale = {"m": 1, "min": 1, "h": 60, "d": day, "w": (7 if elapsed else 5) * day}[unit]
+        return amount * scale, elapsed
+
+    def shifts(self, value: Any, field: str) -> tuple[Shift, ...]:
+        """A list of ``"HH:MM-HH:MM"`` shifts."""
+        if not isinstance(value, list):
+            raise self.fail(field, 'expected a list like ["08:00-12:00", "13:00-17:00"]')
+        try:
+            return tuple(Shift.parse(v) for v in value)
+        except (ValueError, AttributeError) as exc:
+            raise self.fail(field, str(exc)) from None
+
+    def calendars(self, tables: Any) -> list[Calendar]:
+        """``[calendars.<id>]`` tables (plus the standard calendar)."""
+        result = [] if "standard" in tables else [Calendar("standard", name="Standard")]
+        for cid, table in tables.items():
+            field = f"calendars.{cid}"
+            hours = self.shifts(
+                table.get("hours", ["08:00-12:00", "13:00-17:00"]), field + ".hours"
+            )
+            days = table.get("days", list(DAYS[:5]))
+            if not isinstance(days, list) or any(d not in DAYS for d in days):
+                raise self.fail(field + ".days", f"expected day names from {list(DAYS)}")
+            week = [hours if d in days else () for d in DAYS]
+            for day, shifts in table.get("week", {}).items():
+                if day not in DAYS:
+                    raise self.fail(f"{field}.week.{day}", "not a day name")
+                week[DAYS.index(day)] = self.shifts(shifts, f"{field}.week.{day}")
+            exceptions = [
+                CalendarException(self.day(d, f"{field}.holidays"))
+                for d in table.get("holidays", [])
+            ]
+            for j, exc in enumerate(table.get("exceptions", [])):
+                efield = f"{field}.exceptions[{j}]"
+                exceptions.append(
+                    CalendarException(
+                        self.day(exc.get("date"), efield + ".date"),
+                        self.shifts(exc.get("hours", []), efield + ".hours"),
+                    )
+                )
+            result.append(
+                Calendar(
+                    cid,
+                    tuple(week) if week else (STANDARD_DAY,) * 5 + ((), ()),
+                    tuple(exceptions),
+                    name=table.get("name", cid),
+                )
+            )
+        return result
+
+    def day(self, value: Any, field: str) -> date:
+        """A TOML date (not a date-time)."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        raise self.fail(field, f"expected a date like 2025-12-25, got {value!r}")
+
+    def activity(self, table: Any, i: int) -> tuple[Activity, list[Link]]:
+        """One ``[[activities]]`` table and the links in its ``predecessors``."""
+        if not isinstance(table, dict) or not isinstance(table.get("id"), str):
+            raise self.fail(f"activities[{i}].id", "each activity needs a string id")
+        aid = table["id"]
+        field = f"activities[{i}] ({aid})"
+        known = {
+            "id",
+            "name",
+            "duration",
+            "kind",
+            "parent",
+            "calendar",
+            "constraint",
+            "constraint_date",
+            "deadline",
+            "actual_start",
+            "actual_finish",
+            "percent_complete",
+            "remaining",
+            "work",
+            "cost",
+            "predecessors",
+        }
+        for key in table:
+            if key not in known:
+                raise self.fail(f"{field}.{key}", "unknown field", aid)
+        kind = self.choice(Kind, table.get("kind", "task"), f"{field}.kind", aid)
+        duration, elapsed = self.minutes(table.get("duration", 0), f"{field}.duration", aid)
+        constraint = self.choice(
+            ConstraintType, table.get("constraint", "ASAP"), f"{field}.constraint", aid
+        )
+        remaining = table.get("remaining")
+        rest = None if remaining is None else self.minutes(remaining, f"{field}.remaining", aid)[0]
+        activity = Activity(
+            id=aid,
+            name=self.get(table, "name", str, field, "", aid),
+            duration=round(duration),
+            elapsed=elapsed,
+            kind=kind,
+            parent=self.get(table, "parent", str, field, None, aid),
+            calendar=self.get(table, "calendar", str, field, None, aid),
+            constraint=constraint,
+            constraint_date=self.when(
+                table.get("constraint_date"),
+                f"{field}.constraint_date",
+                finish=constraint in FINISH_CONSTRAINTS,
+                act=aid,
+            ),
+            deadline=self.when(table.get("deadline"), f"{field}.deadline", finish=True, act=aid),
+            actual_start=self.when(
+                table.get("actual_start"), f"{field}.actual_start", finish=False, act=aid
+            ),
+            actual_finish=self.when(
+                table.get("actual_finish"), f"{field}.actual_finish", finish=True, act=aid
+            ),
+            percent_complete=float(
+                self.get(table, "percent_complete", (int, float), field, 0, aid)
+            ),
+            remaining=None if rest is None else round(rest),
+            work=float(self.get(table, "work", (int, float), field, 0, aid)),
+            cost=float(self.get(table, "cost", (int, float), field, 0, aid)),
+        )
+        links = []
+        for j, text in enumerate(table.get("predecessors", [])):
+            links.append(self.inline_link(text, aid, f"{field}.predecessors[{j}]"))
+        return activity, links
+
+    def choice(self, enum: Callable[[str], T], value: Any, field: str, act: str | None) -> T:
+        """A value of an enumeration, case-insensitive for codes."""
+        try:
+            return enum(value.upper() if enum is not Kind else value)
+        except (ValueError, AttributeError):
+            options = [e.value for e in enum]  # type: ignore[attr-defined]
+            raise self.fail(field, f"{value!r} is not one of {options}", act) from None
+
+    def lag(self, value: Any, field: str, act: str | None) -> tuple[float, LagUnit]:
+        """A lag: duration (working or elapsed) or a percentage ``"50%"``."""
+        if isinstance(value, str) and value.strip().endswith("%"):
+            try:
+                return float(value.strip()[:-1]), LagUnit.PERCENT
+            except ValueError:
+                raise self.fail(field, f"bad percent lag {value!r}", act) from None
+        minutes, elapsed = self.minutes(value, field, act)
+        return minutes, LagUnit.ELAPSED if elapsed else LagUnit.WORKING
+
+    def inline_link(self, text: Any, succ: str, field: str) -> Link:
+        """A link written as ``"A"``, ``"A SS"`` or ``"A FF+2d"``."""
+        found = LINK.match(text) if isinstance(text, str) else None
+        if found is None:
+            raise self.fail(field, f'bad link {text!r} (try "A", "A SS", "A FS+2d")', succ)
+        lag, unit = (0.0, LagUnit.WORKING)
+        if found[4]:
+            lag, unit = self.lag(found[4], field, succ)
+            lag = -lag if found[3] == "-" else lag
+        return Link(found[1], succ, LinkType(found[2] or "FS"), lag, unit)
+
+    def link(self, table: Any, i: int) -> Link:
+        """One ``[[links]]`` table."""
+        field = f"links[{i}]"
+        if not isinstance(table, dict) or "from" not in table or "to" not in table:
+            raise self.fail(field, "each link needs 'from' and 'to'")
+        kind = self.choice(LinkType, table.get("type", "FS"), f"{field}.type", None)
+        lag, unit = self.lag(table.get("lag", 0), f"{field}.lag", None)
+        return Link(str(table["from"]), str(table["to"]), kind, lag, unit)
+
+    def baseline(self, table: Any, i: int) -> Baseline:
+        """One ``[[baselines]]`` table."""
+        field = f"baselines[{i}]"
+        if not isinstance(table, dict) or not isinstance(table.get("name"), str):
+            raise self.fail(field + ".name", "each baseline needs a name")
+        entries = []
+        for aid, row in table.get("activities", {}).items():
+            afield = f"{field}.activities.{aid}"
+            start = self.when(row.get("start"), afield + ".start", finish=False)
+            finish = self.when(row.get("finish"), afield + ".finish", finish=True)
+            if start is None or finish is None:
+                raise self.fail(afield, "needs start and finish")
+            duration, _ = self.minutes(row.get("duration", 0), afield + ".duration")
+            entries.append(BaselineEntry(aid, start, finish, round(duration)))
+        return Baseline(table["name"], tuple(entries))
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join("number" if k in (int, float) else k.__name__ for k in kinds)

@@ -1,0 +1,137 @@
+"""`keystage schedule` on the example plans and on broken plans."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from keystage.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+runner = CliRunner()
+
+GOOD = """
+[project]
+start = 2025-03-03T08:00:00
+
+[[activities]]
+id = "A"
+duration = "2d"
+
+[[activities]]
+id = "B"
+duration = "1d"
+predecessors = ["A"]
+"""
+
+
+def keystage(*args: str) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("keystage")
+    return subprocess.run([str(script), *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("plan", ["release.toml", "infrastructure.toml"])
+def test_examples_print_a_table_with_the_critical_path(plan: str) -> None:
+    done = keystage("schedule", str(EXAMPLES / plan))
+    assert done.returncode == 0, done.stderr
+    assert "Critical path:" in done.stdout
+    assert "●" in done.stdout and done.stderr == ""
+
+
+def test_release_example_as_json() -> None:
+    result = runner.invoke(app, ["schedule", str(EXAMPLES / "release.toml"), "-f", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["critical_path"] == ["SPEC", "API", "TEST", "SHIP"]
+    assert data["finish"] == "2025-03-28T18:00"
+    ui = next(a for a in data["activities"] if a["id"] == "UI")
+    assert ui["total_float_days"] == 5 and not ui["critical"]
+
+
+def test_infrastructure_example_as_csv_file(tmp_path: Path) -> None:
+    out = tmp_path / "plan.csv"
+    args = ["schedule", str(EXAMPLES / "infrastructure.toml"), "-f", "csv", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    rows = out.read_text().splitlines()
+    assert rows[0].startswith("id,name,kind,start,finish")
+    assert len(rows) == 24
+    cut_c = next(r for r in rows if r.startswith("CUT_C,"))
+    assert "2025-04-12T06:00" in cut_c  # the weekend crew's calendar
+    assert any(r.startswith("CUT_C,") and ",-" not in r for r in rows)
+
+
+BAD_PLANS = {
+    "syntax": ("[project\nstart = 2025-01-01", "line 1"),
+    "no activities": ("[project]\nstart = 2025-03-03\n", "activities"),
+    "unknown field": (GOOD + 'colour = "red"\n', "colour: unknown field"),
+    "bad duration": (GOOD.replace('"1d"', '"1x"'), "bad duration '1x'"),
+    "negative duration": (GOOD.replace('"1d"', '"-1d"'), "negative duration"),
+    "unknown predecessor": (GOOD.replace('["A"]', '["Q"]'), "unknown activity 'Q'"),
+    "impossible constraint": (
+        GOOD + 'constraint = "FNLT"\nconstraint_date = 2025-03-02\n', "constraint date"
+    ),
+    "no working time": (
+        GOOD.replace("[project]\n", '[project]\ncalendar = "never"\n')
+        + '\n[calendars.never]\ndays = []\n',
+        "no working time",
+    ),
+    "bad constraint": (GOOD + 'constraint = "SOON"\n', "'SOON' is not one of"),
+}  # fmt: skip
+BAD_PLANS["cycle"] = (
+    GOOD.replace('id = "A"\n', 'id = "A"\npredecessors = ["B"]\n'),
+    "dependency cycle: ",
+)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PLANS))
+def test_bad_plans_fail_with_one_readable_line(case: str, tmp_path: Path) -> None:
+    text, expected = BAD_PLANS[case]
+    plan = tmp_path / "bad.toml"
+    plan.write_text(text)
+    result = runner.invoke(app, ["schedule", str(plan)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_errors_name_the_line_of_the_activity(tmp_path: Path) -> None:
+    plan = tmp_path / "bad.toml"
+    plan.write_text(GOOD.replace('"1d"', '"-1d"'))
+    result = runner.invoke(app, ["schedule", str(plan)])
+    assert "bad.toml:10:" in result.stderr  # the line of id = "B"
+
+
+def test_missing_file_as_a_whole_process(tmp_path: Path) -> None:
+    done = keystage("schedule", str(tmp_path / "nope.toml"))
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0
+    assert done.stderr.startswith("error: cannot read")
+    assert "Traceback" not in done.stderr
+
+
+def test_table_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "plan.txt"
+    result = runner.invoke(app, ["schedule", str(EXAMPLES / "release.toml"), "-o", str(out)])
+    assert result.exit_code == 0
+    text = out.read_text()
+    assert "Critical path: SPEC → API → TEST → SHIP" in text
+    assert "\x1b[" not in text  # no terminal colour codes in files
+
+
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "plan.json"
+    result = runner.invoke(app, ["schedule", str(EXAMPLES / "release.toml"), "-f", "json",
+                                 "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write")
+    assert len(result.stderr.strip().splitlines()) == 1

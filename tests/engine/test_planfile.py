@@ -1,0 +1,118 @@
+"""Plan files: units, calendars, links, progress and baselines parse into engine inputs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from keystage.engine.calendars import Shift
+from keystage.engine.cpm import schedule
+from keystage.engine.network import ConstraintType, Kind, LagUnit, LinkType
+from keystage.engine.planfile import PlanError, line_of, parse_plan
+
+PLAN = """
+[project]
+start = 2025-03-03
+calendar = "shop"
+data_date = 2025-03-05T12:00:00
+baseline = "b1"
+
+[calendars.shop]
+hours = ["07:00-11:00", "11:30-15:30"]
+holidays = [2025-03-07]
+week = { sat = ["08:00-12:00"] }
+exceptions = [{ date = 2025-03-08, hours = [] }]
+
+[calendars.crew]
+days = ["sat", "sun"]
+
+[[activities]]
+id = "A"
+duration = "2d"
+actual_start = 2025-03-03T07:00:00
+percent_complete = 50
+
+[[activities]]
+id = "B"
+kind = "milestone"
+predecessors = ["A FF+2h", "C SS-10%"]
+constraint = "fnlt"
+constraint_date = 2025-03-14
+
+[[activities]]
+id = "C"
+duration = "36eh"
+calendar = "crew"
+
+[[links]]
+from = "C"
+to = "D"
+type = "SF"
+lag = "1ed"
+
+[[activities]]
+id = "D"
+duration = 90
+deadline = 2025-03-20
+
+[[baselines]]
+name = "b1"
+activities = { D = { start = 2025-03-04, finish = 2025-03-04T08:30:00, duration = "1.5h" } }
+"""
+
+
+def test_plan_parses_every_section() -> None:
+    project, baseline = parse_plan(PLAN)
+    assert baseline == "b1"
+    assert project.start == datetime(2025, 3, 3)
+    assert project.data_date == datetime(2025, 3, 5, 12)
+    shop = project.calendars_by_id["shop"]
+    assert shop.week[0] == (Shift(420, 660), Shift(690, 930))
+    assert shop.week[5] == (Shift(480, 720),) and shop.week[6] == ()
+    assert shop.shifts_on(date(2025, 3, 7)) == () and shop.shifts_on(date(2025, 3, 8)) == ()
+    crew = project.calendars_by_id["crew"]
+    assert crew.week[5] == crew.week[6] != () and crew.week[0] == ()
+    a, b, c, d = (project.activities[project.index[x]] for x in "ABCD")
+    assert a.duration == 2 * 480 and a.percent_complete == 50
+    assert b.kind is Kind.MILESTONE and b.constraint is ConstraintType.FNLT
+    assert b.constraint_date == datetime(2025, 3, 14, 23, 59)  # end of that day
+    assert c.elapsed and c.duration == 36 * 60 and c.calendar == "crew"
+    assert d.duration == 90 and d.deadline == datetime(2025, 3, 20, 23, 59)
+    links = {(k.pred, k.succ): k for k in project.links}
+    assert links["A", "B"].type is LinkType.FF and links["A", "B"].lag == 120
+    assert links["C", "B"].lag == -10 and links["C", "B"].lag_unit is LagUnit.PERCENT
+    assert links["C", "D"].lag_unit is LagUnit.ELAPSED and links["C", "D"].lag == 1440
+    entry = project.baselines[0].entries[0]
+    assert (entry.activity, entry.duration) == ("D", 90)
+
+
+def test_plan_schedules_with_variances() -> None:
+    project, baseline = parse_plan(PLAN)
+    result = schedule(project, baseline)
+    assert result["A"].early_start == datetime(2025, 3, 3, 7)
+    assert result["D"].start_variance is not None and result["D"].start_variance > 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('duration = "2d"', 'duration = "2y"'), "activities[0] (A).duration: bad duration"),
+        (('days = ["sat", "sun"]', 'days = ["caturday"]'), "calendars.crew.days"),
+        (('"A FF+2h"', '"A XX+2h"'), "predecessors[0]: bad link 'A XX+2h'"),
+        (('type = "SF"', 'type = "ZZ"'), "links[0].type: 'ZZ' is not one of"),
+        (('baseline = "b1"', 'baseline = "b9"'), "no baseline named 'b9'"),
+        (("percent_complete = 50", 'percent_complete = "half"'), "expected number"),
+        (("start = 2025-03-03\n", 'start = "soon"\n'), "project.start"),
+    ],
+)
+def test_bad_values_name_the_field(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(PlanError) as info:
+        parse_plan(PLAN.replace(*change), "plan.toml")
+    assert message in str(info.value)
+    assert str(info.value).startswith("plan.toml")
+
+
+def test_line_of_finds_the_activity() -> None:
+    assert line_of(PLAN, "C") == PLAN.split("\n").index('id = "C"') + 1
+    assert line_of(PLAN, "nope") is None
