@@ -11,6 +11,8 @@ a reference peer for benchmarks.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,7 +23,7 @@ from keystage.engine.rcpsp.compiled import FS, Compiled
 from keystage.engine.rcpsp.cpsat import constraints as cons
 from keystage.engine.rcpsp.cpsat.objective import minimise_makespan
 from keystage.engine.rcpsp.cpsat.variables import Variables, create_variables
-from keystage.engine.rcpsp.heuristic import solve_heuristic
+from keystage.engine.rcpsp.heuristic import default_iterations, solve_heuristic
 from keystage.engine.rcpsp.problem import Problem, Schedule
 
 
@@ -87,8 +89,13 @@ def build_model(
     lower_bound: int,
     horizon: int,
     plain: bool = False,
+    prune_dominated: bool = True,
 ) -> tuple[cp_model.CpModel, Variables]:
-    """The makespan model with every constraint family (redundant ones unless ``plain``)."""
+    """The makespan model with every constraint family (redundant ones unless ``plain``).
+
+    ``prune_dominated`` forbids modes that can never shorten the makespan; turn
+    it off when the objective also counts cost.
+    """
     model = cp_model.CpModel()
     topo = problem.topological_order
     if plain:
@@ -98,7 +105,8 @@ def build_model(
         ls = latest_starts(c, topo, horizon)
     v = create_variables(model, c, es, ls, lower_bound, horizon)
     only_fs = all(kind == FS for row in c.preds for _i, kind, _lag in row)
-    cons.add_mode_choice(model, v, dominated_modes(c) if only_fs and not plain else set())
+    prune = only_fs and prune_dominated and not plain
+    cons.add_mode_choice(model, v, dominated_modes(c) if prune else set())
     cons.add_precedences(model, v, c)
     cons.add_renewable_capacity(model, v, c)
     cons.add_budgets(model, v, c)
@@ -110,7 +118,8 @@ def build_model(
     return model, v
 
 
-def _add_hint(model: cp_model.CpModel, v: Variables, schedule: Schedule, c: Compiled) -> None:
+def warm_start(model: cp_model.CpModel, v: Variables, schedule: Schedule, c: Compiled) -> None:
+    """Hint the solver with a known schedule (starts, modes, makespan)."""
     for i, (s, m) in enumerate(zip(schedule.starts, schedule.modes, strict=True)):
         model.add_hint(v.starts[i], s)
         for k, lit in enumerate(v.mode_lits[i]):
@@ -144,18 +153,25 @@ def optimise(
     seed: int = 0,
     heuristic_iterations: int | None = None,
     plain: bool = False,
+    parameters: Mapping[str, object] | None = None,
 ) -> OptimiseResult:
     """Shortest resource-feasible schedule, choosing modes.
 
-    ``time_limit`` (seconds), ``num_workers`` and ``seed`` go to CP-SAT. The
+    ``time_limit`` (seconds, heuristic included), ``num_workers`` and ``seed``
+    go to CP-SAT; the heuristic runs ``heuristic_iterations`` starts (default:
+    three times :func:`default_iterations`). The
     status is optimal when the makespan equals the proven lower bound.
+    ``parameters`` overrides CP-SAT parameters by name (for experiments).
     """
+    began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
     if plain:
         lb, heur = 0, None
         horizon = problem.trivial_horizon()
     else:
         lb = lower_bounds(problem, c).best
+        if heuristic_iterations is None:
+            heuristic_iterations = 3 * default_iterations(len(problem.activities))
         heur = solve_heuristic(problem, heuristic_iterations, seed)
         horizon = heur.makespan
         if heur.makespan <= lb:
@@ -167,14 +183,21 @@ def optimise(
                 heur.makespan,
                 "heuristic",
             )
+    params = dict(parameters or {})
     model, v = build_model(problem, c, lower_bound=lb, horizon=horizon, plain=plain)
     if heur is not None:
-        _add_hint(model, v, heur.schedule, c)
+        warm_start(model, v, heur.schedule, c)
     solver = cp_model.CpSolver()
     prm = solver.parameters
-    prm.max_time_in_seconds = float(time_limit)
+    used = time.perf_counter() - began
+    prm.max_time_in_seconds = max(0.05, float(time_limit) - used)
     prm.num_workers = int(num_workers)
     prm.random_seed = int(seed)
+    for key, value in params.items():
+        if isinstance(value, list):
+            getattr(prm, key).extend(value)
+        else:
+            setattr(prm, key, value)
     status = solver.solve(model)
     heur_ms = heur.makespan if heur else None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
