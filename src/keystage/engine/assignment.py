@@ -331,10 +331,10 @@ def assign_activities(
     work: dict[str, list[cp_model.LinearExprT]] = {}
     costs = []
     for i, act in enumerate(problem.activities):
-        for m, mode in enumerate(act.modes):
+        for m, mode in enumerate(act.modes[k] for k in c.kept[i]):
             hours = mode.duration * hours_per_period * mode.demand(mode.label) / 100
             work.setdefault(mode.label, []).append(round(hours) * v.mode_lits[i][m])
-        costs.append([round(m.cost) for m in act.modes])
+        costs.append([round(act.modes[k].cost) for k in c.kept[i]])
     peak = model.new_int_var(0, round(horizon * hours_per_period), "peak_hours")
     for terms in work.values():
         model.add(peak >= sum(terms))
@@ -361,7 +361,7 @@ def assign_activities(
     rows = []
     for i, act in enumerate(problem.activities):
         m = next(k for k, lit in enumerate(v.mode_lits[i]) if solver.boolean_value(lit))
-        mode = act.modes[m]
+        mode = act.modes[c.kept[i][m]]
         s = int(solver.value(v.starts[i]))
         rows.append(Assignment(act.id, mode.label, s, s + mode.duration, mode.cost))
     return AssignmentPlan(

@@ -77,3 +77,9 @@ def test_loads_reduce_the_capacity_profile() -> None:
     r = Renewable("ann", 4, (Load(1, 3, 3), Load(2, 4, 2)))
     assert r.profile(6) == [4, 1, 0, 2, 4, 4]
     assert r.last_change == 4
+
+
+def test_unusable_mode_is_skipped_when_another_fits() -> None:
+    a = Activity("pour", (Mode(1, {"crane": 5}), Mode(3, {"crane": 1})))
+    p = Problem((a,), renewables=(Renewable("crane", 2),))
+    assert p.usable_modes == ((1,),)

@@ -92,3 +92,11 @@ def test_multi_mode_with_renewables_uses_both_people() -> None:
         renewables=(Renewable("sam", 1), Renewable("kim", 1)),
     )
     assert both(p)[1] == 3
+
+
+def test_solvers_never_pick_an_unusable_mode() -> None:
+    a = Activity("pour", (Mode(1, {"crane": 5}), Mode(3, {"crane": 1})))
+    p = Problem((a, act("b", 2, crane=2)), renewables=(Renewable("crane", 2),))
+    h, o = both(p)
+    assert (h, o) == (5, 5)
+    assert optimise(p, time_limit=2, num_workers=1).schedule.modes[0] == 1  # type: ignore[union-attr]

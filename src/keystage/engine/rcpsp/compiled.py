@@ -34,6 +34,7 @@ class Compiled:
     def __init__(self, problem: Problem | None = None) -> None:
         self.n = 0
         self.n_res = 0
+        self.kept: list[list[int]] = []
         self.dur: list[list[int]] = []
         self.dem: list[list[list[tuple[int, int]]]] = []
         self.nr_dem: list[list[list[int]]] = []
@@ -49,15 +50,17 @@ class Compiled:
         self.n = len(p.activities)
         self.n_res = len(p.renewables)
         rix = p.resource_index
-        self.dur = [[m.duration for m in a.modes] for a in p.activities]
+        self.kept = [list(ms) for ms in p.usable_modes]
+        modes = [
+            [a.modes[m] for m in kept] for a, kept in zip(p.activities, self.kept, strict=True)
+        ]
+        self.dur = [[m.duration for m in ms] for ms in modes]
         self.dem = [
-            [sorted((rix[r], q) for r, q in m.demands.items() if r in rix) for m in a.modes]
-            for a in p.activities
+            [sorted((rix[r], q) for r, q in m.demands.items() if r in rix) for m in ms]
+            for ms in modes
         ]
         self.budgets = [nr.budget for nr in p.nonrenewables]
-        self.nr_dem = [
-            [[m.demand(nr.id) for nr in p.nonrenewables] for m in a.modes] for a in p.activities
-        ]
+        self.nr_dem = [[[m.demand(nr.id) for nr in p.nonrenewables] for m in ms] for ms in modes]
         self.preds = [[] for _ in range(self.n)]
         self.succs = [[] for _ in range(self.n)]
         for i, j, lk in p.link_pairs:
@@ -75,7 +78,7 @@ class Compiled:
         Capacity profiles are not mirrored here; the caller passes them per pass.
         """
         r = Compiled()
-        r.n, r.n_res, r.dur, r.dem = self.n, self.n_res, self.dur, self.dem
+        r.n, r.n_res, r.dur, r.dem, r.kept = self.n, self.n_res, self.dur, self.dem, self.kept
         r.nr_dem, r.budgets, r.base_cap = self.nr_dem, self.budgets, self.base_cap
         r.preds = [[(j, _REVERSED[k], lag) for j, k, lag in self.succs[i]] for i in range(self.n)]
         r.succs = [[(i, _REVERSED[k], lag) for i, k, lag in self.preds[j]] for j in range(self.n)]
@@ -111,6 +114,14 @@ class Compiled:
                 if indeg[j] == 0:
                     heapq.heappush(heap, (key(j), j))
         return out
+
+    def problem_modes(self, modes: Sequence[int]) -> tuple[int, ...]:
+        """Compiled mode indexes -> indexes into each activity's ``modes``."""
+        return tuple(self.kept[i][m] for i, m in enumerate(modes))
+
+    def compiled_modes(self, modes: Sequence[int]) -> list[int]:
+        """Indexes into each activity's ``modes`` -> compiled mode indexes."""
+        return [self.kept[i].index(m) for i, m in enumerate(modes)]
 
     def mode_durations(self, modes: Sequence[int]) -> list[int]:
         """Duration of each activity in the given modes."""

@@ -99,6 +99,8 @@ def _modes_by_search(c: Compiled) -> list[int]:
 def _mutate(c: Compiled, modes: list[int], rng: np.random.Generator) -> list[int]:
     multi = [i for i in range(c.n) if len(c.dur[i]) > 1]
     out = list(modes)
+    if not multi:
+        return out
     for _ in range(int(rng.integers(1, 3))):
         i = multi[int(rng.integers(len(multi)))]
         out[i] = int(rng.integers(len(c.dur[i])))
@@ -156,5 +158,5 @@ def solve_heuristic(
         ms = makespan(c, starts, modes)
         if best_ms < 0 or ms < best_ms:
             best_starts, best_modes, best_ms, found_by = starts, list(modes), ms, label
-    schedule = Schedule(tuple(best_starts), tuple(best_modes))
+    schedule = Schedule(tuple(best_starts), c.problem_modes(best_modes))
     return HeuristicResult(schedule, best_ms, found_by, max(1, iterations))

@@ -232,37 +232,54 @@ class Problem:
             if lk.pred == lk.succ:
                 raise PrecedenceCycleError([lk.pred])
         for act in self.activities:
-            self._validate_demands(act, res, non)
+            self._validate_demands(act)
         for nr in self.nonrenewables:
-            least = sum(min(m.demand(nr.id) for m in a.modes) for a in self.activities)
+
+            def least_of(a: Activity, rid: str = nr.id) -> int:
+                return min(a.modes[m].demand(rid) for m in self.usable_modes[self.index[a.id]])
+
+            least = sum(least_of(a) for a in self.activities)
             if least > nr.budget:
-                worst = max(self.activities, key=lambda a: min(m.demand(nr.id) for m in a.modes))
+                worst = max(self.activities, key=least_of)
                 raise InfeasibleDemandError(
                     worst.id, nr.id, f"total need of at least {least} exceeds budget {nr.budget}"
                 )
         _ = self.topological_order
 
-    @staticmethod
-    def _validate_demands(
-        act: Activity, res: dict[str, Renewable], non: dict[str, NonRenewable]
-    ) -> None:
-        for mode in act.modes:
-            for rid, q in mode.demands.items():
-                if rid in non:
-                    if q > non[rid].budget:
-                        raise InfeasibleDemandError(
-                            act.id, rid, f"needs {q} but the budget is {non[rid].budget}"
-                        )
-                    continue
-                if rid not in res:
-                    raise ProblemDefinitionError(
-                        f"activity {act.id!r} demands unknown resource {rid!r}"
-                    )
-                cap = res[rid].capacity
-                if cap == 0:
-                    raise InfeasibleDemandError(act.id, rid, "capacity is zero")
-                if q > cap:
-                    raise InfeasibleDemandError(act.id, rid, f"needs {q} but capacity is {cap}")
+    def mode_problem(self, act: Activity, mode: Mode) -> tuple[str, str] | None:
+        """Why ``mode`` of ``act`` can never run, as ``(resource, reason)``; None if it can."""
+        res = {r.id: r for r in self.renewables}
+        non = {r.id: r for r in self.nonrenewables}
+        for rid, q in mode.demands.items():
+            if rid in non:
+                if q > non[rid].budget:
+                    return rid, f"needs {q} but the budget is {non[rid].budget}"
+                continue
+            if rid not in res:
+                raise ProblemDefinitionError(
+                    f"activity {act.id!r} demands unknown resource {rid!r}"
+                )
+            cap = res[rid].capacity
+            if cap == 0:
+                return rid, "capacity is zero"
+            if q > cap:
+                return rid, f"needs {q} but capacity is {cap}"
+        return None
+
+    @cached_property
+    def usable_modes(self) -> tuple[tuple[int, ...], ...]:
+        """Per activity, the indexes of its modes that fit every capacity and budget."""
+        return tuple(
+            tuple(m for m, mode in enumerate(a.modes) if self.mode_problem(a, mode) is None)
+            for a in self.activities
+        )
+
+    def _validate_demands(self, act: Activity) -> None:
+        """Raise when no mode of ``act`` can ever run (a mode that cannot is simply unused)."""
+        problems = [self.mode_problem(act, mode) for mode in act.modes]
+        if all(pb is not None for pb in problems):
+            rid, reason = problems[0] or ("", "")
+            raise InfeasibleDemandError(act.id, rid, reason)
 
     def _find_cycle(self, succs: list[list[int]], done: set[int]) -> list[str]:
         """Return the ids of one cycle among the activities not in ``done``."""

@@ -120,21 +120,19 @@ def build_model(
 
 def warm_start(model: cp_model.CpModel, v: Variables, schedule: Schedule, c: Compiled) -> None:
     """Hint the solver with a known schedule (starts, modes, makespan)."""
-    for i, (s, m) in enumerate(zip(schedule.starts, schedule.modes, strict=True)):
+    modes = c.compiled_modes(schedule.modes)
+    for i, (s, m) in enumerate(zip(schedule.starts, modes, strict=True)):
         model.add_hint(v.starts[i], s)
         for k, lit in enumerate(v.mode_lits[i]):
             if len(v.mode_lits[i]) > 1:
                 model.add_hint(lit, k == m)
     model.add_hint(
         v.makespan,
-        max(
-            s + c.dur[i][m]
-            for i, (s, m) in enumerate(zip(schedule.starts, schedule.modes, strict=True))
-        ),
+        max(s + c.dur[i][m] for i, (s, m) in enumerate(zip(schedule.starts, modes, strict=True))),
     )
 
 
-def _read(solver: cp_model.CpSolver, v: Variables) -> Schedule:
+def _read(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> Schedule:
     starts = tuple(int(solver.value(s)) for s in v.starts)
     modes = tuple(
         next((m for m, lit in enumerate(row) if solver.boolean_value(lit)), 0)
@@ -142,7 +140,7 @@ def _read(solver: cp_model.CpSolver, v: Variables) -> Schedule:
         else 0
         for row in v.mode_lits
     )
-    return Schedule(starts, modes)
+    return Schedule(starts, c.problem_modes(modes))
 
 
 def optimise(
@@ -201,7 +199,7 @@ def optimise(
     status = solver.solve(model)
     heur_ms = heur.makespan if heur else None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        sched = _read(solver, v)
+        sched = _read(solver, v, c)
         ms = int(solver.objective_value)
         bound = max(lb, math.ceil(solver.best_objective_bound - 1e-6))
         if heur is not None and heur.makespan < ms:  # pragma: no cover - defensive
