@@ -58,11 +58,13 @@ def _book(avail: list[list[int]], dem: list[tuple[int, int]], t: int, d: int) ->
 
 
 def _fresh(c: Compiled, profiles: list[list[int]] | None, horizon: int) -> list[list[int]]:
+    """Working copy of the capacity profiles, at least ``horizon`` periods long."""
     src = profiles if profiles is not None else c.profiles
+    size = max([horizon, *(len(p) for p in src)])
     out = []
     for p, b in zip(src, c.base_cap, strict=True):
-        row = list(p[:horizon])
-        row.extend([b] * (horizon - len(row)))
+        row = list(p)
+        row.extend([b] * (size - len(row)))
         out.append(row)
     return out
 
@@ -78,7 +80,7 @@ def serial_sgs(
     horizon = sum(dur) + 1
     avail = _fresh(c, profiles, horizon)
     starts = [0] * c.n
-    size = horizon
+    size = len(avail[0]) if avail else horizon
     for j in order:
         d = dur[j]
         t = _earliest(c, j, starts, dur)
