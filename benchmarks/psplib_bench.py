@@ -123,10 +123,14 @@ def main(argv: list[str] | None = None) -> int:
                 by_method[method].append(Row(problem.name, method, ms, proven, ref.best_known, dt))
             if k % 50 == 0:
                 print(f"  {folder.name}: {k}/{len(files)}", file=sys.stderr, flush=True)
-        print(f"\n### {folder.name} ({len(files)} instances, time limit {args.time_limit} s, "
-              f"{args.workers} workers)\n")
-        print("| method | n | proven optimal | at best known | mean gap | worst gap "
-              "| mean time | max time |")
+        print(
+            f"\n### {folder.name} ({len(files)} instances, time limit {args.time_limit} s, "
+            f"{args.workers} workers)\n"
+        )
+        print(
+            "| method | n | proven optimal | at best known | mean gap | worst gap "
+            "| mean time | max time |"
+        )
         print("|---|---|---|---|---|---|---|---|")
         for rows in by_method.values():
             if rows:
@@ -137,8 +141,16 @@ def main(argv: list[str] | None = None) -> int:
             w = csv.writer(fh)
             w.writerow(["instance", "method", "makespan", "proven", "best_known", "seconds"])
             for r in all_rows:
-                w.writerow([r.instance, r.method, r.makespan, int(r.proven), r.best_known,
-                            f"{r.seconds:.4f}"])
+                w.writerow(
+                    [
+                        r.instance,
+                        r.method,
+                        r.makespan,
+                        int(r.proven),
+                        r.best_known,
+                        f"{r.seconds:.4f}",
+                    ]
+                )
     return 0
 
 

@@ -68,7 +68,7 @@ def test_joint_assignment_balances_finish_and_cost() -> None:
     assert {a.person for a in fast.assignments} == {"ann", "bob"}  # in parallel
     assert fast.finish == 5
     cheap = assign_activities(
-        needs, [ANN, BOB], finish_weight=0, cost_weight=1, load_weight=0, time_limit=5, num_workers=1
+        needs, [ANN, BOB], finish_weight=0, cost_weight=1, load_weight=0, time_limit=5
     )
     assert {a.person for a in cheap.assignments} == {"bob"}
     assert cheap.cost == pytest.approx(2 * 40 * 50)

@@ -90,6 +90,8 @@ def build_model(
     horizon: int,
     plain: bool = False,
     prune_dominated: bool = True,
+    cliques: bool = True,
+    energy: bool = True,
 ) -> tuple[cp_model.CpModel, Variables]:
     """The makespan model with every constraint family (redundant ones unless ``plain``).
 
@@ -112,8 +114,10 @@ def build_model(
     cons.add_budgets(model, v, c)
     cons.add_makespan(model, v, c)
     if not plain:
-        cons.add_energy_cuts(model, v, c)
-        cons.add_disjunctive_cliques(model, v, c)
+        if energy:
+            cons.add_energy_cuts(model, v, c)
+        if cliques:
+            cons.add_disjunctive_cliques(model, v, c)
     minimise_makespan(model, v)
     return model, v
 
@@ -157,7 +161,7 @@ def optimise(
 
     ``time_limit`` (seconds, heuristic included), ``num_workers`` and ``seed``
     go to CP-SAT; the heuristic runs ``heuristic_iterations`` starts (default:
-    three times :func:`default_iterations`). The
+    :func:`default_iterations`, times 3 at 2 s, up to 10 times for long limits). The
     status is optimal when the makespan equals the proven lower bound.
     ``parameters`` overrides CP-SAT parameters by name (for experiments).
     """
@@ -169,7 +173,8 @@ def optimise(
     else:
         lb = lower_bounds(problem, c).best
         if heuristic_iterations is None:
-            heuristic_iterations = 3 * default_iterations(len(problem.activities))
+            scale = min(10, max(1, round(2 * time_limit - 1)))
+            heuristic_iterations = scale * default_iterations(len(problem.activities))
         heur = solve_heuristic(problem, heuristic_iterations, seed)
         horizon = heur.makespan
         if heur.makespan <= lb:
@@ -182,8 +187,17 @@ def optimise(
                 "heuristic",
             )
     params = dict(parameters or {})
-    model, v = build_model(problem, c, lower_bound=lb, horizon=horizon, plain=plain)
-    if heur is not None:
+    flags = {k: bool(params.pop(k)) for k in ("cliques", "energy", "hint") if k in params}
+    model, v = build_model(
+        problem,
+        c,
+        lower_bound=lb,
+        horizon=horizon,
+        plain=plain,
+        cliques=flags.get("cliques", True),
+        energy=flags.get("energy", True),
+    )
+    if heur is not None and flags.get("hint", True):
         warm_start(model, v, heur.schedule, c)
     solver = cp_model.CpSolver()
     prm = solver.parameters
