@@ -320,6 +320,7 @@ def assign_activities(
     from ortools.sat.python import cp_model
 
     from keystage.engine.rcpsp.compiled import Compiled
+    from keystage.engine.rcpsp.cpsat.objective import minimise_weighted
     from keystage.engine.rcpsp.cpsat.solve import build_model, warm_start
     from keystage.engine.rcpsp.heuristic import solve_heuristic
 
@@ -338,17 +339,15 @@ def assign_activities(
     peak = model.new_int_var(0, round(horizon * hours_per_period), "peak_hours")
     for terms in work.values():
         model.add(peak >= sum(terms))
-    total_cost = sum(
-        k * lit
-        for row, ks in zip(v.mode_lits, costs, strict=True)
-        for lit, k in zip(row, ks, strict=True)
-        if k
-    )
     scale = 100  # keep two decimals of the weights
-    model.minimize(
-        round(scale * finish_weight) * v.makespan
-        + round(scale * cost_weight) * total_cost
-        + round(scale * load_weight) * peak
+    minimise_weighted(
+        model,
+        v,
+        costs,
+        finish_weight=round(scale * finish_weight),
+        cost_weight=round(scale * cost_weight),
+        load_weight=round(scale * load_weight),
+        load_terms=[peak],
     )
     warm_start(model, v, heur.schedule, c)
     solver = cp_model.CpSolver()
