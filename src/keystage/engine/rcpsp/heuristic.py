@@ -111,7 +111,7 @@ def _mutate(c: Compiled, modes: list[int], rng: np.random.Generator) -> list[int
 
 def default_iterations(n_activities: int) -> int:
     """Number of starts that keeps the heuristic around 50 ms (cost grows with n squared)."""
-    return max(6, min(60, 60_000 // max(1, n_activities) ** 2))
+    return max(6, min(40, 40_000 // max(1, n_activities) ** 2))
 
 
 def solve_heuristic(
