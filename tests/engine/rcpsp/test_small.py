@@ -100,3 +100,19 @@ def test_solvers_never_pick_an_unusable_mode() -> None:
     h, o = both(p)
     assert (h, o) == (5, 5)
     assert optimise(p, time_limit=2, num_workers=1).schedule.modes[0] == 1  # type: ignore[union-attr]
+
+
+def test_budgets_that_cannot_hold_together_give_infeasible_status() -> None:
+    # Each budget alone can be met, but not both: mode 0 spends gold, mode 1 spends silver.
+    modes = (Mode(1, {"gold": 2}), Mode(1, {"silver": 2}))
+    p = Problem(
+        (Activity("a", modes), Activity("b", modes)),
+        nonrenewables=(NonRenewable("gold", 2), NonRenewable("silver", 2)),
+    )
+    p2 = Problem(
+        (Activity("a", modes), Activity("b", modes), Activity("c", modes)),
+        nonrenewables=(NonRenewable("gold", 2), NonRenewable("silver", 2)),
+    )
+    assert optimise(p, time_limit=2, num_workers=1).makespan == 1
+    res = optimise(p2, time_limit=2, num_workers=1)
+    assert res.status is Status.INFEASIBLE and res.schedule is None and res.gap == 1.0

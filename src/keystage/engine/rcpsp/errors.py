@@ -41,4 +41,11 @@ class InfeasibleDemandError(RcpspError, ValueError):
 
 
 class NoFeasibleScheduleError(RcpspError):
-    """No schedule satisfies the constraints (e.g. consumable budgets cannot all be met)."""
+    """No schedule was found (e.g. consumable budgets cannot all be met).
+
+    ``proven`` is True when none exists, False when the search merely gave up.
+    """
+
+    def __init__(self, message: str, *, proven: bool = True) -> None:
+        self.proven = proven
+        super().__init__(message)

@@ -91,8 +91,10 @@ def _modes_by_search(c: Compiled) -> list[int]:
     solver.parameters.max_time_in_seconds = 5.0
     solver.parameters.num_workers = 1
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status == cp_model.INFEASIBLE:
         raise NoFeasibleScheduleError("no choice of modes fits the consumable budgets")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoFeasibleScheduleError("no mode choice within budgets found in time", proven=False)
     return [next(m for m, v in enumerate(row) if solver.boolean_value(v)) for row in x]
 
 

@@ -23,6 +23,7 @@ from keystage.engine.rcpsp.compiled import FS, Compiled
 from keystage.engine.rcpsp.cpsat import constraints as cons
 from keystage.engine.rcpsp.cpsat.objective import minimise_makespan
 from keystage.engine.rcpsp.cpsat.variables import Variables, create_variables
+from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
 from keystage.engine.rcpsp.heuristic import default_iterations, solve_heuristic
 from keystage.engine.rcpsp.problem import Problem, Schedule
 
@@ -175,7 +176,11 @@ def optimise(
         if heuristic_iterations is None:
             scale = min(10, max(1, round(2 * time_limit - 1)))
             heuristic_iterations = scale * default_iterations(len(problem.activities))
-        heur = solve_heuristic(problem, heuristic_iterations, seed)
+        try:
+            heur = solve_heuristic(problem, heuristic_iterations, seed)
+        except NoFeasibleScheduleError as exc:
+            status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
+            return OptimiseResult(status, None, None, lb, None, "heuristic")
         horizon = heur.makespan
         if heur.makespan <= lb:
             return OptimiseResult(
