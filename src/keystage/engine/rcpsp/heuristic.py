@@ -33,15 +33,20 @@ class HeuristicResult:
     evaluations: int
 
 
-def initial_modes(c: Compiled, rng: np.random.Generator) -> list[int]:
-    """Shortest modes, repaired until the consumable budgets hold.
+def initial_modes(c: Compiled, rng: np.random.Generator, *, lean: bool = False) -> list[int]:
+    """Shortest modes (or, if ``lean``, least resource-time), repaired to fit the budgets.
 
+    Resource-time of a mode = duration x sum of demand / capacity over renewables.
     Raises :class:`NoFeasibleScheduleError` when no mode choice fits the budgets.
     """
-    modes = [
-        min(range(len(c.dur[i])), key=lambda m, i=i: (c.dur[i][m], sum(q for _r, q in c.dem[i][m])))  # type: ignore[misc]
-        for i in range(c.n)
-    ]
+
+    def weight(i: int, m: int) -> tuple[float, ...]:
+        load = sum(q / max(1, c.base_cap[r]) for r, q in c.dem[i][m])
+        if lean:
+            return (c.dur[i][m] * load, c.dur[i][m])
+        return (c.dur[i][m], load)
+
+    modes = [min(range(len(c.dur[i])), key=lambda m, i=i: weight(i, m)) for i in range(c.n)]  # type: ignore[misc]
     if not c.budgets or c.nr_excess(modes) == 0:
         return modes
     for attempt in range(20):
@@ -132,30 +137,35 @@ def solve_heuristic(
     rng = np.random.default_rng(seed)
     base_modes = initial_modes(c, rng)
     multi = problem.is_multi_mode
+    bases = [base_modes]
+    if multi:
+        lean = initial_modes(c, rng, lean=True)
+        if lean != base_modes:
+            bases.append(lean)
+    plans = [(b, rule) for b in bases for rule in _RULES]
     best_starts: list[int] = []
     best_modes = base_modes
     best_ms = -1
     found_by = ""
     cache: dict[tuple[int, ...], list[float]] = {}
     for it in range(max(1, iterations)):
-        modes = _mutate(c, best_modes, rng) if multi and it >= len(_RULES) else base_modes
-        if it < len(_RULES):
-            values = priority_values(c, _RULES[it], topo, modes)
-            order = rule_order(c, values)
-            label = f"{_RULES[it]}/serial"
+        if it < len(plans):
+            modes, rule = plans[it]
+            order = rule_order(c, priority_values(c, rule, topo, modes))
+            starts = serial_sgs(c, order, modes)
+            label = f"{rule}/serial"
+        elif it == len(plans):
+            modes = base_modes
+            order = rule_order(c, priority_values(c, Rule.LFT, topo, modes))
+            starts = parallel_sgs(c, order, modes)
+            label = "LFT/parallel"
         else:
+            modes = _mutate(c, best_modes, rng) if multi else base_modes
             key = tuple(modes)
             if key not in cache:
                 cache[key] = priority_values(c, Rule.LFT, topo, modes)
-            order = sampled_order(c, cache[key], rng)
+            starts = serial_sgs(c, sampled_order(c, cache[key], rng), modes)
             label = "LFT-sampling/serial"
-        if it == len(_RULES):
-            starts = parallel_sgs(
-                c, rule_order(c, priority_values(c, Rule.LFT, topo, modes)), modes
-            )
-            label = "LFT/parallel"
-        else:
-            starts = serial_sgs(c, order, modes)
         starts = justify(c, rev, starts, modes)
         ms = makespan(c, starts, modes)
         if best_ms < 0 or ms < best_ms:
