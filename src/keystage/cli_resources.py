@@ -2,8 +2,51 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Attach the resource commands to the `keystage` command."""
+    app.command("optimise")(optimise_command)
+
+
+def optimise_command(
+    file: Annotated[
+        Path, typer.Argument(help="PSPLIB instance (.sm single-mode or .mm multi-mode)")
+    ],
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="seconds, heuristic included")
+    ] = 10.0,
+    workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads")] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="random seed (same seed, same answer)")] = 0,
+) -> None:
+    """Shortest resource-feasible schedule of FILE: makespan, bound, gap, status, schedule."""
+    from keystage.engine.rcpsp.cpsat.solve import optimise
+    from keystage.engine.rcpsp.errors import RcpspError
+    from keystage.engine.rcpsp.psplib_io import read_psplib
+
+    try:
+        if not file.is_file():
+            raise FileNotFoundError(f"{file}: no such file")
+        problem = read_psplib(file)
+        result = optimise(problem, time_limit=time_limit, num_workers=workers, seed=seed)
+    except (RcpspError, OSError) as exc:
+        typer.echo(f"keystage optimise: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"instance:    {problem.name}")
+    typer.echo(f"status:      {result.status}")
+    typer.echo(f"makespan:    {result.makespan if result.makespan is not None else '-'}")
+    typer.echo(f"lower bound: {result.lower_bound}")
+    typer.echo(f"gap:         {100 * result.gap:.2f} %")
+    if result.schedule is None:
+        raise typer.Exit(1)
+    typer.echo("")
+    typer.echo(f"{'activity':>8} {'mode':>4} {'start':>6} {'finish':>6}")
+    for i, act in enumerate(problem.activities):
+        m = result.schedule.modes[i]
+        start = result.schedule.starts[i]
+        label = act.modes[m].label or str(m + 1)
+        typer.echo(f"{act.id:>8} {label:>4} {start:>6} {result.schedule.finish(problem, i):>6}")

@@ -1,0 +1,1 @@
+"""Resource-constrained project scheduling: problem model, heuristics, CP-SAT optimiser."""

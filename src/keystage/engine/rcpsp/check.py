@@ -1,0 +1,45 @@
+"""Independent feasibility check of a schedule (used by tests and as a safety net)."""
+
+from __future__ import annotations
+
+from keystage.engine.rcpsp.problem import Problem, Schedule
+
+
+def schedule_violations(problem: Problem, schedule: Schedule) -> list[str]:
+    """Every broken rule of ``schedule``: precedences, capacities, budgets, modes, negative starts.
+
+    Returns readable messages; an empty list means the schedule is feasible.
+    """
+    out: list[str] = []
+    acts = problem.activities
+    if len(schedule.starts) != len(acts) or len(schedule.modes) != len(acts):
+        return ["schedule length differs from the number of activities"]
+    durs = []
+    for a, s, m in zip(acts, schedule.starts, schedule.modes, strict=True):
+        if not 0 <= m < len(a.modes):
+            return [f"activity {a.id!r}: no mode {m}"]
+        if s < 0:
+            out.append(f"activity {a.id!r} starts before 0")
+        durs.append(a.modes[m].duration)
+    for i, j, lk in problem.link_pairs:
+        need = schedule.starts[i] + lk.delta(durs[i], durs[j])
+        if schedule.starts[j] < need:
+            got = schedule.starts[j]
+            out.append(f"link {lk.pred}->{lk.succ} {lk.type}{lk.lag:+d}: start {got} < {need}")
+    horizon = max((s + d for s, d in zip(schedule.starts, durs, strict=True)), default=0)
+    for res in problem.renewables:
+        cap = res.profile(horizon)
+        use = [0] * horizon
+        for a, s, m, d in zip(acts, schedule.starts, schedule.modes, durs, strict=True):
+            q = a.modes[m].demand(res.id)
+            for t in range(s, s + d) if q else ():
+                use[t] += q
+        for t in range(horizon):
+            if use[t] > cap[t]:
+                out.append(f"resource {res.id!r} over capacity at {t}: {use[t]} > {cap[t]}")
+                break
+    for nr in problem.nonrenewables:
+        total = sum(a.modes[m].demand(nr.id) for a, m in zip(acts, schedule.modes, strict=True))
+        if total > nr.budget:
+            out.append(f"consumable {nr.id!r} over budget: {total} > {nr.budget}")
+    return out

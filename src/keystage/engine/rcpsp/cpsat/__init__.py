@@ -1,0 +1,1 @@
+"""CP-SAT model of the (multi-mode) RCPSP: variables, constraints, objective, solve."""

@@ -1,0 +1,130 @@
+"""Constraint families of the CP-SAT model, one function each.
+
+Required: mode choice, generalised precedences, renewable capacity (with
+time-varying profiles), consumable budgets, makespan. Redundant (they only
+help the solver prove bounds): energy per resource against the makespan and
+no-overlap on groups of activities that can never run together.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from keystage.engine.rcpsp.compiled import FF, FS, SS, Compiled
+from keystage.engine.rcpsp.cpsat.variables import Variables
+
+
+def add_mode_choice(model: cp_model.CpModel, v: Variables, excluded: set[tuple[int, int]]) -> None:
+    """Exactly one mode per activity; ``excluded`` (activity, mode) pairs are forbidden."""
+    for i, row in enumerate(v.mode_lits):
+        if len(row) > 1:
+            model.add_exactly_one(row)
+            for m, lit in enumerate(row):
+                if (i, m) in excluded:
+                    model.add(lit == 0)
+
+
+def add_precedences(model: cp_model.CpModel, v: Variables, c: Compiled) -> None:
+    """FS: S_j >= E_i + lag; SS: S_j >= S_i + lag; FF: E_j >= E_i + lag; SF: E_j >= S_i + lag."""
+    for j in range(c.n):
+        for i, kind, lag in c.preds[j]:
+            if kind == FS:
+                model.add(v.starts[j] >= v.ends[i] + lag)
+            elif kind == SS:
+                model.add(v.starts[j] >= v.starts[i] + lag)
+            elif kind == FF:
+                model.add(v.ends[j] >= v.ends[i] + lag)
+            else:
+                model.add(v.ends[j] >= v.starts[i] + lag)
+
+
+def _reduced_capacity_runs(profile: list[int], base: int) -> list[tuple[int, int, int]]:
+    """Maximal runs ``(start, end, missing)`` where the profile is below its base."""
+    runs: list[tuple[int, int, int]] = []
+    for t, cap in enumerate(profile):
+        missing = base - cap
+        if missing <= 0:
+            continue
+        if runs and runs[-1][1] == t and runs[-1][2] == missing:
+            runs[-1] = (runs[-1][0], t + 1, missing)
+        else:
+            runs.append((t, t + 1, missing))
+    return runs
+
+
+def add_renewable_capacity(model: cp_model.CpModel, v: Variables, c: Compiled) -> None:
+    """One cumulative per renewable; existing load enters as fixed blocking intervals."""
+    for r in range(c.n_res):
+        ivs: list[cp_model.IntervalVar] = []
+        dems: list[int] = []
+        for i in range(c.n):
+            for m, dem in enumerate(c.dem[i]):
+                q = dict(dem).get(r, 0)
+                if q and c.dur[i][m] > 0:
+                    ivs.append(v.mode_intervals[i][m])
+                    dems.append(q)
+        for start, end, missing in _reduced_capacity_runs(c.profiles[r], c.base_cap[r]):
+            ivs.append(model.new_fixed_size_interval_var(start, end - start, f"load{r}_{start}"))
+            dems.append(missing)
+        if ivs:
+            model.add_cumulative(ivs, dems, c.base_cap[r])
+
+
+def add_budgets(model: cp_model.CpModel, v: Variables, c: Compiled) -> None:
+    """Consumables: the chosen modes' total use stays within each budget."""
+    for k, budget in enumerate(c.budgets):
+        terms = [
+            c.nr_dem[i][m][k] * lit
+            for i, row in enumerate(v.mode_lits)
+            for m, lit in enumerate(row)
+            if c.nr_dem[i][m][k]
+        ]
+        if terms:
+            model.add(sum(terms) <= budget)
+
+
+def add_makespan(model: cp_model.CpModel, v: Variables, c: Compiled) -> None:
+    """The makespan is at least every end."""
+    for i in range(c.n):
+        model.add(v.makespan >= v.ends[i])
+
+
+def add_energy_cuts(model: cp_model.CpModel, v: Variables, c: Compiled) -> None:
+    """Redundant: work on each resource fits under capacity x makespan."""
+    for r in range(c.n_res):
+        terms = []
+        for i in range(c.n):
+            for m, dem in enumerate(c.dem[i]):
+                q = dict(dem).get(r, 0)
+                if q and c.dur[i][m]:
+                    terms.append(q * c.dur[i][m] * v.mode_lits[i][m])
+        if terms:
+            model.add(sum(terms) <= c.base_cap[r] * v.makespan)
+
+
+def incompatible(c: Compiled, i: int, j: int) -> bool:
+    """True when single-mode activities ``i`` and ``j`` can never overlap (some resource)."""
+    di, dj = dict(c.dem[i][0]), dict(c.dem[j][0])
+    return any(q + dj.get(r, 0) > c.base_cap[r] for r, q in di.items())
+
+
+def add_disjunctive_cliques(model: cp_model.CpModel, v: Variables, c: Compiled) -> int:
+    """Redundant no-overlap on greedy cliques of pairwise incompatible single-mode activities.
+
+    Returns the number of cliques added.
+    """
+    cand = [i for i in range(c.n) if len(c.dur[i]) == 1 and c.dur[i][0] > 0 and c.dem[i][0]]
+    adj = {i: {j for j in cand if j != i and incompatible(c, i, j)} for i in cand}
+    added = 0
+    covered: set[tuple[int, int]] = set()
+    for i in sorted(cand, key=lambda k: (-len(adj[k]), k)):
+        clique = [i]
+        for j in sorted(adj[i], key=lambda k: (-len(adj[k]), k)):
+            if all(j in adj[k] for k in clique):
+                clique.append(j)
+        pairs = {(a, b) for a in clique for b in clique if a < b}
+        if len(clique) >= 3 and not pairs <= covered:
+            model.add_no_overlap([v.intervals[k] for k in clique])
+            covered |= pairs
+            added += 1
+    return added

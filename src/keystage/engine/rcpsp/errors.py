@@ -1,0 +1,51 @@
+"""Errors raised by the resource-constrained scheduling engine.
+
+Every error names its culprit (the activity, the resource, the cycle) so the
+caller can show one readable line to the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class RcpspError(Exception):
+    """Base class of every resource-scheduling error."""
+
+
+class ProblemDefinitionError(RcpspError, ValueError):
+    """The problem data is malformed (duplicate ids, unknown references, negative values)."""
+
+
+class PrecedenceCycleError(RcpspError, ValueError):
+    """The links form a cycle; ``activities`` lists the activities on it, in order."""
+
+    def __init__(self, activities: Sequence[str]) -> None:
+        self.activities = tuple(activities)
+        path = " -> ".join([*self.activities, self.activities[0]]) if self.activities else ""
+        super().__init__(f"dependency cycle: {path}")
+
+
+class InfeasibleDemandError(RcpspError, ValueError):
+    """An activity asks for more than a resource can ever give.
+
+    ``activity`` and ``resource`` name the culprits; ``reason`` says why
+    (capacity zero, demand above capacity, budget exceeded, skill nobody has).
+    """
+
+    def __init__(self, activity: str, resource: str, reason: str) -> None:
+        self.activity = activity
+        self.resource = resource
+        self.reason = reason
+        super().__init__(f"activity {activity!r} cannot be staffed by {resource!r}: {reason}")
+
+
+class NoFeasibleScheduleError(RcpspError):
+    """No schedule was found (e.g. consumable budgets cannot all be met).
+
+    ``proven`` is True when none exists, False when the search merely gave up.
+    """
+
+    def __init__(self, message: str, *, proven: bool = True) -> None:
+        self.proven = proven
+        super().__init__(message)

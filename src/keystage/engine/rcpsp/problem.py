@@ -1,0 +1,330 @@
+"""The resource-constrained project scheduling problem as frozen, validated data.
+
+Time is counted in integer working periods from 0 (mapping calendars to
+periods happens in the adapter). Every link type FS/SS/FF/SF with a lag is a
+generalised precedence; once modes (durations) are known it becomes
+``S_succ >= S_pred + delta``.
+
+An activity has one or more *modes* (multi-mode RCPSP): each mode is one way
+of doing it (for example one candidate person) with its own duration, demands
+and cost. Renewable resources have a capacity per period, reduced over
+windows by existing load; non-renewable resources (consumables) have a budget
+for the whole project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from keystage.engine.rcpsp.errors import (
+    InfeasibleDemandError,
+    PrecedenceCycleError,
+    ProblemDefinitionError,
+)
+
+
+class LinkType(StrEnum):
+    """Dependency types: finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
+
+    FS = "FS"
+    SS = "SS"
+    FF = "FF"
+    SF = "SF"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One way of performing an activity: duration, renewable/non-renewable demands, cost."""
+
+    duration: int
+    demands: Mapping[str, int] = field(default_factory=dict)
+    cost: float = 0.0
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.duration < 0:
+            raise ProblemDefinitionError(f"mode {self.label!r}: negative duration {self.duration}")
+        frozen = {k: int(v) for k, v in dict(self.demands).items() if v}
+        for rid, q in frozen.items():
+            if q < 0:
+                raise ProblemDefinitionError(f"mode {self.label!r}: negative demand on {rid!r}")
+        object.__setattr__(self, "demands", frozen)
+
+    def demand(self, resource: str) -> int:
+        """Units of ``resource`` this mode needs (per period if renewable)."""
+        return self.demands.get(resource, 0)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A job to schedule; ``modes`` lists the alternative ways of doing it."""
+
+    id: str
+    modes: tuple[Mode, ...]
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "modes", tuple(self.modes))
+        if not self.modes:
+            raise ProblemDefinitionError(f"activity {self.id!r} has no mode")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Dependency ``pred -> succ`` of a given type with a lag in periods (may be negative)."""
+
+    pred: str
+    succ: str
+    type: LinkType = LinkType.FS
+    lag: int = 0
+
+    def delta(self, d_pred: int, d_succ: int) -> int:
+        """Minimum distance between start times once both durations are known."""
+        if self.type is LinkType.FS:
+            return d_pred + self.lag
+        if self.type is LinkType.SS:
+            return self.lag
+        if self.type is LinkType.FF:
+            return d_pred + self.lag - d_succ
+        return self.lag - d_succ
+
+
+@dataclass(frozen=True)
+class Load:
+    """Existing load on a renewable resource: ``amount`` units held over ``[start, end)``."""
+
+    start: int
+    end: int
+    amount: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Renewable:
+    """A renewable resource (person, team/pool, equipment) with a per-period capacity.
+
+    ``loads`` (other projects' assignments, absences) reduce the capacity over
+    their windows, giving a time-varying capacity profile.
+    """
+
+    id: str
+    capacity: int
+    loads: tuple[Load, ...] = ()
+    kind: str = "resource"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "loads", tuple(self.loads))
+        if self.capacity < 0:
+            raise ProblemDefinitionError(f"resource {self.id!r}: negative capacity")
+        for ld in self.loads:
+            if ld.end < ld.start or ld.amount < 0 or ld.start < 0:
+                raise ProblemDefinitionError(f"resource {self.id!r}: invalid load {ld}")
+
+    def profile(self, horizon: int) -> list[int]:
+        """Available units in each period ``0..horizon-1`` (never below zero)."""
+        cap = [self.capacity] * horizon
+        for ld in self.loads:
+            for t in range(ld.start, min(ld.end, horizon)):
+                cap[t] -= ld.amount
+        return [max(0, c) for c in cap]
+
+    @property
+    def last_change(self) -> int:
+        """First period from which capacity stays at its base value."""
+        return max((ld.end for ld in self.loads), default=0)
+
+
+@dataclass(frozen=True)
+class NonRenewable:
+    """A consumable (material, budget) with a total ``budget`` for the whole project."""
+
+    id: str
+    budget: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validated (multi-mode) RCPSP with generalised precedences and time-varying capacity.
+
+    Raises :class:`ProblemDefinitionError` for malformed data,
+    :class:`PrecedenceCycleError` for a cycle of links and
+    :class:`InfeasibleDemandError` when an activity can never be staffed.
+    """
+
+    activities: tuple[Activity, ...]
+    links: tuple[Link, ...] = ()
+    renewables: tuple[Renewable, ...] = ()
+    nonrenewables: tuple[NonRenewable, ...] = ()
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        for attr in ("activities", "links", "renewables", "nonrenewables"):
+            object.__setattr__(self, attr, tuple(getattr(self, attr)))
+        self._validate()
+
+    # ---------------------------------------------------------------- indexes
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Activity id -> position in ``activities``."""
+        return {a.id: i for i, a in enumerate(self.activities)}
+
+    @cached_property
+    def resource_index(self) -> dict[str, int]:
+        """Renewable id -> position in ``renewables``."""
+        return {r.id: i for i, r in enumerate(self.renewables)}
+
+    @cached_property
+    def link_pairs(self) -> tuple[tuple[int, int, Link], ...]:
+        """Links as ``(pred_index, succ_index, link)``."""
+        return tuple((self.index[lk.pred], self.index[lk.succ], lk) for lk in self.links)
+
+    @cached_property
+    def topological_order(self) -> tuple[int, ...]:
+        """Activity indexes so that every link goes forward."""
+        n = len(self.activities)
+        indeg = [0] * n
+        succs: list[list[int]] = [[] for _ in range(n)]
+        for i, j, _ in self.link_pairs:
+            succs[i].append(j)
+            indeg[j] += 1
+        ready = [i for i in range(n) if indeg[i] == 0]
+        order: list[int] = []
+        while ready:
+            i = ready.pop()
+            order.append(i)
+            for j in succs[i]:
+                indeg[j] -= 1
+                if indeg[j] == 0:
+                    ready.append(j)
+        if len(order) < n:
+            raise PrecedenceCycleError(self._find_cycle(succs, set(order)))
+        return tuple(order)
+
+    @property
+    def is_multi_mode(self) -> bool:
+        """True when some activity has more than one mode."""
+        return any(len(a.modes) > 1 for a in self.activities)
+
+    def trivial_horizon(self) -> int:
+        """An upper bound on any sensible makespan (activities in series, after all loads)."""
+        total = sum(max(m.duration for m in a.modes) for a in self.activities)
+        lags = sum(max(0, lk.lag) for lk in self.links)
+        loads = max((r.last_change for r in self.renewables), default=0)
+        return total + lags + loads + 1
+
+    # ------------------------------------------------------------- validation
+    def _validate(self) -> None:
+        if len(self.index) != len(self.activities):
+            raise ProblemDefinitionError("duplicate activity ids")
+        res = {r.id: r for r in self.renewables}
+        non = {r.id: r for r in self.nonrenewables}
+        if len(res) + len(non) != len(self.renewables) + len(self.nonrenewables) or set(res) & set(
+            non
+        ):
+            raise ProblemDefinitionError("duplicate resource ids")
+        for lk in self.links:
+            for end in (lk.pred, lk.succ):
+                if end not in self.index:
+                    raise ProblemDefinitionError(f"link refers to unknown activity {end!r}")
+            if lk.pred == lk.succ:
+                raise PrecedenceCycleError([lk.pred])
+        for act in self.activities:
+            self._validate_demands(act)
+        for nr in self.nonrenewables:
+
+            def least_of(a: Activity, rid: str = nr.id) -> int:
+                return min(a.modes[m].demand(rid) for m in self.usable_modes[self.index[a.id]])
+
+            least = sum(least_of(a) for a in self.activities)
+            if least > nr.budget:
+                worst = max(self.activities, key=least_of)
+                raise InfeasibleDemandError(
+                    worst.id, nr.id, f"total need of at least {least} exceeds budget {nr.budget}"
+                )
+        _ = self.topological_order
+
+    def mode_problem(self, act: Activity, mode: Mode) -> tuple[str, str] | None:
+        """Why ``mode`` of ``act`` can never run, as ``(resource, reason)``; None if it can."""
+        res = {r.id: r for r in self.renewables}
+        non = {r.id: r for r in self.nonrenewables}
+        for rid, q in mode.demands.items():
+            if rid in non:
+                if q > non[rid].budget:
+                    return rid, f"needs {q} but the budget is {non[rid].budget}"
+                continue
+            if rid not in res:
+                raise ProblemDefinitionError(
+                    f"activity {act.id!r} demands unknown resource {rid!r}"
+                )
+            cap = res[rid].capacity
+            if cap == 0:
+                return rid, "capacity is zero"
+            if q > cap:
+                return rid, f"needs {q} but capacity is {cap}"
+        return None
+
+    @cached_property
+    def usable_modes(self) -> tuple[tuple[int, ...], ...]:
+        """Per activity, the indexes of its modes that fit every capacity and budget."""
+        return tuple(
+            tuple(m for m, mode in enumerate(a.modes) if self.mode_problem(a, mode) is None)
+            for a in self.activities
+        )
+
+    def _validate_demands(self, act: Activity) -> None:
+        """Raise when no mode of ``act`` can ever run (a mode that cannot is simply unused)."""
+        problems = [self.mode_problem(act, mode) for mode in act.modes]
+        if all(pb is not None for pb in problems):
+            rid, reason = problems[0] or ("", "")
+            raise InfeasibleDemandError(act.id, rid, reason)
+
+    def _find_cycle(self, succs: list[list[int]], done: set[int]) -> list[str]:
+        """Return the ids of one cycle among the activities not in ``done``."""
+        colour: dict[int, int] = {}
+        stack_path: list[int] = []
+
+        def visit(u: int) -> list[int] | None:
+            colour[u] = 1
+            stack_path.append(u)
+            for v in succs[u]:
+                if v in done:
+                    continue
+                if colour.get(v) == 1:
+                    return stack_path[stack_path.index(v) :]
+                if v not in colour and (found := visit(v)) is not None:
+                    return found
+            stack_path.pop()
+            colour[u] = 2
+            return None
+
+        for start in range(len(self.activities)):
+            if start not in done and start not in colour:
+                cycle = visit(start)
+                if cycle:
+                    return [self.activities[k].id for k in cycle]
+        return []  # pragma: no cover - only called when a cycle exists
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Start period and chosen mode index of every activity (by activity index)."""
+
+    starts: tuple[int, ...]
+    modes: tuple[int, ...]
+
+    def makespan(self, problem: Problem) -> int:
+        """Latest finish over all activities."""
+        return max(
+            (
+                s + a.modes[m].duration
+                for s, m, a in zip(self.starts, self.modes, problem.activities, strict=True)
+            ),
+            default=0,
+        )
+
+    def finish(self, problem: Problem, i: int) -> int:
+        """Finish period of activity index ``i``."""
+        return self.starts[i] + problem.activities[i].modes[self.modes[i]].duration

@@ -1,0 +1,85 @@
+"""Problem validation: malformed data and infeasible demands name their culprit."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystage.engine.rcpsp.errors import (
+    InfeasibleDemandError,
+    PrecedenceCycleError,
+    ProblemDefinitionError,
+)
+from keystage.engine.rcpsp.problem import (
+    Activity,
+    Link,
+    LinkType,
+    Load,
+    Mode,
+    NonRenewable,
+    Problem,
+    Renewable,
+)
+
+
+def act(aid: str, d: int, **demands: int) -> Activity:
+    return Activity(aid, (Mode(d, demands),))
+
+
+def test_cycle_lists_its_activities() -> None:
+    with pytest.raises(PrecedenceCycleError) as err:
+        Problem(
+            (act("a", 1), act("b", 1), act("c", 1)),
+            (Link("a", "b"), Link("b", "c"), Link("c", "a")),
+        )
+    assert set(err.value.activities) == {"a", "b", "c"}
+    assert "a" in str(err.value) and "->" in str(err.value)
+
+
+def test_demand_above_capacity_names_activity_and_resource() -> None:
+    with pytest.raises(InfeasibleDemandError) as err:
+        Problem((act("dig", 2, crane=3),), renewables=(Renewable("crane", 2),))
+    assert (err.value.activity, err.value.resource) == ("dig", "crane")
+    assert "capacity is 2" in str(err.value)
+
+
+def test_zero_capacity_is_its_own_reason() -> None:
+    with pytest.raises(InfeasibleDemandError, match="capacity is zero"):
+        Problem((act("x", 2, ann=1),), renewables=(Renewable("ann", 0),))
+
+
+def test_budget_too_small_for_any_mode_choice() -> None:
+    a = Activity("pour", (Mode(2, {"concrete": 5}), Mode(4, {"concrete": 4})))
+    b = act("wall", 1, concrete=3)
+    with pytest.raises(InfeasibleDemandError) as err:
+        Problem((a, b), nonrenewables=(NonRenewable("concrete", 6),))
+    assert err.value.resource == "concrete"
+
+
+def test_unknown_references_and_duplicates() -> None:
+    with pytest.raises(ProblemDefinitionError, match="unknown resource"):
+        Problem((act("a", 1, ghost=1),))
+    with pytest.raises(ProblemDefinitionError, match="unknown activity"):
+        Problem((act("a", 1),), (Link("a", "zz"),))
+    with pytest.raises(ProblemDefinitionError, match="duplicate"):
+        Problem((act("a", 1), act("a", 2)))
+    with pytest.raises(ProblemDefinitionError):
+        Mode(-1)
+
+
+def test_link_deltas_cover_all_types() -> None:
+    assert Link("a", "b", LinkType.FS, 2).delta(5, 3) == 7
+    assert Link("a", "b", LinkType.SS, 2).delta(5, 3) == 2
+    assert Link("a", "b", LinkType.FF, 2).delta(5, 3) == 4
+    assert Link("a", "b", LinkType.SF, 2).delta(5, 3) == -1
+
+
+def test_loads_reduce_the_capacity_profile() -> None:
+    r = Renewable("ann", 4, (Load(1, 3, 3), Load(2, 4, 2)))
+    assert r.profile(6) == [4, 1, 0, 2, 4, 4]
+    assert r.last_change == 4
+
+
+def test_unusable_mode_is_skipped_when_another_fits() -> None:
+    a = Activity("pour", (Mode(1, {"crane": 5}), Mode(3, {"crane": 1})))
+    p = Problem((a,), renewables=(Renewable("crane", 2),))
+    assert p.usable_modes == ((1,),)

@@ -1,0 +1,43 @@
+"""Regression: a fixed sample of 20 PSPLIB j30 instances solved to their known optimum."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keystage.engine.rcpsp.check import schedule_violations
+from keystage.engine.rcpsp.cpsat.solve import Status, optimise
+from keystage.engine.rcpsp.psplib_io import read_bounds_csv, read_optimum_table, read_psplib
+
+# Spread over the 48 parameter sets; optimum from solutions/bounds.csv (checked below too).
+SAMPLE = {
+    "j3010_6": 44, "j3014_10": 61, "j3018_7": 48, "j3020_8": 51, "j3025_10": 58,
+    "j3027_8": 66, "j302_4": 43, "j3031_6": 53, "j3033_1": 65, "j3034_4": 67,
+    "j3035_8": 63, "j3037_6": 73, "j3039_3": 54, "j303_7": 48, "j3042_5": 52,
+    "j3044_2": 54, "j3047_2": 59, "j3048_7": 55, "j306_5": 67, "j307_9": 60,
+}  # fmt: skip
+
+
+def test_sample_matches_published_optima(psplib_dir: Path) -> None:
+    bounds = read_bounds_csv(psplib_dir / "solutions" / "bounds.csv")
+    assert {k: bounds[k].best_known for k in SAMPLE} == SAMPLE
+    assert all(bounds[k].proven_optimal for k in SAMPLE)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE))
+def test_j30_instance_reaches_known_optimum(psplib_dir: Path, name: str) -> None:
+    problem = read_psplib(psplib_dir / "j30" / f"{name}.sm")
+    result = optimise(problem, time_limit=10, num_workers=2, seed=0)
+    assert result.schedule is not None
+    assert schedule_violations(problem, result.schedule) == []
+    assert result.makespan == SAMPLE[name]
+    assert result.status is Status.OPTIMAL and result.gap == 0
+
+
+def test_multi_mode_reader_and_optimum(psplib_dir: Path) -> None:
+    table = read_optimum_table(psplib_dir / "mm" / "solutions" / "j10opt.mm", "j10")
+    problem = read_psplib(psplib_dir / "mm" / "j10.mm" / "j1010_1.mm")
+    result = optimise(problem, time_limit=10, num_workers=2, seed=0)
+    assert result.schedule is not None and schedule_violations(problem, result.schedule) == []
+    assert result.makespan == table["j1010_1"].best_known

@@ -1,0 +1,40 @@
+"""`keystage optimise`: output on a PSPLIB file, one-line errors with a non-zero exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from keystage import cli_resources
+
+app = typer.Typer()
+app.callback()(lambda: None)  # a group, as in `keystage` once several commands exist
+cli_resources.register(app)
+
+PSPLIB = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "psplib"
+
+
+def test_optimise_prints_makespan_bound_gap_status_and_schedule() -> None:
+    path = PSPLIB / "j30" / "j3010_1.sm"
+    if not path.is_file():
+        pytest.skip(f"PSPLIB data not found at {PSPLIB}")
+    res = CliRunner().invoke(app, ["optimise", str(path), "--time-limit", "5", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "status:      optimal" in res.output
+    assert "makespan:    42" in res.output and "lower bound: 42" in res.output
+    assert "gap:         0.00 %" in res.output
+    assert len([ln for ln in res.output.splitlines() if ln.strip()]) == 5 + 1 + 32
+
+
+def test_optimise_reports_errors_on_one_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["optimise", str(tmp_path / "nope.sm")])
+    assert missing.exit_code == 2
+    bad = tmp_path / "bad.sm"
+    bad.write_text("this is not psplib\n")
+    res = runner.invoke(app, ["optimise", str(bad)])
+    assert res.exit_code == 2
+    assert res.output.count("\n") == 1 and "bad.sm" in res.output
