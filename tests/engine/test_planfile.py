@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date, datetime
 
 import pytest
 
+from keystage.engine import planfile
 from keystage.engine.calendars import Shift
 from keystage.engine.cpm import schedule
 from keystage.engine.network import ConstraintType, Kind, LagUnit, LinkType
@@ -153,3 +155,35 @@ def test_fast_paths_still_name_the_culprit(change: tuple[str, str], message: str
     with pytest.raises(PlanError) as info:
         parse_plan(PLAN.replace(*change), "plan.toml")
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('[project]\nstart = 2025-03-03\n\n[[activities]]\nid = "A\n', "line 5, column"),
+        ("[project]\nstart = 2025-03-03\nstart = 2025-03-04\n", "line 3, column"),
+        ('[project]\nstart = 2025-03-03\n[[activities]]\nid = = "A"\n', "line 4, column"),
+    ],
+)
+def test_syntax_errors_name_the_line(text: str, where: str) -> None:
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, "plan.toml")
+    assert str(info.value).startswith("plan.toml: ")
+    assert where in str(info.value)
+
+
+def test_syntax_error_only_rtoml_sees_keeps_its_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the strict re-read accepts what rtoml rejected, rtoml's message (with its line) stays."""
+
+    def reject(text: str) -> None:
+        raise planfile.rtoml.TomlParsingError("invalid thing at line 2 column 3")
+
+    monkeypatch.setattr(planfile.rtoml, "loads", reject)
+    with pytest.raises(PlanError, match=r"^plan\.toml: invalid thing at line 2 column 3$"):
+        parse_plan(PLAN, "plan.toml")
+
+
+def test_fast_reader_matches_tomllib_and_rejects_offsets() -> None:
+    assert planfile.read_toml(PLAN) == tomllib.loads(PLAN)
+    with pytest.raises(PlanError, match=r"project\.start: use a local date-time"):
+        parse_plan(PLAN.replace("start = 2025-03-03\n", "start = 2025-03-03T08:00:00+02:00\n"))

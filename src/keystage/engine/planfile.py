@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
+import rtoml
+
 from keystage.engine.calendars import STANDARD_DAY, Calendar, CalendarException, Shift
 from keystage.engine.errors import ScheduleError
 from keystage.engine.network import (
@@ -54,10 +56,7 @@ def load_plan(path: str) -> tuple[Project, str | None]:
 
 def parse_plan(text: str, source: str = "plan") -> tuple[Project, str | None]:
     """Parse TOML plan text; errors name the line (syntax) or the field (values)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanError(f"{source}: {exc}") from None
+    data = read_toml(text, source)
     reader = _Reader(text, source)
     try:
         return reader.project(data)
@@ -66,6 +65,24 @@ def parse_plan(text: str, source: str = "plan") -> tuple[Project, str | None]:
     except ScheduleError as exc:
         culprit = getattr(exc, "activity_id", None)
         raise PlanError(f"{reader.where(culprit)}{exc}") from None
+
+
+def read_toml(text: str, source: str = "plan") -> dict[str, Any]:
+    """TOML text as a dict, read by rtoml (Rust, ~6x faster than ``tomllib``).
+
+    rtoml reads TOML 1.1, a superset of the TOML 1.0 that ``tomllib`` reads. On a syntax
+    error the text is read again with ``tomllib`` so that the message is the familiar
+    one, ``... (at line 3, column 7)``; rtoml's own (also with the line) is the fallback.
+    """
+    try:
+        data: dict[str, Any] = rtoml.loads(text)
+    except rtoml.TomlParsingError as exc:
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as strict:
+            raise PlanError(f"{source}: {strict}") from None
+        raise PlanError(f"{source}: {exc}") from None
+    return data
 
 
 def line_of(text: str, activity_id: str | None) -> int | None:
