@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
@@ -77,6 +76,8 @@ def read_toml(text: str, source: str = "plan") -> dict[str, Any]:
     try:
         data: dict[str, Any] = rtoml.loads(text)
     except rtoml.TomlParsingError as exc:
+        import tomllib  # only for its message; not imported on the fast path
+
         try:
             tomllib.loads(text)
         except tomllib.TOMLDecodeError as strict:
