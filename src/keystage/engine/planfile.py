@@ -367,7 +367,7 @@ class _Reader:
         """A link written as ``"A"``, ``"A SS"`` or ``"A FF+2d"``."""
         parts = text.split(None, 1) if type(text) is str else ()
         if len(parts) == 1:
-            return Link(parts[0], succ)
+            return Link(parts[0], succ, LinkType.FS, 0.0, LagUnit.WORKING)
         if len(parts) == 2:
             spec = self.link_tails.get(parts[1])
             if spec is not None:
