@@ -2,118 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from keystage.engine.cpm import ActivitySchedule, Schedule
-
-COLUMNS = (
-    "id", "name", "kind", "start", "finish", "duration_days", "total_float_days",
-    "free_float_days", "critical", "longest_path", "driver", "late_driver", "start_variance_days",
-    "finish_variance_days",
-)  # fmt: skip
-
-
-class OutputFormat(StrEnum):
-    """How `keystage schedule` prints the result."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-
-
-def _days(minutes: int | None, per_day: int) -> float | None:
-    return None if minutes is None else round(minutes / per_day, 2)
-
-
-def _row(a: ActivitySchedule, per_day: int) -> dict[str, object]:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "kind": a.kind.value,
-        "start": a.start.isoformat(timespec="minutes"),
-        "finish": a.finish.isoformat(timespec="minutes"),
-        "duration_days": _days(a.duration, per_day),
-        "total_float_days": _days(a.total_float, per_day),
-        "free_float_days": _days(a.free_float, per_day),
-        "critical": a.critical,
-        "longest_path": a.longest_path,
-        "driver": a.driver,
-        "late_driver": a.late_driver,
-        "start_variance_days": _days(a.start_variance, per_day),
-        "finish_variance_days": _days(a.finish_variance, per_day),
-    }
-
-
-def _as_json(result: Schedule, per_day: int) -> str:
-    import json
-
-    return json.dumps(
-        {
-            "start": result.start.isoformat(timespec="minutes"),
-            "finish": result.finish.isoformat(timespec="minutes"),
-            "critical_path": list(result.critical_path),
-            "longest_path": list(result.longest_path),
-            "baseline": result.baseline,
-            "activities": [_row(a, per_day) for a in result.activities],
-        },
-        separators=(",", ":"),
-    )
-
-
-def _as_csv(result: Schedule, per_day: int) -> str:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    for a in result.activities:
-        row = _row(a, per_day)
-        for key in ("id", "name", "driver", "late_driver"):  # neutralise spreadsheet formulas
-            text = str(row[key])
-            if text[:1] in ("=", "+", "-", "@"):
-                row[key] = "'" + text
-        writer.writerow(row)
-    return buffer.getvalue()
-
-
-def _print_table(result: Schedule, per_day: int, title: str, output: Path | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, caption="● critical   ◆ on the longest path   floats in days")
-    wrapping = {"Name", "Driver"}
-    for name in ("", "ID", "Name", "Start", "Finish", "Dur", "TF", "FF", "Driver"):
-        justify = "right" if name in ("Dur", "TF", "FF") else "left"
-        table.add_column(name, justify=justify, no_wrap=name not in wrapping)  # type: ignore[arg-type]
-    for a in result.activities:
-        mark = ("●" if a.critical else " ") + ("◆" if a.longest_path else " ")
-        style = "bold red" if a.critical else None
-        table.add_row(
-            mark, a.id, a.name,
-            f"{a.start:%Y-%m-%d %H:%M}", f"{a.finish:%Y-%m-%d %H:%M}",
-            f"{a.duration / per_day:.4g}", f"{a.total_float / per_day:.4g}",
-            f"{a.free_float / per_day:.4g}", a.driver, style=style,
-        )  # fmt: skip
-    summary = (
-        f"Start {result.start:%Y-%m-%d %H:%M}  Finish {result.finish:%Y-%m-%d %H:%M}  "
-        f"Critical path: {' → '.join(result.critical_path) or '(none)'}"
-    )
-    if output is None:
-        console = Console()
-        console.print(table)
-        console.print(summary)
-        return
-    with output.open("w", encoding="utf-8") as handle:
-        console = Console(file=handle, width=160, color_system=None)
-        console.print(table)
-        console.print(summary)
+from keystage.schedule_run import OutputFormat, run
 
 
 def schedule_command(
@@ -129,53 +23,10 @@ def schedule_command(
     ] = None,
 ) -> None:
     """Schedule a plan file: dates, floats, drivers and the critical path."""
-    from keystage.engine.cpm import schedule
-    from keystage.engine.errors import ScheduleError
-    from keystage.engine.planfile import PlanError, load_plan
-
-    try:
-        project, plan_baseline = load_plan(str(plan))
-        result = schedule(project, baseline or plan_baseline)
-    except PlanError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=1) from None
-    except (ScheduleError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-        typer.echo(f"error: {_locate(plan, exc)}{message}", err=True)
-        raise typer.Exit(code=1) from None
-    except OSError as exc:
-        typer.echo(f"error: cannot read {plan}: {exc.strerror}", err=True)
-        raise typer.Exit(code=1) from None
-    calendar = project.calendars_by_id[project.calendar]
-    per_day = max(sum(s.minutes for s in day) for day in calendar.week) or 480
-    try:
-        if output_format is OutputFormat.TABLE:
-            title = f"{plan.name}: {len(result.activities)} activities"
-            _print_table(result, per_day, title, output)
-            return
-        if output_format is OutputFormat.JSON:
-            text = _as_json(result, per_day)
-        else:
-            text = _as_csv(result, per_day)
-        if output is None:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-            return
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
-        raise typer.Exit(code=1) from None
-
-
-def _locate(plan: Path, exc: Exception) -> str:
-    """``plan:line: `` for an engine error that names an activity (first of a cycle)."""
-    from keystage.engine.planfile import line_of
-
-    culprit = getattr(exc, "activity_id", None) or next(iter(getattr(exc, "cycle", ())), None)
-    try:
-        line = line_of(plan.read_text(encoding="utf-8"), culprit)
-    except (OSError, UnicodeDecodeError):
-        line = None
-    return f"{plan}: " if line is None else f"{plan}:{line}: "
+    error = run(plan, output_format, output, baseline)
+    if error is not None:
+        typer.echo(error, err=True)
+        raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from keystage.cli import app
+from keystage.launch import plain_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -135,3 +136,52 @@ def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("error: cannot write")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["schedule", "p.toml"], {"plan": "p.toml"}),
+        (["schedule", "-f", "json", "p.toml", "-o", "out.json"],
+         {"format": "json", "plan": "p.toml", "output": "out.json"}),
+        (["schedule", "p.toml", "--format=csv", "--baseline", "b1"],
+         {"plan": "p.toml", "format": "csv", "baseline": "b1"}),
+        (["schedule", "p.toml", "--help"], None),
+        (["schedule", "p.toml", "-f", "xml"], None),
+        (["schedule", "p.toml", "-fjson"], None),
+        (["schedule", "p.toml", "-f=json"], None),
+        (["schedule", "p.toml", "-o"], None),
+        (["schedule", "p.toml", "-o", "-"], None),
+        (["schedule", "p.toml", "q.toml"], None),
+        (["schedule", "-f", "json", "-f", "csv", "p.toml"], None),
+        (["schedule", "--", "p.toml"], None),
+        (["schedule"], None),
+        (["serve"], None),
+        ([], None),
+    ],
+)  # fmt: skip
+def test_only_plain_schedule_lines_skip_typer(
+    argv: list[str], expected: dict[str, str] | None
+) -> None:
+    assert plain_schedule(argv) == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_console_script_matches_the_typer_command(fmt: str, tmp_path: Path) -> None:
+    """The console script (fast path) and the Typer app write the same result."""
+    plan = str(EXAMPLES / "infrastructure.toml")
+    fast, slow = tmp_path / "fast.out", tmp_path / "slow.out"
+    done = keystage("schedule", plan, "--format", fmt, "-o", str(fast))
+    assert done.returncode == 0 and done.stdout == done.stderr == ""
+    result = runner.invoke(app, ["schedule", plan, "-f", fmt, "--output", str(slow)])
+    assert result.exit_code == 0
+    assert fast.read_text() == slow.read_text()
+
+
+def test_console_script_errors_match_the_typer_command(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD.replace('predecessors = ["A"]', 'predecessors = ["A XX"]'))
+    done = keystage("schedule", str(bad))
+    result = runner.invoke(app, ["schedule", str(bad)])
+    assert done.returncode == result.exit_code == 1
+    assert done.stderr == result.stderr and done.stderr.startswith(f"error: {bad}:")

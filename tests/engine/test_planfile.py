@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date, datetime
 
 import pytest
 
+from keystage.engine import planfile
 from keystage.engine.calendars import Shift
 from keystage.engine.cpm import schedule
 from keystage.engine.network import ConstraintType, Kind, LagUnit, LinkType
@@ -116,3 +118,72 @@ def test_bad_values_name_the_field(change: tuple[str, str], message: str) -> Non
 def test_line_of_finds_the_activity() -> None:
     assert line_of(PLAN, "C") == PLAN.split("\n").index('id = "C"') + 1
     assert line_of(PLAN, "nope") is None
+
+
+def test_repeated_units_and_link_tails_parse_the_same() -> None:
+    """Parsed "2d" and "SS+2d" are reused; the same text always gives the same values."""
+    acts = "".join(
+        f'[[activities]]\nid = "T{i}"\nduration = "2d"\n'
+        + (f'predecessors = ["T{i - 1} SS+2d", "T{i - 1}  FF -1h", "T{i - 1}"]\n' if i else "")
+        for i in range(4)
+    )
+    plan = '[project]\nstart = 2025-03-03\ncalendar = "short"\n'
+    plan += '[calendars.short]\nhours = ["08:00-12:00"]\n' + acts
+    project, _ = parse_plan(plan)
+    assert {a.duration for a in project.activities} == {2 * 240}  # 4-hour working days
+    assert {(k.type, k.lag) for k in project.links if k.type is LinkType.SS} == {
+        (LinkType.SS, 480.0)
+    }
+    assert {(k.type, k.lag) for k in project.links if k.type is LinkType.FF} == {
+        (LinkType.FF, -60.0)
+    }
+    assert [(k.pred, k.succ) for k in project.links[:3]] == [("T0", "T1")] * 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('"A FF+2h"', '"A FF+2h", "A FF+2h x"'), "(B).predecessors[1]: bad link"),
+        (('"A FF+2h"', '"A FF+2h", 7'), "(B).predecessors[1]: bad link 7"),
+        (('duration = "36eh"', "duration = true"), "(C).duration: bad duration True"),
+        (('id = "D"', 'id = "D"\nname = 3'), "(D).name: expected str, got 3"),
+        (('id = "C"', 'id = "C"\ncolour = "red"'), "(C).colour: unknown field"),
+        (("percent_complete = 50", "percent_complete = true"), "expected number, got True"),
+    ],
+)
+def test_fast_paths_still_name_the_culprit(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(PlanError) as info:
+        parse_plan(PLAN.replace(*change), "plan.toml")
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('[project]\nstart = 2025-03-03\n\n[[activities]]\nid = "A\n', "line 5, column"),
+        ("[project]\nstart = 2025-03-03\nstart = 2025-03-04\n", "line 3, column"),
+        ('[project]\nstart = 2025-03-03\n[[activities]]\nid = = "A"\n', "line 4, column"),
+    ],
+)
+def test_syntax_errors_name_the_line(text: str, where: str) -> None:
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, "plan.toml")
+    assert str(info.value).startswith("plan.toml: ")
+    assert where in str(info.value)
+
+
+def test_syntax_error_only_rtoml_sees_keeps_its_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the strict re-read accepts what rtoml rejected, rtoml's message (with its line) stays."""
+
+    def reject(text: str) -> None:
+        raise planfile.rtoml.TomlParsingError("invalid thing at line 2 column 3")
+
+    monkeypatch.setattr(planfile.rtoml, "loads", reject)
+    with pytest.raises(PlanError, match=r"^plan\.toml: invalid thing at line 2 column 3$"):
+        parse_plan(PLAN, "plan.toml")
+
+
+def test_fast_reader_matches_tomllib_and_rejects_offsets() -> None:
+    assert planfile.read_toml(PLAN) == tomllib.loads(PLAN)
+    with pytest.raises(PlanError, match=r"project\.start: use a local date-time"):
+        parse_plan(PLAN.replace("start = 2025-03-03\n", "start = 2025-03-03T08:00:00+02:00\n"))
