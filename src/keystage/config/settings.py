@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "keystage.core",
     "keystage.accounts",
     "keystage.portfolio",
+    "keystage.initiation",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "GateOutcomeEnum": "keystage.portfolio.lifecycle.GateOutcome",
         "ProjectKindEnum": "keystage.portfolio.lifecycle.ProjectKind",
         "ProjectRoleEnum": "keystage.accounts.roles.ProjectRole",
+        "FlowKindEnum": "keystage.initiation.models.FlowKind",
     },
 }
 
