@@ -29,11 +29,7 @@ def money(**kwargs: Any) -> models.DecimalField[Any, Any]:
     return models.DecimalField(
         max_digits=14,
         decimal_places=2,
-        validators=[
-            MinValueValidator(
-                ZERO, message="Amounts are never negative: the line's kind gives the direction."
-            )
-        ],
+        validators=[MinValueValidator(ZERO, message="Amounts are never negative.")],
         **kwargs,
     )
 
@@ -129,7 +125,7 @@ class CashFlowLine(BaseModel):
     amount_high = money()
 
     class Meta:
-        ordering = ["kind", "period_start", "id"]
+        ordering = ["-kind", "period_start", "id"]  # costs first
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=FlowKind.values), name="cash_flow_kind_valid"
