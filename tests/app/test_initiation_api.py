@@ -331,3 +331,37 @@ def test_stakeholders_and_sign_off(world, api, pm):
     assert again.status_code == 409
     future = pm.post(sign, {"version": 2, "date": "2999-01-01"}, format="json")
     assert future.status_code == 400 and "date" in future.json()["errors"]
+
+
+def test_protected_fields_are_never_written(world, api, pm, case_url):
+    """QUALITY A4 for the initiation writes: ids, parents, versions and signers are ignored."""
+    protected = {
+        "id": "00000000-0000-0000-0000-000000000009",
+        "project": str(world.project_b.public_id),
+        "case": 999,
+        "version": 1,
+        "author": "outsider",
+        "signed_off_by": "outsider",
+        "signed_off_date": "2020-01-01",
+        "created_at": "2020-01-01T00:00:00Z",
+    }
+    line = add_line(pm, case_url, **{**protected, "name": "Mine"}).json()
+    stored = CashFlowLine.objects.get(public_id=line["id"])
+    assert stored.case.project == world.project_a and stored.version == 1
+    person = pm.post(
+        base(world.project_a) + "stakeholders/",
+        {**protected, "name": "P", "role": "r", "influence": 2, "interest": 3},
+        format="json",
+    ).json()
+    stored_person = Stakeholder.objects.get(public_id=person["id"])
+    assert (stored_person.signed_off_by, stored_person.project) == (None, world.project_a)
+    note = (
+        api(world.a["team_member"])
+        .post(
+            base(world.project_a) + "notes/",
+            {**protected, "title": "t", "body": "b"},
+            format="json",
+        )
+        .json()
+    )
+    assert ResearchNote.objects.get(public_id=note["id"]).author == world.a["team_member"]
