@@ -18,6 +18,7 @@ from keystage.core.errors import NotFound
 from keystage.initiation import engine, selectors, services
 from keystage.initiation import serializers as s
 from keystage.portfolio.gate_checks import gate_checklist
+from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.selectors import project_get
 
 IF_MATCH = OpenApiParameter(
@@ -61,7 +62,7 @@ class InitiationSummaryView(APIView):
     def get(self, request: Request, project_id: str) -> Response:
         """Checklist items, done or missing."""
         project = project_get(who=actor(request), project_id=project_id)
-        items = gate_checklist(project) if project.stage == "initiation" else []
+        items = gate_checklist(project) if project.stage == Stage.INITIATION else []
         body = {
             "stage": project.stage,
             "ready_for_go": all(i.done for i in items),

@@ -17,6 +17,7 @@ from keystage.portfolio.models import Project, ProjectMembership
 
 def initiation_checklist(project: Project) -> list[GateCheckItem]:
     """Proposal, business case, feasibility, key stakeholders signed off, project manager."""
+    has_proposal = Proposal.objects.filter(project=project).exists()
     case = BusinessCase.objects.filter(project=project).first()
     kinds = set(case.lines.values_list("kind", flat=True)) if case else set()
     study = FeasibilityStudy.objects.filter(project=project).only("recommendation").first()
@@ -45,8 +46,8 @@ def initiation_checklist(project: Project) -> list[GateCheckItem]:
         GateCheckItem(
             "proposal",
             "Project proposal",
-            Proposal.objects.filter(project=project).exists(),
-            "" if Proposal.objects.filter(project=project).exists() else "no proposal yet",
+            has_proposal,
+            "" if has_proposal else "no proposal yet",
         ),
         GateCheckItem(
             "business_case",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError
+from keystage.core.versioning import parse_version
 from keystage.core.web import add_errors, conflict_context, page_error
 from keystage.initiation import engine, selectors, services
 from keystage.initiation.forms import (
@@ -28,6 +29,7 @@ from keystage.initiation.forms import (
 )
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.gate_checks import gate_checklist
+from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.models import Project
 from keystage.portfolio.selectors import project_get
 
@@ -52,7 +54,7 @@ def overview(request: HttpRequest, project_id: str) -> HttpResponse:
         return page_error(request, exc)
     perms = project_perms(request.user, project)
     stakeholders = list(selectors.stakeholder_list(who=who, project=project))
-    checklist = gate_checklist(project) if project.stage == "initiation" else []
+    checklist = gate_checklist(project) if project.stage == Stage.INITIATION else []
     context = {
         "project": project,
         "proposal": selectors.proposal_get(who=who, project=project),
@@ -132,9 +134,7 @@ def _form_page(
 
 
 def _version_or_required(version: int | None) -> int:
-    from keystage.core.versioning import parse_version
-
-    return parse_version(version)
+    return parse_version(version)  # 428 when the form lost its version
 
 
 def _values(instance: Any, fields: tuple[str, ...]) -> dict[str, Any] | None:
