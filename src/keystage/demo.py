@@ -17,6 +17,7 @@ from keystage.accounts import services as accounts
 from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
+from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
 from keystage.portfolio.models import GateDecision, Project
@@ -238,6 +239,8 @@ def _load(*, password: str, today: dt.date) -> None:
         Project.objects.filter(pk=project.pk).update(created_at=opened)
         AuditEntry.objects.filter(project=project).update(at=opened)
         sponsor = next(users[u] for u, r in members.items() if r == ProjectRole.SPONSOR)
+        manager = next(users[u] for u, r in members.items() if r == ProjectRole.PROJECT_MANAGER)
+        load_initiation(project=project, users=users, pm=manager, today=today)
         for number, (outcome, rationale) in enumerate(gates, start=1):
             current = Project.objects.get(pk=project.pk)
             if current.stage == Stage.CLOSED:
@@ -249,5 +252,6 @@ def _load(*, password: str, today: dt.date) -> None:
                 to_stage=next_stage(current.stage) or Stage.CLOSED,
                 outcome=outcome,
                 rationale=rationale,
+                override_reason=GATE_OVERRIDES.get(code, "") if number == 1 else "",
             )
             _backdate(decision, start + dt.timedelta(days=number * min(length // 6, 45)), today)

@@ -15,6 +15,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
+from keystage.initiation.models import (
+    BusinessCase,
+    CashFlowLine,
+    FeasibilityStudy,
+    Proposal,
+    ResearchNote,
+    Stakeholder,
+)
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +38,39 @@ class Route:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-GATE_BODY = {"to_stage": "planning", "outcome": "go", "rationale": "ok", "version": 1}
+GATE_BODY = {
+    "to_stage": "planning",
+    "outcome": "go",
+    "rationale": "ok",
+    "override_reason": "waived",
+    "version": 1,
+}
+PROPOSAL_BODY = {
+    "objective": "Pwned",
+    "problem": "p",
+    "requested_by": "r",
+    "estimated_budget": "1000.00",
+    "estimated_duration_days": 30,
+    "version": 1,
+}
+CASE_BODY = {"discount_rate": "8.00", "horizon": 5, "version": 1}
+LINE_BODY = {
+    "name": "Pwned",
+    "kind": "cost",
+    "period_start": 0,
+    "amount_low": "1.00",
+    "amount_likely": "2.00",
+    "amount_high": "3.00",
+    "version": 1,
+}
+NOTE_BODY = {"title": "Pwned", "body": "b", "version": 1}
+FEASIBILITY_BODY = {
+    **{f"{d}_score": 3 for d in ("technical", "economic", "operational", "schedule", "legal")},
+    "recommendation": "proceed",
+    "version": 1,
+}
+STAKEHOLDER_BODY = {"name": "Pwned", "role": "r", "influence": 5, "interest": 5, "version": 1}
+SIGN_OFF_BODY = {"comment": "Pwned", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -48,6 +88,40 @@ ROUTES: dict[str, Route] = {
     ),
     "api:gate-list": Route("project", ("GET", "POST"), api=True, body=GATE_BODY),
     "api:project-history": Route("project", ("GET",), api=True),
+    "api:initiation-summary": Route("project", ("GET",), api=True),
+    "api:initiation-proposal": Route("project", ("GET", "PUT"), api=True, body=PROPOSAL_BODY),
+    "api:initiation-business-case": Route("project", ("GET", "PUT"), api=True, body=CASE_BODY),
+    "api:initiation-line-list": Route("project", ("GET", "POST"), api=True, body=LINE_BODY),
+    "api:initiation-line-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=LINE_BODY
+    ),
+    "api:initiation-note-list": Route("project", ("GET", "POST"), api=True, body=NOTE_BODY),
+    "api:initiation-note-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=NOTE_BODY
+    ),
+    "api:initiation-feasibility": Route("project", ("GET", "PUT"), api=True, body=FEASIBILITY_BODY),
+    "api:initiation-stakeholder-list": Route(
+        "project", ("GET", "POST"), api=True, body=STAKEHOLDER_BODY
+    ),
+    "api:initiation-stakeholder-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=STAKEHOLDER_BODY
+    ),
+    "api:initiation-stakeholder-sign-off": Route(
+        "project", ("POST",), api=True, body=SIGN_OFF_BODY
+    ),
+    "initiation:overview": Route("project", ("GET",)),
+    "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
+    "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
+    "initiation:line-create": Route("project", ("GET", "POST"), body=LINE_BODY),
+    "initiation:line-edit": Route("project", ("GET", "POST"), body=LINE_BODY),
+    "initiation:feasibility": Route("project", ("GET", "POST"), body=FEASIBILITY_BODY),
+    "initiation:note-create": Route("project", ("GET", "POST"), body=NOTE_BODY),
+    "initiation:note-edit": Route(
+        "project", ("GET", "POST"), body={"action": "remove", "version": 1}
+    ),
+    "initiation:stakeholder-create": Route("project", ("GET", "POST"), body=STAKEHOLDER_BODY),
+    "initiation:stakeholder-edit": Route("project", ("GET", "POST"), body=STAKEHOLDER_BODY),
+    "initiation:stakeholder-sign-off": Route("project", ("POST",), body=SIGN_OFF_BODY),
     "api-schema": Route("public", ("GET",)),
     "api-docs": Route("public", ("GET",)),
     "accounts:login": Route("public", ("GET", "POST")),
@@ -114,14 +188,39 @@ def test_api_views_answer_exactly_the_declared_methods(name, pattern, callback):
 
 
 def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
+    """The route for ``project`` with children taken from ``membership``'s project."""
+    child = membership.project
+    children = {
+        "member_id": membership.public_id,
+        "line_id": CashFlowLine.objects.filter(case__project=child).first(),
+        "note_id": ResearchNote.objects.filter(project=child).first(),
+        "stakeholder_id": Stakeholder.objects.filter(project=child).first(),
+    }
     for kind in ("uuid", "str"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
-        pattern = pattern.replace(f"<{kind}:member_id>", str(membership.public_id))
+        for name, obj in children.items():
+            key = getattr(obj, "public_id", obj)
+            pattern = pattern.replace(f"<{kind}:{name}>", str(key))
     return "/" + pattern
+
+
+def _initiation_snapshot() -> list:
+    return [
+        list(model.objects.order_by("pk").values_list("pk", "version"))
+        for model in (
+            Proposal,
+            BusinessCase,
+            CashFlowLine,
+            ResearchNote,
+            FeasibilityStudy,
+            Stakeholder,
+        )
+    ]
 
 
 def _snapshot() -> tuple:
     return (
+        _initiation_snapshot(),
         list(
             Project.objects.order_by("pk").values_list("pk", "name", "stage", "status", "version")
         ),
@@ -151,6 +250,27 @@ def _send(client: Any, method: str, path: str, body: dict[str, Any], api: bool) 
 
 PROJECT_ROUTES = [(n, p) for n, p, _ in ALL_ROUTES if ROUTES[n].scope == "project"]
 INTRUDERS = ["outsider", "pm_a", "sponsor_a", "dev_a", "viewer_a", "foreign_admin", "foreign_pmo"]
+
+
+@pytest.fixture(autouse=True)
+def initiation_records(world):
+    """Project B's initiation records, so child routes have something to protect."""
+    from keystage.initiation import services
+
+    def bare(body: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in body.items() if k != "version"}
+
+    pm = world.b["project_manager"]
+    project = world.project_b
+    services.proposal_save(
+        who=pm, project=project, version=None, data=bare(PROPOSAL_BODY) | {"objective": "B"}
+    )
+    services.business_case_save(who=pm, project=project, version=None, data=bare(CASE_BODY))
+    services.line_create(who=pm, project=project, data=bare(LINE_BODY) | {"name": "B cost"})
+    services.note_create(who=pm, project=project, data={"title": "B note", "body": "b"})
+    services.stakeholder_create(
+        who=pm, project=project, data=bare(STAKEHOLDER_BODY) | {"name": "B person"}
+    )
 
 
 @pytest.fixture
@@ -198,7 +318,11 @@ def test_a1_anonymous_gets_nothing(world, name, pattern):
     assert _snapshot() == before
 
 
-CHILD_ROUTES = [(n, p) for n, p in PROJECT_ROUTES if "member_id>" in p]
+CHILD_ROUTES = [
+    (n, p)
+    for n, p in PROJECT_ROUTES
+    if any(f"{c}>" in p for c in ("member_id", "line_id", "note_id", "stakeholder_id"))
+]
 
 
 @pytest.mark.parametrize(("name", "pattern"), CHILD_ROUTES, ids=[r[0] for r in CHILD_ROUTES])
@@ -256,7 +380,13 @@ def test_a4_protected_fields_are_never_written(world, api):
     sponsor = api(world.a["sponsor"])
     gate = sponsor.post(
         base + "gates/",
-        {**protected, "to_stage": "planning", "outcome": "go", "rationale": "ok"},
+        {
+            **protected,
+            "to_stage": "planning",
+            "outcome": "go",
+            "rationale": "ok",
+            "override_reason": "waived",
+        },
         format="json",
     )
     assert gate.status_code == 201

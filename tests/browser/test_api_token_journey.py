@@ -49,6 +49,7 @@ def test_token_then_api_through_a_gate(page, world, live_server):
         "to_stage": "planning",
         "outcome": "go",
         "rationale": "Via the API.",
+        "override_reason": "Initiation file kept elsewhere for this journey.",
         "version": project["version"],
     }
     status, decision = call(

@@ -43,6 +43,8 @@ def test_open_project_and_pass_first_gate(page, world):
     page.check("input[name=outcome][value=go]")
     page.fill("textarea[name=rationale]", "Business case is sound; proceed to planning.")
     page.fill("textarea[name=conditions]", "Baseline the plan within six weeks.")
+    assert page.locator("#gate-checklist li.missing").count() == 4
+    page.fill("textarea[name=override_reason]", "Case approved on paper by the board.")
     page.click("text=Record decision")
     page.wait_for_selector("text=Gate recorded")
     assert page.locator(".tl-step.current").get_attribute("data-stage") == "planning"

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "keystage.core",
     "keystage.accounts",
     "keystage.portfolio",
+    "keystage.initiation",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "GateOutcomeEnum": "keystage.portfolio.lifecycle.GateOutcome",
         "ProjectKindEnum": "keystage.portfolio.lifecycle.ProjectKind",
         "ProjectRoleEnum": "keystage.accounts.roles.ProjectRole",
+        "FlowKindEnum": "keystage.initiation.models.FlowKind",
     },
 }
 

@@ -8,6 +8,7 @@ from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
+from keystage.initiation import api_urls as initiation_api_urls
 from keystage.portfolio import api as portfolio_api
 
 api_v1 = [
@@ -45,6 +46,7 @@ api_v1 = [
         portfolio_api.ProjectHistoryView.as_view(),
         name="project-history",
     ),
+    *initiation_api_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -59,6 +61,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("accounts/", include("keystage.accounts.urls")),
+    path("", include("keystage.initiation.urls")),
     path("", include("keystage.portfolio.urls")),
 ]
 

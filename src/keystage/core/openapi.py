@@ -40,7 +40,9 @@ def _codes(path: str, method: str, operation: dict[str, Any]) -> set[str]:
         codes.add("404")
     if method in {"post", "patch", "put"} or operation.get("parameters"):
         codes.add("400")
-    if method in {"patch", "delete"} or (path.endswith("/gates/") and method == "post"):
+    if method in {"patch", "delete", "put"} or (
+        method == "post" and (path.endswith("/gates/") or path.endswith("/sign-off/"))
+    ):
         codes |= {"409", "428"}
     if path.endswith("/auth/tokens/") and method == "post":
         codes = {"400", "429"}

@@ -95,4 +95,10 @@ class GateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Conditions attached to the decision, if any.",
     )
+    override_reason = forms.CharField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only for a go while checklist items are missing: say why.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -107,6 +107,11 @@ class GateDecision(models.Model):
     resulting_status = models.CharField(max_length=20, choices=ProjectStatus.choices)
     rationale = models.TextField(max_length=4000)
     conditions = models.TextField(max_length=4000, blank=True)
+    override_reason = models.TextField(
+        max_length=4000,
+        blank=True,
+        help_text="Why the sponsor gave a 'go' although checklist items were missing.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

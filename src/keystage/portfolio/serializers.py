@@ -153,6 +153,7 @@ class GateDecisionSerializer(serializers.ModelSerializer[GateDecision]):
             "resulting_status",
             "rationale",
             "conditions",
+            "override_reason",
             "decided_by",
             "decided_at",
         ]
@@ -166,6 +167,12 @@ class GateDecisionCreateSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=GateOutcome.choices)
     rationale = serializers.CharField(max_length=4000)
     conditions = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    override_reason = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        help_text="Needed for a 'go' while checklist items are missing; kept on the record.",
+    )
     version = serializers.IntegerField(min_value=1, required=False)
 
 

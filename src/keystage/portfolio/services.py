@@ -16,6 +16,7 @@ from keystage.core.errors import Conflict, Forbidden, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.core.versioning import bump_version, compare_and_set, versioned_update
 from keystage.portfolio.access import can_create_projects, require_perm, users_visible_to
+from keystage.portfolio.gate_checks import gate_missing
 from keystage.portfolio.lifecycle import (
     GateOutcome,
     ProjectStatus,
@@ -270,11 +271,14 @@ def gate_decide(
     outcome: str,
     rationale: str,
     conditions: str = "",
+    override_reason: str = "",
 ) -> GateDecision:
     """Record a gate decision and move the project accordingly.
 
     Only the sponsor (or an administrator) decides. ``to_stage`` must be the
-    stage after the current one: gates cannot be skipped.
+    stage after the current one: gates cannot be skipped. A 'go' needs every
+    item of the gate's checklist (see ``gate_checks``) unless the sponsor gives
+    an ``override_reason``.
     """
     require_perm(who=who, project=project, perm=Perm.DECIDE_GATE)
     current = Project.objects.get(pk=project.pk)
@@ -297,6 +301,15 @@ def gate_decide(
         errors["outcome"] = f"Choose one of: {', '.join(GateOutcome.values)}."
     if not (rationale or "").strip():
         errors["rationale"] = "Say why: the rationale is part of the record."
+    override = (override_reason or "").strip()
+    if not errors and outcome == GateOutcome.GO and not override:
+        missing = gate_missing(current)
+        if missing:
+            errors["outcome"] = (
+                "Not ready for a go — missing: "
+                + "; ".join(item.label for item in missing)
+                + ". Complete these, or give an override reason."
+            )
     if errors:
         raise InvalidInput(errors)
     stage_after, status_after = gate_result(current.stage, outcome)
@@ -309,6 +322,7 @@ def gate_decide(
         resulting_status=status_after,
         rationale=rationale.strip(),
         conditions=(conditions or "").strip(),
+        override_reason=override,
         decided_by=who,
     )
     _clean(decision, exclude=["project", "decided_by"])
@@ -319,6 +333,8 @@ def gate_decide(
         {"stage": stage_after, "status": status_after},
     )
     changes["outcome"] = [None, outcome]
+    if override:
+        changes["override_reason"] = [None, override]
     audit_record(
         who=who,
         obj=decision,

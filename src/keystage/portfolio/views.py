@@ -26,6 +26,7 @@ from keystage.portfolio.forms import (
     ProjectEditForm,
     VersionForm,
 )
+from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import (
     GATE_DESCRIPTIONS,
     STAGE_ORDER,
@@ -105,6 +106,7 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         for i, stage in enumerate(STAGE_ORDER)
     ]
     target = next_stage(project.stage)
+    checklist = gate_checklist(project) if project.status != ProjectStatus.CANCELLED else []
     gate_form = None
     if target and project.status != ProjectStatus.CANCELLED and Perm.DECIDE_GATE in perms:
         gate_form = GateForm(
@@ -120,6 +122,8 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "next_stage_value": target,
         "gate_description": GATE_DESCRIPTIONS.get(target or "", ""),
         "gate_form": gate_form,
+        "checklist": checklist,
+        "missing_count": sum(1 for item in checklist if not item.done),
         "perms": perms,
         "Perm": Perm,
     }

@@ -1,0 +1,2 @@
+"""Initiation: why is this project needed? Proposal, business case, research,
+feasibility and stakeholders."""

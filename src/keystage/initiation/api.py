@@ -1,0 +1,364 @@
+"""REST endpoints of the initiation stage under /api/v1/projects/<id>/initiation/. Thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from keystage.accounts.actor import actor
+from keystage.accounts.roles import Perm
+from keystage.core.api import expected_version
+from keystage.core.errors import NotFound
+from keystage.initiation import engine, selectors, services
+from keystage.initiation import serializers as s
+from keystage.portfolio.gate_checks import gate_checklist
+from keystage.portfolio.lifecycle import Stage
+from keystage.portfolio.selectors import project_get
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The version you edit (alternative to the 'version' field).",
+)
+DELETE_PARAMS = [IF_MATCH, OpenApiParameter("version", int)]
+
+
+def _valid(serializer_class: type, request: Request, partial: bool = False) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    data.pop("version", None)
+    return data
+
+
+def _optional_version(request: Request) -> int | None:
+    """The version if the client sent one (a first write of a singleton needs none)."""
+    data = request.data if hasattr(request.data, "get") else {}
+    if request.headers.get("If-Match") or data.get("version") not in (None, ""):
+        return expected_version(request)
+    return None
+
+
+class _Conflicts:
+    output: type = s.ProposalSerializer
+
+    def conflict_payload(self, current: Any) -> dict[str, Any] | None:
+        """The current record sent with a 409."""
+        return self.output(current).data if current is not None else None  # type: ignore[no-any-return]
+
+
+class InitiationSummaryView(APIView):
+    """The go/no-go checklist of the project's Initiation gate."""
+
+    @extend_schema(responses=s.InitiationSummarySerializer)
+    def get(self, request: Request, project_id: str) -> Response:
+        """Checklist items, done or missing."""
+        project = project_get(who=actor(request), project_id=project_id)
+        items = gate_checklist(project) if project.stage == Stage.INITIATION else []
+        body = {
+            "stage": project.stage,
+            "ready_for_go": all(i.done for i in items),
+            "checklist": [_item(i) for i in items],
+        }
+        return Response(s.InitiationSummarySerializer(body).data)
+
+
+def _item(item: Any) -> dict[str, Any]:
+    return {"key": item.key, "label": item.label, "done": item.done, "detail": item.detail}
+
+
+class ProposalView(_Conflicts, APIView):
+    """The project proposal (one per project)."""
+
+    output = s.ProposalSerializer
+
+    @extend_schema(responses=s.ProposalSerializer)
+    def get(self, request: Request, project_id: str) -> Response:
+        """Read it (404 until written)."""
+        project = project_get(who=actor(request), project_id=project_id)
+        proposal = selectors.proposal_get(who=actor(request), project=project)
+        if proposal is None:
+            raise NotFound("No proposal has been written yet.")
+        return Response(s.ProposalSerializer(proposal).data)
+
+    @extend_schema(
+        request=s.ProposalWriteSerializer, responses=s.ProposalSerializer, parameters=[IF_MATCH]
+    )
+    def put(self, request: Request, project_id: str) -> Response:
+        """Write it, or replace it at ``version`` (409 if stale, 428 if missing)."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
+        data = _valid(s.ProposalWriteSerializer, request)
+        proposal = services.proposal_save(
+            who=actor(request), project=project, version=_optional_version(request), data=data
+        )
+        return Response(s.ProposalSerializer(proposal).data)
+
+
+def _case_response(request: Request, project: Any) -> Response:
+    case, lines, figures = selectors.business_case_figures(who=actor(request), project=project)
+    if case is None:
+        raise NotFound("No business case has been set up yet.")
+    context = {"lines": lines, "figures": engine.figures_payload(figures) if figures else None}
+    return Response(s.BusinessCaseSerializer(case, context=context).data)
+
+
+class BusinessCaseView(_Conflicts, APIView):
+    """The business case: settings, lines, NPV/IRR/payback/ROI and the Monte Carlo NPV."""
+
+    output = s.BusinessCaseSerializer
+
+    @extend_schema(responses=s.BusinessCaseSerializer)
+    def get(self, request: Request, project_id: str) -> Response:
+        """The case with its computed figures."""
+        project = project_get(who=actor(request), project_id=project_id)
+        return _case_response(request, project)
+
+    @extend_schema(
+        request=s.BusinessCaseWriteSerializer,
+        responses=s.BusinessCaseSerializer,
+        parameters=[IF_MATCH],
+    )
+    def put(self, request: Request, project_id: str) -> Response:
+        """Set the discount rate and horizon (``version`` once the case exists)."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
+        data = _valid(s.BusinessCaseWriteSerializer, request)
+        services.business_case_save(
+            who=actor(request), project=project, version=_optional_version(request), data=data
+        )
+        return _case_response(request, project)
+
+
+class LineListCreateView(APIView):
+    """The business case's cost and benefit lines."""
+
+    @extend_schema(responses=s.CashFlowLineSerializer(many=True))
+    def get(self, request: Request, project_id: str) -> Response:
+        """List them."""
+        project = project_get(who=actor(request), project_id=project_id)
+        lines = selectors.line_list(who=actor(request), project=project)
+        return Response(s.CashFlowLineSerializer(lines, many=True).data)
+
+    @extend_schema(request=s.CashFlowLineWriteSerializer, responses={201: s.CashFlowLineSerializer})
+    def post(self, request: Request, project_id: str) -> Response:
+        """Add one (amounts never negative; low ≤ likely ≤ high)."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
+        data = _valid(s.CashFlowLineWriteSerializer, request)
+        line = services.line_create(who=actor(request), project=project, data=data)
+        return Response(s.CashFlowLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+
+class LineDetailView(_Conflicts, APIView):
+    """One cash-flow line."""
+
+    output = s.CashFlowLineSerializer
+
+    def _line(self, request: Request, project_id: str, line_id: str, perm: str) -> Any:
+        project = project_get(who=actor(request), project_id=project_id, perm=perm)
+        return selectors.line_get(who=actor(request), project=project, line_id=line_id)
+
+    @extend_schema(responses=s.CashFlowLineSerializer)
+    def get(self, request: Request, project_id: str, line_id: str) -> Response:
+        """Read it."""
+        return Response(
+            s.CashFlowLineSerializer(self._line(request, project_id, line_id, Perm.VIEW)).data
+        )
+
+    @extend_schema(
+        request=s.CashFlowLineWriteSerializer,
+        responses=s.CashFlowLineSerializer,
+        parameters=[IF_MATCH],
+    )
+    def patch(self, request: Request, project_id: str, line_id: str) -> Response:
+        """Edit it at ``version``."""
+        line = self._line(request, project_id, line_id, Perm.EDIT)
+        data = _valid(s.CashFlowLineWriteSerializer, request, partial=True)
+        line = services.line_update(
+            who=actor(request), line=line, version=expected_version(request), changes=data
+        )
+        return Response(s.CashFlowLineSerializer(line).data)
+
+    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
+    def delete(self, request: Request, project_id: str, line_id: str) -> Response:
+        """Remove it."""
+        line = self._line(request, project_id, line_id, Perm.EDIT)
+        services.line_delete(who=actor(request), line=line, version=expected_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NoteListCreateView(APIView):
+    """Research notes (attachments come later)."""
+
+    @extend_schema(responses=s.ResearchNoteSerializer(many=True))
+    def get(self, request: Request, project_id: str) -> Response:
+        """Newest first."""
+        project = project_get(who=actor(request), project_id=project_id)
+        notes = selectors.note_list(who=actor(request), project=project)
+        return Response(s.ResearchNoteSerializer(notes, many=True).data)
+
+    @extend_schema(request=s.ResearchNoteWriteSerializer, responses={201: s.ResearchNoteSerializer})
+    def post(self, request: Request, project_id: str) -> Response:
+        """Add a note."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.CONTRIBUTE)
+        data = _valid(s.ResearchNoteWriteSerializer, request)
+        note = services.note_create(who=actor(request), project=project, data=data)
+        return Response(s.ResearchNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class NoteDetailView(_Conflicts, APIView):
+    """One research note."""
+
+    output = s.ResearchNoteSerializer
+
+    def _note(self, request: Request, project_id: str, note_id: str, perm: str) -> Any:
+        project = project_get(who=actor(request), project_id=project_id, perm=perm)
+        return selectors.note_get(who=actor(request), project=project, note_id=note_id)
+
+    @extend_schema(responses=s.ResearchNoteSerializer)
+    def get(self, request: Request, project_id: str, note_id: str) -> Response:
+        """Read it."""
+        return Response(
+            s.ResearchNoteSerializer(self._note(request, project_id, note_id, Perm.VIEW)).data
+        )
+
+    @extend_schema(
+        request=s.ResearchNoteWriteSerializer,
+        responses=s.ResearchNoteSerializer,
+        parameters=[IF_MATCH],
+    )
+    def patch(self, request: Request, project_id: str, note_id: str) -> Response:
+        """Edit it at ``version``."""
+        note = self._note(request, project_id, note_id, Perm.CONTRIBUTE)
+        data = _valid(s.ResearchNoteWriteSerializer, request, partial=True)
+        note = services.note_update(
+            who=actor(request), note=note, version=expected_version(request), changes=data
+        )
+        return Response(s.ResearchNoteSerializer(note).data)
+
+    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
+    def delete(self, request: Request, project_id: str, note_id: str) -> Response:
+        """Remove it."""
+        note = self._note(request, project_id, note_id, Perm.CONTRIBUTE)
+        services.note_delete(who=actor(request), note=note, version=expected_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FeasibilityView(_Conflicts, APIView):
+    """The feasibility study (one per project)."""
+
+    output = s.FeasibilityStudySerializer
+
+    @extend_schema(responses=s.FeasibilityStudySerializer)
+    def get(self, request: Request, project_id: str) -> Response:
+        """Read it (404 until written)."""
+        project = project_get(who=actor(request), project_id=project_id)
+        study = selectors.feasibility_get(who=actor(request), project=project)
+        if study is None:
+            raise NotFound("No feasibility study has been written yet.")
+        return Response(s.FeasibilityStudySerializer(study).data)
+
+    @extend_schema(
+        request=s.FeasibilityWriteSerializer,
+        responses=s.FeasibilityStudySerializer,
+        parameters=[IF_MATCH],
+    )
+    def put(self, request: Request, project_id: str) -> Response:
+        """Write it, or replace it at ``version``."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
+        data = _valid(s.FeasibilityWriteSerializer, request)
+        study = services.feasibility_save(
+            who=actor(request), project=project, version=_optional_version(request), data=data
+        )
+        return Response(s.FeasibilityStudySerializer(study).data)
+
+
+class StakeholderListCreateView(APIView):
+    """The stakeholder register."""
+
+    @extend_schema(responses=s.StakeholderSerializer(many=True))
+    def get(self, request: Request, project_id: str) -> Response:
+        """Key stakeholders first."""
+        project = project_get(who=actor(request), project_id=project_id)
+        people = selectors.stakeholder_list(who=actor(request), project=project)
+        return Response(s.StakeholderSerializer(people, many=True).data)
+
+    @extend_schema(request=s.StakeholderWriteSerializer, responses={201: s.StakeholderSerializer})
+    def post(self, request: Request, project_id: str) -> Response:
+        """Add a stakeholder."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
+        data = _valid(s.StakeholderWriteSerializer, request)
+        person = services.stakeholder_create(who=actor(request), project=project, data=data)
+        return Response(s.StakeholderSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class StakeholderDetailView(_Conflicts, APIView):
+    """One stakeholder entry."""
+
+    output = s.StakeholderSerializer
+
+    def _person(self, request: Request, project_id: str, stakeholder_id: str, perm: str) -> Any:
+        project = project_get(who=actor(request), project_id=project_id, perm=perm)
+        return selectors.stakeholder_get(
+            who=actor(request), project=project, stakeholder_id=stakeholder_id
+        )
+
+    @extend_schema(responses=s.StakeholderSerializer)
+    def get(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
+        """Read it."""
+        person = self._person(request, project_id, stakeholder_id, Perm.VIEW)
+        return Response(s.StakeholderSerializer(person).data)
+
+    @extend_schema(
+        request=s.StakeholderWriteSerializer,
+        responses=s.StakeholderSerializer,
+        parameters=[IF_MATCH],
+    )
+    def patch(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
+        """Edit it at ``version``."""
+        person = self._person(request, project_id, stakeholder_id, Perm.EDIT)
+        data = _valid(s.StakeholderWriteSerializer, request, partial=True)
+        person = services.stakeholder_update(
+            who=actor(request), stakeholder=person, version=expected_version(request), changes=data
+        )
+        return Response(s.StakeholderSerializer(person).data)
+
+    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
+    def delete(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
+        """Remove it."""
+        person = self._person(request, project_id, stakeholder_id, Perm.EDIT)
+        services.stakeholder_delete(
+            who=actor(request), stakeholder=person, version=expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StakeholderSignOffView(_Conflicts, APIView):
+    """The due-diligence sign-off of one stakeholder."""
+
+    output = s.StakeholderSerializer
+
+    @extend_schema(
+        request=s.SignOffSerializer, responses=s.StakeholderSerializer, parameters=[IF_MATCH]
+    )
+    def post(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
+        """Sign off, as the caller (project manager or sponsor), at the entry's ``version``."""
+        project = project_get(who=actor(request), project_id=project_id)
+        person = selectors.stakeholder_get(
+            who=actor(request), project=project, stakeholder_id=stakeholder_id
+        )
+        data = _valid(s.SignOffSerializer, request)
+        person = services.stakeholder_sign_off(
+            who=actor(request),
+            stakeholder=person,
+            version=expected_version(request),
+            comment=data.get("comment", ""),
+            date=data.get("date"),
+        )
+        return Response(s.StakeholderSerializer(person).data)

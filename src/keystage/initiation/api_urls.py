@@ -1,0 +1,41 @@
+"""REST routes of the initiation stage, mounted under /api/v1/projects/<project_id>/initiation/."""
+
+from django.urls import path
+
+from keystage.initiation import api
+
+P = "projects/<str:project_id>/initiation/"
+
+urlpatterns = [
+    path(P, api.InitiationSummaryView.as_view(), name="initiation-summary"),
+    path(P + "proposal/", api.ProposalView.as_view(), name="initiation-proposal"),
+    path(P + "business-case/", api.BusinessCaseView.as_view(), name="initiation-business-case"),
+    path(
+        P + "business-case/lines/",
+        api.LineListCreateView.as_view(),
+        name="initiation-line-list",
+    ),
+    path(
+        P + "business-case/lines/<str:line_id>/",
+        api.LineDetailView.as_view(),
+        name="initiation-line-detail",
+    ),
+    path(P + "notes/", api.NoteListCreateView.as_view(), name="initiation-note-list"),
+    path(P + "notes/<str:note_id>/", api.NoteDetailView.as_view(), name="initiation-note-detail"),
+    path(P + "feasibility/", api.FeasibilityView.as_view(), name="initiation-feasibility"),
+    path(
+        P + "stakeholders/",
+        api.StakeholderListCreateView.as_view(),
+        name="initiation-stakeholder-list",
+    ),
+    path(
+        P + "stakeholders/<str:stakeholder_id>/",
+        api.StakeholderDetailView.as_view(),
+        name="initiation-stakeholder-detail",
+    ),
+    path(
+        P + "stakeholders/<str:stakeholder_id>/sign-off/",
+        api.StakeholderSignOffView.as_view(),
+        name="initiation-stakeholder-sign-off",
+    ),
+]

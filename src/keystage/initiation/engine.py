@@ -1,0 +1,155 @@
+"""The one adapter between the initiation app and the pure engine.
+
+Rows in, engine inputs, results out: the business case and its cash-flow lines
+become a :class:`keystage.engine.finance.BusinessCase`; the stakeholders become
+points of the power/interest grid; results come back as plain data for the
+pages and the API, and the charts as SVG strings.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from keystage.core.errors import InvalidInput
+from keystage.engine import finance
+from keystage.engine.finance_errors import FinanceFieldError
+from keystage.initiation.models import BusinessCase, CashFlowLine, Recurrence, Stakeholder
+from keystage.reporting.svg import charts
+
+SIMULATION_RUNS = 5_000
+HUNDRED = Decimal("100")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFigures:
+    """Everything computed for one business case."""
+
+    result: finance.BusinessCaseResult | None
+    simulation: finance.NpvSimulation | None
+    seed: int
+    runs: int
+    note: str = ""
+
+
+def project_seed(project_public_id: uuid.UUID) -> int:
+    """The Monte Carlo seed of a project: the same figures on every view of the same data."""
+    return project_public_id.int % (2**63)
+
+
+def to_engine(case: BusinessCase, lines: list[CashFlowLine]) -> finance.BusinessCase:
+    """Rows → the engine's business case (rate from percent to a fraction)."""
+    flows = []
+    for line in lines:
+        recurring = line.recurrence == Recurrence.RECURRING
+        flows.append(
+            finance.CashFlowLine(
+                name=line.name,
+                kind=line.kind,  # type: ignore[arg-type]
+                amount=finance.Estimate(
+                    low=Decimal(line.amount_low),
+                    likely=Decimal(line.amount_likely),
+                    high=Decimal(line.amount_high),
+                ),
+                period=int(line.period_start),
+                recurring=recurring,
+                until=int(line.period_end) if recurring and line.period_end is not None else None,
+            )
+        )
+    return finance.BusinessCase(
+        lines=tuple(flows),
+        horizon=int(case.horizon),
+        discount_rate=Decimal(case.discount_rate) / HUNDRED,
+    )
+
+
+def _field_error(exc: FinanceFieldError) -> InvalidInput:
+    field = exc.field.split("[", 1)[0].split(".", 1)[0]
+    return InvalidInput({field: exc.reason})
+
+
+def case_figures(
+    case: BusinessCase, lines: list[CashFlowLine], *, runs: int = SIMULATION_RUNS
+) -> CaseFigures:
+    """NPV, IRR, payback, ROI and the seeded Monte Carlo NPV of a business case."""
+    seed = project_seed(case.project.public_id)
+    if not lines:
+        return CaseFigures(None, None, seed, runs, "Add cost and benefit lines to see the figures.")
+    try:
+        model = to_engine(case, lines)
+        result = finance.evaluate(model)
+        simulation = finance.simulate_npv(model, runs=runs, rng=np.random.default_rng(seed))
+    except FinanceFieldError as exc:
+        raise _field_error(exc) from None
+    return CaseFigures(result, simulation, seed, runs)
+
+
+def check_case(case: BusinessCase, lines: list[CashFlowLine]) -> None:
+    """Let the engine judge a candidate case; its complaints become field errors."""
+    try:
+        finance.npv(to_engine(case, lines))
+    except FinanceFieldError as exc:
+        raise _field_error(exc) from None
+
+
+def npv_histogram_svg(figures: CaseFigures) -> str:
+    """The distribution of simulated NPV with P10/P50/P90 markers, as SVG."""
+    sim = figures.simulation
+    if sim is None:
+        return ""
+    return charts.histogram(
+        sim.histogram_counts,
+        sim.histogram_edges,
+        markers=[("P10", sim.p10), ("P50", sim.p50), ("P90", sim.p90)],
+        subtitle=f"{sim.runs:,} runs · P(NPV < 0) = {sim.probability_negative:.1%}",
+    )
+
+
+def stakeholder_grid_svg(stakeholders: list[Stakeholder]) -> str:
+    """The power (influence) / interest grid of the register, as SVG."""
+    points = [
+        charts.Stakeholder(
+            id=str(s.public_id), name=s.name, power=float(s.influence), interest=float(s.interest)
+        )
+        for s in stakeholders
+    ]
+    return charts.power_interest_grid(points, scale=(0.0, 10.0))
+
+
+def figures_payload(figures: CaseFigures) -> dict[str, Any]:
+    """The computed figures as plain data for the API."""
+    result, sim = figures.result, figures.simulation
+    if result is None or sim is None:
+        return {"note": figures.note, "results": None, "simulation": None}
+    return {
+        "note": figures.note,
+        "results": {
+            "cash_flows": [str(v) for v in result.cash_flows],
+            "total_costs": str(result.total_costs),
+            "total_benefits": str(result.total_benefits),
+            "npv": str(result.npv),
+            "irr": result.irr,
+            "irr_note": result.irr_note,
+            "roi": result.roi,
+            "roi_note": result.roi_note,
+            "payback_periods": result.payback.periods,
+            "payback_note": result.payback.explanation,
+            "discounted_payback_periods": result.discounted_payback.periods,
+            "discounted_payback_note": result.discounted_payback.explanation,
+        },
+        "simulation": {
+            "runs": sim.runs,
+            "seed": figures.seed,
+            "mean": str(sim.mean),
+            "p10": str(sim.p10),
+            "p50": str(sim.p50),
+            "p90": str(sim.p90),
+            "probability_negative": sim.probability_negative,
+            "histogram_counts": list(sim.histogram_counts),
+            "histogram_edges": list(sim.histogram_edges),
+        },
+    }

@@ -1,0 +1,273 @@
+"""Initiation records: proposal, business case and its cash flows, research notes,
+feasibility study and the stakeholder register with sign-offs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from keystage.core.models import BaseModel
+from keystage.portfolio.models import Project
+
+ZERO = Decimal("0")
+
+
+def long_text(limit: int, *, blank: bool = True, **kwargs: Any) -> models.TextField[Any, Any]:
+    """A text field whose length limit is enforced by model validation, not only by forms."""
+    return models.TextField(
+        max_length=limit, blank=blank, validators=[MaxLengthValidator(limit)], **kwargs
+    )
+
+
+def money(**kwargs: Any) -> models.DecimalField[Any, Any]:
+    """A non-negative amount of money, in the organisation's currency."""
+    return models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO, message="Amounts are never negative.")],
+        **kwargs,
+    )
+
+
+def score(low: int, high: int, **kwargs: Any) -> models.PositiveSmallIntegerField[Any, Any]:
+    """An integer score within ``low … high``."""
+    return models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(low), MaxValueValidator(high)], **kwargs
+    )
+
+
+class Proposal(BaseModel):
+    """Why the project is needed: the objective, the problem or opportunity, the options."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="proposal")
+    objective = long_text(
+        1000, blank=False, help_text="The core objective, in one or two sentences."
+    )
+    problem = long_text(4000, blank=False, help_text="The problem to solve or the opportunity.")
+    options = long_text(4000, help_text="Options considered, including doing nothing.")
+    requested_by = models.CharField(max_length=200)
+    estimated_budget = money(help_text="Rough order of magnitude, before the business case.")
+    estimated_duration_days = score(1, 3650, help_text="Calendar days.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_budget__gte=0), name="proposal_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_duration_days__gte=1), name="proposal_duration_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.project.code}"
+
+
+class BusinessCase(BaseModel):
+    """The settings the cash flows are judged with: discount rate and horizon (in years)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="business_case")
+    discount_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+        help_text="Percent per period, e.g. 8.00.",
+    )
+    horizon = score(1, 50, help_text="Periods (years) after period 0.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_rate__gte=0, discount_rate__lte=100),
+                name="business_case_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon__gte=1, horizon__lte=50), name="business_case_horizon_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Business case for {self.project.code}"
+
+
+class FlowKind(models.TextChoices):
+    """Whether a line takes money out or brings it in."""
+
+    COST = "cost", "Cost"
+    BENEFIT = "benefit", "Benefit"
+
+
+class Recurrence(models.TextChoices):
+    """Once, or every period of a range."""
+
+    ONE_OFF = "one_off", "One-off"
+    RECURRING = "recurring", "Recurring"
+
+
+class CashFlowLine(BaseModel):
+    """A cost or benefit with a three-point amount (low / likely / high) per period."""
+
+    case = models.ForeignKey(BusinessCase, on_delete=models.CASCADE, related_name="lines")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=FlowKind.choices)
+    recurrence = models.CharField(
+        max_length=10, choices=Recurrence.choices, default=Recurrence.ONE_OFF
+    )
+    period_start = score(0, 50, default=0)
+    period_end = score(0, 50, null=True, blank=True, help_text="Recurring lines only.")
+    amount_low = money()
+    amount_likely = money()
+    amount_high = money()
+
+    class Meta:
+        ordering = ["-kind", "period_start", "id"]  # costs first
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FlowKind.values), name="cash_flow_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence__in=Recurrence.values), name="cash_flow_recurrence_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_low__gte=0)
+                & Q(amount_likely__gte=F("amount_low"))
+                & Q(amount_high__gte=F("amount_likely")),
+                name="cash_flow_amounts_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | (Q(recurrence=Recurrence.RECURRING) & Q(period_end__gte=F("period_start"))),
+                name="cash_flow_period_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class ResearchNote(BaseModel):
+    """What was found out while preparing the case (market, vendors, benchmarks…)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="research_notes")
+    title = models.CharField(max_length=200)
+    body = long_text(10000, blank=False)
+    link = models.URLField(max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Recommendation(models.TextChoices):
+    """The feasibility study's conclusion."""
+
+    PROCEED = "proceed", "Proceed"
+    PROCEED_WITH_CONDITIONS = "proceed_with_conditions", "Proceed with conditions"
+    DO_NOT_PROCEED = "do_not_proceed", "Do not proceed"
+
+
+FEASIBILITY_DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("technical", "Technical"),
+    ("economic", "Economic"),
+    ("operational", "Operational"),
+    ("schedule", "Schedule"),
+    ("legal", "Legal"),
+)
+
+
+class FeasibilityStudy(BaseModel):
+    """Five dimensions scored 1 (not feasible) to 5 (clearly feasible) and a recommendation."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="feasibility")
+    technical_score = score(1, 5)
+    technical_findings = long_text(2000)
+    economic_score = score(1, 5)
+    economic_findings = long_text(2000)
+    operational_score = score(1, 5)
+    operational_findings = long_text(2000)
+    schedule_score = score(1, 5)
+    schedule_findings = long_text(2000)
+    legal_score = score(1, 5)
+    legal_findings = long_text(2000)
+    recommendation = models.CharField(max_length=30, choices=Recommendation.choices)
+    conditions = long_text(2000, help_text="Conditions attached to the recommendation.")
+
+    class Meta:
+        verbose_name_plural = "feasibility studies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{d}_score__gte": 1 for d, _ in FEASIBILITY_DIMENSIONS})
+                & Q(**{f"{d}_score__lte": 5 for d, _ in FEASIBILITY_DIMENSIONS}),
+                name="feasibility_scores_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation__in=Recommendation.values),
+                name="feasibility_recommendation_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feasibility study for {self.project.code}"
+
+    @property
+    def scores(self) -> list[tuple[str, str, int, str]]:
+        """(key, label, score, findings) per dimension."""
+        return [
+            (key, label, getattr(self, f"{key}_score"), getattr(self, f"{key}_findings"))
+            for key, label in FEASIBILITY_DIMENSIONS
+        ]
+
+
+class Stakeholder(BaseModel):
+    """A person or group with a stake in the project, and their due-diligence sign-off."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    influence = score(1, 10, help_text="Power over the project, 1–10.")
+    interest = score(1, 10, help_text="Interest in the outcome, 1–10.")
+    expectations = long_text(2000)
+    strategy = long_text(2000, help_text="How we engage them.")
+    is_key = models.BooleanField(default=False, help_text="Key stakeholders must sign off.")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_date = models.DateField(null=True, blank=True)
+    sign_off_comment = long_text(2000)
+
+    class Meta:
+        ordering = ["-is_key", "-influence", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(influence__gte=1, influence__lte=10, interest__gte=1, interest__lte=10),
+                name="stakeholder_scores_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_off_by__isnull=True, signed_off_date__isnull=True)
+                | Q(signed_off_by__isnull=False, signed_off_date__isnull=False),
+                name="stakeholder_sign_off_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def signed_off(self) -> bool:
+        """Whether the stakeholder's sign-off is recorded."""
+        return self.signed_off_by_id is not None

@@ -1,0 +1,118 @@
+"""Reads of initiation records — every queryset starts from the project chokepoint."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from keystage.core.errors import NotFound
+from keystage.initiation import engine
+from keystage.initiation.models import (
+    BusinessCase,
+    CashFlowLine,
+    FeasibilityStudy,
+    Proposal,
+    ResearchNote,
+    Stakeholder,
+)
+from keystage.portfolio.access import projects_visible_to
+from keystage.portfolio.models import Project
+
+
+def proposals_visible_to(who: Any) -> QuerySet[Proposal]:
+    """Proposals of projects the user may see."""
+    return Proposal.objects.filter(project__in=projects_visible_to(who))
+
+
+def business_cases_visible_to(who: Any) -> QuerySet[BusinessCase]:
+    """Business cases of projects the user may see."""
+    return BusinessCase.objects.filter(project__in=projects_visible_to(who))
+
+
+def lines_visible_to(who: Any) -> QuerySet[CashFlowLine]:
+    """Cash-flow lines of projects the user may see."""
+    return CashFlowLine.objects.filter(case__project__in=projects_visible_to(who))
+
+
+def notes_visible_to(who: Any) -> QuerySet[ResearchNote]:
+    """Research notes of projects the user may see."""
+    return ResearchNote.objects.filter(project__in=projects_visible_to(who))
+
+
+def feasibility_visible_to(who: Any) -> QuerySet[FeasibilityStudy]:
+    """Feasibility studies of projects the user may see."""
+    return FeasibilityStudy.objects.filter(project__in=projects_visible_to(who))
+
+
+def stakeholders_visible_to(who: Any) -> QuerySet[Stakeholder]:
+    """Stakeholder entries of projects the user may see."""
+    return Stakeholder.objects.filter(project__in=projects_visible_to(who))
+
+
+def _one[M: Model](qs: QuerySet[M], object_id: Any) -> M:
+    try:
+        key = uuid.UUID(str(object_id))
+    except ValueError:
+        raise NotFound() from None
+    found = qs.filter(public_id=key).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def proposal_get(*, who: Any, project: Project) -> Proposal | None:
+    """The project's proposal, if written."""
+    return proposals_visible_to(who).filter(project=project).select_related("project").first()
+
+
+def business_case_get(*, who: Any, project: Project) -> BusinessCase | None:
+    """The project's business case settings, if set."""
+    return business_cases_visible_to(who).filter(project=project).select_related("project").first()
+
+
+def line_list(*, who: Any, project: Project) -> QuerySet[CashFlowLine]:
+    """The cash-flow lines of the project's business case."""
+    return lines_visible_to(who).filter(case__project=project).select_related("case__project")
+
+
+def line_get(*, who: Any, project: Project, line_id: Any) -> CashFlowLine:
+    """One line of this project's business case (404 for another project's)."""
+    return _one(line_list(who=who, project=project), line_id)
+
+
+def business_case_figures(
+    *, who: Any, project: Project
+) -> tuple[BusinessCase | None, list[CashFlowLine], engine.CaseFigures | None]:
+    """The case, its lines and the computed figures (None before the case is set)."""
+    case = business_case_get(who=who, project=project)
+    if case is None:
+        return None, [], None
+    lines = list(line_list(who=who, project=project))
+    return case, lines, engine.case_figures(case, lines)
+
+
+def note_list(*, who: Any, project: Project) -> QuerySet[ResearchNote]:
+    """Research notes of the project, newest first."""
+    return notes_visible_to(who).filter(project=project).select_related("author")
+
+
+def note_get(*, who: Any, project: Project, note_id: Any) -> ResearchNote:
+    """One research note of this project."""
+    return _one(note_list(who=who, project=project), note_id)
+
+
+def feasibility_get(*, who: Any, project: Project) -> FeasibilityStudy | None:
+    """The project's feasibility study, if written."""
+    return feasibility_visible_to(who).filter(project=project).select_related("project").first()
+
+
+def stakeholder_list(*, who: Any, project: Project) -> QuerySet[Stakeholder]:
+    """The stakeholder register of the project, key stakeholders first."""
+    return stakeholders_visible_to(who).filter(project=project).select_related("signed_off_by")
+
+
+def stakeholder_get(*, who: Any, project: Project, stakeholder_id: Any) -> Stakeholder:
+    """One stakeholder entry of this project."""
+    return _one(stakeholder_list(who=who, project=project), stakeholder_id)

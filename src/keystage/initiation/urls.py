@@ -1,0 +1,31 @@
+"""Initiation pages of a project."""
+
+from django.urls import path
+
+from keystage.initiation import views
+
+app_name = "initiation"
+
+P = "projects/<uuid:project_id>/initiation/"
+
+urlpatterns = [
+    path(P, views.overview, name="overview"),
+    path(P + "proposal/", views.proposal_edit, name="proposal"),
+    path(P + "business-case/", views.business_case_edit, name="business-case"),
+    path(P + "business-case/lines/new/", views.line_create, name="line-create"),
+    path(P + "business-case/lines/<uuid:line_id>/", views.line_edit, name="line-edit"),
+    path(P + "feasibility/", views.feasibility_edit, name="feasibility"),
+    path(P + "notes/new/", views.note_create, name="note-create"),
+    path(P + "notes/<uuid:note_id>/", views.note_edit, name="note-edit"),
+    path(P + "stakeholders/new/", views.stakeholder_create, name="stakeholder-create"),
+    path(
+        P + "stakeholders/<uuid:stakeholder_id>/",
+        views.stakeholder_edit,
+        name="stakeholder-edit",
+    ),
+    path(
+        P + "stakeholders/<uuid:stakeholder_id>/sign-off/",
+        views.stakeholder_sign_off,
+        name="stakeholder-sign-off",
+    ),
+]

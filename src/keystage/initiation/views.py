@@ -1,0 +1,390 @@
+"""Initiation pages: the tab with every section, and one form page per record. Thin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keystage.accounts.actor import actor
+from keystage.accounts.roles import Perm
+from keystage.core.errors import Conflict, DomainError
+from keystage.core.versioning import parse_version
+from keystage.core.web import add_errors, conflict_context, page_error
+from keystage.initiation import engine, selectors, services
+from keystage.initiation.forms import (
+    BusinessCaseForm,
+    FeasibilityForm,
+    LineForm,
+    NoteForm,
+    ProposalForm,
+    SignOffForm,
+    StakeholderForm,
+)
+from keystage.portfolio.access import project_perms
+from keystage.portfolio.gate_checks import gate_checklist
+from keystage.portfolio.lifecycle import Stage
+from keystage.portfolio.models import Project
+from keystage.portfolio.selectors import project_get
+
+Save = Callable[[dict[str, Any], int | None], Any]
+
+
+def _back(project: Project, anchor: str = "") -> HttpResponse:
+    response = redirect("initiation:overview", project_id=project.public_id)
+    response["Location"] += f"#{anchor}" if anchor else ""
+    return response
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Every initiation section of the project, with the figures and charts."""
+    who = actor(request)
+    try:
+        project = project_get(who=who, project_id=project_id)
+        case, lines, figures = selectors.business_case_figures(who=who, project=project)
+    except DomainError as exc:
+        return page_error(request, exc)
+    perms = project_perms(request.user, project)
+    stakeholders = list(selectors.stakeholder_list(who=who, project=project))
+    checklist = gate_checklist(project) if project.stage == Stage.INITIATION else []
+    context = {
+        "project": project,
+        "proposal": selectors.proposal_get(who=who, project=project),
+        "case": case,
+        "lines": lines,
+        "figures": figures,
+        "histogram_svg": engine.npv_histogram_svg(figures) if figures else "",
+        "feasibility": selectors.feasibility_get(who=who, project=project),
+        "stakeholders": stakeholders,
+        "grid_svg": engine.stakeholder_grid_svg(stakeholders) if stakeholders else "",
+        "notes": selectors.note_list(who=who, project=project),
+        "checklist": checklist,
+        **_figure_labels(figures),
+        "can_edit": Perm.EDIT in perms,
+        "can_contribute": Perm.CONTRIBUTE in perms,
+        "can_sign": Perm.EDIT in perms or Perm.DECIDE_GATE in perms,
+    }
+    return render(request, "initiation/overview.html", context)
+
+
+def _figure_labels(figures: engine.CaseFigures | None) -> dict[str, str]:
+    """Rates and probabilities as the page shows them."""
+    if figures is None or figures.result is None or figures.simulation is None:
+        return {}
+    result = figures.result
+    return {
+        "irr_pct": f"{result.irr:.1%}" if result.irr is not None else "",
+        "roi_pct": f"{result.roi:.0%}" if result.roi is not None else "",
+        "p_negative": f"{figures.simulation.probability_negative:.1%}",
+    }
+
+
+def _form_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    form_class: type[forms.Form],
+    initial: dict[str, Any] | None,
+    save: Save,
+    title: str,
+    intro: str,
+    anchor: str,
+    remove: Callable[[int | None], Any] | None = None,
+) -> HttpResponse:
+    """Show a form; on POST parse it, call one service, and go back to the tab."""
+    form = form_class(request.POST or None, initial=initial)
+    context: dict[str, Any] = {
+        "project": project,
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "can_remove": remove is not None,
+        "anchor": anchor,
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            if remove is not None and request.POST.get("action") == "remove":
+                raw = request.POST.get("version") or None
+                remove(int(raw) if raw and raw.isdigit() else None)
+                messages.success(request, f"{title.split(' — ')[0]} removed.")
+                return _back(project, anchor)
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                version = data.pop("version", None)
+                save(data, version)
+                messages.success(request, f"{title.split(' — ')[0]} saved.")
+                return _back(project, anchor)
+            status = 400
+        except Conflict as exc:
+            context.update(conflict_context(exc))
+            status = 409
+        except DomainError as exc:
+            add_errors(form, exc)
+            status = exc.status_code if exc.status_code in (403, 428) else 400
+    return render(request, "initiation/form.html", context, status=status)
+
+
+def _version_or_required(version: int | None) -> int:
+    return parse_version(version)  # 428 when the form lost its version
+
+
+def _values(instance: Any, fields: tuple[str, ...]) -> dict[str, Any] | None:
+    if instance is None:
+        return None
+    return {**{f: getattr(instance, f) for f in fields}, "version": instance.version}
+
+
+def _project(request: HttpRequest, project_id: str, perm: str) -> Project:
+    return project_get(who=actor(request), project_id=project_id, perm=perm)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Write or edit the proposal."""
+    try:
+        project = _project(request, project_id, Perm.EDIT)
+    except DomainError as exc:
+        return page_error(request, exc)
+    who = actor(request)
+    proposal = selectors.proposal_get(who=who, project=project)
+    return _form_page(
+        request,
+        project,
+        form_class=ProposalForm,
+        initial=_values(proposal, services.PROPOSAL_FIELDS),
+        save=lambda data, v: services.proposal_save(who=who, project=project, version=v, data=data),
+        title="Project proposal",
+        intro="Why is this project needed? State the objective, the problem and the options.",
+        anchor="proposal",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_case_edit(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Set the discount rate and horizon of the business case."""
+    try:
+        project = _project(request, project_id, Perm.EDIT)
+    except DomainError as exc:
+        return page_error(request, exc)
+    who = actor(request)
+    case = selectors.business_case_get(who=who, project=project)
+    return _form_page(
+        request,
+        project,
+        form_class=BusinessCaseForm,
+        initial=_values(case, services.CASE_FIELDS) or {"discount_rate": 8, "horizon": 5},
+        save=lambda data, v: services.business_case_save(
+            who=who, project=project, version=v, data=data
+        ),
+        title="Business case",
+        intro="Cash flows are discounted per period; period 0 is today and not discounted.",
+        anchor="business-case",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Add a cost or benefit line."""
+    try:
+        project = _project(request, project_id, Perm.EDIT)
+    except DomainError as exc:
+        return page_error(request, exc)
+    who = actor(request)
+    return _form_page(
+        request,
+        project,
+        form_class=LineForm,
+        initial={"recurrence": "one_off", "period_start": 0},
+        save=lambda data, v: services.line_create(who=who, project=project, data=data),
+        title="Cash-flow line — new",
+        intro="Amounts are never negative: the kind says whether money goes out or comes in. "
+        "Give low, likely and high to feed the Monte Carlo simulation.",
+        anchor="business-case",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, project_id: str, line_id: str) -> HttpResponse:
+    """Edit or remove a cash-flow line."""
+    who = actor(request)
+    try:
+        project = _project(request, project_id, Perm.EDIT)
+        line = selectors.line_get(who=who, project=project, line_id=line_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return _form_page(
+        request,
+        project,
+        form_class=LineForm,
+        initial=_values(line, services.LINE_FIELDS),
+        save=lambda data, v: services.line_update(
+            who=who, line=line, version=_version_or_required(v), changes=data
+        ),
+        remove=lambda v: services.line_delete(who=who, line=line, version=_version_or_required(v)),
+        title=f"Cash-flow line — {line.name}",
+        intro="Changes are checked against the version you loaded.",
+        anchor="business-case",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feasibility_edit(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Write or edit the feasibility study."""
+    try:
+        project = _project(request, project_id, Perm.EDIT)
+    except DomainError as exc:
+        return page_error(request, exc)
+    who = actor(request)
+    study = selectors.feasibility_get(who=who, project=project)
+    return _form_page(
+        request,
+        project,
+        form_class=FeasibilityForm,
+        initial=_values(study, services.FEASIBILITY_FIELDS),
+        save=lambda data, v: services.feasibility_save(
+            who=who, project=project, version=v, data=data
+        ),
+        title="Feasibility study",
+        intro="Score each dimension from 1 (not feasible) to 5 (clearly feasible).",
+        anchor="feasibility",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_create(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Add a research note."""
+    try:
+        project = _project(request, project_id, Perm.CONTRIBUTE)
+    except DomainError as exc:
+        return page_error(request, exc)
+    who = actor(request)
+    return _form_page(
+        request,
+        project,
+        form_class=NoteForm,
+        initial=None,
+        save=lambda data, v: services.note_create(who=who, project=project, data=data),
+        title="Research note — new",
+        intro="Market studies, vendor calls, benchmarks: what the case rests on.",
+        anchor="research",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, project_id: str, note_id: str) -> HttpResponse:
+    """Edit or remove a research note."""
+    who = actor(request)
+    try:
+        project = _project(request, project_id, Perm.CONTRIBUTE)
+        note = selectors.note_get(who=who, project=project, note_id=note_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return _form_page(
+        request,
+        project,
+        form_class=NoteForm,
+        initial=_values(note, services.NOTE_FIELDS),
+        save=lambda data, v: services.note_update(
+            who=who, note=note, version=_version_or_required(v), changes=data
+        ),
+        remove=lambda v: services.note_delete(who=who, note=note, version=_version_or_required(v)),
+        title=f"Research note — {note.title}",
+        intro="Changes are checked against the version you loaded.",
+        anchor="research",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_create(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Add a stakeholder to the register."""
+    try:
+        project = _project(request, project_id, Perm.EDIT)
+    except DomainError as exc:
+        return page_error(request, exc)
+    who = actor(request)
+    return _form_page(
+        request,
+        project,
+        form_class=StakeholderForm,
+        initial={"influence": 5, "interest": 5},
+        save=lambda data, v: services.stakeholder_create(who=who, project=project, data=data),
+        title="Stakeholder — new",
+        intro="Influence (power) and interest from 1 to 10 place them on the grid.",
+        anchor="stakeholders",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request: HttpRequest, project_id: str, stakeholder_id: str) -> HttpResponse:
+    """Edit or remove a stakeholder entry."""
+    who = actor(request)
+    try:
+        project = _project(request, project_id, Perm.EDIT)
+        person = selectors.stakeholder_get(who=who, project=project, stakeholder_id=stakeholder_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return _form_page(
+        request,
+        project,
+        form_class=StakeholderForm,
+        initial=_values(person, services.STAKEHOLDER_FIELDS),
+        save=lambda data, v: services.stakeholder_update(
+            who=who, stakeholder=person, version=_version_or_required(v), changes=data
+        ),
+        remove=lambda v: services.stakeholder_delete(
+            who=who, stakeholder=person, version=_version_or_required(v)
+        ),
+        title=f"Stakeholder — {person.name}",
+        intro="Changes are checked against the version you loaded.",
+        anchor="stakeholders",
+    )
+
+
+@login_required
+@require_POST
+def stakeholder_sign_off(
+    request: HttpRequest, project_id: str, stakeholder_id: str
+) -> HttpResponse:
+    """Record a stakeholder's sign-off, signed by the current user."""
+    who = actor(request)
+    try:
+        project = _project(request, project_id, Perm.VIEW)
+        person = selectors.stakeholder_get(who=who, project=project, stakeholder_id=stakeholder_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That sign-off was not understood; reload the page and try again.")
+        return _back(project, "stakeholders")
+    try:
+        services.stakeholder_sign_off(
+            who=who,
+            stakeholder=person,
+            version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as exc:
+        if not isinstance(exc, Conflict) and exc.status_code == 403:
+            return page_error(request, exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Sign-off of {person.name} recorded.")
+    return _back(project, "stakeholders")
