@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
-from keystage.core.errors import NotFound
+from keystage.core.lookup import get_by_public_id
 from keystage.initiation import engine
 from keystage.initiation.models import (
     BusinessCase,
@@ -51,17 +50,6 @@ def stakeholders_visible_to(who: Any) -> QuerySet[Stakeholder]:
     return Stakeholder.objects.filter(project__in=projects_visible_to(who))
 
 
-def _one[M: Model](qs: QuerySet[M], object_id: Any) -> M:
-    try:
-        key = uuid.UUID(str(object_id))
-    except ValueError:
-        raise NotFound() from None
-    found = qs.filter(public_id=key).first()
-    if found is None:
-        raise NotFound()
-    return found
-
-
 def proposal_get(*, who: Any, project: Project) -> Proposal | None:
     """The project's proposal, if written."""
     return proposals_visible_to(who).filter(project=project).select_related("project").first()
@@ -79,7 +67,7 @@ def line_list(*, who: Any, project: Project) -> QuerySet[CashFlowLine]:
 
 def line_get(*, who: Any, project: Project, line_id: Any) -> CashFlowLine:
     """One line of this project's business case (404 for another project's)."""
-    return _one(line_list(who=who, project=project), line_id)
+    return get_by_public_id(line_list(who=who, project=project), line_id)
 
 
 def business_case_figures(
@@ -100,7 +88,7 @@ def note_list(*, who: Any, project: Project) -> QuerySet[ResearchNote]:
 
 def note_get(*, who: Any, project: Project, note_id: Any) -> ResearchNote:
     """One research note of this project."""
-    return _one(note_list(who=who, project=project), note_id)
+    return get_by_public_id(note_list(who=who, project=project), note_id)
 
 
 def feasibility_get(*, who: Any, project: Project) -> FeasibilityStudy | None:
@@ -115,4 +103,4 @@ def stakeholder_list(*, who: Any, project: Project) -> QuerySet[Stakeholder]:
 
 def stakeholder_get(*, who: Any, project: Project, stakeholder_id: Any) -> Stakeholder:
     """One stakeholder entry of this project."""
-    return _one(stakeholder_list(who=who, project=project), stakeholder_id)
+    return get_by_public_id(stakeholder_list(who=who, project=project), stakeholder_id)

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 
 from keystage.accounts.access import signed_in, users_visible_to  # noqa: F401
 from keystage.accounts.roles import ORG_ROLE_PERMS, PROJECT_ROLE_PERMS, Perm
-from keystage.core.errors import Forbidden, NotFound
+from keystage.core.errors import Forbidden
+from keystage.core.lookup import get_by_public_id
 from keystage.core.models import AuditEntry
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 
@@ -55,13 +56,7 @@ def project_perms(who: Any, project: Project) -> frozenset[str]:
 
 def access_project(*, who: Any, project_id: uuid.UUID | str, perm: str = Perm.VIEW) -> Project:
     """The project if ``who`` holds ``perm`` in it; NotFound or Forbidden otherwise."""
-    try:
-        key = uuid.UUID(str(project_id))
-    except ValueError:
-        raise NotFound() from None
-    project = projects_visible_to(who).filter(public_id=key).select_related("organisation").first()
-    if project is None:
-        raise NotFound()
+    project = get_by_public_id(projects_visible_to(who).select_related("organisation"), project_id)
     if perm != Perm.VIEW and perm not in project_perms(who, project):
         raise Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
     return project

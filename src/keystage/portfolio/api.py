@@ -15,7 +15,8 @@ from keystage.accounts.actor import actor
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.api import expected_version
-from keystage.core.errors import InvalidInput
+from keystage.core.errors import InvalidInput, NotFound
+from keystage.core.lookup import parse_public_id
 from keystage.portfolio import selectors, services
 from keystage.portfolio.access import users_visible_to
 from keystage.portfolio.serializers import (
@@ -51,11 +52,9 @@ def _user_ref(who: Any, ref: Any, field: str) -> User | None:
         return None
     text = str(ref).strip()
     qs = users_visible_to(who)
-    import uuid
-
     try:
-        user = qs.filter(public_id=uuid.UUID(text)).first()
-    except ValueError:
+        user = qs.filter(public_id=parse_public_id(text)).first()
+    except NotFound:
         user = qs.filter(username=text).first()
     if user is None:
         raise InvalidInput({field: "No such user in your organisation."})

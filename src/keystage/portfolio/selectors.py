@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from keystage.accounts.roles import ProjectRole
-from keystage.core.errors import NotFound
+from keystage.core.lookup import get_by_public_id
 from keystage.core.models import AuditEntry
 from keystage.portfolio.access import (
     access_project,
@@ -76,14 +75,7 @@ def member_list(*, who: Any, project: Project) -> QuerySet[ProjectMembership]:
 
 def member_get(*, who: Any, project: Project, membership_id: Any) -> ProjectMembership:
     """One membership that belongs to this project (404 for another project's)."""
-    try:
-        key = uuid.UUID(str(membership_id))
-    except ValueError:
-        raise NotFound() from None
-    membership = member_list(who=who, project=project).filter(public_id=key).first()
-    if membership is None:
-        raise NotFound()
-    return membership
+    return get_by_public_id(member_list(who=who, project=project), membership_id)
 
 
 def gate_list(*, who: Any, project: Project) -> QuerySet[GateDecision]:

@@ -211,8 +211,10 @@ def gate_decide(request: HttpRequest, project_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
     """Members of a project; invite with a role."""
+    # Viewing needs membership; inviting needs the right to manage members.
+    perm = Perm.MANAGE_MEMBERS if request.method == "POST" else Perm.VIEW
     try:
-        project = selectors.project_get(who=actor(request), project_id=project_id)
+        project = selectors.project_get(who=actor(request), project_id=project_id, perm=perm)
     except DomainError as exc:
         return page_error(request, exc)
     perms = project_perms(request.user, project)
@@ -228,12 +230,6 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
     invite_form = MemberInviteForm(request.POST if inviting else None, auto_id="invite_%s")
     status = 200
     if request.method == "POST":
-        try:
-            project = selectors.project_get(
-                who=actor(request), project_id=project_id, perm=Perm.MANAGE_MEMBERS
-            )
-        except DomainError as exc:
-            return page_error(request, exc)
         used: MemberAddForm | MemberInviteForm = invite_form if inviting else form
         if used.is_valid():
             data = {k: v for k, v in used.cleaned_data.items() if k != "mode"}
@@ -299,7 +295,7 @@ def member_update(request: HttpRequest, project_id: str, member_id: str) -> Http
             )
             messages.success(request, f"{membership.user.display_name}'s role was changed.")
     except DomainError as exc:
-        messages.error(request, exc.message if not hasattr(exc, "errors") else str(exc))
+        messages.error(request, exc.message)
     return redirect("portfolio:member-list", project_id=project.public_id)
 
 
