@@ -53,7 +53,7 @@ class MemberAddForm(forms.Form):
     """Invite a person into the project."""
 
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="Person")
-    role = forms.ChoiceField(choices=ProjectRole.choices)
+    role = forms.ChoiceField(choices=ProjectRole.choices, initial=ProjectRole.TEAM_MEMBER)
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +67,7 @@ class MemberInviteForm(forms.Form):
     mode = forms.CharField(widget=forms.HiddenInput, initial="email")
     email = forms.EmailField(max_length=254, label="E-mail address")
     full_name = forms.CharField(max_length=300, required=False, label="Name")
-    role = forms.ChoiceField(choices=ProjectRole.choices)
+    role = forms.ChoiceField(choices=ProjectRole.choices, initial=ProjectRole.TEAM_MEMBER)
 
 
 class MemberRoleForm(forms.Form):
