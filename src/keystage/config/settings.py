@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "keystage.accounts",
     "keystage.portfolio",
     "keystage.initiation",
+    "keystage.resources",
+    "keystage.planning",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from keystage.accounts import api as accounts_api
 from keystage.initiation import api_urls as initiation_api_urls
+from keystage.planning import api_urls as planning_api_urls
 from keystage.portfolio import api as portfolio_api
+from keystage.resources import api_urls as resources_api_urls
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
@@ -47,6 +49,8 @@ api_v1 = [
         name="project-history",
     ),
     *initiation_api_urls.urlpatterns,
+    *resources_api_urls.urlpatterns,
+    *planning_api_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -61,6 +65,8 @@ urlpatterns = [
         name="api-docs",
     ),
     path("accounts/", include("keystage.accounts.urls")),
+    path("", include("keystage.planning.urls")),
+    path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
     path("", include("keystage.portfolio.urls")),
 ]

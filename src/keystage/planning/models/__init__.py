@@ -1,0 +1,1 @@
+"""Models of keystage.planning, one module per subdomain; import them here so Django finds them."""

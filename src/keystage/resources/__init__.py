@@ -1,0 +1,1 @@
+"""People, skills, capacity, rates, personal calendars, equipment and procurement."""

@@ -1,0 +1,7 @@
+"""Pages of keystage.resources."""
+
+from django.urls import URLPattern
+
+app_name = "resources"
+
+urlpatterns: list[URLPattern] = []
