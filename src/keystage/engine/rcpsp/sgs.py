@@ -32,7 +32,7 @@ def _earliest(c: Compiled, j: int, starts: list[int], dur: Sequence[int]) -> int
 
 def _extend(avail: list[list[int]], base: list[int], end: int) -> None:
     if avail and len(avail[0]) < end:
-        grow = end - len(avail[0]) + 64
+        grow = max(end - len(avail[0]), len(avail[0])) + 64  # geometric: amortised O(1)
         for a, b in zip(avail, base, strict=True):
             a.extend([b] * grow)
 
@@ -69,43 +69,69 @@ def _fresh(c: Compiled, profiles: list[list[int]] | None, horizon: int) -> list[
     return out
 
 
+def _first_fit(
+    avail: list[list[int]], base: list[int], dem: list[tuple[int, int]], t: int, d: int
+) -> int:
+    """Earliest period ``>= t`` where ``dem`` fits for ``d`` periods; grows ``avail``."""
+    while True:
+        end = t + d
+        if end > len(avail[0]):
+            _extend(avail, base, end)
+        for r, q in dem:
+            a = avail[r]
+            if min(a[t:end]) < q:
+                k = end - 1
+                while a[k] >= q:
+                    k -= 1
+                t = k + 1
+                break
+        else:
+            return t
+
+
 def serial_sgs(
     c: Compiled,
     order: Sequence[int],
     modes: Sequence[int],
     profiles: list[list[int]] | None = None,
+    *,
+    choose: bool = False,
 ) -> list[int]:
-    """Serial scheme: start times for activities taken in ``order`` (precedence-feasible)."""
+    """Serial scheme: start times for activities taken in ``order`` (precedence-feasible).
+
+    With ``choose`` every activity takes the mode that finishes it first given
+    what is already scheduled (ties: the given mode, then the lower index); the
+    choice is written into ``modes``, which must then be a list. Only for
+    problems without consumable budgets.
+    """
     dur = c.mode_durations(modes)
-    horizon = sum(dur) + 1
-    avail = _fresh(c, profiles, horizon)
+    avail = _fresh(c, profiles, 256)  # grows on demand
     starts = [0] * c.n
-    size = len(avail[0]) if avail else horizon
     for j in order:
+        options = range(len(c.dur[j])) if choose and len(c.dur[j]) > 1 else (modes[j],)
+        best_t, best_m, best_end = 0, modes[j], -1
+        for m in options:
+            d = c.dur[j][m]
+            dur[j] = d
+            t = _earliest(c, j, starts, dur)
+            dem = c.dem[j][m]
+            if d > 0 and dem:
+                t = _first_fit(avail, c.base_cap, dem, t, d)
+            if best_end < 0 or t + d < best_end or (t + d == best_end and m == modes[j]):
+                best_t, best_m, best_end = t, m, t + d
+        dur[j] = c.dur[j][best_m]
+        if choose:
+            modes[j] = best_m  # type: ignore[index]
         d = dur[j]
-        t = _earliest(c, j, starts, dur)
-        dem = c.dem[j][modes[j]]
+        dem = c.dem[j][best_m]
         if d > 0 and dem:
-            while True:
-                end = t + d
-                if end > size:
-                    _extend(avail, c.base_cap, end)
-                    size = len(avail[0])
-                for r, q in dem:
-                    a = avail[r]
-                    if min(a[t:end]) < q:
-                        k = end - 1
-                        while a[k] >= q:
-                            k -= 1
-                        t = k + 1
-                        break
-                else:
-                    break
-            end = t + d
+            end = best_t + d
+            if end > len(avail[0]):
+                _extend(avail, c.base_cap, end)
             for r, q in dem:
                 a = avail[r]
-                a[t:end] = [x - q for x in a[t:end]]
-        starts[j] = t
+                a[best_t:end] = [x - q for x in a[best_t:end]]
+        starts[j] = best_t
     return starts
 
 
@@ -165,25 +191,35 @@ def justify(
     c: Compiled,
     rev: Compiled,
     starts: list[int],
-    modes: Sequence[int],
+    modes: list[int],
     rounds: int = 3,
+    *,
+    choose: bool = False,
 ) -> list[int]:
-    """Forward-backward improvement; returns a schedule never longer than ``starts``."""
-    dur = c.mode_durations(modes)
+    """Forward-backward improvement; returns a schedule never longer than ``starts``.
+
+    With ``choose`` both passes may change modes (see :func:`serial_sgs`); the
+    modes of the returned schedule are written back into ``modes``.
+    """
     best = starts
+    best_modes = list(modes)
     best_ms = makespan(c, starts, modes)
     mirrored = c.time_varying
     for _ in range(rounds):
+        cur = list(best_modes)
+        dur = c.mode_durations(cur)
         fin = [best[i] + dur[i] for i in range(c.n)]
         back_order = rev.ordered(_neg(fin))
         profiles = c.mirrored_profiles(best_ms) if mirrored else None
-        back = serial_sgs(rev, back_order, modes, profiles)
+        back = serial_sgs(rev, back_order, cur, profiles, choose=choose)
+        dur = c.mode_durations(cur)
         ends = [back[i] + dur[i] for i in range(c.n)]
         fwd_order = c.ordered(_neg(ends))
-        fwd = serial_sgs(c, fwd_order, modes)
-        ms = makespan(c, fwd, modes)
+        fwd = serial_sgs(c, fwd_order, cur, choose=choose)
+        ms = makespan(c, fwd, cur)
         if ms < best_ms:
-            best, best_ms = fwd, ms
+            best, best_ms, best_modes = fwd, ms, cur
         else:
             break
+    modes[:] = best_modes
     return best

@@ -8,8 +8,10 @@ no-overlap on groups of activities that can never run together.
 
 from __future__ import annotations
 
+import numpy as np
 from ortools.sat.python import cp_model
 
+from keystage.engine.rcpsp.closure import Distances
 from keystage.engine.rcpsp.compiled import FF, FS, SS, Compiled
 from keystage.engine.rcpsp.cpsat.variables import Variables
 
@@ -52,8 +54,15 @@ def _reduced_capacity_runs(profile: list[int], base: int) -> list[tuple[int, int
     return runs
 
 
-def add_renewable_capacity(model: cp_model.CpModel, v: Variables, c: Compiled) -> None:
-    """One cumulative per renewable; existing load enters as fixed blocking intervals."""
+def add_renewable_capacity(
+    model: cp_model.CpModel, v: Variables, c: Compiled, tail: cp_model.IntervalVar | None = None
+) -> None:
+    """One cumulative per renewable; existing load enters as fixed blocking intervals.
+
+    ``tail`` (an interval from the makespan to the horizon) joins every
+    resource with a constant capacity at full demand, so that the cumulative's
+    own reasoning pushes the makespan's lower bound.
+    """
     for r in range(c.n_res):
         ivs: list[cp_model.IntervalVar] = []
         dems: list[int] = []
@@ -63,9 +72,13 @@ def add_renewable_capacity(model: cp_model.CpModel, v: Variables, c: Compiled) -
                 if q and c.dur[i][m] > 0:
                     ivs.append(v.mode_intervals[i][m])
                     dems.append(q)
-        for start, end, missing in _reduced_capacity_runs(c.profiles[r], c.base_cap[r]):
+        runs = _reduced_capacity_runs(c.profiles[r], c.base_cap[r])
+        for start, end, missing in runs:
             ivs.append(model.new_fixed_size_interval_var(start, end - start, f"load{r}_{start}"))
             dems.append(missing)
+        if ivs and tail is not None and not runs:
+            ivs.append(tail)
+            dems.append(c.base_cap[r])
         if ivs:
             model.add_cumulative(ivs, dems, c.base_cap[r])
 
@@ -108,10 +121,18 @@ def incompatible(c: Compiled, i: int, j: int) -> bool:
     return any(q + dj.get(r, 0) > c.base_cap[r] for r, q in di.items())
 
 
-def add_disjunctive_cliques(model: cp_model.CpModel, v: Variables, c: Compiled) -> int:
+def add_disjunctive_cliques(
+    model: cp_model.CpModel,
+    v: Variables,
+    c: Compiled,
+    after: np.ndarray | None = None,
+    all_pairs: bool = False,
+) -> int:
     """Redundant no-overlap on greedy cliques of pairwise incompatible single-mode activities.
 
-    Returns the number of cliques added.
+    With ``all_pairs`` (and the transitive precedences ``after``), every
+    incompatible pair that no clique covers and no chain of links orders gets
+    its own two-activity no-overlap. Returns the number of constraints added.
     """
     cand = [i for i in range(c.n) if len(c.dur[i]) == 1 and c.dur[i][0] > 0 and c.dem[i][0]]
     adj = {i: {j for j in cand if j != i and incompatible(c, i, j)} for i in cand}
@@ -127,4 +148,32 @@ def add_disjunctive_cliques(model: cp_model.CpModel, v: Variables, c: Compiled) 
             model.add_no_overlap([v.intervals[k] for k in clique])
             covered |= pairs
             added += 1
+    if all_pairs and after is not None:
+        for i in cand:
+            for j in adj[i]:
+                if i < j and (i, j) not in covered and not after[i, j] and not after[j, i]:
+                    model.add_no_overlap([v.intervals[i], v.intervals[j]])
+                    added += 1
+    return added
+
+
+def add_delays(
+    model: cp_model.CpModel, v: Variables, d: Distances, *, every_pair: bool = False
+) -> int:
+    """Redundant: ``S_j >= E_i + delay`` and ``makespan >= E_i + tail``.
+
+    Only pairs whose precedence-energy delay beats the chain of links, unless
+    ``every_pair``. Returns the number of pair constraints added.
+    """
+    if not d.energetic:
+        return 0
+    path = d.dist - d.dmin[:, None]
+    mask = d.after & ((d.delay > path) | every_pair)
+    added = 0
+    for i, j in zip(*np.nonzero(mask), strict=True):
+        model.add(v.starts[int(j)] >= v.ends[int(i)] + int(d.delay[i, j]))
+        added += 1
+    for i in range(len(d.tail)):
+        if d.tail[i] > 0:
+            model.add(v.makespan >= v.ends[i] + int(d.tail[i]))
     return added

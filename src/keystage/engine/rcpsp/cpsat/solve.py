@@ -19,6 +19,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from keystage.engine.rcpsp.bounds import earliest_starts, latest_starts, lower_bounds
+from keystage.engine.rcpsp.closure import Distances, compute_distances
 from keystage.engine.rcpsp.compiled import FS, Compiled
 from keystage.engine.rcpsp.cpsat import constraints as cons
 from keystage.engine.rcpsp.cpsat.objective import minimise_makespan
@@ -26,6 +27,8 @@ from keystage.engine.rcpsp.cpsat.variables import Variables, create_variables
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
 from keystage.engine.rcpsp.heuristic import default_iterations, solve_heuristic
 from keystage.engine.rcpsp.problem import Problem, Schedule
+
+DISTANCE_LIMIT = 400  # activities; distances are dense n x n matrices
 
 
 class Status(StrEnum):
@@ -93,11 +96,17 @@ def build_model(
     prune_dominated: bool = True,
     cliques: bool = True,
     energy: bool = True,
+    distances: Distances | None = None,
+    delays: bool = True,
+    all_pairs: bool = False,
+    tail_interval: bool = True,
 ) -> tuple[cp_model.CpModel, Variables]:
     """The makespan model with every constraint family (redundant ones unless ``plain``).
 
     ``prune_dominated`` forbids modes that can never shorten the makespan; turn
-    it off when the objective also counts cost.
+    it off when the objective also counts cost. ``distances`` (computed here
+    for up to :data:`DISTANCE_LIMIT` activities when not given) tighten the
+    start windows and add the precedence-energy ``delays``.
     """
     model = cp_model.CpModel()
     topo = problem.topological_order
@@ -106,19 +115,32 @@ def build_model(
     else:
         es = earliest_starts(c, topo)
         ls = latest_starts(c, topo, horizon)
+        if distances is None and c.n <= DISTANCE_LIMIT:
+            distances = compute_distances(c, topo)
+        if distances is not None and distances.energetic:
+            for i in range(c.n):
+                es[i] = max(es[i], int(distances.head[i]))
+                ls[i] = min(ls[i], horizon - int(distances.dmin[i] + distances.tail[i]))
     v = create_variables(model, c, es, ls, lower_bound, horizon)
     only_fs = all(kind == FS for row in c.preds for _i, kind, _lag in row)
     prune = only_fs and prune_dominated and not plain
     cons.add_mode_choice(model, v, dominated_modes(c) if prune else set())
     cons.add_precedences(model, v, c)
-    cons.add_renewable_capacity(model, v, c)
+    tail = None
+    if tail_interval and not plain and horizon > lower_bound:
+        size = model.new_int_var(0, horizon - lower_bound, "tail_size")
+        tail = model.new_interval_var(v.makespan, size, horizon, "tail")
+    cons.add_renewable_capacity(model, v, c, tail)
     cons.add_budgets(model, v, c)
     cons.add_makespan(model, v, c)
     if not plain:
         if energy:
             cons.add_energy_cuts(model, v, c)
         if cliques:
-            cons.add_disjunctive_cliques(model, v, c)
+            after = distances.after if distances is not None else None
+            cons.add_disjunctive_cliques(model, v, c, after, all_pairs)
+        if delays and distances is not None:
+            cons.add_delays(model, v, distances)
     minimise_makespan(model, v)
     return model, v
 
@@ -168,11 +190,15 @@ def optimise(
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
+    dists = None
     if plain:
         lb, heur = 0, None
         horizon = problem.trivial_horizon()
     else:
         lb = lower_bounds(problem, c).best
+        if c.n <= DISTANCE_LIMIT:
+            dists = compute_distances(c, problem.topological_order)
+            lb = max(lb, dists.lower_bound)
         if heuristic_iterations is None:
             scale = min(10, max(1, round(2 * time_limit - 1)))
             heuristic_iterations = scale * default_iterations(len(problem.activities))
@@ -192,7 +218,8 @@ def optimise(
                 "heuristic",
             )
     params = dict(parameters or {})
-    flags = {k: bool(params.pop(k)) for k in ("cliques", "energy", "hint") if k in params}
+    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
+    flags = {k: bool(params.pop(k)) for k in names if k in params}
     model, v = build_model(
         problem,
         c,
@@ -201,6 +228,10 @@ def optimise(
         plain=plain,
         cliques=flags.get("cliques", True),
         energy=flags.get("energy", True),
+        distances=dists,
+        delays=flags.get("delays", True),
+        all_pairs=flags.get("all_pairs", False),
+        tail_interval=flags.get("tail_interval", True),
     )
     if heur is not None and flags.get("hint", True):
         warm_start(model, v, heur.schedule, c)
