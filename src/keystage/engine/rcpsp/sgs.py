@@ -15,7 +15,7 @@ the new starts; the makespan never grows and often shrinks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableSequence, Sequence
 
 from keystage.engine.rcpsp.compiled import Compiled, delta
 
@@ -30,14 +30,19 @@ def _earliest(c: Compiled, j: int, starts: list[int], dur: Sequence[int]) -> int
     return t
 
 
-def _extend(avail: list[list[int]], base: list[int], end: int) -> None:
+# A row of available units per period: a bytearray when every capacity fits in a
+# byte (then "a run of d periods at full capacity" is one C-level ``find``), else a list.
+Row = MutableSequence[int]
+
+
+def _extend(avail: list[Row], base: list[int], end: int) -> None:
     if avail and len(avail[0]) < end:
         grow = max(end - len(avail[0]), len(avail[0])) + 64  # geometric: amortised O(1)
         for a, b in zip(avail, base, strict=True):
             a.extend([b] * grow)
 
 
-def _fits(avail: list[list[int]], dem: list[tuple[int, int]], t: int, d: int) -> int:
+def _fits(avail: list[Row], dem: list[tuple[int, int]], t: int, d: int) -> int:
     """Return -1 if the demand fits over ``[t, t+d)``, else the last blocking period."""
     end = t + d
     for r, q in dem:
@@ -50,27 +55,40 @@ def _fits(avail: list[list[int]], dem: list[tuple[int, int]], t: int, d: int) ->
     return -1
 
 
-def _book(avail: list[list[int]], dem: list[tuple[int, int]], t: int, d: int) -> None:
+def _book(avail: list[Row], dem: list[tuple[int, int]], t: int, d: int) -> None:
     end = t + d
     for r, q in dem:
         a = avail[r]
         a[t:end] = [x - q for x in a[t:end]]
 
 
-def _fresh(c: Compiled, profiles: list[list[int]] | None, horizon: int) -> list[list[int]]:
+def _fresh(c: Compiled, profiles: list[list[int]] | None, horizon: int) -> list[Row]:
     """Working copy of the capacity profiles, at least ``horizon`` periods long."""
     src = profiles if profiles is not None else c.profiles
     size = max([horizon, *(len(p) for p in src)])
-    out = []
+    small = all(0 <= b <= 255 for b in c.base_cap)
+    out: list[Row] = []
     for p, b in zip(src, c.base_cap, strict=True):
-        row = list(p)
+        row: Row = bytearray(p) if small else list(p)
         row.extend([b] * (size - len(row)))
         out.append(row)
     return out
 
 
+_RUNS: dict[tuple[int, int], bytes] = {}
+
+
+def _run(q: int, d: int) -> bytes:
+    """``d`` bytes of value ``q`` (cached)."""
+    key = (q, d)
+    pat = _RUNS.get(key)
+    if pat is None:
+        pat = _RUNS[key] = bytes((q,)) * d
+    return pat
+
+
 def _first_fit(
-    avail: list[list[int]], base: list[int], dem: list[tuple[int, int]], t: int, d: int
+    avail: list[Row], base: list[int], dem: list[tuple[int, int]], t: int, d: int
 ) -> int:
     """Earliest period ``>= t`` where ``dem`` fits for ``d`` periods; grows ``avail``."""
     while True:
@@ -79,6 +97,16 @@ def _first_fit(
             _extend(avail, base, end)
         for r, q in dem:
             a = avail[r]
+            if q == base[r] and isinstance(a, bytearray):
+                # Needs the whole capacity: jump straight to the next free run.
+                k = a.find(_run(q, d), t)
+                if k < 0:  # free from the last busy period on: grow and look again
+                    _extend(avail, base, len(a) + d)
+                    k = a.find(_run(q, d), t)
+                if k != t:
+                    t = k
+                    break
+                continue
             if min(a[t:end]) < q:
                 k = end - 1
                 while a[k] >= q:
