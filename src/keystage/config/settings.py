@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "keystage.portfolio.lifecycle.ProjectKind",
         "ProjectRoleEnum": "keystage.accounts.roles.ProjectRole",
         "FlowKindEnum": "keystage.initiation.models.FlowKind",
+        "EquipmentStatusEnum": "keystage.resources.models.EquipmentStatus",
+        "ProcurementStatusEnum": "keystage.resources.models.ProcurementStatus",
     },
 }
 
