@@ -146,6 +146,19 @@ ROUTES: dict[str, Route] = {
     "api:procurement-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=PROCUREMENT_BODY
     ),
+    "resources:people": Route("self", ("GET",)),
+    "resources:skill-create": Route("self", ("POST",)),
+    "resources:person": Route("organisation", ("GET", "POST"), body=PROFILE_BODY),
+    "resources:person-skill": Route("organisation", ("POST",), body={"level": 1, "version": 1}),
+    "resources:absence-create": Route("organisation", ("POST",), body=ABSENCE_BODY),
+    "resources:absence-delete": Route("organisation", ("POST",), body={"version": 1}),
+    "resources:team": Route("project", ("GET",)),
+    "resources:equipment-create": Route("project", ("GET", "POST"), body=EQUIPMENT_BODY),
+    "resources:equipment-edit": Route(
+        "project", ("GET", "POST"), body={"action": "remove", "version": 1}
+    ),
+    "resources:procurement-create": Route("project", ("GET", "POST"), body=PROCUREMENT_BODY),
+    "resources:procurement-edit": Route("project", ("GET", "POST"), body=PROCUREMENT_BODY),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
