@@ -22,6 +22,7 @@ from keystage.initiation.models import (
     CashFlowLine,
     FeasibilityStudy,
     Proposal,
+    ResearchAttachment,
     ResearchNote,
     Stakeholder,
 )
@@ -117,6 +118,13 @@ ROUTES: dict[str, Route] = {
     "api:initiation-note-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=NOTE_BODY
     ),
+    "api:initiation-attachment-list": Route(
+        "project", ("GET", "POST"), api=True, body={"file": "not a file", "version": 1}
+    ),
+    "api:initiation-attachment-detail": Route(
+        "project", ("GET", "DELETE"), api=True, body={"version": 1}
+    ),
+    "api:initiation-attachment-download": Route("project", ("GET",), api=True),
     "api:initiation-feasibility": Route("project", ("GET", "PUT"), api=True, body=FEASIBILITY_BODY),
     "api:initiation-stakeholder-list": Route(
         "project", ("GET", "POST"), api=True, body=STAKEHOLDER_BODY
@@ -169,6 +177,9 @@ ROUTES: dict[str, Route] = {
     "initiation:note-edit": Route(
         "project", ("GET", "POST"), body={"action": "remove", "version": 1}
     ),
+    "initiation:attachments": Route("project", ("GET", "POST"), body={"file": "not a file"}),
+    "initiation:attachment-download": Route("project", ("GET",)),
+    "initiation:attachment-delete": Route("project", ("POST",), body={"version": 1}),
     "initiation:stakeholder-create": Route("project", ("GET", "POST"), body=STAKEHOLDER_BODY),
     "initiation:stakeholder-edit": Route("project", ("GET", "POST"), body=STAKEHOLDER_BODY),
     "initiation:stakeholder-sign-off": Route("project", ("POST",), body=SIGN_OFF_BODY),
@@ -244,6 +255,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "member_id": membership.public_id,
         "line_id": CashFlowLine.objects.filter(case__project=child).first(),
         "note_id": ResearchNote.objects.filter(project=child).first(),
+        "attachment_id": ResearchAttachment.objects.filter(note__project=child).first(),
         "stakeholder_id": Stakeholder.objects.filter(project=child).first(),
         "equipment_id": Equipment.objects.filter(project=child).first(),
         "item_id": ProcurementItem.objects.filter(project=child).first(),
@@ -266,6 +278,7 @@ def _initiation_snapshot() -> list:
             ResearchNote,
             FeasibilityStudy,
             Stakeholder,
+            ResearchAttachment,
         )
     ]
 
@@ -327,7 +340,14 @@ def initiation_records(world):
     )
     services.business_case_save(who=pm, project=project, version=None, data=bare(CASE_BODY))
     services.line_create(who=pm, project=project, data=bare(LINE_BODY) | {"name": "B cost"})
-    services.note_create(who=pm, project=project, data={"title": "B note", "body": "b"})
+    note = services.note_create(who=pm, project=project, data={"title": "B note", "body": "b"})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keystage.initiation import attachments
+
+    attachments.attachment_create(
+        who=pm, note=note, upload=SimpleUploadedFile("b-secret.pdf", b"%PDF-1.4 PRJ-B secret")
+    )
     services.stakeholder_create(
         who=pm, project=project, data=bare(STAKEHOLDER_BODY) | {"name": "B person"}
     )
@@ -400,7 +420,15 @@ CHILD_ROUTES = [
     for n, p in PROJECT_ROUTES
     if any(
         f"{c}>" in p
-        for c in ("member_id", "line_id", "note_id", "stakeholder_id", "equipment_id", "item_id")
+        for c in (
+            "member_id",
+            "line_id",
+            "note_id",
+            "attachment_id",
+            "stakeholder_id",
+            "equipment_id",
+            "item_id",
+        )
     )
 ]
 
