@@ -111,6 +111,7 @@ def test_people_list_shows_defaults_profiles_and_filters_by_skill(world, api, ca
     unknown = client.get("/api/v1/people/?skill=Cobol")
     assert unknown.status_code == 400 and "skill" in unknown.json()["errors"]
     assert client.get("/api/v1/people/?min_level=9").status_code == 400
+    assert client.get("/api/v1/people/?min_level=").status_code == 400
 
 
 def test_profile_edit_by_self_and_admin_but_not_a_colleague(world, api):
@@ -313,7 +314,7 @@ def test_equipment_crud_costs_and_permissions(world, api):
     )
     assert rented.status_code == 201 and rented.json()["total_cost"] == "1000.00"
     listed = api(world.a["stakeholder"]).get(base).json()
-    assert [i["name"] for i in listed] == ["Test laptops", "Load-test servers"]
+    assert [i["name"] for i in listed] == ["Load-test servers", "Test laptops"]  # undated last
     detail = base + created.json()["id"] + "/"
     assert pm.patch(detail, {"quantity": 5}, format="json").status_code == 428
     changed = pm.patch(detail, {"quantity": 5, "version": 1}, format="json")

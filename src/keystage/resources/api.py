@@ -140,8 +140,8 @@ class PersonListView(APIView):
         who = actor(request)
         skill, level = selectors.skill_filter(
             who=who,
-            skill=request.query_params.get("skill", ""),
-            min_level=request.query_params.get("min_level", ""),
+            skill=request.query_params.get("skill"),
+            min_level=request.query_params.get("min_level"),
         )
         people = selectors.people_list(who=who, skill=skill, min_level=level)
         return Response(s.PersonSerializer(people, many=True, context={"who": who}).data)

@@ -279,8 +279,11 @@ def procurement_get(*, who: Any, project_id: Any, item_id: Any) -> ProcurementIt
     return get_by_public_id(procurement_list(who=who, project_id=project_id), item_id)
 
 
-def skill_filter(*, who: Any, skill: str, min_level: str = "") -> tuple[Skill | None, int]:
-    """A skill filter from request values: the skill by id or name, and a minimum level."""
+def skill_filter(
+    *, who: Any, skill: str | None, min_level: str | None = None
+) -> tuple[Skill | None, int]:
+    """A skill filter from request values: the skill by id or name, and a minimum level
+    (absent means 1; anything but 1–5, an empty value included, is refused)."""
     skill_obj = None
     text = (skill or "").strip()
     if text:
@@ -291,7 +294,9 @@ def skill_filter(*, who: Any, skill: str, min_level: str = "") -> tuple[Skill | 
             skill_obj = catalogue.filter(name__iexact=text).first()
         if skill_obj is None:
             raise InvalidInput({"skill": f"No skill '{text[:100]}' in your organisation."})
-    raw = (min_level or "").strip()
-    if raw and not (raw.isdigit() and 1 <= int(raw) <= 5):
+    if min_level is None:
+        return skill_obj, 1
+    raw = min_level.strip()
+    if not (raw.isdigit() and 1 <= int(raw) <= 5):
         raise InvalidInput({"min_level": "A level is a whole number from 1 to 5."})
-    return skill_obj, int(raw) if raw else 1
+    return skill_obj, int(raw)

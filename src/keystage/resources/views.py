@@ -41,8 +41,8 @@ def people(request: HttpRequest) -> HttpResponse:
     try:
         skill, level = selectors.skill_filter(
             who=who,
-            skill=request.GET.get("skill", ""),
-            min_level=request.GET.get("min_level", ""),
+            skill=request.GET.get("skill"),
+            min_level=request.GET.get("min_level"),
         )
     except InvalidInput as exc:
         skill, level, error = None, 1, exc.message.split(": ", 1)[-1]

@@ -50,7 +50,7 @@ class Equipment(BaseModel):
     notes = long_text(2000)
 
     class Meta:
-        ordering = ["needed_from", "name", "id"]
+        ordering = [F("needed_from").asc(nulls_last=True), "name", "id"]
         verbose_name_plural = "equipment"
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="equipment_quantity_min_1"),

@@ -50,7 +50,7 @@ class ProcurementItem(BaseModel):
     notes = long_text(2000)
 
     class Meta:
-        ordering = ["delivery_date", "name", "id"]
+        ordering = [F("delivery_date").asc(nulls_last=True), "name", "id"]
         verbose_name = "procurement item"
         constraints = [
             models.CheckConstraint(condition=Q(cost__gte=0), name="procurement_cost_not_negative"),
