@@ -73,6 +73,12 @@ def _private_cache(settings: Any) -> Any:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files of a test go to its own folder (and vanish with it)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     """Admin, PMO, an outsider; per project a sponsor, PM, team member, stakeholder."""

@@ -18,6 +18,7 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
+from keystage.demo_resources import load_people, load_project_resources
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
 from keystage.portfolio.models import GateDecision, Project
@@ -219,6 +220,7 @@ def _load(*, password: str, today: dt.date) -> None:
             job_title=title,
             check_password_strength=False,
         )
+    load_people(users=users, today=today)
     pmo = users["pmo"]
     for code, name, kind, offset, length, description, members, gates in PROJECTS:
         start = today + dt.timedelta(days=offset)
@@ -241,6 +243,7 @@ def _load(*, password: str, today: dt.date) -> None:
         sponsor = next(users[u] for u, r in members.items() if r == ProjectRole.SPONSOR)
         manager = next(users[u] for u, r in members.items() if r == ProjectRole.PROJECT_MANAGER)
         load_initiation(project=project, users=users, pm=manager, today=today)
+        load_project_resources(project=project, pm=manager)
         for number, (outcome, rationale) in enumerate(gates, start=1):
             current = Project.objects.get(pk=project.pk)
             if current.stage == Stage.CLOSED:

@@ -7,8 +7,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from keystage.accounts.models import User
-from keystage.initiation import services
+from keystage.initiation import attachments, services
 from keystage.portfolio.models import Project
 
 # Projects the board let through without the full initiation file (kept on the gate record).
@@ -19,6 +21,17 @@ GATE_OVERRIDES = {
 }
 
 D = Decimal
+# A small file attached to a research note, to show attachments in the demo.
+NOTE_FILES: dict[str, tuple[str, str]] = {
+    "Vendor managed-edition pricing": (
+        "managed-edition-quote.csv",
+        "item,quantity,unit price,total\n"
+        "Named users,180,42.00,7560.00\n"
+        "Environments (prod, test, dev),3,1800.00,5400.00\n"
+        "99.9 % SLA uplift,1,950.00,950.00\n"
+        "Monthly total,,,13910.00\n",
+    ),
+}
 # name, kind, recurrence, start, end, low, likely, high (thousands)
 Line = tuple[str, str, str, int, int | None, int, int, int]
 
@@ -188,4 +201,9 @@ def load_initiation(*, project: Project, users: dict[str, User], pm: User, today
                 date=signed_on,
             )
     for title, body in spec["notes"]:
-        services.note_create(who=pm, project=project, data={"title": title, "body": body})
+        note = services.note_create(who=pm, project=project, data={"title": title, "body": body})
+        if title in NOTE_FILES:
+            name, content = NOTE_FILES[title]
+            attachments.attachment_create(
+                who=pm, note=note, upload=SimpleUploadedFile(name, content.encode())
+            )

@@ -6,7 +6,9 @@ ROUTES fails the suite, so every route added later must declare its scope.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,10 +22,19 @@ from keystage.initiation.models import (
     CashFlowLine,
     FeasibilityStudy,
     Proposal,
+    ResearchAttachment,
     ResearchNote,
     Stakeholder,
 )
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+from keystage.resources.models import (
+    Absence,
+    Equipment,
+    PersonSkill,
+    ProcurementItem,
+    ResourceProfile,
+    Skill,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +43,9 @@ pytestmark = pytest.mark.django_db
 class Route:
     """How a route is scoped and which methods it answers."""
 
-    scope: str  # "project": reads/writes a project's data; "self": the caller's own; "public"
+    # "project": reads/writes a project's data; "organisation": a colleague's or the
+    # organisation's data (skills, people); "self": the caller's own; "public"
+    scope: str
     methods: tuple[str, ...]
     api: bool = False
     body: dict[str, Any] = field(default_factory=dict)
@@ -71,6 +84,12 @@ FEASIBILITY_BODY = {
 }
 STAKEHOLDER_BODY = {"name": "Pwned", "role": "r", "influence": 5, "interest": 5, "version": 1}
 SIGN_OFF_BODY = {"comment": "Pwned", "version": 1}
+SKILL_BODY = {"name": "Pwned", "version": 1}
+PROFILE_BODY = {"capacity_percent": 1, "cost_rate": "1.00", "version": 1}
+PERSON_SKILLS_BODY = {"skills": [{"skill": "Python", "level": 1}], "version": 1}
+ABSENCE_BODY = {"start_date": "2027-09-01", "end_date": "2027-09-02", "version": 1}
+EQUIPMENT_BODY = {"name": "Pwned", "quantity": 1, "unit_cost": "1.00", "version": 1}
+PROCUREMENT_BODY = {"name": "Pwned", "cost": "1.00", "category": "other", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -99,6 +118,13 @@ ROUTES: dict[str, Route] = {
     "api:initiation-note-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=NOTE_BODY
     ),
+    "api:initiation-attachment-list": Route(
+        "project", ("GET", "POST"), api=True, body={"file": "not a file", "version": 1}
+    ),
+    "api:initiation-attachment-detail": Route(
+        "project", ("GET", "DELETE"), api=True, body={"version": 1}
+    ),
+    "api:initiation-attachment-download": Route("project", ("GET",), api=True),
     "api:initiation-feasibility": Route("project", ("GET", "PUT"), api=True, body=FEASIBILITY_BODY),
     "api:initiation-stakeholder-list": Route(
         "project", ("GET", "POST"), api=True, body=STAKEHOLDER_BODY
@@ -109,6 +135,38 @@ ROUTES: dict[str, Route] = {
     "api:initiation-stakeholder-sign-off": Route(
         "project", ("POST",), api=True, body=SIGN_OFF_BODY
     ),
+    "api:skill-list": Route("self", ("GET", "POST"), api=True),
+    "api:skill-detail": Route(
+        "organisation", ("GET", "PATCH", "DELETE"), api=True, body=SKILL_BODY
+    ),
+    "api:person-list": Route("self", ("GET",), api=True),
+    "api:person-detail": Route("organisation", ("GET", "PATCH"), api=True, body=PROFILE_BODY),
+    "api:person-skills": Route("organisation", ("GET", "PUT"), api=True, body=PERSON_SKILLS_BODY),
+    "api:absence-list": Route("organisation", ("GET", "POST"), api=True, body=ABSENCE_BODY),
+    "api:absence-detail": Route(
+        "organisation", ("GET", "PATCH", "DELETE"), api=True, body=ABSENCE_BODY
+    ),
+    "api:equipment-list": Route("project", ("GET", "POST"), api=True, body=EQUIPMENT_BODY),
+    "api:equipment-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=EQUIPMENT_BODY
+    ),
+    "api:procurement-list": Route("project", ("GET", "POST"), api=True, body=PROCUREMENT_BODY),
+    "api:procurement-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=PROCUREMENT_BODY
+    ),
+    "resources:people": Route("self", ("GET",)),
+    "resources:skill-create": Route("self", ("POST",)),
+    "resources:person": Route("organisation", ("GET", "POST"), body=PROFILE_BODY),
+    "resources:person-skill": Route("organisation", ("POST",), body={"level": 1, "version": 1}),
+    "resources:absence-create": Route("organisation", ("POST",), body=ABSENCE_BODY),
+    "resources:absence-delete": Route("organisation", ("POST",), body={"version": 1}),
+    "resources:team": Route("project", ("GET",)),
+    "resources:equipment-create": Route("project", ("GET", "POST"), body=EQUIPMENT_BODY),
+    "resources:equipment-edit": Route(
+        "project", ("GET", "POST"), body={"action": "remove", "version": 1}
+    ),
+    "resources:procurement-create": Route("project", ("GET", "POST"), body=PROCUREMENT_BODY),
+    "resources:procurement-edit": Route("project", ("GET", "POST"), body=PROCUREMENT_BODY),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
@@ -119,6 +177,9 @@ ROUTES: dict[str, Route] = {
     "initiation:note-edit": Route(
         "project", ("GET", "POST"), body={"action": "remove", "version": 1}
     ),
+    "initiation:attachments": Route("project", ("GET", "POST"), body={"file": "not a file"}),
+    "initiation:attachment-download": Route("project", ("GET",)),
+    "initiation:attachment-delete": Route("project", ("POST",), body={"version": 1}),
     "initiation:stakeholder-create": Route("project", ("GET", "POST"), body=STAKEHOLDER_BODY),
     "initiation:stakeholder-edit": Route("project", ("GET", "POST"), body=STAKEHOLDER_BODY),
     "initiation:stakeholder-sign-off": Route("project", ("POST",), body=SIGN_OFF_BODY),
@@ -194,7 +255,10 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "member_id": membership.public_id,
         "line_id": CashFlowLine.objects.filter(case__project=child).first(),
         "note_id": ResearchNote.objects.filter(project=child).first(),
+        "attachment_id": ResearchAttachment.objects.filter(note__project=child).first(),
         "stakeholder_id": Stakeholder.objects.filter(project=child).first(),
+        "equipment_id": Equipment.objects.filter(project=child).first(),
+        "item_id": ProcurementItem.objects.filter(project=child).first(),
     }
     for kind in ("uuid", "str"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
@@ -214,13 +278,22 @@ def _initiation_snapshot() -> list:
             ResearchNote,
             FeasibilityStudy,
             Stakeholder,
+            ResearchAttachment,
         )
+    ]
+
+
+def _resources_snapshot() -> list:
+    return [
+        list(model.objects.order_by("pk").values_list("pk", "version"))
+        for model in (Skill, PersonSkill, ResourceProfile, Absence, Equipment, ProcurementItem)
     ]
 
 
 def _snapshot() -> tuple:
     return (
         _initiation_snapshot(),
+        _resources_snapshot(),
         list(
             Project.objects.order_by("pk").values_list("pk", "name", "stage", "status", "version")
         ),
@@ -267,9 +340,33 @@ def initiation_records(world):
     )
     services.business_case_save(who=pm, project=project, version=None, data=bare(CASE_BODY))
     services.line_create(who=pm, project=project, data=bare(LINE_BODY) | {"name": "B cost"})
-    services.note_create(who=pm, project=project, data={"title": "B note", "body": "b"})
+    note = services.note_create(who=pm, project=project, data={"title": "B note", "body": "b"})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keystage.initiation import attachments
+
+    attachments.attachment_create(
+        who=pm, note=note, upload=SimpleUploadedFile("b-secret.pdf", b"%PDF-1.4 PRJ-B secret")
+    )
     services.stakeholder_create(
         who=pm, project=project, data=bare(STAKEHOLDER_BODY) | {"name": "B person"}
+    )
+    from keystage.resources import services as resources
+
+    resources.equipment_create(
+        who=pm, project=project, data={"name": "B rack", "unit_cost": Decimal("10")}
+    )
+    resources.procurement_create(
+        who=pm, project=project, data={"name": "B licence", "cost": Decimal("10")}
+    )
+    # A colleague with a skill, a profile and an absence, for the organisation routes.
+    dev = world.b["team_member"]
+    python = resources.skill_create(who=world.admin, name="Python")
+    resources.person_skill_set(who=dev, person=dev, skill=python, level=3, version=None)
+    resources.absence_create(
+        who=dev,
+        person=dev,
+        data={"start_date": dt.date(2027, 3, 1), "end_date": dt.date(2027, 3, 2)},
     )
 
 
@@ -321,7 +418,18 @@ def test_a1_anonymous_gets_nothing(world, name, pattern):
 CHILD_ROUTES = [
     (n, p)
     for n, p in PROJECT_ROUTES
-    if any(f"{c}>" in p for c in ("member_id", "line_id", "note_id", "stakeholder_id"))
+    if any(
+        f"{c}>" in p
+        for c in (
+            "member_id",
+            "line_id",
+            "note_id",
+            "attachment_id",
+            "stakeholder_id",
+            "equipment_id",
+            "item_id",
+        )
+    )
 ]
 
 
@@ -415,3 +523,70 @@ def test_a4_protected_fields_are_never_written(world, api):
         world.pmo,
     )
     assert project.organisation_id == world.org.pk
+
+
+# --------------------------------------------------------------- organisation
+
+
+ORG_ROUTES = [(n, p) for n, p, _ in ALL_ROUTES if ROUTES[n].scope == "organisation"]
+
+
+def _org_path(pattern: str, world: Any) -> str:
+    """The route for project B's team member, their absence and the organisation's skill."""
+    person = world.b["team_member"]
+    values = {
+        "user_id": person.public_id,
+        "absence_id": Absence.objects.filter(user=person).first().public_id,
+        "skill_id": Skill.objects.get(name="Python").public_id,
+    }
+    for kind in ("uuid", "str"):
+        for name, value in values.items():
+            pattern = pattern.replace(f"<{kind}:{name}>", str(value))
+    return "/" + pattern
+
+
+@pytest.mark.parametrize("who", ["foreign_admin", "foreign_pmo"])
+@pytest.mark.parametrize(("name", "pattern"), ORG_ROUTES, ids=[r[0] for r in ORG_ROUTES])
+def test_organisation_data_is_invisible_to_other_organisations(
+    world, foreigners, api, name, pattern, who
+):
+    from keystage.accounts.models import User
+
+    route = ROUTES[name]
+    user = User.objects.get(username=who)
+    path = _org_path(pattern, world)
+    before = _snapshot()
+    for method in route.methods:
+        response = _send(_client(route, user, api), method, path, route.body, route.api)
+        assert response.status_code == 404, f"{who} {method} {path} → {response.status_code}"
+        assert b"Python" not in response.content and b"dev_b" not in response.content
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("who", ["outsider", "pm_b", "sponsor_b", "dev_a"])
+@pytest.mark.parametrize(("name", "pattern"), ORG_ROUTES, ids=[r[0] for r in ORG_ROUTES])
+def test_colleagues_read_but_do_not_change_another_persons_data(world, api, name, pattern, who):
+    from keystage.accounts.models import User
+
+    route = ROUTES[name]
+    user = User.objects.get(username=who)
+    path = _org_path(pattern, world)
+    before = _snapshot()
+    for method in route.methods:
+        response = _send(_client(route, user, api), method, path, route.body, route.api)
+        expected = 200 if method == "GET" else 403
+        assert response.status_code == expected, f"{who} {method} {path} → {response.status_code}"
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "pattern"), ORG_ROUTES, ids=[r[0] for r in ORG_ROUTES])
+def test_anonymous_gets_no_organisation_data(world, name, pattern):
+    route = ROUTES[name]
+    path = _org_path(pattern, world)
+    before = _snapshot()
+    for method in route.methods:
+        client = APIClient() if route.api else Client()
+        response = _send(client, method, path, route.body, route.api)
+        expected = (401, 403) if route.api else (302,)
+        assert response.status_code in expected, f"anonymous {method} {path}"
+    assert _snapshot() == before

@@ -184,7 +184,12 @@ STORAGES = {
 }
 # Outside production, serve straight from the installed packages: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded files (research-note attachments). Never served as public URLs: there is no
+# MEDIA_URL route; downloads go through views that check project access.
 MEDIA_ROOT = DATA_DIR / "media"
+KEYSTAGE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("KEYSTAGE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
 
 # Outgoing mail: written to files in the data directory unless an SMTP server is set.
 if os.environ.get("KEYSTAGE_SMTP_HOST"):
@@ -277,6 +282,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "keystage.portfolio.lifecycle.ProjectKind",
         "ProjectRoleEnum": "keystage.accounts.roles.ProjectRole",
         "FlowKindEnum": "keystage.initiation.models.FlowKind",
+        "EquipmentStatusEnum": "keystage.resources.models.EquipmentStatus",
+        "ProcurementStatusEnum": "keystage.resources.models.ProcurementStatus",
     },
 }
 

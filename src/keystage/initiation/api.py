@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,8 +19,9 @@ from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.api import expected_version
 from keystage.core.errors import NotFound
-from keystage.initiation import engine, selectors, services
+from keystage.initiation import attachments, engine, selectors, services
 from keystage.initiation import serializers as s
+from keystage.initiation.downloads import file_response
 from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.selectors import project_get
@@ -362,3 +367,98 @@ class StakeholderSignOffView(_Conflicts, APIView):
             date=data.get("date"),
         )
         return Response(s.StakeholderSerializer(person).data)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+class _PassthroughRenderer(BaseRenderer):
+    """Lets a client ask for the file's own type; errors still go out as JSON."""
+
+    media_type = "*/*"
+    format = "file"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> Any:
+        """Error bodies as JSON text (the file itself bypasses rendering)."""
+        return json.dumps(data).encode() if data is not None else b""
+
+
+class AttachmentListCreateView(APIView):
+    """Files attached to a research note."""
+
+    parser_classes = [MultiPartParser]
+
+    def _note(self, request: Request, project_id: str, note_id: str, perm: str) -> Any:
+        project = project_get(who=actor(request), project_id=project_id, perm=perm)
+        return selectors.note_get(who=actor(request), project=project, note_id=note_id)
+
+    @extend_schema(responses=s.AttachmentSerializer(many=True))
+    def get(self, request: Request, project_id: str, note_id: str) -> Response:
+        """The note's files, oldest first."""
+        note = self._note(request, project_id, note_id, Perm.VIEW)
+        files = selectors.attachment_list(who=actor(request), note=note)
+        return Response(s.AttachmentSerializer(files, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer},
+    )
+    def post(self, request: Request, project_id: str, note_id: str) -> Response:
+        """Upload a file (multipart field ``file``; at most 20 MB by default)."""
+        note = self._note(request, project_id, note_id, Perm.CONTRIBUTE)
+        upload = request.FILES.get("file")
+        attachment = attachments.attachment_create(who=actor(request), note=note, upload=upload)
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class _AttachmentLookup:
+    def _file(
+        self, request: Request, project_id: str, note_id: str, attachment_id: str, perm: str
+    ) -> Any:
+        project = project_get(who=actor(request), project_id=project_id, perm=perm)
+        note = selectors.note_get(who=actor(request), project=project, note_id=note_id)
+        return selectors.attachment_get(who=actor(request), note=note, attachment_id=attachment_id)
+
+
+class AttachmentDetailView(_AttachmentLookup, _Conflicts, APIView):
+    """One attached file's details."""
+
+    output = s.AttachmentSerializer
+
+    @extend_schema(responses=s.AttachmentSerializer)
+    def get(self, request: Request, project_id: str, note_id: str, attachment_id: str) -> Response:
+        """Name, served content type, size and checksum."""
+        item = self._file(request, project_id, note_id, attachment_id, Perm.VIEW)
+        return Response(s.AttachmentSerializer(item).data)
+
+    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
+    def delete(
+        self, request: Request, project_id: str, note_id: str, attachment_id: str
+    ) -> Response:
+        """Remove the file (journaled)."""
+        item = self._file(request, project_id, note_id, attachment_id, Perm.CONTRIBUTE)
+        attachments.attachment_delete(
+            who=actor(request), attachment=item, version=expected_version(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AttachmentDownloadView(_AttachmentLookup, APIView):
+    """The file itself, as a download."""
+
+    renderer_classes = [JSONRenderer, _PassthroughRenderer]
+
+    @extend_schema(
+        responses={
+            **{(200, media): OpenApiTypes.BINARY for media in attachments.SERVED_MEDIA_TYPES},
+            404: OpenApiTypes.OBJECT,
+        }
+    )
+    def get(
+        self, request: Request, project_id: str, note_id: str, attachment_id: str
+    ) -> HttpResponseBase:
+        """Sent as an attachment with a safe content type (octet-stream unless known)."""
+        item = self._file(request, project_id, note_id, attachment_id, Perm.VIEW)
+        return file_response(item)

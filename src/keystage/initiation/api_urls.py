@@ -22,6 +22,21 @@ urlpatterns = [
     ),
     path(P + "notes/", api.NoteListCreateView.as_view(), name="initiation-note-list"),
     path(P + "notes/<str:note_id>/", api.NoteDetailView.as_view(), name="initiation-note-detail"),
+    path(
+        P + "notes/<str:note_id>/attachments/",
+        api.AttachmentListCreateView.as_view(),
+        name="initiation-attachment-list",
+    ),
+    path(
+        P + "notes/<str:note_id>/attachments/<str:attachment_id>/",
+        api.AttachmentDetailView.as_view(),
+        name="initiation-attachment-detail",
+    ),
+    path(
+        P + "notes/<str:note_id>/attachments/<str:attachment_id>/download/",
+        api.AttachmentDownloadView.as_view(),
+        name="initiation-attachment-download",
+    ),
     path(P + "feasibility/", api.FeasibilityView.as_view(), name="initiation-feasibility"),
     path(
         P + "stakeholders/",

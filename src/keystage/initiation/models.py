@@ -3,6 +3,7 @@ feasibility study and the stakeholder register with sign-offs."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -271,3 +272,32 @@ class Stakeholder(BaseModel):
     def signed_off(self) -> bool:
         """Whether the stakeholder's sign-off is recorded."""
         return self.signed_off_by_id is not None
+
+
+def _attachment_path(instance: ResearchAttachment, filename: str) -> str:
+    """A name of our own under the project's folder; the user's file name is never a path."""
+    return f"research/{instance.note.project.public_id}/{uuid.uuid4().hex}"
+
+
+class ResearchAttachment(BaseModel):
+    """A file attached to a research note, downloaded only through a view that checks access.
+
+    The stored file has a random name under the data directory's media folder; the
+    original name (sanitised) and the content type we serve it with are kept here.
+    """
+
+    note = models.ForeignKey(ResearchNote, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,8 +1,9 @@
 """Journaled create / update / delete of initiation records, with field-level validation.
 
-Every write of the initiation services goes through these three functions, so
-each change is validated as field errors, version-checked and journaled in
-the caller's transaction.
+Every write of the initiation and resources services goes through these three
+functions, so each change is validated as field errors, version-checked and
+journaled in the caller's transaction. ``project`` is None for records that
+belong to the organisation rather than to one project (skills, people).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def clean(instance: BaseModel, exclude: Iterable[str] = ()) -> None:
 
 
 def create[M: BaseModel](
-    *, who: Any, instance: M, project: Project, fields: Iterable[str], summary: str
+    *, who: Any, instance: M, project: Project | None, fields: Iterable[str], summary: str
 ) -> M:
     """Validate, insert and journal a new record (``fields`` go into the journal)."""
     clean(instance)
@@ -62,7 +63,13 @@ def create[M: BaseModel](
 
 
 def update[M: BaseModel](
-    *, who: Any, instance: M, version: int, changes: dict[str, Any], project: Project, summary: str
+    *,
+    who: Any,
+    instance: M,
+    version: int,
+    changes: dict[str, Any],
+    project: Project | None,
+    summary: str,
 ) -> M:
     """Validate ``changes`` on a copy, then compare-and-set at ``version`` and journal."""
     candidate = type(instance)._default_manager.get(pk=instance.pk)
@@ -84,7 +91,7 @@ def delete(
     who: Any,
     instance: BaseModel,
     version: int,
-    project: Project,
+    project: Project | None,
     fields: Iterable[str],
     summary: str,
 ) -> None:

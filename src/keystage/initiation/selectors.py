@@ -13,6 +13,7 @@ from keystage.initiation.models import (
     CashFlowLine,
     FeasibilityStudy,
     Proposal,
+    ResearchAttachment,
     ResearchNote,
     Stakeholder,
 )
@@ -82,13 +83,35 @@ def business_case_figures(
 
 
 def note_list(*, who: Any, project: Project) -> QuerySet[ResearchNote]:
-    """Research notes of the project, newest first."""
-    return notes_visible_to(who).filter(project=project).select_related("author")
+    """Research notes of the project, newest first, with their attachments."""
+    return (
+        notes_visible_to(who)
+        .filter(project=project)
+        .select_related("author", "project")
+        .prefetch_related("attachments")
+    )
 
 
 def note_get(*, who: Any, project: Project, note_id: Any) -> ResearchNote:
     """One research note of this project."""
     return get_by_public_id(note_list(who=who, project=project), note_id)
+
+
+def attachments_visible_to(who: Any) -> QuerySet[ResearchAttachment]:
+    """Research-note attachments of projects the user may see."""
+    return ResearchAttachment.objects.filter(note__project__in=projects_visible_to(who))
+
+
+def attachment_list(*, who: Any, note: ResearchNote) -> QuerySet[ResearchAttachment]:
+    """The files of one research note, oldest first."""
+    return (
+        attachments_visible_to(who).filter(note=note).select_related("note__project", "uploaded_by")
+    )
+
+
+def attachment_get(*, who: Any, note: ResearchNote, attachment_id: Any) -> ResearchAttachment:
+    """One file of this note (404 for another note's or project's)."""
+    return get_by_public_id(attachment_list(who=who, note=note), attachment_id)
 
 
 def feasibility_get(*, who: Any, project: Project) -> FeasibilityStudy | None:

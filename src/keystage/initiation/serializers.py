@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +18,7 @@ from keystage.initiation.models import (
     Proposal,
     Recommendation,
     Recurrence,
+    ResearchAttachment,
     ResearchNote,
     Stakeholder,
 )
@@ -172,12 +174,43 @@ class BusinessCaseSerializer(serializers.ModelSerializer[BusinessCase]):
         return self._figures()["simulation"]
 
 
+class AttachmentSerializer(serializers.ModelSerializer[ResearchAttachment]):
+    """A file attached to a research note; download it from ``download``."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    uploaded_by = UserBriefSerializer(read_only=True, allow_null=True)
+    download = serializers.SerializerMethodField()
+    Meta = _out(
+        ResearchAttachment,
+        ["original_name", "content_type", "size", "sha256", "uploaded_by", "download"],
+    )
+
+    def get_download(self, obj: ResearchAttachment) -> str:
+        """The API path that sends the file (with access checked)."""
+        note = obj.note
+        return reverse(
+            "api:initiation-attachment-download",
+            kwargs={
+                "project_id": note.project.public_id,
+                "note_id": note.public_id,
+                "attachment_id": obj.public_id,
+            },
+        )
+
+
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
+    """A file sent as multipart/form-data (at most 20 MB by default)."""
+
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+
+
 class ResearchNoteSerializer(serializers.ModelSerializer[ResearchNote]):
     """A research note."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     author = UserBriefSerializer(read_only=True, allow_null=True)
-    Meta = _out(ResearchNote, ["title", "body", "link", "author"])
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    Meta = _out(ResearchNote, ["title", "body", "link", "author", "attachments"])
 
 
 class ResearchNoteWriteSerializer(serializers.Serializer[Any]):

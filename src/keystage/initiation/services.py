@@ -12,7 +12,7 @@ from django.utils import timezone
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.errors import Forbidden, InvalidInput, VersionRequired
-from keystage.initiation import engine, records
+from keystage.initiation import attachments, engine, records
 from keystage.initiation.models import (
     FEASIBILITY_DIMENSIONS,
     BusinessCase,
@@ -273,8 +273,9 @@ def note_update(
 
 @transaction.atomic
 def note_delete(*, who: User, note: ResearchNote, version: int) -> None:
-    """Remove a research note."""
+    """Remove a research note and its attachments."""
     require_perm(who=who, project=note.project, perm=Perm.CONTRIBUTE)
+    attachments.remove_with_note(who=who, note=note)
     records.delete(
         who=who,
         instance=note,

@@ -17,6 +17,17 @@ urlpatterns = [
     path(P + "feasibility/", views.feasibility_edit, name="feasibility"),
     path(P + "notes/new/", views.note_create, name="note-create"),
     path(P + "notes/<uuid:note_id>/", views.note_edit, name="note-edit"),
+    path(P + "notes/<uuid:note_id>/files/", views.attachments_page, name="attachments"),
+    path(
+        P + "notes/<uuid:note_id>/files/<uuid:attachment_id>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        P + "notes/<uuid:note_id>/files/<uuid:attachment_id>/remove/",
+        views.attachment_delete,
+        name="attachment-delete",
+    ),
     path(P + "stakeholders/new/", views.stakeholder_create, name="stakeholder-create"),
     path(
         P + "stakeholders/<uuid:stakeholder_id>/",

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +17,8 @@ from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError
 from keystage.core.versioning import parse_version
 from keystage.core.web import add_errors, conflict_context, page_error
-from keystage.initiation import engine, selectors, services
+from keystage.initiation import attachments, engine, selectors, services
+from keystage.initiation.downloads import file_response
 from keystage.initiation.forms import (
     BusinessCaseForm,
     FeasibilityForm,
@@ -388,3 +389,91 @@ def stakeholder_sign_off(
     else:
         messages.success(request, f"Sign-off of {person.name} recorded.")
     return _back(project, "stakeholders")
+
+
+# ---------------------------------------------------------------- attachments
+
+
+class AttachmentForm(forms.Form):
+    """One file for a research note."""
+
+    file = forms.FileField(label="File", allow_empty_file=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachments_page(request: HttpRequest, project_id: str, note_id: str) -> HttpResponse:
+    """A research note's files: list, upload (contributors), remove."""
+    who = actor(request)
+    perm = Perm.CONTRIBUTE if request.method == "POST" else Perm.VIEW
+    try:
+        project = _project(request, project_id, perm)
+        note = selectors.note_get(who=who, project=project, note_id=note_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                attachment = attachments.attachment_create(
+                    who=who, note=note, upload=form.cleaned_data["file"]
+                )
+            except DomainError as exc:
+                if exc.status_code == 403:
+                    return page_error(request, exc)
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"'{attachment.original_name}' attached.")
+                return redirect(
+                    "initiation:attachments", project_id=project.public_id, note_id=note.public_id
+                )
+    context = {
+        "project": project,
+        "note": note,
+        "files": selectors.attachment_list(who=who, note=note),
+        "form": form,
+        "limit_mb": attachments.max_bytes() // (1024 * 1024),
+        "can_contribute": Perm.CONTRIBUTE in project_perms(who, project),
+    }
+    return render(request, "initiation/attachments.html", context, status=status)
+
+
+@login_required
+@require_GET
+def attachment_download(
+    request: HttpRequest, project_id: str, note_id: str, attachment_id: str
+) -> HttpResponseBase:
+    """Send the file as a download, after checking that the project is visible."""
+    who = actor(request)
+    try:
+        project = _project(request, project_id, Perm.VIEW)
+        note = selectors.note_get(who=who, project=project, note_id=note_id)
+        attachment = selectors.attachment_get(who=who, note=note, attachment_id=attachment_id)
+        return file_response(attachment)
+    except DomainError as exc:
+        return page_error(request, exc)
+
+
+@login_required
+@require_POST
+def attachment_delete(
+    request: HttpRequest, project_id: str, note_id: str, attachment_id: str
+) -> HttpResponse:
+    """Remove a file at the version shown."""
+    who = actor(request)
+    try:
+        project = _project(request, project_id, Perm.CONTRIBUTE)
+        note = selectors.note_get(who=who, project=project, note_id=note_id)
+        attachment = selectors.attachment_get(who=who, note=note, attachment_id=attachment_id)
+        attachments.attachment_delete(
+            who=who, attachment=attachment, version=parse_version(request.POST.get("version"))
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    except DomainError as exc:
+        return page_error(request, exc)
+    else:
+        messages.success(request, f"'{attachment.original_name}' removed.")
+    return redirect("initiation:attachments", project_id=project.public_id, note_id=note.public_id)
