@@ -23,6 +23,15 @@ from keystage.initiation.models import (
     ResearchNote,
     Stakeholder,
 )
+from keystage.planning.models import (
+    CharterVersion,
+    CollaborationLink,
+    Deliverable,
+    Goal,
+    ScopeItem,
+    ScopeNote,
+    ScopeStatement,
+)
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +80,19 @@ FEASIBILITY_BODY = {
 }
 STAKEHOLDER_BODY = {"name": "Pwned", "role": "r", "influence": 5, "interest": 5, "version": 1}
 SIGN_OFF_BODY = {"comment": "Pwned", "version": 1}
+GOAL_BODY = {
+    "title": "Pwned",
+    "metric": "m",
+    "baseline_value": "1",
+    "target_value": "2",
+    "due_date": "2027-06-30",
+    "version": 1,
+}
+STATEMENT_BODY = {"statement": "Pwned", "version": 1}
+DELIVERABLE_BODY = {"name": "Pwned", "acceptance_criteria": "c", "version": 1}
+ITEM_BODY = {"text": "Pwned", "in_scope": True, "version": 1}
+SCOPE_NOTE_BODY = {"kind": "assumption", "text": "Pwned", "version": 1}
+LINK_BODY = {"kind": "document", "title": "Pwned", "url": "https://x.example/", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -108,6 +130,29 @@ ROUTES: dict[str, Route] = {
     ),
     "api:initiation-stakeholder-sign-off": Route(
         "project", ("POST",), api=True, body=SIGN_OFF_BODY
+    ),
+    "api:planning-goal-list": Route("project", ("GET", "POST"), api=True, body=GOAL_BODY),
+    "api:planning-goal-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=GOAL_BODY
+    ),
+    "api:planning-scope": Route("project", ("GET", "PUT"), api=True, body=STATEMENT_BODY),
+    "api:planning-deliverable-list": Route(
+        "project", ("GET", "POST"), api=True, body=DELIVERABLE_BODY
+    ),
+    "api:planning-deliverable-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=DELIVERABLE_BODY
+    ),
+    "api:planning-item-list": Route("project", ("GET", "POST"), api=True, body=ITEM_BODY),
+    "api:planning-item-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=ITEM_BODY
+    ),
+    "api:planning-note-list": Route("project", ("GET", "POST"), api=True, body=SCOPE_NOTE_BODY),
+    "api:planning-note-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=SCOPE_NOTE_BODY
+    ),
+    "api:planning-link-list": Route("project", ("GET", "POST"), api=True, body=LINK_BODY),
+    "api:planning-link-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=LINK_BODY
     ),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
@@ -195,6 +240,11 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "line_id": CashFlowLine.objects.filter(case__project=child).first(),
         "note_id": ResearchNote.objects.filter(project=child).first(),
         "stakeholder_id": Stakeholder.objects.filter(project=child).first(),
+        "goal_id": Goal.objects.filter(project=child).first(),
+        "deliverable_id": Deliverable.objects.filter(project=child).first(),
+        "item_id": ScopeItem.objects.filter(project=child).first(),
+        "scope_note_id": ScopeNote.objects.filter(project=child).first(),
+        "link_id": CollaborationLink.objects.filter(project=child).first(),
     }
     for kind in ("uuid", "str"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
@@ -214,8 +264,14 @@ def _initiation_snapshot() -> list:
             ResearchNote,
             FeasibilityStudy,
             Stakeholder,
+            Goal,
+            ScopeStatement,
+            Deliverable,
+            ScopeItem,
+            ScopeNote,
+            CollaborationLink,
         )
-    ]
+    ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
 
 def _snapshot() -> tuple:
@@ -271,6 +327,22 @@ def initiation_records(world):
     services.stakeholder_create(
         who=pm, project=project, data=bare(STAKEHOLDER_BODY) | {"name": "B person"}
     )
+    _planning_records(pm, project, bare)
+
+
+def _planning_records(pm: Any, project: Project, bare: Any) -> None:
+    """Project B's goals, scope and links (the charter version is inserted as is: cheap)."""
+    from keystage.planning.services import collaboration, goals, scope
+
+    goals.goal_create(who=pm, project=project, data=bare(GOAL_BODY) | {"title": "B goal"})
+    scope.statement_save(who=pm, project=project, version=None, data=bare(STATEMENT_BODY))
+    scope.deliverable_create(who=pm, project=project, data=bare(DELIVERABLE_BODY))
+    scope.item_create(who=pm, project=project, data=bare(ITEM_BODY))
+    scope.note_create(who=pm, project=project, data=bare(SCOPE_NOTE_BODY))
+    collaboration.link_create(who=pm, project=project, data=bare(LINK_BODY))
+    CharterVersion.objects.create(
+        project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
+    )
 
 
 @pytest.fixture
@@ -321,7 +393,21 @@ def test_a1_anonymous_gets_nothing(world, name, pattern):
 CHILD_ROUTES = [
     (n, p)
     for n, p in PROJECT_ROUTES
-    if any(f"{c}>" in p for c in ("member_id", "line_id", "note_id", "stakeholder_id"))
+    if any(
+        f"{c}>" in p
+        for c in (
+            "member_id",
+            "line_id",
+            "note_id",
+            "stakeholder_id",
+            "goal_id",
+            "deliverable_id",
+            "item_id",
+            "link_id",
+            "scope_note_id",
+            "number",
+        )
+    )
 ]
 
 

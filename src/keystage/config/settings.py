@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "keystage.portfolio.lifecycle.ProjectKind",
         "ProjectRoleEnum": "keystage.accounts.roles.ProjectRole",
         "FlowKindEnum": "keystage.initiation.models.FlowKind",
+        "LinkKindEnum": "keystage.planning.models.collaboration.LinkKind",
+        "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
+        "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
     },
 }
 
