@@ -92,6 +92,7 @@ STATEMENT_BODY = {"statement": "Pwned", "version": 1}
 DELIVERABLE_BODY = {"name": "Pwned", "acceptance_criteria": "c", "version": 1}
 ITEM_BODY = {"text": "Pwned", "in_scope": True, "version": 1}
 SCOPE_NOTE_BODY = {"kind": "assumption", "text": "Pwned", "version": 1}
+REMOVE_BODY = {"action": "remove", "version": 1}
 LINK_BODY = {"kind": "document", "title": "Pwned", "url": "https://x.example/", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
@@ -154,6 +155,27 @@ ROUTES: dict[str, Route] = {
     "api:planning-link-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=LINK_BODY
     ),
+    "api:planning-charter": Route("project", ("GET",), api=True),
+    "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
+    "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
+    "api:planning-charter-version-pdf": Route("project", ("GET",), api=True),
+    "planning:goals": Route("project", ("GET",)),
+    "planning:goal-create": Route("project", ("GET", "POST"), body=GOAL_BODY),
+    "planning:goal-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:scope": Route("project", ("GET",)),
+    "planning:scope-statement": Route("project", ("GET", "POST"), body=STATEMENT_BODY),
+    "planning:deliverable-create": Route("project", ("GET", "POST"), body=DELIVERABLE_BODY),
+    "planning:deliverable-edit": Route("project", ("GET", "POST"), body=DELIVERABLE_BODY),
+    "planning:item-create": Route("project", ("GET", "POST"), body=ITEM_BODY),
+    "planning:item-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:scope-note-create": Route("project", ("GET", "POST"), body=SCOPE_NOTE_BODY),
+    "planning:scope-note-edit": Route("project", ("GET", "POST"), body=SCOPE_NOTE_BODY),
+    "planning:links": Route("project", ("GET",)),
+    "planning:link-create": Route("project", ("GET", "POST"), body=LINK_BODY),
+    "planning:link-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:charter": Route("project", ("GET",)),
+    "planning:charter-regenerate": Route("project", ("POST",)),
+    "planning:charter-pdf": Route("project", ("GET",)),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
@@ -245,8 +267,9 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "item_id": ScopeItem.objects.filter(project=child).first(),
         "scope_note_id": ScopeNote.objects.filter(project=child).first(),
         "link_id": CollaborationLink.objects.filter(project=child).first(),
+        "number": 1,
     }
-    for kind in ("uuid", "str"):
+    for kind in ("uuid", "str", "int"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
         for name, obj in children.items():
             key = getattr(obj, "public_id", obj)

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import scope as scope_api
@@ -44,5 +45,22 @@ urlpatterns: list[URLPattern] = [
         P + "links/<str:link_id>/",
         collaboration_api.LinkDetailView.as_view(),
         name="planning-link-detail",
+    ),
+    # the charter
+    path(P + "charter/", charter_api.CharterView.as_view(), name="planning-charter"),
+    path(
+        P + "charter/versions/",
+        charter_api.CharterVersionListView.as_view(),
+        name="planning-charter-version-list",
+    ),
+    path(
+        P + "charter/versions/<int:number>/",
+        charter_api.CharterVersionDetailView.as_view(),
+        name="planning-charter-version-detail",
+    ),
+    path(
+        P + "charter/versions/<int:number>/pdf",
+        charter_api.CharterVersionPdfView.as_view(),
+        name="planning-charter-version-pdf",
     ),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from keystage.portfolio.models import Project
 
@@ -17,7 +18,7 @@ class CharterVersion(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="charter_versions")
     number = models.PositiveIntegerField()
-    generated_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField(default=timezone.now)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -61,3 +62,24 @@ class Goal(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def baseline_text(self) -> str:
+        """The baseline without trailing zeros or exponent."""
+        return plain_number(self.baseline_value)
+
+    @property
+    def target_text(self) -> str:
+        """The target without trailing zeros or exponent."""
+        return plain_number(self.target_value)
+
+    @property
+    def current_text(self) -> str:
+        """The current value without trailing zeros or exponent."""
+        return plain_number(self.current_value)
+
+
+def plain_number(value: Decimal) -> str:
+    """``620.0000`` → ``620``, ``1.5000`` → ``1.5`` (never ``6.2E+2``)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

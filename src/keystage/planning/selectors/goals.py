@@ -49,6 +49,11 @@ class GoalProgress:
         return STATUS_LABELS[self.status]
 
     @property
+    def progress_percent(self) -> int:
+        """Progress in whole percent (may exceed 100 or be negative)."""
+        return round(self.progress * 100)
+
+    @property
     def percent(self) -> int:
         """Progress in whole percent, clamped to 0…100 for bars."""
         return max(0, min(100, round(self.progress * 100)))
