@@ -32,6 +32,7 @@ from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.models import Project
 
 SCHEMA = 1
+MAX_NUMBER = 2_147_483_647  # larger numbers name no version (and overflow the database)
 LOW_FEASIBILITY = 3  # a dimension scored at or below this is a risk (≤ 2 high, 3 medium)
 
 
@@ -42,7 +43,7 @@ def charter_versions(*, who: Any, project: Project) -> QuerySet[CharterVersion]:
     """The project's charter versions, newest first (without the PDF bytes)."""
     return (
         CharterVersion.objects.filter(project__in=projects_visible_to(who), project=project)
-        .select_related("generated_by")
+        .select_related("generated_by", "project")
         .defer("pdf")
         .order_by("-number")
     )
@@ -55,6 +56,8 @@ def charter_latest(*, who: Any, project: Project) -> CharterVersion | None:
 
 def charter_version_get(*, who: Any, project: Project, number: int) -> CharterVersion | None:
     """One version by its number (with the PDF)."""
+    if not 1 <= number <= MAX_NUMBER:
+        return None
     return (
         CharterVersion.objects.filter(
             project__in=projects_visible_to(who), project=project, number=number

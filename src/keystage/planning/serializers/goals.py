@@ -86,5 +86,7 @@ class GoalWriteSerializer(serializers.Serializer[Any]):
         help_text="Defaults to the baseline.",
     )
     due_date = serializers.DateField()
-    order = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    order = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True
+    )
     version = serializers.IntegerField(min_value=1, required=False)

@@ -68,7 +68,9 @@ class DeliverableWriteSerializer(serializers.Serializer[Any]):
         max_length=150, required=False, allow_null=True, allow_blank=True, help_text=OWNER_HELP
     )
     status = serializers.ChoiceField(choices=DeliverableStatus.choices, required=False)
-    order = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    order = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True
+    )
     version = serializers.IntegerField(min_value=1, required=False)
 
 
@@ -84,7 +86,9 @@ class ScopeItemWriteSerializer(serializers.Serializer[Any]):
 
     text = serializers.CharField(max_length=500)
     in_scope = serializers.BooleanField()
-    order = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    order = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True
+    )
     version = serializers.IntegerField(min_value=1, required=False)
 
 
@@ -100,5 +104,7 @@ class ScopeNoteWriteSerializer(serializers.Serializer[Any]):
 
     kind = serializers.ChoiceField(choices=ScopeNoteKind.choices)
     text = serializers.CharField(max_length=1000)
-    order = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    order = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True
+    )
     version = serializers.IntegerField(min_value=1, required=False)
