@@ -178,6 +178,69 @@ def check(
     typer.echo(f"OK: configuration valid, database {connection.vendor} reachable")
 
 
+@app.command()
+def charter(
+    project: Annotated[str, typer.Argument(help="The project's code (e.g. ERP-CLOUD) or id.")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Write the charter's PDF to this file.")
+    ] = "",
+    regenerate: Annotated[
+        bool,
+        typer.Option("--regenerate", help="Generate a new version from the current data first."),
+    ] = False,
+) -> None:
+    """Show, regenerate or export a project's charter (acts as the system, journaled)."""
+    _django()
+    from pathlib import Path
+
+    from keystage.core.errors import DomainError
+    from keystage.planning.models.charter import CharterVersion
+    from keystage.planning.services.charter import charter_regenerate_as_system
+    from keystage.portfolio.models import Project
+
+    matches = list(Project.objects.filter(code__iexact=project.strip()))
+    if not matches:
+        try:
+            import uuid
+
+            matches = list(Project.objects.filter(public_id=uuid.UUID(project.strip())))
+        except ValueError:
+            matches = []
+    if not matches:
+        fail(f"no project '{project}'; give its code (e.g. ERP-CLOUD) or its id")
+    if len(matches) > 1:
+        fail(f"the code '{project}' is used by {len(matches)} organisations; give the project's id")
+    found = matches[0]
+    if output and not output.lower().endswith(".pdf"):
+        fail(f"the output file must end in .pdf: {output}")
+    target = Path(output) if output else None
+    if target is not None and not target.parent.exists():
+        fail(f"cannot write {output}: the folder {target.parent} does not exist")
+    try:
+        if regenerate:
+            version = charter_regenerate_as_system(project=found)
+        else:
+            latest = CharterVersion.objects.filter(project=found).order_by("-number").first()
+            if latest is None:
+                fail(f"{found.code} has no charter yet; run with --regenerate to generate one")
+                return
+            version = latest
+    except DomainError as exc:
+        fail(exc.message)
+        return
+    line = (
+        f"{found.code}: charter version {version.number}, generated "
+        f"{version.generated_at:%Y-%m-%d %H:%M} by {version.generated_by_label}"
+    )
+    if target is not None:
+        try:
+            target.write_bytes(bytes(version.pdf))
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+        line += f"; PDF written to {target} ({len(version.pdf):,} bytes)"
+    typer.echo(line)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (e.g. `keystage manage db_worker`)."""

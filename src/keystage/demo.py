@@ -19,6 +19,7 @@ from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo_resources import load_people, load_project_resources
+from keystage.demo_scope import load_scope
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
 from keystage.portfolio.models import GateDecision, Project
@@ -258,3 +259,6 @@ def _load(*, password: str, today: dt.date) -> None:
                 override_reason=GATE_OVERRIDES.get(code, "") if number == 1 else "",
             )
             _backdate(decision, start + dt.timedelta(days=number * min(length // 6, 45)), today)
+            if number == 1 and outcome == GateOutcome.GO:
+                # Planning: goals, scope and links, and the charter of the approved project.
+                load_scope(project=project, users=users, pm=manager)

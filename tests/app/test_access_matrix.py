@@ -26,6 +26,15 @@ from keystage.initiation.models import (
     ResearchNote,
     Stakeholder,
 )
+from keystage.planning.models import (
+    CharterVersion,
+    CollaborationLink,
+    Deliverable,
+    Goal,
+    ScopeItem,
+    ScopeNote,
+    ScopeStatement,
+)
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 from keystage.resources.models import (
     Absence,
@@ -90,6 +99,20 @@ PERSON_SKILLS_BODY = {"skills": [{"skill": "Python", "level": 1}], "version": 1}
 ABSENCE_BODY = {"start_date": "2027-09-01", "end_date": "2027-09-02", "version": 1}
 EQUIPMENT_BODY = {"name": "Pwned", "quantity": 1, "unit_cost": "1.00", "version": 1}
 PROCUREMENT_BODY = {"name": "Pwned", "cost": "1.00", "category": "other", "version": 1}
+GOAL_BODY = {
+    "title": "Pwned",
+    "metric": "m",
+    "baseline_value": "1",
+    "target_value": "2",
+    "due_date": "2027-06-30",
+    "version": 1,
+}
+STATEMENT_BODY = {"statement": "Pwned", "version": 1}
+DELIVERABLE_BODY = {"name": "Pwned", "acceptance_criteria": "c", "version": 1}
+ITEM_BODY = {"text": "Pwned", "in_scope": True, "version": 1}
+SCOPE_NOTE_BODY = {"kind": "assumption", "text": "Pwned", "version": 1}
+REMOVE_BODY = {"action": "remove", "version": 1}
+LINK_BODY = {"kind": "document", "title": "Pwned", "url": "https://x.example/", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -167,6 +190,50 @@ ROUTES: dict[str, Route] = {
     ),
     "resources:procurement-create": Route("project", ("GET", "POST"), body=PROCUREMENT_BODY),
     "resources:procurement-edit": Route("project", ("GET", "POST"), body=PROCUREMENT_BODY),
+    "api:planning-goal-list": Route("project", ("GET", "POST"), api=True, body=GOAL_BODY),
+    "api:planning-goal-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=GOAL_BODY
+    ),
+    "api:planning-scope": Route("project", ("GET", "PUT"), api=True, body=STATEMENT_BODY),
+    "api:planning-deliverable-list": Route(
+        "project", ("GET", "POST"), api=True, body=DELIVERABLE_BODY
+    ),
+    "api:planning-deliverable-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=DELIVERABLE_BODY
+    ),
+    "api:planning-item-list": Route("project", ("GET", "POST"), api=True, body=ITEM_BODY),
+    "api:planning-item-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=ITEM_BODY
+    ),
+    "api:planning-note-list": Route("project", ("GET", "POST"), api=True, body=SCOPE_NOTE_BODY),
+    "api:planning-note-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=SCOPE_NOTE_BODY
+    ),
+    "api:planning-link-list": Route("project", ("GET", "POST"), api=True, body=LINK_BODY),
+    "api:planning-link-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=LINK_BODY
+    ),
+    "api:planning-charter": Route("project", ("GET",), api=True),
+    "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
+    "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
+    "api:planning-charter-version-pdf": Route("project", ("GET",), api=True),
+    "planning:goals": Route("project", ("GET",)),
+    "planning:goal-create": Route("project", ("GET", "POST"), body=GOAL_BODY),
+    "planning:goal-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:scope": Route("project", ("GET",)),
+    "planning:scope-statement": Route("project", ("GET", "POST"), body=STATEMENT_BODY),
+    "planning:deliverable-create": Route("project", ("GET", "POST"), body=DELIVERABLE_BODY),
+    "planning:deliverable-edit": Route("project", ("GET", "POST"), body=DELIVERABLE_BODY),
+    "planning:item-create": Route("project", ("GET", "POST"), body=ITEM_BODY),
+    "planning:item-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:scope-note-create": Route("project", ("GET", "POST"), body=SCOPE_NOTE_BODY),
+    "planning:scope-note-edit": Route("project", ("GET", "POST"), body=SCOPE_NOTE_BODY),
+    "planning:links": Route("project", ("GET",)),
+    "planning:link-create": Route("project", ("GET", "POST"), body=LINK_BODY),
+    "planning:link-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:charter": Route("project", ("GET",)),
+    "planning:charter-regenerate": Route("project", ("POST",)),
+    "planning:charter-pdf": Route("project", ("GET",)),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
@@ -258,9 +325,15 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "attachment_id": ResearchAttachment.objects.filter(note__project=child).first(),
         "stakeholder_id": Stakeholder.objects.filter(project=child).first(),
         "equipment_id": Equipment.objects.filter(project=child).first(),
-        "item_id": ProcurementItem.objects.filter(project=child).first(),
+        "procurement_id": ProcurementItem.objects.filter(project=child).first(),
+        "goal_id": Goal.objects.filter(project=child).first(),
+        "deliverable_id": Deliverable.objects.filter(project=child).first(),
+        "item_id": ScopeItem.objects.filter(project=child).first(),
+        "scope_note_id": ScopeNote.objects.filter(project=child).first(),
+        "link_id": CollaborationLink.objects.filter(project=child).first(),
+        "number": 1,
     }
-    for kind in ("uuid", "str"):
+    for kind in ("uuid", "str", "int"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
         for name, obj in children.items():
             key = getattr(obj, "public_id", obj)
@@ -279,8 +352,14 @@ def _initiation_snapshot() -> list:
             FeasibilityStudy,
             Stakeholder,
             ResearchAttachment,
+            Goal,
+            ScopeStatement,
+            Deliverable,
+            ScopeItem,
+            ScopeNote,
+            CollaborationLink,
         )
-    ]
+    ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
 
 def _resources_snapshot() -> list:
@@ -368,6 +447,22 @@ def initiation_records(world):
         person=dev,
         data={"start_date": dt.date(2027, 3, 1), "end_date": dt.date(2027, 3, 2)},
     )
+    _planning_records(pm, project, bare)
+
+
+def _planning_records(pm: Any, project: Project, bare: Any) -> None:
+    """Project B's goals, scope and links (the charter version is inserted as is: cheap)."""
+    from keystage.planning.services import collaboration, goals, scope
+
+    goals.goal_create(who=pm, project=project, data=bare(GOAL_BODY) | {"title": "B goal"})
+    scope.statement_save(who=pm, project=project, version=None, data=bare(STATEMENT_BODY))
+    scope.deliverable_create(who=pm, project=project, data=bare(DELIVERABLE_BODY))
+    scope.item_create(who=pm, project=project, data=bare(ITEM_BODY))
+    scope.note_create(who=pm, project=project, data=bare(SCOPE_NOTE_BODY))
+    collaboration.link_create(who=pm, project=project, data=bare(LINK_BODY))
+    CharterVersion.objects.create(
+        project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
+    )
 
 
 @pytest.fixture
@@ -427,7 +522,13 @@ CHILD_ROUTES = [
             "attachment_id",
             "stakeholder_id",
             "equipment_id",
+            "procurement_id",
+            "goal_id",
+            "deliverable_id",
             "item_id",
+            "link_id",
+            "scope_note_id",
+            "number",
         )
     )
 ]

@@ -284,6 +284,9 @@ SPECTACULAR_SETTINGS = {
         "FlowKindEnum": "keystage.initiation.models.FlowKind",
         "EquipmentStatusEnum": "keystage.resources.models.EquipmentStatus",
         "ProcurementStatusEnum": "keystage.resources.models.ProcurementStatus",
+        "LinkKindEnum": "keystage.planning.models.collaboration.LinkKind",
+        "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
+        "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
     },
 }
 

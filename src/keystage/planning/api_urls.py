@@ -1,5 +1,66 @@
 """REST routes of keystage.planning, mounted under /api/v1/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from keystage.planning.api import charter as charter_api
+from keystage.planning.api import collaboration as collaboration_api
+from keystage.planning.api import goals as goals_api
+from keystage.planning.api import scope as scope_api
+
+P = "projects/<str:project_id>/"
+
+urlpatterns: list[URLPattern] = [
+    # goals, scope and collaboration links
+    path(P + "goals/", goals_api.GoalListView.as_view(), name="planning-goal-list"),
+    path(
+        P + "goals/<str:goal_id>/",
+        goals_api.GoalDetailView.as_view(),
+        name="planning-goal-detail",
+    ),
+    path(P + "scope/", scope_api.ScopeStatementView.as_view(), name="planning-scope"),
+    path(
+        P + "scope/deliverables/",
+        scope_api.DeliverableListView.as_view(),
+        name="planning-deliverable-list",
+    ),
+    path(
+        P + "scope/deliverables/<str:deliverable_id>/",
+        scope_api.DeliverableDetailView.as_view(),
+        name="planning-deliverable-detail",
+    ),
+    path(P + "scope/items/", scope_api.ScopeItemListView.as_view(), name="planning-item-list"),
+    path(
+        P + "scope/items/<str:item_id>/",
+        scope_api.ScopeItemDetailView.as_view(),
+        name="planning-item-detail",
+    ),
+    path(P + "scope/notes/", scope_api.ScopeNoteListView.as_view(), name="planning-note-list"),
+    path(
+        P + "scope/notes/<str:scope_note_id>/",
+        scope_api.ScopeNoteDetailView.as_view(),
+        name="planning-note-detail",
+    ),
+    path(P + "links/", collaboration_api.LinkListView.as_view(), name="planning-link-list"),
+    path(
+        P + "links/<str:link_id>/",
+        collaboration_api.LinkDetailView.as_view(),
+        name="planning-link-detail",
+    ),
+    # the charter
+    path(P + "charter/", charter_api.CharterView.as_view(), name="planning-charter"),
+    path(
+        P + "charter/versions/",
+        charter_api.CharterVersionListView.as_view(),
+        name="planning-charter-version-list",
+    ),
+    path(
+        P + "charter/versions/<int:number>/",
+        charter_api.CharterVersionDetailView.as_view(),
+        name="planning-charter-version-detail",
+    ),
+    path(
+        P + "charter/versions/<int:number>/pdf",
+        charter_api.CharterVersionPdfView.as_view(),
+        name="planning-charter-version-pdf",
+    ),
+]

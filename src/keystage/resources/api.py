@@ -354,14 +354,14 @@ class ProcurementDetailView(_Conflicts, APIView):
 
     output = s.ProcurementSerializer
 
-    def _item(self, request: Request, project_id: str, item_id: str, perm: str) -> Any:
+    def _item(self, request: Request, project_id: str, procurement_id: str, perm: str) -> Any:
         project = selectors.project_for(who=actor(request), project_id=project_id, perm=perm)
-        return selectors.procurement_get(who=actor(request), project_id=project, item_id=item_id)
+        return selectors.procurement_get(who=actor(request), project_id=project, item_id=procurement_id)
 
     @extend_schema(responses=s.ProcurementSerializer)
-    def get(self, request: Request, project_id: str, item_id: str) -> Response:
+    def get(self, request: Request, project_id: str, procurement_id: str) -> Response:
         """Read it."""
-        item = self._item(request, project_id, item_id, Perm.VIEW)
+        item = self._item(request, project_id, procurement_id, Perm.VIEW)
         return Response(s.ProcurementSerializer(item).data)
 
     @extend_schema(
@@ -369,9 +369,9 @@ class ProcurementDetailView(_Conflicts, APIView):
         responses=s.ProcurementSerializer,
         parameters=[IF_MATCH],
     )
-    def patch(self, request: Request, project_id: str, item_id: str) -> Response:
+    def patch(self, request: Request, project_id: str, procurement_id: str) -> Response:
         """Change it at ``version``."""
-        item = self._item(request, project_id, item_id, Perm.EDIT)
+        item = self._item(request, project_id, procurement_id, Perm.EDIT)
         data = _valid(s.ProcurementWriteSerializer, request, partial=True)
         item = services.procurement_update(
             who=actor(request), item=item, version=expected_version(request), changes=data
@@ -379,9 +379,9 @@ class ProcurementDetailView(_Conflicts, APIView):
         return Response(s.ProcurementSerializer(item).data)
 
     @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
-    def delete(self, request: Request, project_id: str, item_id: str) -> Response:
+    def delete(self, request: Request, project_id: str, procurement_id: str) -> Response:
         """Remove it."""
-        item = self._item(request, project_id, item_id, Perm.EDIT)
+        item = self._item(request, project_id, procurement_id, Perm.EDIT)
         services.procurement_delete(
             who=actor(request), item=item, version=expected_version(request)
         )

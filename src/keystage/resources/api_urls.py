@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path(P + "procurement/", api.ProcurementListCreateView.as_view(), name="procurement-list"),
     path(
-        P + "procurement/<str:item_id>/",
+        P + "procurement/<str:procurement_id>/",
         api.ProcurementDetailView.as_view(),
         name="procurement-detail",
     ),

@@ -199,12 +199,12 @@ def procurement_create(request: HttpRequest, project_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def procurement_edit(request: HttpRequest, project_id: str, item_id: str) -> HttpResponse:
+def procurement_edit(request: HttpRequest, project_id: str, procurement_id: str) -> HttpResponse:
     """Edit or remove a procurement item."""
     who = actor(request)
     try:
         project = _editable_project(request, project_id)
-        item = selectors.procurement_get(who=who, project_id=project, item_id=item_id)
+        item = selectors.procurement_get(who=who, project_id=project, item_id=procurement_id)
     except DomainError as exc:
         return page_error(request, exc)
     return _form_page(

@@ -29,7 +29,7 @@ urlpatterns = [
     ),
     path(TEAM + "procurement/new/", team_views.procurement_create, name="procurement-create"),
     path(
-        TEAM + "procurement/<uuid:item_id>/",
+        TEAM + "procurement/<uuid:procurement_id>/",
         team_views.procurement_edit,
         name="procurement-edit",
     ),

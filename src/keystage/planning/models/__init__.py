@@ -1,1 +1,11 @@
 """Models of keystage.planning, one module per subdomain; import them here so Django finds them."""
+
+from keystage.planning.models.charter import CharterVersion  # noqa: F401
+from keystage.planning.models.collaboration import CollaborationLink  # noqa: F401
+from keystage.planning.models.goals import Goal  # noqa: F401
+from keystage.planning.models.scope import (  # noqa: F401
+    Deliverable,
+    ScopeItem,
+    ScopeNote,
+    ScopeStatement,
+)
