@@ -356,7 +356,9 @@ class ProcurementDetailView(_Conflicts, APIView):
 
     def _item(self, request: Request, project_id: str, procurement_id: str, perm: str) -> Any:
         project = selectors.project_for(who=actor(request), project_id=project_id, perm=perm)
-        return selectors.procurement_get(who=actor(request), project_id=project, item_id=procurement_id)
+        return selectors.procurement_get(
+            who=actor(request), project_id=project, item_id=procurement_id
+        )
 
     @extend_schema(responses=s.ProcurementSerializer)
     def get(self, request: Request, project_id: str, procurement_id: str) -> Response:
