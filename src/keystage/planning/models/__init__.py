@@ -9,3 +9,16 @@ from keystage.planning.models.scope import (  # noqa: F401
     ScopeNote,
     ScopeStatement,
 )
+from keystage.planning.models.wbs import (  # noqa: F401
+    DATED_CONSTRAINTS_VALUES,
+    ConstraintType,
+    Dependency,
+    Holiday,
+    LinkType,
+    ProjectCalendar,
+    RunStatus,
+    ScheduleMethod,
+    ScheduleRun,
+    Task,
+    TaskKind,
+)

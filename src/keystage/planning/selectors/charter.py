@@ -86,12 +86,24 @@ def jsonable(value: Any) -> Any:
 
 
 def charter_milestones(project: Project) -> list[dict[str, Any]]:
-    """The plan's milestones: ``[{"name", "start", "finish"}]`` in date order.
+    """The plan's milestones: ``[{"name", "wbs_code", "start", "finish"}]`` in date order.
 
-    The WBS (``planning.models.wbs.Task`` with kind "milestone" and its scheduled start and
-    finish) is built in parallel; it wires this function at merge. Until then: none.
+    Dates are the last schedule's, as ISO dates (the snapshot is JSON); unscheduled
+    milestones come last with empty dates.
     """
-    return []
+    from keystage.planning.models import Task, TaskKind
+
+    rows = Task.objects.filter(project=project, kind=TaskKind.MILESTONE).order_by("row")
+    found = [
+        {
+            "name": t.name,
+            "wbs_code": t.wbs_code,
+            "start": t.start_at.date().isoformat() if t.start_at else "",
+            "finish": t.finish_at.date().isoformat() if t.finish_at else "",
+        }
+        for t in rows
+    ]
+    return sorted(found, key=lambda m: (m["finish"] == "", m["finish"]))
 
 
 def _name(user: Any) -> str | None:

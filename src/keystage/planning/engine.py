@@ -1,0 +1,201 @@
+"""The planning app's one adapter to the engine: rows in, engine inputs out, results back.
+
+Tasks become :class:`keystage.engine.network.Activity` (ids are the tasks' primary keys as
+text), dependencies become links in working minutes, and the project calendar with its
+holidays becomes an engine :class:`~keystage.engine.calendars.Calendar`. Scheduling errors
+come back as :class:`~keystage.core.errors.InvalidInput` naming the tasks involved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from keystage.core.errors import InvalidInput
+from keystage.engine import cpm
+from keystage.engine.calendars import Calendar, CalendarException, Shift
+from keystage.engine.errors import (
+    CycleError,
+    ImpossibleConstraintError,
+    InvalidActivityError,
+    ScheduleError,
+)
+from keystage.engine.network import Activity, ConstraintType, Kind, Link, LinkType, Project
+from keystage.planning.models import Dependency, Holiday, ProjectCalendar, Task
+
+START_CONSTRAINTS = frozenset({"SNET", "SNLT", "MSO"})
+
+
+def parse_shifts(text: str) -> tuple[Shift, ...]:
+    """Shifts from ``"09:00-13:00,14:00-18:00"``; ValueError with the reason if malformed."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        raise ValueError("give at least one working period, e.g. 09:00-17:00")
+    shifts = tuple(sorted(Shift.parse(p) for p in parts))
+    for before, after in itertools.pairwise(shifts):
+        if after.start < before.end:
+            raise ValueError("working periods overlap")
+    return shifts
+
+
+def minutes_per_day(calendar: ProjectCalendar | None) -> int:
+    """Working minutes in one working day of the calendar (480 by default)."""
+    if calendar is None:
+        return 480
+    try:
+        return sum(s.minutes for s in parse_shifts(calendar.shifts)) or 480
+    except ValueError:
+        return 480
+
+
+def engine_calendar(calendar: ProjectCalendar | None, holidays: Iterable[Holiday]) -> Calendar:
+    """The project calendar as the engine's, holidays as non-working exceptions."""
+    weekdays = calendar.working_weekdays if calendar else "12345"
+    shifts = parse_shifts(calendar.shifts) if calendar else parse_shifts("09:00-13:00,14:00-18:00")
+    week = tuple(shifts if str(day) in weekdays else () for day in range(1, 8))
+    days: dict[dt.date, CalendarException] = {}
+    for holiday in holidays:
+        day = holiday.start_date
+        while day <= holiday.end_date:
+            days[day] = CalendarException(day)
+            day += dt.timedelta(days=1)
+    return Calendar("project", week=week, exceptions=tuple(days.values()), name="Project")
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def _constraint_instant(task: Task) -> dt.datetime | None:
+    """Start-type constraints at the start of their day, finish-type at its end."""
+    if task.constraint_date is None or task.constraint_type in ("ASAP", "ALAP"):
+        return None
+    if task.constraint_type in START_CONSTRAINTS:
+        return _midnight(task.constraint_date)
+    return _midnight(task.constraint_date + dt.timedelta(days=1))
+
+
+def _constraint(task: Task, when: dt.datetime | None) -> ConstraintType:
+    if when is not None:
+        return ConstraintType(task.constraint_type)
+    return ConstraintType.ALAP if task.constraint_type == "ALAP" else ConstraintType.ASAP
+
+
+def engine_project(
+    project_start: dt.date,
+    tasks: Sequence[Task],
+    dependencies: Iterable[Dependency],
+    calendar: Calendar,
+) -> Project:
+    """The engine's project for these rows (summaries keep their children's dates)."""
+    activities = []
+    for task in tasks:
+        if task.is_summary:
+            kind = Kind.SUMMARY
+        elif task.kind == "milestone":
+            kind = Kind.MILESTONE
+        else:
+            kind = Kind.TASK
+        when = _constraint_instant(task)
+        activities.append(
+            Activity(
+                id=str(task.pk),
+                name=task.name,
+                duration=0 if kind is not Kind.TASK else task.duration_minutes,
+                kind=kind,
+                parent=str(task.parent_id) if task.parent_id else None,
+                constraint=_constraint(task, when),
+                constraint_date=when,
+                deadline=_midnight(task.deadline + dt.timedelta(days=1)) if task.deadline else None,
+                cost=float(task.fixed_cost),
+            )
+        )
+    links = tuple(
+        Link(str(d.predecessor_id), str(d.successor_id), LinkType(d.type), d.lag_minutes)
+        for d in dependencies
+    )
+    return Project(
+        start=_midnight(project_start),
+        activities=tuple(activities),
+        links=links,
+        calendars=(calendar,),
+        calendar="project",
+    )
+
+
+@dataclass(frozen=True)
+class TaskDates:
+    """Scheduled dates of one task, timezone-aware, and its float in working minutes."""
+
+    task_id: int
+    start_at: dt.datetime
+    finish_at: dt.datetime
+    early_start_at: dt.datetime
+    early_finish_at: dt.datetime
+    late_start_at: dt.datetime
+    late_finish_at: dt.datetime
+    total_float_minutes: int
+    free_float_minutes: int
+    is_critical: bool
+
+
+@dataclass(frozen=True)
+class CpmResult:
+    """The schedule of every task and the project's finish."""
+
+    dates: tuple[TaskDates, ...]
+    finish_at: dt.datetime
+    critical_count: int
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def run_cpm(project: Project) -> CpmResult:
+    """Critical-path dates of every task (raises InvalidInput naming the culprit)."""
+    try:
+        result = cpm.schedule(project)
+    except ScheduleError as exc:
+        raise InvalidInput({"schedule": _explain(exc, project)}) from None
+    dates = tuple(
+        TaskDates(
+            task_id=int(a.id),
+            start_at=_aware(a.start),
+            finish_at=_aware(a.finish),
+            early_start_at=_aware(a.early_start),
+            early_finish_at=_aware(a.early_finish),
+            late_start_at=_aware(a.late_start),
+            late_finish_at=_aware(a.late_finish),
+            total_float_minutes=int(a.total_float),
+            free_float_minutes=int(a.free_float),
+            is_critical=bool(a.critical),
+        )
+        for a in result.activities
+    )
+    return CpmResult(dates, _aware(result.finish), sum(1 for d in dates if d.is_critical))
+
+
+def _name(project: Project, activity_id: str) -> str:
+    index = project.index.get(activity_id)
+    return f"'{project.activities[index].name}'" if index is not None else activity_id
+
+
+def _explain(exc: ScheduleError, project: Project) -> str:
+    """The engine's message with task names in place of internal ids."""
+    if isinstance(exc, CycleError):
+        path = " → ".join(_name(project, a) for a in (*exc.cycle, exc.cycle[0]))
+        return f"The dependencies form a cycle: {path}."
+    if isinstance(exc, ImpossibleConstraintError):
+        return (
+            f"Task {_name(project, exc.activity_id)}: its constraint date "
+            f"{exc.when:%Y-%m-%d} cannot be met — it is before the project can start."
+        )
+    if isinstance(exc, InvalidActivityError):
+        text = str(exc).split(": ", 1)[-1]
+        return f"Task {_name(project, exc.activity_id)}: {text}."
+    return str(exc)

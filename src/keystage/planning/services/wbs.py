@@ -1,0 +1,625 @@
+"""Writes to the work breakdown: tasks in a WBS tree, dependencies, the calendar and holidays.
+
+Every write needs the project-edit permission, is validated as field errors, version-checked
+and journaled, and leaves the plan scheduled: the tree is renumbered (row, WBS code, outline
+level, summary flag) and the critical path recalculated in the same transaction, as MS
+Project does in automatic scheduling mode. An edit that the scheduler cannot honour (a
+constraint before the project start) is refused as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from keystage.accounts.models import User
+from keystage.accounts.roles import Perm
+from keystage.core.audit import audit_record
+from keystage.core.errors import InvalidInput, NotFound, VersionRequired
+from keystage.core.models import AuditAction
+from keystage.initiation import records
+from keystage.planning import engine
+from keystage.planning.models import (
+    DATED_CONSTRAINTS_VALUES,
+    Dependency,
+    Holiday,
+    ProjectCalendar,
+    Task,
+    TaskKind,
+)
+from keystage.portfolio.access import require_perm
+from keystage.portfolio.models import Project
+
+TASK_FIELDS = (
+    "name",
+    "kind",
+    "duration_minutes",
+    "work_hours",
+    "fixed_cost",
+    "constraint_type",
+    "constraint_date",
+    "deadline",
+    "notes",
+)
+DEPENDENCY_FIELDS = ("type", "lag_minutes")
+CALENDAR_FIELDS = ("name", "working_weekdays", "shifts")
+HOLIDAY_FIELDS = ("name", "start_date", "end_date")
+MAX_DEPTH = 12
+
+
+# ---------------------------------------------------------------- tree upkeep
+
+
+def renumber(project: Project) -> list[Task]:
+    """Recompute every task's row, WBS code, outline level and summary flag, in order."""
+    tasks = list(Task.objects.filter(project=project).order_by("position", "id"))
+    children: dict[int | None, list[Task]] = defaultdict(list)
+    for task in tasks:
+        children[task.parent_id].append(task)
+    ordered: list[Task] = []
+    changed: list[Task] = []
+
+    def walk(parent_id: int | None, prefix: str, level: int) -> None:
+        for number, task in enumerate(children.get(parent_id, []), start=1):
+            code = f"{prefix}{number}"
+            new = (len(ordered) + 1, code, level, bool(children.get(task.pk)))
+            old = (task.row, task.wbs_code, task.outline_level, task.is_summary)
+            ordered.append(task)
+            if new != old:
+                task.row, task.wbs_code, task.outline_level, task.is_summary = new
+                changed.append(task)
+            walk(task.pk, code + ".", level + 1)
+
+    walk(None, "", 1)
+    if changed:
+        Task.objects.bulk_update(
+            changed, ["row", "wbs_code", "outline_level", "is_summary"], batch_size=500
+        )
+    return ordered
+
+
+def calendar_of(project: Project) -> ProjectCalendar | None:
+    """The project's calendar row, if one was saved."""
+    return ProjectCalendar.objects.filter(project=project).first()
+
+
+def reschedule(project: Project, ordered: list[Task] | None = None) -> engine.CpmResult | None:
+    """Recalculate the critical path and store every task's dates (no version change)."""
+    tasks = ordered if ordered is not None else list(Task.objects.filter(project=project))
+    if not tasks:
+        return None
+    calendar = engine.engine_calendar(calendar_of(project), Holiday.objects.filter(project=project))
+    dependencies = Dependency.objects.filter(project=project).only(
+        "predecessor_id", "successor_id", "type", "lag_minutes"
+    )
+    result = engine.run_cpm(
+        engine.engine_project(project.start_date, tasks, dependencies, calendar)
+    )
+    by_id = {t.pk: t for t in tasks}
+    fields = [
+        "start_at",
+        "finish_at",
+        "early_start_at",
+        "early_finish_at",
+        "late_start_at",
+        "late_finish_at",
+        "total_float_minutes",
+        "free_float_minutes",
+        "is_critical",
+    ]
+    changed = []
+    for dates in result.dates:
+        task = by_id[dates.task_id]
+        new = [getattr(dates, f) for f in fields]
+        if [getattr(task, f) for f in fields] != new:
+            for f, v in zip(fields, new, strict=True):
+                setattr(task, f, v)
+            changed.append(task)
+    if changed:
+        Task.objects.bulk_update(changed, fields, batch_size=500)
+    return result
+
+
+def _replan(project: Project) -> None:
+    reschedule(project, renumber(project))
+
+
+# --------------------------------------------------------------------- tasks
+
+
+def _check_task(data: dict[str, Any], current: Task | None) -> dict[str, Any]:
+    """Whole-record rules of a task, as field errors."""
+    kind = data.get("kind", current.kind if current else TaskKind.TASK)
+    constraint = data.get("constraint_type", current.constraint_type if current else "ASAP")
+    date = data.get("constraint_date", current.constraint_date if current else None)
+    errors: dict[str, str] = {}
+    if kind == TaskKind.MILESTONE:
+        if data.get("duration_minutes"):
+            errors["duration_minutes"] = "A milestone has no duration."
+        data["duration_minutes"] = 0
+    elif current is not None and current.kind == TaskKind.MILESTONE and "kind" in data:
+        data.setdefault("duration_minutes", 480)
+    if constraint in DATED_CONSTRAINTS_VALUES and date is None:
+        errors["constraint_date"] = f"'{constraint}' needs a constraint date."
+    if constraint not in DATED_CONSTRAINTS_VALUES and "constraint_type" in data:
+        data["constraint_date"] = None
+    if errors:
+        raise InvalidInput(errors)
+    return data
+
+
+def _parent_for(project: Project, parent_id: Any) -> Task | None:
+    if parent_id in (None, ""):
+        return None
+    parent = Task.objects.filter(project=project, public_id=parent_id).first()
+    if parent is None:
+        raise InvalidInput({"parent": "No such task in this project."})
+    _may_have_children(parent)
+    return parent
+
+
+def _may_have_children(task: Task) -> None:
+    if task.kind == TaskKind.MILESTONE:
+        raise InvalidInput({"parent": f"'{task.name}' is a milestone; it cannot have sub-tasks."})
+    if task.outline_level >= MAX_DEPTH:
+        raise InvalidInput({"parent": f"The WBS is limited to {MAX_DEPTH} levels."})
+    if not task.is_summary and (
+        Dependency.objects.filter(predecessor=task).exists()
+        or Dependency.objects.filter(successor=task).exists()
+    ):
+        raise InvalidInput(
+            {
+                "parent": f"'{task.name}' has dependencies; remove them before giving it "
+                "sub-tasks (a summary's dates come from its sub-tasks)."
+            }
+        )
+
+
+def _append_position(project: Project, parent: Task | None) -> int:
+    last = (
+        Task.objects.filter(project=project, parent=parent)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
+def _make_room(project: Project, parent: Task | None, position: int) -> None:
+    Task.objects.filter(project=project, parent=parent, position__gte=position).update(
+        position=F("position") + 1
+    )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    who: User,
+    project: Project,
+    data: dict[str, Any],
+    parent_id: Any = None,
+    after_id: Any = None,
+) -> Task:
+    """Add a task (at the end of ``parent``'s children, or right after task ``after_id``)."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    data = _check_task(records.editable(data, TASK_FIELDS), None)
+    if after_id not in (None, ""):
+        after = Task.objects.filter(project=project, public_id=after_id).first()
+        if after is None:
+            raise InvalidInput({"after": "No such task in this project."})
+        parent = after.parent
+        position = after.position + 1
+        _make_room(project, parent, position)
+    else:
+        parent = _parent_for(project, parent_id)
+        position = _append_position(project, parent)
+    task = Task(project=project, parent=parent, position=position, **data)
+    records.create(
+        who=who,
+        instance=task,
+        project=project,
+        fields=TASK_FIELDS,
+        summary=f"Added task '{task.name}'",
+    )
+    _replan(project)
+    task.refresh_from_db()
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *, who: User, project: Project, task: Task, version: int, data: dict[str, Any]
+) -> Task:
+    """Edit a task at ``version``; the plan is rescheduled."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    data = _check_task(records.editable(data, TASK_FIELDS), task)
+    if data.get("kind") == TaskKind.MILESTONE and task.is_summary:
+        raise InvalidInput({"kind": "A summary task cannot be a milestone."})
+    fresh = records.update(
+        who=who,
+        instance=task,
+        version=version,
+        changes=data,
+        project=project,
+        summary=f"Edited task '{task.name}'",
+    )
+    reschedule(project)
+    fresh.refresh_from_db()
+    return fresh
+
+
+@transaction.atomic
+def task_delete(*, who: User, project: Project, task: Task, version: int) -> None:
+    """Delete a task and its sub-tasks at ``version``; their dependencies go with them."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    below = Task.objects.filter(project=project, parent=task).count()
+    records.delete(
+        who=who,
+        instance=task,
+        version=version,
+        project=project,
+        fields=("name", "wbs_code"),
+        summary=f"Deleted task '{task.name}'" + (f" and its {below} sub-task(s)" if below else ""),
+    )
+    _replan(project)
+
+
+class Move:
+    """Structural moves of a row, as MS Project's outline commands."""
+
+    INDENT = "indent"
+    OUTDENT = "outdent"
+    UP = "up"
+    DOWN = "down"
+    ALL = (INDENT, OUTDENT, UP, DOWN)
+
+
+@transaction.atomic
+def task_move(*, who: User, project: Project, task: Task, version: int, action: str) -> Task:
+    """Indent, outdent, or move a task up or down among its siblings (with its sub-tasks)."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    if action not in Move.ALL:
+        raise InvalidInput({"action": f"Choose one of: {', '.join(Move.ALL)}."})
+    siblings = list(
+        Task.objects.filter(project=project, parent_id=task.parent_id).order_by("position", "id")
+    )
+    at = next(i for i, t in enumerate(siblings) if t.pk == task.pk)
+    changes: dict[str, Any]
+    if action == Move.INDENT:
+        if at == 0:
+            raise InvalidInput({"action": "The first task of its level cannot be indented."})
+        new_parent = siblings[at - 1]
+        _may_have_children(new_parent)
+        changes = {"parent": new_parent, "position": _append_position(project, new_parent)}
+    elif action == Move.OUTDENT:
+        if task.parent is None:
+            raise InvalidInput({"action": "A top-level task cannot be outdented."})
+        parent = task.parent
+        _make_room(project, parent.parent, parent.position + 1)
+        changes = {"parent": parent.parent, "position": parent.position + 1}
+    else:
+        other_at = at - 1 if action == Move.UP else at + 1
+        if not 0 <= other_at < len(siblings):
+            raise InvalidInput(
+                {
+                    "action": "The task is already the "
+                    f"{'first' if action == Move.UP else 'last'} of its level."
+                }
+            )
+        other = siblings[other_at]
+        # Distinct positions first (rows created concurrently may share one).
+        for i, sibling in enumerate(siblings):
+            if sibling.position != i:
+                Task.objects.filter(pk=sibling.pk).update(position=i)
+        Task.objects.filter(pk=other.pk).update(position=at)
+        changes = {"position": other_at}
+    fresh = records.update(
+        who=who,
+        instance=task,
+        version=version,
+        changes=changes,
+        project=project,
+        summary=f"Moved task '{task.name}' ({action})",
+    )
+    _replan(project)
+    fresh.refresh_from_db()
+    return fresh
+
+
+# --------------------------------------------------------------- dependencies
+
+
+def _find_path(project: Project, start: int, goal: int) -> list[int] | None:
+    """Task ids on a path of dependencies from ``start`` to ``goal`` (None if none)."""
+    succs: dict[int, list[int]] = defaultdict(list)
+    for pred, succ in Dependency.objects.filter(project=project).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        succs[pred].append(succ)
+    parent: dict[int, int | None] = {start: None}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            path = [node]
+            while parent[path[-1]] is not None:
+                path.append(parent[path[-1]])  # type: ignore[arg-type]
+            return list(reversed(path))
+        for nxt in succs.get(node, []):
+            if nxt not in parent:
+                parent[nxt] = node
+                stack.append(nxt)
+    return None
+
+
+def _linkable(task: Task, field: str) -> None:
+    if task.is_summary:
+        raise InvalidInput({field: f"'{task.name}' is a summary task; link its sub-tasks instead."})
+
+
+def _check_no_cycle(project: Project, predecessor: Task, successor: Task) -> None:
+    path = _find_path(project, successor.pk, predecessor.pk)
+    if path is None:
+        return
+    names = dict(Task.objects.filter(pk__in=path).values_list("pk", "name"))
+    loop = " → ".join(f"'{names[i]}'" for i in [*path, successor.pk])
+    raise InvalidInput({"predecessor": f"This link would create a cycle: {loop}."})
+
+
+@transaction.atomic
+def dependency_create(
+    *,
+    who: User,
+    project: Project,
+    predecessor_id: Any,
+    successor_id: Any,
+    data: dict[str, Any],
+) -> Dependency:
+    """Link two tasks of the project; refused when it would close a cycle (which is named)."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    data = records.editable(data, DEPENDENCY_FIELDS)
+    found = {
+        str(t.public_id): t
+        for t in Task.objects.filter(project=project, public_id__in=[predecessor_id, successor_id])
+    }
+    predecessor = found.get(str(predecessor_id))
+    successor = found.get(str(successor_id))
+    errors = {}
+    if predecessor is None:
+        errors["predecessor"] = "No such task in this project."
+    if successor is None:
+        errors["successor"] = "No such task in this project."
+    if errors:
+        raise InvalidInput(errors)
+    assert predecessor is not None and successor is not None
+    if predecessor.pk == successor.pk:
+        raise InvalidInput({"successor": "A task cannot depend on itself."})
+    _linkable(predecessor, "predecessor")
+    _linkable(successor, "successor")
+    if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
+        raise InvalidInput({"successor": "These two tasks are already linked."})
+    _check_no_cycle(project, predecessor, successor)
+    dependency = Dependency(project=project, predecessor=predecessor, successor=successor, **data)
+    records.clean(dependency)
+    try:
+        with transaction.atomic():
+            dependency.save()
+    except IntegrityError:
+        raise InvalidInput({"successor": "These two tasks are already linked."}) from None
+    audit_record(
+        who=who,
+        obj=dependency,
+        action=AuditAction.CREATE,
+        project=project,
+        changes={
+            "predecessor": [None, predecessor.name],
+            "successor": [None, successor.name],
+            "type": [None, dependency.type],
+            "lag_minutes": [None, dependency.lag_minutes],
+        },
+        summary=f"Linked '{predecessor.name}' → '{successor.name}' ({dependency.type})",
+    )
+    reschedule(project)
+    return dependency
+
+
+@transaction.atomic
+def dependency_update(
+    *, who: User, project: Project, dependency: Dependency, version: int, data: dict[str, Any]
+) -> Dependency:
+    """Change a link's type or lag at ``version``."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    fresh = records.update(
+        who=who,
+        instance=dependency,
+        version=version,
+        changes=records.editable(data, DEPENDENCY_FIELDS),
+        project=project,
+        summary="Edited a dependency",
+    )
+    reschedule(project)
+    return fresh
+
+
+@transaction.atomic
+def dependency_delete(*, who: User, project: Project, dependency: Dependency, version: int) -> None:
+    """Remove a link at ``version``."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    records.delete(
+        who=who,
+        instance=dependency,
+        version=version,
+        project=project,
+        fields=("predecessor", "successor", "type", "lag_minutes"),
+        summary="Removed a dependency",
+    )
+    reschedule(project)
+
+
+PREDECESSOR_TOKEN = re.compile(
+    r"^\s*(?P<row>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<lag>[+-]\s*\d+(?:[.,]\d+)?)\s*(?P<unit>d|h|w|m|min)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_predecessors(text: str, minutes_per_day: int) -> list[tuple[int, str, int]]:
+    """``"3, 5SS+2d, 7FF-4h"`` → ``[(row, type, lag_minutes), …]`` as MS Project writes them."""
+    found: list[tuple[int, str, int]] = []
+    for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
+        match = PREDECESSOR_TOKEN.match(part)
+        if match is None:
+            raise InvalidInput(
+                {
+                    "predecessors": f"'{part.strip()}' is not a predecessor: "
+                    "write e.g. 3, 5SS+2d or 7FF-4h."
+                }
+            )
+        lag = 0
+        if match["lag"]:
+            try:
+                amount = Decimal(match["lag"].replace(" ", "").replace(",", "."))
+            except InvalidOperation:  # pragma: no cover - the pattern admits numbers only
+                raise InvalidInput({"predecessors": f"Bad lag in '{part.strip()}'."}) from None
+            unit = (match["unit"] or "d").lower()
+            per = {"d": minutes_per_day, "w": 5 * minutes_per_day, "h": 60, "m": 1, "min": 1}[unit]
+            lag = int(amount * per)
+        found.append((int(match["row"]), (match["type"] or "FS").upper(), lag))
+    return found
+
+
+@transaction.atomic
+def predecessors_set(*, who: User, project: Project, task: Task, text: str) -> Task:
+    """Replace a task's predecessors from MS Project notation (row numbers, type, lag)."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    wanted = parse_predecessors(text, engine.minutes_per_day(calendar_of(project)))
+    rows = {t.row: t for t in Task.objects.filter(project=project, row__in=[w[0] for w in wanted])}
+    missing = [str(r) for r, _, _ in wanted if r not in rows]
+    if missing:
+        raise InvalidInput({"predecessors": f"No task on row {', '.join(missing)}."})
+    current = {d.predecessor_id: d for d in Dependency.objects.filter(successor=task)}
+    keep: set[int] = set()
+    for row, link_type, lag in wanted:
+        pred = rows[row]
+        keep.add(pred.pk)
+        existing = current.get(pred.pk)
+        if existing is None:
+            dependency_create(
+                who=who,
+                project=project,
+                predecessor_id=pred.public_id,
+                successor_id=task.public_id,
+                data={"type": link_type, "lag_minutes": lag},
+            )
+        elif (existing.type, existing.lag_minutes) != (link_type, lag):
+            dependency_update(
+                who=who,
+                project=project,
+                dependency=existing,
+                version=existing.version,
+                data={"type": link_type, "lag_minutes": lag},
+            )
+    for pred_id, dependency in current.items():
+        if pred_id not in keep:
+            dependency_delete(
+                who=who, project=project, dependency=dependency, version=dependency.version
+            )
+    task.refresh_from_db()
+    return task
+
+
+# ------------------------------------------------------------ calendar, holidays
+
+
+@transaction.atomic
+def calendar_save(
+    *, who: User, project: Project, version: int | None, data: dict[str, Any]
+) -> ProjectCalendar:
+    """Set the project's working weekdays and daily shifts (``version`` once it exists)."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    data = records.editable(data, CALENDAR_FIELDS)
+    errors = {}
+    if "working_weekdays" in data:
+        days = data["working_weekdays"]
+        if not days or not set(days) <= set("1234567") or len(set(days)) != len(days):
+            errors["working_weekdays"] = "List working weekdays as digits, Monday = 1 … Sunday = 7."
+        else:
+            data["working_weekdays"] = "".join(sorted(days))
+    if "shifts" in data:
+        try:
+            engine.parse_shifts(data["shifts"])
+        except ValueError as exc:
+            errors["shifts"] = str(exc)
+    if errors:
+        raise InvalidInput(errors)
+    existing = calendar_of(project)
+    if existing is None:
+        calendar = records.create(
+            who=who,
+            instance=ProjectCalendar(project=project, **data),
+            project=project,
+            fields=CALENDAR_FIELDS,
+            summary="Set the project calendar",
+        )
+    else:
+        if version is None:
+            raise VersionRequired()
+        calendar = records.update(
+            who=who,
+            instance=existing,
+            version=version,
+            changes=data,
+            project=project,
+            summary="Edited the project calendar",
+        )
+    reschedule(project)
+    return calendar
+
+
+@transaction.atomic
+def holiday_create(*, who: User, project: Project, data: dict[str, Any]) -> Holiday:
+    """Add a non-working period to the project calendar."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    data = records.editable(data, HOLIDAY_FIELDS)
+    start, end = data.get("start_date"), data.get("end_date") or data.get("start_date")
+    data["end_date"] = end
+    if start and end and end < start:
+        raise InvalidInput({"end_date": "The holiday ends before it starts."})
+    holiday = records.create(
+        who=who,
+        instance=Holiday(project=project, **data),
+        project=project,
+        fields=HOLIDAY_FIELDS,
+        summary=f"Added holiday '{data.get('name', '')}'",
+    )
+    reschedule(project)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, who: User, project: Project, holiday: Holiday, version: int) -> None:
+    """Remove a holiday at ``version``."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    records.delete(
+        who=who,
+        instance=holiday,
+        version=version,
+        project=project,
+        fields=HOLIDAY_FIELDS,
+        summary=f"Removed holiday '{holiday.name}'",
+    )
+    reschedule(project)
+
+
+def task_lookup(project: Project, task_id: Any) -> Task:
+    """A task of this (already authorised) project by public id, or NotFound."""
+    from keystage.core.lookup import get_by_public_id
+
+    try:
+        return get_by_public_id(Task.objects.filter(project=project), task_id)
+    except NotFound:
+        raise NotFound("No such task in this project.") from None
