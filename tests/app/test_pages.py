@@ -154,3 +154,9 @@ def test_api_docs_and_schema_are_served_locally(world):
     schema = client.get("/api/schema/?format=json").json()
     assert schema["openapi"].startswith("3.1")
     assert "/api/v1/projects/{project_id}/gates/" in schema["paths"]
+
+
+def test_edit_page_fills_date_pickers_with_iso_dates(world):
+    page = signed_in(world.a["project_manager"]).get(f"/projects/{world.project_a.public_id}/edit/")
+    body = page.content.decode()
+    assert 'value="2027-01-04"' in body and 'value="2027-06-30"' in body

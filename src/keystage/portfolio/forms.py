@@ -12,9 +12,12 @@ from keystage.portfolio.lifecycle import GateOutcome, ProjectKind
 
 
 class DateInput(forms.DateInput):
-    """A native date picker."""
+    """A native date picker (it reads ISO dates only, whatever the locale's format)."""
 
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProjectForm(forms.Form):
