@@ -30,10 +30,12 @@ from keystage.planning.models import (
     CharterVersion,
     CollaborationLink,
     Deliverable,
+    Dependency,
     Goal,
     ScopeItem,
     ScopeNote,
     ScopeStatement,
+    Task,
 )
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 from keystage.resources.models import (
@@ -113,6 +115,15 @@ ITEM_BODY = {"text": "Pwned", "in_scope": True, "version": 1}
 SCOPE_NOTE_BODY = {"kind": "assumption", "text": "Pwned", "version": 1}
 REMOVE_BODY = {"action": "remove", "version": 1}
 LINK_BODY = {"kind": "document", "title": "Pwned", "url": "https://x.example/", "version": 1}
+TASK_BODY = {"name": "Pwned", "duration_minutes": 60, "version": 1}
+MOVE_BODY = {"action": "down", "version": 1}
+DEPENDENCY_BODY = {
+    "predecessor": "00000000-0000-4000-8000-000000000001",
+    "successor": "00000000-0000-4000-8000-000000000002",
+    "type": "SS",
+    "lag_minutes": 5,
+    "version": 1,
+}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -212,6 +223,17 @@ ROUTES: dict[str, Route] = {
     "api:planning-link-list": Route("project", ("GET", "POST"), api=True, body=LINK_BODY),
     "api:planning-link-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=LINK_BODY
+    ),
+    "api:planning-task-list": Route("project", ("GET", "POST"), api=True, body=TASK_BODY),
+    "api:planning-task-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=TASK_BODY
+    ),
+    "api:planning-task-move": Route("project", ("POST",), api=True, body=MOVE_BODY),
+    "api:planning-dependency-list": Route(
+        "project", ("GET", "POST"), api=True, body=DEPENDENCY_BODY
+    ),
+    "api:planning-dependency-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=DEPENDENCY_BODY
     ),
     "api:planning-charter": Route("project", ("GET",), api=True),
     "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
@@ -331,6 +353,8 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "item_id": ScopeItem.objects.filter(project=child).first(),
         "scope_note_id": ScopeNote.objects.filter(project=child).first(),
         "link_id": CollaborationLink.objects.filter(project=child).first(),
+        "task_id": Task.objects.filter(project=child).first(),
+        "dependency_id": Dependency.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -358,6 +382,8 @@ def _initiation_snapshot() -> list:
             ScopeItem,
             ScopeNote,
             CollaborationLink,
+            Task,
+            Dependency,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -460,6 +486,17 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     scope.item_create(who=pm, project=project, data=bare(ITEM_BODY))
     scope.note_create(who=pm, project=project, data=bare(SCOPE_NOTE_BODY))
     collaboration.link_create(who=pm, project=project, data=bare(LINK_BODY))
+    from keystage.planning.services import wbs
+
+    first = wbs.task_create(who=pm, project=project, data={"name": "B design"})
+    second = wbs.task_create(who=pm, project=project, data={"name": "B build"})
+    wbs.dependency_create(
+        who=pm,
+        project=project,
+        predecessor_id=first.public_id,
+        successor_id=second.public_id,
+        data={},
+    )
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -529,6 +566,8 @@ CHILD_ROUTES = [
             "link_id",
             "scope_note_id",
             "number",
+            "task_id",
+            "dependency_id",
         )
     )
 ]

@@ -6,6 +6,7 @@ from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import scope as scope_api
+from keystage.planning.api import wbs as wbs_api
 
 P = "projects/<str:project_id>/"
 
@@ -62,5 +63,23 @@ urlpatterns: list[URLPattern] = [
         P + "charter/versions/<int:number>/pdf",
         charter_api.CharterVersionPdfView.as_view(),
         name="planning-charter-version-pdf",
+    ),
+    # work breakdown
+    path(P + "tasks/", wbs_api.TaskListView.as_view(), name="planning-task-list"),
+    path(P + "tasks/<str:task_id>/", wbs_api.TaskDetailView.as_view(), name="planning-task-detail"),
+    path(
+        P + "tasks/<str:task_id>/move/",
+        wbs_api.TaskMoveView.as_view(),
+        name="planning-task-move",
+    ),
+    path(
+        P + "dependencies/",
+        wbs_api.DependencyListView.as_view(),
+        name="planning-dependency-list",
+    ),
+    path(
+        P + "dependencies/<str:dependency_id>/",
+        wbs_api.DependencyDetailView.as_view(),
+        name="planning-dependency-detail",
     ),
 ]
