@@ -18,6 +18,7 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
+from keystage.demo_plan import load_plan
 from keystage.demo_resources import load_people, load_project_resources
 from keystage.demo_scope import load_scope
 from keystage.portfolio import services as portfolio
@@ -61,6 +62,10 @@ PROJECTS = [
             "chen": ProjectRole.TEAM_MEMBER,
             "jonas": ProjectRole.TEAM_MEMBER,
             "mateo": ProjectRole.TEAM_MEMBER,
+            "amara": ProjectRole.TEAM_MEMBER,
+            "elena": ProjectRole.TEAM_MEMBER,
+            "lukas": ProjectRole.TEAM_MEMBER,
+            "sofia": ProjectRole.TEAM_MEMBER,
             "hannah": ProjectRole.STAKEHOLDER,
         },
         [
@@ -261,4 +266,6 @@ def _load(*, password: str, today: dt.date) -> None:
             _backdate(decision, start + dt.timedelta(days=number * min(length // 6, 45)), today)
             if number == 1 and outcome == GateOutcome.GO:
                 # Planning: goals, scope and links, and the charter of the approved project.
+                if code == "ERP-CLOUD":
+                    load_plan(project=project, pm=manager)
                 load_scope(project=project, users=users, pm=manager)

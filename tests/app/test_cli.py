@@ -56,6 +56,25 @@ def test_demo_loads_portfolio_once_and_prints_login(tmp_path):
     assert int(count) >= 3
     for stage in ("initiation", "planning", "execution", "closing", "closed"):
         assert stage in stages
+    plan = subprocess.run(
+        [
+            _keystage(),
+            "manage",
+            "shell",
+            "-c",
+            "from keystage.planning.models import Task as T;"
+            "t = T.objects.filter(project__code='ERP-CLOUD', is_summary=False);"
+            "print(t.count(), t.filter(start_at__isnull=True).count(),"
+            " t.filter(project__memberships__role__in=['project_manager', 'team_member'])"
+            ".values('project__memberships__user').distinct().count())",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KEYSTAGE_DATA_DIR": str(tmp_path)},
+        check=False,
+    )
+    tasks, unscheduled, planners = map(int, plan.stdout.split()[-3:])
+    assert tasks >= 60 and unscheduled == 0 and planners >= 8
 
 
 def test_createuser_and_readable_error(tmp_path):

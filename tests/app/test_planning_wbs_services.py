@@ -161,3 +161,37 @@ def test_charter_lists_the_scheduled_milestones(world):
     assert charter_milestones(world.project_a) == [
         {"name": "Go live", "wbs_code": "2", "start": "2027-01-06", "finish": "2027-01-06"}
     ]
+
+
+def test_an_outline_is_appended_in_one_go(world):
+    pm = world.a["project_manager"]
+    rows = [
+        {"outline_level": 1, "name": "Phase"},
+        {"outline_level": 2, "name": "Step 1", "duration_minutes": 960},
+        {"outline_level": 2, "name": "Step 2"},
+        {"outline_level": 1, "name": "Done", "kind": "milestone", "duration_minutes": 0},
+    ]
+    tasks = wbs.plan_append(
+        who=pm, project=world.project_a, rows=rows, links=[(1, 2, "FS", 0), (2, 3, "FS", 0)]
+    )
+    assert [(t.wbs_code, t.name) for t in tasks] == [
+        ("1", "Phase"),
+        ("1.1", "Step 1"),
+        ("1.2", "Step 2"),
+        ("2", "Done"),
+    ]
+    assert tasks[3].start_at == tasks[2].finish_at  # Wed 6 Jan, 18:00
+    with pytest.raises(InvalidInput) as err:
+        wbs.plan_append(who=pm, project=world.project_a, rows=[{"outline_level": 3, "name": "x"}])
+    assert "skips a level" in err.value.errors["rows"][0]
+    with pytest.raises(InvalidInput) as err:
+        wbs.plan_append(
+            who=pm,
+            project=world.project_a,
+            rows=[{"name": "a"}, {"name": "b"}],
+            links=[(0, 1, "FS", 0), (1, 0, "FS", 0)],
+        )
+    assert "cycle" in err.value.errors["schedule"][0]
+    assert Task.objects.filter(project=world.project_a).count() == 4
+    with pytest.raises(Forbidden):
+        wbs.plan_append(who=world.a["team_member"], project=world.project_a, rows=rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -267,6 +268,70 @@ def task_delete(*, who: User, project: Project, task: Task, version: int) -> Non
         summary=f"Deleted task '{task.name}'" + (f" and its {below} sub-task(s)" if below else ""),
     )
     _replan(project)
+
+
+@transaction.atomic
+def plan_append(
+    *,
+    who: User,
+    project: Project,
+    rows: list[dict[str, Any]],
+    links: Sequence[tuple[int, int, str, int]] = (),
+) -> list[Task]:
+    """Append an outline of tasks and their links in one go, then schedule once.
+
+    ``rows`` are task fields plus ``outline_level`` (1 = top level; a row one level deeper
+    than the row before it becomes its child), as an MS Project outline is read.
+    ``links`` are ``(predecessor index, successor index, type, lag minutes)`` into ``rows``.
+    Each task and link is journaled; a cycle or a bad row refuses the whole outline.
+    """
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    stack: list[Task] = []
+    created: list[Task] = []
+    for number, raw in enumerate(rows, start=1):
+        row = dict(raw)
+        level = int(row.pop("outline_level", 1))
+        if not 1 <= level <= len(stack) + 1 or level > MAX_DEPTH:
+            raise InvalidInput({"rows": f"Row {number}: outline level {level} skips a level."})
+        del stack[level - 1 :]
+        parent = stack[-1] if stack else None
+        try:
+            data = _check_task(records.editable(row, TASK_FIELDS), None)
+        except InvalidInput as exc:
+            raise InvalidInput({f"rows[{number}].{k}": v for k, v in exc.errors.items()}) from None
+        task = Task(
+            project=project, parent=parent, position=_append_position(project, parent), **data
+        )
+        records.create(
+            who=who,
+            instance=task,
+            project=project,
+            fields=TASK_FIELDS,
+            summary=f"Added task '{task.name}'",
+        )
+        created.append(task)
+        stack.append(task)
+    renumber(project)
+    by_index = {i: Task.objects.get(pk=t.pk) for i, t in enumerate(created)}
+    for pred_i, succ_i, link_type, lag in links:
+        pred, succ = by_index[pred_i], by_index[succ_i]
+        _linkable(pred, "links")
+        _linkable(succ, "links")
+        dependency = Dependency(
+            project=project, predecessor=pred, successor=succ, type=link_type, lag_minutes=lag
+        )
+        records.clean(dependency)
+        dependency.save()
+        audit_record(
+            who=who,
+            obj=dependency,
+            action=AuditAction.CREATE,
+            project=project,
+            changes={"type": [None, link_type], "lag_minutes": [None, lag]},
+            summary=f"Linked '{pred.name}' → '{succ.name}' ({link_type})",
+        )
+    reschedule(project)
+    return list(Task.objects.filter(pk__in=[t.pk for t in created]).order_by("row"))
 
 
 class Move:
