@@ -21,7 +21,7 @@ from django.db.models import F
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.audit import audit_record
-from keystage.core.errors import InvalidInput, NotFound, VersionRequired
+from keystage.core.errors import InvalidInput, VersionRequired
 from keystage.core.models import AuditAction
 from keystage.initiation import records
 from keystage.planning import engine
@@ -317,18 +317,12 @@ def plan_append(
         pred, succ = by_index[pred_i], by_index[succ_i]
         _linkable(pred, "links")
         _linkable(succ, "links")
-        dependency = Dependency(
-            project=project, predecessor=pred, successor=succ, type=link_type, lag_minutes=lag
-        )
-        records.clean(dependency)
-        dependency.save()
-        audit_record(
+        _link_insert(
             who=who,
-            obj=dependency,
-            action=AuditAction.CREATE,
             project=project,
-            changes={"type": [None, link_type], "lag_minutes": [None, lag]},
-            summary=f"Linked '{pred.name}' → '{succ.name}' ({link_type})",
+            predecessor=pred,
+            successor=succ,
+            data={"type": link_type, "lag_minutes": lag},
         )
     reschedule(project)
     return list(Task.objects.filter(pk__in=[t.pk for t in created]).order_by("row"))
@@ -469,6 +463,17 @@ def dependency_create(
     if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
         raise InvalidInput({"successor": "These two tasks are already linked."})
     _check_no_cycle(project, predecessor, successor)
+    dependency = _link_insert(
+        who=who, project=project, predecessor=predecessor, successor=successor, data=data
+    )
+    reschedule(project)
+    return dependency
+
+
+def _link_insert(
+    *, who: User, project: Project, predecessor: Task, successor: Task, data: dict[str, Any]
+) -> Dependency:
+    """Validate, insert and journal one link (the caller checks cycles and reschedules)."""
     dependency = Dependency(project=project, predecessor=predecessor, successor=successor, **data)
     records.clean(dependency)
     try:
@@ -489,7 +494,6 @@ def dependency_create(
         },
         summary=f"Linked '{predecessor.name}' → '{successor.name}' ({dependency.type})",
     )
-    reschedule(project)
     return dependency
 
 
@@ -567,32 +571,38 @@ def predecessors_set(*, who: User, project: Project, task: Task, text: str) -> T
     if missing:
         raise InvalidInput({"predecessors": f"No task on row {', '.join(missing)}."})
     current = {d.predecessor_id: d for d in Dependency.objects.filter(successor=task)}
-    keep: set[int] = set()
-    for row, link_type, lag in wanted:
-        pred = rows[row]
-        keep.add(pred.pk)
-        existing = current.get(pred.pk)
-        if existing is None:
-            dependency_create(
-                who=who,
-                project=project,
-                predecessor_id=pred.public_id,
-                successor_id=task.public_id,
-                data={"type": link_type, "lag_minutes": lag},
-            )
-        elif (existing.type, existing.lag_minutes) != (link_type, lag):
-            dependency_update(
-                who=who,
-                project=project,
-                dependency=existing,
-                version=existing.version,
-                data={"type": link_type, "lag_minutes": lag},
-            )
+    keep = {rows[row].pk for row, _, _ in wanted}
+    # Removals first, so that a cycle check does not count links about to go.
     for pred_id, dependency in current.items():
         if pred_id not in keep:
-            dependency_delete(
-                who=who, project=project, dependency=dependency, version=dependency.version
+            records.delete(
+                who=who,
+                instance=dependency,
+                version=dependency.version,
+                project=project,
+                fields=("predecessor", "successor", "type", "lag_minutes"),
+                summary="Removed a dependency",
             )
+    for row, link_type, lag in wanted:
+        pred, data = rows[row], {"type": link_type, "lag_minutes": lag}
+        existing = current.get(pred.pk)
+        if existing is None:
+            if pred.pk == task.pk:
+                raise InvalidInput({"predecessors": "A task cannot depend on itself."})
+            _linkable(pred, "predecessors")
+            _linkable(task, "predecessors")
+            _check_no_cycle(project, pred, task)
+            _link_insert(who=who, project=project, predecessor=pred, successor=task, data=data)
+        elif (existing.type, existing.lag_minutes) != (link_type, lag):
+            records.update(
+                who=who,
+                instance=existing,
+                version=existing.version,
+                changes=data,
+                project=project,
+                summary="Edited a dependency",
+            )
+    reschedule(project)
     task.refresh_from_db()
     return task
 
@@ -678,13 +688,3 @@ def holiday_delete(*, who: User, project: Project, holiday: Holiday, version: in
         summary=f"Removed holiday '{holiday.name}'",
     )
     reschedule(project)
-
-
-def task_lookup(project: Project, task_id: Any) -> Task:
-    """A task of this (already authorised) project by public id, or NotFound."""
-    from keystage.core.lookup import get_by_public_id
-
-    try:
-        return get_by_public_id(Task.objects.filter(project=project), task_id)
-    except NotFound:
-        raise NotFound("No such task in this project.") from None
