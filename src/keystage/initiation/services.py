@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
+from keystage.core import records
 from keystage.core.errors import Forbidden, InvalidInput, VersionRequired
-from keystage.initiation import attachments, engine, records
+from keystage.initiation import attachments, engine
 from keystage.initiation.models import (
     FEASIBILITY_DIMENSIONS,
     BusinessCase,

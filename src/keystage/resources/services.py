@@ -18,11 +18,11 @@ from django.db.models.functions import Lower
 from keystage.accounts.access import signed_in
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
+from keystage.core import records
 from keystage.core.audit import audit_record
 from keystage.core.errors import Conflict, Forbidden, InvalidInput, VersionRequired
 from keystage.core.models import AuditAction
 from keystage.core.versioning import bump_version
-from keystage.initiation import records
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
 from keystage.resources.access import (

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
+from keystage.core import records
 from keystage.core.errors import InvalidInput
-from keystage.initiation import records
 from keystage.planning.models.collaboration import CollaborationLink, LinkKind
 from keystage.planning.services.scope import project_member
 from keystage.portfolio.access import require_perm

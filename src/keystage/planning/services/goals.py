@@ -10,8 +10,8 @@ from django.db import transaction
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
+from keystage.core import records
 from keystage.core.errors import InvalidInput
-from keystage.initiation import records
 from keystage.planning.models.goals import Goal, GoalDirection
 from keystage.planning.services.scope import next_order
 from keystage.portfolio.access import require_perm

@@ -11,9 +11,9 @@ from django.db.models import Max, Model
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
+from keystage.core import records
 from keystage.core.errors import InvalidInput, NotFound, VersionRequired
 from keystage.core.lookup import parse_public_id
-from keystage.initiation import records
 from keystage.planning.models.scope import (
     Deliverable,
     ScopeItem,

@@ -20,10 +20,10 @@ from django.db.models import F
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
+from keystage.core import records
 from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput, VersionRequired
 from keystage.core.models import AuditAction
-from keystage.initiation import records
 from keystage.planning import engine
 from keystage.planning.models import (
     DATED_CONSTRAINTS_VALUES,

@@ -1,6 +1,6 @@
-"""Journaled create / update / delete of initiation records, with field-level validation.
+"""Journaled create / update / delete of records, with field-level validation.
 
-Every write of the initiation and resources services goes through these three
+Every write of the initiation, resources and planning services goes through these
 functions, so each change is validated as field errors, version-checked and
 journaled in the caller's transaction. ``project`` is None for records that
 belong to the organisation rather than to one project (skills, people).
@@ -18,7 +18,6 @@ from keystage.core.audit import audit_record, jsonable
 from keystage.core.errors import Conflict, InvalidInput
 from keystage.core.models import AuditAction, BaseModel
 from keystage.core.versioning import bump_version, versioned_update
-from keystage.portfolio.models import Project
 
 
 def clean(instance: BaseModel, exclude: Iterable[str] = ()) -> None:
@@ -38,7 +37,7 @@ def clean(instance: BaseModel, exclude: Iterable[str] = ()) -> None:
 
 
 def create[M: BaseModel](
-    *, who: Any, instance: M, project: Project | None, fields: Iterable[str], summary: str
+    *, who: Any, instance: M, project: Any, fields: Iterable[str], summary: str
 ) -> M:
     """Validate, insert and journal a new record (``fields`` go into the journal)."""
     clean(instance)
@@ -68,7 +67,7 @@ def update[M: BaseModel](
     instance: M,
     version: int,
     changes: dict[str, Any],
-    project: Project | None,
+    project: Any,
     summary: str,
 ) -> M:
     """Validate ``changes`` on a copy, then compare-and-set at ``version`` and journal."""
@@ -91,7 +90,7 @@ def delete(
     who: Any,
     instance: BaseModel,
     version: int,
-    project: Project | None,
+    project: Any,
     fields: Iterable[str],
     summary: str,
 ) -> None:
