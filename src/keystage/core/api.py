@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +15,32 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from keystage.core.errors import Conflict, DomainError, InvalidInput
 from keystage.core.versioning import parse_version
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The version you edit (alternative to the 'version' field).",
+)
+DELETE_PARAMS = [IF_MATCH, OpenApiParameter("version", int)]
+
+
+def valid_input(serializer_class: type, request: Request, partial: bool = False) -> dict[str, Any]:
+    """The checked input, without the version (which travels separately)."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    data.pop("version", None)
+    return data
+
+
+def optional_version(request: Request) -> int | None:
+    """The version if the client sent one (the first write of a singleton needs none)."""
+    data = request.data if hasattr(request.data, "get") else {}
+    if request.headers.get("If-Match") or data.get("version") not in (None, ""):
+        return expected_version(request)
+    return None
 
 
 def expected_version(request: Request) -> int:

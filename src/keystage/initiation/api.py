@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -17,7 +17,13 @@ from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
-from keystage.core.api import expected_version
+from keystage.core.api import (
+    DELETE_PARAMS,
+    IF_MATCH,
+    expected_version,
+    optional_version,
+    valid_input,
+)
 from keystage.core.errors import NotFound
 from keystage.initiation import attachments, engine, selectors, services
 from keystage.initiation import serializers as s
@@ -25,31 +31,6 @@ from keystage.initiation.downloads import file_response
 from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.selectors import project_get
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The version you edit (alternative to the 'version' field).",
-)
-DELETE_PARAMS = [IF_MATCH, OpenApiParameter("version", int)]
-
-
-def _valid(serializer_class: type, request: Request, partial: bool = False) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    data = dict(serializer.validated_data)
-    data.pop("version", None)
-    return data
-
-
-def _optional_version(request: Request) -> int | None:
-    """The version if the client sent one (a first write of a singleton needs none)."""
-    data = request.data if hasattr(request.data, "get") else {}
-    if request.headers.get("If-Match") or data.get("version") not in (None, ""):
-        return expected_version(request)
-    return None
 
 
 class _Conflicts:
@@ -100,9 +81,9 @@ class ProposalView(_Conflicts, APIView):
     def put(self, request: Request, project_id: str) -> Response:
         """Write it, or replace it at ``version`` (409 if stale, 428 if missing)."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = _valid(s.ProposalWriteSerializer, request)
+        data = valid_input(s.ProposalWriteSerializer, request)
         proposal = services.proposal_save(
-            who=actor(request), project=project, version=_optional_version(request), data=data
+            who=actor(request), project=project, version=optional_version(request), data=data
         )
         return Response(s.ProposalSerializer(proposal).data)
 
@@ -134,9 +115,9 @@ class BusinessCaseView(_Conflicts, APIView):
     def put(self, request: Request, project_id: str) -> Response:
         """Set the discount rate and horizon (``version`` once the case exists)."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = _valid(s.BusinessCaseWriteSerializer, request)
+        data = valid_input(s.BusinessCaseWriteSerializer, request)
         services.business_case_save(
-            who=actor(request), project=project, version=_optional_version(request), data=data
+            who=actor(request), project=project, version=optional_version(request), data=data
         )
         return _case_response(request, project)
 
@@ -155,7 +136,7 @@ class LineListCreateView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         """Add one (amounts never negative; low ≤ likely ≤ high)."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = _valid(s.CashFlowLineWriteSerializer, request)
+        data = valid_input(s.CashFlowLineWriteSerializer, request)
         line = services.line_create(who=actor(request), project=project, data=data)
         return Response(s.CashFlowLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
@@ -184,7 +165,7 @@ class LineDetailView(_Conflicts, APIView):
     def patch(self, request: Request, project_id: str, line_id: str) -> Response:
         """Edit it at ``version``."""
         line = self._line(request, project_id, line_id, Perm.EDIT)
-        data = _valid(s.CashFlowLineWriteSerializer, request, partial=True)
+        data = valid_input(s.CashFlowLineWriteSerializer, request, partial=True)
         line = services.line_update(
             who=actor(request), line=line, version=expected_version(request), changes=data
         )
@@ -212,7 +193,7 @@ class NoteListCreateView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         """Add a note."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.CONTRIBUTE)
-        data = _valid(s.ResearchNoteWriteSerializer, request)
+        data = valid_input(s.ResearchNoteWriteSerializer, request)
         note = services.note_create(who=actor(request), project=project, data=data)
         return Response(s.ResearchNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -241,7 +222,7 @@ class NoteDetailView(_Conflicts, APIView):
     def patch(self, request: Request, project_id: str, note_id: str) -> Response:
         """Edit it at ``version``."""
         note = self._note(request, project_id, note_id, Perm.CONTRIBUTE)
-        data = _valid(s.ResearchNoteWriteSerializer, request, partial=True)
+        data = valid_input(s.ResearchNoteWriteSerializer, request, partial=True)
         note = services.note_update(
             who=actor(request), note=note, version=expected_version(request), changes=data
         )
@@ -277,9 +258,9 @@ class FeasibilityView(_Conflicts, APIView):
     def put(self, request: Request, project_id: str) -> Response:
         """Write it, or replace it at ``version``."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = _valid(s.FeasibilityWriteSerializer, request)
+        data = valid_input(s.FeasibilityWriteSerializer, request)
         study = services.feasibility_save(
-            who=actor(request), project=project, version=_optional_version(request), data=data
+            who=actor(request), project=project, version=optional_version(request), data=data
         )
         return Response(s.FeasibilityStudySerializer(study).data)
 
@@ -298,7 +279,7 @@ class StakeholderListCreateView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         """Add a stakeholder."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = _valid(s.StakeholderWriteSerializer, request)
+        data = valid_input(s.StakeholderWriteSerializer, request)
         person = services.stakeholder_create(who=actor(request), project=project, data=data)
         return Response(s.StakeholderSerializer(person).data, status=status.HTTP_201_CREATED)
 
@@ -328,7 +309,7 @@ class StakeholderDetailView(_Conflicts, APIView):
     def patch(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
         """Edit it at ``version``."""
         person = self._person(request, project_id, stakeholder_id, Perm.EDIT)
-        data = _valid(s.StakeholderWriteSerializer, request, partial=True)
+        data = valid_input(s.StakeholderWriteSerializer, request, partial=True)
         person = services.stakeholder_update(
             who=actor(request), stakeholder=person, version=expected_version(request), changes=data
         )
@@ -358,7 +339,7 @@ class StakeholderSignOffView(_Conflicts, APIView):
         person = selectors.stakeholder_get(
             who=actor(request), project=project, stakeholder_id=stakeholder_id
         )
-        data = _valid(s.SignOffSerializer, request)
+        data = valid_input(s.SignOffSerializer, request)
         person = services.stakeholder_sign_off(
             who=actor(request),
             stakeholder=person,

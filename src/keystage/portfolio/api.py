@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -14,7 +13,7 @@ from rest_framework.views import APIView
 from keystage.accounts.actor import actor
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
-from keystage.core.api import expected_version
+from keystage.core.api import IF_MATCH, expected_version
 from keystage.core.errors import InvalidInput, NotFound
 from keystage.core.lookup import parse_public_id
 from keystage.portfolio import selectors, services
@@ -29,14 +28,6 @@ from keystage.portfolio.serializers import (
     ProjectCreateSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
-)
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The version you edit (alternative to the 'version' field).",
 )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -15,39 +14,21 @@ from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
-from keystage.core.api import expected_version
+from keystage.core.api import (
+    DELETE_PARAMS,
+    IF_MATCH,
+    expected_version,
+    optional_version,
+    valid_input,
+)
 from keystage.resources import selectors, services
 from keystage.resources import serializers as s
 from keystage.resources.access import person_lookup
 from keystage.resources.selectors import PersonView
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The version you edit (alternative to the 'version' field).",
-)
-DELETE_PARAMS = [IF_MATCH, OpenApiParameter("version", int)]
 USER_ID = OpenApiParameter(
     "user_id", str, OpenApiParameter.PATH, description="User id (UUID) or username."
 )
-
-
-def _valid(serializer_class: type, request: Request, partial: bool = False) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    data = dict(serializer.validated_data)
-    data.pop("version", None)
-    return data
-
-
-def _optional_version(request: Request) -> int | None:
-    """The version if the client sent one (the first write of a profile needs none)."""
-    data = request.data if hasattr(request.data, "get") else {}
-    if request.headers.get("If-Match") or data.get("version") not in (None, ""):
-        return expected_version(request)
-    return None
 
 
 class _Conflicts:
@@ -72,7 +53,7 @@ class SkillListCreateView(APIView):
     @extend_schema(request=s.SkillWriteSerializer, responses={201: s.SkillSerializer})
     def post(self, request: Request) -> Response:
         """Add a skill (names are unique, ignoring case)."""
-        data = _valid(s.SkillWriteSerializer, request)
+        data = valid_input(s.SkillWriteSerializer, request)
         skill = services.skill_create(who=actor(request), **data)
         return Response(s.SkillSerializer(skill).data, status=status.HTTP_201_CREATED)
 
@@ -92,7 +73,7 @@ class SkillDetailView(_Conflicts, APIView):
     def patch(self, request: Request, skill_id: str) -> Response:
         """Rename or describe it at ``version``."""
         skill = selectors.skill_get(who=actor(request), skill_id=skill_id)
-        data = _valid(s.SkillWriteSerializer, request, partial=True)
+        data = valid_input(s.SkillWriteSerializer, request, partial=True)
         skill = services.skill_update(
             who=actor(request), skill=skill, version=expected_version(request), changes=data
         )
@@ -165,9 +146,9 @@ class PersonDetailView(PersonConflicts, APIView):
         """Change it: yourself, or anyone as administrator or portfolio owner."""
         who = actor(request)
         person = person_lookup(who, user_id)
-        data = _valid(s.ProfileWriteSerializer, request, partial=True)
+        data = valid_input(s.ProfileWriteSerializer, request, partial=True)
         services.profile_update(
-            who=who, person=person, version=_optional_version(request), changes=data
+            who=who, person=person, version=optional_version(request), changes=data
         )
         return _person_response(
             request, selectors.person_get(who=who, user_id=person.public_id, today=dt.date.today())
@@ -195,12 +176,12 @@ class PersonSkillsView(PersonConflicts, APIView):
         """Replace the set (skills left out are removed) at the profile's ``version``."""
         who = actor(request)
         person = person_lookup(who, user_id)
-        data = _valid(s.PersonSkillsWriteSerializer, request)
+        data = valid_input(s.PersonSkillsWriteSerializer, request)
         services.person_skills_replace(
             who=who,
             person=person,
             levels=[(item["skill"], item["level"]) for item in data["skills"]],
-            version=_optional_version(request),
+            version=optional_version(request),
         )
         return Response(_skills_body(selectors.person_get(who=who, user_id=person.public_id)))
 
@@ -226,7 +207,7 @@ class AbsenceListCreateView(APIView):
         """Record one (no overlap with another absence of the person)."""
         who = actor(request)
         person = person_lookup(who, user_id)
-        data = _valid(s.AbsenceWriteSerializer, request)
+        data = valid_input(s.AbsenceWriteSerializer, request)
         absence = services.absence_create(who=who, person=person, data=data)
         return Response(s.AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
 
@@ -254,7 +235,7 @@ class AbsenceDetailView(_Conflicts, APIView):
     def patch(self, request: Request, user_id: str, absence_id: str) -> Response:
         """Change it at ``version``."""
         absence = self._absence(request, user_id, absence_id)
-        data = _valid(s.AbsenceWriteSerializer, request, partial=True)
+        data = valid_input(s.AbsenceWriteSerializer, request, partial=True)
         absence = services.absence_update(
             who=actor(request), absence=absence, version=expected_version(request), changes=data
         )
@@ -286,7 +267,7 @@ class EquipmentListCreateView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         """Add an item (project manager)."""
         project = selectors.project_for(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = _valid(s.EquipmentWriteSerializer, request)
+        data = valid_input(s.EquipmentWriteSerializer, request)
         item = services.equipment_create(who=actor(request), project=project, data=data)
         return Response(s.EquipmentSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -314,7 +295,7 @@ class EquipmentDetailView(_Conflicts, APIView):
     def patch(self, request: Request, project_id: str, equipment_id: str) -> Response:
         """Change it at ``version``."""
         item = self._item(request, project_id, equipment_id, Perm.EDIT)
-        data = _valid(s.EquipmentWriteSerializer, request, partial=True)
+        data = valid_input(s.EquipmentWriteSerializer, request, partial=True)
         item = services.equipment_update(
             who=actor(request), item=item, version=expected_version(request), changes=data
         )
@@ -344,7 +325,7 @@ class ProcurementListCreateView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         """Add an item (project manager)."""
         project = selectors.project_for(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = _valid(s.ProcurementWriteSerializer, request)
+        data = valid_input(s.ProcurementWriteSerializer, request)
         item = services.procurement_create(who=actor(request), project=project, data=data)
         return Response(s.ProcurementSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -374,7 +355,7 @@ class ProcurementDetailView(_Conflicts, APIView):
     def patch(self, request: Request, project_id: str, procurement_id: str) -> Response:
         """Change it at ``version``."""
         item = self._item(request, project_id, procurement_id, Perm.EDIT)
-        data = _valid(s.ProcurementWriteSerializer, request, partial=True)
+        data = valid_input(s.ProcurementWriteSerializer, request, partial=True)
         item = services.procurement_update(
             who=actor(request), item=item, version=expected_version(request), changes=data
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
@@ -15,39 +14,19 @@ from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
-from keystage.core.api import expected_version
+from keystage.core.api import (
+    DELETE_PARAMS,
+    IF_MATCH,
+    expected_version,
+    optional_version,
+    valid_input,
+)
 from keystage.core.errors import NotFound
 from keystage.planning.selectors import scope as selectors
 from keystage.planning.serializers import scope as s
 from keystage.planning.services import scope as services
 from keystage.portfolio.models import Project
 from keystage.portfolio.selectors import project_get
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The version you edit (alternative to the 'version' field).",
-)
-DELETE_PARAMS = [IF_MATCH, OpenApiParameter("version", int)]
-
-
-def valid(serializer_class: type, request: Request, partial: bool = False) -> dict[str, Any]:
-    """The checked input, without the version (which travels separately)."""
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    data = dict(serializer.validated_data)
-    data.pop("version", None)
-    return data
-
-
-def optional_version(request: Request) -> int | None:
-    """The version if the client sent one (a first write of a singleton needs none)."""
-    data = request.data if hasattr(request.data, "get") else {}
-    if request.headers.get("If-Match") or data.get("version") not in (None, ""):
-        return expected_version(request)
-    return None
 
 
 def record_views(
@@ -89,7 +68,7 @@ def record_views(
 
         def post(self, request: Request, project_id: str) -> Response:
             project = project_get(who=actor(request), project_id=project_id, perm=perm)
-            data = valid(write, request)
+            data = valid_input(write, request)
             record = create_fn(who=actor(request), project=project, data=data)
             return Response(output(record).data, status=status.HTTP_201_CREATED)
 
@@ -120,7 +99,7 @@ def record_views(
 
         def patch(self, request: Request, project_id: str, **kwargs: str) -> Response:
             record = self._record(request, project_id, kwargs[id_kwarg], perm)
-            data = valid(write, request, partial=True)
+            data = valid_input(write, request, partial=True)
             record = update_fn(
                 who=actor(request),
                 version=expected_version(request),
@@ -168,7 +147,7 @@ class ScopeStatementView(APIView):
     def put(self, request: Request, project_id: str) -> Response:
         """Write it, or replace it at ``version`` (409 if stale, 428 if missing)."""
         project: Project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = valid(s.ScopeStatementWriteSerializer, request)
+        data = valid_input(s.ScopeStatementWriteSerializer, request)
         statement = services.statement_save(
             who=actor(request), project=project, version=optional_version(request), data=data
         )

@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 from keystage.accounts.actor import actor
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
-from keystage.core.api import expected_version
+from keystage.core.api import IF_MATCH, expected_version, valid_input
 from keystage.core.errors import InvalidInput
-from keystage.planning.api.scope import IF_MATCH, record_views, valid
+from keystage.planning.api.scope import record_views
 from keystage.planning.models import Dependency, Task
 from keystage.planning.selectors import wbs as selectors
 from keystage.planning.serializers import wbs as s
@@ -107,7 +107,7 @@ class TaskMoveView(APIView):
         """Move the task at its version; the WBS codes and the schedule follow."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
         task = selectors.task_get(who=actor(request), project=project, task_id=task_id)
-        data = valid(s.TaskMoveSerializer, request)
+        data = valid_input(s.TaskMoveSerializer, request)
         moved = services.task_move(
             who=actor(request),
             project=project,
