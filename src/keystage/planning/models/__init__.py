@@ -1,5 +1,12 @@
 """Models of keystage.planning, one module per subdomain; import them here so Django finds them."""
 
+from keystage.planning.models.assignments import (  # noqa: F401
+    Assignment,
+    AssignmentSource,
+    TaskSkill,
+)
+from keystage.planning.models.baselines import Baseline, BaselineTask  # noqa: F401
+from keystage.planning.models.budget import BudgetLine, CostCategory, ProjectBudget  # noqa: F401
 from keystage.planning.models.charter import CharterVersion  # noqa: F401
 from keystage.planning.models.collaboration import CollaborationLink  # noqa: F401
 from keystage.planning.models.goals import Goal  # noqa: F401

@@ -237,6 +237,9 @@ class ScheduleRun(BaseModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     project_finish_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    job_id = models.CharField(
+        max_length=64, blank=True, help_text="Id of the background job that runs it."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
