@@ -4,6 +4,7 @@ from django.urls import URLPattern, path
 
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
+from keystage.planning.api import gantt as gantt_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import scope as scope_api
 from keystage.planning.api import wbs as wbs_api
@@ -82,4 +83,6 @@ urlpatterns: list[URLPattern] = [
         wbs_api.DependencyDetailView.as_view(),
         name="planning-dependency-detail",
     ),
+    # the Gantt
+    path(P + "gantt/", gantt_api.GanttView.as_view(), name="planning-gantt"),
 ]

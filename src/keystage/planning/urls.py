@@ -4,6 +4,7 @@ from django.urls import URLPattern, path
 
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
+from keystage.planning.views import gantt as gantt_views
 from keystage.planning.views import goals as goals_views
 from keystage.planning.views import scope as scope_views
 
@@ -39,4 +40,6 @@ urlpatterns: list[URLPattern] = [
         charter_views.charter_pdf,
         name="charter-pdf",
     ),
+    # the Gantt
+    path(P + "gantt/", gantt_views.gantt_page, name="gantt"),
 ]
