@@ -80,7 +80,10 @@ def _plain(value: date) -> date:
 
 def _ends_before_start(start: date, finish: date) -> bool:
     """Whether ``finish`` precedes ``start``; a plain-date finish is the end of its day."""
-    if not isinstance(start, datetime) and not isinstance(finish, datetime):
+    if isinstance(start, datetime) and isinstance(finish, datetime):
+        if (start.tzinfo is None) == (finish.tzinfo is None):
+            return finish < start
+    elif not isinstance(start, datetime) and not isinstance(finish, datetime):
         return finish < start
     origin = _plain(start)
     return day_offset(finish, origin, is_finish=True) < day_offset(start, origin)
