@@ -120,8 +120,8 @@ def test_a_stakeholder_sees_a_static_chart(page, world):
     page.wait_for_timeout(300)
     assert Task.objects.get(pk=guide.pk).version == guide.version
     assert page.inner_text("#gantt-status") == ""
+    shot(page, "gantt-05-stakeholder")
     # The table stays in view while the chart scrolls sideways.
     page.locator("#gantt").evaluate("el => { el.scrollLeft = 200; }")
     page.wait_for_timeout(100)
     assert page.locator("#gantt g.ks-table").get_attribute("transform") == "translate(200 0)"
-    shot(page, "gantt-05-stakeholder")

@@ -109,11 +109,17 @@ class GanttChart:
     table_width: float
 
 
-def _local(value: dt.datetime | None, fallback: dt.date) -> dt.datetime:
+def _local(value: dt.datetime | None, fallback: dt.date, zone: dt.tzinfo) -> dt.datetime:
     """A stored instant in the project's time zone (unscheduled rows sit at the start)."""
     if value is None:
-        return timezone.make_aware(dt.datetime.combine(fallback, dt.time()))
-    return timezone.localtime(value)
+        return dt.datetime.combine(fallback, dt.time(), tzinfo=zone)
+    return value if value.tzinfo is zone else value.astimezone(zone)
+
+
+def _zone() -> dt.tzinfo:
+    """The current time zone; UTC as the object the database drivers attach (no conversion)."""
+    zone = timezone.get_current_timezone()
+    return dt.UTC if timezone.get_current_timezone_name() == "UTC" else zone
 
 
 def _choose(choices: tuple[BaselineChoice, ...], baseline_id: Any) -> BaselineChoice | None:
@@ -187,6 +193,7 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
     )
     ids: dict[int, uuid.UUID] = {}
     tasks = []
+    zone = _zone()  # once: looking it up per value costs more
     for values in (
         tasks_visible_to(who).filter(project=project).order_by("row", "id").values_list(*fields)
     ):
@@ -203,15 +210,15 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
                 name=name,
                 level=level,
                 kind=GanttKind.SUMMARY if summary else kind,
-                start=_local(start, project.start_date),
-                finish=_local(finish or start, project.start_date),
+                start=_local(start, project.start_date, zone),
+                finish=_local(finish or start, project.start_date, zone),
                 duration_minutes=minutes,
                 constraint_type=constraint_type,
                 constraint_date=constraint_date,
                 critical=critical,
                 version=version,
-                baseline_start=timezone.localtime(base_start) if has_base else None,
-                baseline_finish=timezone.localtime(base_finish) if has_base else None,
+                baseline_start=_local(base_start, project.start_date, zone) if has_base else None,
+                baseline_finish=_local(base_finish, project.start_date, zone) if has_base else None,
             )
         )
     links = tuple(
