@@ -196,16 +196,17 @@ def _table_row(row: GanttRow, y: float) -> str:
     indent = row.level * INDENT
     weight = ' font-weight="600"' if row.is_summary else ""
     name = truncate(row.name, NAME_W - 12 - indent)
+    y = fmt(base)
     return (
-        text(8, base, truncate(row.wbs, WBS_W - 10), fill=PALETTE["muted"])
-        + f'<text x="{fmt(WBS_W + 8 + indent)}" y="{fmt(base)}"{weight}>'
+        f'<text x="8" y="{y}" fill="{PALETTE["muted"]}">{esc(truncate(row.wbs, WBS_W - 10))}</text>'
+        f'<text x="{fmt(WBS_W + 8 + indent)}" y="{y}"{weight}>'
         f"<title>{esc(row.name)}</title>{esc(name)}</text>"
     )
 
 
 def _bar(p: _Placed) -> str:
     row = p.row
-    ids = attr(data_task_id=row.id, data_wbs=row.wbs)
+    ids = f' data-task-id="{esc(row.id)}" data-wbs="{esc(row.wbs)}"'
     tip = f"<title>{esc(row.name)}</title>"
     mid = p.y + ROW_H / 2
     if row.is_milestone:
