@@ -196,10 +196,10 @@ def _table_row(row: GanttRow, y: float) -> str:
     indent = row.level * INDENT
     weight = ' font-weight="600"' if row.is_summary else ""
     name = truncate(row.name, NAME_W - 12 - indent)
-    y = fmt(base)
+    at, wbs = fmt(base), esc(truncate(row.wbs, WBS_W - 10))
     return (
-        f'<text x="8" y="{y}" fill="{PALETTE["muted"]}">{esc(truncate(row.wbs, WBS_W - 10))}</text>'
-        f'<text x="{fmt(WBS_W + 8 + indent)}" y="{y}"{weight}>'
+        f'<text x="8" y="{at}" fill="{PALETTE["muted"]}">{wbs}</text>'
+        f'<text x="{fmt(WBS_W + 8 + indent)}" y="{at}"{weight}>'
         f"<title>{esc(row.name)}</title>{esc(name)}</text>"
     )
 
