@@ -17,8 +17,8 @@ from django.db import models
 from django.utils import timezone
 
 from keystage.core.errors import InvalidInput
-from keystage.planning.models import Baseline, BaselineTask, Dependency, Holiday, ProjectCalendar
-from keystage.planning.selectors.wbs import tasks_visible_to
+from keystage.planning.models import Baseline, BaselineTask, Holiday, ProjectCalendar
+from keystage.planning.selectors.wbs import dependencies_visible_to, tasks_visible_to
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 from keystage.reporting.svg.gantt import TABLE_W, GanttLink, GanttRow, LinkType, render_gantt
@@ -223,7 +223,8 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         )
     links = tuple(
         GanttDependency(ids[pred], ids[succ], kind, lag)
-        for pred, succ, kind, lag in Dependency.objects.filter(project=project)
+        for pred, succ, kind, lag in dependencies_visible_to(who)
+        .filter(project=project)
         .order_by("id")
         .values_list("predecessor_id", "successor_id", "type", "lag_minutes")
         if pred in ids and succ in ids
