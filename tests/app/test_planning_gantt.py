@@ -196,7 +196,10 @@ def test_partial_answers_the_chart_alone(world):
     response = signed_in(world.a["project_manager"]).get(page_url(world, "?partial=chart"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div class="gantt-scroll"') and "<nav" not in html
+    assert html.lstrip().startswith('<p class="gantt-facts"') and "<nav" not in html
+    assert '<div class="gantt-scroll"' in html
+    critical = Task.objects.filter(project=world.project_a, is_critical=True).count()
+    assert f"6 rows · finishes 11 Jan 2027 · {critical} critical" in html
     assert len(shapes(svg_of(html))) == 6
 
 

@@ -81,6 +81,8 @@ def test_drag_a_bar_to_move_and_resize_tasks(page, world):
     page.wait_for_selector("#gantt-status.ok >> text=now lasts")
     develop.refresh_from_db()
     assert develop.duration_minutes == 2400 + 2 * 480
+    finish = max(t.finish_at for t in Task.objects.filter(project=world.project_a))
+    assert f"finishes {finish:%-d %b %Y}" in page.inner_text("#gantt-facts")  # redrawn
     assert Task.objects.get(pk=tasks["Test"].pk).start_at > test_before
 
     # Someone else edits Test after the chart was drawn: the drag is refused and reloads.
