@@ -481,3 +481,19 @@ def test_page_edits_settings_and_removes_a_line(world):
         _page(world.project_a, f"lines/{line.public_id}/"), {"action": "remove", "version": "1"}
     )
     assert gone.status_code == 302 and not BudgetLine.objects.exists()
+
+
+def test_demo_budget_loads_and_sets_with_or_without_assignments(world, api):
+    from keystage.demo_budget import LINES, load_budget
+    from keystage.demo_plan import load_plan
+
+    pm = world.a["project_manager"]
+    load_plan(project=world.project_a, pm=pm)
+    earlier = dt.date.today() - dt.timedelta(days=3)
+    load_budget(project=world.project_a, pm=pm, set_on=earlier)
+    body = api(pm).get(_base(world.project_a) + "budget/").json()
+    assert body["is_set"] and body["set_at"].startswith(earlier.isoformat())
+    assert body["contingency_percent"] == "10.00" and body["management_reserve"] == "45000.00"
+    assert {c["key"] for c in body["categories"]} == {"services", "licences", "training", "travel"}
+    assert D(body["subtotal"]) == sum(D(line[2]) for line in LINES)
+    assert len(body["months"]) >= 3  # lines follow tasks across the plan

@@ -51,13 +51,20 @@ class TableRow:
     label: str
     cells: list[Decimal]
     total: Decimal | None
+    share: Decimal | None = None  # percent of the cost plan
 
 
 def cost_table(plan: CostPlan) -> tuple[list[TableRow], list[TableRow]]:
     """Rows by category, then the footer: planned costs, contingency, baseline, cumulative."""
     phased = plan.phased
     body = [
-        TableRow(key, label, [phased.by_month[m].get(key, ZERO) for m in phased.months], amount)
+        TableRow(
+            key,
+            label,
+            [phased.by_month[m].get(key, ZERO) for m in phased.months],
+            amount,
+            amount * 100 / plan.subtotal if plan.subtotal else None,
+        )
         for key, label, amount in plan.categories
     ]
     percent = f"{plan.contingency_percent.normalize():f}"
