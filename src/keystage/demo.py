@@ -17,6 +17,7 @@ from keystage.accounts import services as accounts
 from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
+from keystage.demo_budget import load_budget
 from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo_plan import load_plan
 from keystage.demo_resources import load_people, load_project_resources
@@ -268,4 +269,7 @@ def _load(*, password: str, today: dt.date) -> None:
                 # Planning: goals, scope and links, and the charter of the approved project.
                 if code == "ERP-CLOUD":
                     load_plan(project=project, pm=manager)
+                    # Set a few days before the gate to execution (backdated like the gates).
+                    set_on = start + dt.timedelta(days=2 * min(length // 6, 45) - 3)
+                    load_budget(project=project, pm=manager, set_on=min(set_on, today))
                 load_scope(project=project, users=users, pm=manager)

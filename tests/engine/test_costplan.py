@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from keystage.engine.costplan import CostItem, CostPlanError, months_between, phase, spread
+from keystage.engine.costplan import (
+    CostItem,
+    CostPlanError,
+    months_between,
+    phase,
+    prorate,
+    spread,
+)
 
 
 def test_spread_follows_working_days_across_months() -> None:
@@ -79,3 +86,31 @@ def test_empty_plan_and_month_ranges() -> None:
         date(2027, 1, 1),
         date(2027, 2, 1),
     ]
+
+
+def test_prorate_follows_the_weights_and_adds_up_exactly() -> None:
+    shares = prorate(Decimal("100"), [Decimal("1"), Decimal("1"), Decimal("1"), Decimal("0")])
+    assert shares == (Decimal("33.33"), Decimal("33.34"), Decimal("33.33"), Decimal("0"))
+    tiny = prorate(Decimal("0.03"), [Decimal("1")] * 5)
+    assert sum(tiny) == Decimal("0.03") and min(tiny) >= 0
+    assert prorate(Decimal("10"), [Decimal("0"), Decimal("0")]) == (Decimal("0"), Decimal("10.00"))
+    assert prorate(Decimal("10"), []) == ()
+    with pytest.raises(CostPlanError):
+        prorate(Decimal("-1"), [Decimal("1")])
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=2),
+    st.lists(st.decimals(min_value=0, max_value=10**7, places=2), min_size=1, max_size=24),
+)
+def test_prorate_never_loses_a_cent(amount: Decimal, weights: list[Decimal]) -> None:
+    shares = prorate(amount, weights)
+    assert sum(shares, Decimal("0")) == amount
+    assert len(shares) == len(weights) and min(shares) >= 0
+
+
+def test_spread_of_a_few_cents_over_months_never_goes_negative() -> None:
+    # Rounding each month up used to leave the last month below zero.
+    result = spread(Decimal("0.03"), date(2026, 1, 1), date(2026, 4, 30))
+    assert sum(result.values()) == Decimal("0.03")
+    assert all(v >= 0 for v in result.values())

@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "ConstraintTypeEnum": "keystage.planning.models.wbs.ConstraintType",
         "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
+        "CostCategoryEnum": "keystage.planning.models.budget.CostCategory",
+        "ProcurementCategoryEnum": "keystage.resources.models.ProcurementCategory",
     },
 }
 

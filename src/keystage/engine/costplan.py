@@ -78,15 +78,27 @@ def spread(
     total_days = sum(days_by_month.values())
     if total_days == 0 or amount == 0:
         return {month_start(start): _cents(amount)}
-    result: dict[date, Decimal] = {}
-    given = ZERO
     months = sorted(days_by_month)
-    for month in months[:-1]:
-        share = _cents(amount * days_by_month[month] / total_days)
-        result[month] = share
-        given += share
-    result[months[-1]] = _cents(amount) - given
-    return result
+    shares = _split(_cents(amount), [Decimal(days_by_month[m]) for m in months])
+    return dict(zip(months, shares, strict=True))
+
+
+def _split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Cents of ``amount`` in proportion to ``weights`` (their sum is positive).
+
+    Rounds the running total rather than each share, so no share is negative and
+    the shares add up to ``amount`` exactly, however small it is.
+    """
+    total = sum(weights, ZERO)
+    shares: list[Decimal] = []
+    running = ZERO
+    given = ZERO
+    for weight in weights:
+        running += weight
+        upto = _cents(amount * running / total)
+        shares.append(upto - given)
+        given = upto
+    return shares
 
 
 @dataclass(frozen=True)
@@ -149,3 +161,21 @@ def phase(items: Iterable[CostItem], working_weekdays: str = "12345") -> PhasedP
         total=sum(by_category.values(), ZERO),
         by_task=by_task,
     )
+
+
+def prorate(amount: Decimal, weights: Sequence[Decimal]) -> tuple[Decimal, ...]:
+    """Share ``amount`` over periods in proportion to ``weights``, in cents, adding up exactly.
+
+    Used to time-phase the contingency with the costs it covers. Shares never
+    go negative; with no weight at all the whole amount falls on the last
+    period (or nowhere when there is none).
+    """
+    if amount < 0:
+        raise CostPlanError("amount", "Amounts are never negative.")
+    if any(w < 0 for w in weights):
+        raise CostPlanError("weights", "Weights are never negative.")
+    if not weights:
+        return ()
+    if sum(weights, ZERO) == 0:
+        return (*([ZERO] * (len(weights) - 1)), _cents(amount))
+    return tuple(_split(_cents(amount), weights))

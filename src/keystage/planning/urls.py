@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.views import budget as budget_views
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import goals as goals_views
@@ -38,5 +39,16 @@ urlpatterns: list[URLPattern] = [
         P + "charter/versions/<int:number>/pdf",
         charter_views.charter_pdf,
         name="charter-pdf",
+    ),
+    # the budget
+    path(P + "budget/", budget_views.budget_page, name="budget"),
+    path(P + "budget/settings/", budget_views.budget_settings, name="budget-settings"),
+    path(P + "budget/set/", budget_views.budget_set, name="budget-set"),
+    path(P + "budget/reopen/", budget_views.budget_reopen, name="budget-reopen"),
+    path(P + "budget/lines/new/", budget_views.line_create, name="budget-line-create"),
+    path(
+        P + "budget/lines/<uuid:budget_line_id>/",
+        budget_views.line_edit,
+        name="budget-line-edit",
     ),
 ]

@@ -14,11 +14,18 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Any
 
-from keystage.engine.costplan import CostItem, PhasedPlan, phase
+from django.db.models import QuerySet
+
+from keystage.core.errors import NotFound
+from keystage.core.lookup import get_by_public_id
+from keystage.engine.costplan import CostItem, PhasedPlan, phase, prorate
 from keystage.planning.models import BudgetLine, CostCategory, ProjectBudget, Task
 from keystage.planning.models.wbs import ProjectCalendar
 from keystage.planning.selectors.assignments import AssignmentWork, assignment_work, local_date
+from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 from keystage.resources.models import CostBasis, Equipment, ProcurementItem, ProcurementStatus
 
@@ -78,6 +85,55 @@ class CostPlan:
         """(key, label, amount) of every category with a cost, in a fixed order."""
         by = self.phased.by_category
         return [(k, label, by[k]) for k, label in CATEGORY_LABELS.items() if by.get(k)]
+
+    @cached_property
+    def month_contingency(self) -> tuple[Decimal, ...]:
+        """The contingency time-phased with the costs it covers (adds up to ``contingency``)."""
+        return prorate(self.contingency, self.phased.month_totals)
+
+    @cached_property
+    def month_baseline(self) -> tuple[Decimal, ...]:
+        """Each month's planned costs plus its share of the contingency."""
+        return tuple(
+            c + k for c, k in zip(self.phased.month_totals, self.month_contingency, strict=True)
+        )
+
+    @cached_property
+    def cumulative_baseline(self) -> tuple[Decimal, ...]:
+        """The cost baseline's S-curve: it ends at the budget at completion."""
+        running, out = ZERO, []
+        for value in self.month_baseline:
+            running += value
+            out.append(running)
+        return tuple(out)
+
+    @cached_property
+    def labour_by_person(self) -> list[PersonLabour]:
+        """Planned hours and labour cost per person, most expensive first."""
+        people: dict[int, PersonLabour] = {}
+        for row in self.labour:
+            seen = people.get(row.person_id)
+            people[row.person_id] = PersonLabour(
+                person_id=row.person_id,
+                name=row.person_name,
+                hours=row.hours + (seen.hours if seen else ZERO),
+                cost_rate=row.cost_rate,
+                cost=row.cost + (seen.cost if seen else ZERO),
+                assignments=1 + (seen.assignments if seen else 0),
+            )
+        return sorted(people.values(), key=lambda p: (-p.cost, p.name))
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLabour:
+    """One person's planned work on the project and what it costs."""
+
+    person_id: int
+    name: str
+    hours: Decimal
+    cost_rate: Decimal
+    cost: Decimal
+    assignments: int
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -144,7 +200,7 @@ def cost_plan(*, project: Project) -> CostPlan:
 
     The caller has already checked that the project is visible.
     """
-    budget = ProjectBudget.objects.filter(project=project).first()
+    budget = ProjectBudget.objects.filter(project=project).select_related("set_by").first()
     calendar = ProjectCalendar.objects.filter(project=project).first()
     weekdays = calendar.working_weekdays if calendar else "12345"
     items, labour, task_work = cost_items(project)
@@ -159,4 +215,49 @@ def cost_plan(*, project: Project) -> CostPlan:
         management_reserve=Decimal(budget.management_reserve) if budget else ZERO,
         task_costs={int(k): v for k, v in phased.by_task.items() if isinstance(k, int)},
         task_work=task_work,
+    )
+
+
+# ------------------------------------------------------------------ reads for the pages and API
+
+
+def _visible(who: Any, project: Project) -> None:
+    if not projects_visible_to(who).filter(pk=project.pk).exists():
+        raise NotFound()
+
+
+def budget_plan(*, who: Any, project: Project) -> CostPlan:
+    """The cost plan of a project the user may see (NotFound otherwise)."""
+    _visible(who, project)
+    return cost_plan(project=project)
+
+
+def budget_get(*, who: Any, project: Project) -> ProjectBudget | None:
+    """The project's budget settings, if saved."""
+    return (
+        ProjectBudget.objects.filter(project__in=projects_visible_to(who), project=project)
+        .select_related("project", "set_by")
+        .first()
+    )
+
+
+def line_list(*, who: Any, project: Project) -> QuerySet[BudgetLine]:
+    """The project's budget lines by category and name, with their tasks (one query)."""
+    return BudgetLine.objects.filter(
+        project__in=projects_visible_to(who), project=project
+    ).select_related("project", "task")
+
+
+def line_get(*, who: Any, project: Project, budget_line_id: Any) -> BudgetLine:
+    """One budget line of this project, or NotFound."""
+    try:
+        return get_by_public_id(line_list(who=who, project=project), budget_line_id)
+    except NotFound:
+        raise NotFound("No such budget line in this project.") from None
+
+
+def task_choices(*, who: Any, project: Project) -> QuerySet[Task]:
+    """The tasks a budget line may follow, in WBS order."""
+    return Task.objects.filter(project__in=projects_visible_to(who), project=project).order_by(
+        "row"
     )
