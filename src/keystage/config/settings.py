@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "ConstraintTypeEnum": "keystage.planning.models.wbs.ConstraintType",
         "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
+        "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
+        "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
     },
 }
 

@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import goals as goals_api
+from keystage.planning.api import schedule as schedule_api
 from keystage.planning.api import scope as scope_api
 from keystage.planning.api import wbs as wbs_api
 
@@ -81,5 +82,16 @@ urlpatterns: list[URLPattern] = [
         P + "dependencies/<str:dependency_id>/",
         wbs_api.DependencyDetailView.as_view(),
         name="planning-dependency-detail",
+    ),
+    # schedule runs (critical path, levelling, optimisation) in the background
+    path(
+        P + "schedule-runs/",
+        schedule_api.ScheduleRunListView.as_view(),
+        name="planning-schedule-run-list",
+    ),
+    path(
+        P + "schedule-runs/<str:run_id>/",
+        schedule_api.ScheduleRunDetailView.as_view(),
+        name="planning-schedule-run-detail",
     ),
 ]
