@@ -32,6 +32,7 @@ from keystage.planning.models import (
     Deliverable,
     Dependency,
     Goal,
+    ScheduleRun,
     ScopeItem,
     ScopeNote,
     ScopeStatement,
@@ -235,6 +236,10 @@ ROUTES: dict[str, Route] = {
     "api:planning-dependency-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=DEPENDENCY_BODY
     ),
+    "api:planning-schedule-run-list": Route(
+        "project", ("GET", "POST"), api=True, body={"method": "cpm"}
+    ),
+    "api:planning-schedule-run-detail": Route("project", ("GET",), api=True),
     "api:planning-charter": Route("project", ("GET",), api=True),
     "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
@@ -256,6 +261,11 @@ ROUTES: dict[str, Route] = {
     "planning:charter": Route("project", ("GET",)),
     "planning:charter-regenerate": Route("project", ("POST",)),
     "planning:charter-pdf": Route("project", ("GET",)),
+    "planning:schedule": Route("project", ("GET",)),
+    "planning:schedule-run-create": Route(
+        "project", ("POST",), body={"method": "cpm", "time_limit_seconds": 10}
+    ),
+    "planning:schedule-run": Route("project", ("GET",)),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
@@ -355,6 +365,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "link_id": CollaborationLink.objects.filter(project=child).first(),
         "task_id": Task.objects.filter(project=child).first(),
         "dependency_id": Dependency.objects.filter(project=child).first(),
+        "run_id": ScheduleRun.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -384,6 +395,7 @@ def _initiation_snapshot() -> list:
             CollaborationLink,
             Task,
             Dependency,
+            ScheduleRun,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -497,6 +509,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         successor_id=second.public_id,
         data={},
     )
+    ScheduleRun.objects.create(project=project, method="level", requested_by=pm)
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -568,6 +581,7 @@ CHILD_ROUTES = [
             "number",
             "task_id",
             "dependency_id",
+            "run_id",
         )
     )
 ]
