@@ -72,11 +72,21 @@ def schedule_project(
     word: str, method: str, time_limit: str | None, organisation: str | None
 ) -> None:
     """Run a project's schedule here and now (as the system) and print what moved."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
+    import django
+
+    django.setup()
+    from django.db import DatabaseError
+
+    from keystage.core.errors import DomainError
     from keystage.planning.services.schedule import (
         CLI_METHODS,
         TIME_LIMIT_DEFAULT,
         TIME_LIMIT_MAX,
         TIME_LIMIT_MIN,
+        schedule_now_as_system,
     )
 
     if method not in CLI_METHODS:
@@ -90,17 +100,6 @@ def schedule_project(
                 f"--time-limit is a whole number of seconds, {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX}"
             )
         limit = int(time_limit)
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
-    import django
-
-    django.setup()
-    from django.db import DatabaseError
-
-    from keystage.core.errors import DomainError
-    from keystage.planning.services.schedule import schedule_now_as_system
-
     try:
         project = _find_project(word, organisation)
         done = schedule_now_as_system(project=project, method=CLI_METHODS[method], time_limit=limit)

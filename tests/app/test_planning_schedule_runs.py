@@ -402,6 +402,23 @@ def test_cli_needs_the_organisation_when_codes_clash(world):
     assert ScheduleRun.objects.get().project == world.project_a
 
 
+def test_the_console_script_takes_a_project_code_to_the_database(tmp_path):
+    """Not the plan-file fast path: Django is set up, and a missing schema is one line."""
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("keystage")), "schedule", "ERP-CLOUD"],
+        env={**environ, "KEYSTAGE_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "keystage: error: cannot read the database (no such table: portfolio_project); "
+        "run `keystage migrate` first"
+    )
+
+
 @pytest.mark.parametrize(
     ("word", "plan_file"),
     [
