@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess
 import sys
 from typing import Annotated
 
@@ -61,34 +62,88 @@ def migrate() -> None:
     _migrate(verbosity=1)
 
 
+def _start_worker() -> subprocess.Popen[bytes]:
+    """The background worker (`db_worker`) that runs queued jobs such as schedule runs."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keystage.config.settings"}
+    command = [sys.executable, "-m", "django", "db_worker", "--no-reload", "--verbosity", "1"]
+    # preexec_fn is safe here: the server has not started any thread yet.
+    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
+    """On Linux, have the kernel stop the worker if `keystage serve` is killed outright."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a child: a first SIGTERM lets a worker finish its job, a second interrupts it."""
+    for _ in range(2):
+        if process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            continue
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # unwinds through `finally`, which stops the worker
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="gunicorn workers (production database only).")] = 0,
 ) -> None:
-    """Serve the web app: gunicorn on a production database, a threaded server on SQLite."""
+    """Serve the web app (gunicorn on PostgreSQL, a threaded server on SQLite) and a worker.
+
+    The background worker (`db_worker`) runs as a child process for as long as the server
+    does; it executes queued jobs such as schedule runs.
+    """
     _django()
+    import signal
+
     from django.conf import settings
 
     if not _port_free(host, port):
         fail(f"port {port} on {host} is in use; choose another with --port")
-    if settings.IS_POSTGRES:
-        count = workers or (os.cpu_count() or 1) * 2 + 1
-        args = [
-            "gunicorn",
-            "keystage.config.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(count),
-            "--access-logfile",
-            "-",
-        ]
-        os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  (replace this process)
-    from django.core.management import call_command
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    worker = _start_worker()
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        if settings.IS_POSTGRES:
+            count = workers or (os.cpu_count() or 1) * 2 + 1
+            args = [
+                "gunicorn",
+                "keystage.config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(count),
+                "--access-logfile",
+                "-",
+            ]
+            server = subprocess.Popen([sys.executable, "-m", *args])
+            server.wait()
+            return
+        from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            _stop(server)
+        _stop(worker)
 
 
 @app.command()

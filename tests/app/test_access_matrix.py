@@ -34,6 +34,7 @@ from keystage.planning.models import (
     Dependency,
     Goal,
     ProjectBudget,
+    ScheduleRun,
     ScopeItem,
     ScopeNote,
     ScopeStatement,
@@ -239,6 +240,10 @@ ROUTES: dict[str, Route] = {
     "api:planning-dependency-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=DEPENDENCY_BODY
     ),
+    "api:planning-schedule-run-list": Route(
+        "project", ("GET", "POST"), api=True, body={"method": "cpm"}
+    ),
+    "api:planning-schedule-run-detail": Route("project", ("GET",), api=True),
     "api:planning-charter": Route("project", ("GET",), api=True),
     "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
@@ -275,6 +280,11 @@ ROUTES: dict[str, Route] = {
     "planning:charter": Route("project", ("GET",)),
     "planning:charter-regenerate": Route("project", ("POST",)),
     "planning:charter-pdf": Route("project", ("GET",)),
+    "planning:schedule": Route("project", ("GET",)),
+    "planning:schedule-run-create": Route(
+        "project", ("POST",), body={"method": "cpm", "time_limit_seconds": 10}
+    ),
+    "planning:schedule-run": Route("project", ("GET",)),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
@@ -375,6 +385,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "task_id": Task.objects.filter(project=child).first(),
         "dependency_id": Dependency.objects.filter(project=child).first(),
         "budget_line_id": BudgetLine.objects.filter(project=child).first(),
+        "run_id": ScheduleRun.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -406,6 +417,7 @@ def _initiation_snapshot() -> list:
             Dependency,
             ProjectBudget,
             BudgetLine,
+            ScheduleRun,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -523,6 +535,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
 
     budget.budget_save(who=pm, project=project, version=None, data={"management_reserve": 10})
     budget.line_create(who=pm, project=project, data={"name": "B travel", "amount": 10})
+    ScheduleRun.objects.create(project=project, method="level", requested_by=pm)
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -595,6 +608,7 @@ CHILD_ROUTES = [
             "task_id",
             "dependency_id",
             "budget_line_id",
+            "run_id",
         )
     )
 ]

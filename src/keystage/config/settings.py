@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
         "CostCategoryEnum": "keystage.planning.models.budget.CostCategory",
         "ProcurementCategoryEnum": "keystage.resources.models.ProcurementCategory",
+        "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
+        "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
     },
 }
 

@@ -6,6 +6,7 @@ from keystage.planning.api import budget as budget_api
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import goals as goals_api
+from keystage.planning.api import schedule as schedule_api
 from keystage.planning.api import scope as scope_api
 from keystage.planning.api import wbs as wbs_api
 
@@ -100,5 +101,16 @@ urlpatterns: list[URLPattern] = [
         P + "budget-lines/<str:budget_line_id>/",
         budget_api.BudgetLineDetailView.as_view(),
         name="planning-budget-line-detail",
+    ),
+    # schedule runs (critical path, levelling, optimisation) in the background
+    path(
+        P + "schedule-runs/",
+        schedule_api.ScheduleRunListView.as_view(),
+        name="planning-schedule-run-list",
+    ),
+    path(
+        P + "schedule-runs/<str:run_id>/",
+        schedule_api.ScheduleRunDetailView.as_view(),
+        name="planning-schedule-run-detail",
     ),
 ]

@@ -6,6 +6,7 @@ from keystage.planning.views import budget as budget_views
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import goals as goals_views
+from keystage.planning.views import schedule as schedule_views
 from keystage.planning.views import scope as scope_views
 
 app_name = "planning"
@@ -51,4 +52,8 @@ urlpatterns: list[URLPattern] = [
         budget_views.line_edit,
         name="budget-line-edit",
     ),
+    # scheduling runs
+    path(P + "schedule/", schedule_views.schedule_page, name="schedule"),
+    path(P + "schedule/runs/", schedule_views.schedule_run_create, name="schedule-run-create"),
+    path(P + "schedule/runs/<uuid:run_id>/", schedule_views.schedule_run, name="schedule-run"),
 ]
