@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "ConstraintTypeEnum": "keystage.planning.models.wbs.ConstraintType",
         "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
+        "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
     },
 }
 
