@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.views import baselines as baselines_views
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import goals as goals_views
@@ -38,5 +39,13 @@ urlpatterns: list[URLPattern] = [
         P + "charter/versions/<int:number>/pdf",
         charter_views.charter_pdf,
         name="charter-pdf",
+    ),
+    # baselines
+    path(P + "baselines/", baselines_views.baselines_page, name="baselines"),
+    path(P + "baselines/capture/", baselines_views.baseline_capture, name="baseline-capture"),
+    path(
+        P + "baselines/<uuid:baseline_id>/delete/",
+        baselines_views.baseline_delete,
+        name="baseline-delete",
     ),
 ]
