@@ -27,6 +27,7 @@ from keystage.initiation.models import (
     Stakeholder,
 )
 from keystage.planning.models import (
+    Baseline,
     CharterVersion,
     CollaborationLink,
     Deliverable,
@@ -239,6 +240,14 @@ ROUTES: dict[str, Route] = {
     "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
     "api:planning-charter-version-pdf": Route("project", ("GET",), api=True),
+    "api:planning-baseline-list": Route(
+        "project", ("GET", "POST"), api=True, body={"name": "Pwned"}
+    ),
+    "api:planning-baseline-detail": Route("project", ("GET", "DELETE"), api=True),
+    "api:planning-baseline-compare": Route("project", ("GET",), api=True),
+    "planning:baselines": Route("project", ("GET",)),
+    "planning:baseline-capture": Route("project", ("POST",), body={"name": "Pwned"}),
+    "planning:baseline-delete": Route("project", ("POST",), body={"version": 1}),
     "planning:goals": Route("project", ("GET",)),
     "planning:goal-create": Route("project", ("GET", "POST"), body=GOAL_BODY),
     "planning:goal-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
@@ -355,6 +364,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "link_id": CollaborationLink.objects.filter(project=child).first(),
         "task_id": Task.objects.filter(project=child).first(),
         "dependency_id": Dependency.objects.filter(project=child).first(),
+        "baseline_id": Baseline.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -384,6 +394,7 @@ def _initiation_snapshot() -> list:
             CollaborationLink,
             Task,
             Dependency,
+            Baseline,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -497,6 +508,9 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         successor_id=second.public_id,
         data={},
     )
+    from keystage.planning.services import baselines
+
+    baselines.baseline_capture(who=pm, project=project, name="B plan")
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -568,6 +582,7 @@ CHILD_ROUTES = [
             "number",
             "task_id",
             "dependency_id",
+            "baseline_id",
         )
     )
 ]
