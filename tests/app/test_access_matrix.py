@@ -27,6 +27,7 @@ from keystage.initiation.models import (
     Stakeholder,
 )
 from keystage.planning.models import (
+    Baseline,
     BudgetLine,
     CharterVersion,
     CollaborationLink,
@@ -263,6 +264,14 @@ ROUTES: dict[str, Route] = {
     "planning:budget-reopen": Route("project", ("POST",), body={"version": 1}),
     "planning:budget-line-create": Route("project", ("GET", "POST"), body=BUDGET_LINE_BODY),
     "planning:budget-line-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "api:planning-baseline-list": Route(
+        "project", ("GET", "POST"), api=True, body={"name": "Pwned"}
+    ),
+    "api:planning-baseline-detail": Route("project", ("GET", "DELETE"), api=True),
+    "api:planning-baseline-compare": Route("project", ("GET",), api=True),
+    "planning:baselines": Route("project", ("GET",)),
+    "planning:baseline-capture": Route("project", ("POST",), body={"name": "Pwned"}),
+    "planning:baseline-delete": Route("project", ("POST",), body={"version": 1}),
     "planning:goals": Route("project", ("GET",)),
     "planning:goal-create": Route("project", ("GET", "POST"), body=GOAL_BODY),
     "planning:goal-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
@@ -386,6 +395,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "dependency_id": Dependency.objects.filter(project=child).first(),
         "budget_line_id": BudgetLine.objects.filter(project=child).first(),
         "run_id": ScheduleRun.objects.filter(project=child).first(),
+        "baseline_id": Baseline.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -418,6 +428,7 @@ def _initiation_snapshot() -> list:
             ProjectBudget,
             BudgetLine,
             ScheduleRun,
+            Baseline,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -536,6 +547,9 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     budget.budget_save(who=pm, project=project, version=None, data={"management_reserve": 10})
     budget.line_create(who=pm, project=project, data={"name": "B travel", "amount": 10})
     ScheduleRun.objects.create(project=project, method="level", requested_by=pm)
+    from keystage.planning.services import baselines
+
+    baselines.baseline_capture(who=pm, project=project, name="B plan")
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -609,6 +623,7 @@ CHILD_ROUTES = [
             "dependency_id",
             "budget_line_id",
             "run_id",
+            "baseline_id",
         )
     )
 ]

@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "ProcurementCategoryEnum": "keystage.resources.models.ProcurementCategory",
         "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
+        "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
     },
 }
 

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.api import baselines as baselines_api
 from keystage.planning.api import budget as budget_api
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
@@ -112,5 +113,17 @@ urlpatterns: list[URLPattern] = [
         P + "schedule-runs/<str:run_id>/",
         schedule_api.ScheduleRunDetailView.as_view(),
         name="planning-schedule-run-detail",
+    ),
+    # baselines ("compare/" before the detail route, which would take it for an id)
+    path(P + "baselines/", baselines_api.BaselineListView.as_view(), name="planning-baseline-list"),
+    path(
+        P + "baselines/compare/",
+        baselines_api.BaselineCompareView.as_view(),
+        name="planning-baseline-compare",
+    ),
+    path(
+        P + "baselines/<str:baseline_id>/",
+        baselines_api.BaselineDetailView.as_view(),
+        name="planning-baseline-detail",
     ),
 ]

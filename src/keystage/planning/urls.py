@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.views import baselines as baselines_views
 from keystage.planning.views import budget as budget_views
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
@@ -56,4 +57,12 @@ urlpatterns: list[URLPattern] = [
     path(P + "schedule/", schedule_views.schedule_page, name="schedule"),
     path(P + "schedule/runs/", schedule_views.schedule_run_create, name="schedule-run-create"),
     path(P + "schedule/runs/<uuid:run_id>/", schedule_views.schedule_run, name="schedule-run"),
+    # baselines
+    path(P + "baselines/", baselines_views.baselines_page, name="baselines"),
+    path(P + "baselines/capture/", baselines_views.baseline_capture, name="baseline-capture"),
+    path(
+        P + "baselines/<uuid:baseline_id>/delete/",
+        baselines_views.baseline_delete,
+        name="baseline-delete",
+    ),
 ]
