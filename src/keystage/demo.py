@@ -21,6 +21,7 @@ from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo_plan import load_plan
 from keystage.demo_resources import load_people, load_project_resources
 from keystage.demo_scope import load_scope
+from keystage.demo_staffing import load_staffing
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
 from keystage.portfolio.models import GateDecision, Project
@@ -268,4 +269,5 @@ def _load(*, password: str, today: dt.date) -> None:
                 # Planning: goals, scope and links, and the charter of the approved project.
                 if code == "ERP-CLOUD":
                     load_plan(project=project, pm=manager)
+                    load_staffing(project=project, pm=manager)
                 load_scope(project=project, users=users, pm=manager)

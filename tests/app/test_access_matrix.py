@@ -27,6 +27,7 @@ from keystage.initiation.models import (
     Stakeholder,
 )
 from keystage.planning.models import (
+    Assignment,
     CharterVersion,
     CollaborationLink,
     Deliverable,
@@ -36,6 +37,7 @@ from keystage.planning.models import (
     ScopeNote,
     ScopeStatement,
     Task,
+    TaskSkill,
 )
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 from keystage.resources.models import (
@@ -122,6 +124,13 @@ DEPENDENCY_BODY = {
     "successor": "00000000-0000-4000-8000-000000000002",
     "type": "SS",
     "lag_minutes": 5,
+    "version": 1,
+}
+SKILL_NEED_BODY = {"skill": "Python", "min_level": 1, "version": 1}
+ASSIGNMENT_BODY = {
+    "task": "00000000-0000-4000-8000-000000000001",
+    "person": "dev_b",
+    "units_percent": 10,
     "version": 1,
 }
 ROUTES: dict[str, Route] = {
@@ -235,6 +244,23 @@ ROUTES: dict[str, Route] = {
     "api:planning-dependency-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=DEPENDENCY_BODY
     ),
+    "api:planning-skill-need-list": Route(
+        "project", ("GET", "POST"), api=True, body=SKILL_NEED_BODY
+    ),
+    "api:planning-skill-need-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=SKILL_NEED_BODY
+    ),
+    "api:planning-candidate-list": Route("project", ("GET",), api=True),
+    "api:planning-candidate-accept": Route(
+        "project", ("POST",), api=True, body={"person": "dev_b"}
+    ),
+    "api:planning-assignment-list": Route(
+        "project", ("GET", "POST"), api=True, body=ASSIGNMENT_BODY
+    ),
+    "api:planning-assignment-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=ASSIGNMENT_BODY
+    ),
+    "api:planning-recommendation-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter": Route("project", ("GET",), api=True),
     "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
@@ -253,6 +279,14 @@ ROUTES: dict[str, Route] = {
     "planning:links": Route("project", ("GET",)),
     "planning:link-create": Route("project", ("GET", "POST"), body=LINK_BODY),
     "planning:link-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:assignments": Route("project", ("GET",)),
+    "planning:assignment-recommend": Route("project", ("GET", "POST")),
+    "planning:assignment-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:assignment-create": Route("project", ("GET", "POST"), body={"units_percent": 10}),
+    "planning:assignment-candidates": Route("project", ("GET",)),
+    "planning:assignment-accept": Route("project", ("POST",), body={"person": "dev_b"}),
+    "planning:assignment-skill-create": Route("project", ("GET", "POST"), body={"min_level": 1}),
+    "planning:assignment-skill-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
     "planning:charter": Route("project", ("GET",)),
     "planning:charter-regenerate": Route("project", ("POST",)),
     "planning:charter-pdf": Route("project", ("GET",)),
@@ -355,6 +389,8 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "link_id": CollaborationLink.objects.filter(project=child).first(),
         "task_id": Task.objects.filter(project=child).first(),
         "dependency_id": Dependency.objects.filter(project=child).first(),
+        "skill_need_id": TaskSkill.objects.filter(task__project=child).first(),
+        "assignment_id": Assignment.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -384,6 +420,8 @@ def _initiation_snapshot() -> list:
             CollaborationLink,
             Task,
             Dependency,
+            TaskSkill,
+            Assignment,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -497,6 +535,14 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         successor_id=second.public_id,
         data={},
     )
+    from keystage.planning.services import staffing
+
+    staffing.skill_need_create(
+        who=pm, project=project, task=first, data={"skill": "Python", "min_level": 1}
+    )
+    staffing.assignment_create(
+        who=pm, project=project, task=first, data={"person": "dev_b", "units_percent": 50}
+    )
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -568,6 +614,8 @@ CHILD_ROUTES = [
             "number",
             "task_id",
             "dependency_id",
+            "skill_need_id",
+            "assignment_id",
         )
     )
 ]

@@ -6,6 +6,7 @@ from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import scope as scope_api
+from keystage.planning.api import staffing as staffing_api
 from keystage.planning.api import wbs as wbs_api
 
 P = "projects/<str:project_id>/"
@@ -81,5 +82,41 @@ urlpatterns: list[URLPattern] = [
         P + "dependencies/<str:dependency_id>/",
         wbs_api.DependencyDetailView.as_view(),
         name="planning-dependency-detail",
+    ),
+    # staffing: skill needs, assignments, the recommender
+    path(
+        P + "tasks/<str:task_id>/skills/",
+        staffing_api.SkillNeedListView.as_view(),
+        name="planning-skill-need-list",
+    ),
+    path(
+        P + "tasks/<str:task_id>/skills/<str:skill_need_id>/",
+        staffing_api.SkillNeedDetailView.as_view(),
+        name="planning-skill-need-detail",
+    ),
+    path(
+        P + "tasks/<str:task_id>/candidates/",
+        staffing_api.CandidateListView.as_view(),
+        name="planning-candidate-list",
+    ),
+    path(
+        P + "tasks/<str:task_id>/candidates/accept/",
+        staffing_api.CandidateAcceptView.as_view(),
+        name="planning-candidate-accept",
+    ),
+    path(
+        P + "assignments/",
+        staffing_api.AssignmentListView.as_view(),
+        name="planning-assignment-list",
+    ),
+    path(
+        P + "assignments/<str:assignment_id>/",
+        staffing_api.AssignmentDetailView.as_view(),
+        name="planning-assignment-detail",
+    ),
+    path(
+        P + "recommendations/",
+        staffing_api.RecommendationListView.as_view(),
+        name="planning-recommendation-list",
     ),
 ]
