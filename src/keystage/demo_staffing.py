@@ -66,10 +66,7 @@ ERP_SKILLS: dict[str, dict[str, int]] = {
 
 def load_staffing(*, project: Project, pm: User) -> None:
     """ERP-CLOUD: skill needs on its work tasks, then the recommended person on each."""
-    tasks = {
-        t.name: t
-        for t in Task.objects.filter(project=project, is_summary=False, kind="task")
-    }
+    tasks = {t.name: t for t in Task.objects.filter(project=project, is_summary=False, kind="task")}
     for name, needs in ERP_SKILLS.items():
         task = tasks.get(name)
         if task is None:

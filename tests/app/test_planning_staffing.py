@@ -438,3 +438,22 @@ def test_the_assignments_page_is_read_only_for_stakeholders(world, api, team):
     assert viewer.get(prefix + "new/").status_code == 403
     assert _client(world.outsider).get(_page(world)).status_code == 404
     assert Assignment.objects.count() == 1
+
+
+def test_recommend_all_on_the_page(world, api, team):
+    pm_api = api(world.a["project_manager"])
+    _need(pm_api, world, team.install, level=3)
+    pm = _client(world.a["project_manager"])
+    url = _page(world) + "recommend/"
+    preview = pm.get(url, HTTP_HX_REQUEST="true")
+    html = preview.content.decode()
+    assert preview.status_code == 200 and 'id="recommend-table"' in html
+    assert "Assign 3 tasks" in html  # Install SAP, Patch SAP, Write docs
+    assert html.index("Install SAP") < html.index("Write docs")
+    assert not Assignment.objects.exists()
+    done = pm.post(url, HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and "3 tasks assigned." in done.content.decode()
+    assert Assignment.objects.get(task__name="Install SAP").person == team.amara
+    assert set(Assignment.objects.values_list("source", flat=True)) == {"recommended"}
+    assert "Recommend for" not in pm.get(_page(world)).content.decode()  # nothing open
+    assert _client(world.a["team_member"]).post(url).status_code == 403

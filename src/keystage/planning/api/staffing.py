@@ -198,8 +198,8 @@ class RecommendationListView(APIView):
         responses={201: s.AssignmentSerializer(many=True)},
     )
     def post(self, request: Request, project_id: str) -> Response:
-        """Accept every pick (at the person's capacity, source 'recommended'); tasks nobody can do stay
-        open. Returns the new assignments."""
+        """Accept every pick (at the person's capacity, source 'recommended'); tasks nobody
+        can do stay open. Returns the new assignments."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
         created = services.assign_recommended(who=actor(request), project=project)
         return Response(
