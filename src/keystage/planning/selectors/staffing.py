@@ -106,7 +106,7 @@ def assignment_list(
             raise InvalidInput({"task": "No such task in this project."})
         rows = rows.filter(task=found)
     if person not in (None, ""):
-        text = str(person).strip()
+        text = str(person).strip().replace("\x00", "")  # PostgreSQL refuses NUL in text
         try:
             rows = rows.filter(person__public_id=parse_public_id(text))
         except NotFound:
@@ -768,7 +768,8 @@ def _unfit(profile: TeamProfile, needs: list[tuple[str, int]], on_task: set[int]
 def rank_task(*, who: Any, project: Project, task: Task) -> Ranking:
     """The team ranked for ``task`` (already read through the chokepoint), best first;
     people who cannot do it come last with the reason."""
-    if task.project_id != project.pk or not projects_visible_to(who).filter(pk=project.pk):
+    visible = projects_visible_to(who).filter(pk=project.pk).exists()
+    if task.project_id != project.pk or not visible:
         raise NotFound("No such task in this project.")
     on_task = set(Assignment.objects.filter(task=task).values_list("person_id", flat=True))
     return _rank(_context(project, [task]), task, on_task)

@@ -67,7 +67,7 @@ def _skill(project: Project, ref: Any) -> Skill:
         if ref.organisation_id == project.organisation_id:
             return ref
         raise InvalidInput({"skill": "Choose a skill of your organisation's catalogue."})
-    text = str(ref or "").strip()
+    text = str(ref or "").strip().replace("\x00", "")
     if not text:
         raise InvalidInput({"skill": "Choose a skill."})
     catalogue = Skill.objects.filter(organisation_id=project.organisation_id)
@@ -91,7 +91,7 @@ def team_person(project: Project, ref: Any, field: str = "person") -> User:
         found = team.filter(pk=ref.pk).first()
         member = ProjectMembership.objects.filter(project=project, user=ref).first()
     else:
-        text = str(ref).strip()
+        text = str(ref).strip().replace("\x00", "")
         lookup: dict[str, Any]
         try:
             lookup = {"public_id": parse_public_id(text)}
