@@ -23,6 +23,7 @@ from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo_plan import load_plan
 from keystage.demo_resources import load_people, load_project_resources
 from keystage.demo_scope import load_scope
+from keystage.demo_staffing import load_staffing
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.gate_checks import gate_missing
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
@@ -286,6 +287,7 @@ def _load(*, password: str, today: dt.date) -> None:
                 # Planning: goals, scope and links, and the charter of the approved project.
                 if code == "ERP-CLOUD":
                     load_plan(project=project, pm=manager)
+                    load_staffing(project=project, pm=manager)
                     # Set a few days before the gate to execution (backdated like the gates).
                     set_on = start + dt.timedelta(days=2 * min(length // 6, 45) - 3)
                     load_budget(project=project, pm=manager, set_on=min(set_on, today))

@@ -27,6 +27,7 @@ from keystage.initiation.models import (
     Stakeholder,
 )
 from keystage.planning.models import (
+    Assignment,
     Baseline,
     BudgetLine,
     CharterVersion,
@@ -40,6 +41,7 @@ from keystage.planning.models import (
     ScopeNote,
     ScopeStatement,
     Task,
+    TaskSkill,
 )
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 from keystage.resources.models import (
@@ -130,6 +132,13 @@ DEPENDENCY_BODY = {
 }
 BUDGET_BODY = {"contingency_percent": "50", "management_reserve": "1.00", "version": 1}
 BUDGET_LINE_BODY = {"name": "Pwned", "amount": "1.00", "category": "travel", "version": 1}
+SKILL_NEED_BODY = {"skill": "Python", "min_level": 1, "version": 1}
+ASSIGNMENT_BODY = {
+    "task": "00000000-0000-4000-8000-000000000001",
+    "person": "dev_b",
+    "units_percent": 10,
+    "version": 1,
+}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -245,6 +254,23 @@ ROUTES: dict[str, Route] = {
         "project", ("GET", "POST"), api=True, body={"method": "cpm"}
     ),
     "api:planning-schedule-run-detail": Route("project", ("GET",), api=True),
+    "api:planning-skill-need-list": Route(
+        "project", ("GET", "POST"), api=True, body=SKILL_NEED_BODY
+    ),
+    "api:planning-skill-need-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=SKILL_NEED_BODY
+    ),
+    "api:planning-candidate-list": Route("project", ("GET",), api=True),
+    "api:planning-candidate-accept": Route(
+        "project", ("POST",), api=True, body={"person": "dev_b"}
+    ),
+    "api:planning-assignment-list": Route(
+        "project", ("GET", "POST"), api=True, body=ASSIGNMENT_BODY
+    ),
+    "api:planning-assignment-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=ASSIGNMENT_BODY
+    ),
+    "api:planning-recommendation-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter": Route("project", ("GET",), api=True),
     "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
@@ -286,6 +312,14 @@ ROUTES: dict[str, Route] = {
     "planning:links": Route("project", ("GET",)),
     "planning:link-create": Route("project", ("GET", "POST"), body=LINK_BODY),
     "planning:link-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:assignments": Route("project", ("GET",)),
+    "planning:assignment-recommend": Route("project", ("GET", "POST")),
+    "planning:assignment-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:assignment-create": Route("project", ("GET", "POST"), body={"units_percent": 10}),
+    "planning:assignment-candidates": Route("project", ("GET",)),
+    "planning:assignment-accept": Route("project", ("POST",), body={"person": "dev_b"}),
+    "planning:assignment-skill-create": Route("project", ("GET", "POST"), body={"min_level": 1}),
+    "planning:assignment-skill-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
     "planning:charter": Route("project", ("GET",)),
     "planning:charter-regenerate": Route("project", ("POST",)),
     "planning:charter-pdf": Route("project", ("GET",)),
@@ -396,6 +430,8 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "budget_line_id": BudgetLine.objects.filter(project=child).first(),
         "run_id": ScheduleRun.objects.filter(project=child).first(),
         "baseline_id": Baseline.objects.filter(project=child).first(),
+        "skill_need_id": TaskSkill.objects.filter(task__project=child).first(),
+        "assignment_id": Assignment.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -429,6 +465,8 @@ def _initiation_snapshot() -> list:
             BudgetLine,
             ScheduleRun,
             Baseline,
+            TaskSkill,
+            Assignment,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -550,6 +588,14 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     from keystage.planning.services import baselines
 
     baselines.baseline_capture(who=pm, project=project, name="B plan")
+    from keystage.planning.services import staffing
+
+    staffing.skill_need_create(
+        who=pm, project=project, task=first, data={"skill": "Python", "min_level": 1}
+    )
+    staffing.assignment_create(
+        who=pm, project=project, task=first, data={"person": "dev_b", "units_percent": 50}
+    )
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -624,6 +670,8 @@ CHILD_ROUTES = [
             "budget_line_id",
             "run_id",
             "baseline_id",
+            "skill_need_id",
+            "assignment_id",
         )
     )
 ]

@@ -9,7 +9,7 @@ from django import template
 register = template.Library()
 
 #: Planning pages by the first word of their URL name; the rest are goals & scope.
-PLANNING_TABS = ("charter", "budget", "schedule", "plan", "gantt", "staffing", "baseline")
+PLANNING_TABS = ("charter", "budget", "schedule", "plan", "gantt", "assignment", "baseline")
 
 
 @register.filter
@@ -23,7 +23,8 @@ def project_tab(match: Any) -> str:
     if app == "resources":
         return "team"
     if app == "planning":
-        return next((tab for tab in PLANNING_TABS if name.startswith(tab)), "goals")
+        tab = next((tab for tab in PLANNING_TABS if name.startswith(tab)), "goals")
+        return "assignments" if tab == "assignment" else tab
     return {
         "project-detail": "overview",
         "gate-decide": "overview",
