@@ -32,6 +32,8 @@ from keystage.planning.models import (
     Deliverable,
     Dependency,
     Goal,
+    Holiday,
+    ProjectCalendar,
     ScopeItem,
     ScopeNote,
     ScopeStatement,
@@ -124,6 +126,8 @@ DEPENDENCY_BODY = {
     "lag_minutes": 5,
     "version": 1,
 }
+CALENDAR_BODY = {"name": "Pwned", "working_weekdays": ["1"], "shifts": "09:00-10:00", "version": 1}
+HOLIDAY_BODY = {"name": "Pwned", "start_date": "2027-02-01", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -253,6 +257,16 @@ ROUTES: dict[str, Route] = {
     "planning:links": Route("project", ("GET",)),
     "planning:link-create": Route("project", ("GET", "POST"), body=LINK_BODY),
     "planning:link-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:plan": Route("project", ("GET",)),
+    "planning:plan-task-create": Route("project", ("POST",), body={"name": "Pwned"}),
+    "planning:plan-task-cell": Route(
+        "project", ("POST",), body={"field": "name", "value": "Pwned", "version": 1}
+    ),
+    "planning:plan-task-move": Route("project", ("POST",), body=MOVE_BODY),
+    "planning:plan-task-delete": Route("project", ("POST",), body={"version": 1}),
+    "planning:plan-calendar": Route("project", ("GET", "POST"), body=CALENDAR_BODY),
+    "planning:plan-holiday-create": Route("project", ("POST",), body=HOLIDAY_BODY),
+    "planning:plan-holiday-delete": Route("project", ("POST",), body={"version": 1}),
     "planning:charter": Route("project", ("GET",)),
     "planning:charter-regenerate": Route("project", ("POST",)),
     "planning:charter-pdf": Route("project", ("GET",)),
@@ -355,6 +369,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "link_id": CollaborationLink.objects.filter(project=child).first(),
         "task_id": Task.objects.filter(project=child).first(),
         "dependency_id": Dependency.objects.filter(project=child).first(),
+        "holiday_id": Holiday.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -384,6 +399,8 @@ def _initiation_snapshot() -> list:
             CollaborationLink,
             Task,
             Dependency,
+            ProjectCalendar,
+            Holiday,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -497,6 +514,10 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         successor_id=second.public_id,
         data={},
     )
+    wbs.calendar_save(who=pm, project=project, version=None, data={"working_weekdays": "12345"})
+    wbs.holiday_create(
+        who=pm, project=project, data={"name": "B shutdown", "start_date": dt.date(2027, 2, 1)}
+    )
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -568,6 +589,7 @@ CHILD_ROUTES = [
             "number",
             "task_id",
             "dependency_id",
+            "holiday_id",
         )
     )
 ]
