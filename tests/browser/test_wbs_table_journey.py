@@ -64,6 +64,16 @@ def test_plan_table_by_keyboard(page, world):
     assert _focused(page) == ["Solution design", "name"]  # the focus stays on the cell
     assert Task.objects.get(project=project, row=2).name == "Solution design"
 
+    # Esc cancels an entry: nothing is sent, the cell keeps its value and the focus.
+    page.keyboard.press("F2")
+    page.keyboard.type(" (draft)")
+    page.keyboard.press("Escape")
+    assert page.query_selector(".cell-editor") is None
+    assert (
+        page.inner_text(f"{_row(page, 'Solution design')} td[data-field=name]") == "Solution design"
+    )
+    assert _focused(page) == ["Solution design", "name"]
+
     # Duration: two cells to the right; typing starts the editor; the plan reschedules.
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
@@ -123,6 +133,14 @@ def test_plan_table_by_keyboard(page, world):
     assert page.query_selector(_row(page, "User guide")) is None
     assert _focused(page) is not None
     shot(page, "wbs-04-after-delete")
+
+    # The mouse: a click opens the cell's editor; the toolbar runs the outline commands.
+    page.click(f"{_row(page, 'Documentation')} td[data-field=name]")
+    assert page.input_value("td.editing .cell-editor input") == "Documentation"
+    page.click("#wbs-toolbar button[data-command=up]")
+    _wait_status(page, "moved up")
+    assert page.inner_text(f"{_row(page, 'Documentation')} td[data-field=wbs]") == "1.2"
+    assert _focused(page) == ["Documentation", "name"]
 
 
 def test_stakeholder_sees_the_table_read_only(page, world):

@@ -95,13 +95,11 @@ def _table_context(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 def _answer(request: HttpRequest, project: Project, answer: Answer) -> HttpResponse:
     """The refreshed table body (htmx), or back to the page."""
-    if not htmx(request):
-        if answer.status == 200:
-            if answer.message:
-                messages.success(request, answer.message)
-            return redirect(reverse("planning:plan", args=[project.public_id]))
-        if answer.note is None and answer.message:
-            messages.error(request, answer.message)
+    if not htmx(request) and answer.status == 200:
+        if answer.message:
+            messages.success(request, answer.message)
+        return redirect(reverse("planning:plan", args=[project.public_id]))
+    # A refusal renders the table with its note (the whole page without htmx).
     context = {**_table_context(request, project), "answer": answer, "oob": htmx(request)}
     template = BODY if htmx(request) else PAGE
     return render(request, template, context, status=answer.status)

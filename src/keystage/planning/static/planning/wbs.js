@@ -24,6 +24,7 @@
   let focus = { task: null, field: "name", index: 0 };
   let editor = null; // { td, inputs, kind, original, saving }
   let busy = false;
+  let clicked = null; // a cell clicked while a save was under way
   const folded = new Set();
 
   const body = () => document.getElementById("wbs-body");
@@ -288,6 +289,8 @@
   }
 
   function finish(before, after) {
+    const wanted = clicked;
+    clicked = null;
     busy = false;
     table.removeAttribute("aria-busy");
     if (body() === before) {
@@ -300,6 +303,7 @@
     prepare();
     const b = body();
     if (b.dataset.focusTask) {
+      reveal(b.dataset.focusTask);
       const td = findCell(b.dataset.focusTask, b.dataset.focusField || "name");
       setFocus(td);
       if (td && b.dataset.focusEdit) startEdit(td);
@@ -319,8 +323,10 @@
       td = tr.querySelector(`:scope > td[data-field="${after.field}"]`) || cellsOf(tr)[0];
     }
     const noted = b.querySelector("tr.noted td .cell-note");
-    setFocus(noted ? noted.closest("td") : td);
-    if (after.then && !noted) after.then();
+    const target = wanted && !noted ? findCell(wanted.task, wanted.field) : null;
+    setFocus(noted ? noted.closest("td") : target || td);
+    if (target && target.dataset.edit) startEdit(target);
+    else if (after.then && !noted) after.then();
   }
 
   function command(name) {
@@ -365,6 +371,17 @@
       tr.classList.toggle("folded", isFolded);
       if (isFolded) hideBelow = level;
     });
+  }
+
+  /* Unfold the summaries above a row (a task inserted into a folded summary). */
+  function reveal(task) {
+    const tr = body().querySelector(`tr[data-task="${CSS.escape(task)}"]`);
+    if (!tr || !tr.hidden) return;
+    let level = Number(tr.dataset.level);
+    for (let p = tr.previousElementSibling; p && level > 1; p = p.previousElementSibling) {
+      if (Number(p.dataset.level) < level) { folded.delete(p.dataset.task); level = Number(p.dataset.level); }
+    }
+    applyFolds();
   }
 
   function toggleFold(tr) {
@@ -415,6 +432,11 @@
     if (fold) { toggleFold(fold.closest("tr")); setFocus(fold.closest("td")); return; }
     const td = e.target.closest("td[data-field]");
     if (!td || td.classList.contains("editing")) return;
+    if (busy) {
+      // A click that ended an edit: go there once the saved table is back.
+      clicked = { task: td.parentElement.dataset.task, field: td.dataset.field };
+      return;
+    }
     setFocus(td, false);
     if (canEdit && td.dataset.edit) startEdit(td);
   });
