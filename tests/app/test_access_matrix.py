@@ -35,7 +35,9 @@ from keystage.planning.models import (
     Deliverable,
     Dependency,
     Goal,
+    Holiday,
     ProjectBudget,
+    ProjectCalendar,
     ScheduleRun,
     ScopeItem,
     ScopeNote,
@@ -139,6 +141,8 @@ ASSIGNMENT_BODY = {
     "units_percent": 10,
     "version": 1,
 }
+CALENDAR_BODY = {"name": "Pwned", "working_weekdays": ["1"], "shifts": "09:00-10:00", "version": 1}
+HOLIDAY_BODY = {"name": "Pwned", "start_date": "2027-02-01", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -320,6 +324,16 @@ ROUTES: dict[str, Route] = {
     "planning:assignment-accept": Route("project", ("POST",), body={"person": "dev_b"}),
     "planning:assignment-skill-create": Route("project", ("GET", "POST"), body={"min_level": 1}),
     "planning:assignment-skill-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "planning:plan": Route("project", ("GET",)),
+    "planning:plan-task-create": Route("project", ("POST",), body={"name": "Pwned"}),
+    "planning:plan-task-cell": Route(
+        "project", ("POST",), body={"field": "name", "value": "Pwned", "version": 1}
+    ),
+    "planning:plan-task-move": Route("project", ("POST",), body=MOVE_BODY),
+    "planning:plan-task-delete": Route("project", ("POST",), body={"version": 1}),
+    "planning:plan-calendar": Route("project", ("GET", "POST"), body=CALENDAR_BODY),
+    "planning:plan-holiday-create": Route("project", ("POST",), body=HOLIDAY_BODY),
+    "planning:plan-holiday-delete": Route("project", ("POST",), body={"version": 1}),
     "planning:charter": Route("project", ("GET",)),
     "planning:charter-regenerate": Route("project", ("POST",)),
     "planning:charter-pdf": Route("project", ("GET",)),
@@ -432,6 +446,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "baseline_id": Baseline.objects.filter(project=child).first(),
         "skill_need_id": TaskSkill.objects.filter(task__project=child).first(),
         "assignment_id": Assignment.objects.filter(project=child).first(),
+        "holiday_id": Holiday.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -467,6 +482,8 @@ def _initiation_snapshot() -> list:
             Baseline,
             TaskSkill,
             Assignment,
+            ProjectCalendar,
+            Holiday,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -596,6 +613,10 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     staffing.assignment_create(
         who=pm, project=project, task=first, data={"person": "dev_b", "units_percent": 50}
     )
+    wbs.calendar_save(who=pm, project=project, version=None, data={"working_weekdays": "12345"})
+    wbs.holiday_create(
+        who=pm, project=project, data={"name": "B shutdown", "start_date": dt.date(2027, 2, 1)}
+    )
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -672,6 +693,7 @@ CHILD_ROUTES = [
             "baseline_id",
             "skill_need_id",
             "assignment_id",
+            "holiday_id",
         )
     )
 ]

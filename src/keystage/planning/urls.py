@@ -10,6 +10,7 @@ from keystage.planning.views import goals as goals_views
 from keystage.planning.views import schedule as schedule_views
 from keystage.planning.views import scope as scope_views
 from keystage.planning.views import staffing as staffing_views
+from keystage.planning.views import wbs as wbs_views
 
 app_name = "planning"
 
@@ -35,6 +36,19 @@ urlpatterns: list[URLPattern] = [
     path(P + "links/", collaboration_views.links_page, name="links"),
     path(P + "links/new/", collaboration_views.link_create, name="link-create"),
     path(P + "links/<uuid:link_id>/", collaboration_views.link_edit, name="link-edit"),
+    # the plan: work breakdown table and calendar
+    path(P + "plan/", wbs_views.plan_page, name="plan"),
+    path(P + "plan/tasks/new/", wbs_views.task_create, name="plan-task-create"),
+    path(P + "plan/tasks/<uuid:task_id>/cell/", wbs_views.task_cell, name="plan-task-cell"),
+    path(P + "plan/tasks/<uuid:task_id>/move/", wbs_views.task_move, name="plan-task-move"),
+    path(P + "plan/tasks/<uuid:task_id>/delete/", wbs_views.task_delete, name="plan-task-delete"),
+    path(P + "plan/calendar/", wbs_views.calendar_page, name="plan-calendar"),
+    path(P + "plan/calendar/holidays/new/", wbs_views.holiday_create, name="plan-holiday-create"),
+    path(
+        P + "plan/calendar/holidays/<uuid:holiday_id>/delete/",
+        wbs_views.holiday_delete,
+        name="plan-holiday-delete",
+    ),
     # the charter
     path(P + "charter/", charter_views.charter_page, name="charter"),
     path(P + "charter/regenerate/", charter_views.charter_regenerate, name="charter-regenerate"),
