@@ -243,11 +243,13 @@ def optimise(
     prm.random_seed = int(seed)
     if not plain and num_workers <= 2 and "subsolvers" not in params:
         # Measured on PSPLIB: without the LP the propagation-driven search proves
-        # more on 2 cores; the second worker runs a fixed search, not a second LP.
+        # more on 2 cores. With two workers the one full search is "no_lp" and
+        # the second thread runs CP-SAT's LNS neighbourhoods (a "fixed" search
+        # would need a decision strategy in the model; CP-SAT drops it without one).
         if num_workers == 1:
             prm.linearization_level = 0
         else:
-            prm.subsolvers.extend(["no_lp", "fixed"])
+            prm.subsolvers.append("no_lp")
     for key, value in params.items():
         if isinstance(value, list):
             getattr(prm, key).extend(value)
