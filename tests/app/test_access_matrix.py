@@ -302,6 +302,7 @@ ROUTES: dict[str, Route] = {
     "planning:baselines": Route("project", ("GET",)),
     "planning:baseline-capture": Route("project", ("POST",), body={"name": "Pwned"}),
     "planning:baseline-delete": Route("project", ("POST",), body={"version": 1}),
+    "api:planning-gantt": Route("project", ("GET",), api=True),
     "planning:goals": Route("project", ("GET",)),
     "planning:goal-create": Route("project", ("GET", "POST"), body=GOAL_BODY),
     "planning:goal-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
@@ -342,6 +343,7 @@ ROUTES: dict[str, Route] = {
         "project", ("POST",), body={"method": "cpm", "time_limit_seconds": 10}
     ),
     "planning:schedule-run": Route("project", ("GET",)),
+    "planning:gantt": Route("project", ("GET",)),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),

@@ -196,3 +196,20 @@ def test_two_thousand_tasks_render_quickly() -> None:
     assert elapsed < 3.0
     root = parse(svg)
     assert sum(1 for el in root.iter() if el.get("data-task-id")) == 2000
+
+
+def test_table_scale_and_corner_come_last_on_opaque_groups() -> None:
+    rows, links = cloud_migration()
+    svg = render_gantt(rows, links, today=TODAY)
+    root = parse(svg)
+    groups = [el.get("class") for el in root if el.tag == f"{NS}g"]
+    assert groups == ["ks-chart", "ks-table", "ks-header", "ks-corner"]
+    table = next(el for el in root if el.get("class") == "ks-table")
+    assert table[0].get("fill") == "#ffffff"  # opaque: it may slide over the bars
+    # One striped pattern instead of a rectangle per row.
+    assert root.find(f".//{NS}pattern[@id='ks-gantt-rows']") is not None
+    assert svg.count('fill="url(#ks-gantt-rows)"') == 2
+    critical = {
+        el.get("data-task-id") for el in root.iter() if "ks-critical" in el.get("class", "")
+    }
+    assert critical == {r.id for r in rows if r.is_critical and not r.is_summary}

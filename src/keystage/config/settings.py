@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
         "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
+        "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
     },
 }
 

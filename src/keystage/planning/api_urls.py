@@ -6,6 +6,7 @@ from keystage.planning.api import baselines as baselines_api
 from keystage.planning.api import budget as budget_api
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
+from keystage.planning.api import gantt as gantt_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import schedule as schedule_api
 from keystage.planning.api import scope as scope_api
@@ -163,4 +164,6 @@ urlpatterns: list[URLPattern] = [
         staffing_api.RecommendationListView.as_view(),
         name="planning-recommendation-list",
     ),
+    # the Gantt
+    path(P + "gantt/", gantt_api.GanttView.as_view(), name="planning-gantt"),
 ]

@@ -6,6 +6,7 @@ from keystage.planning.views import baselines as baselines_views
 from keystage.planning.views import budget as budget_views
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
+from keystage.planning.views import gantt as gantt_views
 from keystage.planning.views import goals as goals_views
 from keystage.planning.views import schedule as schedule_views
 from keystage.planning.views import scope as scope_views
@@ -117,4 +118,6 @@ urlpatterns: list[URLPattern] = [
         staffing_views.skill_need_edit,
         name="assignment-skill-edit",
     ),
+    # the Gantt
+    path(P + "gantt/", gantt_views.gantt_page, name="gantt"),
 ]

@@ -11,6 +11,10 @@ two-tier time scale, striped rows, weekend shading in day zoom, baseline shadow
 bars, task bars with their percent complete, summary brackets, milestone
 diamonds, dependency arrows routed by link type, and dashed *today* and
 *data date* lines). Critical tasks and the links between them are red.
+The table (``g.ks-table``), the time scale (``g.ks-header``) and their corner
+(``g.ks-corner``) are drawn last, each on an opaque background, so that a page
+can slide them over the chart with a ``transform`` and keep them in view while
+the chart scrolls. Row stripes are one pattern, not a rectangle per row.
 
 Dates: a plain ``date`` start means the start of that day and a plain ``date``
 finish the end of that day (inclusive, as users read plans); ``datetime``
@@ -46,7 +50,7 @@ from keystage.reporting.svg.timescale import (
     weekend_days,
 )
 
-__all__ = ["GanttError", "GanttLink", "GanttRow", "render_gantt"]
+__all__ = ["TABLE_W", "GanttError", "GanttLink", "GanttRow", "LinkType", "render_gantt"]
 
 LinkType = Literal["FS", "SS", "FF", "SF"]
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -76,7 +80,10 @@ def _plain(value: date) -> date:
 
 def _ends_before_start(start: date, finish: date) -> bool:
     """Whether ``finish`` precedes ``start``; a plain-date finish is the end of its day."""
-    if not isinstance(start, datetime) and not isinstance(finish, datetime):
+    if isinstance(start, datetime) and isinstance(finish, datetime):
+        if (start.tzinfo is None) == (finish.tzinfo is None):
+            return finish < start
+    elif not isinstance(start, datetime) and not isinstance(finish, datetime):
         return finish < start
     origin = _plain(start)
     return day_offset(finish, origin, is_finish=True) < day_offset(start, origin)
@@ -140,11 +147,7 @@ class _Placed:
 def _header(origin: date, end: date, zoom: Zoom, scale: float, width: float) -> list[str]:
     top, bottom = header_cells(origin, end, zoom)
     strong, muted, half = PALETTE["grid_strong"], PALETTE["muted"], HEADER_H / 2
-    out = [
-        rect(0, 0, width, HEADER_H, PALETTE["header"]),
-        text(8, 30, "WBS", font_weight=600, fill=muted),
-        text(WBS_W + 8, 30, "Task", font_weight=600, fill=muted),
-    ]
+    out = [rect(0, 0, width, HEADER_H, PALETTE["header"])]
     for cell in top:
         x = TABLE_W + cell.start * scale
         fits = (cell.end - cell.start) * scale >= 7.5 * len(cell.label) + 8
@@ -161,6 +164,18 @@ def _header(origin: date, end: date, zoom: Zoom, scale: float, width: float) -> 
         line(TABLE_W, half, width, half, strong) + line(0, HEADER_H, width, HEADER_H, strong)
     )
     return out
+
+
+def _corner() -> str:
+    """The table's column titles, above the table and left of the time scale."""
+    strong, muted = PALETTE["grid_strong"], PALETTE["muted"]
+    return (
+        rect(0, 0, TABLE_W, HEADER_H, PALETTE["header"])
+        + text(8, 30, "WBS", font_weight=600, fill=muted)
+        + text(WBS_W + 8, 30, "Task", font_weight=600, fill=muted)
+        + line(0, HEADER_H, TABLE_W, HEADER_H, strong)
+        + line(TABLE_W, 0, TABLE_W, HEADER_H, strong)
+    )
 
 
 def _grid(origin: date, end: date, zoom: Zoom, scale: float, height: float) -> list[str]:
@@ -181,16 +196,17 @@ def _table_row(row: GanttRow, y: float) -> str:
     indent = row.level * INDENT
     weight = ' font-weight="600"' if row.is_summary else ""
     name = truncate(row.name, NAME_W - 12 - indent)
+    at, wbs = fmt(base), esc(truncate(row.wbs, WBS_W - 10))
     return (
-        text(8, base, truncate(row.wbs, WBS_W - 10), fill=PALETTE["muted"])
-        + f'<text x="{fmt(WBS_W + 8 + indent)}" y="{fmt(base)}"{weight}>'
+        f'<text x="8" y="{at}" fill="{PALETTE["muted"]}">{wbs}</text>'
+        f'<text x="{fmt(WBS_W + 8 + indent)}" y="{at}"{weight}>'
         f"<title>{esc(row.name)}</title>{esc(name)}</text>"
     )
 
 
 def _bar(p: _Placed) -> str:
     row = p.row
-    ids = attr(data_task_id=row.id, data_wbs=row.wbs)
+    ids = f' data-task-id="{esc(row.id)}" data-wbs="{esc(row.wbs)}"'
     tip = f"<title>{esc(row.name)}</title>"
     mid = p.y + ROW_H / 2
     if row.is_milestone:
@@ -199,9 +215,8 @@ def _bar(p: _Placed) -> str:
         x = p.x1
         points = f"{fmt(x)},{fmt(mid - r)} {fmt(x + r)},{fmt(mid)} {fmt(x)},{fmt(mid + r)} "
         points += f"{fmt(x - r)},{fmt(mid)}"
-        return (
-            f'<polygon class="ks-milestone" points="{points}" fill="{colour}"{ids}>{tip}</polygon>'
-        )
+        kind = "ks-milestone ks-critical" if row.is_critical else "ks-milestone"
+        return f'<polygon class="{kind}" points="{points}" fill="{colour}"{ids}>{tip}</polygon>'
     width = max(p.x1 - p.x0, 1.0)
     if row.is_summary:
         colour = PALETTE["summary"]  # summaries stay neutral; their critical children are red
@@ -210,8 +225,9 @@ def _bar(p: _Placed) -> str:
     critical = row.is_critical
     fill = PALETTE["critical"] if critical else PALETTE["bar"]
     done = PALETTE["critical_done"] if critical else PALETTE["bar_done"]
+    kind = "ks-bar ks-critical" if critical else "ks-bar"
     out = (
-        f'<rect class="ks-bar" x="{fmt(p.x0)}" y="{fmt(mid - BAR_H / 2)}" width="{fmt(width)}" '
+        f'<rect class="{kind}" x="{fmt(p.x0)}" y="{fmt(mid - BAR_H / 2)}" width="{fmt(width)}" '
         f'height="{BAR_H:g}" rx="2" fill="{fill}"{ids}>'
         f"<title>{esc(row.name)} — {row.percent_complete:g} % complete</title></rect>"
     )
@@ -273,7 +289,13 @@ def _defs(prefix: str, width: float, height: float) -> str:
     )
     area = rect(TABLE_W, 0, width - TABLE_W, height, "#fff")
     clip = f'<clipPath id="{prefix}-chart">{area}</clipPath>'
-    return f"<defs>{markers}{clip}</defs>"
+    # Every other row is striped: one pattern instead of a rectangle per row.
+    stripes = (
+        f'<pattern id="{prefix}-rows" x="0" y="{fmt(HEADER_H)}" width="{fmt(width)}" '
+        f'height="{fmt(2 * ROW_H)}" patternUnits="userSpaceOnUse">'
+        f"{rect(0, ROW_H, width, ROW_H, PALETTE['stripe'])}</pattern>"
+    )
+    return f"<defs>{markers}{clip}{stripes}</defs>"
 
 
 def _window(rows: Sequence[GanttRow], extra: Sequence[date | None]) -> tuple[date, date]:
@@ -328,15 +350,13 @@ def render_gantt(
     height = HEADER_H + max(len(rows), 1) * ROW_H + FOOTER_H
 
     placed: dict[str, _Placed] = {}
-    stripes, table, baselines, bars = [], [], [], []
+    table, baselines, bars = [], [], []
     for i, row in enumerate(rows):
         y = HEADER_H + i * ROW_H
         x0 = TABLE_W + day_offset(row.start, origin) * scale
         x1 = TABLE_W + day_offset(row.finish, origin, is_finish=True) * scale
         p = _Placed(row, y, x0, x1)
         placed[row.id] = p
-        if i % 2:
-            stripes.append(rect(0, y, width, ROW_H, PALETTE["stripe"]))
         table.append(_table_row(row, y))
         if (
             row.baseline_start is not None
@@ -366,17 +386,19 @@ def render_gantt(
             x = TABLE_W + day_offset(when, origin) * scale
             lines.append(_vline(x, height, colour, label, anchor))
 
+    rows_h = height - HEADER_H
+    striped = f'fill="url(#{id_prefix}-rows)"'
+    table_stripes = (
+        f'<rect x="0" y="{fmt(HEADER_H)}" width="{fmt(TABLE_W)}" height="{fmt(rows_h)}" {striped}/>'
+    )
+    # The table, the time scale and the corner come last, each in its own opaque group:
+    # a page may slide them over the chart to keep them in view while it scrolls.
     body = [
         _defs(id_prefix, width, height),
         rect(0, 0, width, height, "#ffffff"),
-        *stripes,
+        f'<rect x="0" y="{fmt(HEADER_H)}" width="{fmt(width)}" height="{fmt(rows_h)}" {striped}/>',
         *_grid(origin, end, zoom, scale, height),
-        *_header(origin, end, zoom, scale, width),
-        line(WBS_W, HEADER_H, WBS_W, height, PALETTE["grid"]),
-        line(TABLE_W, 0, TABLE_W, height, PALETTE["grid_strong"]),
-        '<g class="ks-table">',
-        *table,
-        f'</g><g class="ks-chart" clip-path="url(#{id_prefix}-chart)"><g class="ks-baselines">',
+        f'<g class="ks-chart" clip-path="url(#{id_prefix}-chart)"><g class="ks-baselines">',
         *baselines,
         '</g><g class="ks-links">',
         *arrows,
@@ -384,6 +406,16 @@ def render_gantt(
         *bars,
         "</g>",
         *lines,
+        '</g><g class="ks-table">',
+        rect(0, HEADER_H, TABLE_W, rows_h, "#ffffff"),
+        table_stripes,
+        line(WBS_W, HEADER_H, WBS_W, height, PALETTE["grid"]),
+        line(TABLE_W, HEADER_H, TABLE_W, height, PALETTE["grid_strong"]),
+        *table,
+        '</g><g class="ks-header">',
+        *_header(origin, end, zoom, scale, width),
+        '</g><g class="ks-corner">',
+        _corner(),
         "</g>",
     ]
     return document(width, height, body, title=title, desc=f"{len(rows)} tasks, {zoom} scale")

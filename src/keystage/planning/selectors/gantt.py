@@ -1,0 +1,302 @@
+"""The Gantt of a project: rows in WBS order, links, critical flags and a baseline's shadow.
+
+``gantt_data`` reads everything in a constant number of queries whatever the plan's
+size (tasks, links, the project's baselines, the chosen baseline's tasks, the
+calendar and its holidays); ``gantt_chart`` draws it with the pure SVG renderer and
+returns what a page needs to turn a pointer position back into a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+from django.db import models
+from django.utils import timezone
+
+from keystage.core.errors import InvalidInput
+from keystage.planning.models import Baseline, BaselineTask, Dependency, Holiday, ProjectCalendar
+from keystage.planning.selectors.wbs import tasks_visible_to
+from keystage.portfolio.access import projects_visible_to
+from keystage.portfolio.models import Project
+from keystage.reporting.svg.gantt import TABLE_W, GanttLink, GanttRow, LinkType, render_gantt
+from keystage.reporting.svg.timescale import PX_PER_DAY, Zoom, align_window
+
+ZOOMS: Final = ("day", "week", "month")
+LATEST: Final = "latest"
+NO_BASELINE: Final = "none"
+
+
+class GanttKind(models.TextChoices):
+    """What a Gantt row draws: a bar, a diamond or a bracket over its sub-tasks."""
+
+    TASK = "task", "Task"
+    MILESTONE = "milestone", "Milestone"
+    SUMMARY = "summary", "Summary"
+
+
+@dataclass(frozen=True, slots=True)
+class GanttTask:
+    """One row of the Gantt, as the page, the API and the renderer read it."""
+
+    id: uuid.UUID
+    row: int
+    wbs: str
+    name: str
+    level: int
+    kind: str
+    start: dt.datetime
+    finish: dt.datetime
+    duration_minutes: int
+    constraint_type: str
+    constraint_date: dt.date | None
+    critical: bool
+    version: int
+    baseline_start: dt.datetime | None = None
+    baseline_finish: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GanttDependency:
+    """A link between two rows, by the tasks' public ids."""
+
+    predecessor: uuid.UUID
+    successor: uuid.UUID
+    type: str
+    lag_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineChoice:
+    """A baseline one can lay under the bars."""
+
+    id: uuid.UUID
+    number: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingTime:
+    """What a page needs to turn a dragged width into working days."""
+
+    weekdays: str  # ISO weekdays, Monday = 1
+    minutes_per_day: int
+    holidays: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GanttData:
+    """A project's Gantt: rows, links, its baselines and the one shown (if any)."""
+
+    project: Project
+    tasks: tuple[GanttTask, ...]
+    links: tuple[GanttDependency, ...]
+    baselines: tuple[BaselineChoice, ...]
+    baseline: BaselineChoice | None
+    working_time: WorkingTime
+
+
+@dataclass(frozen=True, slots=True)
+class GanttChart:
+    """The drawn chart and the geometry a page needs to map pixels back to dates."""
+
+    svg: str
+    zoom: str
+    origin: dt.date
+    px_per_day: float
+    table_width: float
+
+
+def _local(value: dt.datetime | None, fallback: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """A stored instant in the project's time zone (unscheduled rows sit at the start)."""
+    if value is None:
+        return dt.datetime.combine(fallback, dt.time(), tzinfo=zone)
+    return value if value.tzinfo is zone else value.astimezone(zone)
+
+
+def _zone() -> dt.tzinfo:
+    """The current time zone; UTC as the object the database drivers attach (no conversion)."""
+    zone = timezone.get_current_timezone()
+    return dt.UTC if timezone.get_current_timezone_name() == "UTC" else zone
+
+
+def _choose(choices: tuple[BaselineChoice, ...], baseline_id: Any) -> BaselineChoice | None:
+    if baseline_id in (None, "", LATEST):
+        return choices[0] if choices else None
+    if baseline_id == NO_BASELINE:
+        return None
+    try:
+        wanted = uuid.UUID(str(baseline_id))
+    except ValueError:
+        wanted = None
+    found = next((c for c in choices if c.id == wanted), None)
+    if found is None:
+        raise InvalidInput({"baseline": "No such baseline in this project."})
+    return found
+
+
+def _working_time(project: Project) -> WorkingTime:
+    from keystage.planning.engine import minutes_per_day  # the engine adapter, kept lazy
+
+    calendar = ProjectCalendar.objects.filter(project=project).first()
+    days: list[dt.date] = []
+    for start, end in Holiday.objects.filter(project=project).values_list("start_date", "end_date"):
+        days += [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return WorkingTime(
+        weekdays=calendar.working_weekdays if calendar else "12345",
+        minutes_per_day=minutes_per_day(calendar),
+        holidays=tuple(sorted(set(days))),
+    )
+
+
+def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> GanttData:
+    """The project's Gantt rows in WBS order with links and a baseline, in six queries.
+
+    ``baseline_id`` is a baseline's public id, ``"latest"`` (the default: the most
+    recent one, when there is one) or ``"none"``; an unknown id is a field error.
+    """
+    baselines = tuple(
+        BaselineChoice(public_id, number, name)
+        for public_id, number, name in Baseline.objects.filter(
+            project=project, project__in=projects_visible_to(who)
+        )
+        .order_by("-number")
+        .values_list("public_id", "number", "name")
+    )
+    chosen = _choose(baselines, baseline_id)
+    shadow: dict[uuid.UUID, tuple[dt.datetime | None, dt.datetime | None]] = {}
+    if chosen is not None:
+        shadow = {
+            task_id: (start, finish)
+            for task_id, start, finish in BaselineTask.objects.filter(
+                baseline__public_id=chosen.id, baseline__project=project
+            ).values_list("task_public_id", "start_at", "finish_at")
+        }
+    fields = (
+        "pk",
+        "public_id",
+        "row",
+        "wbs_code",
+        "name",
+        "outline_level",
+        "kind",
+        "is_summary",
+        "start_at",
+        "finish_at",
+        "duration_minutes",
+        "constraint_type",
+        "constraint_date",
+        "is_critical",
+        "version",
+    )
+    ids: dict[int, uuid.UUID] = {}
+    tasks = []
+    zone = _zone()  # once: looking it up per value costs more
+    for values in (
+        tasks_visible_to(who).filter(project=project).order_by("row", "id").values_list(*fields)
+    ):
+        (pk, public_id, row, wbs, name, level, kind, summary, start, finish, minutes) = values[:11]
+        constraint_type, constraint_date, critical, version = values[11:]
+        ids[pk] = public_id
+        base_start, base_finish = shadow.get(public_id, (None, None))
+        has_base = base_start is not None and base_finish is not None
+        tasks.append(
+            GanttTask(
+                id=public_id,
+                row=row,
+                wbs=wbs,
+                name=name,
+                level=level,
+                kind=GanttKind.SUMMARY if summary else kind,
+                start=_local(start, project.start_date, zone),
+                finish=_local(finish or start, project.start_date, zone),
+                duration_minutes=minutes,
+                constraint_type=constraint_type,
+                constraint_date=constraint_date,
+                critical=critical,
+                version=version,
+                baseline_start=_local(base_start, project.start_date, zone) if has_base else None,
+                baseline_finish=_local(base_finish, project.start_date, zone) if has_base else None,
+            )
+        )
+    links = tuple(
+        GanttDependency(ids[pred], ids[succ], kind, lag)
+        for pred, succ, kind, lag in Dependency.objects.filter(project=project)
+        .order_by("id")
+        .values_list("predecessor_id", "successor_id", "type", "lag_minutes")
+        if pred in ids and succ in ids
+    )
+    return GanttData(
+        project=project,
+        tasks=tuple(tasks),
+        links=links,
+        baselines=baselines,
+        baseline=chosen,
+        working_time=_working_time(project),
+    )
+
+
+def _renderer_row(task: GanttTask) -> GanttRow:
+    start, finish = task.start, max(task.finish, task.start)
+    base_start, base_finish = task.baseline_start, task.baseline_finish
+    if base_start is not None and base_finish is not None and base_finish < base_start:
+        base_start = base_finish = None  # a damaged snapshot: draw no shadow rather than fail
+    return GanttRow(
+        id=str(task.id),
+        wbs=task.wbs,
+        name=task.name,
+        start=start,
+        finish=finish,
+        is_milestone=task.kind == GanttKind.MILESTONE,
+        is_summary=task.kind == GanttKind.SUMMARY,
+        is_critical=task.critical,
+        baseline_start=base_start,
+        baseline_finish=base_finish,
+        level=max(task.level - 1, 0),
+    )
+
+
+def gantt_chart(
+    data: GanttData, *, zoom: str = "week", today: dt.date, data_date: dt.date | None = None
+) -> GanttChart:
+    """Draw the Gantt (``zoom`` is day, week or month) with the today and data-date lines."""
+    if zoom not in ZOOMS:
+        raise InvalidInput({"zoom": f"Choose one of: {', '.join(ZOOMS)}."})
+    scale = cast(Zoom, zoom)
+    days = [today, data.project.start_date]
+    if data_date is not None:
+        days.append(data_date)
+    for task in data.tasks:
+        days += [task.start.date(), task.finish.date()]
+        if task.baseline_start is not None and task.baseline_finish is not None:
+            days += [task.baseline_start.date(), task.baseline_finish.date()]
+    first, last = min(days), max(days)
+    rows = [_renderer_row(task) for task in data.tasks]
+    links = [
+        GanttLink(str(link.predecessor), str(link.successor), cast(LinkType, link.type))
+        for link in data.links
+    ]
+    svg = render_gantt(
+        rows,
+        links,
+        zoom=scale,
+        today=today,
+        data_date=data_date,
+        window=(first, last),
+        title=f"Gantt chart of {data.project.code} {data.project.name}",
+    )
+    return GanttChart(
+        svg=svg,
+        zoom=zoom,
+        origin=align_window(first, last, scale)[0],
+        px_per_day=PX_PER_DAY[zoom],
+        table_width=TABLE_W,
+    )
+
+
+def data_date_of(project: Project, today: dt.date) -> dt.date:
+    """The project's status date when it has one (set by progress tracking), else today."""
+    status_date = getattr(project, "status_date", None)
+    return status_date if isinstance(status_date, dt.date) else today

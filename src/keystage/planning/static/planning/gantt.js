@@ -1,0 +1,326 @@
+/* The Gantt page (keystage.planning).
+ *
+ * Everyone: the WBS table and the time scale stay in view while the chart scrolls
+ * (their SVG groups slide with the scroll), and the baseline menu applies on change.
+ * Editors: drag a bar to move its task (PATCH constraint_type SNET + constraint_date,
+ * If-Match its version, as MS Project does); drag a task bar's right end to change its
+ * duration in working days. Milestones move, summaries do not. After a save the chart
+ * is fetched again, since the schedule moves the successors. A 409 reloads the chart.
+ *
+ * One listener per event type on the chart's wrapper (event delegation): nothing is
+ * attached per task, so 2,000 rows cost no more script than ten.
+ */
+(function () {
+  "use strict";
+
+  const wrap = document.getElementById("gantt-chart");
+  const status = document.getElementById("gantt-status");
+  if (!wrap) return;
+
+  const DAY_MS = 86400000;
+  const EDGE_PX = 6;
+
+  // ------------------------------------------------------------ helpers
+
+  function box() { return wrap.querySelector(".gantt-scroll"); }
+
+  function say(message, kind) {
+    if (!status) return;
+    status.textContent = message;
+    status.className = "gantt-status" + (kind ? " " + kind : "");
+  }
+
+  function readJson(id) {
+    const el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function parseDay(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    return Date.UTC(y, m - 1, d);
+  }
+
+  function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
+
+  function addDays(iso, days) { return isoDay(parseDay(iso) + days * DAY_MS); }
+
+  // ------------------------------------------------ pinned table and scale
+
+  let pinned = null;
+  let frame = 0;
+
+  function groups() {
+    const svg = box() && box().querySelector("svg");
+    if (!svg) return null;
+    return {
+      table: svg.querySelector("g.ks-table"),
+      header: svg.querySelector("g.ks-header"),
+      corner: svg.querySelector("g.ks-corner"),
+    };
+  }
+
+  function pin() {
+    frame = 0;
+    const el = box();
+    if (!el) return;
+    if (!pinned) pinned = groups();
+    if (!pinned) return;
+    const x = el.scrollLeft;
+    const y = el.scrollTop;
+    if (pinned.table) pinned.table.setAttribute("transform", "translate(" + x + " 0)");
+    if (pinned.header) pinned.header.setAttribute("transform", "translate(0 " + y + ")");
+    if (pinned.corner) pinned.corner.setAttribute("transform", "translate(" + x + " " + y + ")");
+  }
+
+  // Scroll events do not bubble; catch the wrapper's child scrolling in the capture phase.
+  wrap.addEventListener("scroll", function () {
+    if (!frame) frame = requestAnimationFrame(pin);
+  }, true);
+
+  // The baseline menu applies as soon as it changes (the button serves without script).
+  document.addEventListener("change", function (ev) {
+    const select = ev.target.closest && ev.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit();
+  });
+
+  // ------------------------------------------------------------- redraw
+
+  function refresh(keepMessage) {
+    const el = box();
+    if (!el || !el.dataset.refresh) return Promise.resolve();
+    const left = el.scrollLeft;
+    const top = el.scrollTop;
+    el.classList.add("busy");
+    return fetch(el.dataset.refresh, {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        wrap.innerHTML = html;
+        pinned = null;
+        const fresh = box();
+        if (fresh) {
+          fresh.scrollLeft = left;
+          fresh.scrollTop = top;
+        }
+        pin();
+        wrap.dispatchEvent(new CustomEvent("gantt:redrawn", { bubbles: true }));
+      })
+      .catch(function () {
+        if (!keepMessage) say("Could not redraw the chart; reload the page.", "error");
+        const stale = box();
+        if (stale) stale.classList.remove("busy");
+      });
+  }
+
+  // --------------------------------------------------------- working days
+
+  function workingDays(fromIso, toIso, calendar) {
+    // Working days in (from, to] — negative when ``to`` is before ``from``.
+    const holidays = new Set(calendar.holidays);
+    const weekdays = calendar.weekdays;
+    const step = parseDay(toIso) >= parseDay(fromIso) ? 1 : -1;
+    let count = 0;
+    let day = parseDay(fromIso);
+    const end = parseDay(toIso);
+    while (day !== end) {
+      const probe = step > 0 ? day + DAY_MS : day;
+      const iso = isoDay(probe);
+      const weekday = ((new Date(probe).getUTCDay() + 6) % 7) + 1; // Monday = 1
+      if (weekdays.indexOf(String(weekday)) >= 0 && !holidays.has(iso)) count += step;
+      day += step * DAY_MS;
+    }
+    return count;
+  }
+
+  // --------------------------------------------------------------- drag
+
+  let drag = null;
+  let tasks = null;
+
+  function meta(id) {
+    if (!tasks) tasks = readJson("gantt-tasks") || {};
+    return tasks[id];
+  }
+
+  wrap.addEventListener("gantt:redrawn", function () { tasks = null; });
+
+  function scale(el) {
+    const ctm = el.ownerSVGElement && el.ownerSVGElement.getScreenCTM();
+    return ctm && ctm.a ? ctm.a : 1;
+  }
+
+  function atRightEdge(el, ev) {
+    if (!el.classList.contains("ks-bar")) return false;
+    const r = el.getBoundingClientRect();
+    return ev.clientX >= r.right - Math.min(EDGE_PX, r.width / 3);
+  }
+
+  function target(ev) {
+    const el = box();
+    if (!el || el.dataset.editable !== "true" || !ev.target.closest) return null;
+    const shape = ev.target.closest(".ks-bar[data-task-id], .ks-milestone[data-task-id]");
+    if (!shape || !el.contains(shape)) return null;
+    const info = meta(shape.getAttribute("data-task-id"));
+    if (!info || info[1] === "s") return null; // summaries follow their sub-tasks
+    return { shape: shape, info: info };
+  }
+
+  function tip(ev, text) {
+    const el = document.getElementById("gantt-tip");
+    if (!el) return;
+    el.hidden = !text;
+    el.textContent = text || "";
+    el.style.left = ev.clientX + 14 + "px";
+    el.style.top = ev.clientY + 16 + "px";
+  }
+
+  wrap.addEventListener("pointerdown", function (ev) {
+    if (ev.button !== 0 || drag) return;
+    const hit = target(ev);
+    if (!hit) return;
+    const el = box();
+    const mode = hit.info[1] === "t" && atRightEdge(hit.shape, ev) ? "resize" : "move";
+    drag = {
+      shape: hit.shape,
+      id: hit.shape.getAttribute("data-task-id"),
+      wbs: hit.shape.getAttribute("data-wbs") || "",
+      info: hit.info,
+      mode: mode,
+      x0: ev.clientX,
+      width: parseFloat(hit.shape.getAttribute("width") || "0"),
+      pxPerDay: parseFloat(el.dataset.pxPerDay) * scale(hit.shape),
+      unit: parseFloat(el.dataset.pxPerDay),
+      days: 0,
+    };
+    hit.shape.setPointerCapture(ev.pointerId);
+    el.classList.add(mode === "move" ? "dragging" : "resizing");
+    ev.preventDefault();
+  });
+
+  wrap.addEventListener("pointermove", function (ev) {
+    if (!drag) {
+      const hit = target(ev);
+      if (hit) hit.shape.classList.toggle("at-edge", hit.info[1] === "t" && atRightEdge(hit.shape, ev));
+      return;
+    }
+    const days = Math.round((ev.clientX - drag.x0) / drag.pxPerDay);
+    if (days === drag.days) return;
+    drag.days = days;
+    if (drag.mode === "move") {
+      drag.shape.setAttribute("transform", "translate(" + days * drag.unit + " 0)");
+      tip(ev, days ? "Start no earlier than " + addDays(drag.info[2], days) : "");
+    } else {
+      const width = Math.max(drag.width + days * drag.unit, Math.min(drag.width, drag.unit / 2));
+      drag.shape.setAttribute("width", String(width));
+      tip(ev, days ? "Finish " + addDays(drag.info[3], days) : "");
+    }
+  });
+
+  function endDrag() {
+    const el = box();
+    if (el) el.classList.remove("dragging", "resizing");
+    tip({ clientX: 0, clientY: 0 }, "");
+    const done = drag;
+    drag = null;
+    return done;
+  }
+
+  function undo(done) {
+    done.shape.removeAttribute("transform");
+    done.shape.setAttribute("width", String(done.width));
+  }
+
+  wrap.addEventListener("pointercancel", function () {
+    const done = endDrag();
+    if (done) undo(done);
+  });
+
+  wrap.addEventListener("pointerup", function () {
+    const done = endDrag();
+    if (!done || !done.days) {
+      if (done) undo(done);
+      return;
+    }
+    const version = done.info[0];
+    let body;
+    let summary;
+    if (done.mode === "move") {
+      const day = addDays(done.info[2], done.days);
+      body = { constraint_type: "SNET", constraint_date: day };
+      summary = "Task " + done.wbs + " now starts no earlier than " + day + ".";
+    } else {
+      const calendar = readJson("gantt-calendar");
+      const perDay = calendar.minutes_per_day;
+      const delta = workingDays(done.info[3], addDays(done.info[3], done.days), calendar);
+      const minutes = Math.max(done.info[4] + delta * perDay, Math.min(done.info[4], perDay));
+      if (minutes === done.info[4]) {
+        undo(done);
+        return;
+      }
+      body = { duration_minutes: minutes };
+      summary = "Task " + done.wbs + " now lasts " + +(minutes / perDay).toFixed(2) + " working days.";
+    }
+    save(done, version, body, summary);
+  });
+
+  function firstError(payload) {
+    if (payload && payload.errors) {
+      for (const field of Object.keys(payload.errors)) {
+        const messages = payload.errors[field];
+        const text = Array.isArray(messages) ? messages.join(" ") : String(messages);
+        return field === "non_field_errors" ? text : field.replace(/_/g, " ") + ": " + text;
+      }
+    }
+    return (payload && payload.detail) || "The change was refused.";
+  }
+
+  function save(done, version, body, summary) {
+    const el = box();
+    say("Saving…", "");
+    fetch(el.dataset.api + encodeURIComponent(done.id) + "/", {
+      method: "PATCH",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "If-Match": String(version),
+        "X-CSRFToken": el.dataset.csrf,
+      },
+      body: JSON.stringify(body),
+    })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (payload) {
+          if (response.ok) {
+            say(summary, "ok");
+            return refresh();
+          }
+          if (response.status === 409) {
+            say("This task was changed by someone else — reloaded. Try again on the fresh chart.", "warn");
+            return refresh(true);
+          }
+          undo(done);
+          say(firstError(payload), "error");
+          if (response.status !== 400) return refresh(true);
+          return null;
+        });
+      })
+      .catch(function () {
+        undo(done);
+        say("The server could not be reached; nothing was changed.", "error");
+      });
+  }
+
+  // Open on the plan's first day, just right of the table (today may lie well before it).
+  (function startAtThePlan() {
+    const el = box();
+    if (!el) return;
+    const x = parseFloat(el.dataset.startX) - parseFloat(el.dataset.tableWidth) - 24;
+    if (x > 0 && el.scrollLeft === 0) el.scrollLeft = x;
+  })();
+  pin();
+})();

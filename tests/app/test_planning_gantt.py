@@ -1,0 +1,320 @@
+"""The Gantt page and API over HTTP: bars for every task, critical marks, baseline shadows,
+JSON and SVG, a constant number of queries, who may drag, and who sees nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from keystage.planning.models import Baseline, BaselineTask, Task
+from keystage.planning.services import wbs
+
+pytestmark = pytest.mark.django_db
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def plan(world, phases: int, per_phase: int = 4) -> list[Task]:
+    """Project A: ``phases`` summaries, each with ``per_phase`` chained tasks and a milestone."""
+    rows, links = [], []
+    for p in range(phases):
+        rows.append({"name": f"Phase {p + 1}", "outline_level": 1})
+        first = len(rows)
+        for t in range(per_phase):
+            rows.append(
+                {"name": f"Task {p + 1}.{t + 1}", "outline_level": 2, "duration_minutes": 960}
+            )
+        rows.append({"name": f"Gate {p + 1}", "outline_level": 2, "kind": "milestone"})
+        # a chain, with the second task of each phase off the critical path
+        chain = [first, first + 2, *range(first + 3, len(rows))]
+        links += [(a, b, "FS", 0) for a, b in itertools.pairwise(chain)]
+        links.append((first, first + 1, "FS", 0))
+        if p:
+            links.append((first - 2, first, "FS", 0))  # previous gate → this phase
+    return wbs.plan_append(
+        who=world.a["project_manager"], project=world.project_a, rows=rows, links=links
+    )
+
+
+def page_url(world, query: str = "") -> str:
+    return f"/projects/{world.project_a.public_id}/gantt/{query}"
+
+
+def api_url(world, query: str = "") -> str:
+    return f"/api/v1/projects/{world.project_a.public_id}/gantt/{query}"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def svg_of(html: str) -> ET.Element:
+    match = re.search(r"<svg .*?</svg>", html, re.S)
+    assert match, "no inline SVG"
+    return ET.fromstring(match.group(0))  # noqa: S314 - our own output, parsed to check it
+
+
+def shapes(root: ET.Element) -> dict[str, ET.Element]:
+    return {el.get("data-task-id"): el for el in root.iter() if el.get("data-task-id")}
+
+
+def baseline_for(world, tasks: list[Task], *, shift_days: int = -3, number: int = 1) -> Baseline:
+    """A captured baseline, written directly: every task as it stood ``shift_days`` away."""
+    baseline = Baseline.objects.create(
+        project=world.project_a, number=number, name=f"Approved plan {number}"
+    )
+    shift = dt.timedelta(days=shift_days)
+    BaselineTask.objects.bulk_create(
+        BaselineTask(
+            baseline=baseline,
+            task=task,
+            task_public_id=task.public_id,
+            row=task.row,
+            wbs_code=task.wbs_code,
+            name=task.name,
+            kind=task.kind,
+            is_summary=task.is_summary,
+            start_at=task.start_at + shift,
+            finish_at=task.finish_at + shift,
+            duration_minutes=task.duration_minutes,
+        )
+        for task in tasks
+    )
+    return baseline
+
+
+def test_page_draws_a_bar_for_every_task_and_marks_the_critical_ones(world):
+    plan(world, 3)
+    response = signed_in(world.a["project_manager"]).get(page_url(world))
+    assert response.status_code == 200
+    html = response.content.decode()
+    tasks = {str(t.public_id): t for t in Task.objects.filter(project=world.project_a)}
+    drawn = shapes(svg_of(html))
+    assert set(drawn) == set(tasks)
+    for task_id, shape in drawn.items():
+        task = tasks[task_id]
+        expected = {"task": f"{NS}rect", "milestone": f"{NS}polygon"}[task.kind]
+        assert shape.tag == (f"{NS}path" if task.is_summary else expected)
+        marked = "ks-critical" in shape.get("class", "")
+        assert marked == (task.is_critical and not task.is_summary), task.name
+    assert any(t.is_critical for t in tasks.values())
+    assert not all(t.is_critical for t in tasks.values() if not t.is_summary)
+    # The tab is there and current; the table and time scale are pinnable groups.
+    assert re.search(r'href="[^"]*/gantt/" aria-current="page">Gantt<', html)
+    root = svg_of(html)
+    assert [g.get("class") for g in root if g.tag == f"{NS}g"][-3:] == [
+        "ks-table",
+        "ks-header",
+        "ks-corner",
+    ]
+    assert "Data date" in html and "Today" in html
+
+
+def test_zoom_changes_the_scale_and_a_bad_zoom_is_refused(world):
+    plan(world, 1)
+    client = signed_in(world.a["project_manager"])
+    widths = {}
+    for zoom in ("day", "week", "month"):
+        response = client.get(page_url(world, f"?zoom={zoom}"))
+        assert response.status_code == 200
+        assert f'data-zoom="{zoom}"' in response.content.decode()
+        bar = next(
+            el for el in shapes(svg_of(response.content.decode())).values() if el.tag == f"{NS}rect"
+        )
+        widths[zoom] = float(bar.get("width", 0))
+    assert widths["day"] > widths["week"] > widths["month"]
+    assert client.get(page_url(world, "?zoom=year")).status_code == 400
+
+
+def test_baseline_shadow_bars_appear_when_a_baseline_exists(world):
+    tasks = plan(world, 2)
+    client = signed_in(world.a["project_manager"])
+    html = client.get(page_url(world)).content.decode()
+    assert 'class="ks-baseline"' not in html and "baseline-select" not in html
+    old = baseline_for(world, tasks, number=1)
+    latest = baseline_for(world, tasks, shift_days=5, number=2)
+
+    html = client.get(page_url(world)).content.decode()
+    root = svg_of(html)
+    shadows = [el for el in root.iter(f"{NS}rect") if el.get("class") == "ks-baseline"]
+    assert len(shadows) == sum(t.kind != "milestone" for t in tasks)
+    assert f'<option value="{latest.public_id}" selected>' in html  # the latest by default
+    assert "Baseline 2" in html
+
+    # Another baseline draws its own dates; "none" hides the shadows.
+    first_old = client.get(page_url(world, f"?baseline={old.public_id}")).content.decode()
+    x_latest = min(float(el.get("x", 0)) for el in shadows)
+    old_shadows = [
+        el for el in svg_of(first_old).iter(f"{NS}rect") if el.get("class") == "ks-baseline"
+    ]
+    assert min(float(el.get("x", 0)) for el in old_shadows) < x_latest
+    hidden = client.get(page_url(world, "?baseline=none")).content.decode()
+    assert 'class="ks-baseline"' not in hidden
+    assert client.get(page_url(world, "?baseline=not-a-baseline")).status_code == 400
+
+
+def test_editors_get_drag_handles_and_viewers_a_static_chart(world):
+    plan(world, 1)
+    editor = signed_in(world.a["project_manager"]).get(page_url(world)).content.decode()
+    assert 'data-editable="true"' in editor
+    assert 'id="gantt-tasks"' in editor and 'id="gantt-calendar"' in editor
+    assert "Drag a bar" in editor
+    viewer = signed_in(world.a["stakeholder"]).get(page_url(world))
+    assert viewer.status_code == 200
+    html = viewer.content.decode()
+    assert len(shapes(svg_of(html))) == Task.objects.filter(project=world.project_a).count()
+    assert "data-editable" not in html and 'id="gantt-tasks"' not in html
+    assert "Drag a bar" not in html
+
+
+def test_drag_data_carries_versions_kinds_and_dates(world):
+    plan(world, 1)
+    html = signed_in(world.a["project_manager"]).get(page_url(world)).content.decode()
+    match = re.search(r'<script id="gantt-tasks" type="application/json">(.*?)</script>', html)
+    assert match
+    meta = json.loads(match.group(1))
+    for task in Task.objects.filter(project=world.project_a):
+        version, kind, start, finish, minutes = meta[str(task.public_id)]
+        assert version == task.version and minutes == task.duration_minutes
+        assert kind == ("s" if task.is_summary else task.kind[0])
+        assert start == task.start_at.date().isoformat()
+        assert finish == task.finish_at.date().isoformat()
+
+
+def test_partial_answers_the_chart_alone(world):
+    plan(world, 1)
+    response = signed_in(world.a["project_manager"]).get(page_url(world, "?partial=chart"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div class="gantt-scroll"') and "<nav" not in html
+    assert len(shapes(svg_of(html))) == 6
+
+
+def test_an_empty_plan_says_so(world):
+    response = signed_in(world.a["project_manager"]).get(page_url(world))
+    assert response.status_code == 200
+    assert "No tasks yet" in response.content.decode()
+    assert "<svg" not in response.content.decode()
+
+
+def test_non_members_get_404(world, api):
+    plan(world, 1)
+    for user in (world.outsider, world.b["project_manager"]):
+        assert signed_in(user).get(page_url(world)).status_code == 404
+        assert api(user).get(api_url(world)).status_code == 404
+        assert api(user).get(api_url(world, "?format=svg")).status_code == 404
+    assert Client().get(page_url(world)).status_code == 302
+    assert api().get(api_url(world)).status_code in (401, 403)
+
+
+def test_api_json_rows_and_links(world, api):
+    tasks = plan(world, 2)
+    baseline_for(world, tasks)
+    response = api(world.a["stakeholder"]).get(api_url(world))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["project"] == str(world.project_a.public_id)
+    assert body["baseline"]["number"] == 1 and len(body["baselines"]) == 1
+    rows = body["rows"]
+    stored = list(Task.objects.filter(project=world.project_a).order_by("row"))
+    assert [r["id"] for r in rows] == [str(t.public_id) for t in stored]
+    first, leaf, gate = rows[0], rows[1], rows[5]
+    assert (first["wbs"], first["level"], first["kind"]) == ("1", 1, "summary")
+    assert (leaf["wbs"], leaf["level"], leaf["kind"]) == ("1.1", 2, "task")
+    assert gate["kind"] == "milestone"
+    assert dt.datetime.fromisoformat(leaf["start"]) == stored[1].start_at
+    assert dt.datetime.fromisoformat(leaf["baseline_start"]) == stored[1].start_at - dt.timedelta(
+        days=3
+    )
+    assert [r["critical"] for r in rows] == [t.is_critical for t in stored]
+    assert [r["version"] for r in rows] == [t.version for t in stored]
+    links = {(link["predecessor"], link["successor"], link["type"]) for link in body["links"]}
+    assert (rows[1]["id"], rows[3]["id"], "FS") in links
+    assert len(body["links"]) == 9  # four per phase and one between them
+    assert (
+        api(world.a["stakeholder"]).get(api_url(world, "?baseline=none")).json()["baseline"] is None
+    )
+    bad = api(world.a["stakeholder"]).get(api_url(world, "?baseline=0000"))
+    assert bad.status_code == 400 and "baseline" in bad.json()["errors"]
+
+
+def test_api_svg(world, api):
+    plan(world, 2)
+    client = api(world.a["stakeholder"])
+    response = client.get(api_url(world, "?format=svg&zoom=day"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert 'filename="PRJ-A-gantt.svg"' in response["Content-Disposition"]
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output
+    assert len(shapes(root)) == 12
+    assert "day scale" in (root.findtext(f"{NS}desc") or "")
+    accepted = client.get(api_url(world), HTTP_ACCEPT="image/svg+xml")
+    assert accepted.status_code == 200 and accepted.content.startswith(b"<svg")
+    bad = client.get(api_url(world, "?format=svg&zoom=year"))
+    assert bad.status_code == 400
+    assert bad["Content-Type"] == "application/json"
+    assert "zoom" in bad.json()["errors"]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_query_count_does_not_grow_with_the_plan(world, api):
+    pm = world.a["project_manager"]
+    page, rest = signed_in(pm), api(pm)
+    urls = [page_url(world), api_url(world), api_url(world, "?format=svg")]
+    tasks = plan(world, 2)  # 12 rows
+    baseline_for(world, tasks)
+    small = [_queries(page if i == 0 else rest, url) for i, url in enumerate(urls)]
+    tasks += plan(world, 7)  # 54 rows
+    Baseline.objects.all().delete()
+    baseline_for(world, list(Task.objects.filter(project=world.project_a)))
+    assert Task.objects.filter(project=world.project_a).count() == 54
+    large = [_queries(page if i == 0 else rest, url) for i, url in enumerate(urls)]
+    assert small == large, (small, large)
+    assert max(large) <= 12
+
+
+def test_dragging_is_a_snet_patch_that_moves_the_successors(world, api):
+    """The request the page sends after a drag, and the answers it handles."""
+    tasks = plan(world, 1)
+    first, successor = tasks[1], tasks[3]
+    client = api(world.a["project_manager"])
+    url = f"/api/v1/projects/{world.project_a.public_id}/tasks/{first.public_id}/"
+    day = (first.start_at + dt.timedelta(days=7)).date()
+    moved = client.patch(
+        url,
+        {"constraint_type": "SNET", "constraint_date": day.isoformat()},
+        format="json",
+        HTTP_IF_MATCH=str(first.version),
+    )
+    assert moved.status_code == 200
+    assert moved.json()["constraint_type"] == "SNET"
+    assert moved.json()["start_at"].startswith(day.isoformat())
+    rows = {r["id"]: r for r in client.get(api_url(world)).json()["rows"]}
+    assert rows[str(successor.public_id)]["start"] > successor.start_at.isoformat()
+    stale = client.patch(
+        url, {"duration_minutes": 480}, format="json", HTTP_IF_MATCH=str(first.version)
+    )
+    assert stale.status_code == 409
+    bad = client.patch(
+        url,
+        {"constraint_type": "SNET", "constraint_date": "someday"},
+        format="json",
+        HTTP_IF_MATCH=str(first.version + 1),
+    )
+    assert bad.status_code == 400 and "constraint_date" in bad.json()["errors"]

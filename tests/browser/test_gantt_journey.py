@@ -1,0 +1,127 @@
+"""Journey: the PM opens the Gantt, drags a bar to move a task (it gets a 'start no earlier
+than' constraint, as in MS Project), drags a bar's right end to lengthen another, meets a
+conflict with someone else's edit, and a stakeholder finds a chart that does not move.
+Screenshots: test-artifacts/browser/gantt-*.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from keystage.planning.models import Task
+from keystage.planning.services import wbs
+from tests.browser.conftest import shot, sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DAY_PX = 26  # day zoom
+
+
+def _plan(world) -> dict[str, Task]:
+    rows = [
+        {"name": "Build", "outline_level": 1},
+        {"name": "Design", "outline_level": 2, "duration_minutes": 960},
+        {"name": "Write the user guide", "outline_level": 2, "duration_minutes": 960},
+        {"name": "Develop", "outline_level": 2, "duration_minutes": 2400},
+        {"name": "Test", "outline_level": 2, "duration_minutes": 1440},
+        {"name": "Release", "outline_level": 2, "kind": "milestone"},
+    ]
+    links = [(1, 2, "FS", 0), (1, 3, "FS", 0), (3, 4, "FS", 0), (4, 5, "FS", 0)]
+    wbs.plan_append(who=world.a["project_manager"], project=world.project_a, rows=rows, links=links)
+    return {t.name: t for t in Task.objects.filter(project=world.project_a)}
+
+
+def _drag(page, selector: str, *, days: int, from_right_edge: bool = False) -> None:
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    x = box["x"] + (box["width"] - 2 if from_right_edge else min(8, box["width"] / 2))
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + days * DAY_PX, y, steps=10)
+    page.mouse.up()
+
+
+def _bar(task: Task) -> str:
+    return f"#gantt [data-task-id='{task.public_id}']"
+
+
+def test_drag_a_bar_to_move_and_resize_tasks(page, world):
+    tasks = _plan(world)
+    guide, develop = tasks["Write the user guide"], tasks["Develop"]
+    assert guide.start_at.date() == dt.date(2027, 1, 6)  # after Design (Mon–Tue)
+    assert not guide.is_critical and guide.constraint_type == "ASAP"
+
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(f"/projects/{world.project_a.public_id}/")
+    page.click("nav.tabs >> text=Gantt")
+    page.click(".gantt-zoom >> text=Day")
+    page.wait_for_selector("#gantt[data-zoom=day] svg")
+    assert page.locator("#gantt [data-task-id]").count() == len(tasks)
+    shot(page, "gantt-01-day-zoom")
+
+    # Move: five days to the right lands on Monday 11 January.
+    before = page.locator(_bar(guide)).bounding_box()
+    _drag(page, _bar(guide), days=5)
+    page.wait_for_selector("#gantt-status.ok")
+    assert "starts no earlier than 2027-01-11" in page.inner_text("#gantt-status")
+    guide.refresh_from_db()
+    assert (guide.constraint_type, guide.constraint_date) == ("SNET", dt.date(2027, 1, 11))
+    assert guide.start_at.date() == dt.date(2027, 1, 11)
+    after = page.locator(_bar(guide)).bounding_box()
+    assert after is not None and before is not None
+    assert after["x"] - before["x"] == pytest.approx(5 * DAY_PX, abs=1)  # the redrawn chart
+    shot(page, "gantt-02-moved")
+
+    # Resize: two more working days for Develop; the successors move with it.
+    test_before = Task.objects.get(pk=tasks["Test"].pk).start_at
+    _drag(page, _bar(develop), days=2, from_right_edge=True)
+    page.wait_for_selector("#gantt-status.ok >> text=now lasts")
+    develop.refresh_from_db()
+    assert develop.duration_minutes == 2400 + 2 * 480
+    assert Task.objects.get(pk=tasks["Test"].pk).start_at > test_before
+
+    # Someone else edits Test after the chart was drawn: the drag is refused and reloads.
+    other = Task.objects.get(pk=tasks["Test"].pk)
+    wbs.task_update(
+        who=world.a["project_manager"],
+        project=world.project_a,
+        task=other,
+        version=other.version,
+        data={"notes": "Edited elsewhere"},
+    )
+    _drag(page, _bar(other), days=3)
+    page.wait_for_selector("#gantt-status.warn")
+    assert "changed by someone else — reloaded" in page.inner_text("#gantt-status")
+    assert Task.objects.get(pk=other.pk).constraint_type == "ASAP"
+    shot(page, "gantt-03-conflict")
+    # On the reloaded chart the same drag goes through.
+    _drag(page, _bar(other), days=3)
+    page.wait_for_selector("#gantt-status.ok")
+    assert Task.objects.get(pk=other.pk).constraint_type == "SNET"
+
+    # Summaries do not move.
+    summary = tasks["Build"]
+    _drag(page, _bar(summary), days=4)
+    assert Task.objects.get(pk=summary.pk).version == summary.version
+    shot(page, "gantt-04-after-edits")
+
+
+def test_a_stakeholder_sees_a_static_chart(page, world):
+    tasks = _plan(world)
+    sign_in(page, "viewer_a", PASSWORD)
+    page.goto(f"/projects/{world.project_a.public_id}/gantt/?zoom=day")
+    page.wait_for_selector("#gantt svg")
+    assert page.locator("#gantt[data-editable]").count() == 0
+    guide = tasks["Write the user guide"]
+    _drag(page, _bar(guide), days=5)
+    page.wait_for_timeout(300)
+    assert Task.objects.get(pk=guide.pk).version == guide.version
+    assert page.inner_text("#gantt-status") == ""
+    shot(page, "gantt-05-stakeholder")
+    # The table stays in view while the chart scrolls sideways.
+    page.locator("#gantt").evaluate("el => { el.scrollLeft = 200; }")
+    page.wait_for_timeout(100)
+    assert page.locator("#gantt g.ks-table").get_attribute("transform") == "translate(200 0)"
