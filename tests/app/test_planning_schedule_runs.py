@@ -524,6 +524,8 @@ def test_htmx_run_panel_polls_while_queued_and_shows_the_outcome(world, settings
     assert plain.status_code == 302 and f"?run={run.public_id}" in plain["Location"]
     full = client.get(plain["Location"]).content.decode()
     assert "13 Jan 2027" in full and 'class="selected"' in full
+    history = client.get(f"/projects/{world.project_a.public_id}/history/").content.decode()
+    assert "Requested a schedule run" in history and "Schedule run done" in history
 
 
 def test_page_form_errors_and_roles(world, immediate):
