@@ -27,11 +27,14 @@ from keystage.initiation.models import (
     Stakeholder,
 )
 from keystage.planning.models import (
+    Baseline,
+    BudgetLine,
     CharterVersion,
     CollaborationLink,
     Deliverable,
     Dependency,
     Goal,
+    ProjectBudget,
     ScheduleRun,
     ScopeItem,
     ScopeNote,
@@ -125,6 +128,8 @@ DEPENDENCY_BODY = {
     "lag_minutes": 5,
     "version": 1,
 }
+BUDGET_BODY = {"contingency_percent": "50", "management_reserve": "1.00", "version": 1}
+BUDGET_LINE_BODY = {"name": "Pwned", "amount": "1.00", "category": "travel", "version": 1}
 ROUTES: dict[str, Route] = {
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
@@ -244,6 +249,29 @@ ROUTES: dict[str, Route] = {
     "api:planning-charter-version-list": Route("project", ("GET", "POST"), api=True),
     "api:planning-charter-version-detail": Route("project", ("GET",), api=True),
     "api:planning-charter-version-pdf": Route("project", ("GET",), api=True),
+    "api:planning-budget": Route("project", ("GET", "PATCH"), api=True, body=BUDGET_BODY),
+    "api:planning-budget-set": Route("project", ("POST",), api=True, body={"version": 1}),
+    "api:planning-budget-reopen": Route("project", ("POST",), api=True, body={"version": 1}),
+    "api:planning-budget-line-list": Route(
+        "project", ("GET", "POST"), api=True, body=BUDGET_LINE_BODY
+    ),
+    "api:planning-budget-line-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=BUDGET_LINE_BODY
+    ),
+    "planning:budget": Route("project", ("GET",)),
+    "planning:budget-settings": Route("project", ("GET", "POST"), body=BUDGET_BODY),
+    "planning:budget-set": Route("project", ("POST",), body={"version": 1}),
+    "planning:budget-reopen": Route("project", ("POST",), body={"version": 1}),
+    "planning:budget-line-create": Route("project", ("GET", "POST"), body=BUDGET_LINE_BODY),
+    "planning:budget-line-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    "api:planning-baseline-list": Route(
+        "project", ("GET", "POST"), api=True, body={"name": "Pwned"}
+    ),
+    "api:planning-baseline-detail": Route("project", ("GET", "DELETE"), api=True),
+    "api:planning-baseline-compare": Route("project", ("GET",), api=True),
+    "planning:baselines": Route("project", ("GET",)),
+    "planning:baseline-capture": Route("project", ("POST",), body={"name": "Pwned"}),
+    "planning:baseline-delete": Route("project", ("POST",), body={"version": 1}),
     "planning:goals": Route("project", ("GET",)),
     "planning:goal-create": Route("project", ("GET", "POST"), body=GOAL_BODY),
     "planning:goal-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
@@ -365,7 +393,9 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "link_id": CollaborationLink.objects.filter(project=child).first(),
         "task_id": Task.objects.filter(project=child).first(),
         "dependency_id": Dependency.objects.filter(project=child).first(),
+        "budget_line_id": BudgetLine.objects.filter(project=child).first(),
         "run_id": ScheduleRun.objects.filter(project=child).first(),
+        "baseline_id": Baseline.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -395,7 +425,10 @@ def _initiation_snapshot() -> list:
             CollaborationLink,
             Task,
             Dependency,
+            ProjectBudget,
+            BudgetLine,
             ScheduleRun,
+            Baseline,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -509,7 +542,14 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         successor_id=second.public_id,
         data={},
     )
+    from keystage.planning.services import budget
+
+    budget.budget_save(who=pm, project=project, version=None, data={"management_reserve": 10})
+    budget.line_create(who=pm, project=project, data={"name": "B travel", "amount": 10})
     ScheduleRun.objects.create(project=project, method="level", requested_by=pm)
+    from keystage.planning.services import baselines
+
+    baselines.baseline_capture(who=pm, project=project, name="B plan")
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
@@ -581,7 +621,9 @@ CHILD_ROUTES = [
             "number",
             "task_id",
             "dependency_id",
+            "budget_line_id",
             "run_id",
+            "baseline_id",
         )
     )
 ]

@@ -2,6 +2,8 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.api import baselines as baselines_api
+from keystage.planning.api import budget as budget_api
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import goals as goals_api
@@ -83,6 +85,24 @@ urlpatterns: list[URLPattern] = [
         wbs_api.DependencyDetailView.as_view(),
         name="planning-dependency-detail",
     ),
+    # the budget
+    path(P + "budget/", budget_api.BudgetView.as_view(), name="planning-budget"),
+    path(P + "budget/set/", budget_api.BudgetSetView.as_view(), name="planning-budget-set"),
+    path(
+        P + "budget/reopen/",
+        budget_api.BudgetReopenView.as_view(),
+        name="planning-budget-reopen",
+    ),
+    path(
+        P + "budget-lines/",
+        budget_api.BudgetLineListView.as_view(),
+        name="planning-budget-line-list",
+    ),
+    path(
+        P + "budget-lines/<str:budget_line_id>/",
+        budget_api.BudgetLineDetailView.as_view(),
+        name="planning-budget-line-detail",
+    ),
     # schedule runs (critical path, levelling, optimisation) in the background
     path(
         P + "schedule-runs/",
@@ -93,5 +113,17 @@ urlpatterns: list[URLPattern] = [
         P + "schedule-runs/<str:run_id>/",
         schedule_api.ScheduleRunDetailView.as_view(),
         name="planning-schedule-run-detail",
+    ),
+    # baselines ("compare/" before the detail route, which would take it for an id)
+    path(P + "baselines/", baselines_api.BaselineListView.as_view(), name="planning-baseline-list"),
+    path(
+        P + "baselines/compare/",
+        baselines_api.BaselineCompareView.as_view(),
+        name="planning-baseline-compare",
+    ),
+    path(
+        P + "baselines/<str:baseline_id>/",
+        baselines_api.BaselineDetailView.as_view(),
+        name="planning-baseline-detail",
     ),
 ]

@@ -2,6 +2,8 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.views import baselines as baselines_views
+from keystage.planning.views import budget as budget_views
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import goals as goals_views
@@ -40,8 +42,27 @@ urlpatterns: list[URLPattern] = [
         charter_views.charter_pdf,
         name="charter-pdf",
     ),
+    # the budget
+    path(P + "budget/", budget_views.budget_page, name="budget"),
+    path(P + "budget/settings/", budget_views.budget_settings, name="budget-settings"),
+    path(P + "budget/set/", budget_views.budget_set, name="budget-set"),
+    path(P + "budget/reopen/", budget_views.budget_reopen, name="budget-reopen"),
+    path(P + "budget/lines/new/", budget_views.line_create, name="budget-line-create"),
+    path(
+        P + "budget/lines/<uuid:budget_line_id>/",
+        budget_views.line_edit,
+        name="budget-line-edit",
+    ),
     # scheduling runs
     path(P + "schedule/", schedule_views.schedule_page, name="schedule"),
     path(P + "schedule/runs/", schedule_views.schedule_run_create, name="schedule-run-create"),
     path(P + "schedule/runs/<uuid:run_id>/", schedule_views.schedule_run, name="schedule-run"),
+    # baselines
+    path(P + "baselines/", baselines_views.baselines_page, name="baselines"),
+    path(P + "baselines/capture/", baselines_views.baseline_capture, name="baseline-capture"),
+    path(
+        P + "baselines/<uuid:baseline_id>/delete/",
+        baselines_views.baseline_delete,
+        name="baseline-delete",
+    ),
 ]
