@@ -37,16 +37,25 @@ def schedule_command(
     method: Annotated[
         str | None,
         typer.Option(
-            "--method", "-m", help="Projects: cpm, level-float, level (default) or optimise."
+            "--method",
+            "-m",
+            metavar="METHOD",
+            help="Projects: cpm, level-float, level (default) or optimise.",
         ),
     ] = None,
     time_limit: Annotated[
         str | None,
-        typer.Option("--time-limit", help="Projects: seconds the optimiser may search (1–600)."),
+        typer.Option(
+            "--time-limit",
+            metavar="SECONDS",
+            help="Projects: how long the optimiser may search (1–600, default 10).",
+        ),
     ] = None,
     organisation: Annotated[
         str | None,
-        typer.Option("--organisation", help="Projects: the organisation, when codes clash."),
+        typer.Option(
+            "--organisation", metavar="NAME", help="Projects: the organisation, when codes clash."
+        ),
     ] = None,
 ) -> None:
     """Schedule a plan file (dates, floats, critical path) or a project (levelled, optimised)."""

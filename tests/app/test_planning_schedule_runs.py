@@ -290,6 +290,40 @@ def test_with_the_database_backend_the_run_waits_for_a_worker(world, api):
     assert str(job.id) == ScheduleRun.objects.get().job_id
 
 
+def test_the_solver_thread_reports_progress_and_hands_back_errors():
+    import time
+
+    from keystage.planning.services.schedule import _in_thread
+
+    ticks: list[float] = []
+    assert _in_thread(lambda: time.sleep(1.3) or 42, ticks.append) == 42
+    assert len(ticks) >= 2 and ticks == sorted(ticks)
+
+    def broken() -> None:
+        raise ValueError("no luck")
+
+    with pytest.raises(ValueError, match="no luck"):
+        _in_thread(broken, ticks.append)
+
+
+def test_an_interrupted_worker_marks_the_run_failed(world, monkeypatch):
+    from keystage.planning import rcpsp
+    from keystage.planning.services.schedule import execute_run
+
+    two_parallel_tasks_for_one_person(world)
+    run = ScheduleRun.objects.create(project=world.project_a, method="level")
+
+    def stopped(*args: Any, **kwargs: Any) -> None:
+        raise SystemExit(1)
+
+    monkeypatch.setattr(rcpsp, "level", stopped)
+    with pytest.raises(SystemExit):
+        execute_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed" and "interrupted" in run.message
+    assert execute_run(run.pk) == "failed"  # a job never runs twice
+
+
 # ------------------------------------------------------------ the db worker
 
 
@@ -490,6 +524,8 @@ def test_htmx_run_panel_polls_while_queued_and_shows_the_outcome(world, settings
     assert plain.status_code == 302 and f"?run={run.public_id}" in plain["Location"]
     full = client.get(plain["Location"]).content.decode()
     assert "13 Jan 2027" in full and 'class="selected"' in full
+    history = client.get(f"/projects/{world.project_a.public_id}/history/").content.decode()
+    assert "Requested a schedule run" in history and "Schedule run done" in history
 
 
 def test_page_form_errors_and_roles(world, immediate):

@@ -144,11 +144,6 @@ class Model:
     cpm: dict[int, tuple[dt.datetime, dt.datetime]]  # task id -> critical-path start, finish
     workdays: WorkDays
 
-    @property
-    def index(self) -> dict[int, int]:
-        """Task id -> activity index."""
-        return {t.pk: i for i, t in enumerate(self.tasks)}
-
 
 @dataclass(frozen=True)
 class Moved:

@@ -16,10 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.db import transaction
@@ -158,7 +157,9 @@ def execute_run(run_id: int) -> str:
     claimed = ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING, started_at=timezone.now(), progress=5, message="Reading the plan"
     )
-    run = ScheduleRun.objects.select_related("project", "requested_by").get(pk=run_id)
+    run = ScheduleRun.objects.select_related("project", "requested_by").filter(pk=run_id).first()
+    if run is None:  # the project was deleted meanwhile
+        return "missing"
     if not claimed:
         return run.status
     try:
@@ -268,15 +269,31 @@ def _execute(run: ScheduleRun) -> None:
 
 
 def _in_thread[T](solve: Callable[[], T], tick: Callable[[float], None]) -> T:
-    """Solve in a helper thread (no database there) while this one reports progress."""
+    """Solve in a helper thread (no database there) while this one reports progress.
+
+    The thread is a daemon: a worker told to stop marks the run failed and exits without
+    waiting for the solver to reach its time limit.
+    """
+    outcome: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(solve())
+        except BaseException as exc:  # handed to the caller's thread
+            errors.append(exc)
+
     began = time.monotonic()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedule-run") as pool:
-        future = pool.submit(solve)
-        while True:
-            try:
-                return future.result(timeout=0.5)
-            except FutureTimeout:
-                tick(time.monotonic() - began)
+    thread = threading.Thread(target=target, name="schedule-run", daemon=True)
+    thread.start()
+    while True:
+        thread.join(timeout=0.5)
+        if not thread.is_alive():
+            break
+        tick(time.monotonic() - began)
+    if errors:
+        raise errors[0]
+    return outcome[0]
 
 
 def _write_dates(tasks: list[Task], spans: dict[int, tuple[dt.datetime, dt.datetime]]) -> None:
