@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Final, cast
 
 from django.db import models
+from django.db.models import FloatField, Func
 from django.utils import timezone
 
 from keystage.core.errors import InvalidInput
-from keystage.planning.models import Baseline, BaselineTask, Dependency, Holiday, ProjectCalendar
-from keystage.planning.selectors.wbs import tasks_visible_to
+from keystage.planning.models import Baseline, BaselineTask, Holiday, ProjectCalendar
+from keystage.planning.selectors.wbs import dependencies_visible_to, tasks_visible_to
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 from keystage.reporting.svg.gantt import TABLE_W, GanttLink, GanttRow, LinkType, render_gantt
@@ -39,9 +40,12 @@ class GanttKind(models.TextChoices):
 
 @dataclass(frozen=True, slots=True)
 class GanttTask:
-    """One row of the Gantt, as the page, the API and the renderer read it."""
+    """One row of the Gantt, as the page, the API and the renderer read it.
 
-    id: uuid.UUID
+    Ids are the tasks' public ids as text: converted once here, used four times.
+    """
+
+    id: str
     row: int
     wbs: str
     name: str
@@ -62,8 +66,8 @@ class GanttTask:
 class GanttDependency:
     """A link between two rows, by the tasks' public ids."""
 
-    predecessor: uuid.UUID
-    successor: uuid.UUID
+    predecessor: str
+    successor: str
     type: str
     lag_minutes: int
 
@@ -109,15 +113,31 @@ class GanttChart:
     table_width: float
 
 
-def _local(value: dt.datetime | None, fallback: dt.date, zone: dt.tzinfo) -> dt.datetime:
-    """A stored instant in the project's time zone (unscheduled rows sit at the start)."""
+class Epoch(Func):
+    """Seconds since 1970 of a stored instant, as a float.
+
+    Loading 8,000 floats costs a tenth of loading 8,000 time-zone-aware datetimes,
+    which is most of the read of a 2,000-row Gantt.
+    """
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"  # PostgreSQL
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        """SQLite keeps UTC text: its Julian day, in whole seconds from 1970."""
+        template = "ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _local(value: float | None, fallback: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """An :class:`Epoch` in the project's time zone (unscheduled rows sit at the start)."""
     if value is None:
         return dt.datetime.combine(fallback, dt.time(), tzinfo=zone)
-    return value if value.tzinfo is zone else value.astimezone(zone)
+    return dt.datetime.fromtimestamp(value, zone)
 
 
 def _zone() -> dt.tzinfo:
-    """The current time zone; UTC as the object the database drivers attach (no conversion)."""
+    """The current time zone (``datetime.UTC`` for UTC: the fastest to convert into)."""
     zone = timezone.get_current_timezone()
     return dt.UTC if timezone.get_current_timezone_name() == "UTC" else zone
 
@@ -166,15 +186,15 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         .values_list("public_id", "number", "name")
     )
     chosen = _choose(baselines, baseline_id)
-    shadow: dict[uuid.UUID, tuple[dt.datetime | None, dt.datetime | None]] = {}
+    shadow: dict[int, tuple[float | None, float | None]] = {}
     if chosen is not None:
         shadow = {
-            task_id: (start, finish)
-            for task_id, start, finish in BaselineTask.objects.filter(
-                baseline__public_id=chosen.id, baseline__project=project
-            ).values_list("task_public_id", "start_at", "finish_at")
+            task_pk: (start, finish)
+            for task_pk, start, finish in BaselineTask.objects.filter(
+                baseline__public_id=chosen.id, baseline__project=project, task__isnull=False
+            ).values_list("task_id", Epoch("start_at"), Epoch("finish_at"))
         }
-    fields = (
+    fields: tuple[Any, ...] = (
         "pk",
         "public_id",
         "row",
@@ -183,15 +203,15 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         "outline_level",
         "kind",
         "is_summary",
-        "start_at",
-        "finish_at",
+        Epoch("start_at"),
+        Epoch("finish_at"),
         "duration_minutes",
         "constraint_type",
         "constraint_date",
         "is_critical",
         "version",
     )
-    ids: dict[int, uuid.UUID] = {}
+    ids: dict[int, str] = {}
     tasks = []
     zone = _zone()  # once: looking it up per value costs more
     for values in (
@@ -199,12 +219,12 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
     ):
         (pk, public_id, row, wbs, name, level, kind, summary, start, finish, minutes) = values[:11]
         constraint_type, constraint_date, critical, version = values[11:]
-        ids[pk] = public_id
-        base_start, base_finish = shadow.get(public_id, (None, None))
+        ids[pk] = task_id = str(public_id)
+        base_start, base_finish = shadow.get(pk, (None, None))
         has_base = base_start is not None and base_finish is not None
         tasks.append(
             GanttTask(
-                id=public_id,
+                id=task_id,
                 row=row,
                 wbs=wbs,
                 name=name,
@@ -223,7 +243,8 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         )
     links = tuple(
         GanttDependency(ids[pred], ids[succ], kind, lag)
-        for pred, succ, kind, lag in Dependency.objects.filter(project=project)
+        for pred, succ, kind, lag in dependencies_visible_to(who)
+        .filter(project=project)
         .order_by("id")
         .values_list("predecessor_id", "successor_id", "type", "lag_minutes")
         if pred in ids and succ in ids
@@ -244,7 +265,7 @@ def _renderer_row(task: GanttTask) -> GanttRow:
     if base_start is not None and base_finish is not None and base_finish < base_start:
         base_start = base_finish = None  # a damaged snapshot: draw no shadow rather than fail
     return GanttRow(
-        id=str(task.id),
+        id=task.id,
         wbs=task.wbs,
         name=task.name,
         start=start,
@@ -275,7 +296,7 @@ def gantt_chart(
     first, last = min(days), max(days)
     rows = [_renderer_row(task) for task in data.tasks]
     links = [
-        GanttLink(str(link.predecessor), str(link.successor), cast(LinkType, link.type))
+        GanttLink(link.predecessor, link.successor, cast(LinkType, link.type))
         for link in data.links
     ]
     svg = render_gantt(

@@ -70,7 +70,7 @@ def _iso(value: Any) -> str | None:
 
 def _row(task: GanttTask) -> dict[str, Any]:
     return {
-        "id": str(task.id),
+        "id": task.id,
         "row": task.row,
         "wbs": task.wbs,
         "name": task.name,
@@ -103,8 +103,8 @@ def gantt_json(data: GanttData, *, today: Any, data_date: Any) -> dict[str, Any]
         "rows": [_row(task) for task in data.tasks],
         "links": [
             {
-                "predecessor": str(link.predecessor),
-                "successor": str(link.successor),
+                "predecessor": link.predecessor,
+                "successor": link.successor,
                 "type": link.type,
                 "lag_minutes": link.lag_minutes,
             }

@@ -31,7 +31,7 @@ KIND_CODES = {"task": "t", "milestone": "m", "summary": "s"}
 def _task_meta(data: selectors.GanttData) -> dict[str, list[Any]]:
     """What the drag script needs per task: version, kind, start and finish day, duration."""
     return {
-        str(t.id): [
+        t.id: [
             t.version,
             KIND_CODES[str(t.kind)],
             t.start.date().isoformat(),

@@ -5,7 +5,8 @@
  * Editors: drag a bar to move its task (PATCH constraint_type SNET + constraint_date,
  * If-Match its version, as MS Project does); drag a task bar's right end to change its
  * duration in working days. Milestones move, summaries do not. After a save the chart
- * is fetched again, since the schedule moves the successors. A 409 reloads the chart.
+ * is fetched again, since the schedule moves the successors, and the message shows once
+ * it is in; a 409 reloads the chart too. No drag starts while a save or redraw runs.
  *
  * One listener per event type on the chart's wrapper (event delegation): nothing is
  * attached per task, so 2,000 rows cost no more script than ten.
@@ -85,9 +86,11 @@
 
   // ------------------------------------------------------------- redraw
 
-  function refresh(keepMessage) {
+  // Fetch the chart again and swap it in, keeping the scroll position. Resolves to
+  // whether it worked; the caller says what happened once the new chart is there.
+  function refresh() {
     const el = box();
-    if (!el || !el.dataset.refresh) return Promise.resolve();
+    if (!el || !el.dataset.refresh) return Promise.resolve(false);
     const left = el.scrollLeft;
     const top = el.scrollTop;
     el.classList.add("busy");
@@ -109,12 +112,20 @@
         }
         pin();
         wrap.dispatchEvent(new CustomEvent("gantt:redrawn", { bubbles: true }));
+        return true;
       })
       .catch(function () {
-        if (!keepMessage) say("Could not redraw the chart; reload the page.", "error");
         const stale = box();
         if (stale) stale.classList.remove("busy");
+        return false;
       });
+  }
+
+  function refreshThenSay(message, kind) {
+    return refresh().then(function (ok) {
+      if (ok) say(message, kind);
+      else say(message + " The chart could not be redrawn; reload the page.", "error");
+    });
   }
 
   // --------------------------------------------------------- working days
@@ -184,6 +195,7 @@
     const hit = target(ev);
     if (!hit) return;
     const el = box();
+    if (el.classList.contains("busy")) return; // a save or a redraw is under way
     const mode = hit.info[1] === "t" && atRightEdge(hit.shape, ev) ? "resize" : "move";
     drag = {
       shape: hit.shape,
@@ -281,6 +293,7 @@
 
   function save(done, version, body, summary) {
     const el = box();
+    el.classList.add("busy");
     say("Saving…", "");
     fetch(el.dataset.api + encodeURIComponent(done.id) + "/", {
       method: "PATCH",
@@ -295,22 +308,25 @@
     })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (payload) {
-          if (response.ok) {
-            say(summary, "ok");
-            return refresh();
-          }
+          if (response.ok) return refreshThenSay(summary, "ok");
           if (response.status === 409) {
-            say("This task was changed by someone else — reloaded. Try again on the fresh chart.", "warn");
-            return refresh(true);
+            return refreshThenSay(
+              "This task was changed by someone else — reloaded. Try again on the fresh chart.",
+              "warn"
+            );
           }
           undo(done);
-          say(firstError(payload), "error");
-          if (response.status !== 400) return refresh(true);
-          return null;
+          if (response.status === 400) {
+            el.classList.remove("busy");
+            say(firstError(payload), "error");
+            return null;
+          }
+          return refreshThenSay(firstError(payload), "error");
         });
       })
       .catch(function () {
         undo(done);
+        el.classList.remove("busy");
         say("The server could not be reached; nothing was changed.", "error");
       });
   }
