@@ -9,10 +9,14 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from keystage.portfolio.models import Project
 
 app = typer.Typer(
     name="keystage",
@@ -61,34 +65,88 @@ def migrate() -> None:
     _migrate(verbosity=1)
 
 
+def _start_worker() -> subprocess.Popen[bytes]:
+    """The background worker (`db_worker`) that runs queued jobs such as schedule runs."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keystage.config.settings"}
+    command = [sys.executable, "-m", "django", "db_worker", "--no-reload", "--verbosity", "1"]
+    # preexec_fn is safe here: the server has not started any thread yet.
+    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
+    """On Linux, have the kernel stop the worker if `keystage serve` is killed outright."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a child: a first SIGTERM lets a worker finish its job, a second interrupts it."""
+    for _ in range(2):
+        if process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            continue
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # unwinds through `finally`, which stops the worker
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="gunicorn workers (production database only).")] = 0,
 ) -> None:
-    """Serve the web app: gunicorn on a production database, a threaded server on SQLite."""
+    """Serve the web app (gunicorn on PostgreSQL, a threaded server on SQLite) and a worker.
+
+    The background worker (`db_worker`) runs as a child process for as long as the server
+    does; it executes queued jobs such as schedule runs.
+    """
     _django()
+    import signal
+
     from django.conf import settings
 
     if not _port_free(host, port):
         fail(f"port {port} on {host} is in use; choose another with --port")
-    if settings.IS_POSTGRES:
-        count = workers or (os.cpu_count() or 1) * 2 + 1
-        args = [
-            "gunicorn",
-            "keystage.config.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(count),
-            "--access-logfile",
-            "-",
-        ]
-        os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  (replace this process)
-    from django.core.management import call_command
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    worker = _start_worker()
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        if settings.IS_POSTGRES:
+            count = workers or (os.cpu_count() or 1) * 2 + 1
+            args = [
+                "gunicorn",
+                "keystage.config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(count),
+                "--access-logfile",
+                "-",
+            ]
+            server = subprocess.Popen([sys.executable, "-m", *args])
+            server.wait()
+            return
+        from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            _stop(server)
+        _stop(worker)
 
 
 @app.command()
@@ -239,6 +297,141 @@ def charter(
             fail(f"cannot write {output}: {exc.strerror or exc}")
         line += f"; PDF written to {target} ({len(version.pdf):,} bytes)"
     typer.echo(line)
+
+
+def _project_named(text: str) -> Project:
+    """The project with this code (any case) or id; exits with one readable line otherwise."""
+    import uuid
+
+    from keystage.portfolio.models import Project
+
+    matches = list(Project.objects.filter(code__iexact=text.strip()))
+    if not matches:
+        try:
+            matches = list(Project.objects.filter(public_id=uuid.UUID(text.strip())))
+        except ValueError:
+            matches = []
+    if not matches:
+        fail(f"no project '{text}'; give its code (e.g. ERP-CLOUD) or its id")
+    if len(matches) > 1:
+        fail(f"the code '{text}' is used by {len(matches)} organisations; give the project's id")
+    return matches[0]
+
+
+def _readable(exc: Exception) -> str:
+    """A domain error as one line: field messages without the internal field names."""
+    errors = getattr(exc, "errors", None)
+    if not errors:
+        return str(getattr(exc, "message", exc))
+    parts = []
+    for field, messages in errors.items():
+        text = " ".join(messages)
+        parts.append(text if field == "non_field_errors" else f"{field}: {text}")
+    return "; ".join(parts)
+
+
+def _signed(value: object, unit: str = "", places: int = 1) -> str:
+    """A variance with its sign: +5.0 d, -120.00, 0.0 h."""
+    if value is None:
+        return "—"
+    text = f"{value:+,.{places}f}" if value else f"{0:.{places}f}"
+    return f"{text} {unit}".rstrip()
+
+
+@app.command()
+def baseline(
+    project: Annotated[str, typer.Argument(help="The project's code (e.g. ERP-CLOUD) or id.")],
+    to: Annotated[
+        str,
+        typer.Argument(
+            help="With --compare: the other plan, a baseline number or 'current' (default).",
+            show_default=False,
+        ),
+    ] = "",
+    name: Annotated[str, typer.Option("--name", help='Name (default "Baseline N").')] = "",
+    note: Annotated[str, typer.Option("--note", help="Why this baseline.")] = "",
+    list_: Annotated[bool, typer.Option("--list", help="List the baselines.")] = False,
+    compare: Annotated[
+        str,
+        typer.Option(
+            "--compare",
+            metavar="A",
+            help="Compare baseline A with baseline B or the current plan: --compare A [B|current].",
+        ),
+    ] = "",
+) -> None:
+    """Capture a baseline of a project's plan, list them, or compare two plans (as the system)."""
+    _django()
+    from django.utils import timezone
+
+    from keystage.core.errors import DomainError
+    from keystage.planning.selectors import baselines as selectors
+    from keystage.planning.services.baselines import baseline_capture_as_system
+
+    if list_ and (compare or name or note):
+        fail("--list cannot be combined with --compare, --name or --note")
+    if compare and (name or note):
+        fail("--name and --note are for capturing; leave them out with --compare")
+    if to and not compare:
+        fail(f"unexpected argument '{to}'; to compare two plans use --compare A [B|current]")
+    found = _project_named(project)
+
+    def day(value: object) -> str:
+        return f"{timezone.localtime(value):%Y-%m-%d}" if value is not None else "—"  # type: ignore[arg-type]
+
+    try:
+        if list_:
+            rows = list(selectors.baseline_list_as_system(found))
+            if not rows:
+                typer.echo(f"{found.code}: no baselines yet")
+            for b in rows:
+                by = b.captured_by.display_name if b.captured_by else "Keystage system"
+                typer.echo(
+                    f"{found.code} baseline {b.number} '{b.name}': captured {day(b.created_at)}"
+                    f" by {by}, {getattr(b, 'task_count', 0)} tasks, finish {day(b.finish_at)},"
+                    f" work {b.work_hours:,.2f} h, cost {b.cost:,.2f}"
+                )
+            return
+        if compare:
+            c = selectors.baseline_compare_as_system(
+                project=found, from_key=compare, to_key=to or selectors.CURRENT
+            )
+            before, after = c.before.snapshot, c.after.snapshot
+            typer.echo(
+                f"{found.code}: {c.before.label} → {c.after.label} (date variances in {c.unit})"
+            )
+            typer.echo(
+                f"  finish  {day(before.finish_at)} → {day(after.finish_at)}"
+                f"  {_signed(c.finish_days, 'd')}"
+            )
+            typer.echo(
+                f"  start   {day(before.start_at)} → {day(after.start_at)}"
+                f"  {_signed(c.start_days, 'd')}"
+            )
+            typer.echo(
+                f"  work    {before.work_hours:,.2f} h → {after.work_hours:,.2f} h"
+                f"  {_signed(c.work_hours, 'h', 2)}"
+            )
+            typer.echo(
+                f"  cost    {before.cost:,.2f} → {after.cost:,.2f}  {_signed(c.cost, '', 2)}"
+            )
+            typer.echo(
+                f"  tasks   {c.slipped} late, {c.ahead} early, {c.changed} changed, "
+                f"{c.added} added, {c.removed} removed, {c.unchanged} unchanged"
+            )
+            for t in c.worst[:5]:
+                row = t.current
+                typer.echo(f"  late    {row.wbs_code} {row.name}  {_signed(t.finish_days, 'd')}")
+            return
+        made = baseline_capture_as_system(project=found, name=name, note=note)
+    except DomainError as exc:
+        fail(_readable(exc))
+        return
+    typer.echo(
+        f"{found.code}: captured baseline {made.number} '{made.name}': "
+        f"{made.tasks.count()} tasks, finish {day(made.finish_at)}, "
+        f"work {made.work_hours:,.2f} h, cost {made.cost:,.2f}"
+    )
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

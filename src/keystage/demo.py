@@ -17,11 +17,15 @@ from keystage.accounts import services as accounts
 from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
+from keystage.demo_baseline import load_baseline
+from keystage.demo_budget import load_budget
 from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo_plan import load_plan
 from keystage.demo_resources import load_people, load_project_resources
 from keystage.demo_scope import load_scope
+from keystage.demo_staffing import load_staffing
 from keystage.portfolio import services as portfolio
+from keystage.portfolio.gate_checks import gate_missing
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
 from keystage.portfolio.models import GateDecision, Project
 
@@ -44,6 +48,12 @@ PEOPLE: list[tuple[str, str, str, str, str]] = [
     ("mateo", "Mateo", "Rossi", "QA and test lead", OrgRole.MEMBER),
     ("hannah", "Hannah", "Brooks", "Head of Sales operations", OrgRole.MEMBER),
 ]
+
+# Projects that pass the Planning gate without a baseline or a set budget in Keystage.
+PLANNING_GATE_OVERRIDES = {
+    "BI-SALES": "Small, self-funded dashboards: the plan and budget were agreed in the sales "
+    "operations workbook before the project moved to Keystage.",
+}
 
 # code, name, kind, start offset (days from today), length (days), description,
 # members {username: role}, gates [(outcome, rationale)]
@@ -210,6 +220,15 @@ def _backdate(decision: GateDecision, day: dt.date, today: dt.date) -> None:
     AuditEntry.objects.filter(object_id=decision.public_id).update(at=at)
 
 
+def _override(project: Project, code: str, number: int, outcome: str) -> str:
+    """The override reason a demo gate needs: only when its checklist is not complete."""
+    if number == 1:
+        return GATE_OVERRIDES.get(code, "")
+    if outcome != GateOutcome.GO or not gate_missing(project):
+        return ""
+    return PLANNING_GATE_OVERRIDES.get(code, "Records kept outside Keystage for the demo.")
+
+
 @transaction.atomic
 def _load(*, password: str, today: dt.date) -> None:
     organisation = accounts.organisation_get_or_create(name=ORGANISATION)
@@ -261,11 +280,17 @@ def _load(*, password: str, today: dt.date) -> None:
                 to_stage=next_stage(current.stage) or Stage.CLOSED,
                 outcome=outcome,
                 rationale=rationale,
-                override_reason=GATE_OVERRIDES.get(code, "") if number == 1 else "",
+                override_reason=_override(current, code, number, outcome),
             )
             _backdate(decision, start + dt.timedelta(days=number * min(length // 6, 45)), today)
             if number == 1 and outcome == GateOutcome.GO:
                 # Planning: goals, scope and links, and the charter of the approved project.
                 if code == "ERP-CLOUD":
                     load_plan(project=project, pm=manager)
+                    load_staffing(project=project, pm=manager)
+                    # Set a few days before the gate to execution (backdated like the gates).
+                    set_on = start + dt.timedelta(days=2 * min(length // 6, 45) - 3)
+                    load_budget(project=project, pm=manager, set_on=min(set_on, today))
                 load_scope(project=project, users=users, pm=manager)
+                if code == "ERP-CLOUD":
+                    load_baseline(project=project, pm=manager)

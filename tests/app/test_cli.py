@@ -108,3 +108,65 @@ def test_serve_refuses_a_busy_port(tmp_path):
         result = run(["serve", "--port", str(port)], tmp_path)
     assert result.returncode == 1
     assert "in use" in result.stderr
+
+
+QUEUE_A_RUN = """
+import datetime as dt
+from keystage.accounts import services as accounts
+from keystage.planning.services import schedule, wbs
+from keystage.portfolio import services as portfolio
+org = accounts.organisation_get_or_create(name="Acme")
+pm = accounts.user_create(username="pm", password="a-long-pass-phrase-1", organisation=org,
+                          org_role="portfolio_owner")
+project = portfolio.project_create(who=pm, name="Worker", code="WRK-1", kind="other",
+    start_date=dt.date(2027, 1, 4), target_date=dt.date(2027, 3, 1), project_manager=pm)
+wbs.plan_append(who=pm, project=project, rows=[{"name": "A"}, {"name": "B"}],
+                links=[(0, 1, "FS", 0)])
+print(schedule.schedule_request(who=pm, project=project, method="level").status)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" not in status.read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_serve_runs_queued_jobs_with_its_worker_and_stops_it(tmp_path):
+    import signal
+    import socket
+    import sqlite3
+    import time
+
+    assert run(["migrate"], tmp_path).returncode == 0
+    queued = run(["manage", "shell", "-c", QUEUE_A_RUN], tmp_path)
+    assert queued.stdout.strip().endswith("queued"), queued.stderr
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    server = subprocess.Popen(
+        [_keystage(), "serve", "--port", str(port)],
+        env={**environ, "KEYSTAGE_DATA_DIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        status, deadline = "queued", time.monotonic() + 120
+        while status != "done" and time.monotonic() < deadline:
+            time.sleep(1)
+            with sqlite3.connect(tmp_path / "keystage.sqlite3") as db:
+                status = db.execute("SELECT status FROM planning_schedulerun").fetchone()[0]
+        assert status == "done"
+        workers = _children(server.pid)
+        assert workers and all(_alive(pid) for pid in workers)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    time.sleep(0.5)
+    assert not any(_alive(pid) for pid in workers), "the worker outlived the server"

@@ -144,3 +144,15 @@ def test_histogram_rejects_mismatched_edges() -> None:
 
 def test_charts_are_deterministic() -> None:
     assert s_curve(LABELS, [1, 2, 3]) == s_curve(LABELS, [1, 2, 3])
+
+
+def test_s_curve_draws_labelled_limits_above_the_plan() -> None:
+    svg = s_curve(
+        LABELS[:3], [0, 40, 110], limits=[("Total budget", 150)], bac_label="Cost baseline"
+    )
+    root = parse(svg)
+    limit = next(el for el in root.iter(f"{NS}line") if el.get("data-limit") == "Total budget")
+    planned = next(el for el in root.iter(f"{NS}polyline") if el.get("data-series") == "planned")
+    top_of_plan = min(float(p.split(",")[1]) for p in planned.get("points", "").split())
+    assert float(limit.get("y1", 0)) < top_of_plan  # higher on the page = a larger amount
+    assert "Total budget 150" in svg and "Cost baseline 110" in svg

@@ -290,6 +290,11 @@ SPECTACULAR_SETTINGS = {
         "ConstraintTypeEnum": "keystage.planning.models.wbs.ConstraintType",
         "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
+        "CostCategoryEnum": "keystage.planning.models.budget.CostCategory",
+        "ProcurementCategoryEnum": "keystage.resources.models.ProcurementCategory",
+        "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
+        "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
+        "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
     },
 }

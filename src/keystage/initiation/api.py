@@ -30,6 +30,7 @@ from keystage.initiation import serializers as s
 from keystage.initiation.downloads import file_response
 from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import Stage
+from keystage.portfolio.record_api import record_views
 from keystage.portfolio.selectors import project_get
 
 
@@ -122,118 +123,33 @@ class BusinessCaseView(_Conflicts, APIView):
         return _case_response(request, project)
 
 
-class LineListCreateView(APIView):
-    """The business case's cost and benefit lines."""
+LineListCreateView, LineDetailView = record_views(
+    noun="cash-flow line",
+    id_kwarg="line_id",
+    output=s.CashFlowLineSerializer,
+    write=s.CashFlowLineWriteSerializer,
+    perm=Perm.EDIT,
+    list_fn=selectors.line_list,
+    get_fn=selectors.line_get,
+    create_fn=services.line_create,
+    update_fn=services.line_update,
+    delete_fn=services.line_delete,
+    instance_kwarg="line",
+)
 
-    @extend_schema(responses=s.CashFlowLineSerializer(many=True))
-    def get(self, request: Request, project_id: str) -> Response:
-        """List them."""
-        project = project_get(who=actor(request), project_id=project_id)
-        lines = selectors.line_list(who=actor(request), project=project)
-        return Response(s.CashFlowLineSerializer(lines, many=True).data)
-
-    @extend_schema(request=s.CashFlowLineWriteSerializer, responses={201: s.CashFlowLineSerializer})
-    def post(self, request: Request, project_id: str) -> Response:
-        """Add one (amounts never negative; low ≤ likely ≤ high)."""
-        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = valid_input(s.CashFlowLineWriteSerializer, request)
-        line = services.line_create(who=actor(request), project=project, data=data)
-        return Response(s.CashFlowLineSerializer(line).data, status=status.HTTP_201_CREATED)
-
-
-class LineDetailView(_Conflicts, APIView):
-    """One cash-flow line."""
-
-    output = s.CashFlowLineSerializer
-
-    def _line(self, request: Request, project_id: str, line_id: str, perm: str) -> Any:
-        project = project_get(who=actor(request), project_id=project_id, perm=perm)
-        return selectors.line_get(who=actor(request), project=project, line_id=line_id)
-
-    @extend_schema(responses=s.CashFlowLineSerializer)
-    def get(self, request: Request, project_id: str, line_id: str) -> Response:
-        """Read it."""
-        return Response(
-            s.CashFlowLineSerializer(self._line(request, project_id, line_id, Perm.VIEW)).data
-        )
-
-    @extend_schema(
-        request=s.CashFlowLineWriteSerializer,
-        responses=s.CashFlowLineSerializer,
-        parameters=[IF_MATCH],
-    )
-    def patch(self, request: Request, project_id: str, line_id: str) -> Response:
-        """Edit it at ``version``."""
-        line = self._line(request, project_id, line_id, Perm.EDIT)
-        data = valid_input(s.CashFlowLineWriteSerializer, request, partial=True)
-        line = services.line_update(
-            who=actor(request), line=line, version=expected_version(request), changes=data
-        )
-        return Response(s.CashFlowLineSerializer(line).data)
-
-    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
-    def delete(self, request: Request, project_id: str, line_id: str) -> Response:
-        """Remove it."""
-        line = self._line(request, project_id, line_id, Perm.EDIT)
-        services.line_delete(who=actor(request), line=line, version=expected_version(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class NoteListCreateView(APIView):
-    """Research notes (attachments come later)."""
-
-    @extend_schema(responses=s.ResearchNoteSerializer(many=True))
-    def get(self, request: Request, project_id: str) -> Response:
-        """Newest first."""
-        project = project_get(who=actor(request), project_id=project_id)
-        notes = selectors.note_list(who=actor(request), project=project)
-        return Response(s.ResearchNoteSerializer(notes, many=True).data)
-
-    @extend_schema(request=s.ResearchNoteWriteSerializer, responses={201: s.ResearchNoteSerializer})
-    def post(self, request: Request, project_id: str) -> Response:
-        """Add a note."""
-        project = project_get(who=actor(request), project_id=project_id, perm=Perm.CONTRIBUTE)
-        data = valid_input(s.ResearchNoteWriteSerializer, request)
-        note = services.note_create(who=actor(request), project=project, data=data)
-        return Response(s.ResearchNoteSerializer(note).data, status=status.HTTP_201_CREATED)
-
-
-class NoteDetailView(_Conflicts, APIView):
-    """One research note."""
-
-    output = s.ResearchNoteSerializer
-
-    def _note(self, request: Request, project_id: str, note_id: str, perm: str) -> Any:
-        project = project_get(who=actor(request), project_id=project_id, perm=perm)
-        return selectors.note_get(who=actor(request), project=project, note_id=note_id)
-
-    @extend_schema(responses=s.ResearchNoteSerializer)
-    def get(self, request: Request, project_id: str, note_id: str) -> Response:
-        """Read it."""
-        return Response(
-            s.ResearchNoteSerializer(self._note(request, project_id, note_id, Perm.VIEW)).data
-        )
-
-    @extend_schema(
-        request=s.ResearchNoteWriteSerializer,
-        responses=s.ResearchNoteSerializer,
-        parameters=[IF_MATCH],
-    )
-    def patch(self, request: Request, project_id: str, note_id: str) -> Response:
-        """Edit it at ``version``."""
-        note = self._note(request, project_id, note_id, Perm.CONTRIBUTE)
-        data = valid_input(s.ResearchNoteWriteSerializer, request, partial=True)
-        note = services.note_update(
-            who=actor(request), note=note, version=expected_version(request), changes=data
-        )
-        return Response(s.ResearchNoteSerializer(note).data)
-
-    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
-    def delete(self, request: Request, project_id: str, note_id: str) -> Response:
-        """Remove it."""
-        note = self._note(request, project_id, note_id, Perm.CONTRIBUTE)
-        services.note_delete(who=actor(request), note=note, version=expected_version(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+NoteListCreateView, NoteDetailView = record_views(
+    noun="research note",
+    id_kwarg="note_id",
+    output=s.ResearchNoteSerializer,
+    write=s.ResearchNoteWriteSerializer,
+    perm=Perm.CONTRIBUTE,
+    list_fn=selectors.note_list,
+    get_fn=selectors.note_get,
+    create_fn=services.note_create,
+    update_fn=services.note_update,
+    delete_fn=services.note_delete,
+    instance_kwarg="note",
+)
 
 
 class FeasibilityView(_Conflicts, APIView):
@@ -265,64 +181,19 @@ class FeasibilityView(_Conflicts, APIView):
         return Response(s.FeasibilityStudySerializer(study).data)
 
 
-class StakeholderListCreateView(APIView):
-    """The stakeholder register."""
-
-    @extend_schema(responses=s.StakeholderSerializer(many=True))
-    def get(self, request: Request, project_id: str) -> Response:
-        """Key stakeholders first."""
-        project = project_get(who=actor(request), project_id=project_id)
-        people = selectors.stakeholder_list(who=actor(request), project=project)
-        return Response(s.StakeholderSerializer(people, many=True).data)
-
-    @extend_schema(request=s.StakeholderWriteSerializer, responses={201: s.StakeholderSerializer})
-    def post(self, request: Request, project_id: str) -> Response:
-        """Add a stakeholder."""
-        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = valid_input(s.StakeholderWriteSerializer, request)
-        person = services.stakeholder_create(who=actor(request), project=project, data=data)
-        return Response(s.StakeholderSerializer(person).data, status=status.HTTP_201_CREATED)
-
-
-class StakeholderDetailView(_Conflicts, APIView):
-    """One stakeholder entry."""
-
-    output = s.StakeholderSerializer
-
-    def _person(self, request: Request, project_id: str, stakeholder_id: str, perm: str) -> Any:
-        project = project_get(who=actor(request), project_id=project_id, perm=perm)
-        return selectors.stakeholder_get(
-            who=actor(request), project=project, stakeholder_id=stakeholder_id
-        )
-
-    @extend_schema(responses=s.StakeholderSerializer)
-    def get(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
-        """Read it."""
-        person = self._person(request, project_id, stakeholder_id, Perm.VIEW)
-        return Response(s.StakeholderSerializer(person).data)
-
-    @extend_schema(
-        request=s.StakeholderWriteSerializer,
-        responses=s.StakeholderSerializer,
-        parameters=[IF_MATCH],
-    )
-    def patch(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
-        """Edit it at ``version``."""
-        person = self._person(request, project_id, stakeholder_id, Perm.EDIT)
-        data = valid_input(s.StakeholderWriteSerializer, request, partial=True)
-        person = services.stakeholder_update(
-            who=actor(request), stakeholder=person, version=expected_version(request), changes=data
-        )
-        return Response(s.StakeholderSerializer(person).data)
-
-    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
-    def delete(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
-        """Remove it."""
-        person = self._person(request, project_id, stakeholder_id, Perm.EDIT)
-        services.stakeholder_delete(
-            who=actor(request), stakeholder=person, version=expected_version(request)
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+StakeholderListCreateView, StakeholderDetailView = record_views(
+    noun="stakeholder",
+    id_kwarg="stakeholder_id",
+    output=s.StakeholderSerializer,
+    write=s.StakeholderWriteSerializer,
+    perm=Perm.EDIT,
+    list_fn=selectors.stakeholder_list,
+    get_fn=selectors.stakeholder_get,
+    create_fn=services.stakeholder_create,
+    update_fn=services.stakeholder_update,
+    delete_fn=services.stakeholder_delete,
+    instance_kwarg="stakeholder",
+)
 
 
 class StakeholderSignOffView(_Conflicts, APIView):

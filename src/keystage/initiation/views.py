@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -10,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError
 from keystage.core.versioning import parse_version
-from keystage.core.web import add_errors, conflict_context, page_error
+from keystage.core.web import add_errors, page_error, record_form_page
 from keystage.initiation import attachments, engine, selectors, services
 from keystage.initiation.downloads import file_response
 from keystage.initiation.forms import (
@@ -33,8 +33,6 @@ from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.models import Project
 from keystage.portfolio.selectors import project_get
-
-Save = Callable[[dict[str, Any], int | None], Any]
 
 
 def _back(project: Project, anchor: str = "") -> HttpResponse:
@@ -92,46 +90,14 @@ def _form_page(
     request: HttpRequest,
     project: Project,
     *,
-    form_class: type[forms.Form],
-    initial: dict[str, Any] | None,
-    save: Save,
-    title: str,
-    intro: str,
     anchor: str,
-    remove: Callable[[int | None], Any] | None = None,
+    **form: Any,
 ) -> HttpResponse:
-    """Show a form; on POST parse it, call one service, and go back to the tab."""
-    form = form_class(request.POST or None, initial=initial)
-    context: dict[str, Any] = {
-        "project": project,
-        "form": form,
-        "title": title,
-        "intro": intro,
-        "can_remove": remove is not None,
-        "anchor": anchor,
-    }
-    status = 200
-    if request.method == "POST":
-        try:
-            if remove is not None and request.POST.get("action") == "remove":
-                raw = request.POST.get("version") or None
-                remove(int(raw) if raw and raw.isdigit() else None)
-                messages.success(request, f"{title.split(' — ')[0]} removed.")
-                return _back(project, anchor)
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                version = data.pop("version", None)
-                save(data, version)
-                messages.success(request, f"{title.split(' — ')[0]} saved.")
-                return _back(project, anchor)
-            status = 400
-        except Conflict as exc:
-            context.update(conflict_context(exc))
-            status = 409
-        except DomainError as exc:
-            add_errors(form, exc)
-            status = exc.status_code if exc.status_code in (403, 428) else 400
-    return render(request, "initiation/form.html", context, status=status)
+    """The shared record form; after saving it goes back to the initiation tab at ``anchor``."""
+    back_url = (
+        reverse("initiation:overview", kwargs={"project_id": project.public_id}) + f"#{anchor}"
+    )
+    return record_form_page(request, project, back_url=back_url, **form)
 
 
 def _version_or_required(version: int | None) -> int:

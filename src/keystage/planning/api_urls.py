@@ -2,11 +2,15 @@
 
 from django.urls import URLPattern, path
 
+from keystage.planning.api import baselines as baselines_api
+from keystage.planning.api import budget as budget_api
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import gantt as gantt_api
 from keystage.planning.api import goals as goals_api
+from keystage.planning.api import schedule as schedule_api
 from keystage.planning.api import scope as scope_api
+from keystage.planning.api import staffing as staffing_api
 from keystage.planning.api import wbs as wbs_api
 
 P = "projects/<str:project_id>/"
@@ -82,6 +86,83 @@ urlpatterns: list[URLPattern] = [
         P + "dependencies/<str:dependency_id>/",
         wbs_api.DependencyDetailView.as_view(),
         name="planning-dependency-detail",
+    ),
+    # the budget
+    path(P + "budget/", budget_api.BudgetView.as_view(), name="planning-budget"),
+    path(P + "budget/set/", budget_api.BudgetSetView.as_view(), name="planning-budget-set"),
+    path(
+        P + "budget/reopen/",
+        budget_api.BudgetReopenView.as_view(),
+        name="planning-budget-reopen",
+    ),
+    path(
+        P + "budget-lines/",
+        budget_api.BudgetLineListView.as_view(),
+        name="planning-budget-line-list",
+    ),
+    path(
+        P + "budget-lines/<str:budget_line_id>/",
+        budget_api.BudgetLineDetailView.as_view(),
+        name="planning-budget-line-detail",
+    ),
+    # schedule runs (critical path, levelling, optimisation) in the background
+    path(
+        P + "schedule-runs/",
+        schedule_api.ScheduleRunListView.as_view(),
+        name="planning-schedule-run-list",
+    ),
+    path(
+        P + "schedule-runs/<str:run_id>/",
+        schedule_api.ScheduleRunDetailView.as_view(),
+        name="planning-schedule-run-detail",
+    ),
+    # baselines ("compare/" before the detail route, which would take it for an id)
+    path(P + "baselines/", baselines_api.BaselineListView.as_view(), name="planning-baseline-list"),
+    path(
+        P + "baselines/compare/",
+        baselines_api.BaselineCompareView.as_view(),
+        name="planning-baseline-compare",
+    ),
+    path(
+        P + "baselines/<str:baseline_id>/",
+        baselines_api.BaselineDetailView.as_view(),
+        name="planning-baseline-detail",
+    ),
+    # staffing: skill needs, assignments, the recommender
+    path(
+        P + "tasks/<str:task_id>/skills/",
+        staffing_api.SkillNeedListView.as_view(),
+        name="planning-skill-need-list",
+    ),
+    path(
+        P + "tasks/<str:task_id>/skills/<str:skill_need_id>/",
+        staffing_api.SkillNeedDetailView.as_view(),
+        name="planning-skill-need-detail",
+    ),
+    path(
+        P + "tasks/<str:task_id>/candidates/",
+        staffing_api.CandidateListView.as_view(),
+        name="planning-candidate-list",
+    ),
+    path(
+        P + "tasks/<str:task_id>/candidates/accept/",
+        staffing_api.CandidateAcceptView.as_view(),
+        name="planning-candidate-accept",
+    ),
+    path(
+        P + "assignments/",
+        staffing_api.AssignmentListView.as_view(),
+        name="planning-assignment-list",
+    ),
+    path(
+        P + "assignments/<str:assignment_id>/",
+        staffing_api.AssignmentDetailView.as_view(),
+        name="planning-assignment-detail",
+    ),
+    path(
+        P + "recommendations/",
+        staffing_api.RecommendationListView.as_view(),
+        name="planning-recommendation-list",
     ),
     # the Gantt
     path(P + "gantt/", gantt_api.GanttView.as_view(), name="planning-gantt"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from keystage.core.errors import InvalidInput
 from keystage.engine import cpm
-from keystage.engine.calendars import Calendar, CalendarException, Shift
+from keystage.engine.calendars import Calendar, CalendarClock, CalendarException, Shift
 from keystage.engine.errors import (
     CycleError,
     ImpossibleConstraintError,
@@ -64,6 +64,28 @@ def engine_calendar(calendar: ProjectCalendar | None, holidays: Iterable[Holiday
             days[day] = CalendarException(day)
             day += dt.timedelta(days=1)
     return Calendar("project", week=week, exceptions=tuple(days.values()), name="Project")
+
+
+def working_spans(
+    calendar: Calendar, spans: Sequence[tuple[dt.datetime, dt.datetime]]
+) -> list[int]:
+    """Working minutes between each (start, finish) pair on the calendar (a summary's duration)."""
+    if not spans:
+        return []
+    naive = [(_naive(a), _naive(b)) for a, b in spans]
+    origin = min(a for a, _ in naive).date()
+    clock = CalendarClock(calendar, origin)
+    base = _midnight(origin)
+
+    def instant(value: dt.datetime) -> int:
+        return int((value - base).total_seconds() // 60)
+
+    return [max(0, clock.working_between(instant(a), instant(b))) for a, b in naive]
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    """A stored (aware) date as the engine's naive local time."""
+    return timezone.make_naive(value) if timezone.is_aware(value) else value
 
 
 def _midnight(day: dt.date) -> dt.datetime:

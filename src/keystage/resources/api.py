@@ -21,6 +21,7 @@ from keystage.core.api import (
     optional_version,
     valid_input,
 )
+from keystage.portfolio.record_api import record_views
 from keystage.resources import selectors, services
 from keystage.resources import serializers as s
 from keystage.resources.access import person_lookup
@@ -254,118 +255,38 @@ class AbsenceDetailView(_Conflicts, APIView):
 # ---------------------------------------------------------------- equipment
 
 
-class EquipmentListCreateView(APIView):
-    """The equipment the project needs."""
-
-    @extend_schema(responses=s.EquipmentSerializer(many=True))
-    def get(self, request: Request, project_id: str) -> Response:
-        """All of it, by the day it is first needed."""
-        items = selectors.equipment_list(who=actor(request), project_id=project_id)
-        return Response(s.EquipmentSerializer(items, many=True).data)
-
-    @extend_schema(request=s.EquipmentWriteSerializer, responses={201: s.EquipmentSerializer})
-    def post(self, request: Request, project_id: str) -> Response:
-        """Add an item (project manager)."""
-        project = selectors.project_for(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = valid_input(s.EquipmentWriteSerializer, request)
-        item = services.equipment_create(who=actor(request), project=project, data=data)
-        return Response(s.EquipmentSerializer(item).data, status=status.HTTP_201_CREATED)
-
-
-class EquipmentDetailView(_Conflicts, APIView):
-    """One item of equipment."""
-
-    output = s.EquipmentSerializer
-
-    def _item(self, request: Request, project_id: str, equipment_id: str, perm: str) -> Any:
-        project = selectors.project_for(who=actor(request), project_id=project_id, perm=perm)
-        return selectors.equipment_get(
-            who=actor(request), project_id=project, equipment_id=equipment_id
-        )
-
-    @extend_schema(responses=s.EquipmentSerializer)
-    def get(self, request: Request, project_id: str, equipment_id: str) -> Response:
-        """Read it."""
-        item = self._item(request, project_id, equipment_id, Perm.VIEW)
-        return Response(s.EquipmentSerializer(item).data)
-
-    @extend_schema(
-        request=s.EquipmentWriteSerializer, responses=s.EquipmentSerializer, parameters=[IF_MATCH]
-    )
-    def patch(self, request: Request, project_id: str, equipment_id: str) -> Response:
-        """Change it at ``version``."""
-        item = self._item(request, project_id, equipment_id, Perm.EDIT)
-        data = valid_input(s.EquipmentWriteSerializer, request, partial=True)
-        item = services.equipment_update(
-            who=actor(request), item=item, version=expected_version(request), changes=data
-        )
-        return Response(s.EquipmentSerializer(item).data)
-
-    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
-    def delete(self, request: Request, project_id: str, equipment_id: str) -> Response:
-        """Remove it."""
-        item = self._item(request, project_id, equipment_id, Perm.EDIT)
-        services.equipment_delete(who=actor(request), item=item, version=expected_version(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+EquipmentListCreateView, EquipmentDetailView = record_views(
+    noun="equipment item",
+    id_kwarg="equipment_id",
+    output=s.EquipmentSerializer,
+    write=s.EquipmentWriteSerializer,
+    perm=Perm.EDIT,
+    list_fn=lambda *, who, project: selectors.equipment_list(who=who, project_id=project),
+    get_fn=lambda *, who, project, equipment_id: selectors.equipment_get(
+        who=who, project_id=project, equipment_id=equipment_id
+    ),
+    create_fn=services.equipment_create,
+    update_fn=services.equipment_update,
+    delete_fn=services.equipment_delete,
+    instance_kwarg="item",
+)
 
 
 # -------------------------------------------------------------- procurement
 
 
-class ProcurementListCreateView(APIView):
-    """What the project buys."""
-
-    @extend_schema(responses=s.ProcurementSerializer(many=True))
-    def get(self, request: Request, project_id: str) -> Response:
-        """All items, by delivery date."""
-        items = selectors.procurement_list(who=actor(request), project_id=project_id)
-        return Response(s.ProcurementSerializer(items, many=True).data)
-
-    @extend_schema(request=s.ProcurementWriteSerializer, responses={201: s.ProcurementSerializer})
-    def post(self, request: Request, project_id: str) -> Response:
-        """Add an item (project manager)."""
-        project = selectors.project_for(who=actor(request), project_id=project_id, perm=Perm.EDIT)
-        data = valid_input(s.ProcurementWriteSerializer, request)
-        item = services.procurement_create(who=actor(request), project=project, data=data)
-        return Response(s.ProcurementSerializer(item).data, status=status.HTTP_201_CREATED)
-
-
-class ProcurementDetailView(_Conflicts, APIView):
-    """One procurement item."""
-
-    output = s.ProcurementSerializer
-
-    def _item(self, request: Request, project_id: str, procurement_id: str, perm: str) -> Any:
-        project = selectors.project_for(who=actor(request), project_id=project_id, perm=perm)
-        return selectors.procurement_get(
-            who=actor(request), project_id=project, item_id=procurement_id
-        )
-
-    @extend_schema(responses=s.ProcurementSerializer)
-    def get(self, request: Request, project_id: str, procurement_id: str) -> Response:
-        """Read it."""
-        item = self._item(request, project_id, procurement_id, Perm.VIEW)
-        return Response(s.ProcurementSerializer(item).data)
-
-    @extend_schema(
-        request=s.ProcurementWriteSerializer,
-        responses=s.ProcurementSerializer,
-        parameters=[IF_MATCH],
-    )
-    def patch(self, request: Request, project_id: str, procurement_id: str) -> Response:
-        """Change it at ``version``."""
-        item = self._item(request, project_id, procurement_id, Perm.EDIT)
-        data = valid_input(s.ProcurementWriteSerializer, request, partial=True)
-        item = services.procurement_update(
-            who=actor(request), item=item, version=expected_version(request), changes=data
-        )
-        return Response(s.ProcurementSerializer(item).data)
-
-    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
-    def delete(self, request: Request, project_id: str, procurement_id: str) -> Response:
-        """Remove it."""
-        item = self._item(request, project_id, procurement_id, Perm.EDIT)
-        services.procurement_delete(
-            who=actor(request), item=item, version=expected_version(request)
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+ProcurementListCreateView, ProcurementDetailView = record_views(
+    noun="procurement item",
+    id_kwarg="procurement_id",
+    output=s.ProcurementSerializer,
+    write=s.ProcurementWriteSerializer,
+    perm=Perm.EDIT,
+    list_fn=lambda *, who, project: selectors.procurement_list(who=who, project_id=project),
+    get_fn=lambda *, who, project, procurement_id: selectors.procurement_get(
+        who=who, project_id=project, item_id=procurement_id
+    ),
+    create_fn=services.procurement_create,
+    update_fn=services.procurement_update,
+    delete_fn=services.procurement_delete,
+    instance_kwarg="item",
+)

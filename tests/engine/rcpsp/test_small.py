@@ -116,3 +116,14 @@ def test_budgets_that_cannot_hold_together_give_infeasible_status() -> None:
     assert optimise(p, time_limit=2, num_workers=1).makespan == 1
     res = optimise(p2, time_limit=2, num_workers=1)
     assert res.status is Status.INFEASIBLE and res.schedule is None and res.gap == 1.0
+
+
+def test_heuristic_deadline_stops_new_starts_but_runs_the_first() -> None:
+    acts = tuple(act(f"a{i}", 1 + i % 3, r=1 + i % 2) for i in range(8))
+    problem = Problem(acts, renewables=(Renewable("r", 2),))
+    full = solve_heuristic(problem, iterations=12, seed=0)
+    cut = solve_heuristic(problem, iterations=12, seed=0, deadline=0.0)  # long passed
+    assert full.evaluations == 12
+    assert cut.evaluations == 1
+    assert schedule_violations(problem, cut.schedule) == []
+    assert cut.makespan >= full.makespan

@@ -10,6 +10,7 @@ activities of the best solution, keeping consumable budgets satisfied.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,12 +128,20 @@ def default_iterations(n_activities: int) -> int:
 
 
 def solve_heuristic(
-    problem: Problem, iterations: int | None = None, seed: int = 0
+    problem: Problem,
+    iterations: int | None = None,
+    seed: int = 0,
+    *,
+    deadline: float | None = None,
 ) -> HeuristicResult:
     """Best schedule over ``iterations`` starts of the multi-start heuristic.
 
     ``iterations`` defaults to :func:`default_iterations`; ``seed`` fixes the
-    random sampling, so equal inputs give equal schedules.
+    random sampling, so equal inputs give equal schedules. ``deadline`` (a
+    :func:`time.perf_counter` value) stops starting new iterations once
+    passed; the first start always runs. It only bites on a machine busy
+    enough to slow the heuristic several times, where it leaves the rest of a
+    time limit to the exact search.
     """
     if iterations is None:
         iterations = default_iterations(len(problem.activities))
@@ -155,7 +164,11 @@ def solve_heuristic(
     cache: dict[tuple[int, ...], list[float]] = {}
     # Without budgets, every activity can simply take the mode that finishes it first.
     choose = multi and not c.budgets
+    done = 0
     for it in range(max(1, iterations)):
+        if it and deadline is not None and time.perf_counter() > deadline:
+            break
+        done += 1
         if it < len(plans):
             modes, rule = plans[it]
             order = rule_order(c, priority_values(c, rule, topo, modes))
@@ -179,4 +192,4 @@ def solve_heuristic(
         if best_ms < 0 or ms < best_ms:
             best_starts, best_modes, best_ms, found_by = starts, list(modes), ms, label
     schedule = Schedule(tuple(best_starts), c.problem_modes(best_modes))
-    return HeuristicResult(schedule, best_ms, found_by, max(1, iterations))
+    return HeuristicResult(schedule, best_ms, found_by, done)

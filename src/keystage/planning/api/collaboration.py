@@ -5,7 +5,6 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter
 
 from keystage.accounts.roles import Perm
-from keystage.planning.api.scope import record_views
 from keystage.planning.models.collaboration import LinkKind
 from keystage.planning.selectors import collaboration as selectors
 from keystage.planning.serializers.collaboration import (
@@ -13,6 +12,7 @@ from keystage.planning.serializers.collaboration import (
     CollaborationLinkWriteSerializer,
 )
 from keystage.planning.services import collaboration as services
+from keystage.portfolio.record_api import record_views
 
 LinkListView, LinkDetailView = record_views(
     noun="collaboration link",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from keystage.accounts.roles import Perm
-from keystage.planning.api.scope import record_views
 from keystage.planning.selectors import goals as selectors
 from keystage.planning.serializers.goals import GoalSerializer, GoalWriteSerializer
 from keystage.planning.services import goals as services
+from keystage.portfolio.record_api import record_views
 
 GoalListView, GoalDetailView = record_views(
     noun="goal",

@@ -14,12 +14,12 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.api import IF_MATCH, expected_version, valid_input
 from keystage.core.errors import InvalidInput
-from keystage.planning.api.scope import record_views
 from keystage.planning.models import Dependency, Task
 from keystage.planning.selectors import wbs as selectors
 from keystage.planning.serializers import wbs as s
 from keystage.planning.services import wbs as services
 from keystage.portfolio.models import Project
+from keystage.portfolio.record_api import record_views
 from keystage.portfolio.selectors import project_get
 
 

@@ -24,6 +24,7 @@ from keystage.core import records
 from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput, VersionRequired
 from keystage.core.models import AuditAction
+from keystage.core.versioning import bump_version
 from keystage.planning import engine
 from keystage.planning.models import (
     DATED_CONSTRAINTS_VALUES,
@@ -205,16 +206,21 @@ def task_create(
     data: dict[str, Any],
     parent_id: Any = None,
     after_id: Any = None,
+    before_id: Any = None,
 ) -> Task:
-    """Add a task (at the end of ``parent``'s children, or right after task ``after_id``)."""
+    """Add a task: at the end of ``parent``'s children, or right after task ``after_id``, or
+    right before task ``before_id`` (at that task's level)."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
     data = _check_task(records.editable(data, TASK_FIELDS), None)
-    if after_id not in (None, ""):
-        after = Task.objects.filter(project=project, public_id=after_id).first()
-        if after is None:
-            raise InvalidInput({"after": "No such task in this project."})
-        parent = after.parent
-        position = after.position + 1
+    anchor_id, field, offset = (
+        (after_id, "after", 1) if after_id not in (None, "") else (before_id, "before", 0)
+    )
+    if anchor_id not in (None, ""):
+        anchor = Task.objects.filter(project=project, public_id=anchor_id).first()
+        if anchor is None:
+            raise InvalidInput({field: "No such task in this project."})
+        parent = anchor.parent
+        position = anchor.position + offset
         _make_room(project, parent, position)
     else:
         parent = _parent_for(project, parent_id)
@@ -561,10 +567,39 @@ def parse_predecessors(text: str, minutes_per_day: int) -> list[tuple[int, str, 
     return found
 
 
+DURATION_TEXT = re.compile(
+    r"^\s*(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>min|m|h|d|w)?\s*$", re.IGNORECASE
+)
+
+
+def parse_duration(text: str, minutes_per_day: int) -> int:
+    """``"5d"``, ``"2.5"``, ``"4h"``, ``"1w"``, ``"30m"`` → working minutes (no unit = days)."""
+    match = DURATION_TEXT.match(text or "")
+    if match is None:
+        raise InvalidInput(
+            {
+                "duration_minutes": f"'{(text or '').strip()}' is not a duration: "
+                "write e.g. 5d, 2.5d, 4h or 1w."
+            }
+        )
+    unit = (match["unit"] or "d").lower()
+    per = {"d": minutes_per_day, "w": 5 * minutes_per_day, "h": 60, "m": 1, "min": 1}[unit]
+    return int(Decimal(match["amount"].replace(",", ".")) * per)
+
+
 @transaction.atomic
-def predecessors_set(*, who: User, project: Project, task: Task, text: str) -> Task:
-    """Replace a task's predecessors from MS Project notation (row numbers, type, lag)."""
+def predecessors_set(
+    *, who: User, project: Project, task: Task, text: str, version: int | None = None
+) -> Task:
+    """Replace a task's predecessors from MS Project notation (row numbers, type, lag).
+
+    With ``version`` the predecessors count as a field of the row: the task must still be at
+    that version (Conflict otherwise) and its version advances, so two people editing the
+    same row's links cannot overwrite each other silently.
+    """
     require_perm(who=who, project=project, perm=Perm.EDIT)
+    if version is not None:
+        bump_version(task, version)
     wanted = parse_predecessors(text, engine.minutes_per_day(calendar_of(project)))
     rows = {t.row: t for t in Task.objects.filter(project=project, row__in=[w[0] for w in wanted])}
     missing = [str(r) for r, _, _ in wanted if r not in rows]

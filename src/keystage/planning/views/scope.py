@@ -96,8 +96,12 @@ def editor(
     noun: str,
     remove: Callable[[int | None], Any] | None = None,
     intro: str = "",
+    page_template: str = EDITOR_PAGE,
 ) -> HttpResponse:
-    """Show a record's form; on POST call one service and go back to (or swap) the section."""
+    """Show a record's form; on POST call one service and go back to (or swap) the section.
+
+    ``page_template`` frames the form as a whole page when JavaScript is off.
+    """
     page_url = reverse(f"planning:{section.page}", args=[project.public_id])
     context: dict[str, Any] = {
         "project": project,
@@ -130,7 +134,7 @@ def editor(
                 return page_error(request, exc)
             add_errors(form, exc)
             status = exc.status_code if exc.status_code == 428 else 400
-    return render(request, EDITOR if htmx(request) else EDITOR_PAGE, context, status=status)
+    return render(request, EDITOR if htmx(request) else page_template, context, status=status)
 
 
 def _done(

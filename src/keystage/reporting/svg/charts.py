@@ -70,6 +70,8 @@ def s_curve(
     subtitle: str = "",
     currency: str = "",
     forecast: tuple[float, Number] | None = None,
+    limits: Sequence[tuple[str, Number]] = (),
+    bac_label: str = "BAC",
     width: float = 760,
     height: float = 420,
 ) -> str:
@@ -80,6 +82,8 @@ def s_curve(
     the data date, which is marked). The budget at completion is a dashed line.
     ``forecast`` = ``(position, EAC)``, e.g. ``(IEAC(t), EAC)``, draws a dotted
     projection from the last actual cost to the forecast finish and cost.
+    ``limits`` are further labelled levels drawn as dotted lines, e.g. the
+    total budget with the management reserve above the budget at completion.
     """
     series = {"planned": planned, "earned": earned, "actual": actual}
     for name, values in series.items():
@@ -91,7 +95,8 @@ def s_curve(
     if forecast is not None and not ac:
         raise ChartError("forecast", "needs actual cost to project from")
     end_x, end_y = (float(forecast[0]), float(forecast[1])) if forecast else (0.0, 0.0)
-    top_value = max([*pv, *ev, *ac, end_y, 0.0])
+    levels = [(label, float(value)) for label, value in limits]
+    top_value = max([*pv, *ev, *ac, end_y, 0.0, *(v for _, v in levels)])
     ticks = nice_ticks(0.0, top_value or 1.0, 5)
     xmax = max(len(labels) - 1, end_x)
     frame = Frame(84, 64, width - 84 - 48, height - 64 - 64, 0, xmax, 0, ticks[-1])
@@ -118,8 +123,30 @@ def s_curve(
             text(
                 frame.left + frame.width,
                 y - 5,
-                f"BAC {money_label(bac)}",
+                f"{bac_label} {money_label(bac)}",
                 text_anchor="end",
+                font_size=11,
+                fill=PALETTE["muted"],
+            )
+        )
+    for label, value in levels:
+        y = frame.y(value)
+        body.append(
+            line(
+                frame.left,
+                y,
+                frame.left + frame.width,
+                y,
+                PALETTE["muted"],
+                stroke_dasharray="1 3",
+                data_limit=label,
+            )
+        )
+        body.append(
+            text(
+                frame.left + 6,
+                y - 5,
+                f"{label} {money_label(value)}",
                 font_size=11,
                 fill=PALETTE["muted"],
             )

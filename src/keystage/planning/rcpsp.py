@@ -1,0 +1,484 @@
+"""The planning app's adapter to the resource-constrained scheduler (``keystage.engine.rcpsp``).
+
+:mod:`keystage.planning.engine` turns the plan into the CPM engine's project; this module
+turns the same rows into a resource-constrained scheduling problem and the engine's answer
+back into dates:
+
+* time is counted in **working days** of the project calendar from the project start
+  (period ``p`` = the ``p``-th working day); a task lasts ``ceil(minutes / minutes per day)``
+  periods, a lag ``ceil(lag / minutes per day)`` (a part-day lead is dropped, never
+  lengthened), a milestone 0;
+* each leaf task is an activity; each person assigned to one is a renewable resource
+  (capacity = their capacity %, an absence takes it all for its working days) and the
+  assignment's units % is the demand;
+* the starting point is the critical-path schedule (constraints and *as late as
+  possible* included), rounded to periods and made precedence-feasible;
+* a task whose period does not change keeps its critical-path dates; a moved task starts
+  at the beginning of its new working day and lasts its working minutes on the calendar.
+
+Nothing here touches the database: the service reads the rows, calls :func:`build`, one of
+:func:`level` / :func:`optimise`, and writes what :func:`dates` returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from keystage.engine.calendars import Calendar, CalendarClock
+from keystage.engine.rcpsp import leveling
+from keystage.engine.rcpsp.compiled import Compiled
+from keystage.engine.rcpsp.cpsat import solve as cpsat
+from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
+from keystage.engine.rcpsp.problem import (
+    Activity,
+    Link,
+    LinkType,
+    Load,
+    Mode,
+    Problem,
+    Renewable,
+    Schedule,
+)
+from keystage.engine.rcpsp.sgs import serial_sgs
+from keystage.engine.rcpsp.utilisation import Overload, over_allocations
+from keystage.planning.engine import CpmResult
+from keystage.planning.models import Assignment, Dependency, Task, TaskKind
+
+ANCHOR = "project-start"
+DATED_LOWER_BOUNDS = frozenset({"SNET", "MSO", "FNET", "MFO"})
+MAX_DAYS = 366 * 200
+
+
+class ScheduleFailure(Exception):
+    """A plan the scheduler cannot handle, with one readable line naming the culprit."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as a resource: display name, capacity % and absences (first, last day)."""
+
+    user_id: int
+    name: str
+    capacity_percent: int = 100
+    absences: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The resource id in the engine's problem."""
+        return f"person-{self.user_id}"
+
+
+class WorkDays:
+    """The working days of a calendar from an origin: period ``p`` is the ``p``-th one."""
+
+    def __init__(self, calendar: Calendar, origin: dt.date) -> None:
+        self.calendar = calendar
+        self.origin = origin
+        self.clock = CalendarClock(calendar, origin)
+        self._days: list[dt.date] = []
+        self._next = origin
+
+    def _grow(self) -> None:
+        while True:
+            day = self._next
+            if (day - self.origin).days > MAX_DAYS:
+                raise ScheduleFailure("The project calendar has no working days.")
+            self._next = day + dt.timedelta(days=1)
+            if self.calendar.shifts_on(day):
+                self._days.append(day)
+                return
+
+    def day(self, period: int) -> dt.date:
+        """The date of working day ``period`` (0 = the first working day from the origin)."""
+        while len(self._days) <= period:
+            self._grow()
+        return self._days[period]
+
+    def period_of(self, day: dt.date) -> int:
+        """The first working day on or after ``day``, as a period."""
+        while not self._days or self._days[-1] < day:
+            self._grow()
+        return bisect_left(self._days, day)
+
+    def _instant(self, when: dt.datetime) -> int:
+        return int((when - dt.datetime.combine(self.origin, dt.time())).total_seconds() // 60)
+
+    def _datetime(self, instant: int) -> dt.datetime:
+        return dt.datetime.combine(self.origin, dt.time()) + dt.timedelta(minutes=instant)
+
+    def start_of(self, period: int) -> dt.datetime:
+        """When work begins on working day ``period`` (naive, in the project's time zone)."""
+        day = self.day(period)
+        return dt.datetime.combine(day, dt.time()) + dt.timedelta(
+            minutes=self.calendar.shifts_on(day)[0].start
+        )
+
+    def end_of(self, period: int) -> dt.datetime:
+        """When work ends on working day ``period``."""
+        day = self.day(period)
+        return dt.datetime.combine(day, dt.time()) + dt.timedelta(
+            minutes=self.calendar.shifts_on(day)[-1].end
+        )
+
+    def after(self, start: dt.datetime, minutes: int) -> dt.datetime:
+        """The instant after ``minutes`` of work from ``start`` on the calendar."""
+        if minutes <= 0:
+            return start
+        return self._datetime(self.clock.add(self._instant(start), minutes))
+
+
+@dataclass(frozen=True)
+class Model:
+    """A plan as the engine's problem, with what is needed to read the answer back."""
+
+    problem: Problem
+    baseline: Schedule  # the critical-path schedule in periods
+    tasks: tuple[Task, ...]  # the leaf tasks, in activity order (the anchor is last, if any)
+    people: dict[str, Person]  # resource id -> person
+    assigned: dict[int, tuple[str, ...]]  # task id -> resource ids
+    cpm: dict[int, tuple[dt.datetime, dt.datetime]]  # task id -> critical-path start, finish
+    workdays: WorkDays
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A task that the run moved: from / to (aware datetimes), the delay and the reason."""
+
+    task: Task
+    old_start: dt.datetime
+    new_start: dt.datetime
+    delay_days: int
+    reason: str
+    person: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a levelling or optimising run found."""
+
+    schedule: Schedule
+    makespan: int
+    makespan_before: int
+    status: str  # levelled, conflicts_left, optimal, feasible
+    solved_by: str
+    lower_bound: int | None = None
+    gap: float | None = None
+    heuristic_makespan: int | None = None
+    moves: tuple[Moved, ...] = ()
+    unresolved: tuple[Overload, ...] = field(default_factory=tuple)
+
+
+def _periods(minutes: int, per_day: int) -> int:
+    return -(-minutes // per_day)
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return timezone.make_naive(value) if timezone.is_aware(value) else value
+
+
+def build(
+    *,
+    tasks: Sequence[Task],
+    dependencies: Iterable[Dependency],
+    assignments: Iterable[Assignment],
+    people: dict[int, Person],
+    cpm: CpmResult,
+    calendar: Calendar,
+    origin: dt.date,
+    per_day: int,
+    anchored: bool = False,
+) -> Model:
+    """The engine's problem for a plan and its critical-path schedule in periods.
+
+    ``people`` maps user ids to resources (a person assigned but missing there gets the
+    defaults). With ``anchored`` a zero-length project-start activity carries the tasks'
+    dated start constraints as start-to-start lags, so an optimiser that re-sequences
+    from scratch still honours them (levelling never moves a task earlier, so it needs none).
+    Raises :class:`ScheduleFailure` with a readable line when a task can never be staffed.
+    """
+    leaves = [t for t in tasks if not t.is_summary]
+    index = {t.pk: i for i, t in enumerate(leaves)}
+    workdays = WorkDays(calendar, origin)
+    cpm_dates = {d.task_id: (d.start_at, d.finish_at) for d in cpm.dates}
+    by_task: dict[int, list[Assignment]] = {}
+    for a in assignments:
+        if a.task_id in index:
+            by_task.setdefault(a.task_id, []).append(a)
+    resources: dict[str, Person] = {}
+    durations: list[int] = []
+    activities: list[Activity] = []
+    assigned: dict[int, tuple[str, ...]] = {}
+    for task in leaves:
+        minutes = 0 if task.kind == TaskKind.MILESTONE else task.duration_minutes
+        days = _periods(minutes, per_day)
+        demands: dict[str, int] = {}
+        if days > 0:
+            for a in by_task.get(task.pk, []):
+                person = people.get(a.person_id) or Person(a.person_id, a.person.display_name)
+                resources[person.key] = person
+                demands[person.key] = demands.get(person.key, 0) + a.units_percent
+        assigned[task.pk] = tuple(demands)
+        durations.append(days)
+        activities.append(Activity(str(task.pk), (Mode(days, demands),), name=task.name))
+    links = [
+        Link(
+            str(d.predecessor_id),
+            str(d.successor_id),
+            LinkType(d.type),
+            _periods(d.lag_minutes, per_day),
+        )
+        for d in dependencies
+        if d.predecessor_id in index and d.successor_id in index
+    ]
+    # Where the critical path put each task, in whole working days.
+    starts = [workdays.period_of(_naive(cpm_dates[t.pk][0]).date()) for t in leaves]
+    if anchored:
+        anchor_links = [
+            Link(ANCHOR, str(t.pk), LinkType.SS, starts[i])
+            for i, t in enumerate(leaves)
+            if t.constraint_type in DATED_LOWER_BOUNDS and starts[i] > 0
+        ]
+        if anchor_links:
+            activities.append(Activity(ANCHOR, (Mode(0),), name="Project start"))
+            durations.append(0)
+            starts.append(0)
+            links += anchor_links
+    renewables = [
+        Renewable(key, p.capacity_percent, _absences(p, workdays), kind="person")
+        for key, p in sorted(resources.items())
+    ]
+    try:
+        problem = Problem(tuple(activities), tuple(links), tuple(renewables))
+    except InfeasibleDemandError as exc:
+        raise ScheduleFailure(_unstaffable(exc, leaves, index, resources, by_task)) from None
+    except PrecedenceCycleError as exc:  # pragma: no cover - the CPM refuses cycles first
+        names = {str(t.pk): t.name for t in leaves}
+        path = " → ".join(f"'{names.get(a, a)}'" for a in exc.activities)
+        raise ScheduleFailure(f"The dependencies form a cycle: {path}.") from None
+    # Rounding part-days up can make a critical-path start too early by a period.
+    incoming: dict[int, list[tuple[int, Link]]] = {}
+    for i, j, link in problem.link_pairs:
+        incoming.setdefault(j, []).append((i, link))
+    for j in problem.topological_order:
+        for i, link in incoming.get(j, []):
+            starts[j] = max(starts[j], starts[i] + link.delta(durations[i], durations[j]))
+    baseline = Schedule(tuple(starts), tuple(0 for _ in starts))
+    return Model(
+        problem=problem,
+        baseline=baseline,
+        tasks=tuple(leaves),
+        people=resources,
+        assigned=assigned,
+        cpm={pk: cpm_dates[pk] for pk in index},
+        workdays=workdays,
+    )
+
+
+def _absences(person: Person, workdays: WorkDays) -> tuple[Load, ...]:
+    loads = []
+    for first, last in person.absences:
+        start = workdays.period_of(max(first, workdays.origin))
+        end = workdays.period_of(last + dt.timedelta(days=1))
+        if end > start:
+            loads.append(Load(start, end, person.capacity_percent, "absence"))
+    return tuple(loads)
+
+
+def _unstaffable(
+    exc: InfeasibleDemandError,
+    leaves: list[Task],
+    index: dict[int, int],
+    people: dict[str, Person],
+    by_task: dict[int, list[Assignment]],
+) -> str:
+    task = leaves[index[int(exc.activity)]] if exc.activity.isdigit() else None
+    person = people.get(exc.resource)
+    if task is None or person is None:  # pragma: no cover - every resource is a person
+        return f"No schedule is possible: {exc}."
+    units = sum(
+        a.units_percent for a in by_task.get(task.pk, []) if f"person-{a.person_id}" == person.key
+    )
+    if person.capacity_percent == 0:
+        return (
+            f"Task '{task.name}' needs {person.name} at {units} %, but {person.name} has no "
+            "capacity (0 %); change the assignment or the capacity."
+        )
+    return (
+        f"Task '{task.name}' needs {person.name} at {units} %, but {person.name}'s capacity "
+        f"is {person.capacity_percent} %; lower the units or share the work."
+    )
+
+
+# ----------------------------------------------------------------- solving
+
+
+def level(model: Model, *, within_float: bool) -> Outcome:
+    """Remove over-allocations by delaying tasks (within their float, or as far as needed)."""
+    result = leveling.level(model.problem, model.baseline, within_float=within_float)
+    blockers = {m.activity: m.resource for m in result.moves}
+    moves = _moves(model, result.schedule, lambda aid: blockers.get(aid))
+    return Outcome(
+        schedule=result.schedule,
+        makespan=result.finish_after,
+        makespan_before=result.finish_before,
+        status="conflicts_left" if result.unresolved else "levelled",
+        solved_by="levelling" + (" within float" if within_float else ""),
+        moves=moves,
+        unresolved=result.unresolved,
+    )
+
+
+def optimise(model: Model, *, time_limit: float, num_workers: int = 2) -> Outcome:
+    """The shortest resource-feasible schedule the optimiser finds within ``time_limit`` s."""
+    result = cpsat.optimise(model.problem, time_limit=time_limit, num_workers=num_workers)
+    if result.schedule is None or result.makespan is None:
+        if result.status == cpsat.Status.INFEASIBLE:
+            raise ScheduleFailure("No schedule satisfies the links and the people's capacity.")
+        raise ScheduleFailure(
+            f"The optimiser found no schedule within {time_limit:g} s; "
+            "raise the time limit or level instead."
+        )
+    schedule = _left_justified(model.problem, result.schedule)
+    overloads = over_allocations(model.problem, model.baseline)
+    return Outcome(
+        schedule=schedule,
+        makespan=schedule.makespan(model.problem),
+        makespan_before=model.baseline.makespan(model.problem),
+        status=str(result.status),
+        solved_by=result.solved_by,
+        lower_bound=result.lower_bound,
+        gap=round(result.gap, 4),
+        heuristic_makespan=result.heuristic_makespan,
+        moves=_moves(model, schedule, lambda aid: _overloaded(model, aid, overloads)),
+    )
+
+
+def _left_justified(problem: Problem, schedule: Schedule) -> Schedule:
+    """The optimiser's sequence with every task as early as it can go (never longer).
+
+    A makespan objective leaves tasks off the critical path anywhere they fit; starting
+    them as early as the chosen sequence allows avoids reporting moves nobody needed.
+    """
+    c = Compiled(problem)
+    modes = c.compiled_modes(schedule.modes)
+    order = c.ordered(lambda i: (schedule.starts[i], i))
+    starts = serial_sgs(c, order, modes)
+    shifted = Schedule(tuple(starts), schedule.modes)
+    if shifted.makespan(problem) <= schedule.makespan(problem) and not over_allocations(
+        problem, shifted
+    ):
+        return shifted
+    return schedule  # pragma: no cover - the serial scheme keeps a feasible sequence
+
+
+def _overloaded(model: Model, aid: str, overloads: list[Overload]) -> str | None:
+    """A person of the task who was over-allocated where the task first stood."""
+    if aid == ANCHOR:
+        return None
+    i = model.problem.index[aid]
+    start = model.baseline.starts[i]
+    end = start + model.problem.activities[i].modes[0].duration
+    mine = set(model.assigned.get(int(aid), ()))
+    for load in overloads:
+        if load.resource in mine and load.start < end and start < load.end:
+            return load.resource
+    return None
+
+
+def _moves(
+    model: Model, schedule: Schedule, blocker: Callable[[str], str | None]
+) -> tuple[Moved, ...]:
+    """Every task whose working day changed, with why (person over-allocated, or a predecessor)."""
+    problem = model.problem
+    moved_ids = {
+        a.id
+        for a, old, new in zip(
+            problem.activities, model.baseline.starts, schedule.starts, strict=True
+        )
+        if old != new and a.id != ANCHOR
+    }
+    names = {str(t.pk): t.name for t in model.tasks}
+    preds: dict[str, list[str]] = {}
+    for link in problem.links:
+        preds.setdefault(link.succ, []).append(link.pred)
+    out = []
+    new_dates = dates(model, schedule)
+    for i, task in enumerate(model.tasks):
+        aid = str(task.pk)
+        if aid not in moved_ids:
+            continue
+        old, new = model.baseline.starts[i], schedule.starts[i]
+        resource = blocker(aid)
+        person = model.people[resource].name if resource in model.people else None
+        if person is not None:
+            reason = f"over-allocated: {person}"
+        else:
+            pushed = [names[p] for p in preds.get(aid, []) if p in moved_ids]
+            if pushed:
+                reason = "predecessor moved: " + ", ".join(f"'{n}'" for n in pushed)
+            elif new < old:
+                reason = "started earlier by the optimiser"
+            else:
+                reason = "re-sequenced by the optimiser"
+        out.append(
+            Moved(
+                task=task,
+                old_start=model.cpm[task.pk][0],
+                new_start=new_dates[task.pk][0],
+                delay_days=new - old,
+                reason=reason,
+                person=person,
+            )
+        )
+    return tuple(out)
+
+
+def dates(model: Model, schedule: Schedule) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+    """Start and finish (aware) of every leaf task under ``schedule``.
+
+    A task on the same working day as in the critical-path schedule keeps its dates; a
+    moved one starts when its new day begins and lasts its working minutes; a moved
+    milestone sits at the end of the working day before its period.
+    """
+    out: dict[int, tuple[dt.datetime, dt.datetime]] = {}
+    wd = model.workdays
+    for i, task in enumerate(model.tasks):
+        period = schedule.starts[i]
+        if period == model.baseline.starts[i]:
+            out[task.pk] = model.cpm[task.pk]
+            continue
+        minutes = 0 if task.kind == TaskKind.MILESTONE else task.duration_minutes
+        if minutes == 0:
+            start = wd.end_of(period - 1) if period > 0 else wd.start_of(0)
+            finish = start
+        else:
+            start = wd.start_of(period)
+            finish = wd.after(start, minutes)
+        out[task.pk] = (_aware(start), _aware(finish))
+    return out
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def roll_up(
+    tasks: Sequence[Task], leaves: dict[int, tuple[dt.datetime, dt.datetime]]
+) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+    """Leaf dates plus every summary's span (earliest start, latest finish of its children)."""
+    out = dict(leaves)
+    for task in sorted(tasks, key=lambda t: -t.outline_level):
+        if task.pk not in out or task.parent_id is None:
+            continue
+        start, finish = out[task.pk]
+        if task.parent_id in out:
+            s, f = out[task.parent_id]
+            out[task.parent_id] = (min(s, start), max(f, finish))
+        else:
+            out[task.parent_id] = (start, finish)
+    return out

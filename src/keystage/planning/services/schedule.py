@@ -1,0 +1,458 @@
+"""Schedule runs: place the plan's tasks by critical path, levelling or optimisation, as a job.
+
+``schedule_request`` records a queued :class:`ScheduleRun`, journals it and enqueues the
+background job in the same transaction (with the database task backend the job row and the
+run commit together, so a worker never picks up a job whose run it cannot see).
+``execute_run`` is the job's body: it claims the run, reports progress on the run row as it
+goes (reading 10 %, solving 30–85 %, writing 90 %, done 100 %), solves outside any
+transaction, then writes the dates and the outcome in one transaction — refused when the
+plan changed meanwhile. Problems with the plan end the run as *failed* with one readable
+line (e.g. the task and the person whose capacity it exceeds); they are never raised.
+``schedule_now_as_system`` runs one synchronously for the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from keystage.accounts.models import User
+from keystage.accounts.roles import Perm
+from keystage.core.audit import audit_record, jsonable
+from keystage.core.errors import DomainError, InvalidInput
+from keystage.core.models import AuditAction
+from keystage.planning import engine, rcpsp
+from keystage.planning.models import (
+    Assignment,
+    Dependency,
+    Holiday,
+    ProjectCalendar,
+    RunStatus,
+    ScheduleMethod,
+    ScheduleRun,
+    Task,
+)
+from keystage.planning.services.wbs import calendar_of, reschedule
+from keystage.portfolio.access import require_perm
+from keystage.portfolio.models import Project
+from keystage.resources.selectors import team_profiles
+
+logger = logging.getLogger(__name__)
+
+TIME_LIMIT_MIN = 1
+TIME_LIMIT_MAX = 600
+TIME_LIMIT_DEFAULT = 10
+CLI_METHODS = {"cpm": "cpm", "level-float": "level_float", "level": "level", "optimise": "optimise"}
+
+
+def check_request(method: Any, time_limit: Any) -> tuple[str, int]:
+    """The method and time limit of a request, or field errors."""
+    errors: dict[str, str] = {}
+    if method not in ScheduleMethod.values:
+        errors["method"] = f"Choose one of: {', '.join(ScheduleMethod.values)}."
+    if time_limit is None or time_limit == "":
+        limit = TIME_LIMIT_DEFAULT
+    else:
+        try:
+            limit = int(time_limit)
+            if isinstance(time_limit, float | bool) or str(limit) != str(time_limit).strip():
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["time_limit_seconds"] = "Give a whole number of seconds."
+            limit = TIME_LIMIT_DEFAULT
+        else:
+            if not TIME_LIMIT_MIN <= limit <= TIME_LIMIT_MAX:
+                errors["time_limit_seconds"] = (
+                    f"The time limit is {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX} seconds."
+                )
+    if errors:
+        raise InvalidInput(errors)
+    return str(method), limit
+
+
+def _create(
+    *, who: User | None, project: Project, method: str, time_limit: int, summary: str
+) -> ScheduleRun:
+    run = ScheduleRun.objects.create(
+        project=project, method=method, time_limit_seconds=time_limit, requested_by=who
+    )
+    audit_record(
+        who=who,
+        obj=run,
+        action=AuditAction.CREATE,
+        project=project,
+        changes={"method": [None, method], "time_limit_seconds": [None, time_limit]},
+        summary=summary,
+    )
+    return run
+
+
+@transaction.atomic
+def schedule_request(
+    *, who: User, project: Project, method: Any, time_limit: Any = None
+) -> ScheduleRun:
+    """Queue a schedule run of ``project`` (project editors); the worker executes it."""
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    method, limit = check_request(method, time_limit)
+    run = _create(
+        who=who,
+        project=project,
+        method=method,
+        time_limit=limit,
+        summary=f"Requested a schedule run: {ScheduleMethod(method).label}",
+    )
+    from keystage.planning.tasks import run_schedule  # the task module imports this one
+
+    job = run_schedule.enqueue(run.pk)
+    ScheduleRun.objects.filter(pk=run.pk).update(job_id=str(job.id)[:64])
+    run.refresh_from_db()
+    return run
+
+
+def schedule_now_as_system(
+    *, project: Project, method: Any, time_limit: Any = None, via: str = "keystage CLI"
+) -> ScheduleRun:
+    """Record and execute a run right here, as the system actor (the command line)."""
+    method, limit = check_request(method, time_limit)
+    with transaction.atomic():
+        run = _create(
+            who=None,
+            project=project,
+            method=method,
+            time_limit=limit,
+            summary=f"Requested a schedule run as the system ({via}): "
+            f"{ScheduleMethod(method).label}",
+        )
+    execute_run(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+# ------------------------------------------------------------------ the job
+
+
+def _progress(run: ScheduleRun, percent: int, message: str) -> None:
+    """Report progress on the run row at once (outside the final transaction)."""
+    run.progress, run.message = percent, message
+    ScheduleRun.objects.filter(pk=run.pk).update(progress=percent, message=message[:1000])
+
+
+def execute_run(run_id: int) -> str:
+    """Execute a queued run to its end and return its final status.
+
+    A run that is no longer queued (executed already, or by another worker) is left
+    alone. Errors in the plan fail the run with a readable message; only an interrupted
+    worker (``SystemExit``, ``KeyboardInterrupt``) propagates, after marking the run failed.
+    """
+    claimed = ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5, message="Reading the plan"
+    )
+    run = ScheduleRun.objects.select_related("project", "requested_by").filter(pk=run_id).first()
+    if run is None:  # the project was deleted meanwhile
+        return "missing"
+    if not claimed:
+        return run.status
+    try:
+        _execute(run)
+    except rcpsp.ScheduleFailure as exc:
+        _fail(run, str(exc))
+    except InvalidInput as exc:
+        _fail(run, "; ".join(m for msgs in exc.errors.values() for m in msgs))
+    except DomainError as exc:
+        _fail(run, exc.message)
+    except Exception as exc:
+        logger.exception("Schedule run %s failed", run_id)
+        _fail(run, f"The run failed unexpectedly ({type(exc).__name__}); see the server log.")
+    except BaseException:
+        _fail(run, "The run was interrupted: the worker stopped. Request it again.")
+        raise
+    return ScheduleRun.objects.filter(pk=run_id).values_list("status", flat=True).get()
+
+
+def _fail(run: ScheduleRun, message: str) -> None:
+    run.status = RunStatus.FAILED
+    with transaction.atomic():
+        ScheduleRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, message=message[:1000], finished_at=timezone.now()
+        )
+        audit_record(
+            who=run.requested_by,
+            obj=run,
+            action=AuditAction.UPDATE,
+            project=run.project,
+            changes={"status": [RunStatus.RUNNING, RunStatus.FAILED], "message": [None, message]},
+            summary=f"Schedule run failed ({run.get_method_display()}): {message}",
+        )
+
+
+def _fingerprint(project: Project) -> str:
+    """Changes whenever a task, link, assignment, holiday or the calendar is edited."""
+    parts = [
+        list(model.objects.filter(project=project).order_by("pk").values_list("pk", "version"))
+        for model in (Task, Dependency, Assignment, Holiday, ProjectCalendar)
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _latest_finish(project: Project) -> dt.datetime | None:
+    return Task.objects.filter(project=project).aggregate(m=Max("finish_at"))["m"]
+
+
+def _execute(run: ScheduleRun) -> None:
+    project = run.project
+    if not Task.objects.filter(project=project, is_summary=False).exists():
+        raise rcpsp.ScheduleFailure("The plan has no tasks yet; add tasks before scheduling.")
+    if run.method == ScheduleMethod.CPM:
+        _execute_cpm(run)
+        return
+    _progress(run, 10, "Building the model: tasks, links, people and the calendar")
+    before = _fingerprint(project)
+    tasks = list(Task.objects.filter(project=project).order_by("row"))
+    dependencies = list(Dependency.objects.filter(project=project))
+    assignments = list(Assignment.objects.filter(project=project).select_related("person"))
+    calendar_row = calendar_of(project)
+    calendar = engine.engine_calendar(calendar_row, Holiday.objects.filter(project=project))
+    cpm = engine.run_cpm(engine.engine_project(project.start_date, tasks, dependencies, calendar))
+    finish_before = cpm.finish_at  # levelling and optimising are measured against it
+    people = {
+        p.user.pk: rcpsp.Person(p.user.pk, p.name, p.capacity_percent, tuple(p.absences))
+        for p in team_profiles(project=project)
+    }
+    model = rcpsp.build(
+        tasks=tasks,
+        dependencies=dependencies,
+        assignments=assignments,
+        people=people,
+        cpm=cpm,
+        calendar=calendar,
+        origin=project.start_date,
+        per_day=engine.minutes_per_day(calendar_row),
+        anchored=run.method == ScheduleMethod.OPTIMISE,
+    )
+    if run.method == ScheduleMethod.OPTIMISE:
+        _progress(run, 30, "Optimising: heuristic first, then the CP-SAT solver")
+        limit = run.time_limit_seconds
+
+        def tick(elapsed: float) -> None:
+            percent = 30 + int(55 * min(1.0, elapsed / limit))
+            if percent != run.progress:
+                _progress(run, percent, f"Optimising: {elapsed:.0f} s of at most {limit} s")
+
+        outcome = _in_thread(lambda: rcpsp.optimise(model, time_limit=limit), tick)
+    else:
+        within = run.method == ScheduleMethod.LEVEL_WITHIN_FLOAT
+        _progress(run, 30, "Levelling " + ("within float" if within else "the resources"))
+        outcome = rcpsp.level(model, within_float=within)
+    _progress(run, 90, "Writing the dates")
+    with transaction.atomic():
+        if _fingerprint(project) != before:
+            raise rcpsp.ScheduleFailure(
+                "The plan changed while the run was solving; nothing was written. "
+                "Request the run again."
+            )
+        reschedule(project, tasks)
+        leaf_dates = rcpsp.dates(model, outcome.schedule)
+        _write_dates(tasks, rcpsp.roll_up(tasks, leaf_dates))
+        finish_after = max(f for _, f in leaf_dates.values())
+        summary = _summary(run, model, outcome, finish_before, finish_after, len(people))
+        _finish(run, finish_before, finish_after, summary, _done_message(run, outcome, summary))
+
+
+def _in_thread[T](solve: Callable[[], T], tick: Callable[[float], None]) -> T:
+    """Solve in a helper thread (no database there) while this one reports progress.
+
+    The thread is a daemon: a worker told to stop marks the run failed and exits without
+    waiting for the solver to reach its time limit.
+    """
+    outcome: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(solve())
+        except BaseException as exc:  # handed to the caller's thread
+            errors.append(exc)
+
+    began = time.monotonic()
+    thread = threading.Thread(target=target, name="schedule-run", daemon=True)
+    thread.start()
+    while True:
+        thread.join(timeout=0.5)
+        if not thread.is_alive():
+            break
+        tick(time.monotonic() - began)
+    if errors:
+        raise errors[0]
+    return outcome[0]
+
+
+def _write_dates(tasks: list[Task], spans: dict[int, tuple[dt.datetime, dt.datetime]]) -> None:
+    """Store the run's start and finish on every task (results: no version change)."""
+    changed = []
+    for task in tasks:
+        span = spans.get(task.pk)
+        if span is not None and (task.start_at, task.finish_at) != span:
+            task.start_at, task.finish_at = span
+            changed.append(task)
+    if changed:
+        Task.objects.bulk_update(changed, ["start_at", "finish_at"], batch_size=500)
+
+
+def _execute_cpm(run: ScheduleRun) -> None:
+    project = run.project
+    _progress(run, 30, "Calculating the critical path")
+    finish_before = _latest_finish(project)
+    with transaction.atomic():
+        result = reschedule(project)
+        assert result is not None  # there are tasks
+        tasks = Task.objects.filter(project=project, is_summary=False).count()
+        summary = {
+            **_empty_summary(run),
+            "tasks": tasks,
+            "finish_before": jsonable(finish_before),
+            "finish_after": jsonable(result.finish_at),
+            "critical_tasks": result.critical_count,
+            "solver_status": "scheduled",
+            "solved_by": "critical path",
+        }
+        message = (
+            f"Critical path: finish {_day(result.finish_at)}, "
+            f"{result.critical_count} critical task(s)."
+        )
+        _finish(run, finish_before, result.finish_at, summary, message)
+
+
+def _finish(
+    run: ScheduleRun,
+    finish_before: dt.datetime | None,
+    finish_after: dt.datetime,
+    summary: dict[str, Any],
+    message: str,
+) -> None:
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE,
+        progress=100,
+        message=message[:1000],
+        finished_at=timezone.now(),
+        project_finish_at=finish_after,
+        summary=summary,
+    )
+    run.status = RunStatus.DONE
+    audit_record(
+        who=run.requested_by,
+        obj=run,
+        action=AuditAction.UPDATE,
+        project=run.project,
+        changes={
+            "status": [RunStatus.RUNNING, RunStatus.DONE],
+            "project_finish_at": [jsonable(finish_before), jsonable(finish_after)],
+            "tasks_moved": [None, len(summary["moves"])],
+        },
+        summary=f"Schedule run done ({run.get_method_display()}): {message}",
+    )
+
+
+def _day(value: dt.datetime | None) -> str:
+    return date_format(timezone.localtime(value), "j M Y") if value else "—"
+
+
+def _empty_summary(run: ScheduleRun) -> dict[str, Any]:
+    """Every key a run's summary has (None where the method does not say)."""
+    return {
+        "method": run.method,
+        "tasks": 0,
+        "people": 0,
+        "finish_before": None,
+        "finish_after": None,
+        "makespan_days": None,
+        "makespan_before_days": None,
+        "lower_bound_days": None,
+        "gap_percent": None,
+        "heuristic_makespan_days": None,
+        "critical_tasks": None,
+        "solver_status": "",
+        "solved_by": "",
+        "moves": [],
+        "unresolved": [],
+    }
+
+
+def _summary(
+    run: ScheduleRun,
+    model: rcpsp.Model,
+    outcome: rcpsp.Outcome,
+    finish_before: dt.datetime | None,
+    finish_after: dt.datetime,
+    people: int,
+) -> dict[str, Any]:
+    wd = model.workdays
+    names = {p.key: p.name for p in model.people.values()}
+    return {
+        **_empty_summary(run),
+        "tasks": len(model.tasks),
+        "people": len(model.people) or people,
+        "finish_before": jsonable(finish_before),
+        "finish_after": jsonable(finish_after),
+        "makespan_days": outcome.makespan,
+        "makespan_before_days": outcome.makespan_before,
+        "lower_bound_days": outcome.lower_bound,
+        "gap_percent": None if outcome.gap is None else round(100 * outcome.gap, 1),
+        "heuristic_makespan_days": outcome.heuristic_makespan,
+        "solver_status": outcome.status,
+        "solved_by": outcome.solved_by,
+        "moves": [
+            {
+                "task": str(m.task.public_id),
+                "row": m.task.row,
+                "wbs_code": m.task.wbs_code,
+                "name": m.task.name,
+                "old_start": jsonable(m.old_start),
+                "new_start": jsonable(m.new_start),
+                "delay_days": m.delay_days,
+                "reason": m.reason,
+                "person": m.person,
+            }
+            for m in sorted(outcome.moves, key=lambda m: m.task.row)
+        ],
+        "unresolved": [
+            {
+                "person": names.get(o.resource, o.resource),
+                "start": wd.day(o.start).isoformat(),
+                "end": wd.day(o.end - 1).isoformat(),
+                "excess_percent": o.excess,
+            }
+            for o in outcome.unresolved
+        ],
+    }
+
+
+def _done_message(run: ScheduleRun, outcome: rcpsp.Outcome, summary: dict[str, Any]) -> str:
+    moved = len(outcome.moves)
+    finish = _day(dt.datetime.fromisoformat(summary["finish_after"]))
+    cpm = _day(dt.datetime.fromisoformat(summary["finish_before"]))
+    was = f" (critical path: {cpm})" if cpm != finish else " (as the critical path)"
+    if run.method == ScheduleMethod.OPTIMISE:
+        quality = (
+            "proven optimal"
+            if outcome.status == "optimal"
+            else f"gap {summary['gap_percent']} % to the lower bound of "
+            f"{outcome.lower_bound} working days"
+        )
+        return f"Optimised: {moved} task(s) moved; finish {finish}{was}; {quality}."
+    text = f"Levelled: {moved} task(s) moved; finish {finish}{was}."
+    if outcome.unresolved:
+        text += (
+            f" {len(outcome.unresolved)} over-allocation(s) could not be removed "
+            "without moving the finish; level without the float limit to remove them."
+        )
+    return text

@@ -1,0 +1,455 @@
+"""The plan table (work breakdown, MS Project style) and the project calendar. Thin.
+
+The table is one page; every edit (a cell, an outline move, an insert, a delete) is a POST
+that calls one service and answers with the re-rendered table body, because rescheduling
+moves many rows at once. htmx swaps the body in and the page's script puts the focus back
+on the edited cell. A field error (400), a stale version (409) or a lost version (428)
+answers with the body too, the message shown next to the cell. Without htmx a write
+redirects back to the page (or renders it with the error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keystage.accounts.actor import actor
+from keystage.accounts.models import User
+from keystage.accounts.roles import Perm
+from keystage.core.errors import Conflict, DomainError, InvalidInput
+from keystage.core.versioning import parse_version
+from keystage.core.web import add_errors, page_error
+from keystage.planning import engine
+from keystage.planning.forms.wbs import CELL_FIELDS, CalendarForm, CellForm, HolidayForm
+from keystage.planning.models import ConstraintType, Task, TaskKind
+from keystage.planning.selectors import wbs as selectors
+from keystage.planning.services import wbs as services
+from keystage.planning.views.scope import htmx, open_project
+from keystage.portfolio.access import project_perms
+from keystage.portfolio.models import Project
+
+PAGE = "planning/wbs.html"
+BODY = "planning/wbs_body.html"
+CALENDAR_PAGE = "planning/wbs_calendar.html"
+
+# Which cell shows a service's field error (anything else goes to the edited cell).
+CELL_OF_ERROR = {
+    "name": "name",
+    "duration_minutes": "duration",
+    "kind": "duration",
+    "work_hours": "work",
+    "predecessors": "predecessors",
+    "constraint_type": "constraint",
+    "constraint_date": "constraint",
+    "deadline": "deadline",
+}
+
+
+@dataclass
+class CellNote:
+    """A message shown next to one cell after a refused write.
+
+    ``value`` is what was typed: with ``reopen`` the page opens the cell's editor again with
+    it, so the user can correct the entry instead of typing it anew.
+    """
+
+    task_id: int
+    field: str
+    messages: list[str]
+    value: str = ""
+    reopen: bool = False
+    conflict: bool = False
+
+
+@dataclass
+class Answer:
+    """What a write tells the table: a note by a cell, a status line, a new row to focus."""
+
+    status: int = 200
+    note: CellNote | None = None
+    message: str = ""
+    focus_task: str = ""
+    focus_field: str = ""
+    focus_edit: bool = False
+
+
+def _table_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    table = selectors.plan_table(who=actor(request), project=project)
+    return {
+        "project": project,
+        "table": table,
+        "can_edit": Perm.EDIT in project_perms(request.user, project),
+        "constraint_choices": ConstraintType.choices,
+        "per_day": table.minutes_per_day,
+    }
+
+
+def _answer(request: HttpRequest, project: Project, answer: Answer) -> HttpResponse:
+    """The refreshed table body (htmx), or back to the page."""
+    if not htmx(request) and answer.status == 200:
+        if answer.message:
+            messages.success(request, answer.message)
+        return redirect(reverse("planning:plan", args=[project.public_id]))
+    # A refusal renders the table with its note (the whole page without htmx).
+    context = {**_table_context(request, project), "answer": answer, "oob": htmx(request)}
+    template = BODY if htmx(request) else PAGE
+    return render(request, template, context, status=answer.status)
+
+
+def _messages_of(exc: DomainError) -> list[str]:
+    if isinstance(exc, InvalidInput):
+        return [m for msgs in exc.errors.values() for m in msgs]
+    return [exc.message]
+
+
+def _refused(exc: DomainError, task: Task | None, cell: str, typed: str | None) -> Answer:
+    """An Answer for a service's refusal, shown by ``cell`` of the task's row.
+
+    ``typed`` is the value of a cell edit (None for outline commands): the editor reopens
+    with it after a field error; after a conflict the row shows the current version instead.
+    """
+    if isinstance(exc, Conflict):
+        if task is None or exc.current is None:
+            message = "Not saved — this task was deleted by someone else meanwhile."
+            return Answer(409, None, message)
+        message = (
+            f"Not saved — '{exc.current.name}' was changed by someone else since you loaded "
+            "the plan. The row now shows the current version; apply your change again."
+        )
+        if typed:
+            message += f" You had typed: {typed}"
+        return Answer(409, CellNote(task.pk, cell, [message], conflict=True), message)
+    if isinstance(exc, InvalidInput) and typed is not None:
+        cells = {CELL_OF_ERROR[k] for k in exc.errors if k in CELL_OF_ERROR}
+        cell = cells.pop() if len(cells) == 1 else cell
+    status = 428 if exc.status_code == 428 else 400
+    texts = _messages_of(exc)
+    note = (
+        CellNote(task.pk, cell, texts, typed or "", reopen=typed is not None)
+        if task is not None
+        else None
+    )
+    return Answer(status, note, "Not saved: " + " ".join(texts))
+
+
+# ---------------------------------------------------------------------- the table
+
+
+@login_required
+@require_GET
+def plan_page(request: HttpRequest, project_id: str) -> HttpResponse:
+    """The work breakdown as a table: WBS order, dates, links, float and the critical path."""
+    try:
+        project = open_project(request, project_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return render(request, PAGE, {**_table_context(request, project), "answer": None})
+
+
+def _open_task(request: HttpRequest, project_id: str, task_id: str) -> tuple[Project, Task]:
+    project = open_project(request, project_id, Perm.EDIT)
+    return project, selectors.task_get(who=actor(request), project=project, task_id=task_id)
+
+
+def _parse_work(text: str) -> Decimal | None:
+    raw = text.strip().lower().removesuffix("hrs").removesuffix("h").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        message = f"'{text}' is not an amount of hours: write e.g. 40h."
+        raise InvalidInput({"work_hours": message}) from None
+
+
+def _parse_date(text: str, field_name: str) -> dt.date | None:
+    if not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        message = f"'{text}' is not a date: write it as YYYY-MM-DD."
+        raise InvalidInput({field_name: message}) from None
+
+
+def _save_cell(
+    who: User, project: Project, task: Task, form: CellForm, version: int
+) -> tuple[Task, str]:
+    """Call the one service that writes this cell; returns the task and what changed."""
+    cell, value = form.cleaned_data["field"], form.cleaned_data["value"]
+    data: dict[str, Any]
+    if cell == "predecessors":
+        saved = services.predecessors_set(
+            who=who, project=project, task=task, text=value, version=version
+        )
+        return saved, "predecessors"
+    if cell == "name":
+        data = {"name": value}
+    elif cell == "duration":
+        if task.is_summary:
+            raise InvalidInput(
+                {"duration_minutes": "A summary's duration comes from its sub-tasks."}
+            )
+        per_day = engine.minutes_per_day(selectors.calendar_get(who=who, project=project))
+        minutes = services.parse_duration(value, per_day)
+        if minutes == 0:  # as in MS Project, a zero duration makes a milestone
+            data = {"kind": TaskKind.MILESTONE, "duration_minutes": 0}
+        elif task.kind == TaskKind.MILESTONE:
+            data = {"kind": TaskKind.TASK, "duration_minutes": minutes}
+        else:
+            data = {"duration_minutes": minutes}
+    elif cell == "work":
+        data = {"work_hours": _parse_work(value)}
+    elif cell == "constraint":
+        if value not in ConstraintType.values:
+            raise InvalidInput({"constraint_type": "Choose a constraint from the list."})
+        data = {
+            "constraint_type": value,
+            "constraint_date": form.cleaned_data.get("constraint_date"),
+        }
+    else:
+        data = {"deadline": _parse_date(value, "deadline")}
+    saved = services.task_update(who=who, project=project, task=task, version=version, data=data)
+    return saved, cell
+
+
+@login_required
+@require_POST
+def task_cell(request: HttpRequest, project_id: str, task_id: str) -> HttpResponse:
+    """Save one cell of a row (name, duration, work, predecessors, constraint, deadline)."""
+    try:
+        project, task = _open_task(request, project_id, task_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    form = CellForm(request.POST)
+    cell = request.POST.get("field", "")
+    cell = cell if cell in CELL_FIELDS else "name"
+    typed = request.POST.get("value", "")
+    if cell == "constraint":
+        typed = f"{typed} {request.POST.get('constraint_date', '')}".strip()
+    try:
+        if not form.is_valid():
+            raise InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()})
+        version = parse_version(request.POST.get("version"))
+        saved, what = _save_cell(actor(request), project, task, form, version)
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            return page_error(request, exc)
+        return _answer(request, project, _refused(exc, task, cell, typed))
+    return _answer(
+        request,
+        project,
+        Answer(message=f"Row {saved.row} '{saved.name}': {what} saved; the plan is rescheduled."),
+    )
+
+
+@login_required
+@require_POST
+def task_create(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Insert a task directly below row ``after`` (its first sub-task when it is a summary),
+    or at the end of the plan."""
+    who = actor(request)
+    try:
+        project = open_project(request, project_id, Perm.EDIT)
+        anchor = None
+        if request.POST.get("after"):
+            anchor = selectors.task_get(who=who, project=project, task_id=request.POST["after"])
+    except DomainError as exc:
+        return page_error(request, exc)
+    name = request.POST.get("name", "").strip() or "New task"
+    place: dict[str, Any] = {}
+    if anchor is not None and anchor.is_summary:
+        first = selectors.first_subtask(who=who, project=project, task=anchor)
+        place = {"before_id": first.public_id} if first else {"parent_id": anchor.public_id}
+    elif anchor is not None:
+        place = {"after_id": anchor.public_id}
+    try:
+        task = services.task_create(who=who, project=project, data={"name": name}, **place)
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            return page_error(request, exc)
+        return _answer(request, project, _refused(exc, anchor, "name", None))
+    return _answer(
+        request,
+        project,
+        Answer(
+            message=f"Row {task.row} '{task.name}' added; type its name.",
+            focus_task=str(task.public_id),
+            focus_field="name",
+            focus_edit=True,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def task_move(request: HttpRequest, project_id: str, task_id: str) -> HttpResponse:
+    """Indent, outdent, or move a row up or down (with its sub-tasks)."""
+    try:
+        project, task = _open_task(request, project_id, task_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    action = request.POST.get("action", "")
+    try:
+        moved = services.task_move(
+            who=actor(request),
+            project=project,
+            task=task,
+            version=parse_version(request.POST.get("version")),
+            action=action,
+        )
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            return page_error(request, exc)
+        return _answer(request, project, _refused(exc, task, "name", None))
+    verb = {"indent": "indented", "outdent": "outdented", "up": "moved up", "down": "moved down"}
+    return _answer(
+        request,
+        project,
+        Answer(
+            message=f"'{moved.name}' {verb[action]}: now row {moved.row}, WBS {moved.wbs_code}."
+        ),
+    )
+
+
+@login_required
+@require_POST
+def task_delete(request: HttpRequest, project_id: str, task_id: str) -> HttpResponse:
+    """Delete a row and its sub-tasks (the page asks for confirmation first)."""
+    try:
+        project, task = _open_task(request, project_id, task_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    try:
+        services.task_delete(
+            who=actor(request),
+            project=project,
+            task=task,
+            version=parse_version(request.POST.get("version")),
+        )
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            return page_error(request, exc)
+        return _answer(request, project, _refused(exc, task, "name", None))
+    return _answer(
+        request,
+        project,
+        Answer(message=f"Row {task.row} '{task.name}' deleted; the plan is rescheduled."),
+    )
+
+
+# ------------------------------------------------------------------- the calendar
+
+
+def _calendar_context(request: HttpRequest, project: Project, **forms_: Any) -> dict[str, Any]:
+    who = actor(request)
+    calendar = selectors.calendar_get(who=who, project=project)
+    initial = (
+        {
+            "name": calendar.name,
+            "working_weekdays": list(calendar.working_weekdays),
+            "shifts": calendar.shifts,
+            "version": calendar.version,
+        }
+        if calendar
+        else {"working_weekdays": list("12345"), "shifts": "09:00-13:00,14:00-18:00"}
+    )
+    return {
+        "project": project,
+        "calendar": calendar,
+        "per_day": engine.minutes_per_day(calendar),
+        "holidays": list(selectors.holiday_list(who=who, project=project)),
+        "can_edit": Perm.EDIT in project_perms(request.user, project),
+        "form": forms_.get("form") or CalendarForm(initial=initial),
+        "holiday_form": forms_.get("holiday_form") or HolidayForm(),
+        "conflict": forms_.get("conflict"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_page(request: HttpRequest, project_id: str) -> HttpResponse:
+    """The project calendar: working days and hours, and the holidays (POST saves the week)."""
+    perm = Perm.EDIT if request.method == "POST" else Perm.VIEW
+    try:
+        project = open_project(request, project_id, perm)
+    except DomainError as exc:
+        return page_error(request, exc)
+    if request.method == "GET":
+        return render(request, CALENDAR_PAGE, _calendar_context(request, project))
+    form = CalendarForm(request.POST)
+    status, conflict = 400, None
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        try:
+            services.calendar_save(who=actor(request), project=project, version=version, data=data)
+        except Conflict as exc:
+            status, conflict = 409, exc.message
+        except DomainError as exc:
+            if exc.status_code == 403:
+                return page_error(request, exc)
+            add_errors(form, exc)
+            status = 428 if exc.status_code == 428 else 400
+        else:
+            messages.success(request, "Calendar saved; the plan is rescheduled.")
+            return redirect(reverse("planning:plan-calendar", args=[project.public_id]))
+    context = _calendar_context(request, project, form=form, conflict=conflict)
+    return render(request, CALENDAR_PAGE, context, status=status)
+
+
+@login_required
+@require_POST
+def holiday_create(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Add a holiday (a day or a period without work)."""
+    try:
+        project = open_project(request, project_id, Perm.EDIT)
+    except DomainError as exc:
+        return page_error(request, exc)
+    form = HolidayForm(request.POST)
+    if form.is_valid():
+        try:
+            holiday = services.holiday_create(
+                who=actor(request), project=project, data=form.data_for_service()
+            )
+        except DomainError as exc:
+            if exc.status_code == 403:
+                return page_error(request, exc)
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Holiday '{holiday.name}' added; the plan is rescheduled.")
+            return redirect(reverse("planning:plan-calendar", args=[project.public_id]))
+    context = _calendar_context(request, project, holiday_form=form)
+    return render(request, CALENDAR_PAGE, context, status=400)
+
+
+@login_required
+@require_POST
+def holiday_delete(request: HttpRequest, project_id: str, holiday_id: str) -> HttpResponse:
+    """Remove a holiday at the version shown."""
+    who = actor(request)
+    try:
+        project = open_project(request, project_id, Perm.EDIT)
+        holiday = selectors.holiday_get(who=who, project=project, holiday_id=holiday_id)
+        services.holiday_delete(
+            who=who,
+            project=project,
+            holiday=holiday,
+            version=parse_version(request.POST.get("version")),
+        )
+    except Conflict:
+        messages.error(request, "That holiday was changed meanwhile; here is the current list.")
+    except DomainError as exc:
+        return page_error(request, exc)
+    else:
+        messages.success(request, f"Holiday '{holiday.name}' removed; the plan is rescheduled.")
+    return redirect(reverse("planning:plan-calendar", args=[project.public_id]))

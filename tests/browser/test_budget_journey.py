@@ -1,0 +1,95 @@
+"""Journey: the project manager opens the Budget tab, saves the settings, adds budget lines
+with htmx (a negative cost is refused first), sees the month table and the S-curve follow,
+and sets the budget (screenshots in test-artifacts/browser/budget-*.png)."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystage.planning.models import ProjectBudget
+from keystage.planning.services import wbs
+from tests.browser.conftest import shot, sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _save(page) -> None:
+    page.click("#editor button:text('Save')")
+
+
+def _curve_points(page) -> int:
+    points = page.locator("#s-curve polyline[data-series=planned]").get_attribute("points")
+    return len((points or "").split())
+
+
+def test_budget_journey(page, world):
+    project = world.project_a
+    # 4 January – 12 February 2027: 20 working days in January, 10 in February.
+    wbs.task_create(
+        who=world.a["project_manager"],
+        project=project,
+        data={"name": "Migrate the data", "duration_minutes": 30 * 480},
+    )
+
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(f"/projects/{project.public_id}/")
+    page.click("nav.tabs >> text=Budget")
+    page.wait_for_selector("#budget-summary")
+    assert "No costs are planned yet" in page.locator("#budget-months").inner_text()
+
+    page.click("text=Edit settings")
+    page.wait_for_selector("#editor input[name=contingency_percent]")
+    page.fill("input[name=contingency_percent]", "10")
+    page.fill("input[name=management_reserve]", "2000")
+    _save(page)
+    page.wait_for_selector("text=Budget settings saved.")
+
+    page.click("text=Add budget line")
+    page.wait_for_selector("#editor input[name=name]")
+    page.select_option("select[name=category]", "services")
+    page.fill("input[name=name]", "External SAP consultancy")
+    page.fill("input[name=amount]", "-100")
+    page.select_option("select[name=task]", label="1 Migrate the data")
+    _save(page)
+    page.wait_for_selector("#editor .field-error")
+    assert "cannot be negative" in page.locator("#editor .field-error").inner_text()
+    shot(page, "budget-01-negative-refused")
+    page.fill("input[name=amount]", "24000")
+    _save(page)
+    page.wait_for_selector("tr[data-line='External SAP consultancy']")
+    months = page.locator("#month-table thead th.num.nowrap")
+    assert [m.strip() for m in months.all_text_contents()] == ["Jan 2027", "Feb 2027"]
+    services = page.locator("#month-table tbody tr[data-category=services]").inner_text()
+    assert "16,000" in services and "8,000" in services  # follows the task's working days
+    assert page.locator("#fig-baseline .value").inner_text() == "26,400"
+    assert _curve_points(page) == 3  # the start and two month ends
+
+    page.click("text=Add budget line")
+    page.wait_for_selector("#editor input[name=name]")
+    page.select_option("select[name=category]", "travel")
+    page.fill("input[name=name]", "Workshops at the plants")
+    page.fill("input[name=amount]", "3000")
+    page.fill("input[name=start_date]", "2027-03-01")
+    page.fill("input[name=end_date]", "2027-05-31")
+    _save(page)
+    page.wait_for_selector("tr[data-line='Workshops at the plants']")
+    assert page.locator("#month-table thead th.num.nowrap").count() == 5
+    assert _curve_points(page) == 6
+    assert page.locator("#fig-total .value").inner_text() == "31,700"  # 27,000 + 10 % + 2,000
+    assert "Total budget (with reserve) 31.7k" in page.locator("#s-curve").inner_html()
+    shot(page, "budget-02-draft")
+
+    # On a narrow screen the month table scrolls sideways instead of squeezing.
+    page.set_viewport_size({"width": 640, "height": 900})
+    wrap = page.locator("#budget-months .tablewrap")
+    assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")
+    page.set_viewport_size({"width": 1360, "height": 900})
+
+    page.click("#budget-set")
+    page.wait_for_selector("text=Budget set.")
+    assert "Set" in page.locator("#fig-status .value").inner_text()
+    assert "Pm_A Tester" in page.locator("#fig-status .note").inner_text()
+    assert page.locator("text=Add budget line").count() == 0
+    assert ProjectBudget.objects.get(project=project).set_at is not None
+    shot(page, "budget-03-set")
