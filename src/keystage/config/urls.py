@@ -5,9 +5,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csp import csp_override
 from django.views.defaults import page_not_found
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
+from keystage.core.openapi import SchemaView
 from keystage.initiation import api_urls as initiation_api_urls
 from keystage.planning import api_urls as planning_api_urls
 from keystage.portfolio import api as portfolio_api
@@ -55,7 +56,7 @@ api_v1 = [
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "api/docs/",
         # Swagger UI sets inline styles as it renders; only this page allows them.

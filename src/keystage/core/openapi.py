@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
+
+from drf_spectacular.views import SpectacularAPIView
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -62,3 +65,20 @@ def add_error_responses(
             for code in sorted(_codes(path, method, operation)):
                 operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], **ref})
     return result
+
+
+_SCHEMA_LOCK = threading.Lock()
+
+
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular's schema view, generating one schema at a time.
+
+    Its extension registry loads lazily on the first generation and is not
+    thread-safe: two first requests at once (the docs page and a client) could
+    fail with a 500 on the threaded server.
+    """
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """The schema, generated under the lock."""
+        with _SCHEMA_LOCK:
+            return super().get(request, *args, **kwargs)
