@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -78,6 +79,7 @@ class SchemaView(SpectacularAPIView):
     fail with a 500 on the threaded server.
     """
 
+    @extend_schema(**SCHEMA_KWARGS)  # overriding get drops the parent's decoration
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         """The schema, generated under the lock."""
         with _SCHEMA_LOCK:
