@@ -11,12 +11,9 @@ import re
 import socket
 import subprocess
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from keystage.portfolio.models import Project
 
 app = typer.Typer(
     name="keystage",
@@ -246,29 +243,21 @@ def charter(
         bool,
         typer.Option("--regenerate", help="Generate a new version from the current data first."),
     ] = False,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", metavar="NAME", help="The organisation, when codes clash."),
+    ] = None,
 ) -> None:
     """Show, regenerate or export a project's charter (acts as the system, journaled)."""
     _django()
     from pathlib import Path
 
+    from keystage.cli_schedule import find_project
     from keystage.core.errors import DomainError
     from keystage.planning.models.charter import CharterVersion
     from keystage.planning.services.charter import charter_regenerate_as_system
-    from keystage.portfolio.models import Project
 
-    matches = list(Project.objects.filter(code__iexact=project.strip()))
-    if not matches:
-        try:
-            import uuid
-
-            matches = list(Project.objects.filter(public_id=uuid.UUID(project.strip())))
-        except ValueError:
-            matches = []
-    if not matches:
-        fail(f"no project '{project}'; give its code (e.g. ERP-CLOUD) or its id")
-    if len(matches) > 1:
-        fail(f"the code '{project}' is used by {len(matches)} organisations; give the project's id")
-    found = matches[0]
+    found = find_project(project, organisation)
     if output and not output.lower().endswith(".pdf"):
         fail(f"the output file must end in .pdf: {output}")
     target = Path(output) if output else None
@@ -297,25 +286,6 @@ def charter(
             fail(f"cannot write {output}: {exc.strerror or exc}")
         line += f"; PDF written to {target} ({len(version.pdf):,} bytes)"
     typer.echo(line)
-
-
-def _project_named(text: str) -> Project:
-    """The project with this code (any case) or id; exits with one readable line otherwise."""
-    import uuid
-
-    from keystage.portfolio.models import Project
-
-    matches = list(Project.objects.filter(code__iexact=text.strip()))
-    if not matches:
-        try:
-            matches = list(Project.objects.filter(public_id=uuid.UUID(text.strip())))
-        except ValueError:
-            matches = []
-    if not matches:
-        fail(f"no project '{text}'; give its code (e.g. ERP-CLOUD) or its id")
-    if len(matches) > 1:
-        fail(f"the code '{text}' is used by {len(matches)} organisations; give the project's id")
-    return matches[0]
 
 
 def _readable(exc: Exception) -> str:
@@ -359,11 +329,16 @@ def baseline(
             help="Compare baseline A with baseline B or the current plan: --compare A [B|current].",
         ),
     ] = "",
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", metavar="NAME", help="The organisation, when codes clash."),
+    ] = None,
 ) -> None:
     """Capture a baseline of a project's plan, list them, or compare two plans (as the system)."""
     _django()
     from django.utils import timezone
 
+    from keystage.cli_schedule import find_project
     from keystage.core.errors import DomainError
     from keystage.planning.selectors import baselines as selectors
     from keystage.planning.services.baselines import baseline_capture_as_system
@@ -374,7 +349,7 @@ def baseline(
         fail("--name and --note are for capturing; leave them out with --compare")
     if to and not compare:
         fail(f"unexpected argument '{to}'; to compare two plans use --compare A [B|current]")
-    found = _project_named(project)
+    found = find_project(project, organisation)
 
     def day(value: object) -> str:
         return f"{timezone.localtime(value):%Y-%m-%d}" if value is not None else "—"  # type: ignore[arg-type]

@@ -110,7 +110,7 @@ def schedule_project(
             )
         limit = int(time_limit)
     try:
-        project = _find_project(word, organisation)
+        project = find_project(word, organisation)
         done = schedule_now_as_system(project=project, method=CLI_METHODS[method], time_limit=limit)
     except DatabaseError as exc:
         _fail(f"cannot read the database ({str(exc).strip()}); run `keystage migrate` first")
@@ -121,7 +121,13 @@ def schedule_project(
     _print_outcome(project, method, done.summary)
 
 
-def _find_project(word: str, organisation: str | None) -> Project:
+def find_project(word: str, organisation: str | None = None) -> Project:
+    """The project with this code (any case) or id, optionally within one organisation.
+
+    Exits with one readable line when there is none, or when the code is used in
+    several organisations and none was named. Shared by every command that works on a
+    stored project (schedule, charter, baseline).
+    """
     import uuid
 
     from keystage.portfolio.models import Project
@@ -130,7 +136,7 @@ def _find_project(word: str, organisation: str | None) -> Project:
     if organisation:
         found = found.filter(organisation__name__iexact=organisation.strip())
     try:
-        matches = list(found.filter(public_id=uuid.UUID(word)))
+        matches = list(found.filter(public_id=uuid.UUID(word.strip())))
     except ValueError:
         matches = list(found.filter(code__iexact=word.strip()))
     where = f" in '{organisation}'" if organisation else ""

@@ -428,12 +428,15 @@ def test_cli_needs_the_organisation_when_codes_clash(world):
         start_date=dt.date(2027, 1, 4),
         target_date=dt.date(2027, 6, 30),
     )
-    clash = runner.invoke(app, ["schedule", "PRJ-A"])
-    assert clash.exit_code == 1 and "--organisation" in clash.stderr
+    for command in ("schedule", "charter", "baseline"):  # one lookup for every project command
+        clash = runner.invoke(app, [command, "PRJ-A"])
+        assert clash.exit_code == 1 and "--organisation" in clash.stderr, command
     two_parallel_tasks_for_one_person(world)
     ok = runner.invoke(app, ["schedule", "PRJ-A", "--organisation", "acme it", "--method", "cpm"])
     assert ok.exit_code == 0, ok.output
     assert ScheduleRun.objects.get().project == world.project_a
+    charter = runner.invoke(app, ["charter", "PRJ-A", "--organisation", "Other Corp"])
+    assert "PRJ-A has no charter yet" in charter.stderr, charter.output  # found, in Other Corp
 
 
 def test_the_console_script_takes_a_project_code_to_the_database(tmp_path):

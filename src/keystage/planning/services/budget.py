@@ -4,7 +4,7 @@ setting and reopening it, and the budget lines planned by hand.
 Every write needs the project-edit permission, is validated as field errors,
 version-checked (428 without a version, 409 when stale) and journaled. A set
 budget is frozen: its settings and lines change only after it is reopened
-(the gate to execution reads ``cost_plan(...).is_set``). Labour, equipment,
+(the gate to execution reads ``ProjectBudget.set_at``). Labour, equipment,
 procurement and task fixed costs are not written here; they follow the
 records that own them.
 """
