@@ -61,6 +61,17 @@ def create[M: BaseModel](
     return instance
 
 
+def with_changes[M: BaseModel](instance: M, changes: dict[str, Any]) -> M:
+    """A fresh copy of the stored record with ``changes`` applied, to validate before a write.
+
+    The caller's instance is left as it was: the write itself is a compare-and-set.
+    """
+    candidate = type(instance)._default_manager.get(pk=instance.pk)
+    for field, value in changes.items():
+        setattr(candidate, field, value)
+    return candidate
+
+
 def update[M: BaseModel](
     *,
     who: Any,
@@ -69,11 +80,15 @@ def update[M: BaseModel](
     changes: dict[str, Any],
     project: Any,
     summary: str,
+    candidate: M | None = None,
 ) -> M:
-    """Validate ``changes`` on a copy, then compare-and-set at ``version`` and journal."""
-    candidate = type(instance)._default_manager.get(pk=instance.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    """Validate ``changes`` on a copy, then compare-and-set at ``version`` and journal.
+
+    ``candidate`` is the copy from :func:`with_changes` when the caller has already
+    built it to check its own whole-record rules (saving a second read).
+    """
+    if candidate is None:
+        candidate = with_changes(instance, changes)
     clean(candidate)
     return versioned_update(
         who=who,

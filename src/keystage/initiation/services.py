@@ -208,9 +208,7 @@ def line_update(
     project = line.case.project
     require_perm(who=who, project=project, perm=Perm.EDIT)
     changes = records.editable(changes, LINE_FIELDS)
-    candidate = CashFlowLine.objects.get(pk=line.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(line, changes)
     _check_line(line.case, candidate)
     if candidate.recurrence == Recurrence.ONE_OFF:
         changes["period_end"] = None
@@ -221,6 +219,7 @@ def line_update(
         changes=changes,
         project=project,
         summary=f"Edited business-case line '{candidate.name}'",
+        candidate=candidate,
     )
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from keystage.accounts.invitations import user_invite
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm, ProjectRole
+from keystage.core import records
 from keystage.core.audit import audit_record, diff_fields, jsonable
 from keystage.core.errors import Conflict, Forbidden, InvalidInput
 from keystage.core.models import AuditAction
@@ -135,9 +136,7 @@ def project_update(
         changes["code"] = str(changes["code"]).strip().upper()
     if "name" in changes and changes["name"] is not None:
         changes["name"] = str(changes["name"]).strip()
-    candidate = Project.objects.get(pk=project.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(project, changes)
     _check_dates(candidate.start_date, candidate.target_date)
     _clean(candidate, exclude=["created_by"])
     try:

@@ -356,9 +356,7 @@ def absence_update(
     """Change an absence at ``version``."""
     require_person_edit(who, absence.user)
     changes = records.editable(changes, ABSENCE_FIELDS)
-    candidate = Absence.objects.get(pk=absence.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(absence, changes)
     _check_absence(candidate)
     return records.update(
         who=who,
@@ -367,6 +365,7 @@ def absence_update(
         changes=changes,
         project=None,
         summary=f"Changed an absence of {absence.user.display_name}",
+        candidate=candidate,
     )
 
 
@@ -420,9 +419,7 @@ def equipment_update(
     """Change equipment at ``version``."""
     require_perm(who=who, project=item.project, perm=Perm.EDIT)
     changes = records.editable(changes, EQUIPMENT_FIELDS)
-    candidate = Equipment.objects.get(pk=item.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(item, changes)
     _check_equipment(candidate)
     return records.update(
         who=who,
@@ -431,6 +428,7 @@ def equipment_update(
         changes=changes,
         project=item.project,
         summary=f"Edited equipment '{candidate.name}'",
+        candidate=candidate,
     )
 
 
@@ -488,9 +486,7 @@ def procurement_update(
     """Change a procurement item at ``version``."""
     require_perm(who=who, project=item.project, perm=Perm.EDIT)
     changes = records.editable(changes, PROCUREMENT_FIELDS)
-    candidate = ProcurementItem.objects.get(pk=item.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(item, changes)
     _check_procurement(candidate)
     return records.update(
         who=who,
@@ -499,6 +495,7 @@ def procurement_update(
         changes=changes,
         project=item.project,
         summary=f"Edited procurement item '{candidate.name}'",
+        candidate=candidate,
     )
 
 

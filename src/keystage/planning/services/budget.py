@@ -99,9 +99,7 @@ def budget_save(
     if version is None:
         raise VersionRequired()
     _refuse_if_set(existing)
-    candidate = ProjectBudget.objects.get(pk=existing.pk)
-    for field, value in data.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(existing, data)
     _check_settings(candidate)
     return records.update(
         who=who,
@@ -110,6 +108,7 @@ def budget_save(
         changes=data,
         project=project,
         summary="Edited the budget settings",
+        candidate=candidate,
     )
 
 
@@ -264,9 +263,7 @@ def line_update(
     require_perm(who=who, project=project, perm=Perm.EDIT)
     _refuse_if_set(_locked_budget(project))
     changes = _line_data(project, changes)
-    candidate = BudgetLine.objects.get(pk=line.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(line, changes)
     _check_line(candidate)
     return records.update(
         who=who,
@@ -275,6 +272,7 @@ def line_update(
         changes=changes,
         project=project,
         summary=f"Edited budget line '{candidate.name}'",
+        candidate=candidate,
     )
 
 

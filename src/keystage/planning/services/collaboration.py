@@ -56,9 +56,7 @@ def link_update(
     changes = records.editable(changes, LINK_FIELDS)
     if "owner" in changes:
         changes["owner"] = project_member(link.project, changes["owner"])
-    candidate = CollaborationLink.objects.get(pk=link.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(link, changes)
     if "schedule" not in changes and candidate.kind != LinkKind.MEETING and candidate.schedule:
         changes["schedule"] = candidate.schedule = ""
     _check(candidate)
@@ -69,6 +67,7 @@ def link_update(
         changes=changes,
         project=link.project,
         summary=f"Edited link '{candidate.title}'",
+        candidate=candidate,
     )
 
 

@@ -100,9 +100,7 @@ def goal_update(*, who: User, goal: Goal, version: int, changes: dict[str, Any])
     for field in ("order", "current_value", "direction"):
         if field in changes and changes[field] in (None, ""):
             del changes[field]
-    candidate = Goal.objects.get(pk=goal.pk)
-    for field, value in changes.items():
-        setattr(candidate, field, value)
+    candidate = records.with_changes(goal, changes)
     check_goal(candidate)
     return records.update(
         who=who,
@@ -111,6 +109,7 @@ def goal_update(*, who: User, goal: Goal, version: int, changes: dict[str, Any])
         changes=changes,
         project=goal.project,
         summary=f"Edited goal '{candidate.title}'",
+        candidate=candidate,
     )
 
 
