@@ -279,6 +279,33 @@ def test_indent_outdent_and_move(world):
     assert first.status_code == 400 and "cannot be indented" in first.content.decode()
 
 
+def test_a_leaf_with_links_people_or_skill_needs_does_not_become_a_summary(world):
+    """Indenting under a leaf makes it a summary: refused while it holds its own work."""
+    from keystage.planning.services import staffing
+
+    tasks = plan(world)
+    pm = world.a["project_manager"]
+    client = signed_in(pm)
+    linked = _command(client, world, tasks["Test"], "indent")  # under Build, which has links
+    assert linked.status_code == 400
+    assert "'Build' has dependencies" in htmllib.unescape(linked.content.decode())
+    wbs.plan_append(
+        who=pm,
+        project=world.project_a,
+        rows=[{"outline_level": 1, "name": n, "duration_minutes": DAY} for n in ("Docs", "Ops")],
+        links=[],
+    )
+    docs, ops = (Task.objects.get(name=n) for n in ("Docs", "Ops"))
+    staffing.assignment_create(
+        who=pm, project=world.project_a, task=docs, data={"person": "dev_a", "units_percent": 50}
+    )
+    staffed = _command(client, world, ops, "indent")
+    assert staffed.status_code == 400
+    assert "'Docs' has people assigned" in htmllib.unescape(staffed.content.decode())
+    assert Task.objects.get(pk=ops.pk).parent_id is None
+    assert Task.objects.get(pk=docs.pk).is_summary is False
+
+
 def test_insert_below_a_row_and_under_a_summary(world):
     tasks = plan(world)
     client = signed_in(world.a["project_manager"])

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
@@ -170,14 +170,22 @@ def _may_have_children(task: Task) -> None:
         raise InvalidInput({"parent": f"'{task.name}' is a milestone; it cannot have sub-tasks."})
     if task.outline_level >= MAX_DEPTH:
         raise InvalidInput({"parent": f"The WBS is limited to {MAX_DEPTH} levels."})
-    if not task.is_summary and (
-        Dependency.objects.filter(predecessor=task).exists()
-        or Dependency.objects.filter(successor=task).exists()
-    ):
+    if task.is_summary:
+        return
+    # A summary's dates come from its sub-tasks and its work is done in them: a leaf
+    # keeps its links, people and skill needs until they are moved or removed.
+    if Dependency.objects.filter(Q(predecessor=task) | Q(successor=task)).exists():
         raise InvalidInput(
             {
                 "parent": f"'{task.name}' has dependencies; remove them before giving it "
                 "sub-tasks (a summary's dates come from its sub-tasks)."
+            }
+        )
+    if task.assignments.exists() or task.skill_needs.exists():
+        raise InvalidInput(
+            {
+                "parent": f"'{task.name}' has people assigned or skill needs; move them to "
+                "the sub-tasks first (a summary's work is done in its sub-tasks)."
             }
         )
 
