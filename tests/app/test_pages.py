@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
 from keystage.portfolio.models import Project
+from keystage.portfolio.record_api import with_article
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +157,27 @@ def test_api_docs_and_schema_are_served_locally(world):
     schema = client.get("/api/schema/?format=json").json()
     assert schema["openapi"].startswith("3.1")
     assert "/api/v1/projects/{project_id}/gates/" in schema["paths"]
+
+
+def test_every_api_operation_has_a_summary_in_plain_english(world):
+    schema = signed_in(world.pmo).get("/api/schema/?format=json").json()
+    operations = {
+        f"{method.upper()} {path}": operation.get("summary", "")
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "put", "patch", "post", "delete"}
+    }
+    assert len(operations) > 100
+    assert [op for op, summary in operations.items() if not summary.strip()] == []
+    assert {op: s for op, s in operations.items() if re.search(r"\ba [aeio]", s, re.I)} == {}
+    articles = {
+        op: (found.group(0), with_article(found.group(2)))
+        for op, summary in operations.items()
+        for found in re.finditer(r"\b(a|an) ([\w-]+)", summary, re.I)
+        if found.group(0).lower() != with_article(found.group(2)).lower()
+    }
+    assert articles == {}  # "an equipment item", "a user": the article follows the sound
+    assert operations["POST /api/v1/projects/{project_id}/equipment/"] == "Add an equipment item"
 
 
 def test_edit_page_fills_date_pickers_with_iso_dates(world):

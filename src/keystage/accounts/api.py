@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from knox.models import AuthToken
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -28,12 +28,13 @@ from keystage.accounts.throttle import client_address
 class MeView(APIView):
     """The signed-in user."""
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(summary="Read the signed-in user", responses=MeSerializer)
     def get(self, request: Request) -> Response:
         """Who am I."""
         return Response(MeSerializer(actor(request)).data)
 
 
+@extend_schema_view(get=extend_schema(summary="List my organisation's users"))
 class UserListView(generics.ListAPIView):
     """People of my organisation, to invite into projects."""
 
@@ -64,13 +65,17 @@ class TokenListCreateView(APIView):
         """Throttle credential attempts only."""
         return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
-    @extend_schema(responses=TokenSerializer(many=True))
+    @extend_schema(summary="List my API tokens", responses=TokenSerializer(many=True))
     def get(self, request: Request) -> Response:
         """My tokens that have not expired."""
         tokens = AuthToken.objects.filter(user=request.user, expiry__gt=timezone.now())
         return Response(TokenSerializer(tokens.order_by("-created"), many=True).data)
 
-    @extend_schema(request=TokenCreateSerializer, responses={201: TokenCreatedSerializer})
+    @extend_schema(
+        summary="Create an API token",
+        request=TokenCreateSerializer,
+        responses={201: TokenCreatedSerializer},
+    )
     def post(self, request: Request) -> Response:
         """Exchange username and password for a token (shown once)."""
         data = TokenCreateSerializer(data=request.data)
@@ -93,7 +98,7 @@ class TokenListCreateView(APIView):
 class TokenRevokeView(APIView):
     """Revoke one of my tokens."""
 
-    @extend_schema(responses={204: None})
+    @extend_schema(summary="Revoke an API token", responses={204: None})
     def delete(self, request: Request, token_key: str) -> Response:
         """Revoke it now."""
         services.token_revoke(who=actor(request), token_key=token_key)

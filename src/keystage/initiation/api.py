@@ -45,7 +45,9 @@ class _Conflicts:
 class InitiationSummaryView(APIView):
     """The go/no-go checklist of the project's Initiation gate."""
 
-    @extend_schema(responses=s.InitiationSummarySerializer)
+    @extend_schema(
+        summary="Read the Initiation gate checklist", responses=s.InitiationSummarySerializer
+    )
     def get(self, request: Request, project_id: str) -> Response:
         """Checklist items, done or missing."""
         project = project_get(who=actor(request), project_id=project_id)
@@ -67,7 +69,7 @@ class ProposalView(_Conflicts, APIView):
 
     output = s.ProposalSerializer
 
-    @extend_schema(responses=s.ProposalSerializer)
+    @extend_schema(summary="Read the proposal", responses=s.ProposalSerializer)
     def get(self, request: Request, project_id: str) -> Response:
         """Read it (404 until written)."""
         project = project_get(who=actor(request), project_id=project_id)
@@ -77,7 +79,10 @@ class ProposalView(_Conflicts, APIView):
         return Response(s.ProposalSerializer(proposal).data)
 
     @extend_schema(
-        request=s.ProposalWriteSerializer, responses=s.ProposalSerializer, parameters=[IF_MATCH]
+        summary="Write the proposal",
+        request=s.ProposalWriteSerializer,
+        responses=s.ProposalSerializer,
+        parameters=[IF_MATCH],
     )
     def put(self, request: Request, project_id: str) -> Response:
         """Write it, or replace it at ``version`` (409 if stale, 428 if missing)."""
@@ -102,13 +107,16 @@ class BusinessCaseView(_Conflicts, APIView):
 
     output = s.BusinessCaseSerializer
 
-    @extend_schema(responses=s.BusinessCaseSerializer)
+    @extend_schema(
+        summary="Read the business case and its figures", responses=s.BusinessCaseSerializer
+    )
     def get(self, request: Request, project_id: str) -> Response:
         """The case with its computed figures."""
         project = project_get(who=actor(request), project_id=project_id)
         return _case_response(request, project)
 
     @extend_schema(
+        summary="Set the business case's rate and horizon",
         request=s.BusinessCaseWriteSerializer,
         responses=s.BusinessCaseSerializer,
         parameters=[IF_MATCH],
@@ -157,7 +165,7 @@ class FeasibilityView(_Conflicts, APIView):
 
     output = s.FeasibilityStudySerializer
 
-    @extend_schema(responses=s.FeasibilityStudySerializer)
+    @extend_schema(summary="Read the feasibility study", responses=s.FeasibilityStudySerializer)
     def get(self, request: Request, project_id: str) -> Response:
         """Read it (404 until written)."""
         project = project_get(who=actor(request), project_id=project_id)
@@ -167,6 +175,7 @@ class FeasibilityView(_Conflicts, APIView):
         return Response(s.FeasibilityStudySerializer(study).data)
 
     @extend_schema(
+        summary="Write the feasibility study",
         request=s.FeasibilityWriteSerializer,
         responses=s.FeasibilityStudySerializer,
         parameters=[IF_MATCH],
@@ -202,7 +211,10 @@ class StakeholderSignOffView(_Conflicts, APIView):
     output = s.StakeholderSerializer
 
     @extend_schema(
-        request=s.SignOffSerializer, responses=s.StakeholderSerializer, parameters=[IF_MATCH]
+        summary="Sign off a stakeholder's due diligence",
+        request=s.SignOffSerializer,
+        responses=s.StakeholderSerializer,
+        parameters=[IF_MATCH],
     )
     def post(self, request: Request, project_id: str, stakeholder_id: str) -> Response:
         """Sign off, as the caller (project manager or sponsor), at the entry's ``version``."""
@@ -246,7 +258,7 @@ class AttachmentListCreateView(APIView):
         project = project_get(who=actor(request), project_id=project_id, perm=perm)
         return selectors.note_get(who=actor(request), project=project, note_id=note_id)
 
-    @extend_schema(responses=s.AttachmentSerializer(many=True))
+    @extend_schema(summary="List a note's attachments", responses=s.AttachmentSerializer(many=True))
     def get(self, request: Request, project_id: str, note_id: str) -> Response:
         """The note's files, oldest first."""
         note = self._note(request, project_id, note_id, Perm.VIEW)
@@ -254,6 +266,7 @@ class AttachmentListCreateView(APIView):
         return Response(s.AttachmentSerializer(files, many=True).data)
 
     @extend_schema(
+        summary="Upload an attachment",
         request={"multipart/form-data": s.AttachmentUploadSerializer},
         responses={201: s.AttachmentSerializer},
     )
@@ -279,13 +292,13 @@ class AttachmentDetailView(_AttachmentLookup, _Conflicts, APIView):
 
     output = s.AttachmentSerializer
 
-    @extend_schema(responses=s.AttachmentSerializer)
+    @extend_schema(summary="Read an attachment", responses=s.AttachmentSerializer)
     def get(self, request: Request, project_id: str, note_id: str, attachment_id: str) -> Response:
         """Name, served content type, size and checksum."""
         item = self._file(request, project_id, note_id, attachment_id, Perm.VIEW)
         return Response(s.AttachmentSerializer(item).data)
 
-    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
+    @extend_schema(summary="Remove an attachment", responses={204: None}, parameters=DELETE_PARAMS)
     def delete(
         self, request: Request, project_id: str, note_id: str, attachment_id: str
     ) -> Response:
@@ -303,10 +316,11 @@ class AttachmentDownloadView(_AttachmentLookup, APIView):
     renderer_classes = [JSONRenderer, _PassthroughRenderer]
 
     @extend_schema(
+        summary="Download an attachment",
         responses={
             **{(200, media): OpenApiTypes.BINARY for media in attachments.SERVED_MEDIA_TYPES},
             404: OpenApiTypes.OBJECT,
-        }
+        },
     )
     def get(
         self, request: Request, project_id: str, note_id: str, attachment_id: str

@@ -56,6 +56,7 @@ class ProjectListCreateView(APIView):
     """The portfolio: list visible projects, open a new one."""
 
     @extend_schema(
+        summary="List the projects",
         responses=ProjectSerializer(many=True),
         parameters=[
             OpenApiParameter("search", str),
@@ -76,7 +77,11 @@ class ProjectListCreateView(APIView):
         )
         return Response(ProjectSerializer(projects, many=True).data)
 
-    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
+    @extend_schema(
+        summary="Open a project",
+        request=ProjectCreateSerializer,
+        responses={201: ProjectSerializer},
+    )
     def post(self, request: Request) -> Response:
         """Open a project in Initiation."""
         data = _valid(ProjectCreateSerializer, request.data)
@@ -95,14 +100,17 @@ class ProjectDetailView(APIView):
         """The current state sent with a 409."""
         return ProjectSerializer(current).data  # type: ignore[return-value]
 
-    @extend_schema(responses=ProjectSerializer)
+    @extend_schema(summary="Read a project", responses=ProjectSerializer)
     def get(self, request: Request, project_id: str) -> Response:
         """Read it."""
         project = selectors.project_get(who=actor(request), project_id=project_id)
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(
-        request=ProjectUpdateSerializer, responses=ProjectSerializer, parameters=[IF_MATCH]
+        summary="Edit a project at its version",
+        request=ProjectUpdateSerializer,
+        responses=ProjectSerializer,
+        parameters=[IF_MATCH],
     )
     def patch(self, request: Request, project_id: str) -> Response:
         """Edit details, based on a version (409 if stale, 428 if missing)."""
@@ -122,14 +130,18 @@ class ProjectDetailView(APIView):
 class MemberListCreateView(APIView):
     """Members of a project."""
 
-    @extend_schema(responses=MembershipSerializer(many=True))
+    @extend_schema(summary="List the members", responses=MembershipSerializer(many=True))
     def get(self, request: Request, project_id: str) -> Response:
         """List them."""
         project = selectors.project_get(who=actor(request), project_id=project_id)
         members = selectors.member_list(who=actor(request), project=project)
         return Response(MembershipSerializer(members, many=True).data)
 
-    @extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer})
+    @extend_schema(
+        summary="Add or invite a member",
+        request=MembershipCreateSerializer,
+        responses={201: MembershipSerializer},
+    )
     def post(self, request: Request, project_id: str) -> Response:
         """Invite a person with a role."""
         project = selectors.project_get(
@@ -165,7 +177,7 @@ class MemberDetailView(APIView):
         project = selectors.project_get(who=actor(request), project_id=project_id, perm=perm)
         return selectors.member_get(who=actor(request), project=project, membership_id=member_id)
 
-    @extend_schema(responses=MembershipSerializer)
+    @extend_schema(summary="Read a member", responses=MembershipSerializer)
     def get(self, request: Request, project_id: str, member_id: str) -> Response:
         """Read it."""
         return Response(
@@ -173,7 +185,10 @@ class MemberDetailView(APIView):
         )
 
     @extend_schema(
-        request=MembershipUpdateSerializer, responses=MembershipSerializer, parameters=[IF_MATCH]
+        summary="Change a member's role",
+        request=MembershipUpdateSerializer,
+        responses=MembershipSerializer,
+        parameters=[IF_MATCH],
     )
     def patch(self, request: Request, project_id: str, member_id: str) -> Response:
         """Change the role."""
@@ -187,7 +202,11 @@ class MemberDetailView(APIView):
         )
         return Response(MembershipSerializer(membership).data)
 
-    @extend_schema(responses={204: None}, parameters=[IF_MATCH, OpenApiParameter("version", int)])
+    @extend_schema(
+        summary="Remove a member",
+        responses={204: None},
+        parameters=[IF_MATCH, OpenApiParameter("version", int)],
+    )
     def delete(self, request: Request, project_id: str, member_id: str) -> Response:
         """Remove the member."""
         membership = self._membership(request, project_id, member_id, Perm.MANAGE_MEMBERS)
@@ -206,7 +225,7 @@ class GateListCreateView(APIView):
         """The current project sent with a 409."""
         return ProjectSerializer(current).data  # type: ignore[return-value]
 
-    @extend_schema(responses=GateDecisionSerializer(many=True))
+    @extend_schema(summary="List the gate decisions", responses=GateDecisionSerializer(many=True))
     def get(self, request: Request, project_id: str) -> Response:
         """The gate history, oldest first."""
         project = selectors.project_get(who=actor(request), project_id=project_id)
@@ -214,6 +233,7 @@ class GateListCreateView(APIView):
         return Response(GateDecisionSerializer(gates, many=True).data)
 
     @extend_schema(
+        summary="Decide a gate",
         request=GateDecisionCreateSerializer,
         responses={201: GateDecisionSerializer},
         parameters=[IF_MATCH],
@@ -237,7 +257,7 @@ class GateListCreateView(APIView):
 class ProjectHistoryView(APIView):
     """The project's journal."""
 
-    @extend_schema(responses=AuditEntrySerializer(many=True))
+    @extend_schema(summary="Read the project's history", responses=AuditEntrySerializer(many=True))
     def get(self, request: Request, project_id: str) -> Response:
         """Every change, newest first."""
         project = selectors.project_get(who=actor(request), project_id=project_id)

@@ -22,6 +22,16 @@ from keystage.accounts.roles import Perm
 from keystage.core.api import DELETE_PARAMS, IF_MATCH, expected_version, valid_input
 from keystage.portfolio.selectors import project_get
 
+_SAID_WITH_A = ("eu", "one", "uni", "use", "usu")  # a consonant sound despite the vowel
+_SAID_WITH_AN = ("hour", "honest", "honour")  # a vowel sound despite the consonant
+
+
+def with_article(noun: str) -> str:
+    """``noun`` after "a" or "an", by how it sounds: "an equipment item", "a user"."""
+    word = noun.lower()
+    vowel = word[:1] in "aeiou" and not word.startswith(_SAID_WITH_A)
+    return f"{'an' if vowel or word.startswith(_SAID_WITH_AN) else 'a'} {noun}"
+
 
 def record_views(
     *,
@@ -38,6 +48,7 @@ def record_views(
     instance_kwarg: str,
     list_params: list[OpenApiParameter] | None = None,
     lookup_kwarg: str | None = None,
+    plural: str | None = None,
 ) -> tuple[type[APIView], type[APIView]]:
     """A list/create view and a read/edit/remove view of one kind of project record.
 
@@ -46,16 +57,19 @@ def record_views(
     ``update_fn(who=, <instance_kwarg>=, version=, changes=)`` and
     ``delete_fn(who=, <instance_kwarg>=, version=)`` are the services. ``id_kwarg``
     names the URL's record id; ``lookup_kwarg`` (default: the same) is the name
-    ``get_fn`` takes it under.
+    ``get_fn`` takes it under. ``noun`` is lower case, as it reads mid-sentence in the
+    summaries; ``plural`` defaults to ``noun`` + "s".
     """
     params = list_params or []
+    nouns = plural or f"{noun}s"
+    one = with_article(noun)
     lookup = lookup_kwarg or id_kwarg
 
     @extend_schema_view(
         get=extend_schema(
-            summary=f"List the {noun}s", responses=output(many=True), parameters=params
+            summary=f"List the {nouns}", responses=output(many=True), parameters=params
         ),
-        post=extend_schema(summary=f"Add a {noun}", request=write, responses={201: output}),
+        post=extend_schema(summary=f"Add {one}", request=write, responses={201: output}),
     )
     class ListView(APIView):
         def get(self, request: Request, project_id: str) -> Response:
@@ -71,15 +85,15 @@ def record_views(
             return Response(output(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema_view(
-        get=extend_schema(summary=f"Read a {noun}", responses=output),
+        get=extend_schema(summary=f"Read {one}", responses=output),
         patch=extend_schema(
-            summary=f"Edit a {noun} at its version",
+            summary=f"Edit {one} at its version",
             request=write,
             responses=output,
             parameters=[IF_MATCH],
         ),
         delete=extend_schema(
-            summary=f"Remove a {noun}", responses={204: None}, parameters=DELETE_PARAMS
+            summary=f"Remove {one}", responses={204: None}, parameters=DELETE_PARAMS
         ),
     )
     class DetailView(APIView):
@@ -116,6 +130,6 @@ def record_views(
     name = "".join(part.title() for part in noun.split())
     ListView.__name__ = ListView.__qualname__ = f"{name}ListView"
     DetailView.__name__ = DetailView.__qualname__ = f"{name}DetailView"
-    ListView.__doc__ = f"The project's {noun}s."
+    ListView.__doc__ = f"The project's {nouns}."
     DetailView.__doc__ = f"One {noun} of the project."
     return ListView, DetailView

@@ -46,12 +46,14 @@ class _Conflicts:
 class SkillListCreateView(APIView):
     """The organisation's skill catalogue."""
 
-    @extend_schema(responses=s.SkillSerializer(many=True))
+    @extend_schema(summary="List the skills", responses=s.SkillSerializer(many=True))
     def get(self, request: Request) -> Response:
         """Every skill, by name."""
         return Response(s.SkillSerializer(selectors.skill_list(who=actor(request)), many=True).data)
 
-    @extend_schema(request=s.SkillWriteSerializer, responses={201: s.SkillSerializer})
+    @extend_schema(
+        summary="Add a skill", request=s.SkillWriteSerializer, responses={201: s.SkillSerializer}
+    )
     def post(self, request: Request) -> Response:
         """Add a skill (names are unique, ignoring case)."""
         data = valid_input(s.SkillWriteSerializer, request)
@@ -62,14 +64,17 @@ class SkillListCreateView(APIView):
 class SkillDetailView(_Conflicts, APIView):
     """One skill of the catalogue; administrators and portfolio owners edit and remove."""
 
-    @extend_schema(responses=s.SkillSerializer)
+    @extend_schema(summary="Read a skill", responses=s.SkillSerializer)
     def get(self, request: Request, skill_id: str) -> Response:
         """Read it."""
         skill = selectors.skill_get(who=actor(request), skill_id=skill_id)
         return Response(s.SkillSerializer(skill).data)
 
     @extend_schema(
-        request=s.SkillWriteSerializer, responses=s.SkillSerializer, parameters=[IF_MATCH]
+        summary="Edit a skill at its version",
+        request=s.SkillWriteSerializer,
+        responses=s.SkillSerializer,
+        parameters=[IF_MATCH],
     )
     def patch(self, request: Request, skill_id: str) -> Response:
         """Rename or describe it at ``version``."""
@@ -80,7 +85,7 @@ class SkillDetailView(_Conflicts, APIView):
         )
         return Response(s.SkillSerializer(skill).data)
 
-    @extend_schema(responses={204: None}, parameters=DELETE_PARAMS)
+    @extend_schema(summary="Remove a skill", responses={204: None}, parameters=DELETE_PARAMS)
     def delete(self, request: Request, skill_id: str) -> Response:
         """Remove it, with everyone's level in it."""
         skill = selectors.skill_get(who=actor(request), skill_id=skill_id)
@@ -111,6 +116,7 @@ class PersonListView(APIView):
     """People of my organisation as resources."""
 
     @extend_schema(
+        summary="List the people",
         responses=s.PersonSerializer(many=True),
         parameters=[
             OpenApiParameter("skill", str, description="Only people with this skill (id or name)."),
@@ -132,13 +138,14 @@ class PersonListView(APIView):
 class PersonDetailView(PersonConflicts, APIView):
     """One colleague's resource profile: capacity, rate, title, personal calendar."""
 
-    @extend_schema(responses=s.PersonSerializer, parameters=[USER_ID])
+    @extend_schema(summary="Read a person", responses=s.PersonSerializer, parameters=[USER_ID])
     def get(self, request: Request, user_id: str) -> Response:
         """Profile values (the defaults until set), skills and upcoming absences."""
         view = selectors.person_get(who=actor(request), user_id=user_id, today=dt.date.today())
         return _person_response(request, view)
 
     @extend_schema(
+        summary="Edit a person's profile",
         request=s.ProfileWriteSerializer,
         responses=s.PersonSerializer,
         parameters=[USER_ID, IF_MATCH],
@@ -163,12 +170,15 @@ def _skills_body(view: PersonView) -> dict[str, Any]:
 class PersonSkillsView(PersonConflicts, APIView):
     """A person's skills and levels, as one set."""
 
-    @extend_schema(responses=s.PersonSkillsSerializer, parameters=[USER_ID])
+    @extend_schema(
+        summary="Read a person's skills", responses=s.PersonSkillsSerializer, parameters=[USER_ID]
+    )
     def get(self, request: Request, user_id: str) -> Response:
         """The skills with their levels, and the profile version to send with a change."""
         return Response(_skills_body(selectors.person_get(who=actor(request), user_id=user_id)))
 
     @extend_schema(
+        summary="Replace a person's skills",
         request=s.PersonSkillsWriteSerializer,
         responses=s.PersonSkillsSerializer,
         parameters=[USER_ID, IF_MATCH],
@@ -190,7 +200,11 @@ class PersonSkillsView(PersonConflicts, APIView):
 class AbsenceListCreateView(APIView):
     """A person's holidays and leave."""
 
-    @extend_schema(responses=s.AbsenceSerializer(many=True), parameters=[USER_ID])
+    @extend_schema(
+        summary="List a person's absences",
+        responses=s.AbsenceSerializer(many=True),
+        parameters=[USER_ID],
+    )
     def get(self, request: Request, user_id: str) -> Response:
         """All of them, earliest first."""
         who = actor(request)
@@ -200,6 +214,7 @@ class AbsenceListCreateView(APIView):
         )
 
     @extend_schema(
+        summary="Add an absence",
         request=s.AbsenceWriteSerializer,
         responses={201: s.AbsenceSerializer},
         parameters=[USER_ID],
@@ -223,12 +238,13 @@ class AbsenceDetailView(_Conflicts, APIView):
         person = person_lookup(who, user_id)
         return selectors.absence_get(who=who, person=person, absence_id=absence_id)
 
-    @extend_schema(responses=s.AbsenceSerializer, parameters=[USER_ID])
+    @extend_schema(summary="Read an absence", responses=s.AbsenceSerializer, parameters=[USER_ID])
     def get(self, request: Request, user_id: str, absence_id: str) -> Response:
         """Read it."""
         return Response(s.AbsenceSerializer(self._absence(request, user_id, absence_id)).data)
 
     @extend_schema(
+        summary="Edit an absence at its version",
         request=s.AbsenceWriteSerializer,
         responses=s.AbsenceSerializer,
         parameters=[USER_ID, IF_MATCH],
@@ -242,7 +258,9 @@ class AbsenceDetailView(_Conflicts, APIView):
         )
         return Response(s.AbsenceSerializer(absence).data)
 
-    @extend_schema(responses={204: None}, parameters=[USER_ID, *DELETE_PARAMS])
+    @extend_schema(
+        summary="Remove an absence", responses={204: None}, parameters=[USER_ID, *DELETE_PARAMS]
+    )
     def delete(self, request: Request, user_id: str, absence_id: str) -> Response:
         """Remove it."""
         absence = self._absence(request, user_id, absence_id)

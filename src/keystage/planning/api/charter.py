@@ -27,7 +27,7 @@ from keystage.portfolio.selectors import project_get
 class CharterView(APIView):
     """The current charter: its latest version."""
 
-    @extend_schema(responses=CharterVersionSerializer)
+    @extend_schema(summary="Read the charter", responses=CharterVersionSerializer)
     def get(self, request: Request, project_id: str) -> Response:
         """The latest version with its content (404 until one is generated)."""
         project = project_get(who=actor(request), project_id=project_id)
@@ -40,14 +40,18 @@ class CharterView(APIView):
 class CharterVersionListView(APIView):
     """The charter's versions; POST generates the next one."""
 
-    @extend_schema(responses=CharterVersionBriefSerializer(many=True))
+    @extend_schema(
+        summary="List the charter versions", responses=CharterVersionBriefSerializer(many=True)
+    )
     def get(self, request: Request, project_id: str) -> Response:
         """Every version, newest first."""
         project = project_get(who=actor(request), project_id=project_id)
         versions = selectors.charter_versions(who=actor(request), project=project)
         return Response(CharterVersionBriefSerializer(versions, many=True).data)
 
-    @extend_schema(request=None, responses={201: CharterVersionSerializer})
+    @extend_schema(
+        summary="Regenerate the charter", request=None, responses={201: CharterVersionSerializer}
+    )
     def post(self, request: Request, project_id: str) -> Response:
         """Regenerate: a new version from the project's current data (earlier ones stay)."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
@@ -58,7 +62,7 @@ class CharterVersionListView(APIView):
 class CharterVersionDetailView(APIView):
     """One version with its content."""
 
-    @extend_schema(responses=CharterVersionSerializer)
+    @extend_schema(summary="Read a charter version", responses=CharterVersionSerializer)
     def get(self, request: Request, project_id: str, number: int) -> Response:
         """Read it."""
         project = project_get(who=actor(request), project_id=project_id)
@@ -72,11 +76,12 @@ class CharterVersionPdfView(APIView):
     """The PDF of one version."""
 
     @extend_schema(
+        summary="Download the charter PDF",
         responses={
             (200, "application/pdf"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The charter as an A4 PDF."
             )
-        }
+        },
     )
     def get(self, request: Request, project_id: str, number: int) -> HttpResponse:
         """Download it."""

@@ -33,7 +33,7 @@ class ScopeStatementView(APIView):
         """The current statement sent with a 409."""
         return s.ScopeStatementSerializer(current).data if current is not None else None  # type: ignore[no-any-return]
 
-    @extend_schema(responses=s.ScopeStatementSerializer)
+    @extend_schema(summary="Read the scope statement", responses=s.ScopeStatementSerializer)
     def get(self, request: Request, project_id: str) -> Response:
         """Read it (404 until written)."""
         project = project_get(who=actor(request), project_id=project_id)
@@ -43,6 +43,7 @@ class ScopeStatementView(APIView):
         return Response(s.ScopeStatementSerializer(statement).data)
 
     @extend_schema(
+        summary="Write the scope statement",
         request=s.ScopeStatementWriteSerializer,
         responses=s.ScopeStatementSerializer,
         parameters=[IF_MATCH],
@@ -96,6 +97,7 @@ ScopeItemListView, ScopeItemDetailView = record_views(
 
 ScopeNoteListView, ScopeNoteDetailView = record_views(
     noun="assumption or constraint",
+    plural="assumptions and constraints",
     id_kwarg="scope_note_id",
     output=s.ScopeNoteSerializer,
     write=s.ScopeNoteWriteSerializer,

@@ -82,6 +82,7 @@ def _dependency_delete(*, who: User, dependency: Dependency, version: int) -> No
 
 DependencyListView, DependencyDetailView = record_views(
     noun="dependency",
+    plural="dependencies",
     id_kwarg="dependency_id",
     output=s.DependencySerializer,
     write=s.DependencyWriteSerializer,
@@ -102,7 +103,12 @@ class TaskMoveView(APIView):
         """The current task sent with a 409."""
         return s.TaskSerializer(current).data if current is not None else None  # type: ignore[no-any-return]
 
-    @extend_schema(request=s.TaskMoveSerializer, responses=s.TaskSerializer, parameters=[IF_MATCH])
+    @extend_schema(
+        summary="Move a task in the outline",
+        request=s.TaskMoveSerializer,
+        responses=s.TaskSerializer,
+        parameters=[IF_MATCH],
+    )
     def post(self, request: Request, project_id: str, task_id: str) -> Response:
         """Move the task at its version; the WBS codes and the schedule follow."""
         project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
