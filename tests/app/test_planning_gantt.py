@@ -321,3 +321,34 @@ def test_dragging_is_a_snet_patch_that_moves_the_successors(world, api):
         HTTP_IF_MATCH=str(first.version + 1),
     )
     assert bad.status_code == 400 and "constraint_date" in bad.json()["errors"]
+
+
+def test_a_remembered_chart_follows_the_plan_and_the_time_zone(world):
+    """Charts are remembered per process; an edit, a rename or another zone draws anew."""
+    from django.utils import timezone
+
+    from keystage.planning.selectors import gantt
+
+    tasks = plan(world, 1)
+    client = signed_in(world.a["project_manager"])
+    before = svg_of(client.get(page_url(world)).content.decode())
+    again = client.get(page_url(world)).content.decode()
+    assert gantt._drawn.cache_info().hits >= 1
+    task = Task.objects.get(pk=tasks[1].pk)
+    wbs.task_update(
+        who=world.a["project_manager"],
+        project=world.project_a,
+        task=task,
+        version=task.version,
+        data={"name": "Renamed task", "duration_minutes": 2400},
+    )
+    after = svg_of(client.get(page_url(world)).content.decode())
+    bar = shapes(after)[str(task.public_id)]
+    assert bar.find(f"{NS}title").text.startswith("Renamed task")
+    assert float(bar.get("width")) > float(shapes(before)[str(task.public_id)].get("width"))
+    assert "Renamed task" not in again
+    # 00:00 UTC is still the day before in Honolulu: the bars move left by ten hours.
+    with timezone.override("Pacific/Honolulu"):
+        far = svg_of(client.get(page_url(world)).content.decode())
+    x = float(shapes(after)[str(tasks[2].public_id)].get("x"))
+    assert float(shapes(far)[str(tasks[2].public_id)].get("x")) != x

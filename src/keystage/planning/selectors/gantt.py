@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final, cast
 
 from django.db import models
@@ -285,36 +286,62 @@ def gantt_chart(
     """Draw the Gantt (``zoom`` is day, week or month) with the today and data-date lines."""
     if zoom not in ZOOMS:
         raise InvalidInput({"zoom": f"Choose one of: {', '.join(ZOOMS)}."})
-    scale = cast(Zoom, zoom)
-    days = [today, data.project.start_date]
-    if data_date is not None:
-        days.append(data_date)
-    for task in data.tasks:
-        days += [task.start.date(), task.finish.date()]
-        if task.baseline_start is not None and task.baseline_finish is not None:
-            days += [task.baseline_start.date(), task.baseline_finish.date()]
-    first, last = min(days), max(days)
-    rows = [_renderer_row(task) for task in data.tasks]
-    links = [
-        GanttLink(link.predecessor, link.successor, cast(LinkType, link.type))
-        for link in data.links
-    ]
-    svg = render_gantt(
-        rows,
-        links,
-        zoom=scale,
-        today=today,
-        data_date=data_date,
-        window=(first, last),
-        title=f"Gantt chart of {data.project.code} {data.project.name}",
+    title = f"Gantt chart of {data.project.code} {data.project.name}"
+    # Equal aware datetimes in two time zones draw on different days: the zone is in the key.
+    zone = timezone.get_current_timezone_name()
+    svg, origin = _drawn(
+        data.tasks, data.links, zoom, today, data_date, data.project.start_date, title, zone
     )
     return GanttChart(
         svg=svg,
         zoom=zoom,
-        origin=align_window(first, last, scale)[0],
+        origin=origin,
         px_per_day=PX_PER_DAY[zoom],
         table_width=TABLE_W,
     )
+
+
+@lru_cache(maxsize=4)
+def _drawn(
+    tasks: tuple[GanttTask, ...],
+    links: tuple[GanttDependency, ...],
+    zoom: str,
+    today: dt.date,
+    data_date: dt.date | None,
+    project_start: dt.date,
+    title: str,
+    zone: str,
+) -> tuple[str, dt.date]:
+    """The chart's SVG and its origin: a pure function of what it draws, so remembered.
+
+    The key is the rows and links themselves (every field, versions included), so a
+    chart is never served stale: any change to the plan is a different key. Each
+    server process keeps its last few charts, and a plan read again unchanged (the
+    team opening the Gantt, a zoom back) is not drawn again.
+    """
+    scale = cast(Zoom, zoom)
+    days = [today, project_start]
+    if data_date is not None:
+        days.append(data_date)
+    for task in tasks:
+        days += [task.start.date(), task.finish.date()]
+        if task.baseline_start is not None and task.baseline_finish is not None:
+            days += [task.baseline_start.date(), task.baseline_finish.date()]
+    first, last = min(days), max(days)
+    rows = [_renderer_row(task) for task in tasks]
+    drawn_links = [
+        GanttLink(link.predecessor, link.successor, cast(LinkType, link.type)) for link in links
+    ]
+    svg = render_gantt(
+        rows,
+        drawn_links,
+        zoom=scale,
+        today=today,
+        data_date=data_date,
+        window=(first, last),
+        title=title,
+    )
+    return svg, align_window(first, last, scale)[0]
 
 
 def data_date_of(project: Project, today: dt.date) -> dt.date:

@@ -73,7 +73,10 @@ def esc(value: object) -> str:
 
 def fmt(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros."""
-    # One format and two strips: this runs tens of thousands of times per large chart.
+    # This runs tens of thousands of times per large chart: whole pixels (most of them)
+    # take the short path, the rest one format and two strips.
+    if type(value) is float and value.is_integer():
+        return str(int(value))
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 

@@ -32,7 +32,6 @@ from typing import Literal
 
 from keystage.reporting.svg.base import (
     PALETTE,
-    attr,
     document,
     esc,
     fmt,
@@ -191,7 +190,8 @@ def _grid(origin: date, end: date, zoom: Zoom, scale: float, height: float) -> l
     return out
 
 
-def _table_row(row: GanttRow, y: float) -> str:
+def _table_row(row: GanttRow, y: float, name_html: str) -> str:
+    """The WBS code and the indented name; ``name_html`` is the full name, escaped."""
     base = y + ROW_H / 2 + 4
     indent = row.level * INDENT
     weight = ' font-weight="600"' if row.is_summary else ""
@@ -200,14 +200,15 @@ def _table_row(row: GanttRow, y: float) -> str:
     return (
         f'<text x="8" y="{at}" fill="{PALETTE["muted"]}">{wbs}</text>'
         f'<text x="{fmt(WBS_W + 8 + indent)}" y="{at}"{weight}>'
-        f"<title>{esc(row.name)}</title>{esc(name)}</text>"
+        f"<title>{name_html}</title>{name_html if name == row.name else esc(name)}</text>"
     )
 
 
-def _bar(p: _Placed) -> str:
+def _bar(p: _Placed, name: str) -> str:
+    """The row's bar, diamond or bracket; ``name`` is the task's name, escaped."""
     row = p.row
     ids = f' data-task-id="{esc(row.id)}" data-wbs="{esc(row.wbs)}"'
-    tip = f"<title>{esc(row.name)}</title>"
+    tip = f"<title>{name}</title>"
     mid = p.y + ROW_H / 2
     if row.is_milestone:
         r = BAR_H / 2 + 1
@@ -229,7 +230,7 @@ def _bar(p: _Placed) -> str:
     out = (
         f'<rect class="{kind}" x="{fmt(p.x0)}" y="{fmt(mid - BAR_H / 2)}" width="{fmt(width)}" '
         f'height="{BAR_H:g}" rx="2" fill="{fill}"{ids}>'
-        f"<title>{esc(row.name)} — {row.percent_complete:g} % complete</title></rect>"
+        f"<title>{name} — {row.percent_complete:g} % complete</title></rect>"
     )
     if row.percent_complete > 0:
         share = width * row.percent_complete / 100
@@ -266,7 +267,7 @@ def _link(pred: _Placed, succ: _Placed, kind: LinkType, prefix: str) -> str:
     critical = pred.row.is_critical and succ.row.is_critical
     colour = PALETTE["critical"] if critical else PALETTE["link"]
     marker = f"{prefix}-arrow-critical" if critical else f"{prefix}-arrow"
-    data = attr(data_pred=pred.row.id, data_succ=succ.row.id, data_type=kind)
+    data = f' data-pred="{esc(pred.row.id)}" data-succ="{esc(succ.row.id)}" data-type="{kind}"'
     return (
         f'<path class="ks-link" d="{d}" fill="none" stroke="{colour}" stroke-width="1.2" '
         f'marker-end="url(#{marker})"{data}/>'
@@ -357,7 +358,8 @@ def render_gantt(
         x1 = TABLE_W + day_offset(row.finish, origin, is_finish=True) * scale
         p = _Placed(row, y, x0, x1)
         placed[row.id] = p
-        table.append(_table_row(row, y))
+        name = esc(row.name)  # once: the table, the bar and its tooltip all show it
+        table.append(_table_row(row, y, name))
         if (
             row.baseline_start is not None
             and row.baseline_finish is not None
@@ -369,7 +371,7 @@ def render_gantt(
                 f'<rect class="ks-baseline" x="{fmt(b0)}" y="{fmt(y + ROW_H / 2 + BAR_H / 2 - 1)}" '
                 f'width="{fmt(max(b1 - b0, 1.0))}" height="4" fill="{PALETTE["baseline"]}"/>'
             )
-        bars.append(_bar(p))
+        bars.append(_bar(p, name))
 
     arrows = [
         _link(placed[link.pred], placed[link.succ], link.type, id_prefix)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Literal
 
 __all__ = ["PX_PER_DAY", "Cell", "Zoom", "align_window", "day_offset", "header_cells"]
@@ -25,11 +26,16 @@ class Cell:
     label: str
 
 
+@lru_cache(maxsize=64)
+def _midnight(origin: date, zone: tzinfo | None) -> datetime:
+    """The start of ``origin`` in ``zone`` (one per chart: a Gantt asks for it per bar)."""
+    return datetime.combine(origin, datetime.min.time(), tzinfo=zone)
+
+
 def day_offset(value: date, origin: date, *, is_finish: bool = False) -> float:
     """Days from ``origin`` to ``value``; a plain ``date`` finish means the end of that day."""
     if isinstance(value, datetime):
-        base = datetime.combine(origin, datetime.min.time(), tzinfo=value.tzinfo)
-        return (value - base).total_seconds() / 86400.0
+        return (value - _midnight(origin, value.tzinfo)).total_seconds() / 86400.0
     return float((value - origin).days + (1 if is_finish else 0))
 
 
