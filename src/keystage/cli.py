@@ -15,6 +15,8 @@ from typing import Annotated
 
 import typer
 
+from keystage.cli_common import fail, find_project
+
 app = typer.Typer(
     name="keystage",
     help="Keystage: IT project management from idea to closure.",
@@ -30,12 +32,6 @@ def _django() -> None:
     import django
 
     django.setup()
-
-
-def fail(message: str, code: int = 1) -> None:
-    """Print one readable line to stderr and exit non-zero."""
-    typer.echo(f"keystage: error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _migrate(verbosity: int = 0) -> None:
@@ -252,7 +248,6 @@ def charter(
     _django()
     from pathlib import Path
 
-    from keystage.cli_schedule import find_project
     from keystage.core.errors import DomainError
     from keystage.planning.models.charter import CharterVersion
     from keystage.planning.services.charter import charter_regenerate_as_system
@@ -338,7 +333,6 @@ def baseline(
     _django()
     from django.utils import timezone
 
-    from keystage.cli_schedule import find_project
     from keystage.core.errors import DomainError
     from keystage.planning.selectors import baselines as selectors
     from keystage.planning.services.baselines import baseline_capture_as_system

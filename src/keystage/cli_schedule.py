@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from keystage.cli_common import fail, find_project
 from keystage.launch import is_plan_path
 from keystage.schedule_run import OutputFormat, run
 
@@ -61,20 +62,15 @@ def schedule_command(
     """Schedule a plan file (dates, floats, critical path) or a project (levelled, optimised)."""
     if is_plan_path(plan):
         if method or time_limit or organisation:
-            _fail("--method, --time-limit and --organisation are for projects, not plan files")
+            fail("--method, --time-limit and --organisation are for projects, not plan files")
         error = run(Path(plan), output_format or OutputFormat.TABLE, output, baseline)
         if error is not None:
             typer.echo(error, err=True)
             raise typer.Exit(code=1)
         return
     if output_format or output or baseline:
-        _fail("--format, --output and --baseline are only for plan files, not projects")
+        fail("--format, --output and --baseline are only for plan files, not projects")
     schedule_project(plan, method or "level", time_limit, organisation)
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"keystage: error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def schedule_project(
@@ -99,53 +95,24 @@ def schedule_project(
     )
 
     if method not in CLI_METHODS:
-        _fail(f"--method must be one of {', '.join(METHODS)}, not '{method}'")
+        fail(f"--method must be one of {', '.join(METHODS)}, not '{method}'")
     limit = TIME_LIMIT_DEFAULT
     if time_limit is not None:
         if not time_limit.strip().isdigit() or not (
             TIME_LIMIT_MIN <= int(time_limit) <= TIME_LIMIT_MAX
         ):
-            _fail(
-                f"--time-limit is a whole number of seconds, {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX}"
-            )
+            fail(f"--time-limit is a whole number of seconds, {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX}")
         limit = int(time_limit)
     try:
         project = find_project(word, organisation)
         done = schedule_now_as_system(project=project, method=CLI_METHODS[method], time_limit=limit)
     except DatabaseError as exc:
-        _fail(f"cannot read the database ({str(exc).strip()}); run `keystage migrate` first")
+        fail(f"cannot read the database ({str(exc).strip()}); run `keystage migrate` first")
     except DomainError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     if done.status != "done":
-        _fail(f"{project.code}: {done.message}")
+        fail(f"{project.code}: {done.message}")
     _print_outcome(project, method, done.summary)
-
-
-def find_project(word: str, organisation: str | None = None) -> Project:
-    """The project with this code (any case) or id, optionally within one organisation.
-
-    Exits with one readable line when there is none, or when the code is used in
-    several organisations and none was named. Shared by every command that works on a
-    stored project (schedule, charter, baseline).
-    """
-    import uuid
-
-    from keystage.portfolio.models import Project
-
-    found = Project.objects.select_related("organisation")
-    if organisation:
-        found = found.filter(organisation__name__iexact=organisation.strip())
-    try:
-        matches = list(found.filter(public_id=uuid.UUID(word.strip())))
-    except ValueError:
-        matches = list(found.filter(code__iexact=word.strip()))
-    where = f" in '{organisation}'" if organisation else ""
-    if not matches:
-        _fail(f"no project '{word}'{where}; give its code (e.g. ERP-CLOUD) or its id")
-    if len(matches) > 1:
-        names = ", ".join(sorted(p.organisation.name for p in matches))
-        _fail(f"the code '{word}' is used in {names}; add --organisation NAME")
-    return matches[0]
 
 
 def _date(value: Any) -> str:

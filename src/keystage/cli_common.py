@@ -1,0 +1,43 @@
+"""What every command of the console script shares: one-line errors and finding a project."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from keystage.portfolio.models import Project
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one readable line to stderr and exit non-zero."""
+    typer.echo(f"keystage: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def find_project(word: str, organisation: str | None = None) -> Project:
+    """The project with this code (any case) or id, optionally within one organisation.
+
+    Exits with one readable line when there is none, or when the code is used in
+    several organisations and none was named. Shared by every command that works on a
+    stored project (schedule, charter, baseline).
+    """
+    import uuid
+
+    from keystage.portfolio.models import Project
+
+    found = Project.objects.select_related("organisation")
+    if organisation:
+        found = found.filter(organisation__name__iexact=organisation.strip())
+    try:
+        matches = list(found.filter(public_id=uuid.UUID(word.strip())))
+    except ValueError:
+        matches = list(found.filter(code__iexact=word.strip()))
+    where = f" in '{organisation}'" if organisation else ""
+    if not matches:
+        fail(f"no project '{word}'{where}; give its code (e.g. ERP-CLOUD) or its id")
+    if len(matches) > 1:
+        names = ", ".join(sorted(p.organisation.name for p in matches))
+        fail(f"the code '{word}' is used in {names}; add --organisation NAME")
+    return matches[0]
