@@ -1,9 +1,10 @@
 """The Gantt of a project: rows in WBS order, links, critical flags and a baseline's shadow.
 
 ``gantt_data`` reads everything in a constant number of queries whatever the plan's
-size (tasks, links, the project's baselines, the chosen baseline's tasks, the
-calendar and its holidays); ``gantt_chart`` draws it with the pure SVG renderer and
-returns what a page needs to turn a pointer position back into a date.
+size (tasks, links, the project's baselines, the chosen baseline's tasks);
+``gantt_chart`` draws it with the pure SVG renderer and returns what a page needs to
+turn a pointer position back into a date; ``working_time`` reads the calendar and its
+holidays for the editors' drag script only.
 """
 
 from __future__ import annotations
@@ -102,7 +103,6 @@ class GanttData:
     links: tuple[GanttDependency, ...]
     baselines: tuple[BaselineChoice, ...]
     baseline: BaselineChoice | None
-    working_time: WorkingTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +160,8 @@ def _choose(choices: tuple[BaselineChoice, ...], baseline_id: Any) -> BaselineCh
     return found
 
 
-def _working_time(project: Project) -> WorkingTime:
+def working_time(project: Project) -> WorkingTime:
+    """The project calendar as the drag script needs it (two queries; editors' pages only)."""
     from keystage.planning.engine import minutes_per_day  # the engine adapter, kept lazy
 
     calendar = ProjectCalendar.objects.filter(project=project).first()
@@ -175,7 +176,7 @@ def _working_time(project: Project) -> WorkingTime:
 
 
 def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> GanttData:
-    """The project's Gantt rows in WBS order with links and a baseline, in six queries.
+    """The project's Gantt rows in WBS order with links and a baseline, in four queries.
 
     ``baseline_id`` is a baseline's public id, ``"latest"`` (the default: the most
     recent one, when there is one) or ``"none"``; an unknown id is a field error.
@@ -258,7 +259,6 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         links=links,
         baselines=baselines,
         baseline=chosen,
-        working_time=_working_time(project),
     )
 
 

@@ -82,10 +82,11 @@ def gantt_page(request: HttpRequest, project_id: str) -> HttpResponse:
     }
     if can_edit:
         context["task_meta"] = _task_meta(data)
+        working = selectors.working_time(project)
         context["working_time"] = {
-            "weekdays": data.working_time.weekdays,
-            "minutes_per_day": data.working_time.minutes_per_day,
-            "holidays": [d.isoformat() for d in data.working_time.holidays],
+            "weekdays": working.weekdays,
+            "minutes_per_day": working.minutes_per_day,
+            "holidays": [d.isoformat() for d in working.holidays],
         }
     if request.GET.get("partial") == "chart":
         return render(request, "planning/gantt/_chart.html", context)
