@@ -120,6 +120,25 @@ def test_page_draws_a_bar_for_every_task_and_marks_the_critical_ones(world):
     assert "Data date" in html and "Today" in html
 
 
+def test_the_page_knows_where_today_and_the_plan_start_are_drawn(world):
+    """The "Today" and "Plan start" buttons scroll to the x where the chart draws them."""
+    plan(world, 2)
+    for zoom in ("day", "week", "month"):
+        html = signed_in(world.a["project_manager"]).get(page_url(world) + f"?zoom={zoom}")
+        html = html.content.decode()
+        today_line = re.search(r'<line x1="([-\d.]+)"[^>]*/><text [^>]*>Today ', html)
+        assert today_line, zoom
+        today_x = re.search(r'data-today-x="([-\d.]+)"', html)
+        start_x = re.search(r'data-start-x="([-\d.]+)"', html)
+        assert today_x and start_x, zoom
+        assert float(today_x.group(1)) == pytest.approx(float(today_line.group(1))), zoom
+        first = min(shapes(svg_of(html)).values(), key=lambda e: float(e.get("x", "1e9")))
+        # The plan start is the first task's day: its bar begins within that day.
+        day_px = float(re.search(r'data-px-per-day="([\d.]+)"', html).group(1))
+        assert 0 <= float(first.get("x")) - float(start_x.group(1)) < day_px, zoom
+        assert 'id="gantt-goto"' in html and 'data-goto="today"' in html
+
+
 def test_zoom_changes_the_scale_and_a_bad_zoom_is_refused(world):
     plan(world, 1)
     client = signed_in(world.a["project_manager"])

@@ -127,3 +127,22 @@ def test_a_stakeholder_sees_a_static_chart(page, world):
     page.locator("#gantt").evaluate("el => { el.scrollLeft = 200; }")
     page.wait_for_timeout(100)
     assert page.locator("#gantt g.ks-table").get_attribute("transform") == "translate(200 0)"
+    # "Today" scrolls the chart to today's line, right of the pinned table; "Plan start"
+    # back to the first task.
+    chart = page.locator("#gantt")
+    chart.evaluate("el => { el.scrollLeft = el.scrollWidth; }")  # far right, past the plan
+    page.click("#gantt-goto >> text=Today")
+    page.wait_for_timeout(100)
+    view, line = chart.bounding_box(), page.locator("#gantt text", has_text="Today").bounding_box()
+    assert view is not None and line is not None
+    table_w = float(chart.get_attribute("data-table-width"))
+    assert view["x"] + table_w <= line["x"] <= view["x"] + view["width"], (view, line)
+    chart.evaluate("el => { el.scrollLeft = 0; }")  # the first task lies out of view here
+    outside = page.locator(_bar(tasks["Design"])).bounding_box()
+    assert outside is not None and outside["x"] > view["x"] + view["width"]
+    page.click("#gantt-goto >> text=Plan start")
+    page.wait_for_timeout(100)
+    bar = page.locator(_bar(tasks["Design"])).bounding_box()
+    assert bar is not None
+    assert view["x"] + table_w <= bar["x"] <= view["x"] + view["width"], (view, bar)
+    shot(page, "gantt-06-plan-start")

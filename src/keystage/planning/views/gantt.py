@@ -65,6 +65,7 @@ def gantt_page(request: HttpRequest, project_id: str) -> HttpResponse:
     context = {
         "project": project,
         "start_x": chart.table_width + (first_day - chart.origin).days * chart.px_per_day,
+        "today_x": chart.table_width + (today - chart.origin).days * chart.px_per_day,
         "data": data,
         "chart": chart,
         "today": today,

@@ -331,11 +331,33 @@
       });
   }
 
+  // ------------------------------------------------------------- scrolling to a day
+
+  // The chart x of the plan's first day or of today, as the scroll offset that puts it
+  // just right of the table (which stays pinned over the chart's left edge).
+  function offsetOf(el, which) {
+    const x = parseFloat(which === "today" ? el.dataset.todayX : el.dataset.startX);
+    return Math.max(0, x - parseFloat(el.dataset.tableWidth) - 24);
+  }
+
+  // "Plan start" and "Today" buttons (shown only with script: they only scroll).
+  const goto = document.getElementById("gantt-goto");
+  if (goto) {
+    goto.hidden = false;
+    goto.addEventListener("click", function (ev) {
+      const button = ev.target.closest("button[data-goto]");
+      const el = box();
+      if (!button || !el) return;
+      el.scrollLeft = offsetOf(el, button.dataset.goto);
+      pin();
+    });
+  }
+
   // Open on the plan's first day, just right of the table (today may lie well before it).
   (function startAtThePlan() {
     const el = box();
     if (!el) return;
-    const x = parseFloat(el.dataset.startX) - parseFloat(el.dataset.tableWidth) - 24;
+    const x = offsetOf(el, "start");
     if (x > 0 && el.scrollLeft === 0) el.scrollLeft = x;
   })();
   pin();
