@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from keystage.planning.models import Baseline, BaselineTask, Task
 from keystage.planning.services import wbs
@@ -137,6 +138,20 @@ def test_the_page_knows_where_today_and_the_plan_start_are_drawn(world):
         day_px = float(re.search(r'data-px-per-day="([\d.]+)"', html).group(1))
         assert 0 <= float(first.get("x")) - float(start_x.group(1)) < day_px, zoom
         assert 'id="gantt-goto"' in html and 'data-goto="today"' in html
+
+
+def test_a_plan_under_way_opens_on_today_and_one_to_come_on_its_start(world):
+    pm = world.a["project_manager"]
+    plan(world, 2)  # starts 2027-01-04, after today
+    html = signed_in(pm).get(page_url(world)).content.decode()
+    assert 'data-opens-at="start"' in html
+    Task.objects.filter(project=world.project_a).delete()
+    today = timezone.localdate()
+    world.project_a.start_date = today - dt.timedelta(days=10)
+    world.project_a.save(update_fields=["start_date"])
+    plan(world, 3)  # three phases of about two weeks from ten days ago: under way
+    html = signed_in(pm).get(page_url(world)).content.decode()
+    assert 'data-opens-at="today"' in html
 
 
 def test_zoom_changes_the_scale_and_a_bad_zoom_is_refused(world):
@@ -344,8 +359,6 @@ def test_dragging_is_a_snet_patch_that_moves_the_successors(world, api):
 
 def test_a_remembered_chart_follows_the_plan_and_the_time_zone(world):
     """Charts are remembered per process; an edit, a rename or another zone draws anew."""
-    from django.utils import timezone
-
     from keystage.planning.selectors import gantt
 
     tasks = plan(world, 1)

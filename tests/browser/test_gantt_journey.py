@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from keystage.planning.models import Task
 from keystage.planning.services import wbs
@@ -146,3 +147,23 @@ def test_a_stakeholder_sees_a_static_chart(page, world):
     assert bar is not None
     assert view["x"] + table_w <= bar["x"] <= view["x"] + view["width"], (view, bar)
     shot(page, "gantt-06-plan-start")
+
+
+def test_a_plan_under_way_opens_on_today(page, world):
+    world.project_a.start_date = timezone.localdate() - dt.timedelta(days=40)
+    world.project_a.save(update_fields=["start_date"])
+    rows = [{"name": "Phase", "outline_level": 1}] + [
+        {"name": f"Step {i}", "outline_level": 2, "duration_minutes": 4800} for i in range(12)
+    ]
+    links = [(i, i + 1, "FS", 0) for i in range(1, 12)]
+    wbs.plan_append(who=world.a["project_manager"], project=world.project_a, rows=rows, links=links)
+    sign_in(page, "viewer_a", PASSWORD)
+    page.goto(f"/projects/{world.project_a.public_id}/gantt/?zoom=day")
+    chart = page.locator("#gantt")
+    chart.wait_for()
+    assert chart.evaluate("el => el.scrollLeft") > 0
+    view, line = chart.bounding_box(), page.locator("#gantt text", has_text="Today").bounding_box()
+    assert view is not None and line is not None
+    table_w = float(chart.get_attribute("data-table-width"))
+    assert view["x"] + table_w <= line["x"] <= view["x"] + view["width"], (view, line)
+    shot(page, "gantt-07-under-way")

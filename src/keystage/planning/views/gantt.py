@@ -62,10 +62,13 @@ def gantt_page(request: HttpRequest, project_id: str) -> HttpResponse:
     page_url = reverse("planning:gantt", args=[project.public_id])
     api_args = {"project_id": project.public_id}
     first_day = min((t.start.date() for t in data.tasks), default=chart.origin)
+    finish = max((t.finish for t in data.tasks), default=None)
     context = {
         "project": project,
         "start_x": chart.table_width + (first_day - chart.origin).days * chart.px_per_day,
         "today_x": chart.table_width + (today - chart.origin).days * chart.px_per_day,
+        # A plan under way opens on today's line, one yet to start (or over) on its first day.
+        "opens_at": "today" if finish and first_day < today <= finish.date() else "start",
         "data": data,
         "chart": chart,
         "today": today,
@@ -75,7 +78,7 @@ def gantt_page(request: HttpRequest, project_id: str) -> HttpResponse:
         "baseline_shown": shown,
         "can_edit": can_edit,
         "critical_count": sum(1 for t in data.tasks if t.critical),
-        "finish": max((t.finish for t in data.tasks), default=None),
+        "finish": finish,
         "refresh_url": f"{page_url}?zoom={zoom}&baseline={shown}&partial=chart",
         "tasks_api": reverse("api:planning-task-list", kwargs=api_args),
         "svg_url": reverse("api:planning-gantt", kwargs=api_args)

@@ -333,11 +333,13 @@
 
   // ------------------------------------------------------------- scrolling to a day
 
-  // The chart x of the plan's first day or of today, as the scroll offset that puts it
-  // just right of the table (which stays pinned over the chart's left edge).
+  // The scroll offset that puts the plan's first day just right of the table (which
+  // stays pinned over the chart's left edge), or today's line a little further in, so
+  // that the last days' work and the data date's label stay in view beside it.
   function offsetOf(el, which) {
-    const x = parseFloat(which === "today" ? el.dataset.todayX : el.dataset.startX);
-    return Math.max(0, x - parseFloat(el.dataset.tableWidth) - 24);
+    const today = which === "today";
+    const x = parseFloat(today ? el.dataset.todayX : el.dataset.startX);
+    return Math.max(0, x - parseFloat(el.dataset.tableWidth) - (today ? 160 : 24));
   }
 
   // "Plan start" and "Today" buttons (shown only with script: they only scroll).
@@ -353,11 +355,12 @@
     });
   }
 
-  // Open on the plan's first day, just right of the table (today may lie well before it).
-  (function startAtThePlan() {
+  // Open on today's line when the plan is under way, else on its first day (the page
+  // says which: today may lie well before a plan that has not started).
+  (function openWhereTheWorkIs() {
     const el = box();
     if (!el) return;
-    const x = offsetOf(el, "start");
+    const x = offsetOf(el, el.dataset.opensAt === "today" ? "today" : "start");
     if (x > 0 && el.scrollLeft === 0) el.scrollLeft = x;
   })();
   pin();
