@@ -166,4 +166,8 @@ def test_a_plan_under_way_opens_on_today(page, world):
     assert view is not None and line is not None
     table_w = float(chart.get_attribute("data-table-width"))
     assert view["x"] + table_w <= line["x"] <= view["x"] + view["width"], (view, line)
+    # The month cut by the table's edge keeps its label in view, next to the table.
+    labels = page.locator("#gantt text.ks-period")
+    lefts = [labels.nth(i).bounding_box()["x"] for i in range(labels.count())]
+    assert any(view["x"] + table_w <= x <= view["x"] + table_w + 12 for x in lefts), lefts
     shot(page, "gantt-07-under-way")

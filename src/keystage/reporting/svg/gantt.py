@@ -153,7 +153,19 @@ def _header(origin: date, end: date, zoom: Zoom, scale: float, width: float) -> 
     for cell in top:
         x = TABLE_W + cell.start * scale
         fits = (cell.end - cell.start) * scale >= 7.5 * len(cell.label) + 8
-        label = text(x + 6, 16, cell.label, font_weight=600) if fits else ""
+        # A page keeps the label of a period cut by the table's edge in view (``data-end``).
+        label = (
+            text(
+                x + 6,
+                16,
+                cell.label,
+                font_weight=600,
+                class_="ks-period",
+                data_end=TABLE_W + cell.end * scale,
+            )
+            if fits
+            else ""
+        )
         out.append(line(x, 0, x, HEADER_H, strong) + label)
     for cell in bottom:
         x = TABLE_W + cell.start * scale

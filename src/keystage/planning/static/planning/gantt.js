@@ -71,6 +71,18 @@
     if (pinned.table) pinned.table.setAttribute("transform", "translate(" + x + " 0)");
     if (pinned.header) pinned.header.setAttribute("transform", "translate(0 " + y + ")");
     if (pinned.corner) pinned.corner.setAttribute("transform", "translate(" + x + " " + y + ")");
+    if (pinned.header) keepPeriodLabels(pinned.header, x + parseFloat(el.dataset.tableWidth));
+  }
+
+  // A month (or year) cut by the table's edge keeps its label in view, sliding along
+  // until the period ends, as a timescale does in a desktop planner.
+  function keepPeriodLabels(header, left) {
+    header.querySelectorAll("text.ks-period").forEach(function (label) {
+      if (!label.dataset.x0) label.dataset.x0 = label.getAttribute("x");
+      const x0 = parseFloat(label.dataset.x0);
+      const last = parseFloat(label.dataset.end) - label.getComputedTextLength() - 6;
+      label.setAttribute("x", String(Math.max(x0, Math.min(left + 6, last))));
+    });
   }
 
   // Scroll events do not bubble; catch the wrapper's child scrolling in the capture phase.
