@@ -147,6 +147,15 @@ def test_a_stakeholder_sees_a_static_chart(page, world):
     assert bar is not None
     assert view["x"] + table_w <= bar["x"] <= view["x"] + view["width"], (view, bar)
     shot(page, "gantt-06-plan-start")
+    # A click on a task's name in the table scrolls to its bar (the last task's, here).
+    release = tasks["Release"]
+    chart.evaluate("el => { el.scrollLeft = 0; }")
+    assert page.locator(_bar(release)).bounding_box()["x"] > view["x"] + view["width"]
+    page.locator("#gantt g.ks-table text", has_text="Release").first.click()
+    page.wait_for_timeout(100)
+    bar = page.locator(_bar(release)).bounding_box()
+    assert bar is not None
+    assert view["x"] + table_w <= bar["x"] <= view["x"] + view["width"], (view, bar)
 
 
 def test_a_plan_under_way_opens_on_today(page, world):

@@ -24,7 +24,15 @@ from keystage.planning.models import Baseline, BaselineTask, Holiday, ProjectCal
 from keystage.planning.selectors.wbs import dependencies_visible_to, tasks_visible_to
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
-from keystage.reporting.svg.gantt import TABLE_W, GanttLink, GanttRow, LinkType, render_gantt
+from keystage.reporting.svg.gantt import (
+    HEADER_H,
+    ROW_H,
+    TABLE_W,
+    GanttLink,
+    GanttRow,
+    LinkType,
+    render_gantt,
+)
 from keystage.reporting.svg.timescale import PX_PER_DAY, Zoom, align_window
 
 ZOOMS: Final = ("day", "week", "month")
@@ -114,6 +122,8 @@ class GanttChart:
     origin: dt.date
     px_per_day: float
     table_width: float
+    header_height: float = HEADER_H
+    row_height: float = ROW_H
 
 
 class Epoch(Func):

@@ -49,7 +49,16 @@ from keystage.reporting.svg.timescale import (
     weekend_days,
 )
 
-__all__ = ["TABLE_W", "GanttError", "GanttLink", "GanttRow", "LinkType", "render_gantt"]
+__all__ = [
+    "HEADER_H",
+    "ROW_H",
+    "TABLE_W",
+    "GanttError",
+    "GanttLink",
+    "GanttRow",
+    "LinkType",
+    "render_gantt",
+]
 
 LinkType = Literal["FS", "SS", "FF", "SF"]
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")

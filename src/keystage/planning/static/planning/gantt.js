@@ -367,6 +367,21 @@
     });
   }
 
+  // A click on a row of the table scrolls the chart to that row's bar ("Scroll to Task").
+  wrap.addEventListener("click", function (ev) {
+    const table = ev.target.closest && ev.target.closest("g.ks-table");
+    const el = box();
+    const svg = el && el.querySelector("svg");
+    if (!table || !svg) return;
+    const y = ev.clientY - svg.getBoundingClientRect().top - parseFloat(el.dataset.headerHeight);
+    const row = Math.floor(y / parseFloat(el.dataset.rowHeight));
+    const bars = svg.querySelectorAll("g.ks-bars [data-task-id]");  // one per row, in order
+    if (row < 0 || row >= bars.length) return;
+    const x = bars[row].getBBox().x;
+    el.scrollLeft = Math.max(0, x - parseFloat(el.dataset.tableWidth) - 24);
+    pin();
+  });
+
   // Open on today's line when the plan is under way, else on its first day (the page
   // says which: today may lie well before a plan that has not started).
   (function openWhereTheWorkIs() {
