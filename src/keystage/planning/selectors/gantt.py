@@ -125,6 +125,10 @@ class GanttChart:
     header_height: float = HEADER_H
     row_height: float = ROW_H
 
+    def x_of(self, day: dt.date) -> float:
+        """The x of the start of ``day`` in the chart (where its today line would be drawn)."""
+        return self.table_width + (day - self.origin).days * self.px_per_day
+
 
 class Epoch(Func):
     """Seconds since 1970 of a stored instant, as a float.

@@ -65,8 +65,8 @@ def gantt_page(request: HttpRequest, project_id: str) -> HttpResponse:
     finish = max((t.finish for t in data.tasks), default=None)
     context = {
         "project": project,
-        "start_x": chart.table_width + (first_day - chart.origin).days * chart.px_per_day,
-        "today_x": chart.table_width + (today - chart.origin).days * chart.px_per_day,
+        "start_x": chart.x_of(first_day),
+        "today_x": chart.x_of(today),
         # A plan under way opens on today's line, one yet to start (or over) on its first day.
         "opens_at": "today" if finish and first_day < today <= finish.date() else "start",
         "data": data,

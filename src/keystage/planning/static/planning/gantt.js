@@ -76,12 +76,16 @@
 
   // A month (or year) cut by the table's edge keeps its label in view, sliding along
   // until the period ends, as a timescale does in a desktop planner.
+  // Each label's range is measured once per drawn chart, not on every scroll frame.
   function keepPeriodLabels(header, left) {
     header.querySelectorAll("text.ks-period").forEach(function (label) {
-      if (!label.dataset.x0) label.dataset.x0 = label.getAttribute("x");
+      if (!label.dataset.x0) {
+        label.dataset.x0 = label.getAttribute("x");
+        label.dataset.last = parseFloat(label.dataset.end) - label.getComputedTextLength() - 6;
+      }
       const x0 = parseFloat(label.dataset.x0);
-      const last = parseFloat(label.dataset.end) - label.getComputedTextLength() - 6;
-      label.setAttribute("x", String(Math.max(x0, Math.min(left + 6, last))));
+      const x = Math.max(x0, Math.min(left + 6, parseFloat(label.dataset.last)));
+      label.setAttribute("x", String(x));
     });
   }
 
@@ -345,13 +349,18 @@
 
   // ------------------------------------------------------------- scrolling to a day
 
-  // The scroll offset that puts the plan's first day just right of the table (which
-  // stays pinned over the chart's left edge), or today's line a little further in, so
-  // that the last days' work and the data date's label stay in view beside it.
-  function offsetOf(el, which) {
-    const today = which === "today";
-    const x = parseFloat(today ? el.dataset.todayX : el.dataset.startX);
-    return Math.max(0, x - parseFloat(el.dataset.tableWidth) - (today ? 160 : 24));
+  // Scroll so that chart x ``x`` sits ``margin`` pixels right of the table (which stays
+  // pinned over the chart's left edge).
+  function scrollToX(el, x, margin) {
+    el.scrollLeft = Math.max(0, x - parseFloat(el.dataset.tableWidth) - margin);
+    pin();
+  }
+
+  // The plan's first day just right of the table, or today's line a little further in,
+  // so that the last days' work and the data date's label stay in view beside it.
+  function scrollToDay(el, which) {
+    if (which === "today") scrollToX(el, parseFloat(el.dataset.todayX), 160);
+    else scrollToX(el, parseFloat(el.dataset.startX), 24);
   }
 
   // "Plan start" and "Today" buttons (shown only with script: they only scroll).
@@ -361,9 +370,7 @@
     goto.addEventListener("click", function (ev) {
       const button = ev.target.closest("button[data-goto]");
       const el = box();
-      if (!button || !el) return;
-      el.scrollLeft = offsetOf(el, button.dataset.goto);
-      pin();
+      if (button && el) scrollToDay(el, button.dataset.goto);
     });
   }
 
@@ -376,19 +383,14 @@
     const y = ev.clientY - svg.getBoundingClientRect().top - parseFloat(el.dataset.headerHeight);
     const row = Math.floor(y / parseFloat(el.dataset.rowHeight));
     const bars = svg.querySelectorAll("g.ks-bars [data-task-id]");  // one per row, in order
-    if (row < 0 || row >= bars.length) return;
-    const x = bars[row].getBBox().x;
-    el.scrollLeft = Math.max(0, x - parseFloat(el.dataset.tableWidth) - 24);
-    pin();
+    if (row >= 0 && row < bars.length) scrollToX(el, bars[row].getBBox().x, 24);
   });
 
   // Open on today's line when the plan is under way, else on its first day (the page
   // says which: today may lie well before a plan that has not started).
   (function openWhereTheWorkIs() {
     const el = box();
-    if (!el) return;
-    const x = offsetOf(el, el.dataset.opensAt === "today" ? "today" : "start");
-    if (x > 0 && el.scrollLeft === 0) el.scrollLeft = x;
+    if (el && el.scrollLeft === 0) scrollToDay(el, el.dataset.opensAt);
+    else pin();
   })();
-  pin();
 })();
