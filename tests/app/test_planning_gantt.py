@@ -149,9 +149,18 @@ def test_a_plan_under_way_opens_on_today_and_one_to_come_on_its_start(world):
     today = timezone.localdate()
     world.project_a.start_date = today - dt.timedelta(days=10)
     world.project_a.save(update_fields=["start_date"])
-    plan(world, 3)  # three phases of about two weeks from ten days ago: under way
+    tasks = plan(world, 3)  # three phases of about two weeks from ten days ago: under way
     html = signed_in(pm).get(page_url(world)).content.decode()
     assert 'data-opens-at="today"' in html
+    # "Today" also brings the first unfinished task (not its phase's summary) into view.
+    ordered = sorted(Task.objects.filter(project=world.project_a), key=lambda t: t.row)
+    first_open = next(
+        i
+        for i, t in enumerate(ordered)
+        if not t.is_summary and timezone.localtime(t.finish_at).date() >= today
+    )
+    assert 0 < first_open < len(tasks) - 1
+    assert f'data-today-row="{first_open}"' in html
 
 
 def test_zoom_changes_the_scale_and_a_bad_zoom_is_refused(world):

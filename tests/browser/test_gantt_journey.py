@@ -159,12 +159,13 @@ def test_a_stakeholder_sees_a_static_chart(page, world):
 
 
 def test_a_plan_under_way_opens_on_today(page, world):
-    world.project_a.start_date = timezone.localdate() - dt.timedelta(days=40)
+    world.project_a.start_date = timezone.localdate() - dt.timedelta(days=60)
     world.project_a.save(update_fields=["start_date"])
+    # Sixty one-day steps from sixty days ago: today's step lies far down the table.
     rows = [{"name": "Phase", "outline_level": 1}] + [
-        {"name": f"Step {i}", "outline_level": 2, "duration_minutes": 4800} for i in range(12)
+        {"name": f"Step {i}", "outline_level": 2, "duration_minutes": 480} for i in range(60)
     ]
-    links = [(i, i + 1, "FS", 0) for i in range(1, 12)]
+    links = [(i, i + 1, "FS", 0) for i in range(1, 60)]
     wbs.plan_append(who=world.a["project_manager"], project=world.project_a, rows=rows, links=links)
     sign_in(page, "viewer_a", PASSWORD)
     page.goto(f"/projects/{world.project_a.public_id}/gantt/?zoom=day")
@@ -179,4 +180,15 @@ def test_a_plan_under_way_opens_on_today(page, world):
     labels = page.locator("#gantt text.ks-period")
     lefts = [labels.nth(i).bounding_box()["x"] for i in range(labels.count())]
     assert any(view["x"] + table_w <= x <= view["x"] + table_w + 12 for x in lefts), lefts
+    # ... and the first unfinished step is in view below the time scale.
+    open_step = next(
+        t
+        for t in Task.objects.filter(project=world.project_a).order_by("row")
+        if not t.is_summary and timezone.localtime(t.finish_at).date() >= timezone.localdate()
+    )
+    assert open_step.row > 20
+    bar = page.locator(_bar(open_step)).bounding_box()
+    assert bar is not None
+    assert view["y"] <= bar["y"] <= view["y"] + view["height"] - bar["height"], (view, bar)
+    assert view["x"] + table_w <= bar["x"] + bar["width"], (view, bar)
     shot(page, "gantt-07-under-way")

@@ -8,6 +8,7 @@ REST API, then fetches the redrawn chart (``?partial=chart``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -42,6 +43,15 @@ def _task_meta(data: selectors.GanttData) -> dict[str, list[Any]]:
     }
 
 
+def _first_open_row(data: selectors.GanttData, today: dt.date) -> int:
+    """The first task or milestone not finished before ``today``: where "Today" scrolls to."""
+    summary = selectors.GanttKind.SUMMARY
+    return next(
+        (i for i, t in enumerate(data.tasks) if t.kind != summary and t.finish.date() >= today),
+        0,
+    )
+
+
 @login_required
 @require_GET
 def gantt_page(request: HttpRequest, project_id: str) -> HttpResponse:
@@ -69,6 +79,7 @@ def gantt_page(request: HttpRequest, project_id: str) -> HttpResponse:
         "today_x": chart.x_of(today),
         # A plan under way opens on today's line, one yet to start (or over) on its first day.
         "opens_at": "today" if finish and first_day < today <= finish.date() else "start",
+        "today_row": _first_open_row(data, today),
         "data": data,
         "chart": chart,
         "today": today,

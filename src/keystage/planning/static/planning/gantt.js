@@ -356,11 +356,18 @@
     pin();
   }
 
-  // The plan's first day just right of the table, or today's line a little further in,
-  // so that the last days' work and the data date's label stay in view beside it.
+  // The plan's first day just right of the table, with the first rows; or today's line
+  // a little further in (so that the last days' work and the data date's label stay in
+  // view beside it), with the first unfinished task one row below the time scale.
   function scrollToDay(el, which) {
-    if (which === "today") scrollToX(el, parseFloat(el.dataset.todayX), 160);
-    else scrollToX(el, parseFloat(el.dataset.startX), 24);
+    if (which === "today") {
+      const row = parseInt(el.dataset.todayRow, 10) || 0;
+      el.scrollTop = Math.max(0, row - 1) * parseFloat(el.dataset.rowHeight);
+      scrollToX(el, parseFloat(el.dataset.todayX), 160);
+    } else {
+      el.scrollTop = 0;
+      scrollToX(el, parseFloat(el.dataset.startX), 24);
+    }
   }
 
   // "Plan start" and "Today" buttons (shown only with script: they only scroll).
