@@ -28,6 +28,7 @@ class Perm(models.TextChoices):
     VIEW = "view", "See the project"
     EDIT = "edit", "Edit the project's details"
     MANAGE_MEMBERS = "manage_members", "Invite and remove members"
+    MANAGE_SPONSOR = "manage_sponsor", "Grant or withdraw the sponsor role"
     DECIDE_GATE = "decide_gate", "Decide a stage gate"
     CONTRIBUTE = "contribute", "Record work and progress"
 
@@ -42,6 +43,16 @@ PROJECT_ROLE_PERMS: dict[str, frozenset[str]] = {
 }
 ORG_ROLE_PERMS: dict[str, frozenset[str]] = {
     OrgRole.ADMIN: frozenset(Perm.values),
-    OrgRole.PORTFOLIO_OWNER: frozenset({Perm.VIEW}),
+    OrgRole.PORTFOLIO_OWNER: frozenset({Perm.VIEW, Perm.MANAGE_SPONSOR}),
     OrgRole.MEMBER: frozenset(),
+}
+
+# Separation of duties: a project role takes these organisation-level rights away. Only the
+# project's sponsor, or an administrator with no role in the project, decides its gates;
+# the project manager never grants or withdraws the sponsor role (an admin or PMO does).
+PROJECT_ROLE_WITHHOLDS: dict[str, frozenset[str]] = {
+    ProjectRole.SPONSOR: frozenset(),
+    ProjectRole.PROJECT_MANAGER: frozenset({Perm.DECIDE_GATE, Perm.MANAGE_SPONSOR}),
+    ProjectRole.TEAM_MEMBER: frozenset({Perm.DECIDE_GATE}),
+    ProjectRole.STAKEHOLDER: frozenset({Perm.DECIDE_GATE}),
 }

@@ -15,7 +15,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from keystage.accounts.access import signed_in, users_visible_to  # noqa: F401
-from keystage.accounts.roles import ORG_ROLE_PERMS, PROJECT_ROLE_PERMS, Perm
+from keystage.accounts.roles import (
+    ORG_ROLE_PERMS,
+    PROJECT_ROLE_PERMS,
+    PROJECT_ROLE_WITHHOLDS,
+    Perm,
+)
 from keystage.core.errors import Forbidden
 from keystage.core.lookup import get_by_public_id
 from keystage.core.models import AuditEntry
@@ -35,7 +40,13 @@ def projects_visible_to(who: Any) -> QuerySet[Project]:
 
 
 def project_perms(who: Any, project: Project) -> frozenset[str]:
-    """Everything the user may do in this project (empty when not visible)."""
+    """Everything the user may do in this project (empty when not visible).
+
+    Organisation-level rights, less what the user's project role withholds (separation
+    of duties, ``PROJECT_ROLE_WITHHOLDS``), plus what that role grants: an administrator
+    who manages or works on the project does not decide its gates, and its project
+    manager never grants the sponsor role.
+    """
     user = signed_in(who)
     if user is None:
         return frozenset()
@@ -44,14 +55,23 @@ def project_perms(who: Any, project: Project) -> frozenset[str]:
         perms |= set(Perm.values)
     elif user.organisation_id == project.organisation_id:
         perms |= ORG_ROLE_PERMS.get(user.org_role, frozenset())
-    role = (
+    role = project_role(user, project)
+    if role:
+        perms -= PROJECT_ROLE_WITHHOLDS[role]
+        perms |= PROJECT_ROLE_PERMS[role]
+    return frozenset(perms)
+
+
+def project_role(who: Any, project: Project) -> str | None:
+    """The user's role in the project, or None when not a member."""
+    user = signed_in(who)
+    if user is None:
+        return None
+    return (
         ProjectMembership.objects.filter(project=project, user=user)
         .values_list("role", flat=True)
         .first()
     )
-    if role:
-        perms |= PROJECT_ROLE_PERMS[role]
-    return frozenset(perms)
 
 
 def access_project(*, who: Any, project_id: uuid.UUID | str, perm: str = Perm.VIEW) -> Project:

@@ -14,10 +14,11 @@ from keystage.accounts.actor import actor
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.api import IF_MATCH, expected_version
-from keystage.core.errors import InvalidInput, NotFound
+from keystage.core.errors import Forbidden, InvalidInput, NotFound
 from keystage.core.lookup import parse_public_id
 from keystage.portfolio import selectors, services
 from keystage.portfolio.access import users_visible_to
+from keystage.portfolio.duties import may_manage_roles
 from keystage.portfolio.serializers import (
     AuditEntrySerializer,
     GateDecisionCreateSerializer,
@@ -143,10 +144,10 @@ class MemberListCreateView(APIView):
         responses={201: MembershipSerializer},
     )
     def post(self, request: Request, project_id: str) -> Response:
-        """Invite a person with a role."""
-        project = selectors.project_get(
-            who=actor(request), project_id=project_id, perm=Perm.MANAGE_MEMBERS
-        )
+        """Invite a person with a role (the sponsor role only from an admin or PMO)."""
+        project = selectors.project_get(who=actor(request), project_id=project_id)
+        if not may_manage_roles(request.user, project):
+            raise Forbidden(f"Your role in {project.code} does not allow inviting members.")
         data = _valid(MembershipCreateSerializer, request.data)
         if data.get("email"):
             membership = services.member_invite(
@@ -174,7 +175,9 @@ class MemberDetailView(APIView):
         return MembershipSerializer(current).data  # type: ignore[return-value]
 
     def _membership(self, request: Request, project_id: str, member_id: str, perm: str) -> Any:
-        project = selectors.project_get(who=actor(request), project_id=project_id, perm=perm)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
+        if perm != Perm.VIEW and not may_manage_roles(request.user, project):
+            raise Forbidden(f"Your role in {project.code} does not allow changing members.")
         return selectors.member_get(who=actor(request), project=project, membership_id=member_id)
 
     @extend_schema(summary="Read a member", responses=MembershipSerializer)

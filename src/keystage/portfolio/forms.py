@@ -39,11 +39,13 @@ class ProjectCreateForm(ProjectForm):
     project_manager = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     sponsor = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any = None, sponsors: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["project_manager"].queryset = people  # type: ignore[attr-defined]
             self.fields["sponsor"].queryset = people  # type: ignore[attr-defined]
+        if sponsors is not None:
+            self.fields["sponsor"].queryset = sponsors  # type: ignore[attr-defined]
 
 
 class ProjectEditForm(ProjectForm):
@@ -52,16 +54,30 @@ class ProjectEditForm(ProjectForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+def _offer_roles(form: forms.Form, roles: list[tuple[str, str]] | None) -> None:
+    """Offer only ``roles`` in the menu; any role still parses, so the service can say why
+    one is refused (e.g. the sponsor role to a project manager)."""
+    if roles is not None:
+        form.fields["role"].widget.choices = roles  # type: ignore[attr-defined]
+
+
 class MemberAddForm(forms.Form):
     """Invite a person into the project."""
 
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="Person")
     role = forms.ChoiceField(choices=ProjectRole.choices, initial=ProjectRole.TEAM_MEMBER)
 
-    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Any = None,
+        roles: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        _offer_roles(self, roles)
 
 
 class MemberInviteForm(forms.Form):
@@ -71,6 +87,12 @@ class MemberInviteForm(forms.Form):
     email = forms.EmailField(max_length=254, label="E-mail address")
     full_name = forms.CharField(max_length=300, required=False, label="Name")
     role = forms.ChoiceField(choices=ProjectRole.choices, initial=ProjectRole.TEAM_MEMBER)
+
+    def __init__(
+        self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_roles(self, roles)
 
 
 class MemberRoleForm(forms.Form):
@@ -102,6 +124,7 @@ class GateForm(forms.Form):
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only for a go while checklist items are missing: say why.",
+        help_text="Only the sponsor, only for a go while checklist items are missing: say why. "
+        "The portfolio shows the project as passed by override.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -16,6 +16,7 @@ from keystage.portfolio.access import (
     memberships_visible_to,
     projects_visible_to,
 )
+from keystage.portfolio.lifecycle import GateOutcome
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 
 
@@ -40,9 +41,13 @@ def project_list(
     leads = ProjectMembership.objects.filter(
         role__in=[ProjectRole.PROJECT_MANAGER, ProjectRole.SPONSOR]
     ).select_related("user")
+    gates = GateDecision.objects.select_related("decided_by").order_by("decided_at", "id")
     return (
         qs.select_related("organisation")
-        .prefetch_related(Prefetch("memberships", queryset=leads, to_attr="lead_memberships"))
+        .prefetch_related(
+            Prefetch("memberships", queryset=leads, to_attr="lead_memberships"),
+            Prefetch("gate_decisions", queryset=gates, to_attr="gate_history"),
+        )
         .order_by("name")
         .distinct()
     )
@@ -66,6 +71,24 @@ def project_leads(project: Project) -> dict[str, list[Any]]:
         "project_managers": [m.user for m in memberships if m.role == ProjectRole.PROJECT_MANAGER],
         "sponsors": [m.user for m in memberships if m.role == ProjectRole.SPONSOR],
     }
+
+
+def last_gate_override(project: Project) -> GateDecision | None:
+    """The project's latest gate decision when it was a 'go' over missing checklist items.
+
+    The portfolio and the project API flag such a project (who, when, why). Reads the
+    gates prefetched by ``project_list`` when present, else one query.
+    """
+    history = getattr(project, "gate_history", None)
+    if history is not None:
+        last = history[-1] if history else None
+    else:
+        last = (
+            project.gate_decisions.select_related("decided_by").order_by("decided_at", "id").last()
+        )
+    if last is None or not last.override_reason or last.outcome != GateOutcome.GO:
+        return None
+    return last
 
 
 def member_list(*, who: Any, project: Project) -> QuerySet[ProjectMembership]:

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from keystage.accounts.roles import ProjectRole
 from keystage.accounts.serializers import UserBriefSerializer
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
-from keystage.portfolio.selectors import project_leads
+from keystage.portfolio.selectors import last_gate_override, project_leads
+
+
+class GateOverrideSerializer(serializers.ModelSerializer[GateDecision]):
+    """A gate passed over missing checklist items: which, when, by whom and why."""
+
+    gate_id = serializers.UUIDField(source="public_id", read_only=True)
+    decided_by = UserBriefSerializer(read_only=True)
+    reason = serializers.CharField(source="override_reason", read_only=True)
+
+    class Meta:
+        model = GateDecision
+        fields = ["gate_id", "from_stage", "to_stage", "decided_by", "decided_at", "reason"]
+        read_only_fields = fields
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):
@@ -23,6 +37,9 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
     monitoring_active = serializers.BooleanField(read_only=True)
     project_manager = serializers.SerializerMethodField()
     sponsors = serializers.SerializerMethodField()
+    last_gate_override = serializers.SerializerMethodField(
+        help_text="Set when the latest gate was a 'go' over missing checklist items."
+    )
 
     class Meta:
         model = Project
@@ -42,6 +59,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "monitoring_active",
             "project_manager",
             "sponsors",
+            "last_gate_override",
             "version",
             "created_at",
             "updated_at",
@@ -56,6 +74,12 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
     def get_sponsors(self, obj: Project) -> list[dict[str, Any]]:
         """The project's sponsors."""
         return UserBriefSerializer(project_leads(obj)["sponsors"], many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(GateOverrideSerializer(allow_null=True))
+    def get_last_gate_override(self, obj: Project) -> dict[str, Any] | None:
+        """The latest gate when it was passed by the sponsor's override, else null."""
+        override = last_gate_override(obj)
+        return GateOverrideSerializer(override).data if override else None  # type: ignore[return-value]
 
 
 class ProjectCreateSerializer(serializers.Serializer[Any]):

@@ -16,7 +16,18 @@ from keystage.core.audit import audit_record, diff_fields, jsonable
 from keystage.core.errors import Conflict, Forbidden, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.core.versioning import bump_version, compare_and_set, versioned_update
-from keystage.portfolio.access import can_create_projects, require_perm, users_visible_to
+from keystage.portfolio.access import (
+    can_create_projects,
+    project_role,
+    require_perm,
+    users_visible_to,
+)
+from keystage.portfolio.duties import (
+    require_leads_apart,
+    require_member_removal,
+    require_role_change,
+    require_role_grant,
+)
 from keystage.portfolio.gate_checks import gate_missing
 from keystage.portfolio.lifecycle import (
     GateOutcome,
@@ -88,8 +99,7 @@ def project_create(
     _check_dates(start_date, target_date)
     _org_user(who, project_manager, "project_manager")
     _org_user(who, sponsor, "sponsor")
-    if project_manager is not None and sponsor is not None and project_manager == sponsor:
-        raise InvalidInput({"sponsor": "The sponsor and the project manager must be two people."})
+    require_leads_apart(who=who, project_manager=project_manager, sponsor=sponsor)
     project = Project(
         organisation_id=who.organisation_id,
         name=(name or "").strip(),
@@ -185,8 +195,12 @@ def _membership_insert(*, who: User, project: Project, user: User, role: str) ->
 
 @transaction.atomic
 def member_add(*, who: User, project: Project, user: User | None, role: str) -> ProjectMembership:
-    """Invite a person of the organisation into the project with a role."""
-    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
+    """Invite a person of the organisation into the project with a role.
+
+    The sponsor role only from an administrator or portfolio owner, never to themselves
+    (``duties``); every other role from whoever manages the members.
+    """
+    require_role_grant(who=who, project=project, user=user, role=role, field="role")
     if user is None:
         raise InvalidInput({"user": "Choose a person to invite."})
     _org_user(who, user, "user")
@@ -199,10 +213,13 @@ def member_add(*, who: User, project: Project, user: User | None, role: str) -> 
 def member_invite(
     *, who: User, project: Project, email: str, role: str, full_name: str = ""
 ) -> ProjectMembership:
-    """Invite by e-mail: an existing colleague joins; a new person gets an account and a link."""
-    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
+    """Invite by e-mail: an existing colleague joins; a new person gets an account and a link.
+
+    Who may grant ``role`` is checked before any account is created.
+    """
     if role not in ProjectRole.values:
         raise InvalidInput({"role": f"Choose one of: {', '.join(ProjectRole.values)}."})
+    require_role_grant(who=who, project=project, user=None, role=role, field="role")
     user = user_invite(
         organisation=project.organisation,
         email=email,
@@ -210,6 +227,7 @@ def member_invite(
         invited_by=who,
         context=f"the project {project.code} {project.name} as {ProjectRole(role).label}",
     )
+    require_role_grant(who=who, project=project, user=user, role=role, field="role")
     return _membership_insert(who=who, project=project, user=user, role=role)
 
 
@@ -217,13 +235,13 @@ def member_invite(
 def member_change_role(
     *, who: User, membership: ProjectMembership, version: int, role: str
 ) -> ProjectMembership:
-    """Give a member another role (one project manager per project)."""
+    """Give a member another role (one project manager per project; sponsor per ``duties``)."""
     project = membership.project
-    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
     if role not in ProjectRole.values:
         raise InvalidInput(
             {"role": f"'{role}' is not a role. Choose one of: {', '.join(ProjectRole.values)}."}
         )
+    require_role_change(who=who, membership=membership, role=role)
     if (
         role == ProjectRole.PROJECT_MANAGER
         and ProjectMembership.objects.filter(project=project, role=role)
@@ -245,9 +263,10 @@ def member_change_role(
 
 @transaction.atomic
 def member_remove(*, who: User, membership: ProjectMembership, version: int) -> None:
-    """Remove a member from the project (the journal keeps the record)."""
+    """Remove a member from the project (the journal keeps the record); a sponsor only by
+    an administrator or portfolio owner."""
     project = membership.project
-    require_perm(who=who, project=project, perm=Perm.MANAGE_MEMBERS)
+    require_member_removal(who=who, membership=membership)
     bump_version(membership, version)
     audit_record(
         who=who,
@@ -274,10 +293,11 @@ def gate_decide(
 ) -> GateDecision:
     """Record a gate decision and move the project accordingly.
 
-    Only the sponsor (or an administrator) decides. ``to_stage`` must be the
-    stage after the current one: gates cannot be skipped. A 'go' needs every
-    item of the gate's checklist (see ``gate_checks``) unless the sponsor gives
-    an ``override_reason``.
+    Only the sponsor (or an administrator with no role in the project) decides.
+    ``to_stage`` must be the stage after the current one: gates cannot be skipped.
+    A 'go' needs every item of the gate's checklist (see ``gate_checks``) unless the
+    sponsor — only the sponsor — gives an ``override_reason``, which the portfolio
+    then shows against the project.
     """
     require_perm(who=who, project=project, perm=Perm.DECIDE_GATE)
     current = Project.objects.get(pk=project.pk)
@@ -301,6 +321,11 @@ def gate_decide(
     if not (rationale or "").strip():
         errors["rationale"] = "Say why: the rationale is part of the record."
     override = (override_reason or "").strip()
+    if override and project_role(who, project) != ProjectRole.SPONSOR:
+        errors["override_reason"] = (
+            "Only the project's sponsor may pass a gate over missing checklist items; "
+            "leave this empty, or ask the sponsor to decide."
+        )
     if not errors and outcome == GateOutcome.GO and not override:
         missing = gate_missing(current)
         if missing:

@@ -12,11 +12,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keystage.accounts.actor import actor
-from keystage.accounts.roles import Perm
-from keystage.core.errors import Conflict, DomainError, Forbidden
+from keystage.accounts.roles import Perm, ProjectRole
+from keystage.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from keystage.core.web import add_errors, page_error
 from keystage.portfolio import selectors, services
-from keystage.portfolio.access import can_create_projects, project_perms, users_visible_to
+from keystage.portfolio.access import (
+    can_create_projects,
+    project_perms,
+    project_role,
+    users_visible_to,
+)
+from keystage.portfolio.duties import (
+    MANAGE_ROLES,
+    may_manage_roles,
+    may_remove,
+    role_options,
+)
 from keystage.portfolio.forms import (
     GateForm,
     MemberAddForm,
@@ -51,7 +62,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         kind=params.get("kind", ""),
         status=params.get("status", ""),
     )
-    rows = [(p, selectors.project_leads(p)) for p in projects]
+    rows = [(p, selectors.project_leads(p), selectors.last_gate_override(p)) for p in projects]
     context = {
         "rows": rows,
         "stages": Stage.choices,
@@ -73,7 +84,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
             request, Forbidden("Only administrators and portfolio owners open new projects.")
         )
     people = users_visible_to(request.user).order_by("last_name", "username")
-    form = ProjectCreateForm(request.POST or None, people=people)
+    # Nobody names themselves sponsor (separation of duties, ``duties``).
+    form = ProjectCreateForm(
+        request.POST or None, people=people, sponsors=people.exclude(pk=actor(request).pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(who=actor(request), **form.cleaned_data)
@@ -124,6 +138,8 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "gate_form": gate_form,
         "checklist": checklist,
         "missing_count": sum(1 for item in checklist if not item.done),
+        "can_override": project_role(request.user, project) == ProjectRole.SPONSOR,
+        "last_override": selectors.last_gate_override(project),
         "perms": perms,
         "Perm": Perm,
     }
@@ -211,23 +227,19 @@ def gate_decide(request: HttpRequest, project_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
     """Members of a project; invite with a role."""
-    # Viewing needs membership; inviting needs the right to manage members.
-    perm = Perm.MANAGE_MEMBERS if request.method == "POST" else Perm.VIEW
+    # Viewing needs membership; inviting needs the right to manage members (or the sponsor).
     try:
-        project = selectors.project_get(who=actor(request), project_id=project_id, perm=perm)
+        project = selectors.project_get(who=actor(request), project_id=project_id)
     except DomainError as exc:
         return page_error(request, exc)
     perms = project_perms(request.user, project)
-    people = (
-        users_visible_to(request.user)
-        .exclude(memberships__project=project)
-        .order_by("last_name", "username")
-    )
+    can_manage = bool(MANAGE_ROLES & perms)
+    if request.method == "POST" and not can_manage:
+        return page_error(
+            request, Forbidden(f"Your role in {project.code} does not allow inviting members.")
+        )
     inviting = request.POST.get("mode") == "email"
-    form = MemberAddForm(
-        request.POST if request.method == "POST" and not inviting else None, people=people
-    )
-    invite_form = MemberInviteForm(request.POST if inviting else None, auto_id="invite_%s")
+    form, invite_form = _member_forms(request, project, perms, bound=request.method == "POST")
     status = 200
     if request.method == "POST":
         used: MemberAddForm | MemberInviteForm = invite_form if inviting else form
@@ -240,7 +252,7 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
                     membership = services.member_add(who=actor(request), project=project, **data)
             except DomainError as exc:
                 add_errors(used, exc)
-                status = 400
+                status = exc.status_code if isinstance(exc, Forbidden) else 400
             else:
                 messages.success(
                     request,
@@ -249,13 +261,51 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
                 return redirect("portfolio:member-list", project_id=project.public_id)
         else:
             status = 400
+    return _members_page(request, project, perms, form, invite_form, status)
+
+
+def _member_forms(
+    request: HttpRequest, project: Project, perms: frozenset[str], *, bound: bool
+) -> tuple[MemberAddForm, MemberInviteForm]:
+    """The add and invite forms, offering only the roles the user may grant."""
+    roles = role_options(request.user, project, perms=perms)
+    people = (
+        users_visible_to(request.user)
+        .exclude(memberships__project=project)
+        .order_by("last_name", "username")
+    )
+    inviting = bound and request.POST.get("mode") == "email"
+    form = MemberAddForm(
+        request.POST if bound and not inviting else None, people=people, roles=roles
+    )
+    invite_form = MemberInviteForm(
+        request.POST if inviting else None, auto_id="invite_%s", roles=roles
+    )
+    return form, invite_form
+
+
+def _members_page(
+    request: HttpRequest,
+    project: Project,
+    perms: frozenset[str],
+    form: MemberAddForm,
+    invite_form: MemberInviteForm,
+    status: int,
+) -> HttpResponse:
+    members = selectors.member_list(who=actor(request), project=project)
     context = {
         "project": project,
-        "members": selectors.member_list(who=actor(request), project=project),
+        "rows": [
+            (
+                m,
+                role_options(request.user, project, m, perms=perms),
+                may_remove(request.user, m, perms=perms),
+            )
+            for m in members
+        ],
         "form": form,
         "invite_form": invite_form,
-        "can_manage": Perm.MANAGE_MEMBERS in perms,
-        "role_form": MemberRoleForm,
+        "can_manage": bool(MANAGE_ROLES & perms),
     }
     return render(request, "portfolio/member_list.html", context, status=status)
 
@@ -263,11 +313,14 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_update(request: HttpRequest, project_id: str, member_id: str) -> HttpResponse:
-    """Change a member's role or remove the member (``action`` = role | remove)."""
+    """Change a member's role or remove the member (``action`` = role | remove).
+
+    A refused change shows the members page again with the reason and a 4xx status.
+    """
     try:
-        project = selectors.project_get(
-            who=actor(request), project_id=project_id, perm=Perm.MANAGE_MEMBERS
-        )
+        project = selectors.project_get(who=actor(request), project_id=project_id)
+        if not may_manage_roles(request.user, project):
+            raise Forbidden(f"Your role in {project.code} does not allow changing members.")
         membership = selectors.member_get(
             who=actor(request), project=project, membership_id=member_id
         )
@@ -295,8 +348,17 @@ def member_update(request: HttpRequest, project_id: str, member_id: str) -> Http
             )
             messages.success(request, f"{membership.user.display_name}'s role was changed.")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, f"{membership.user.display_name}: {_error_text(exc)}")
+        perms = project_perms(request.user, project)
+        forms_ = _member_forms(request, project, perms, bound=False)
+        return _members_page(request, project, perms, *forms_, status=exc.status_code)
     return redirect("portfolio:member-list", project_id=project.public_id)
+
+
+def _error_text(exc: DomainError) -> str:
+    if isinstance(exc, InvalidInput):
+        return " ".join(m for messages_ in exc.errors.values() for m in messages_)
+    return exc.message
 
 
 @login_required
