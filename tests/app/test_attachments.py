@@ -21,8 +21,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 @pytest.fixture
 def note(world):
+    """A team member's note: files go on a note by its author (or the project manager)."""
     return services.note_create(
-        who=world.a["project_manager"],
+        who=world.a["team_member"],
         project=world.project_a,
         data={"title": "Vendor comparison", "body": "Three vendors compared."},
     )

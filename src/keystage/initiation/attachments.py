@@ -18,13 +18,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from keystage.accounts.models import User
-from keystage.accounts.roles import Perm
 from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput
 from keystage.core.models import AuditAction
 from keystage.core.versioning import bump_version
 from keystage.initiation.models import ResearchAttachment, ResearchNote
-from keystage.portfolio.access import require_perm
+from keystage.portfolio.access import require_own_contribution
 
 OCTET_STREAM = "application/octet-stream"
 MAX_NAME = 200
@@ -104,8 +103,10 @@ def _remove_file_after_commit(name: str | None) -> None:
 
 @transaction.atomic
 def attachment_create(*, who: User, note: ResearchNote, upload: Any) -> ResearchAttachment:
-    """Attach a file to a research note (team members may contribute)."""
-    require_perm(who=who, project=note.project, perm=Perm.CONTRIBUTE)
+    """Attach a file to a research note (its author, or the project manager)."""
+    require_own_contribution(
+        who=who, project=note.project, owner_id=note.author_id, noun="research note"
+    )
     if not isinstance(upload, UploadedFile):
         raise InvalidInput({"file": "Choose a file to upload."})
     limit = max_bytes()
@@ -172,9 +173,12 @@ def _journal_removal(who: User, attachment: ResearchAttachment, note: ResearchNo
 
 @transaction.atomic
 def attachment_delete(*, who: User, attachment: ResearchAttachment, version: int) -> None:
-    """Remove an attachment; the file goes once the transaction commits."""
+    """Remove an attachment (its uploader, or the project manager); the file goes once the
+    transaction commits."""
     note = attachment.note
-    require_perm(who=who, project=note.project, perm=Perm.CONTRIBUTE)
+    require_own_contribution(
+        who=who, project=note.project, owner_id=attachment.uploaded_by_id, noun="file"
+    )
     bump_version(attachment, version)
     _journal_removal(who, attachment, note)
     name = attachment.file.name

@@ -24,7 +24,7 @@ from keystage.initiation.models import (
     ResearchNote,
     Stakeholder,
 )
-from keystage.portfolio.access import project_perms, require_perm
+from keystage.portfolio.access import project_perms, require_own_contribution, require_perm
 from keystage.portfolio.models import Project
 
 PROPOSAL_FIELDS = (
@@ -259,8 +259,10 @@ def note_create(*, who: User, project: Project, data: dict[str, Any]) -> Researc
 def note_update(
     *, who: User, note: ResearchNote, version: int, changes: dict[str, Any]
 ) -> ResearchNote:
-    """Edit a research note at ``version``."""
-    require_perm(who=who, project=note.project, perm=Perm.CONTRIBUTE)
+    """Edit a research note at ``version`` (its author, or the project manager)."""
+    require_own_contribution(
+        who=who, project=note.project, owner_id=note.author_id, noun="research note"
+    )
     return records.update(
         who=who,
         instance=note,
@@ -273,8 +275,10 @@ def note_update(
 
 @transaction.atomic
 def note_delete(*, who: User, note: ResearchNote, version: int) -> None:
-    """Remove a research note and its attachments."""
-    require_perm(who=who, project=note.project, perm=Perm.CONTRIBUTE)
+    """Remove a research note and its attachments (its author, or the project manager)."""
+    require_own_contribution(
+        who=who, project=note.project, owner_id=note.author_id, noun="research note"
+    )
     attachments.remove_with_note(who=who, note=note)
     records.delete(
         who=who,

@@ -28,7 +28,7 @@ from keystage.initiation.forms import (
     SignOffForm,
     StakeholderForm,
 )
-from keystage.portfolio.access import project_perms
+from keystage.portfolio.access import may_change_contribution, project_perms
 from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.models import Project
@@ -401,7 +401,8 @@ def attachments_page(request: HttpRequest, project_id: str, note_id: str) -> Htt
         "files": selectors.attachment_list(who=who, note=note),
         "form": form,
         "limit_mb": attachments.max_bytes() // (1024 * 1024),
-        "can_contribute": Perm.CONTRIBUTE in project_perms(who, project),
+        "can_contribute": may_change_contribution(who, project, note.author_id),
+        "can_edit": Perm.EDIT in project_perms(who, project),
     }
     return render(request, "initiation/attachments.html", context, status=status)
 

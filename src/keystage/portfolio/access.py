@@ -88,6 +88,36 @@ def require_perm(*, who: Any, project: Project, perm: str) -> None:
         raise Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
 
 
+def may_change_contribution(
+    who: Any,
+    project: Project,
+    *owner_ids: int | None,
+    perms: frozenset[str] | None = None,
+) -> bool:
+    """Whether ``who`` may edit or remove a contribution (a note, a file, a link) owned by
+    any of ``owner_ids``: one of its owners among the contributors, or anyone who edits
+    the project. ``perms`` are ``who``'s permissions in the project when already known."""
+    if perms is None:
+        perms = project_perms(who, project)
+    if Perm.EDIT in perms:
+        return True
+    return Perm.CONTRIBUTE in perms and any(o is not None and o == who.pk for o in owner_ids)
+
+
+def require_own_contribution(
+    *, who: Any, project: Project, owner_id: int | None, noun: str
+) -> None:
+    """Raise Forbidden unless ``who`` may change this contribution (``may_change_contribution``).
+
+    Team members change only their own notes, files and links; the project manager and
+    administrators anyone's.
+    """
+    if not may_change_contribution(who, project, owner_id):
+        raise Forbidden(
+            f"Only the {noun}'s owner or the project manager of {project.code} may change it."
+        )
+
+
 def memberships_visible_to(who: Any) -> QuerySet[ProjectMembership]:
     """Memberships of projects the user may see."""
     return ProjectMembership.objects.filter(project__in=projects_visible_to(who))

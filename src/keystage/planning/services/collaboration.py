@@ -1,5 +1,6 @@
 """Writes to the collaboration links (repositories, documents, channels, meetings). Team
-members contribute them; each has an owner among the project's members."""
+members contribute them and change only the links they added or look after; the project
+manager (and administrators) change any link."""
 
 from __future__ import annotations
 
@@ -10,13 +11,49 @@ from django.db import transaction
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core import records
-from keystage.core.errors import InvalidInput
+from keystage.core.errors import Forbidden, InvalidInput
+from keystage.core.models import AuditAction, AuditEntry
 from keystage.planning.models.collaboration import CollaborationLink, LinkKind
 from keystage.planning.services.scope import project_member
-from keystage.portfolio.access import require_perm
+from keystage.portfolio.access import may_change_contribution, require_perm
 from keystage.portfolio.models import Project
 
 LINK_FIELDS = ("kind", "title", "url", "owner", "notes", "schedule")
+
+
+def link_authors(links: list[CollaborationLink]) -> dict[int, int | None]:
+    """Who added each link (pk → user pk), read from the journal's create entries.
+
+    Links keep an ``owner`` (who looks after it) but no author column; the append-only
+    journal records who created each one, in one query for any number of links.
+    """
+    entries = AuditEntry.objects.filter(
+        object_type=CollaborationLink._meta.model_name,
+        action=AuditAction.CREATE,
+        object_id__in=[link.public_id for link in links],
+    ).values_list("object_id", "actor_id")
+    by_public_id = dict(entries)
+    return {link.pk: by_public_id.get(link.public_id) for link in links}
+
+
+def may_change_link(
+    who: User,
+    link: CollaborationLink,
+    author_id: int | None,
+    *,
+    perms: frozenset[str] | None = None,
+) -> bool:
+    """Whether ``who`` may edit or remove the link: the project manager (or an
+    administrator) any link; a contributor one they added or look after."""
+    return may_change_contribution(who, link.project, author_id, link.owner_id, perms=perms)
+
+
+def _require_own_link(who: User, link: CollaborationLink) -> None:
+    if not may_change_link(who, link, link_authors([link])[link.pk]):
+        raise Forbidden(
+            f"Only the person who added the link, its owner or the project manager of "
+            f"{link.project.code} may change it."
+        )
 
 
 def _check(link: CollaborationLink) -> None:
@@ -51,8 +88,10 @@ def link_create(*, who: User, project: Project, data: dict[str, Any]) -> Collabo
 def link_update(
     *, who: User, link: CollaborationLink, version: int, changes: dict[str, Any]
 ) -> CollaborationLink:
-    """Edit a link at ``version``; turning a meeting into another kind drops its schedule."""
+    """Edit a link at ``version`` (its owner, or the project manager); turning a meeting
+    into another kind drops its schedule."""
     require_perm(who=who, project=link.project, perm=Perm.CONTRIBUTE)
+    _require_own_link(who, link)
     changes = records.editable(changes, LINK_FIELDS)
     if "owner" in changes:
         changes["owner"] = project_member(link.project, changes["owner"])
@@ -73,8 +112,9 @@ def link_update(
 
 @transaction.atomic
 def link_delete(*, who: User, link: CollaborationLink, version: int) -> None:
-    """Remove a link."""
+    """Remove a link (its owner, or the project manager)."""
     require_perm(who=who, project=link.project, perm=Perm.CONTRIBUTE)
+    _require_own_link(who, link)
     records.delete(
         who=who,
         instance=link,

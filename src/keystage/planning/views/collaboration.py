@@ -31,11 +31,22 @@ GROUP_LABELS: dict[str, str] = {
 }
 
 
+def _changeable(who: Any, links: list[Any], perms: frozenset[str]) -> set[int]:
+    """The links ``who`` may edit: all for the project manager, else those they added or own."""
+    authors = services.link_authors(links)
+    return {
+        link.pk
+        for link in links
+        if services.may_change_link(who, link, authors[link.pk], perms=perms)
+    }
+
+
 def _section(request: HttpRequest, project: Project) -> Section:
     who = actor(request)
 
     def context() -> dict[str, Any]:
         links = list(selectors.link_list(who=who, project=project))
+        perms = project_perms(request.user, project)
         groups = [
             (value, GROUP_LABELS[value], [link for link in links if link.kind == value])
             for value in LinkKind.values
@@ -43,7 +54,8 @@ def _section(request: HttpRequest, project: Project) -> Section:
         return {
             "groups": [g for g in groups if g[2]],
             "link_count": len(links),
-            "can_contribute": Perm.CONTRIBUTE in project_perms(request.user, project),
+            "can_contribute": Perm.CONTRIBUTE in perms,
+            "changeable": _changeable(who, links, perms) if Perm.CONTRIBUTE in perms else set(),
         }
 
     return Section("planning/collaboration/_section.html", "links-section", "links", context)
