@@ -1,4 +1,6 @@
-"""Journey: a PMO opens a project, the sponsor moves it to Planning, the gate is in the history."""
+"""Journey: a PMO opens a project, the sponsor moves it to Planning over the checklist, the
+gate is in the history and the portfolio flags the override; only the PMO is offered the
+sponsor role."""
 
 from __future__ import annotations
 
@@ -62,3 +64,36 @@ def test_open_project_and_pass_first_gate(page, world):
     decision = GateDecision.objects.get(project__code="WIFI-27")
     assert decision.decided_by.username == "sponsor_a"
     assert decision.outcome == "go"
+
+    # The portfolio says, in words, that the gate was passed by the sponsor's override.
+    page.click("text=Sign out")
+    sign_in(page, "pmo", PASSWORD)
+    row = page.locator("#portfolio tbody tr", has_text="WIFI-27")
+    flag = row.locator(".override-flag").inner_text()
+    assert "Gate passed by override" in flag
+    assert "Sponsor_A Tester" in flag and "Case approved on paper by the board." in flag
+    assert page.locator("#portfolio .override-flag").count() == 1
+    shot(page, "06-portfolio-override-flag")
+
+
+def test_only_the_pmo_is_offered_the_sponsor_role(page, world):
+    members = f"/projects/{world.project_a.public_id}/members/"
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(members)
+    offered = page.locator("select[name=role] option").all_inner_texts()
+    assert offered and "Sponsor" not in offered
+    assert "Team member" in offered
+    # The sponsor's own row is read-only for the project manager.
+    sponsor_row = page.locator("#members tbody tr", has_text="Sponsor_A Tester")
+    assert sponsor_row.locator("select").count() == 0
+    assert sponsor_row.locator("text=Remove").count() == 0
+    shot(page, "07-members-as-pm")
+
+    page.click("text=Sign out")
+    sign_in(page, "pmo", PASSWORD)
+    page.goto(members)
+    page.select_option("#id_user", label="Outsider Tester")
+    page.select_option("#id_role", "sponsor")
+    page.click("text=Add to project")
+    page.wait_for_selector("text=Outsider Tester joined as Sponsor.")
+    shot(page, "08-pmo-named-a-sponsor")
