@@ -42,6 +42,7 @@ from keystage.planning.models import (
     ScheduleRun,
     Task,
 )
+from keystage.planning.services.plan_lock import plan_lock
 from keystage.planning.services.wbs import calendar_of, reschedule
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
@@ -255,6 +256,7 @@ def _execute(run: ScheduleRun) -> None:
         outcome = rcpsp.level(model, within_float=within)
     _progress(run, 90, "Writing the dates")
     with transaction.atomic():
+        plan_lock(project)  # before the fingerprint: no plan edit can slip in between
         if _fingerprint(project) != before:
             raise rcpsp.ScheduleFailure(
                 "The plan changed while the run was solving; nothing was written. "
@@ -305,14 +307,16 @@ def _write_dates(tasks: list[Task], spans: dict[int, tuple[dt.datetime, dt.datet
             task.start_at, task.finish_at = span
             changed.append(task)
     if changed:
+        changed.sort(key=lambda t: t.pk)  # one row order for every writer
         Task.objects.bulk_update(changed, ["start_at", "finish_at"], batch_size=500)
 
 
 def _execute_cpm(run: ScheduleRun) -> None:
     project = run.project
     _progress(run, 30, "Calculating the critical path")
-    finish_before = _latest_finish(project)
     with transaction.atomic():
+        plan_lock(project)
+        finish_before = _latest_finish(project)
         result = reschedule(project)
         assert result is not None  # there are tasks
         tasks = Task.objects.filter(project=project, is_summary=False).count()
