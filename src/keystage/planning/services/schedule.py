@@ -43,6 +43,13 @@ from keystage.planning.models import (
     Task,
 )
 from keystage.planning.services.plan_lock import plan_lock
+from keystage.planning.services.schedule_runs import (
+    HEARTBEAT_EVERY,
+    RunStopped,
+    checkpoint,
+    end_stopped,
+    queue_check,
+)
 from keystage.planning.services.wbs import calendar_of, reschedule
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
@@ -105,6 +112,7 @@ def schedule_request(
     """Queue a schedule run of ``project`` (project editors); the worker executes it."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
     method, limit = check_request(method, time_limit)
+    queue_check(project)
     run = _create(
         who=who,
         project=project,
@@ -143,9 +151,9 @@ def schedule_now_as_system(
 
 
 def _progress(run: ScheduleRun, percent: int, message: str) -> None:
-    """Report progress on the run row at once (outside the final transaction)."""
-    run.progress, run.message = percent, message
-    ScheduleRun.objects.filter(pk=run.pk).update(progress=percent, message=message[:1000])
+    """Report progress and a heartbeat on the run row at once (outside the final
+    transaction); stops the job (RunStopped) when the run was cancelled meanwhile."""
+    checkpoint(run, percent, message)
 
 
 def execute_run(run_id: int) -> str:
@@ -155,8 +163,13 @@ def execute_run(run_id: int) -> str:
     alone. Errors in the plan fail the run with a readable message; only an interrupted
     worker (``SystemExit``, ``KeyboardInterrupt``) propagates, after marking the run failed.
     """
+    now = timezone.now()
     claimed = ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5, message="Reading the plan"
+        status=RunStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=5,
+        message="Reading the plan",
     )
     run = ScheduleRun.objects.select_related("project", "requested_by").filter(pk=run_id).first()
     if run is None:  # the project was deleted meanwhile
@@ -165,6 +178,8 @@ def execute_run(run_id: int) -> str:
         return run.status
     try:
         _execute(run)
+    except RunStopped:
+        end_stopped(run)
     except rcpsp.ScheduleFailure as exc:
         _fail(run, str(exc))
     except InvalidInput as exc:
@@ -181,11 +196,13 @@ def execute_run(run_id: int) -> str:
 
 
 def _fail(run: ScheduleRun, message: str) -> None:
-    run.status = RunStatus.FAILED
     with transaction.atomic():
-        ScheduleRun.objects.filter(pk=run.pk).update(
+        # Only a run still running fails here: one cancelled or given up meanwhile stays so.
+        if not ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.FAILED, message=message[:1000], finished_at=timezone.now()
-        )
+        ):
+            return
+        run.status = RunStatus.FAILED
         audit_record(
             who=run.requested_by,
             obj=run,
@@ -246,14 +263,20 @@ def _execute(run: ScheduleRun) -> None:
 
         def tick(elapsed: float) -> None:
             percent = 30 + int(55 * min(1.0, elapsed / limit))
-            if percent != run.progress:
+            if percent != run.progress or _beat_due(run):
                 _progress(run, percent, f"Optimising: {elapsed:.0f} s of at most {limit} s")
 
         outcome = _in_thread(lambda: rcpsp.optimise(model, time_limit=limit), tick)
     else:
         within = run.method == ScheduleMethod.LEVEL_WITHIN_FLOAT
-        _progress(run, 30, "Levelling " + ("within float" if within else "the resources"))
-        outcome = rcpsp.level(model, within_float=within)
+        doing = "Levelling " + ("within float" if within else "the resources")
+        _progress(run, 30, doing)
+
+        def beat(elapsed: float) -> None:
+            if _beat_due(run):
+                _progress(run, 30, f"{doing}: {elapsed:.0f} s")
+
+        outcome = _in_thread(lambda: rcpsp.level(model, within_float=within), beat)
     _progress(run, 90, "Writing the dates")
     with transaction.atomic():
         plan_lock(project)  # before the fingerprint: no plan edit can slip in between
@@ -268,6 +291,12 @@ def _execute(run: ScheduleRun) -> None:
         finish_after = max(f for _, f in leaf_dates.values())
         summary = _summary(run, model, outcome, finish_before, finish_after, len(people))
         _finish(run, finish_before, finish_after, summary, _done_message(run, outcome, summary))
+
+
+def _beat_due(run: ScheduleRun) -> bool:
+    """Whether the run's last heartbeat is HEARTBEAT_EVERY seconds old."""
+    last = run.heartbeat_at
+    return last is None or (timezone.now() - last).total_seconds() >= HEARTBEAT_EVERY
 
 
 def _in_thread[T](solve: Callable[[], T], tick: Callable[[float], None]) -> T:
@@ -343,14 +372,19 @@ def _finish(
     summary: dict[str, Any],
     message: str,
 ) -> None:
-    ScheduleRun.objects.filter(pk=run.pk).update(
+    """Record the outcome, in the transaction that wrote the dates; RunStopped (which rolls
+    the dates back) when the run was cancelled or given up while it was solving."""
+    if not ScheduleRun.objects.filter(
+        pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=True
+    ).update(
         status=RunStatus.DONE,
         progress=100,
         message=message[:1000],
         finished_at=timezone.now(),
         project_finish_at=finish_after,
         summary=summary,
-    )
+    ):
+        raise RunStopped()
     run.status = RunStatus.DONE
     audit_record(
         who=run.requested_by,
