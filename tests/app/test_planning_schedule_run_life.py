@@ -315,3 +315,17 @@ def test_heartbeat_is_due_after_the_interval():
     assert schedule_services._beat_due(run)
     run.heartbeat_at = timezone.now()
     assert not schedule_services._beat_due(run)
+
+
+@pytest.mark.django_db
+def test_the_page_says_when_the_queue_is_full(world, settings):
+    settings.KEYSTAGE_SCHEDULE_RUNS_PER_PROJECT = 1
+    small_plan(world)
+    pm = Client()
+    pm.login(username="pm_a", password=PASSWORD)
+    page = f"/projects/{world.project_a.public_id}/schedule/"
+    assert pm.post(page + "runs/", {"method": "cpm", "time_limit_seconds": 10}).status_code == 302
+    full = pm.post(page + "runs/", {"method": "cpm", "time_limit_seconds": 10})
+    assert full.status_code == 400
+    assert "already has 1 schedule run(s) waiting or running" in full.content.decode()
+    assert ScheduleRun.objects.count() == 1
