@@ -24,7 +24,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
@@ -49,6 +48,12 @@ from keystage.planning.services.schedule_runs import (
     checkpoint,
     end_stopped,
     queue_check,
+)
+from keystage.planning.services.schedule_summary import (
+    day,
+    done_message,
+    empty_summary,
+    outcome_summary,
 )
 from keystage.planning.services.wbs import calendar_of, reschedule
 from keystage.portfolio.access import require_perm
@@ -289,8 +294,8 @@ def _execute(run: ScheduleRun) -> None:
         leaf_dates = rcpsp.dates(model, outcome.schedule)
         _write_dates(tasks, rcpsp.roll_up(tasks, leaf_dates))
         finish_after = max(f for _, f in leaf_dates.values())
-        summary = _summary(run, model, outcome, finish_before, finish_after, len(people))
-        _finish(run, finish_before, finish_after, summary, _done_message(run, outcome, summary))
+        summary = outcome_summary(run, model, outcome, finish_before, finish_after, len(people))
+        _finish(run, finish_before, finish_after, summary, done_message(run, outcome, summary))
 
 
 def _beat_due(run: ScheduleRun) -> bool:
@@ -350,7 +355,7 @@ def _execute_cpm(run: ScheduleRun) -> None:
         assert result is not None  # there are tasks
         tasks = Task.objects.filter(project=project, is_summary=False).count()
         summary = {
-            **_empty_summary(run),
+            **empty_summary(run),
             "tasks": tasks,
             "finish_before": jsonable(finish_before),
             "finish_after": jsonable(result.finish_at),
@@ -359,7 +364,7 @@ def _execute_cpm(run: ScheduleRun) -> None:
             "solved_by": "critical path",
         }
         message = (
-            f"Critical path: finish {_day(result.finish_at)}, "
+            f"Critical path: finish {day(result.finish_at)}, "
             f"{result.critical_count} critical task(s)."
         )
         _finish(run, finish_before, result.finish_at, summary, message)
@@ -398,99 +403,3 @@ def _finish(
         },
         summary=f"Schedule run done ({run.get_method_display()}): {message}",
     )
-
-
-def _day(value: dt.datetime | None) -> str:
-    return date_format(timezone.localtime(value), "j M Y") if value else "—"
-
-
-def _empty_summary(run: ScheduleRun) -> dict[str, Any]:
-    """Every key a run's summary has (None where the method does not say)."""
-    return {
-        "method": run.method,
-        "tasks": 0,
-        "people": 0,
-        "finish_before": None,
-        "finish_after": None,
-        "makespan_days": None,
-        "makespan_before_days": None,
-        "lower_bound_days": None,
-        "gap_percent": None,
-        "heuristic_makespan_days": None,
-        "critical_tasks": None,
-        "solver_status": "",
-        "solved_by": "",
-        "moves": [],
-        "unresolved": [],
-    }
-
-
-def _summary(
-    run: ScheduleRun,
-    model: rcpsp.Model,
-    outcome: rcpsp.Outcome,
-    finish_before: dt.datetime | None,
-    finish_after: dt.datetime,
-    people: int,
-) -> dict[str, Any]:
-    wd = model.workdays
-    names = {p.key: p.name for p in model.people.values()}
-    return {
-        **_empty_summary(run),
-        "tasks": len(model.tasks),
-        "people": len(model.people) or people,
-        "finish_before": jsonable(finish_before),
-        "finish_after": jsonable(finish_after),
-        "makespan_days": outcome.makespan,
-        "makespan_before_days": outcome.makespan_before,
-        "lower_bound_days": outcome.lower_bound,
-        "gap_percent": None if outcome.gap is None else round(100 * outcome.gap, 1),
-        "heuristic_makespan_days": outcome.heuristic_makespan,
-        "solver_status": outcome.status,
-        "solved_by": outcome.solved_by,
-        "moves": [
-            {
-                "task": str(m.task.public_id),
-                "row": m.task.row,
-                "wbs_code": m.task.wbs_code,
-                "name": m.task.name,
-                "old_start": jsonable(m.old_start),
-                "new_start": jsonable(m.new_start),
-                "delay_days": m.delay_days,
-                "reason": m.reason,
-                "person": m.person,
-            }
-            for m in sorted(outcome.moves, key=lambda m: m.task.row)
-        ],
-        "unresolved": [
-            {
-                "person": names.get(o.resource, o.resource),
-                "start": wd.day(o.start).isoformat(),
-                "end": wd.day(o.end - 1).isoformat(),
-                "excess_percent": o.excess,
-            }
-            for o in outcome.unresolved
-        ],
-    }
-
-
-def _done_message(run: ScheduleRun, outcome: rcpsp.Outcome, summary: dict[str, Any]) -> str:
-    moved = len(outcome.moves)
-    finish = _day(dt.datetime.fromisoformat(summary["finish_after"]))
-    cpm = _day(dt.datetime.fromisoformat(summary["finish_before"]))
-    was = f" (critical path: {cpm})" if cpm != finish else " (as the critical path)"
-    if run.method == ScheduleMethod.OPTIMISE:
-        quality = (
-            "proven optimal"
-            if outcome.status == "optimal"
-            else f"gap {summary['gap_percent']} % to the lower bound of "
-            f"{outcome.lower_bound} working days"
-        )
-        return f"Optimised: {moved} task(s) moved; finish {finish}{was}; {quality}."
-    text = f"Levelled: {moved} task(s) moved; finish {finish}{was}."
-    if outcome.unresolved:
-        text += (
-            f" {len(outcome.unresolved)} over-allocation(s) could not be removed "
-            "without moving the finish; level without the float limit to remove them."
-        )
-    return text
