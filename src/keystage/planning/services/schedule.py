@@ -219,11 +219,13 @@ def _fail(run: ScheduleRun, message: str) -> None:
 
 
 def _fingerprint(project: Project) -> str:
-    """Changes whenever a task, link, assignment, holiday or the calendar is edited."""
-    parts = [
+    """Changes whenever a task, link, assignment, holiday, the calendar or the project's
+    start (where the schedule begins) is edited."""
+    parts: list[Any] = [
         list(model.objects.filter(project=project).order_by("pk").values_list("pk", "version"))
         for model in (Task, Dependency, Assignment, Holiday, ProjectCalendar)
     ]
+    parts.append(Project.objects.filter(pk=project.pk).values_list("start_date", flat=True).first())
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
