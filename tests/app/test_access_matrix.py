@@ -258,6 +258,7 @@ ROUTES: dict[str, Route] = {
         "project", ("GET", "POST"), api=True, body={"method": "cpm"}
     ),
     "api:planning-schedule-run-detail": Route("project", ("GET",), api=True),
+    "api:planning-schedule-run-cancel": Route("project", ("POST",), api=True),
     "api:planning-skill-need-list": Route(
         "project", ("GET", "POST"), api=True, body=SKILL_NEED_BODY
     ),
@@ -343,6 +344,7 @@ ROUTES: dict[str, Route] = {
         "project", ("POST",), body={"method": "cpm", "time_limit_seconds": 10}
     ),
     "planning:schedule-run": Route("project", ("GET",)),
+    "planning:schedule-run-cancel": Route("project", ("POST",)),
     "planning:gantt": Route("project", ("GET",)),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),

@@ -6,7 +6,9 @@ Runs on whichever database the suite runs on (SQLite and PostgreSQL in CI).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -56,3 +58,209 @@ def test_concurrent_patches_one_winner(world, api):
     updates = AuditEntry.objects.filter(object_id=project.public_id, action="update")
     assert updates.count() == 1
     assert updates.get().changes["name"] == ["Project A", winner["name"]]
+
+
+# ------------------------------------------------------- concurrent plan edits (issue 17)
+
+PLANNERS = 12
+ROUNDS = 3
+SCHEDULE_FIELDS = (
+    "start_at",
+    "finish_at",
+    "early_start_at",
+    "early_finish_at",
+    "late_start_at",
+    "late_finish_at",
+    "total_float_minutes",
+    "free_float_minutes",
+    "is_critical",
+)
+
+
+def _fresh_cpm_differences(project) -> list[str]:
+    """Tasks whose stored dates differ from a critical path computed afresh from the plan."""
+    from keystage.planning import engine
+    from keystage.planning.models import Dependency, Holiday, ProjectCalendar, Task
+
+    tasks = list(Task.objects.filter(project=project))
+    calendar = engine.engine_calendar(
+        ProjectCalendar.objects.filter(project=project).first(),
+        Holiday.objects.filter(project=project),
+    )
+    links = Dependency.objects.filter(project=project)
+    result = engine.run_cpm(engine.engine_project(project.start_date, tasks, links, calendar))
+    stored = {t.pk: t for t in tasks}
+    wrong = []
+    for dates in result.dates:
+        task = stored[dates.task_id]
+        for field in SCHEDULE_FIELDS:
+            if (was := getattr(task, field)) != (fresh := getattr(dates, field)):
+                wrong.append(f"{task.name}.{field}: {was} ≠ {fresh}")
+    return wrong
+
+
+def test_concurrent_edits_of_different_tasks_leave_a_fresh_schedule(world, api):
+    """Issue 17 #3: N planners edit N different tasks of one plan at once, several rounds.
+
+    Every edit succeeds (no deadlock, no 500) and afterwards the stored dates equal a
+    critical path computed afresh from the stored plan (no edit computed from a snapshot
+    that missed another one).
+    """
+    from keystage.planning.models import Task
+    from keystage.planning.services.wbs import plan_append
+
+    project = world.project_a
+    pm_user = world.a["project_manager"]
+    # Two chains that cross: every task's dates depend on several others' durations.
+    rows = [{"name": f"Task {i:02d}", "duration_minutes": 480} for i in range(PLANNERS)]
+    links = [(i, i + 1, "FS", 0) for i in range(PLANNERS - 1)]
+    links += [(i, i + 3, "SS", 240) for i in range(0, PLANNERS - 3, 2)]
+    plan_append(who=pm_user, project=project, rows=rows, links=links)
+    tasks = list(Task.objects.filter(project=project).order_by("row"))
+    base = f"/api/v1/projects/{project.public_id}/tasks/"
+    clients = [api(pm_user) for _ in range(PLANNERS)]
+    results: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    for round_no in range(ROUNDS):
+        barrier = threading.Barrier(PLANNERS)
+        versions = dict(Task.objects.filter(project=project).values_list("pk", "version"))
+
+        def edit(
+            i: int,
+            round_no: int = round_no,
+            versions: dict = versions,
+            barrier: threading.Barrier = barrier,
+        ) -> None:
+            task = tasks[i]
+            outcome = (0, "did not run")
+            try:
+                barrier.wait(timeout=30)
+                response = clients[i].patch(
+                    f"{base}{task.public_id}/",
+                    {"duration_minutes": 480 * (1 + (i + round_no) % 4)},
+                    format="json",
+                    HTTP_IF_MATCH=str(versions[task.pk]),
+                )
+                outcome = (response.status_code, response.content.decode()[:300])
+            except Exception as exc:  # the test client re-raises a view's exception: a 500
+                outcome = (500, repr(exc)[:300])
+            finally:
+                connections.close_all()
+            with lock:
+                results.append(outcome)
+
+        threads = [threading.Thread(target=edit, args=(i,)) for i in range(PLANNERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+
+    assert len(results) == PLANNERS * ROUNDS
+    failures = [r for r in results if r[0] != 200]
+    assert failures == [], failures
+    durations = dict(Task.objects.filter(project=project).values_list("name", "duration_minutes"))
+    assert durations == {f"Task {i:02d}": 480 * (1 + (i + ROUNDS - 1) % 4) for i in range(PLANNERS)}
+    assert _fresh_cpm_differences(Project.objects.get(pk=project.pk)) == []
+
+
+def test_concurrent_mixed_plan_writes_leave_a_fresh_schedule(world, api):
+    """Every kind of plan write at once — task edits, a new task, new and edited links, a
+    move, the calendar and a holiday — through the same lock: 0 errors, 0 stale dates."""
+    from keystage.planning.models import Dependency, Task
+    from keystage.planning.services.wbs import calendar_save, holiday_create, plan_append
+
+    project = world.project_a
+    pm_user = world.a["project_manager"]
+    rows = [{"name": f"Task {i:02d}", "duration_minutes": 480} for i in range(10)]
+    links = [(i, i + 1, "FS", 0) for i in range(9)]
+    tasks = plan_append(who=pm_user, project=project, rows=rows, links=links)
+    deps = {
+        (d.predecessor_id, d.successor_id): d for d in Dependency.objects.filter(project=project)
+    }
+    base = f"/api/v1/projects/{project.public_id}/"
+
+    def patch_task(i: int) -> Any:
+        return lambda c: c.patch(
+            f"{base}tasks/{tasks[i].public_id}/",
+            {"duration_minutes": 960 + 480 * i},
+            format="json",
+            HTTP_IF_MATCH="1",
+        )
+
+    def patch_lag(a: int, b: int) -> Any:
+        dep = deps[(tasks[a].pk, tasks[b].pk)]
+        return lambda c: c.patch(
+            f"{base}dependencies/{dep.public_id}/",
+            {"lag_minutes": 480 * (a + 1)},
+            format="json",
+            HTTP_IF_MATCH=str(dep.version),
+        )
+
+    def in_thread_service(call: Any) -> Any:
+        def run(_client: Any) -> Any:
+            call()
+            return None
+
+        return run
+
+    jobs = [
+        patch_task(0),
+        patch_task(3),
+        patch_task(6),
+        patch_lag(1, 2),
+        patch_lag(7, 8),
+        lambda c: c.post(f"{base}tasks/", {"name": "Added", "duration_minutes": 480}),
+        lambda c: c.post(
+            f"{base}dependencies/",
+            {"predecessor": str(tasks[2].public_id), "successor": str(tasks[9].public_id)},
+        ),
+        lambda c: c.post(
+            f"{base}tasks/{tasks[4].public_id}/move/", {"action": "down"}, HTTP_IF_MATCH="1"
+        ),
+        in_thread_service(
+            lambda: calendar_save(
+                who=pm_user, project=project, version=None, data={"working_weekdays": "123456"}
+            )
+        ),
+        in_thread_service(
+            lambda: holiday_create(
+                who=pm_user,
+                project=project,
+                data={"name": "Closed", "start_date": dt.date(2027, 1, 6)},
+            )
+        ),
+    ]
+    clients = [api(pm_user) for _ in jobs]
+    barrier = threading.Barrier(len(jobs))
+    results: list[tuple[int, int, str]] = []
+    lock = threading.Lock()
+
+    def work(i: int) -> None:
+        outcome = (i, 0, "did not run")
+        try:
+            barrier.wait(timeout=30)
+            response = jobs[i](clients[i])
+            code = 200 if response is None else response.status_code
+            outcome = (i, code, "" if response is None else response.content.decode()[:300])
+        except Exception as exc:  # a view's or service's exception: a 500
+            outcome = (i, 500, repr(exc)[:300])
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert len(results) == len(jobs)
+    failures = [r for r in results if r[1] not in (200, 201)]
+    assert failures == [], failures
+    assert Task.objects.filter(project=project).count() == 11
+    stored = Project.objects.get(pk=project.pk)
+    assert _fresh_cpm_differences(stored) == []
+    rows_now = list(Task.objects.filter(project=project).order_by("row").values_list("row"))
+    assert rows_now == [(n,) for n in range(1, 12)]  # renumbered once per write, in order

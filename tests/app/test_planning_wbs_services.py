@@ -195,3 +195,22 @@ def test_an_outline_is_appended_in_one_go(world):
     assert Task.objects.filter(project=world.project_a).count() == 4
     with pytest.raises(Forbidden):
         wbs.plan_append(who=world.a["team_member"], project=world.project_a, rows=rows)
+
+
+def test_every_plan_writing_service_takes_the_plan_lock():
+    """The chokepoint holds: each public WBS service that reschedules runs under
+    ``plan_write`` (a new one without it fails here)."""
+    import inspect
+
+    from keystage.planning.services import wbs as module
+
+    helpers = {"renumber", "reschedule", "calendar_of", "parse_predecessors", "parse_duration"}
+    writers = []
+    for name, fn in inspect.getmembers(module, inspect.isfunction):
+        if name.startswith("_") or name in helpers or fn.__module__ != module.__name__:
+            continue
+        source = inspect.getsource(inspect.unwrap(fn))
+        if "reschedule(" in source or "_replan(" in source:
+            writers.append(name)
+            assert getattr(fn, "plan_write", False), f"{name} writes the plan without the lock"
+    assert len(writers) >= 12, writers

@@ -59,3 +59,17 @@ def test_level_then_optimise_from_the_schedule_tab(page, world):
     # The first run is still there to look at.
     page.locator("#runs tbody tr").nth(1).locator("text=Show").click()
     page.wait_for_selector("#run-panel h2:text('Level resources (finish may move)')")
+
+    # A run queued by mistake is cancelled from its panel; the worker then leaves it alone.
+    page.check("input[name=method][value=level]")
+    page.click("#schedule-button")
+    page.wait_for_selector("#run-panel[data-status=queued]")
+    page.click("#cancel-run")
+    page.wait_for_selector("#run-panel[data-status=cancelled]")
+    assert "Cancelled by Pm_A Tester before it started" in page.locator("#run-message").inner_text()
+    assert page.locator("#cancel-run").count() == 0
+    assert "Cancelled" in page.locator("#runs tbody tr").first.inner_text()  # history refreshed
+    shot(page, "schedule-04-cancelled")
+    assert run_worker().returncode == 0
+    assert ScheduleRun.objects.filter(status="cancelled").count() == 1
+    assert ScheduleRun.objects.filter(status="done").count() == 2

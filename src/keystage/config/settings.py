@@ -301,6 +301,15 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Schedule runs (planning/services/schedule_runs.py): how many may be queued or running at
+# once per project and per organisation, and the seconds without a heartbeat after which a
+# running one is given up.
+KEYSTAGE_SCHEDULE_RUNS_PER_PROJECT = int(os.environ.get("KEYSTAGE_SCHEDULE_RUNS_PER_PROJECT", 3))
+KEYSTAGE_SCHEDULE_RUNS_PER_ORGANISATION = int(
+    os.environ.get("KEYSTAGE_SCHEDULE_RUNS_PER_ORGANISATION", 10)
+)
+KEYSTAGE_SCHEDULE_RUN_TIMEOUT = int(os.environ.get("KEYSTAGE_SCHEDULE_RUN_TIMEOUT", 120))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

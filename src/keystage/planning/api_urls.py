@@ -116,6 +116,11 @@ urlpatterns: list[URLPattern] = [
         schedule_api.ScheduleRunDetailView.as_view(),
         name="planning-schedule-run-detail",
     ),
+    path(
+        P + "schedule-runs/<str:run_id>/cancel/",
+        schedule_api.ScheduleRunCancelView.as_view(),
+        name="planning-schedule-run-cancel",
+    ),
     # baselines ("compare/" before the detail route, which would take it for an id)
     path(P + "baselines/", baselines_api.BaselineListView.as_view(), name="planning-baseline-list"),
     path(

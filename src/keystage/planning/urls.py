@@ -73,6 +73,11 @@ urlpatterns: list[URLPattern] = [
     path(P + "schedule/", schedule_views.schedule_page, name="schedule"),
     path(P + "schedule/runs/", schedule_views.schedule_run_create, name="schedule-run-create"),
     path(P + "schedule/runs/<uuid:run_id>/", schedule_views.schedule_run, name="schedule-run"),
+    path(
+        P + "schedule/runs/<uuid:run_id>/cancel/",
+        schedule_views.schedule_run_cancel,
+        name="schedule-run-cancel",
+    ),
     # baselines
     path(P + "baselines/", baselines_views.baselines_page, name="baselines"),
     path(P + "baselines/capture/", baselines_views.baseline_capture, name="baseline-capture"),

@@ -217,6 +217,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class ScheduleRun(BaseModel):
@@ -227,7 +228,7 @@ class ScheduleRun(BaseModel):
     time_limit_seconds = models.PositiveIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
-    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     message = models.CharField(max_length=1000, blank=True)
     requested_by = models.ForeignKey(
@@ -240,9 +241,23 @@ class ScheduleRun(BaseModel):
     job_id = models.CharField(
         max_length=64, blank=True, help_text="Id of the background job that runs it."
     )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life from the worker running it."
+    )
+    cancel_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone asked to stop it while it was running."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The queue bounds and the stale-run sweep read the active runs only.
+            models.Index(
+                fields=["status", "project"],
+                name="planning_run_active",
+                condition=models.Q(status__in=["queued", "running"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} ({self.status})"

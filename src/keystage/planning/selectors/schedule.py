@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from keystage.core.errors import NotFound
 from keystage.core.lookup import get_by_public_id
 from keystage.planning.models import Assignment, RunStatus, ScheduleRun, Task
+from keystage.planning.services.schedule_runs import schedule_runs_fail_stale
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 
@@ -21,7 +22,13 @@ def runs_visible_to(who: Any) -> QuerySet[ScheduleRun]:
 
 
 def run_list(*, who: Any, project: Project) -> QuerySet[ScheduleRun]:
-    """The project's runs, newest first, with who asked for them."""
+    """The project's runs, newest first, with who asked for them.
+
+    Runs nobody works on any more are failed first (a lazy expiry, as a session's), so a
+    run interrupted with its worker never shows as running for ever.
+    """
+    if ScheduleRun.objects.filter(project=project, status__in=ACTIVE).exists():
+        schedule_runs_fail_stale(project=project)
     return (
         runs_visible_to(who)
         .filter(project=project)

@@ -24,7 +24,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
@@ -41,6 +40,20 @@ from keystage.planning.models import (
     ScheduleMethod,
     ScheduleRun,
     Task,
+)
+from keystage.planning.services.plan_lock import plan_lock
+from keystage.planning.services.schedule_runs import (
+    HEARTBEAT_EVERY,
+    RunStopped,
+    checkpoint,
+    end_stopped,
+    queue_check,
+)
+from keystage.planning.services.schedule_summary import (
+    day,
+    done_message,
+    empty_summary,
+    outcome_summary,
 )
 from keystage.planning.services.wbs import calendar_of, reschedule
 from keystage.portfolio.access import require_perm
@@ -104,6 +117,7 @@ def schedule_request(
     """Queue a schedule run of ``project`` (project editors); the worker executes it."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
     method, limit = check_request(method, time_limit)
+    queue_check(project)
     run = _create(
         who=who,
         project=project,
@@ -142,9 +156,9 @@ def schedule_now_as_system(
 
 
 def _progress(run: ScheduleRun, percent: int, message: str) -> None:
-    """Report progress on the run row at once (outside the final transaction)."""
-    run.progress, run.message = percent, message
-    ScheduleRun.objects.filter(pk=run.pk).update(progress=percent, message=message[:1000])
+    """Report progress and a heartbeat on the run row at once (outside the final
+    transaction); stops the job (RunStopped) when the run was cancelled meanwhile."""
+    checkpoint(run, percent, message)
 
 
 def execute_run(run_id: int) -> str:
@@ -154,8 +168,13 @@ def execute_run(run_id: int) -> str:
     alone. Errors in the plan fail the run with a readable message; only an interrupted
     worker (``SystemExit``, ``KeyboardInterrupt``) propagates, after marking the run failed.
     """
+    now = timezone.now()
     claimed = ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), progress=5, message="Reading the plan"
+        status=RunStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=5,
+        message="Reading the plan",
     )
     run = ScheduleRun.objects.select_related("project", "requested_by").filter(pk=run_id).first()
     if run is None:  # the project was deleted meanwhile
@@ -164,6 +183,8 @@ def execute_run(run_id: int) -> str:
         return run.status
     try:
         _execute(run)
+    except RunStopped:
+        end_stopped(run)
     except rcpsp.ScheduleFailure as exc:
         _fail(run, str(exc))
     except InvalidInput as exc:
@@ -180,11 +201,13 @@ def execute_run(run_id: int) -> str:
 
 
 def _fail(run: ScheduleRun, message: str) -> None:
-    run.status = RunStatus.FAILED
     with transaction.atomic():
-        ScheduleRun.objects.filter(pk=run.pk).update(
+        # Only a run still running fails here: one cancelled or given up meanwhile stays so.
+        if not ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.FAILED, message=message[:1000], finished_at=timezone.now()
-        )
+        ):
+            return
+        run.status = RunStatus.FAILED
         audit_record(
             who=run.requested_by,
             obj=run,
@@ -196,11 +219,13 @@ def _fail(run: ScheduleRun, message: str) -> None:
 
 
 def _fingerprint(project: Project) -> str:
-    """Changes whenever a task, link, assignment, holiday or the calendar is edited."""
-    parts = [
+    """Changes whenever a task, link, assignment, holiday, the calendar or the project's
+    start (where the schedule begins) is edited."""
+    parts: list[Any] = [
         list(model.objects.filter(project=project).order_by("pk").values_list("pk", "version"))
         for model in (Task, Dependency, Assignment, Holiday, ProjectCalendar)
     ]
+    parts.append(Project.objects.filter(pk=project.pk).values_list("start_date", flat=True).first())
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -245,16 +270,23 @@ def _execute(run: ScheduleRun) -> None:
 
         def tick(elapsed: float) -> None:
             percent = 30 + int(55 * min(1.0, elapsed / limit))
-            if percent != run.progress:
+            if percent != run.progress or _beat_due(run):
                 _progress(run, percent, f"Optimising: {elapsed:.0f} s of at most {limit} s")
 
         outcome = _in_thread(lambda: rcpsp.optimise(model, time_limit=limit), tick)
     else:
         within = run.method == ScheduleMethod.LEVEL_WITHIN_FLOAT
-        _progress(run, 30, "Levelling " + ("within float" if within else "the resources"))
-        outcome = rcpsp.level(model, within_float=within)
+        doing = "Levelling " + ("within float" if within else "the resources")
+        _progress(run, 30, doing)
+
+        def beat(elapsed: float) -> None:
+            if _beat_due(run):
+                _progress(run, 30, f"{doing}: {elapsed:.0f} s")
+
+        outcome = _in_thread(lambda: rcpsp.level(model, within_float=within), beat)
     _progress(run, 90, "Writing the dates")
     with transaction.atomic():
+        plan_lock(project)  # before the fingerprint: no plan edit can slip in between
         if _fingerprint(project) != before:
             raise rcpsp.ScheduleFailure(
                 "The plan changed while the run was solving; nothing was written. "
@@ -264,8 +296,14 @@ def _execute(run: ScheduleRun) -> None:
         leaf_dates = rcpsp.dates(model, outcome.schedule)
         _write_dates(tasks, rcpsp.roll_up(tasks, leaf_dates))
         finish_after = max(f for _, f in leaf_dates.values())
-        summary = _summary(run, model, outcome, finish_before, finish_after, len(people))
-        _finish(run, finish_before, finish_after, summary, _done_message(run, outcome, summary))
+        summary = outcome_summary(run, model, outcome, finish_before, finish_after, len(people))
+        _finish(run, finish_before, finish_after, summary, done_message(run, outcome, summary))
+
+
+def _beat_due(run: ScheduleRun) -> bool:
+    """Whether the run's last heartbeat is HEARTBEAT_EVERY seconds old."""
+    last = run.heartbeat_at
+    return last is None or (timezone.now() - last).total_seconds() >= HEARTBEAT_EVERY
 
 
 def _in_thread[T](solve: Callable[[], T], tick: Callable[[float], None]) -> T:
@@ -305,19 +343,21 @@ def _write_dates(tasks: list[Task], spans: dict[int, tuple[dt.datetime, dt.datet
             task.start_at, task.finish_at = span
             changed.append(task)
     if changed:
+        changed.sort(key=lambda t: t.pk)  # one row order for every writer
         Task.objects.bulk_update(changed, ["start_at", "finish_at"], batch_size=500)
 
 
 def _execute_cpm(run: ScheduleRun) -> None:
     project = run.project
     _progress(run, 30, "Calculating the critical path")
-    finish_before = _latest_finish(project)
     with transaction.atomic():
+        plan_lock(project)
+        finish_before = _latest_finish(project)
         result = reschedule(project)
         assert result is not None  # there are tasks
         tasks = Task.objects.filter(project=project, is_summary=False).count()
         summary = {
-            **_empty_summary(run),
+            **empty_summary(run),
             "tasks": tasks,
             "finish_before": jsonable(finish_before),
             "finish_after": jsonable(result.finish_at),
@@ -326,7 +366,7 @@ def _execute_cpm(run: ScheduleRun) -> None:
             "solved_by": "critical path",
         }
         message = (
-            f"Critical path: finish {_day(result.finish_at)}, "
+            f"Critical path: finish {day(result.finish_at)}, "
             f"{result.critical_count} critical task(s)."
         )
         _finish(run, finish_before, result.finish_at, summary, message)
@@ -339,14 +379,19 @@ def _finish(
     summary: dict[str, Any],
     message: str,
 ) -> None:
-    ScheduleRun.objects.filter(pk=run.pk).update(
+    """Record the outcome, in the transaction that wrote the dates; RunStopped (which rolls
+    the dates back) when the run was cancelled or given up while it was solving."""
+    if not ScheduleRun.objects.filter(
+        pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=True
+    ).update(
         status=RunStatus.DONE,
         progress=100,
         message=message[:1000],
         finished_at=timezone.now(),
         project_finish_at=finish_after,
         summary=summary,
-    )
+    ):
+        raise RunStopped()
     run.status = RunStatus.DONE
     audit_record(
         who=run.requested_by,
@@ -360,99 +405,3 @@ def _finish(
         },
         summary=f"Schedule run done ({run.get_method_display()}): {message}",
     )
-
-
-def _day(value: dt.datetime | None) -> str:
-    return date_format(timezone.localtime(value), "j M Y") if value else "—"
-
-
-def _empty_summary(run: ScheduleRun) -> dict[str, Any]:
-    """Every key a run's summary has (None where the method does not say)."""
-    return {
-        "method": run.method,
-        "tasks": 0,
-        "people": 0,
-        "finish_before": None,
-        "finish_after": None,
-        "makespan_days": None,
-        "makespan_before_days": None,
-        "lower_bound_days": None,
-        "gap_percent": None,
-        "heuristic_makespan_days": None,
-        "critical_tasks": None,
-        "solver_status": "",
-        "solved_by": "",
-        "moves": [],
-        "unresolved": [],
-    }
-
-
-def _summary(
-    run: ScheduleRun,
-    model: rcpsp.Model,
-    outcome: rcpsp.Outcome,
-    finish_before: dt.datetime | None,
-    finish_after: dt.datetime,
-    people: int,
-) -> dict[str, Any]:
-    wd = model.workdays
-    names = {p.key: p.name for p in model.people.values()}
-    return {
-        **_empty_summary(run),
-        "tasks": len(model.tasks),
-        "people": len(model.people) or people,
-        "finish_before": jsonable(finish_before),
-        "finish_after": jsonable(finish_after),
-        "makespan_days": outcome.makespan,
-        "makespan_before_days": outcome.makespan_before,
-        "lower_bound_days": outcome.lower_bound,
-        "gap_percent": None if outcome.gap is None else round(100 * outcome.gap, 1),
-        "heuristic_makespan_days": outcome.heuristic_makespan,
-        "solver_status": outcome.status,
-        "solved_by": outcome.solved_by,
-        "moves": [
-            {
-                "task": str(m.task.public_id),
-                "row": m.task.row,
-                "wbs_code": m.task.wbs_code,
-                "name": m.task.name,
-                "old_start": jsonable(m.old_start),
-                "new_start": jsonable(m.new_start),
-                "delay_days": m.delay_days,
-                "reason": m.reason,
-                "person": m.person,
-            }
-            for m in sorted(outcome.moves, key=lambda m: m.task.row)
-        ],
-        "unresolved": [
-            {
-                "person": names.get(o.resource, o.resource),
-                "start": wd.day(o.start).isoformat(),
-                "end": wd.day(o.end - 1).isoformat(),
-                "excess_percent": o.excess,
-            }
-            for o in outcome.unresolved
-        ],
-    }
-
-
-def _done_message(run: ScheduleRun, outcome: rcpsp.Outcome, summary: dict[str, Any]) -> str:
-    moved = len(outcome.moves)
-    finish = _day(dt.datetime.fromisoformat(summary["finish_after"]))
-    cpm = _day(dt.datetime.fromisoformat(summary["finish_before"]))
-    was = f" (critical path: {cpm})" if cpm != finish else " (as the critical path)"
-    if run.method == ScheduleMethod.OPTIMISE:
-        quality = (
-            "proven optimal"
-            if outcome.status == "optimal"
-            else f"gap {summary['gap_percent']} % to the lower bound of "
-            f"{outcome.lower_bound} working days"
-        )
-        return f"Optimised: {moved} task(s) moved; finish {finish}{was}; {quality}."
-    text = f"Levelled: {moved} task(s) moved; finish {finish}{was}."
-    if outcome.unresolved:
-        text += (
-            f" {len(outcome.unresolved)} over-allocation(s) could not be removed "
-            "without moving the finish; level without the float limit to remove them."
-        )
-    return text

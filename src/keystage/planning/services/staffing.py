@@ -27,6 +27,7 @@ from keystage.planning.selectors.staffing import (
     skill_gaps,
     team_members,
 )
+from keystage.planning.services.plan_lock import plan_lock
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project, ProjectMembership
 from keystage.resources.models import PersonSkill, ResourceProfile, Skill
@@ -227,6 +228,7 @@ def assignment_create(
 ) -> Assignment:
     """Assign a team member to a leaf task; units default to the person's capacity."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
+    plan_lock(project)  # a schedule run's levelling reads the assignments
     data = records.editable(data, ASSIGNMENT_FIELDS)
     leaf = _leaf_task(project, task)
     person = team_person(project, data.pop("person", None))
@@ -255,6 +257,7 @@ def assignment_update(
     like a new assignment and makes it a manual choice."""
     project = assignment.project
     require_perm(who=who, project=project, perm=Perm.EDIT)
+    plan_lock(project)
     changes = records.editable(changes, ASSIGNMENT_FIELDS)
     task = assignment.task
     if "person" in changes:
@@ -282,6 +285,7 @@ def assignment_update(
 def assignment_delete(*, who: User, assignment: Assignment, version: int) -> None:
     """Remove an assignment at ``version`` (the journal keeps it)."""
     require_perm(who=who, project=assignment.project, perm=Perm.EDIT)
+    plan_lock(assignment.project)
     records.delete(
         who=who,
         instance=assignment,

@@ -4,7 +4,9 @@ Every write needs the project-edit permission, is validated as field errors, ver
 and journaled, and leaves the plan scheduled: the tree is renumbered (row, WBS code, outline
 level, summary flag) and the critical path recalculated in the same transaction, as MS
 Project does in automatic scheduling mode. An edit that the scheduler cannot honour (a
-constraint before the project start) is refused as a whole.
+constraint before the project start) is refused as a whole. Each service runs under
+``plan_lock.plan_write``: one transaction that locks the project's plan before reading it, so
+concurrent edits of one plan queue instead of computing from stale snapshots.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from keystage.accounts.models import User
-from keystage.accounts.roles import Perm
 from keystage.core import records
 from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput, VersionRequired
@@ -34,7 +35,7 @@ from keystage.planning.models import (
     Task,
     TaskKind,
 )
-from keystage.portfolio.access import require_perm
+from keystage.planning.services.plan_lock import plan_write
 from keystage.portfolio.models import Project
 
 TASK_FIELDS = (
@@ -79,6 +80,7 @@ def renumber(project: Project) -> list[Task]:
 
     walk(None, "", 1)
     if changed:
+        changed.sort(key=lambda t: t.pk)  # one row order for every writer
         Task.objects.bulk_update(
             changed, ["row", "wbs_code", "outline_level", "is_summary"], batch_size=500
         )
@@ -123,6 +125,7 @@ def reschedule(project: Project, ordered: list[Task] | None = None) -> engine.Cp
                 setattr(task, f, v)
             changed.append(task)
     if changed:
+        changed.sort(key=lambda t: t.pk)  # one row order for every writer
         Task.objects.bulk_update(changed, fields, batch_size=500)
     return result
 
@@ -206,7 +209,7 @@ def _make_room(project: Project, parent: Task | None, position: int) -> None:
     )
 
 
-@transaction.atomic
+@plan_write
 def task_create(
     *,
     who: User,
@@ -218,7 +221,6 @@ def task_create(
 ) -> Task:
     """Add a task: at the end of ``parent``'s children, or right after task ``after_id``, or
     right before task ``before_id`` (at that task's level)."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     data = _check_task(records.editable(data, TASK_FIELDS), None)
     anchor_id, field, offset = (
         (after_id, "after", 1) if after_id not in (None, "") else (before_id, "before", 0)
@@ -246,12 +248,11 @@ def task_create(
     return task
 
 
-@transaction.atomic
+@plan_write
 def task_update(
     *, who: User, project: Project, task: Task, version: int, data: dict[str, Any]
 ) -> Task:
     """Edit a task at ``version``; the plan is rescheduled."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     data = _check_task(records.editable(data, TASK_FIELDS), task)
     if data.get("kind") == TaskKind.MILESTONE and task.is_summary:
         raise InvalidInput({"kind": "A summary task cannot be a milestone."})
@@ -268,10 +269,9 @@ def task_update(
     return fresh
 
 
-@transaction.atomic
+@plan_write
 def task_delete(*, who: User, project: Project, task: Task, version: int) -> None:
     """Delete a task and its sub-tasks at ``version``; their dependencies go with them."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     below = Task.objects.filter(project=project, parent=task).count()
     records.delete(
         who=who,
@@ -284,7 +284,7 @@ def task_delete(*, who: User, project: Project, task: Task, version: int) -> Non
     _replan(project)
 
 
-@transaction.atomic
+@plan_write
 def plan_append(
     *,
     who: User,
@@ -299,7 +299,6 @@ def plan_append(
     ``links`` are ``(predecessor index, successor index, type, lag minutes)`` into ``rows``.
     Each task and link is journaled; a cycle or a bad row refuses the whole outline.
     """
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     stack: list[Task] = []
     created: list[Task] = []
     for number, raw in enumerate(rows, start=1):
@@ -352,10 +351,9 @@ class Move:
     ALL = (INDENT, OUTDENT, UP, DOWN)
 
 
-@transaction.atomic
+@plan_write
 def task_move(*, who: User, project: Project, task: Task, version: int, action: str) -> Task:
     """Indent, outdent, or move a task up or down among its siblings (with its sub-tasks)."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     if action not in Move.ALL:
         raise InvalidInput({"action": f"Choose one of: {', '.join(Move.ALL)}."})
     siblings = list(
@@ -444,7 +442,7 @@ def _check_no_cycle(project: Project, predecessor: Task, successor: Task) -> Non
     raise InvalidInput({"predecessor": f"This link would create a cycle: {loop}."})
 
 
-@transaction.atomic
+@plan_write
 def dependency_create(
     *,
     who: User,
@@ -454,7 +452,6 @@ def dependency_create(
     data: dict[str, Any],
 ) -> Dependency:
     """Link two tasks of the project; refused when it would close a cycle (which is named)."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     data = records.editable(data, DEPENDENCY_FIELDS)
     found = {
         str(t.public_id): t
@@ -511,12 +508,11 @@ def _link_insert(
     return dependency
 
 
-@transaction.atomic
+@plan_write
 def dependency_update(
     *, who: User, project: Project, dependency: Dependency, version: int, data: dict[str, Any]
 ) -> Dependency:
     """Change a link's type or lag at ``version``."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     fresh = records.update(
         who=who,
         instance=dependency,
@@ -529,10 +525,9 @@ def dependency_update(
     return fresh
 
 
-@transaction.atomic
+@plan_write
 def dependency_delete(*, who: User, project: Project, dependency: Dependency, version: int) -> None:
     """Remove a link at ``version``."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     records.delete(
         who=who,
         instance=dependency,
@@ -595,7 +590,7 @@ def parse_duration(text: str, minutes_per_day: int) -> int:
     return int(Decimal(match["amount"].replace(",", ".")) * per)
 
 
-@transaction.atomic
+@plan_write
 def predecessors_set(
     *, who: User, project: Project, task: Task, text: str, version: int | None = None
 ) -> Task:
@@ -605,7 +600,6 @@ def predecessors_set(
     that version (Conflict otherwise) and its version advances, so two people editing the
     same row's links cannot overwrite each other silently.
     """
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     if version is not None:
         bump_version(task, version)
     wanted = parse_predecessors(text, engine.minutes_per_day(calendar_of(project)))
@@ -653,12 +647,11 @@ def predecessors_set(
 # ------------------------------------------------------------ calendar, holidays
 
 
-@transaction.atomic
+@plan_write
 def calendar_save(
     *, who: User, project: Project, version: int | None, data: dict[str, Any]
 ) -> ProjectCalendar:
     """Set the project's working weekdays and daily shifts (``version`` once it exists)."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     data = records.editable(data, CALENDAR_FIELDS)
     errors = {}
     if "working_weekdays" in data:
@@ -698,10 +691,9 @@ def calendar_save(
     return calendar
 
 
-@transaction.atomic
+@plan_write
 def holiday_create(*, who: User, project: Project, data: dict[str, Any]) -> Holiday:
     """Add a non-working period to the project calendar."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     data = records.editable(data, HOLIDAY_FIELDS)
     start, end = data.get("start_date"), data.get("end_date") or data.get("start_date")
     data["end_date"] = end
@@ -718,10 +710,9 @@ def holiday_create(*, who: User, project: Project, data: dict[str, Any]) -> Holi
     return holiday
 
 
-@transaction.atomic
+@plan_write
 def holiday_delete(*, who: User, project: Project, holiday: Holiday, version: int) -> None:
     """Remove a holiday at ``version``."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
     records.delete(
         who=who,
         instance=holiday,

@@ -24,6 +24,7 @@ from keystage.planning.forms.schedule import METHOD_HELP, ScheduleRunForm
 from keystage.planning.models import ScheduleRun
 from keystage.planning.selectors import schedule as selectors
 from keystage.planning.services import schedule as services
+from keystage.planning.services.schedule_runs import schedule_run_cancel as cancel_service
 from keystage.planning.views.scope import htmx, open_project
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
@@ -174,3 +175,22 @@ def schedule_run(request: HttpRequest, project_id: str, run_id: str) -> HttpResp
     # The history follows once the polled run has ended (its row changes then).
     ended = run.status not in selectors.ACTIVE and request.headers.get("HX-Trigger") == "run-panel"
     return _panel(request, project, run, history=ended)
+
+
+@login_required
+@require_POST
+def schedule_run_cancel(request: HttpRequest, project_id: str, run_id: str) -> HttpResponse:
+    """Cancel a run (project editors): htmx gets the run's panel, others the page."""
+    who = actor(request)
+    try:
+        project = open_project(request, project_id, Perm.EDIT)
+        run = selectors.run_get(who=who, project=project, run_id=run_id)
+        run = cancel_service(who=who, project=project, run=run)
+    except DomainError as exc:
+        if exc.status_code != 409:
+            return page_error(request, exc)
+        run = selectors.run_get(who=who, project=project, run_id=run_id)
+    if not htmx(request):
+        url = reverse("planning:schedule", args=[project.public_id])
+        return redirect(f"{url}?run={run.public_id}#run-panel")
+    return _panel(request, project, run, history=run.status not in selectors.ACTIVE)
