@@ -76,5 +76,6 @@ def user_admin_update(request: HttpRequest, user_id: str) -> HttpResponse:
             except DomainError:
                 pass
         return page_error(request, exc)
-    messages.success(request, f"{user.username}: saved.")
+    done = {"role": "organisation role changed", "activate": "reactivated"}
+    messages.success(request, f"{user.username}: {done.get(action, 'deactivated')}.")
     return redirect("accounts:user-admin")
