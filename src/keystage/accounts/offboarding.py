@@ -126,6 +126,8 @@ def managed_user_update(
     # Lock the organisation row first (a fixed order), so two admins demoting each
     # other at once cannot both pass the last-admin check.
     Organisation.objects.select_for_update().filter(id=user.organisation_id or 0).first()
+    if actor is not None and not _active_admins(actor.organisation_id).filter(pk=actor.pk).exists():
+        raise Forbidden("Only an administrator of the organisation may manage its users.")
     current = User.objects.select_for_update().get(pk=user.pk)
     expected = current.version if version is None else version
     if current.version != expected:
