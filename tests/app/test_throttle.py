@@ -253,3 +253,14 @@ def test_reset_with_a_malformed_address_is_a_form_error(world):
     response = _reset("not an address")
     assert response.status_code == 200
     assert "valid email" in response.content.decode().lower()
+
+
+def test_a_malformed_trusted_proxy_is_a_configuration_error(settings):
+    from keystage.accounts.checks import trusted_proxies_are_addresses
+
+    settings.KEYSTAGE_TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example"]
+    errors = trusted_proxies_are_addresses()
+    assert [e.id for e in errors] == ["keystage.accounts.E001"]
+    assert "proxy.example" in errors[0].msg
+    settings.KEYSTAGE_TRUSTED_PROXIES = ["10.0.0.0/8", "::1"]
+    assert trusted_proxies_are_addresses() == []

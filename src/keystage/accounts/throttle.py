@@ -169,7 +169,11 @@ def reset_mail_allowed(email: str, address: str) -> bool:
 def _networks(
     entries: tuple[str, ...],
 ) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
+    networks = []
+    for entry in entries:
+        with contextlib.suppress(ValueError):  # reported by the system check E001
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+    return tuple(networks)
 
 
 def _trusted(address: str) -> bool:
