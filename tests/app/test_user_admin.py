@@ -309,3 +309,21 @@ def test_cli_user_commands(world, capsys):
     wrong = runner.invoke(app, ["user", "role", "dev_a", "overlord"])
     assert wrong.exit_code == 1
     assert len(wrong.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=501", "limit=x", "offset=-1", "offset=null", "offset=1&offset=2"]
+)
+def test_a_malformed_page_is_a_field_error(world, query):
+    response = token_client(world.admin).get(f"/api/v1/org/users/?{query}")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) <= {"limit", "offset"}
+
+
+def test_pages_of_users(world):
+    client = token_client(world.admin)
+    first = client.get("/api/v1/org/users/?limit=2").json()
+    second = client.get("/api/v1/org/users/?limit=2&offset=2").json()
+    assert first["count"] == second["count"] == 11
+    names = [r["username"] for r in first["results"] + second["results"]]
+    assert names == ["admin", "dev_a", "dev_b", "outsider"]

@@ -6,6 +6,8 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,10 +22,38 @@ from keystage.accounts.serializers import (
 from keystage.core.api import IF_MATCH, expected_version, valid_input
 
 
+class StrictLimitOffset(LimitOffsetPagination):
+    """``limit`` (1–500) and ``offset`` (0–10⁶) checked: a malformed value is a 400."""
+
+    max_limit = 500
+
+    def _number(self, request: Request, name: str, low: int, high: int) -> int | None:
+        raw = request.query_params.getlist(name)
+        if not raw:
+            return None
+        try:
+            value = int(raw[-1])
+        except ValueError:
+            value = low - 1
+        if len(raw) > 1 or not low <= value <= high:
+            raise ValidationError({name: [f"Give one whole number from {low} to {high}."]})
+        return value
+
+    def get_limit(self, request: Request) -> int | None:
+        """The page size, checked."""
+        value = self._number(request, self.limit_query_param, 1, self.max_limit)
+        return self.default_limit if value is None else value
+
+    def get_offset(self, request: Request) -> int:
+        """The offset, checked."""
+        return self._number(request, self.offset_query_param, 0, 1_000_000) or 0
+
+
 class ManagedUserListView(generics.ListAPIView):
     """Every user of my organisation, active or not (organisation admins only)."""
 
     serializer_class = ManagedUserSerializer
+    pagination_class = StrictLimitOffset
 
     @extend_schema(summary="List my organisation's users (admins)")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
