@@ -8,9 +8,10 @@ out from the sponsor's own address, and colleagues behind one proxy do not lock
 each other out. An address-wide count is much higher and only slows an address
 down (one attempt per second), it never locks it.
 
-Every check happens before the password is hashed, and the counters use the
-cache's atomic ``add`` + ``incr`` (atomic on Redis and on the in-process cache), so
-concurrent attempts cannot slip past the limit. A made-up username is counted
+Every check happens before the password is hashed. Free attempts are slots claimed
+with ``cache.add``, which is atomic on every Django cache backend (Redis, Memcached,
+the database cache's unique key, the in-process lock), so concurrent attempts cannot
+slip past the limit; the address-wide count uses ``add`` + ``incr``. A made-up username is counted
 exactly like a real one.
 """
 
@@ -58,11 +59,6 @@ def _incr(key: str, timeout: int) -> int:
     return 1
 
 
-def _decr(key: str) -> None:
-    with contextlib.suppress(ValueError):
-        cache.decr(key)
-
-
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:40]
 
@@ -72,11 +68,18 @@ def _digest(*parts: str) -> str:
 
 @dataclass(frozen=True)
 class Attempt:
-    """A sign-in attempt admitted by the throttle, to be reported as failed or succeeded."""
+    """A sign-in attempt admitted by the throttle, to be reported as failed or succeeded.
+
+    ``slot`` is the free attempt it holds (1 … limit), or 0 for the single turn
+    allowed after a back-off.
+    """
 
     key: str
     address: str
-    turn: bool
+    slot: int
+
+
+_IN_FLIGHT, _FAILED = 1, 2
 
 
 def _account_key(username: str, address: str) -> str:
@@ -87,16 +90,23 @@ def _address_key(address: str) -> str:
     return "login-addr:" + _digest(address)
 
 
-def _backoff(failures: int) -> int:
-    """Seconds to wait after ``failures`` failures (0 while still within the free ones)."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if failures < limit:
-        return 0
-    return int(min(2 ** min(failures - limit, 30), settings.LOGIN_BACKOFF_MAX_SECONDS))
+def _slots(key: str) -> list[str]:
+    return [f"{key}:slot:{n}" for n in range(1, settings.LOGIN_FAILURE_LIMIT + 1)]
+
+
+def _backoff(level: int) -> int:
+    """Seconds to wait after the free failures and ``level`` failed turns: 1, 2, 4 … capped."""
+    return int(min(2 ** min(level, 30), settings.LOGIN_BACKOFF_MAX_SECONDS))
 
 
 def attempt_begin(username: str, address: str) -> Attempt:
-    """Admit one sign-in attempt or raise :class:`TooManyAttempts`; call before hashing."""
+    """Admit one sign-in attempt or raise :class:`TooManyAttempts`; call before hashing.
+
+    Free attempts are slots claimed with ``cache.add`` (atomic on every Django cache
+    backend: Redis, Memcached, the database's unique key, the in-process lock), so no
+    more than the limit can be in flight or failed at once. Past them, one turn at a
+    time, once every free attempt has failed and the back-off has passed.
+    """
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     addr_key = _address_key(address)
     busy = (cache.get(f"{addr_key}:f") or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
@@ -104,44 +114,48 @@ def attempt_begin(username: str, address: str) -> Attempt:
     if busy and not cache.add(f"{addr_key}:tick", 1, timeout=1):
         raise TooManyAttempts(LOCKED_MESSAGE)
     key = _account_key(username, address)
-    claimed = _incr(f"{key}:n", window)
-    if claimed <= settings.LOGIN_FAILURE_LIMIT:
-        return Attempt(key=key, address=address, turn=False)
-    # Past the free attempts: one at a time, after every earlier attempt has failed
-    # and the back-off it set has passed.
+    slots = _slots(key)
+    for number, slot in enumerate(slots, start=1):
+        if cache.add(slot, _IN_FLIGHT, timeout=window):
+            return Attempt(key=key, address=address, slot=number)
     if not cache.add(f"{key}:turn", 1, timeout=_TURN_SECONDS):
-        _decr(f"{key}:n")
         raise TooManyAttempts(LOCKED_MESSAGE)
-    failures = cache.get(f"{key}:f") or 0
-    if failures < settings.LOGIN_FAILURE_LIMIT or cache.get(f"{key}:block") is not None:
+    states = cache.get_many(slots)
+    all_failed = all(states.get(slot) == _FAILED for slot in slots)
+    if not all_failed or cache.get(f"{key}:block") is not None:
         cache.delete(f"{key}:turn")
-        _decr(f"{key}:n")
         raise TooManyAttempts(LOCKED_MESSAGE)
-    return Attempt(key=key, address=address, turn=True)
+    return Attempt(key=key, address=address, slot=0)
 
 
 def attempt_failed(attempt: Attempt) -> None:
-    """Count a failure: sets the next back-off, then frees the turn."""
+    """Record a failure and set the next back-off (before the turn is given back)."""
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    failures = (cache.get(f"{attempt.key}:f") or 0) + 1
-    wait = _backoff(failures)
-    if wait:
-        cache.set(f"{attempt.key}:block", 1, timeout=wait)
-    _incr(f"{attempt.key}:f", window)  # after the block: a waiting turn sees both
+    key = attempt.key
+    if attempt.slot:
+        # The back-off first, then the mark: when the last free slot reads "failed",
+        # a waiting turn already sees the block.
+        cache.set(f"{key}:block", 1, timeout=_backoff(0))
+        cache.set(f"{key}:slot:{attempt.slot}", _FAILED, timeout=window)  # only its holder writes
+    else:  # the turn holder is alone: reading and writing the level is safe
+        level = int(cache.get(f"{key}:level") or 0) + 1
+        cache.set(f"{key}:level", level, timeout=window)
+        cache.set(f"{key}:block", 1, timeout=_backoff(level))
+        cache.delete(f"{key}:turn")
     _incr(f"{_address_key(attempt.address)}:f", window)
-    if attempt.turn:
-        cache.delete(f"{attempt.key}:turn")
 
 
 def attempt_succeeded(attempt: Attempt) -> None:
     """Forget this account's failures from this address after a successful sign-in."""
-    cache.delete_many([f"{attempt.key}:{part}" for part in ("n", "f", "block", "turn")])
+    parts = [f"{attempt.key}:{part}" for part in ("block", "turn", "level")]
+    cache.delete_many([*_slots(attempt.key), *parts])
 
 
 def attempt_abandoned(attempt: Attempt) -> None:
-    """Give the slot back when the attempt ended without an answer (an error)."""
-    _decr(f"{attempt.key}:n")
-    if attempt.turn:
+    """Give the slot or turn back when the attempt ended without an answer (an error)."""
+    if attempt.slot:
+        cache.delete(f"{attempt.key}:slot:{attempt.slot}")
+    else:
         cache.delete(f"{attempt.key}:turn")
 
 
