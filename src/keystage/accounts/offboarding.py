@@ -12,6 +12,7 @@ administrator of the user's organisation.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -60,11 +61,8 @@ def managed_users(*, who: Any, organisation: Organisation | None = None) -> Quer
 def managed_user_get(*, who: Any, user_id: Any, organisation: Organisation | None = None) -> User:
     """One user of the admin's organisation by public id or username; 404 otherwise."""
     users = managed_users(who=who, organisation=organisation)
-    text = str(user_id).strip()
-    found = None
+    text = str(user_id).strip()[:150]
     try:
-        import uuid
-
         found = users.filter(public_id=uuid.UUID(text)).first()
     except ValueError:
         found = users.filter(username__iexact=text).first()
