@@ -426,3 +426,8 @@ _register_engine_commands()
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+
+from keystage import cli_users  # noqa: E402 - user administration (sets Django up lazily)
+
+cli_users.register(app)

@@ -148,6 +148,10 @@ ROUTES: dict[str, Route] = {
     "api:user-list": Route("self", ("GET",), api=True),
     "api:token-list": Route("self", ("GET", "POST"), api=True),
     "api:token-detail": Route("self", ("DELETE",), api=True),
+    # "admin": organisation admins only; covered route by route in test_user_admin.py.
+    "api:org-user-list": Route("admin", ("GET",), api=True),
+    "api:org-user-detail": Route("admin", ("GET", "PATCH"), api=True),
+    "api:org-user-revoke": Route("admin", ("POST",), api=True),
     "api:project-list": Route("self", ("GET", "POST"), api=True),
     "api:project-detail": Route(
         "project", ("GET", "PATCH"), api=True, body={"name": "Pwned", "version": 1}
@@ -371,6 +375,9 @@ ROUTES: dict[str, Route] = {
     "accounts:password-reset-confirm": Route("public", ("GET", "POST")),
     "accounts:password-reset-complete": Route("public", ("GET",)),
     "accounts:tokens": Route("self", ("GET", "POST")),
+    "accounts:password-change": Route("self", ("GET", "POST")),
+    "accounts:user-admin": Route("admin", ("GET",)),
+    "accounts:user-admin-update": Route("admin", ("POST",)),
     "accounts:token-revoke": Route("self", ("POST",)),
     "portfolio:project-list": Route("self", ("GET",)),
     "portfolio:project-create": Route("self", ("GET", "POST")),

@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
     name = "keystage.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        """Register the system checks."""
+        from keystage.accounts import checks  # noqa: F401

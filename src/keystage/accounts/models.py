@@ -30,6 +30,9 @@ class User(AbstractUser):
     )
     org_role = models.CharField(max_length=20, choices=OrgRole.choices, default=OrgRole.MEMBER)
     job_title = models.CharField(max_length=120, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Raised to end every session of the user at once (see _get_session_auth_hash).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -41,6 +44,24 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """The hash a session must carry: the password's, mixed with the session epoch.
+
+        Django ends a session whose hash no longer matches; raising ``session_epoch``
+        therefore signs the user out everywhere, as a password change does. Epoch 0
+        keeps Django's own hash, so existing sessions survive the upgrade.
+        """
+        from django.utils.crypto import salted_hmac
+
+        if not self.session_epoch:
+            return str(super()._get_session_auth_hash(secret=secret))  # type: ignore[misc]
+        return salted_hmac(
+            "keystage.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from keystage.accounts.models import User
+from keystage.accounts.roles import OrgRole
 
 
 class UserBriefSerializer(serializers.ModelSerializer[User]):
@@ -55,3 +56,43 @@ class TokenCreatedSerializer(TokenSerializer):
     """A new token, with its secret."""
 
     token = serializers.CharField(read_only=True)
+
+
+class ManagedUserSerializer(UserBriefSerializer):
+    """A user as an organisation admin sees them."""
+
+    org_role = serializers.CharField(read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+    last_login = serializers.DateTimeField(read_only=True, allow_null=True)
+    token_count = serializers.IntegerField(read_only=True, help_text="API tokens not expired.")
+    version = serializers.IntegerField(read_only=True)
+
+    class Meta(UserBriefSerializer.Meta):
+        fields = [
+            *UserBriefSerializer.Meta.fields,
+            "org_role",
+            "is_active",
+            "last_login",
+            "token_count",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ManagedUserUpdateSerializer(serializers.Serializer[Any]):
+    """What an admin may change about a user (send the version too)."""
+
+    is_active = serializers.BooleanField(required=False)
+    org_role = serializers.ChoiceField(
+        choices=OrgRole.choices,
+        required=False,
+        # The message never echoes the input (which may not even be encodable).
+        error_messages={"invalid_choice": f"Choose one of: {', '.join(OrgRole.values)}."},
+    )
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class RevokedSerializer(serializers.Serializer[Any]):
+    """How many API tokens a revocation deleted."""
+
+    tokens_revoked = serializers.IntegerField(read_only=True)

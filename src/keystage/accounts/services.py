@@ -14,24 +14,21 @@ from knox.models import AuthToken
 from keystage.accounts.models import Organisation, User
 from keystage.accounts.roles import OrgRole
 from keystage.accounts.throttle import (
-    LOCKED_MESSAGE,
-    login_failed,
-    login_locked,
-    login_succeeded,
+    TooManyAttempts,
+    attempt_abandoned,
+    attempt_begin,
+    attempt_failed,
+    attempt_succeeded,
 )
 from keystage.core.errors import DomainError, InvalidInput
+
+__all__ = ["SignInRefused", "TooManyAttempts", "sign_in_check", "token_create", "user_create"]
 
 
 class SignInRefused(DomainError):
     """Wrong credentials or too many attempts; the message never says which account exists."""
 
     status_code = 400
-
-
-class TooManyAttempts(DomainError):
-    """Sign-in paused by the throttle."""
-
-    status_code = 429
 
 
 @transaction.atomic
@@ -84,17 +81,32 @@ def organisation_get_or_create(*, name: str) -> Organisation:
     return organisation
 
 
+def sign_in_check(*, username: str, password: str, address: str, request: Any = None) -> User:
+    """The user these credentials belong to, through the sign-in throttle.
+
+    The throttle is consulted before the password is hashed (a refused attempt costs
+    no hashing); failures and successes are counted per account and client address.
+    Raises TooManyAttempts (429) or SignInRefused (400), with the same words for
+    real and made-up accounts.
+    """
+    attempt = attempt_begin(username, address)
+    try:
+        user = authenticate(request, username=username, password=password)
+    except BaseException:
+        attempt_abandoned(attempt)
+        raise
+    if user is None:
+        attempt_failed(attempt)
+        raise SignInRefused("The username or password is not correct.")
+    attempt_succeeded(attempt)
+    return user  # type: ignore[return-value]
+
+
 def token_create(
     *, username: str, password: str, address: str, expires_in_days: int = 30
 ) -> tuple[Any, str]:
     """Exchange credentials for a hashed, expiring API token; returns (record, secret)."""
-    if login_locked(username, address):
-        raise TooManyAttempts(LOCKED_MESSAGE)
-    user = authenticate(username=username, password=password)
-    if user is None:
-        login_failed(username, address)
-        raise SignInRefused("The username or password is not correct.")
-    login_succeeded(username, address)
+    user = sign_in_check(username=username, password=password, address=address)
     return AuthToken.objects.create(user=user, expiry=dt.timedelta(days=expires_in_days))
 
 

@@ -1,9 +1,9 @@
-"""Account pages: sign-in, sign-out, password reset, API tokens."""
+"""Account pages: sign-in, sign-out, passwords, API tokens, user administration."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from keystage.accounts import views
+from keystage.accounts import admin_views, password_views, views
 
 app_name = "accounts"
 
@@ -12,12 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
-        ),
+        password_views.PasswordResetView.as_view(),
         name="password-reset",
     ),
     path(
@@ -27,10 +22,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password-reset-complete"),
-        ),
+        password_views.PasswordResetConfirmView.as_view(),
         name="password-reset-confirm",
     ),
     path(
@@ -40,6 +32,9 @@ urlpatterns = [
         ),
         name="password-reset-complete",
     ),
+    path("password/", password_views.PasswordChangeView.as_view(), name="password-change"),
+    path("users/", admin_views.user_admin, name="user-admin"),
+    path("users/<str:user_id>/", admin_views.user_admin_update, name="user-admin-update"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<str:token_key>/revoke/", views.token_revoke, name="token-revoke"),
 ]

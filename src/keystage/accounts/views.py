@@ -14,11 +14,12 @@ from knox.models import AuthToken
 from keystage.accounts import services
 from keystage.accounts.actor import actor
 from keystage.accounts.throttle import (
-    LOCKED_MESSAGE,
+    TooManyAttempts,
+    attempt_abandoned,
+    attempt_begin,
+    attempt_failed,
+    attempt_succeeded,
     client_address,
-    login_failed,
-    login_locked,
-    login_succeeded,
 )
 from keystage.core.errors import DomainError
 
@@ -30,19 +31,24 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        """Refuse early while the throttle holds; count failures."""
+        """Ask the throttle before the password is hashed; count the outcome."""
         username = request.POST.get("username", "")
-        address = client_address(request)
-        if login_locked(username, address):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, LOCKED_MESSAGE)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
+        try:
+            attempt = attempt_begin(username, client_address(request))
+        except TooManyAttempts as exc:
+            # An unbound form: binding it would validate it, and validation hashes.
+            form = self.get_form_class()(request, initial={"username": username})
+            context = self.get_context_data(form=form, throttled=exc.message)
+            return self.render_to_response(context, status=429)
+        try:
+            response = super().post(request, *args, **kwargs)
+        except BaseException:
+            attempt_abandoned(attempt)
+            raise
         if request.user.is_authenticated:
-            login_succeeded(username, address)
+            attempt_succeeded(attempt)
         else:
-            login_failed(username, address)
+            attempt_failed(attempt)
             response.status_code = 400
         return response
 

@@ -238,9 +238,19 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Login throttling: failures per (username, client address) within the window.
+# Sign-in throttling (keystage.accounts.throttle): failures per account and client
+# address, free up to the limit, then an exponential back-off; an address-wide count
+# far above it only slows the address down. Password-reset mail per address and e-mail.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("KEYSTAGE_LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("KEYSTAGE_LOGIN_FAILURE_WINDOW", "3600"))
+LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("KEYSTAGE_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3  # per hour
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 20  # per hour
+# Reverse proxies whose X-Forwarded-For is believed (IP addresses or CIDR ranges).
+KEYSTAGE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("KEYSTAGE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,6 +8,7 @@ from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
+from keystage.accounts import api_admin as accounts_admin_api
 from keystage.core.openapi import SchemaView
 from keystage.initiation import api_urls as initiation_api_urls
 from keystage.planning import api_urls as planning_api_urls
@@ -17,6 +18,17 @@ from keystage.resources import api_urls as resources_api_urls
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("users/", accounts_api.UserListView.as_view(), name="user-list"),
+    path("org/users/", accounts_admin_api.ManagedUserListView.as_view(), name="org-user-list"),
+    path(
+        "org/users/<str:user_id>/",
+        accounts_admin_api.ManagedUserDetailView.as_view(),
+        name="org-user-detail",
+    ),
+    path(
+        "org/users/<str:user_id>/revoke-tokens/",
+        accounts_admin_api.ManagedUserRevokeView.as_view(),
+        name="org-user-revoke",
+    ),
     path("auth/tokens/", accounts_api.TokenListCreateView.as_view(), name="token-list"),
     path(
         "auth/tokens/<str:token_key>/",

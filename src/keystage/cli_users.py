@@ -1,0 +1,129 @@
+"""User administration at the server's command line: `keystage user list|deactivate|…`.
+
+The operator who runs these commands administers any organisation (they hold the
+server); every change is journaled like one made in the app, without an actor.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from keystage.cli_common import fail
+
+if TYPE_CHECKING:
+    from keystage.accounts.models import Organisation, User
+
+users = typer.Typer(
+    name="user",
+    help="Administer users: list, deactivate, reactivate, change role, revoke tokens.",
+    no_args_is_help=True,
+)
+Org = Annotated[str, typer.Option("--organisation", help="Organisation name.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the `user` command group to the `keystage` command."""
+    app.add_typer(users, name="user")
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
+    import django
+
+    django.setup()
+
+
+def _organisation(name: str) -> Organisation:
+    from keystage.accounts.models import Organisation
+
+    found = Organisation.objects.filter(name__iexact=name.strip()).first()
+    if found is None:
+        fail(f"no organisation '{name}'")
+    return found
+
+
+def _user(name: str, organisation: str) -> User:
+    from keystage.accounts.models import User
+
+    found = User.objects.select_related("organisation").filter(username__iexact=name.strip())
+    if organisation:
+        found = found.filter(organisation=_organisation(organisation))
+    user = found.first()
+    if user is None:
+        where = f" in '{organisation}'" if organisation else ""
+        fail(f"no user '{name}'{where}")
+    if user.organisation is None:
+        fail(f"'{user.username}' belongs to no organisation")
+    return user
+
+
+@users.command("list")
+def list_command(organisation: Org) -> None:
+    """The organisation's users: role, state, last sign-in, live API tokens."""
+    _django()
+    from keystage.accounts import offboarding
+
+    rows = offboarding.managed_users(who=None, organisation=_organisation(organisation))
+    typer.echo(f"{'username':<24} {'role':<16} {'state':<12} {'last sign-in':<17} tokens")
+    for u in rows:
+        state = "active" if u.is_active else "deactivated"
+        last = u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "never"
+        tokens = getattr(u, "token_count", 0)
+        typer.echo(f"{u.username:<24} {u.org_role:<16} {state:<12} {last:<17} {tokens}")
+
+
+def _update(name: str, organisation: str, **change: object) -> None:
+    from keystage.accounts import offboarding
+    from keystage.core.errors import DomainError
+
+    user = _user(name, organisation)
+    try:
+        fresh = offboarding.managed_user_update(who=None, user=user, version=None, **change)  # type: ignore[arg-type]
+    except DomainError as exc:
+        fail(exc.message)
+    state = "active" if fresh.is_active else "deactivated"
+    typer.echo(f"{fresh.username}: {fresh.org_role}, {state}")
+
+
+@users.command("deactivate")
+def deactivate_command(
+    name: Annotated[str, typer.Argument(help="Username.")], organisation: Org = ""
+) -> None:
+    """Deactivate a user: they cannot sign in; their tokens and sessions end now."""
+    _django()
+    _update(name, organisation, is_active=False)
+
+
+@users.command("activate")
+def activate_command(
+    name: Annotated[str, typer.Argument(help="Username.")], organisation: Org = ""
+) -> None:
+    """Reactivate a deactivated user."""
+    _django()
+    _update(name, organisation, is_active=True)
+
+
+@users.command("role")
+def role_command(
+    name: Annotated[str, typer.Argument(help="Username.")],
+    role: Annotated[str, typer.Argument(help="admin, portfolio_owner or member.")],
+    organisation: Org = "",
+) -> None:
+    """Change a user's organisation role."""
+    _django()
+    _update(name, organisation, org_role=role)
+
+
+@users.command("revoke-tokens")
+def revoke_command(
+    name: Annotated[str, typer.Argument(help="Username.")], organisation: Org = ""
+) -> None:
+    """Revoke all of a user's API tokens and end all their sessions."""
+    _django()
+    from keystage.accounts import offboarding
+
+    count = offboarding.managed_user_revoke_access(who=None, user=_user(name, organisation))
+    typer.echo(f"{name}: {count} token(s) revoked, sessions ended")
