@@ -250,13 +250,21 @@ def test_a_login_throttle_tripped_on_one_server_holds_on_the_other(world, cluste
     assert status == 201, body  # the credentials work through B before any failure
     quick_hash()  # the sign-in upgraded the hash to the full rounds
 
-    failures = 0
-    while failures < 30:
+    # Trip the throttle through A, firmly: fail until A refuses; should it admit a failure
+    # again later (an exponential back-off), fail again, until either the back-off has
+    # grown to several seconds or A has refused everything for several seconds.
+    failures, refused_since = 0, None
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
         status, body = call(cluster.a, "POST", tokens, bad)
-        if status == 429:
+        if status == 400:
+            failures, refused_since = failures + 1, None
+            continue
+        assert status == 429, body
+        refused_since = refused_since or time.monotonic()
+        if failures >= 8 or time.monotonic() - refused_since > 6:
             break
-        assert status == 400, body
-        failures += 1
+        time.sleep(0.25)
     assert status == 429, f"server A never throttled ({failures} failures)"
 
     status, body = call(cluster.b, "POST", tokens, good)
