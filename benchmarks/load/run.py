@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -44,12 +45,13 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", type=int, default=120, help="seconds, ramp included")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--wait", type=float, nargs=2, default=(5.0, 15.0), metavar=("MIN", "MAX"))
     parser.add_argument("--reuse", action="store_true", help="keep an existing database")
     args = parser.parse_args()
     if not 1 <= args.users <= 500 or not 1 <= args.run_time <= 900:
         parser.error("keep it bounded: 1–500 users, 1–900 seconds")
-    if not 0 < args.spawn_rate <= 50 or not 1 <= args.workers <= 32:
+    if not 0 < args.spawn_rate <= 50 or not 1 <= args.workers <= 32 or not 1 <= args.threads <= 32:
         parser.error("spawn rate 0–50 per second, 1–32 workers")
     return args
 
@@ -193,6 +195,51 @@ def _refresh_versions(fixture: dict[str, Any]) -> None:
             item["version"] = versions[uuid.UUID(item["id"])]
 
 
+def _process_cpu(root: int) -> float:
+    """CPU seconds (user + system) of a process and its children, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids, total = {root}, 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == root:
+                pids.add(int(entry.name))
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _database_cpu(name: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving database ``name`` (same machine)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {name} " not in title:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all cores, /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def _sample_load(stop: threading.Event, samples: list[float]) -> None:
     while not stop.wait(5):
         samples.append(os.getloadavg()[0])
@@ -250,7 +297,7 @@ def main() -> None:
     gunicorn = [
         sys.executable, "-m", "gunicorn", "keystage.config.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-        "--backlog", "2048", "--timeout", "60",
+        "--threads", str(args.threads), "--backlog", "2048", "--timeout", "60",
     ]  # fmt: skip
     with (out / "gunicorn.log").open("wb") as log:
         server = subprocess.Popen(gunicorn, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -274,6 +321,8 @@ def main() -> None:
         sampler = threading.Thread(target=_sample_load, args=(stop, samples), daemon=True)
         sampler.start()
         started = time.monotonic()
+        cpu_before = (_process_cpu(server.pid), _machine_busy(), _database_cpu(args.database))
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(f"locust: {args.users} users, {args.spawn_rate}/s, {args.run_time} s", flush=True)
         with (out / "locust.log").open("wb") as log:
             subprocess.run(
@@ -284,6 +333,16 @@ def main() -> None:
                 timeout=args.run_time + 120,
             )
         elapsed = time.monotonic() - started
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = {
+            "server_s": _process_cpu(server.pid) - cpu_before[0],
+            "machine_busy_s": _machine_busy() - cpu_before[1],
+            "postgres_s": _database_cpu(args.database) - cpu_before[2],
+            "locust_s": children.ru_utime
+            + children.ru_stime
+            - children_before.ru_utime
+            - children_before.ru_stime,
+        }
         stop.set()
     finally:
         server.send_signal(signal.SIGTERM)
@@ -301,6 +360,7 @@ def main() -> None:
             "steady_seconds": round(max(1.0, args.run_time - ramp), 1),
             "elapsed_s": round(elapsed, 1),
             "gunicorn_workers": args.workers,
+            "gunicorn_threads": args.threads,
             "wait_s": list(args.wait),
             "cpus": os.cpu_count(),
             "load_average_1min": {
@@ -309,6 +369,10 @@ def main() -> None:
                 "mean": round(sum(samples) / len(samples), 2),
             },
             "queries_per_request": queries,
+            "cpu_seconds": {k: round(v, 1) for k, v in cpu.items()},
+            "server_cpu_ms_per_request": round(
+                1000 * cpu["server_s"] / summary["total_requests"], 1
+            ),
         }
     )
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
@@ -320,7 +384,8 @@ def _report(summary: dict[str, Any], out: Path) -> None:
     print(f"\nresults in {out.relative_to(ROOT)}")
     load = summary["load_average_1min"]
     print(
-        f"{summary['users']} users, {summary['gunicorn_workers']} gunicorn workers, "
+        f"{summary['users']} users, {summary['gunicorn_workers']} gunicorn workers "
+        f"× {summary['gunicorn_threads']} threads, "
         f"{summary['cpus']} CPUs, load average (1 min) before {load['before']}, "
         f"mean {load['mean']}, max {load['max']}"
     )
@@ -329,6 +394,13 @@ def _report(summary: dict[str, Any], out: Path) -> None:
         f"{summary['steady_requests'] / steady:.1f}/s), failures {summary['total_failures']}, "
         f"exceptions in the simulated users {summary['user_exceptions']}, "
         f"409 clashes {summary['conflicts_409']}"
+    )
+    cpu = summary["cpu_seconds"]
+    print(
+        f"CPU seconds over {summary['elapsed_s']} s: gunicorn {cpu['server_s']} "
+        f"({summary['server_cpu_ms_per_request']} ms per request), PostgreSQL backends "
+        f"{cpu['postgres_s']}, locust {cpu['locust_s']}, "
+        f"whole machine {cpu['machine_busy_s']} of {summary['cpus'] * summary['elapsed_s']:.0f}"
     )
     for kind, row in summary["kinds"].items():
         print(
