@@ -9,6 +9,8 @@ Two kinds of user, four readers to one planner:
   "their" tasks through it, sending the version they last saw (409 on a clash is a correct
   answer, counted apart; anything else but 200 is an error).
 
+The peer in the same run is a small static file served by the same gunicorn workers: its
+times are what any request waits for a worker and the CPU, whatever the app does.
 Each user waits a few seconds between actions (``LOAD_WAIT_MIN``/``LOAD_WAIT_MAX``), as a
 person does. Every response's time is collected by kind (read or write) from the moment
 all users are running; ``LOAD_SUMMARY`` names the JSON file written when Locust stops.
@@ -75,11 +77,12 @@ def _write_summary(environment: Any, **_: Any) -> None:
     if not path:
         return
     stats = environment.stats.total
-    by_kind: dict[str, list[float]] = {"read": [], "write": []}
+    by_kind: dict[str, list[float]] = {"read": [], "write": [], "peer": []}
     per_name = {}
     for key, values in sorted(_times.items()):
-        method = key.split(" ", 1)[0]
-        by_kind["write" if method in WRITES else "read"].extend(values)
+        method, name = key.split(" ", 1)
+        kind = "peer" if name.startswith("peer") else "write" if method in WRITES else "read"
+        by_kind[kind].extend(values)
         per_name[key] = {
             "count": len(values),
             "p50_ms": _percentile(values, 0.50),
@@ -124,6 +127,11 @@ class Reader(HttpUser):
         self.api = {"Authorization": f"Token {me['token']}", "Accept": "application/json"}
         self.projects: list[str] = me["projects"]
         self.planned: list[str] = me["planned"] or me["projects"]
+
+    @task(1)
+    def peer(self) -> None:
+        """The peer: a small static file through the same workers (their queueing floor)."""
+        self.client.get("/static/keystage/favicon.svg", name="peer static file")
 
     @task(3)
     def portfolio(self) -> None:
