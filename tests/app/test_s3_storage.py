@@ -9,6 +9,10 @@ object, and an object gone from the bucket answers 404 rather than 500.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,6 +106,38 @@ def test_settings_choose_s3_only_when_a_bucket_is_named():
     assert options["bucket_name"] == "files" and options["region_name"] == "eu-west-1"
     assert options["default_acl"] == "private" and options["querystring_auth"] is True
     assert options["file_overwrite"] is False
+
+
+def test_the_environment_switches_the_settings(tmp_path):
+    """settings.py itself, in a fresh process: the bucket and Redis variables take effect."""
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.STORAGES['default'], s.CACHES['default']['BACKEND']]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "keystage.config.settings",
+        "KEYSTAGE_DATA_DIR": str(tmp_path),
+        "KEYSTAGE_S3_BUCKET": "files",
+        "KEYSTAGE_S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        "KEYSTAGE_REDIS_URL": "redis://127.0.0.1:6379/7",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    storage, cache = json.loads(done.stdout)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "files"
+    assert storage["OPTIONS"]["addressing_style"] == "path"
+    assert cache == "django.core.cache.backends.redis.RedisCache"
+    plain = {k: v for k, v in env.items() if not k.startswith(("KEYSTAGE_S3", "KEYSTAGE_REDIS"))}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=plain, capture_output=True, text=True, timeout=60
+    )
+    storage, cache = json.loads(done.stdout)
+    assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert cache != "django.core.cache.backends.redis.RedisCache"
 
 
 def test_upload_lands_in_the_bucket_and_downloads_the_same_bytes(
