@@ -33,6 +33,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import measure  # benchmarks/load/measure.py, next to this script
+
 ROOT = Path(__file__).resolve().parents[2]
 PG = os.environ.get("LOAD_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -195,56 +197,6 @@ def _refresh_versions(fixture: dict[str, Any]) -> None:
             item["version"] = versions[uuid.UUID(item["id"])]
 
 
-def _process_cpu(root: int) -> float:
-    """CPU seconds (user + system) of a process and its children, from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids, total = {root}, 0.0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == root:
-                pids.add(int(entry.name))
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def _database_cpu(name: str) -> float:
-    """CPU seconds of the PostgreSQL backends serving database ``name`` (same machine)."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if not title.startswith("postgres: ") or f" {name} " not in title:
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def _machine_busy() -> float:
-    """CPU seconds the whole machine has spent busy since boot (all cores, /proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]
-    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def _sample_load(stop: threading.Event, samples: list[float]) -> None:
-    while not stop.wait(5):
-        samples.append(os.getloadavg()[0])
-
-
 def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     import urllib.request
 
@@ -318,10 +270,14 @@ def main() -> None:
             "LOAD_WAIT_MAX": str(args.wait[1]),
         }
         stop, samples = threading.Event(), [os.getloadavg()[0]]
-        sampler = threading.Thread(target=_sample_load, args=(stop, samples), daemon=True)
+        sampler = threading.Thread(target=measure.sample_load, args=(stop, samples), daemon=True)
         sampler.start()
         started = time.monotonic()
-        cpu_before = (_process_cpu(server.pid), _machine_busy(), _database_cpu(args.database))
+        cpu_before = (
+            measure.process_cpu(server.pid),
+            measure.machine_busy(),
+            measure.database_cpu(args.database),
+        )
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(f"locust: {args.users} users, {args.spawn_rate}/s, {args.run_time} s", flush=True)
         with (out / "locust.log").open("wb") as log:
@@ -335,9 +291,9 @@ def main() -> None:
         elapsed = time.monotonic() - started
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = {
-            "server_s": _process_cpu(server.pid) - cpu_before[0],
-            "machine_busy_s": _machine_busy() - cpu_before[1],
-            "postgres_s": _database_cpu(args.database) - cpu_before[2],
+            "server_s": measure.process_cpu(server.pid) - cpu_before[0],
+            "machine_busy_s": measure.machine_busy() - cpu_before[1],
+            "postgres_s": measure.database_cpu(args.database) - cpu_before[2],
             "locust_s": children.ru_utime
             + children.ru_stime
             - children_before.ru_utime
