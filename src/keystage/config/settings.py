@@ -191,6 +191,21 @@ KEYSTAGE_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("KEYSTAGE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 )
 
+# ---- More than one machine: shared cache (Redis) and attachments on S3 -------------
+# KEYSTAGE_REDIS_URL: the cache (login throttle counters among others) in Redis, shared by
+# every app process. KEYSTAGE_S3_BUCKET (+ _ENDPOINT_URL, _ACCESS_KEY_ID,
+# _SECRET_ACCESS_KEY, _REGION, _PREFIX): attachments in a private S3-compatible bucket.
+# Unset, the embedded defaults above stay. See docs/scaling.md.
+from keystage.config import scaling  # noqa: E402
+
+_shared_cache = scaling.redis_cache(os.environ)
+if _shared_cache is not None:
+    CACHES = {"default": _shared_cache}
+_shared_files = scaling.s3_storage(os.environ)
+if _shared_files is not None:
+    STORAGES = {**STORAGES, "default": _shared_files}
+# ---- end of the scale-out block -----------------------------------------------------
+
 # Outgoing mail: written to files in the data directory unless an SMTP server is set.
 if os.environ.get("KEYSTAGE_SMTP_HOST"):
     MAILERS = {
