@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
-import sys
 from typing import Annotated
 
 import typer
@@ -35,10 +33,17 @@ def _django() -> None:
 
 
 def _migrate(verbosity: int = 0) -> None:
+    """Upgrade the schema, then make the data directory private and collect static files."""
+    from django.conf import settings
     from django.core.management import call_command
+
+    from keystage.ops.datadir import data_dir_secure
+    from keystage.ops.static import static_prepare
 
     call_command("migrate", interactive=False, verbosity=verbosity)
     call_command("createcachetable", verbosity=0)
+    static_prepare()
+    data_dir_secure(settings.DATA_DIR)
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -53,93 +58,72 @@ def _port_free(host: str, port: int) -> bool:
 
 @app.command()
 def migrate() -> None:
-    """Create or upgrade the database schema."""
+    """Create or upgrade the database schema (and, in production, collect static files)."""
     _django()
     _migrate(verbosity=1)
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
-    """The background worker (`db_worker`) that runs queued jobs such as schedule runs."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keystage.config.settings"}
-    command = [sys.executable, "-m", "django", "db_worker", "--no-reload", "--verbosity", "1"]
-    # preexec_fn is safe here: the server has not started any thread yet.
-    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
-    """On Linux, have the kernel stop the worker if `keystage serve` is killed outright."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a child: a first SIGTERM lets a worker finish its job, a second interrupts it."""
-    for _ in range(2):
-        if process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            continue
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-
-
 def _on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(0)  # unwinds through `finally`, which stops the worker
+    raise SystemExit(0)  # unwinds through `finally`, which stops the children
+
+
+def _recover_runs() -> None:
+    """Fail the schedule runs an earlier worker left running (when the command exists)."""
+    from django.core.management import call_command, get_commands
+
+    # schedule_runs_recover comes with the schedule-run recovery work; skip it until then.
+    if "schedule_runs_recover" in get_commands():
+        call_command("schedule_runs_recover")
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="gunicorn workers (production database only).")] = 0,
+    workers: Annotated[
+        int, typer.Option(help="gunicorn processes on PostgreSQL (default 2 per core).")
+    ] = 0,
 ) -> None:
-    """Serve the web app (gunicorn on PostgreSQL, a threaded server on SQLite) and a worker.
+    """Serve the web app with gunicorn and supervise a background worker.
 
-    The background worker (`db_worker`) runs as a child process for as long as the server
-    does; it executes queued jobs such as schedule runs.
+    gunicorn runs threaded workers (one process on SQLite, two per core on
+    PostgreSQL); the worker (`db_worker`) runs queued jobs such as schedule runs and
+    is restarted when it exits. In production the static files are collected first.
     """
     _django()
     import signal
 
     from django.conf import settings
 
+    from keystage.ops import supervisor
+    from keystage.ops.datadir import data_dir_secure
+    from keystage.ops.static import static_prepare
+
+    if not 1 <= port <= 65535:
+        fail(f"--port must be between 1 and 65535, not {port}")
+    if workers < 0 or workers > 64:
+        fail(f"--workers must be between 1 and 64 (0: automatic), not {workers}")
     if not _port_free(host, port):
         fail(f"port {port} on {host} is in use; choose another with --port")
+    data_dir_secure(settings.DATA_DIR)
+    static_prepare()
+    _recover_runs()
+    processes, threads = supervisor.server_size(
+        is_postgres=settings.IS_POSTGRES, workers=workers, cpus=os.cpu_count()
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keystage.config.settings"}
     signal.signal(signal.SIGTERM, _on_sigterm)
-    worker = _start_worker()
-    server: subprocess.Popen[bytes] | None = None
+    runner = supervisor.Supervisor(
+        server_cmd=supervisor.gunicorn_command(host, port, processes, threads),
+        worker_cmd=supervisor.worker_command(),
+        env=env,
+    )
     try:
-        if settings.IS_POSTGRES:
-            count = workers or (os.cpu_count() or 1) * 2 + 1
-            args = [
-                "gunicorn",
-                "keystage.config.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(count),
-                "--access-logfile",
-                "-",
-            ]
-            server = subprocess.Popen([sys.executable, "-m", *args])
-            server.wait()
-            return
-        from django.core.management import call_command
-
-        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        code = runner.run()
     except KeyboardInterrupt:
-        pass
-    finally:
-        if server is not None:
-            _stop(server)
-        _stop(worker)
+        code = 0
+    if code:
+        fail(f"the server stopped with exit code {code}")
 
 
 @app.command()
