@@ -398,10 +398,11 @@ def manage(ctx: typer.Context) -> None:
 
 def _register_engine_commands() -> None:
     """Attach the plan-as-code commands, which need no database."""
-    from keystage import cli_resources, cli_schedule
+    from keystage import cli_ops, cli_resources, cli_schedule
 
     cli_schedule.register(app)
     cli_resources.register(app)
+    cli_ops.register(app)
 
 
 _register_engine_commands()
