@@ -115,10 +115,11 @@ class Supervisor:
     env: dict[str, str] | None = None
     clock: Callable[[], float] = time.monotonic
     restarts: int = 0
-    _backoff: float = field(default=BACKOFF_FIRST, repr=False)
+    _backoff: float = field(default=0.0, repr=False)
 
     def run(self) -> int:
         """Start both children and watch them; the server's exit code."""
+        self._backoff = BACKOFF_FIRST
         server = spawn(self.server_cmd, self.env)
         worker: subprocess.Popen[bytes] | None = spawn(self.worker_cmd, self.env)
         started, restart_at = self.clock(), 0.0
