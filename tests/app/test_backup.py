@@ -210,6 +210,9 @@ def test_postgres_backup_restores_into_a_fresh_database(tmp_path):
         _signs_in(tmp_path / "new", target)
         with tarfile.open(archive) as tar:
             assert "database.pgdump" in tar.getnames()
+        elsewhere = run(["restore", str(archive)], tmp_path / "sqlite")
+        assert elsewhere.returncode == 1
+        assert "holds a postgresql database; this instance uses sqlite" in elsewhere.stderr
         # --force replaces the whole schema in one transaction, even with extra tables.
         with psycopg.connect(target, autocommit=True) as db:
             db.execute("CREATE TABLE leftover (x int)")

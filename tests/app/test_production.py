@@ -246,6 +246,9 @@ def test_data_directory_is_private_and_repaired_on_start(tmp_path):
         path.chmod(mode)
     (data / "media" / "research" / "old.pdf").chmod(0o644)
     assert run(["migrate"], _env(data)).returncode == 0
+    mailed = run(["manage", "sendtestemail", "someone@example.test"], _env(data))
+    assert mailed.returncode == 0, mailed.stderr
+    assert len(list((data / "outbox").iterdir())) == 1
     for path in [data, *data.rglob("*")]:
         mode = stat.S_IMODE(path.lstat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
