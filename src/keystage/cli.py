@@ -6,14 +6,12 @@ commands start fast and work without a database.
 
 from __future__ import annotations
 
-import os
-import re
-import socket
 from typing import Annotated
 
 import typer
 
-from keystage.cli_common import fail, find_project
+from keystage import cli_ops
+from keystage.cli_common import django_setup, fail, find_project
 
 app = typer.Typer(
     name="keystage",
@@ -22,108 +20,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+cli_ops.register(app)  # serve, migrate, check, backup, restore
 
 
 def _django() -> None:
     """Configure Django for a command that needs the database."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
-    import django
-
-    django.setup()
-
-
-def _migrate(verbosity: int = 0) -> None:
-    """Upgrade the schema, then make the data directory private and collect static files."""
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from keystage.ops.datadir import data_dir_secure
-    from keystage.ops.static import static_prepare
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
-    call_command("createcachetable", verbosity=0)
-    static_prepare()
-    data_dir_secure(settings.DATA_DIR)
-
-
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-@app.command()
-def migrate() -> None:
-    """Create or upgrade the database schema (and, in production, collect static files)."""
-    _django()
-    _migrate(verbosity=1)
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(0)  # unwinds through `finally`, which stops the children
-
-
-def _recover_runs() -> None:
-    """Fail the schedule runs an earlier worker left running (when the command exists)."""
-    from django.core.management import call_command, get_commands
-
-    # schedule_runs_recover comes with the schedule-run recovery work; skip it until then.
-    if "schedule_runs_recover" in get_commands():
-        call_command("schedule_runs_recover")
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[
-        int, typer.Option(help="gunicorn processes on PostgreSQL (default 2 per core).")
-    ] = 0,
-) -> None:
-    """Serve the web app with gunicorn and supervise a background worker.
-
-    gunicorn runs threaded workers (one process on SQLite, two per core on
-    PostgreSQL); the worker (`db_worker`) runs queued jobs such as schedule runs and
-    is restarted when it exits. In production the static files are collected first.
-    """
-    _django()
-    import signal
-
-    from django.conf import settings
-
-    from keystage.ops import supervisor
-    from keystage.ops.datadir import data_dir_secure
-    from keystage.ops.static import static_prepare
-
-    if not 1 <= port <= 65535:
-        fail(f"--port must be between 1 and 65535, not {port}")
-    if workers < 0 or workers > 64:
-        fail(f"--workers must be between 1 and 64 (0: automatic), not {workers}")
-    if not _port_free(host, port):
-        fail(f"port {port} on {host} is in use; choose another with --port")
-    data_dir_secure(settings.DATA_DIR)
-    static_prepare()
-    _recover_runs()
-    processes, threads = supervisor.server_size(
-        is_postgres=settings.IS_POSTGRES, workers=workers, cpus=os.cpu_count()
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keystage.config.settings"}
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    runner = supervisor.Supervisor(
-        server_cmd=supervisor.gunicorn_command(host, port, processes, threads),
-        worker_cmd=supervisor.worker_command(),
-        env=env,
-    )
-    try:
-        code = runner.run()
-    except KeyboardInterrupt:
-        code = 0
-    if code:
-        fail(f"the server stopped with exit code {code}")
+    django_setup()
 
 
 @app.command()
@@ -141,9 +43,9 @@ def demo(
     from keystage import demo as demo_data
 
     typer.echo(f"Database: {settings.DATABASES['default']['NAME']}")
-    _migrate()
+    cli_ops.run_migrations()
     login = demo_data.demo_load()
-    while not no_serve and not _port_free(host, port) and port < 8100:
+    while not no_serve and not cli_ops.port_free(host, port) and port < 8100:
         port += 1
     typer.echo("")
     typer.echo(f"  Keystage is at   http://{host}:{port}/")
@@ -153,7 +55,7 @@ def demo(
     typer.echo("")
     if no_serve:
         return
-    serve(host=host, port=port, workers=0)
+    cli_ops.serve_command(host=host, port=port, workers=0)
 
 
 @app.command()
@@ -187,30 +89,6 @@ def createuser(
         fail(exc.message)
         return
     typer.echo(f"Created {user.username}")
-
-
-@app.command()
-def check(
-    deploy: Annotated[
-        bool, typer.Option("--deploy", help="Also run the deployment checks.")
-    ] = False,
-) -> None:
-    """Check the configuration and the database connection."""
-    _django()
-    from django.core.management import call_command
-    from django.core.management.base import SystemCheckError
-    from django.db import connection
-
-    try:
-        call_command("check", deploy=deploy, fail_level="WARNING")
-        connection.ensure_connection()
-    except SystemCheckError as exc:
-        lines = str(exc).strip().splitlines()
-        issues = [line.strip() for line in lines if re.search(r"\(\w+\.[EW]\d+\)", line)]
-        fail(f"{len(issues)} configuration issue(s); first: {issues[0] if issues else lines[-1]}")
-    except Exception as exc:
-        fail(f"database not reachable: {exc}")
-    typer.echo(f"OK: configuration valid, database {connection.vendor} reachable")
 
 
 @app.command()
@@ -398,11 +276,10 @@ def manage(ctx: typer.Context) -> None:
 
 def _register_engine_commands() -> None:
     """Attach the plan-as-code commands, which need no database."""
-    from keystage import cli_ops, cli_resources, cli_schedule
+    from keystage import cli_resources, cli_schedule
 
     cli_schedule.register(app)
     cli_resources.register(app)
-    cli_ops.register(app)
 
 
 _register_engine_commands()

@@ -190,8 +190,13 @@ def _read_archive(source: Path, work: Path) -> dict[str, object]:
             if manifest.get("version") != FORMAT_VERSION:
                 raise BackupError(f"unsupported backup format version {manifest.get('version')}")
             files = manifest.get("files")
-            if not isinstance(files, dict):
-                raise BackupError("the backup's manifest lists no files")
+            if not isinstance(files, dict) or not all(
+                isinstance(meta, dict)
+                and isinstance(meta.get("sha256"), str)
+                and isinstance(meta.get("size"), int)
+                for meta in files.values()
+            ):
+                raise BackupError("the backup's manifest is damaged (its list of files)")
             seen: set[str] = set()
             for entry in entries:
                 if entry.name == MANIFEST:
