@@ -84,6 +84,7 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[s
         "--graceful-timeout",
         "10",
         "--no-control-socket",  # one shared socket in $HOME would clash between instances
+        "--preload",  # import the app once, then fork: workers start in a second, share memory
         "--access-logfile",
         "-",
     ]
