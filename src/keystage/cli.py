@@ -6,16 +6,12 @@ commands start fast and work without a database.
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import subprocess
-import sys
 from typing import Annotated
 
 import typer
 
-from keystage.cli_common import fail, find_project
+from keystage import cli_ops
+from keystage.cli_common import django_setup, fail, find_project
 
 app = typer.Typer(
     name="keystage",
@@ -24,122 +20,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+cli_ops.register(app)  # serve, migrate, check, backup, restore
 
 
 def _django() -> None:
     """Configure Django for a command that needs the database."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
-    import django
-
-    django.setup()
-
-
-def _migrate(verbosity: int = 0) -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
-    call_command("createcachetable", verbosity=0)
-
-
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-@app.command()
-def migrate() -> None:
-    """Create or upgrade the database schema."""
-    _django()
-    _migrate(verbosity=1)
-
-
-def _start_worker() -> subprocess.Popen[bytes]:
-    """The background worker (`db_worker`) that runs queued jobs such as schedule runs."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "keystage.config.settings"}
-    command = [sys.executable, "-m", "django", "db_worker", "--no-reload", "--verbosity", "1"]
-    # preexec_fn is safe here: the server has not started any thread yet.
-    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
-    """On Linux, have the kernel stop the worker if `keystage serve` is killed outright."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a child: a first SIGTERM lets a worker finish its job, a second interrupts it."""
-    for _ in range(2):
-        if process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            continue
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(0)  # unwinds through `finally`, which stops the worker
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="gunicorn workers (production database only).")] = 0,
-) -> None:
-    """Serve the web app (gunicorn on PostgreSQL, a threaded server on SQLite) and a worker.
-
-    The background worker (`db_worker`) runs as a child process for as long as the server
-    does; it executes queued jobs such as schedule runs.
-    """
-    _django()
-    import signal
-
-    from django.conf import settings
-
-    if not _port_free(host, port):
-        fail(f"port {port} on {host} is in use; choose another with --port")
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    worker = _start_worker()
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        if settings.IS_POSTGRES:
-            count = workers or (os.cpu_count() or 1) * 2 + 1
-            args = [
-                "gunicorn",
-                "keystage.config.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(count),
-                "--access-logfile",
-                "-",
-            ]
-            server = subprocess.Popen([sys.executable, "-m", *args])
-            server.wait()
-            return
-        from django.core.management import call_command
-
-        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if server is not None:
-            _stop(server)
-        _stop(worker)
+    django_setup()
 
 
 @app.command()
@@ -157,9 +43,9 @@ def demo(
     from keystage import demo as demo_data
 
     typer.echo(f"Database: {settings.DATABASES['default']['NAME']}")
-    _migrate()
+    cli_ops.run_migrations()
     login = demo_data.demo_load()
-    while not no_serve and not _port_free(host, port) and port < 8100:
+    while not no_serve and not cli_ops.port_free(host, port) and port < 8100:
         port += 1
     typer.echo("")
     typer.echo(f"  Keystage is at   http://{host}:{port}/")
@@ -169,7 +55,7 @@ def demo(
     typer.echo("")
     if no_serve:
         return
-    serve(host=host, port=port, workers=0)
+    cli_ops.serve_command(host=host, port=port, workers=0)
 
 
 @app.command()
@@ -203,30 +89,6 @@ def createuser(
         fail(exc.message)
         return
     typer.echo(f"Created {user.username}")
-
-
-@app.command()
-def check(
-    deploy: Annotated[
-        bool, typer.Option("--deploy", help="Also run the deployment checks.")
-    ] = False,
-) -> None:
-    """Check the configuration and the database connection."""
-    _django()
-    from django.core.management import call_command
-    from django.core.management.base import SystemCheckError
-    from django.db import connection
-
-    try:
-        call_command("check", deploy=deploy, fail_level="WARNING")
-        connection.ensure_connection()
-    except SystemCheckError as exc:
-        lines = str(exc).strip().splitlines()
-        issues = [line.strip() for line in lines if re.search(r"\(\w+\.[EW]\d+\)", line)]
-        fail(f"{len(issues)} configuration issue(s); first: {issues[0] if issues else lines[-1]}")
-    except Exception as exc:
-        fail(f"database not reachable: {exc}")
-    typer.echo(f"OK: configuration valid, database {connection.vendor} reachable")
 
 
 @app.command()

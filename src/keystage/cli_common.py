@@ -10,6 +10,16 @@ if TYPE_CHECKING:
     from keystage.portfolio.models import Project
 
 
+def django_setup() -> None:
+    """Configure Django for a command that needs the database."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
+    django.setup()
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one readable line to stderr and exit non-zero."""
     typer.echo(f"keystage: error: {message}", err=True)

@@ -4,7 +4,11 @@ Defaults give a working embedded instance: SQLite in a data directory outside th
 source tree, a secret key generated once and kept there. The environment switches
 to production: ``DATABASE_URL`` (PostgreSQL), ``KEYSTAGE_SECRET_KEY``,
 ``KEYSTAGE_PRODUCTION=1`` (HTTPS-only cookies, HSTS, no debug),
-``KEYSTAGE_ALLOWED_HOSTS``.
+``KEYSTAGE_ALLOWED_HOSTS``, ``KEYSTAGE_BASE_URL``.
+
+Everything the process writes is private to its user (umask 077): the data directory
+and its folders are 0700, the database, secret key, outgoing mail and attachments 0600
+(`keystage serve` and `keystage migrate` also fix what an older version left readable).
 """
 
 from __future__ import annotations
@@ -23,6 +27,11 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The data directory holds the database, the secret key, mail and attachments: nothing the
+# app writes is for other users of the machine.
+os.umask(0o077)
+
+
 def _data_dir() -> Path:
     explicit = os.environ.get("KEYSTAGE_DATA_DIR")
     if explicit:
@@ -30,7 +39,7 @@ def _data_dir() -> Path:
     else:
         base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
         path = Path(base) / "keystage"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -78,6 +87,7 @@ INSTALLED_APPS = [
     "keystage.initiation",
     "keystage.resources",
     "keystage.planning",
+    "keystage.ops",
 ]
 
 MIDDLEWARE = [
@@ -171,12 +181,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "keystage.ops.static.StaticStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -184,9 +194,19 @@ STORAGES = {
 }
 # Outside production, serve straight from the installed packages: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Source maps are for developers' tools: brotli on the API docs' maps took most of the
+# collection's minute of CPU, so they are served uncompressed.
+# (WhiteNoise's own list, plus "map".)
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br",
+    "swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4",
+    "mpeg", "mpg", "webm", "wmv", "map",
+]  # fmt: skip
 # Uploaded files (research-note attachments). Never served as public URLs: there is no
 # MEDIA_URL route; downloads go through views that check project access.
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 KEYSTAGE_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("KEYSTAGE_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 )
@@ -227,6 +247,8 @@ else:
             "OPTIONS": {"file_path": str(DATA_DIR / "outbox")},
         }
     }
+# Invitation and password-reset links are built from it: in production `keystage check
+# --deploy` requires an https:// address.
 KEYSTAGE_BASE_URL = os.environ.get("KEYSTAGE_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("KEYSTAGE_FROM_EMAIL", "keystage@localhost")
 
@@ -247,6 +269,7 @@ SECURE_CSP = {
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # KEYSTAGE_SSL_REDIRECT=0 only where no TLS proxy stands in front (e.g. a loopback test).
     SECURE_SSL_REDIRECT = _flag("KEYSTAGE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

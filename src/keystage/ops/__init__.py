@@ -1,0 +1,2 @@
+"""Running Keystage: data-directory permissions, static files, deployment checks,
+the supervised server and its worker, backup and restore."""
