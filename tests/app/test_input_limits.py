@@ -244,3 +244,47 @@ def test_business_case_horizon_is_checked_before_any_array_or_version(world):
     assert "horizon" in refused.value.errors
     case.refresh_from_db()
     assert case.horizon == 5
+
+
+class _NeverRead:
+    """An upload handler that fails the test if Django starts reading a file."""
+
+    def __init__(self, request: Any = None) -> None:
+        raise AssertionError("the body was read before the size check")
+
+
+def test_uploads_are_capped_by_content_length_before_the_body_is_read(world, api, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keystage.initiation import services
+    from keystage.initiation.models import ResearchAttachment
+
+    note = services.note_create(
+        who=world.a["project_manager"],
+        project=world.project_a,
+        data={"title": "Offers", "body": "Vendor offers."},
+    )
+    url = (
+        f"/api/v1/projects/{world.project_a.public_id}/initiation/notes/{note.public_id}"
+        "/attachments/"
+    )
+    client = api(world.a["project_manager"])
+    settings.KEYSTAGE_REQUEST_MAX_BYTES = 1000
+    settings.KEYSTAGE_ATTACHMENT_MAX_BYTES = 50_000
+    # An upload route takes a file larger than the general cap …
+    small = client.post(url, {"file": SimpleUploadedFile("a.txt", b"a" * 5000)}, format="multipart")
+    assert small.status_code == 201, small.content
+    # … and refuses one over its own cap with 413 before a byte is spooled.
+    settings.FILE_UPLOAD_HANDLERS = [f"{__name__}._NeverRead"]
+    big = client.post(
+        url, {"file": SimpleUploadedFile("b.txt", b"b" * 2_000_000)}, format="multipart"
+    )
+    assert big.status_code == 413
+    # Any other route refuses a multipart body over the general cap.
+    other = client.post(
+        f"/api/v1/projects/{world.project_a.public_id}/initiation/notes/",
+        {"title": "x" * 2000},
+        format="multipart",
+    )
+    assert other.status_code == 413
+    assert ResearchAttachment.objects.count() == 1
