@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import rtoml
 
+from keystage.engine import daterange
 from keystage.engine.calendars import STANDARD_DAY, Calendar, CalendarException, Shift
 from keystage.engine.errors import ScheduleError
 from keystage.engine.network import (
@@ -177,6 +178,8 @@ class _Reader:
         self, value: Any, field: str, *, finish: bool, act: str | None = None
     ) -> datetime | None:
         """A TOML date or datetime; a bare date means the day's start (or its end for finishes)."""
+        if isinstance(value, date) and not daterange.plausible(value):
+            raise self.fail(field, daterange.MESSAGE, act)
         if value is None or isinstance(value, datetime):
             if isinstance(value, datetime) and value.tzinfo is not None:
                 raise self.fail(field, "use a local date-time without a time zone", act)
@@ -254,6 +257,8 @@ class _Reader:
     def day(self, value: Any, field: str) -> date:
         """A TOML date (not a date-time)."""
         if isinstance(value, date) and not isinstance(value, datetime):
+            if not daterange.plausible(value):
+                raise self.fail(field, daterange.MESSAGE)
             return value
         raise self.fail(field, f"expected a date like 2025-12-25, got {value!r}")
 
