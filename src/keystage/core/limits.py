@@ -17,7 +17,6 @@ MAX_VERSION = INT32_MAX  # the version column is a 32-bit integer
 MAX_PAGE_SIZE = 500  # rows per page of any list that pages (history, …)
 MAX_OFFSET = 10_000_000  # the deepest page offset a list accepts
 MAX_JSON_DEPTH = 64  # nesting of arrays and objects in a JSON body
-MAX_JSON_INTEGER = 2**53  # beyond this JSON numbers lose precision in every client
 
 
 def bounded_int(raw: Any, *, field: str, low: int, high: int, default: int | None = None) -> int:
