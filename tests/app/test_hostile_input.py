@@ -251,3 +251,14 @@ def test_a_chunked_body_without_length_is_refused(world, api):
         HTTP_TRANSFER_ENCODING="chunked",
     )
     assert response.status_code == 411
+
+
+def test_a_huge_version_from_a_page_form_is_a_conflict_not_a_crash(world, api):
+    """Form versions reach the services unbounded; the compare-and-set refuses them."""
+    from keystage.core.errors import Conflict
+    from keystage.core.versioning import bump_version
+
+    for version in (2**31, 2**63, 2**80):
+        with pytest.raises(Conflict):
+            bump_version(world.project_a, version)
+    _unchanged(world)

@@ -76,6 +76,9 @@ def compare_and_set[M: BaseModel](instance: M, expected_version: int, changes: d
     Writes no journal entry: the caller journals the change it belongs to.
     """
     model = type(instance)
+    if not 1 <= expected_version <= MAX_VERSION:
+        # No stored version can match; never hand the database an integer it cannot hold.
+        raise Conflict(current=model._default_manager.filter(pk=instance.pk).first())
     touched = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         **changes, version=F("version") + 1, updated_at=_now()
     )
