@@ -288,3 +288,48 @@ def test_uploads_are_capped_by_content_length_before_the_body_is_read(world, api
     )
     assert other.status_code == 413
     assert ResearchAttachment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("duration", "99999999999999999999d"),
+        ("duration", "1e308d"),
+        ("duration", "50000000w"),
+        ("duration", "-5d"),
+        ("work", "99999999999999999999h"),
+        ("work", "nan"),
+        ("predecessors", "1FS+99999999999999d"),
+        ("predecessors", "1FS-50000000w"),
+        ("predecessors", "99999999999999999999999"),
+        ("deadline", "9999-12-31"),
+        ("deadline", "0001-01-01"),
+        ("constraint", "SNET 9999-12-31"),
+    ],
+)
+def test_plan_table_cells_refuse_extreme_values_quickly(world, field, value):
+    """The plan page's cell edits parse durations, lags and dates: extremes are a 4xx."""
+    from django.test import Client
+
+    from keystage.planning.models import Task
+    from keystage.planning.services import wbs
+
+    pm = world.a["project_manager"]
+    rows = [
+        {"outline_level": 1, "name": "Design", "duration_minutes": 960},
+        {"outline_level": 1, "name": "Build", "duration_minutes": 1440},
+    ]
+    wbs.plan_append(who=pm, project=world.project_a, rows=rows, links=[(0, 1, "FS", 0)])
+    build = Task.objects.get(project=world.project_a, name="Build")
+    client = Client(raise_request_exception=True)
+    client.force_login(pm)
+    assert client.get(f"/projects/{world.project_a.public_id}/plan/").status_code == 200  # warm
+    started = time.perf_counter()
+    response = client.post(
+        f"/projects/{world.project_a.public_id}/plan/tasks/{build.public_id}/cell/",
+        {"field": field, "value": value, "version": build.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert time.perf_counter() - started < LIMIT_SECONDS
+    assert 400 <= response.status_code < 500, response.content[:300]
+    assert Task.objects.get(pk=build.pk).version == build.version
