@@ -13,6 +13,9 @@ from datetime import date, datetime
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2200, 12, 31)
 MESSAGE = "Enter a date between 1 Jan 1990 and 31 Dec 2200."
+# The longest duration or lag: ten years of elapsed minutes (as the task model allows).
+MAX_SPAN_MINUTES = 60 * 24 * 3650
+SPAN_MESSAGE = "a duration or lag is at most ten years (5,256,000 minutes) either way"
 
 
 def plausible(value: date | datetime) -> bool:
