@@ -85,3 +85,22 @@ def test_out_of_range_paging_is_a_field_error(world, api, query, field):
 
 def test_outsiders_still_see_nothing(world, api):
     assert api(world.b["project_manager"]).get(_url(world)).status_code == 404
+
+
+def test_the_default_paginator_of_generic_lists_is_bounded(rf):
+    """Any generic list view pages with the same bounds (DRF's own clamps nothing)."""
+    from django.conf import settings
+    from rest_framework.request import Request
+
+    from keystage.core.errors import InvalidInput
+    from keystage.core.paging import BoundedLimitOffsetPagination
+
+    assert settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"].endswith(
+        "BoundedLimitOffsetPagination"
+    )
+    paginator = BoundedLimitOffsetPagination()
+    assert paginator.get_limit(Request(rf.get("/x/"))) == 100
+    for query in (f"?limit={2**70}", f"?offset={2**70}", "?limit=501"):
+        with pytest.raises(InvalidInput):
+            paginator.get_offset(Request(rf.get("/x/" + query)))
+            paginator.get_limit(Request(rf.get("/x/" + query)))

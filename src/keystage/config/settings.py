@@ -355,6 +355,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "keystage.core.middleware.RequestLimitsMiddleware",
 )
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "keystage.core.paging.BoundedLimitOffsetPagination"
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "keystage.core.parsers.StrictJSONParser",
     "rest_framework.parsers.FormParser",

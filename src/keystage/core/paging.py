@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -73,3 +74,22 @@ def paged_response(request: Request, queryset: QuerySet[Any], serializer_class: 
     if links:
         response["Link"] = ", ".join(links)
     return response
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """DRF's limit/offset paging with the same bounds, for any generic list view.
+
+    DRF clamps nothing by default: ``?limit=10**9`` reads a billion rows and
+    ``?offset=2**70`` overflows the database. Out-of-range values are field errors here.
+    """
+
+    default_limit = DEFAULT_PAGE_SIZE
+    max_limit = MAX_PAGE_SIZE
+
+    def get_limit(self, request: Request) -> int:
+        """The page size, 1 … ``MAX_PAGE_SIZE``."""
+        return page_bounds(request)[0]
+
+    def get_offset(self, request: Request) -> int:
+        """The entries to skip, 0 … ``MAX_OFFSET``."""
+        return page_bounds(request)[1]
