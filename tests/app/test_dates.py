@@ -151,3 +151,23 @@ def test_the_plan_file_reader_refuses_implausible_dates(tmp_path):
     )
     with pytest.raises(ScheduleError, match="1 Jan 1990"):
         parse_plan(plan)
+
+
+def test_baseline_capture_works_after_refused_dates(world, api):
+    pm = api(world.a["project_manager"])
+    task = pm.post(
+        _base(world.project_a) + "tasks/",
+        {"name": "Design", "duration_minutes": 960},
+        format="json",
+    ).json()
+    refused = pm.patch(
+        _base(world.project_a) + f"tasks/{task['id']}/",
+        {"constraint_type": "SNET", "constraint_date": "0001-01-01", "version": task["version"]},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "constraint_date" in refused.json()["errors"]
+    captured = pm.post(_base(world.project_a) + "baselines/", {"name": "Plan"}, format="json")
+    assert captured.status_code == 201, captured.json()
+    assert captured.json()["finish_at"].startswith("2027-")
+    assert _page(world, "gantt/") == 200

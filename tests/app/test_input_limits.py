@@ -333,3 +333,17 @@ def test_plan_table_cells_refuse_extreme_values_quickly(world, field, value):
     assert time.perf_counter() - started < LIMIT_SECONDS
     assert 400 <= response.status_code < 500, response.content[:300]
     assert Task.objects.get(pk=build.pk).version == build.version
+
+
+def test_the_business_case_page_refuses_a_huge_horizon_quickly(world):
+    from django.test import Client
+
+    client = Client(raise_request_exception=True)
+    client.force_login(world.a["project_manager"])
+    url = f"/projects/{world.project_a.public_id}/initiation/business-case/"
+    assert client.post(url, {"discount_rate": "8", "horizon": "5"}).status_code == 302
+    started = time.perf_counter()
+    response = client.post(url, {"discount_rate": "8", "horizon": "50000000", "version": 1})
+    assert time.perf_counter() - started < 1
+    assert response.status_code in (200, 400)
+    assert "Ensure this value is less than or equal to 50." in response.content.decode()
