@@ -53,9 +53,13 @@ class _Forms(HTMLParser):
         if tag == "form" and a.get("method", "get").lower() == "post":
             self._current = (a.get("action", ""), {})
             self.forms.append(self._current)
-        if self._current is None or not a.get("name"):
+        if self._current is None:
             return
         fields = self._current[1]
+        if tag == "option" and self._select and ("selected" in a or not fields[self._select]):
+            fields[self._select] = a.get("value", "")
+        if not a.get("name"):
+            return
         if tag == "input" and a.get("type") not in ("submit", "button", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 fields.setdefault(a["name"], "")
@@ -66,8 +70,6 @@ class _Forms(HTMLParser):
         elif tag == "select":
             self._select = a["name"]
             fields.setdefault(a["name"], "")
-        elif tag == "option" and self._select and ("selected" in a or not fields[self._select]):
-            fields[self._select] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
