@@ -262,3 +262,20 @@ def test_a_huge_version_from_a_page_form_is_a_conflict_not_a_crash(world, api):
         with pytest.raises(Conflict):
             bump_version(world.project_a, version)
     _unchanged(world)
+
+
+def test_too_many_form_fields_are_refused(world, api):
+    body = "&".join(f"f{i}=x" for i in range(1500)).encode()
+    api_response = _client(world, api).generic(
+        "PATCH", _project_url(world), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert api_response.status_code == 400
+    client = Client()
+    client.force_login(world.a["project_manager"])
+    page = client.post(
+        f"/projects/{world.project_a.public_id}/edit/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert page.status_code == 400
+    _unchanged(world)
