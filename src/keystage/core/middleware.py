@@ -97,13 +97,12 @@ class RequestLimitsMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         """Answer 413 when the declared body is larger than this view accepts."""
-        raw = request.META.get("CONTENT_LENGTH") or "0"
-        if not raw.strip().isdigit() or len(raw.strip()) > 15:
+        raw = (request.META.get("CONTENT_LENGTH") or "0").strip()
+        if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to str.isdigit
             return _refuse(request, 400, "The Content-Length header is not a number.")
-        length = int(raw)
         uploads = getattr(view_func, "keystage_accepts_uploads", False)
         limit = upload_limit() if uploads else settings.KEYSTAGE_REQUEST_MAX_BYTES
-        if length > limit:
+        if len(raw) > 15 or int(raw) > limit:
             return _refuse(
                 request, 413, f"The request is too large: at most {limit:,} bytes are accepted."
             )
