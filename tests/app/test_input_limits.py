@@ -347,3 +347,23 @@ def test_the_business_case_page_refuses_a_huge_horizon_quickly(world):
     assert time.perf_counter() - started < 1
     assert response.status_code in (200, 400)
     assert "Ensure this value is less than or equal to 50." in response.content.decode()
+
+
+def test_the_simulation_refuses_run_counts_and_horizons_before_sizing_arrays(world):
+    from keystage.core.errors import InvalidInput
+    from keystage.initiation import engine
+    from keystage.initiation.models import BusinessCase, CashFlowLine
+
+    case = BusinessCase(project=world.project_a, horizon=5, discount_rate=8)
+    line = CashFlowLine(
+        case=case, name="L", kind="cost", amount_low=1, amount_likely=2, amount_high=3
+    )
+    for runs in (0, 50_000_000, 2**63):
+        with pytest.raises(InvalidInput) as refused:
+            engine.case_figures(case, [line], runs=runs)
+        assert "runs" in refused.value.errors
+    case.horizon = 50_000_000  # as if it came from elsewhere than a validated form
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput):
+        engine.case_figures(case, [line])
+    assert time.perf_counter() - started < 0.1
