@@ -38,3 +38,25 @@ def test_optimise_reports_errors_on_one_line(tmp_path: Path) -> None:
     res = runner.invoke(app, ["optimise", str(bad)])
     assert res.exit_code == 2
     assert res.output.count("\n") == 1 and "bad.sm" in res.output
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--time-limit", "1e308"],
+        ["--time-limit", "nan"],
+        ["--time-limit", "0"],
+        ["--workers", "50000000"],
+        ["--workers", "0"],
+        ["--seed", str(2**63)],
+        ["--seed", "-1"],
+    ],
+)
+def test_optimise_refuses_out_of_range_solver_options_on_one_line(
+    tmp_path: Path, option: list[str]
+) -> None:
+    plan = tmp_path / "x.sm"
+    plan.write_text("not read: the options are checked first\n")
+    res = CliRunner().invoke(app, ["optimise", str(plan), *option])
+    assert res.exit_code == 2
+    assert res.output.count("\n") == 1 and option[0] in res.output

@@ -7,6 +7,11 @@ from typing import Annotated
 
 import typer
 
+# Solver inputs are bounded before anything is read or allocated.
+TIME_LIMIT_MAX = 3600.0
+WORKERS_MAX = 64
+SEED_MAX = 2**31 - 1
+
 
 def register(app: typer.Typer) -> None:
     """Attach the resource commands to the `keystage` command."""
@@ -28,6 +33,14 @@ def optimise_command(
     from keystage.engine.rcpsp.errors import RcpspError
     from keystage.engine.rcpsp.psplib_io import read_psplib
 
+    for name, value, low, high in (
+        ("--time-limit", time_limit, 0.1, TIME_LIMIT_MAX),
+        ("--workers", workers, 1, WORKERS_MAX),
+        ("--seed", seed, 0, SEED_MAX),
+    ):
+        if not low <= value <= high:  # also refuses NaN
+            typer.echo(f"keystage optimise: {name} must be from {low} to {high}.", err=True)
+            raise typer.Exit(2)
     try:
         if not file.is_file():
             raise FileNotFoundError(f"{file}: no such file")

@@ -40,3 +40,61 @@ def test_api_never_fails_and_matches_its_schema(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"}, excluded_checks=[positive_data_acceptance]
     )
+
+
+# Hostile bodies, sent raw to every writable operation of the schema (a new route is
+# covered without an edit here): each must answer 4xx, never 500.
+HOSTILE_BODIES = {
+    "deep-array": "[" * 100_000 + "]" * 100_000,
+    "deep-object": '{"a":' * 3000 + "1" + "}" * 3000,
+    "nan": '{"version": NaN}',
+    "infinity": '{"version": Infinity, "name": -Infinity}',
+    "huge-integer": '{"version": ' + "9" * 4000 + "}",
+    "invalid-utf8": b'{"name": "\xff\xfe"}',
+    "not-an-object": '"text"',
+}
+
+
+def _hostile_requests(world) -> list[tuple[str, str, str, str | bytes]]:
+    import json
+
+    from django.test import Client
+
+    spec = Client().get("/api/schema/?format=json").json()
+    pid = str(world.project_a.public_id)
+    out = []
+    for template, operations in spec["paths"].items():
+        path = template.replace("{project_id}", pid)
+        if "{" in path:  # a child object: the parent's routes carry the same parser
+            continue
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if method not in ("post", "put", "patch") or "application/json" not in content:
+                continue
+            for name, body in HOSTILE_BODIES.items():
+                out.append((method, path, name, body))
+            ref = content["application/json"]["schema"].get("$ref", "")
+            props = spec["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {}).get("properties")
+            for field in props or {}:
+                out.append((method, path, f"surrogate:{field}", json.dumps({field: "\ud800"})))
+                out.append((method, path, f"nul:{field}", json.dumps({field: "a\x00b"})))
+    return out
+
+
+def test_hostile_bodies_never_fail(world, api):
+    client = api(world.admin)
+    client.raise_request_exception = True
+    requests = _hostile_requests(world)
+    assert len(requests) > 100
+    failures = []
+    for method, path, name, body in requests:
+        raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+        try:
+            status = client.generic(
+                method.upper(), path, raw, content_type="application/json"
+            ).status_code
+        except Exception as exc:  # a crash is a finding, like a 500
+            status = f"{type(exc).__name__}: {exc}"[:150]
+        if not isinstance(status, int) or status >= 500:
+            failures.append(f"{method.upper()} {path} {name}: {status}")
+    assert not failures, "\n".join(failures[:50])

@@ -364,3 +364,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ---------------------------------------------------------------- input limits
+# Every request body is capped before it is read: a Content-Length over the cap answers
+# 413 (uploads of attachments may reach KEYSTAGE_ATTACHMENT_MAX_BYTES on their routes
+# only), a chunked body without a length 411, a non-UTF-8 Authorization header 400.
+# JSON bodies go through a strict parser (depth, NaN/Infinity, lone surrogates, NUL).
+KEYSTAGE_REQUEST_MAX_BYTES = int(os.environ.get("KEYSTAGE_REQUEST_MAX_BYTES", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = KEYSTAGE_REQUEST_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "keystage.core.middleware.RequestLimitsMiddleware",
+)
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "keystage.core.paging.BoundedLimitOffsetPagination"
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "keystage.core.parsers.StrictJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]

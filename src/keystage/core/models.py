@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from keystage.core.dates import date_errors
 
 
 class BaseModel(models.Model):
@@ -18,6 +23,20 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Field validation plus the one rule for dates (:mod:`keystage.core.dates`)."""
+        excluded = set(exclude or ())
+        errors: dict[str, list[Any]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = dict(exc.error_dict)
+            excluded |= set(errors)
+        for field, messages in date_errors(self, excluded).items():
+            errors[field] = [ValidationError(m, code="implausible_date") for m in messages]
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuditAction(models.TextChoices):

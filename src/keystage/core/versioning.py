@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import F
 
 from keystage.core.audit import audit_record, diff_fields
-from keystage.core.errors import Conflict, VersionRequired
+from keystage.core.errors import Conflict, InvalidInput, VersionRequired
+from keystage.core.limits import MAX_VERSION
 from keystage.core.models import AuditAction, BaseModel
 
 
@@ -29,6 +30,8 @@ def parse_version(raw: Any) -> int:
         raise VersionRequired() from None
     if version < 1:
         raise VersionRequired()
+    if version > MAX_VERSION:
+        raise InvalidInput({"version": f"Must be a version between 1 and {MAX_VERSION}."})
     return version
 
 
@@ -73,6 +76,9 @@ def compare_and_set[M: BaseModel](instance: M, expected_version: int, changes: d
     Writes no journal entry: the caller journals the change it belongs to.
     """
     model = type(instance)
+    if not 1 <= expected_version <= MAX_VERSION:
+        # No stored version can match; never hand the database an integer it cannot hold.
+        raise Conflict(current=model._default_manager.filter(pk=instance.pk).first())
     touched = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         **changes, version=F("version") + 1, updated_at=_now()
     )

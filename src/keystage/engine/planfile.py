@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import rtoml
 
+from keystage.engine import daterange
 from keystage.engine.calendars import STANDARD_DAY, Calendar, CalendarException, Shift
 from keystage.engine.errors import ScheduleError
 from keystage.engine.network import (
@@ -177,6 +178,8 @@ class _Reader:
         self, value: Any, field: str, *, finish: bool, act: str | None = None
     ) -> datetime | None:
         """A TOML date or datetime; a bare date means the day's start (or its end for finishes)."""
+        if isinstance(value, date) and not daterange.plausible(value):
+            raise self.fail(field, daterange.MESSAGE, act)
         if value is None or isinstance(value, datetime):
             if isinstance(value, datetime) and value.tzinfo is not None:
                 raise self.fail(field, "use a local date-time without a time zone", act)
@@ -190,7 +193,7 @@ class _Reader:
     def minutes(self, value: Any, field: str, act: str | None = None) -> tuple[float, bool]:
         """A duration such as ``5d``, ``3h``, ``90m``, ``2ew`` (elapsed); numbers are minutes."""
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value), False
+            return self.bounded(float(value), field, act), False
         if type(value) is str and value in self.durations:
             return self.durations[value]
         found = DURATION.match(value) if isinstance(value, str) else None
@@ -199,10 +202,16 @@ class _Reader:
         amount, elapsed, unit = float(found[1]), bool(found[2]), found[3] or "m"
         day = 1440 if elapsed else self.minutes_per_day
         scale = {"m": 1, "min": 1, "h": 60, "d": day, "w": (7 if elapsed else 5) * day}[unit]
-        result = amount * scale, elapsed
+        result = self.bounded(amount * scale, field, act), elapsed
         if type(value) is str:
             self.durations[value] = result
         return result
+
+    def bounded(self, minutes: float, field: str, act: str | None) -> float:
+        """A duration or lag within ten years either way (checked before any scheduling)."""
+        if not abs(minutes) <= daterange.MAX_SPAN_MINUTES:  # also refuses NaN and infinity
+            raise self.fail(field, daterange.SPAN_MESSAGE, act)
+        return minutes
 
     def shifts(self, value: Any, field: str) -> tuple[Shift, ...]:
         """A list of ``"HH:MM-HH:MM"`` shifts."""
@@ -254,6 +263,8 @@ class _Reader:
     def day(self, value: Any, field: str) -> date:
         """A TOML date (not a date-time)."""
         if isinstance(value, date) and not isinstance(value, datetime):
+            if not daterange.plausible(value):
+                raise self.fail(field, daterange.MESSAGE)
             return value
         raise self.fail(field, f"expected a date like 2025-12-25, got {value!r}")
 

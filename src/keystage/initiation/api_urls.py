@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from keystage.core.middleware import accepts_uploads
 from keystage.initiation import api
 
 P = "projects/<str:project_id>/initiation/"
@@ -24,7 +25,7 @@ urlpatterns = [
     path(P + "notes/<str:note_id>/", api.NoteDetailView.as_view(), name="initiation-note-detail"),
     path(
         P + "notes/<str:note_id>/attachments/",
-        api.AttachmentListCreateView.as_view(),
+        accepts_uploads(api.AttachmentListCreateView.as_view()),
         name="initiation-attachment-list",
     ),
     path(

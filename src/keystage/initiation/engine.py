@@ -22,6 +22,8 @@ from keystage.initiation.models import BusinessCase, CashFlowLine, Recurrence, S
 from keystage.reporting.svg import charts
 
 SIMULATION_RUNS = 5_000
+MAX_SIMULATION_RUNS = 100_000  # runs × (horizon + 1) floats: 40 MB at the most
+MAX_HORIZON = 50  # periods (years) after period 0, as the model allows
 HUNDRED = Decimal("100")
 
 
@@ -76,6 +78,10 @@ def case_figures(
     case: BusinessCase, lines: list[CashFlowLine], *, runs: int = SIMULATION_RUNS
 ) -> CaseFigures:
     """NPV, IRR, payback, ROI and the seeded Monte Carlo NPV of a business case."""
+    if not 1 <= runs <= MAX_SIMULATION_RUNS:  # checked before any array is sized by it
+        raise InvalidInput({"runs": f"Between 1 and {MAX_SIMULATION_RUNS:,} runs."})
+    if not 1 <= case.horizon <= MAX_HORIZON:
+        raise InvalidInput({"horizon": f"Ensure this value is between 1 and {MAX_HORIZON}."})
     seed = project_seed(case.project.public_id)
     if not lines:
         return CaseFigures(None, None, seed, runs, "Add cost and benefit lines to see the figures.")

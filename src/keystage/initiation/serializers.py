@@ -23,6 +23,7 @@ from keystage.initiation.models import (
     Stakeholder,
 )
 
+MAX_PERIOD = 50  # the business case horizon: periods (years) after period 0
 VERSION_HELP = "The version you edit; required once the record exists (or send If-Match)."
 
 
@@ -63,7 +64,7 @@ class ProposalWriteSerializer(serializers.Serializer[Any]):
     options = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     requested_by = serializers.CharField(max_length=200)
     estimated_budget = serializers.DecimalField(max_digits=14, decimal_places=2)
-    estimated_duration_days = serializers.IntegerField()
+    estimated_duration_days = serializers.IntegerField(min_value=1, max_value=3650)
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
@@ -92,8 +93,10 @@ class CashFlowLineWriteSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=FlowKind.choices)
     recurrence = serializers.ChoiceField(choices=Recurrence.choices, required=False)
-    period_start = serializers.IntegerField(required=False)
-    period_end = serializers.IntegerField(required=False, allow_null=True)
+    period_start = serializers.IntegerField(required=False, min_value=0, max_value=MAX_PERIOD)
+    period_end = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_PERIOD
+    )
     amount_low = serializers.DecimalField(max_digits=14, decimal_places=2)
     amount_likely = serializers.DecimalField(max_digits=14, decimal_places=2)
     amount_high = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -104,7 +107,7 @@ class BusinessCaseWriteSerializer(serializers.Serializer[Any]):
     """Set the discount rate (percent per period) and horizon (periods)."""
 
     discount_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
-    horizon = serializers.IntegerField()
+    horizon = serializers.IntegerField(min_value=1, max_value=MAX_PERIOD)
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
@@ -235,15 +238,15 @@ class FeasibilityStudySerializer(serializers.ModelSerializer[FeasibilityStudy]):
 class FeasibilityWriteSerializer(serializers.Serializer[Any]):
     """Write or edit the study: five scores 1–5 with findings, and a recommendation."""
 
-    technical_score = serializers.IntegerField()
+    technical_score = serializers.IntegerField(min_value=1, max_value=5)
     technical_findings = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    economic_score = serializers.IntegerField()
+    economic_score = serializers.IntegerField(min_value=1, max_value=5)
     economic_findings = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    operational_score = serializers.IntegerField()
+    operational_score = serializers.IntegerField(min_value=1, max_value=5)
     operational_findings = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    schedule_score = serializers.IntegerField()
+    schedule_score = serializers.IntegerField(min_value=1, max_value=5)
     schedule_findings = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    legal_score = serializers.IntegerField()
+    legal_score = serializers.IntegerField(min_value=1, max_value=5)
     legal_findings = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     recommendation = serializers.ChoiceField(choices=Recommendation.choices)
     conditions = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -279,8 +282,8 @@ class StakeholderWriteSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     role = serializers.CharField(max_length=200)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    influence = serializers.IntegerField()
-    interest = serializers.IntegerField()
+    influence = serializers.IntegerField(min_value=1, max_value=10)
+    interest = serializers.IntegerField(min_value=1, max_value=10)
     expectations = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     strategy = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     is_key = serializers.BooleanField(required=False)

@@ -135,13 +135,15 @@ def business_case_save(
 ) -> BusinessCase:
     """Set the discount rate (percent per period) and the horizon (periods)."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
+    data = records.editable(data, CASE_FIELDS)
     existing = BusinessCase.objects.filter(project=project).first()
-    if existing is not None and "horizon" in data and data["horizon"] is not None:
-        candidate = BusinessCase(
-            project=project,
-            horizon=data["horizon"],
-            discount_rate=data.get("discount_rate", existing.discount_rate),
-        )
+    candidate = BusinessCase(project=project)
+    for field in CASE_FIELDS:
+        setattr(candidate, field, data.get(field, getattr(existing, field, None)))
+    # The horizon sizes every cash-flow array: its range (1–50) is checked before
+    # any allocation and before the version, so a huge value costs nothing.
+    records.clean(candidate, exclude=["project"])
+    if existing is not None and data.get("horizon") is not None:
         _check_lines_fit(candidate, list(existing.lines.all()), "horizon")
     return _save_singleton(
         BusinessCase,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError
+from keystage.core.middleware import accepts_uploads
 from keystage.core.versioning import parse_version
 from keystage.core.web import add_errors, page_error, record_form_page
 from keystage.initiation import attachments, engine, selectors, services
@@ -366,6 +367,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label="File", allow_empty_file=True)
 
 
+@accepts_uploads
 @login_required
 @require_http_methods(["GET", "POST"])
 def attachments_page(request: HttpRequest, project_id: str, note_id: str) -> HttpResponse:

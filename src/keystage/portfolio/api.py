@@ -16,6 +16,7 @@ from keystage.accounts.roles import Perm
 from keystage.core.api import IF_MATCH, expected_version
 from keystage.core.errors import Forbidden, InvalidInput, NotFound
 from keystage.core.lookup import parse_public_id
+from keystage.core.paging import PAGE_PARAMETERS, page_bounds, paged_response
 from keystage.portfolio import selectors, services
 from keystage.portfolio.access import users_visible_to
 from keystage.portfolio.duties import may_manage_roles
@@ -260,9 +261,16 @@ class GateListCreateView(APIView):
 class ProjectHistoryView(APIView):
     """The project's journal."""
 
-    @extend_schema(summary="Read the project's history", responses=AuditEntrySerializer(many=True))
+    @extend_schema(
+        summary="Read the project's history",
+        description="Newest first, one page at a time: the total is in X-Total-Count and "
+        'the next page in the Link header (rel="next").',
+        parameters=PAGE_PARAMETERS,
+        responses=AuditEntrySerializer(many=True),
+    )
     def get(self, request: Request, project_id: str) -> Response:
-        """Every change, newest first."""
+        """Every change, newest first, paged by ``limit`` and ``offset``."""
+        page_bounds(request)  # bad paging is a 400 before any lookup
         project = selectors.project_get(who=actor(request), project_id=project_id)
-        entries = selectors.project_history(who=actor(request), project=project)[:500]
-        return Response(AuditEntrySerializer(entries, many=True).data)
+        entries = selectors.project_history(who=actor(request), project=project)
+        return paged_response(request, entries, AuditEntrySerializer)

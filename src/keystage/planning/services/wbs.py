@@ -539,6 +539,7 @@ def dependency_delete(*, who: User, project: Project, dependency: Dependency, ve
     reschedule(project)
 
 
+MAX_ROW_DIGITS = 9  # a plan row number; larger numbers name no row
 PREDECESSOR_TOKEN = re.compile(
     r"^\s*(?P<row>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<lag>[+-]\s*\d+(?:[.,]\d+)?)\s*(?P<unit>d|h|w|m|min)?)?\s*$",
     re.IGNORECASE,
@@ -566,7 +567,10 @@ def parse_predecessors(text: str, minutes_per_day: int) -> list[tuple[int, str, 
             unit = (match["unit"] or "d").lower()
             per = {"d": minutes_per_day, "w": 5 * minutes_per_day, "h": 60, "m": 1, "min": 1}[unit]
             lag = int(amount * per)
-        found.append((int(match["row"]), (match["type"] or "FS").upper(), lag))
+        row = int(match["row"]) if len(match["row"]) <= MAX_ROW_DIGITS else None
+        if row is None:  # checked before a database sees an integer it cannot hold
+            raise InvalidInput({"predecessors": f"No task on row {match['row'][:12]}…"})
+        found.append((row, (match["type"] or "FS").upper(), lag))
     return found
 
 
