@@ -78,8 +78,9 @@ def bucket(s3_endpoint: str, settings: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def note(world: Any) -> Any:
+    # The team member's own note: team members attach files only to notes they wrote.
     return services.note_create(
-        who=world.a["project_manager"],
+        who=world.a["team_member"],
         project=world.project_a,
         data={"title": "Vendor offers", "body": "Signed offers."},
     )
