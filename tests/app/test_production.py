@@ -108,7 +108,13 @@ def _keystage() -> str:
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYSTAGE_", "DATABASE_URL"))}
+    # A deployment's environment: none of this run's settings, nor the async-safety switch
+    # the browser tests set for their own process.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("KEYSTAGE_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update({"KEYSTAGE_DATA_DIR": str(data_dir), **extra})
     return env
 
