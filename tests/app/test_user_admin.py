@@ -110,6 +110,20 @@ def test_password_reset_ends_every_session_and_token(world, settings):
     assert signed_in("pm_a", NEW_PASSWORD)
 
 
+def test_console_password_change_ends_every_session_and_token(world, monkeypatch):
+    from django.contrib.auth.management.commands import changepassword
+    from django.core.management import call_command
+
+    pm = world.a["project_manager"]
+    session, api = signed_in("pm_a"), token_client(pm)
+    monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": NEW_PASSWORD)
+    call_command("changepassword", "pm_a")
+    assert not works(session)
+    assert not works(api)
+    assert AuditEntry.objects.filter(summary__contains="server's command line").exists()
+    assert signed_in("pm_a", NEW_PASSWORD)
+
+
 # ------------------------------------------------------------------ API
 
 

@@ -29,6 +29,10 @@ def _set(*, who: Any, user: User, password: str, summary: str) -> int:
         raise InvalidInput({"new_password1": exc.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
+    return _revoke_and_journal(who=who, user=user, summary=summary)
+
+
+def _revoke_and_journal(*, who: Any, user: User, summary: str) -> int:
     revoked = access_revoke(user=user)
     audit_record(
         who=who,
@@ -50,6 +54,18 @@ def password_change(*, who: User, old_password: str, new_password: str) -> int:
     if not who.check_password(old_password):
         raise InvalidInput({"old_password": "Your current password is not correct."})
     return _set(who=who, user=who, password=new_password, summary="Changed password")
+
+
+@transaction.atomic
+def password_changed_at_console(*, user: User) -> int:
+    """Revoke tokens and sessions after ``keystage manage changepassword`` set a password.
+
+    Django's command sets the password itself; this keeps the operator's path from
+    leaving old API tokens alive. Returns the number of tokens revoked.
+    """
+    return _revoke_and_journal(
+        who=None, user=user, summary="Changed password at the server's command line"
+    )
 
 
 @transaction.atomic

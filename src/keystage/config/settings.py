@@ -68,6 +68,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth: its `changepassword` command revokes tokens and sessions.
+    "keystage.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,7 +84,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "keystage.core",
-    "keystage.accounts",
     "keystage.portfolio",
     "keystage.initiation",
     "keystage.resources",
