@@ -269,6 +269,8 @@ def test_admin_page_lists_and_changes_users(world):
     listing = page.get("/accounts/users/")
     assert listing.status_code == 200
     assert b"dev_a" in listing.content
+    own_row = listing.content.decode().split('data-user="admin"')[1].split("</tr>")[0]
+    assert "(you)" in own_row and "deactivate" not in own_row  # no controls one may not use
     dev = world.a["team_member"]
     done = page.post(
         f"/accounts/users/{dev.public_id}/",
