@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from keystage.cli import app
-from keystage.launch import plain_schedule
+from keystage.cli.app import app
+from keystage.cli.launch import plain_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
