@@ -26,11 +26,11 @@ def demo_command(
     django_setup()
     from django.conf import settings
 
-    from keystage import demo as demo_data
+    from keystage.demo.portfolio import demo_load
 
     typer.echo(f"Database: {settings.DATABASES['default']['NAME']}")
     ops.run_migrations()
-    login = demo_data.demo_load()
+    login = demo_load()
     while not no_serve and not ops.port_free(host, port) and port < 8100:
         port += 1
     typer.echo("")
