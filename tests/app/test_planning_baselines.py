@@ -422,7 +422,7 @@ def test_page_is_read_only_for_stakeholders(world, api, plan):
 
 
 def test_cli_captures_lists_and_compares_as_the_system(world, api, plan):
-    from keystage.cli import app
+    from keystage.cli.app import app
 
     runner = CliRunner()
     made = runner.invoke(app, ["baseline", "prj-a", "--name", "Approved plan", "--note", "Board"])
@@ -466,7 +466,7 @@ def test_cli_captures_lists_and_compares_as_the_system(world, api, plan):
     ],
 )
 def test_cli_errors_are_one_readable_line(world, plan, args, message):
-    from keystage.cli import app
+    from keystage.cli.app import app
 
     runner = CliRunner()
     assert runner.invoke(app, ["baseline", "PRJ-A"]).exit_code == 0  # "Baseline 1"

@@ -212,7 +212,7 @@ def test_charter_records_the_gate_approval(world, api, filled):
 
 
 def test_cli_exports_and_regenerates_as_the_system(world, filled, tmp_path):
-    from keystage.cli import app
+    from keystage.cli.app import app
 
     runner = CliRunner()
     unknown = runner.invoke(app, ["charter", "NOPE-1"])

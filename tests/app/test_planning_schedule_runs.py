@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 from typer.testing import CliRunner
 
-from keystage.cli import app
+from keystage.cli.app import app
+from keystage.cli.schedule_plan import is_plan_path
 from keystage.core.models import AuditEntry
-from keystage.launch import is_plan_path
 from keystage.planning.models import Assignment, ScheduleRun, Task
 from keystage.planning.services import wbs
 from keystage.resources.services import profile_update

@@ -302,7 +302,7 @@ def test_non_admins_get_no_admin_page(world):
 def test_cli_user_commands(world, capsys):
     from typer.testing import CliRunner
 
-    from keystage.cli import app
+    from keystage.cli.app import app
 
     runner = CliRunner()
     AuthToken.objects.create(user=world.a["team_member"], expiry=dt.timedelta(days=1))

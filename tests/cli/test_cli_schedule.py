@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from keystage.cli import app
-from keystage.launch import plain_schedule
+from keystage.cli.app import app
+from keystage.cli.launch import plain_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -185,3 +185,22 @@ def test_console_script_errors_match_the_typer_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schedule", str(bad)])
     assert done.returncode == result.exit_code == 1
     assert done.stderr == result.stderr and done.stderr.startswith(f"error: {bad}:")
+
+
+def test_plain_schedule_imports_neither_typer_nor_django(tmp_path: Path) -> None:
+    """The console script's fast path stays fast: no Typer, no Django, no command groups."""
+    probe = (
+        "import sys\n"
+        "from keystage.cli.launch import main\n"
+        f"sys.argv = ['keystage', 'schedule', {str(EXAMPLES / 'release.toml')!r}, '-f', 'json']\n"
+        "main()\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'django')\n"
+        "                or m in ('keystage.cli.app', 'keystage.cli.common'))\n"
+        "sys.stderr.write(repr(loaded))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["activities"]
+    assert done.stderr == "[]"

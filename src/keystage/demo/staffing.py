@@ -8,7 +8,7 @@ from keystage.planning.models import Task
 from keystage.planning.services import staffing
 from keystage.portfolio.models import Project
 
-# Task name: {skill: minimum level}; names are the demo plan's (demo_plan.ERP_OUTLINE).
+# Task name: {skill: minimum level}; names are the demo plan's (demo.plan.ERP_OUTLINE).
 ERP_SKILLS: dict[str, dict[str, int]] = {
     "Kick-off workshop": {"Project management": 4},
     "Confirm migration partner contract": {"Project management": 3, "Business analysis": 3},

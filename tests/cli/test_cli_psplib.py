@@ -8,13 +8,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from keystage import cli_resources
+from keystage.cli import psplib
 
 app = typer.Typer()
 app.callback()(lambda: None)  # a group, as in `keystage` once several commands exist
-cli_resources.register(app)
+psplib.register(app)
 
-PSPLIB = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "psplib"
+PSPLIB = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "psplib"
 
 
 def test_optimise_prints_makespan_bound_gap_status_and_schedule() -> None:

@@ -1,4 +1,4 @@
-"""Resource commands: assignment, levelling and optimisation."""
+"""`keystage optimise FILE`: the shortest resource-feasible schedule of a PSPLIB instance."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ SEED_MAX = 2**31 - 1
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the resource commands to the `keystage` command."""
+    """Attach the `optimise` command to the `keystage` command."""
     app.command("optimise")(optimise_command)
 
 

@@ -1,13 +1,16 @@
-"""`keystage schedule` without Typer: load, schedule and write a plan (fast start-up).
+"""`keystage schedule PLAN` without Typer: load, schedule and write a plan (fast start-up).
 
 The console script runs :func:`run` directly for a plain ``keystage schedule PLAN [-f F]
-[-o FILE] [-b NAME]`` (see :mod:`keystage.launch`), so that the common case does not
+[-o FILE] [-b NAME]`` (see :mod:`keystage.cli.launch`), so that the common case does not
 pay for importing Typer and its Pydantic coercion (about 0.35 s); the Typer command in
-:mod:`keystage.cli_schedule` calls the same function.
+:mod:`keystage.cli.schedule` calls the same function. Both decide between a plan file
+and a project with :func:`is_plan_path`. This module imports neither Typer nor Django.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +24,16 @@ COLUMNS = (
     "free_float_days", "critical", "longest_path", "driver", "late_driver", "start_variance_days",
     "finish_variance_days",
 )  # fmt: skip
+
+# A project's code (ERP-CLOUD) or id (a UUID), as `keystage schedule PROJECT` takes them.
+PROJECT = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9-]{1,19}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+)
+
+
+def is_plan_path(word: str) -> bool:
+    """Whether ``schedule WORD`` means a plan file: an existing path, or not a project's code."""
+    return os.path.exists(word) or PROJECT.fullmatch(word) is None
 
 
 class OutputFormat(StrEnum):

@@ -1,4 +1,5 @@
-"""User administration at the server's command line: `keystage user list|deactivate|…`.
+"""User administration at the server's command line: `keystage createuser` and
+`keystage user list|deactivate|…`.
 
 The operator who runs these commands administers any organisation (they hold the
 server); every change is journaled like one made in the app, without an actor.
@@ -6,12 +7,11 @@ server); every change is journaled like one made in the app, without an actor.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from keystage.cli_common import fail
+from keystage.cli.common import django_setup, fail
 
 if TYPE_CHECKING:
     from keystage.accounts.models import Organisation, User
@@ -29,11 +29,36 @@ def register(app: typer.Typer) -> None:
     app.add_typer(users, name="user")
 
 
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
-    import django
+def createuser_command(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    email: Annotated[str, typer.Option(help="E-mail address.")] = "",
+    organisation: Annotated[str, typer.Option(help="Organisation name (created if new).")] = "",
+    role: Annotated[str, typer.Option(help="admin, portfolio_owner or member.")] = "member",
+    superuser: Annotated[
+        bool, typer.Option("--superuser", help="Site-wide administrator.")
+    ] = False,
+    password: Annotated[str, typer.Option(help="Password (asked for when omitted).")] = "",
+) -> None:
+    """Create a user account."""
+    django_setup()
+    from keystage.accounts import services
+    from keystage.core.errors import DomainError
 
-    django.setup()
+    secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    org = services.organisation_get_or_create(name=organisation) if organisation else None
+    try:
+        user = services.user_create(
+            username=username,
+            password=secret,
+            email=email,
+            organisation=org,
+            org_role=role,
+            is_superuser=superuser,
+        )
+    except DomainError as exc:
+        fail(exc.message)
+        return
+    typer.echo(f"Created {user.username}")
 
 
 def _organisation(name: str) -> Organisation:
@@ -63,7 +88,7 @@ def _user(name: str, organisation: str) -> User:
 @users.command("list")
 def list_command(organisation: Org) -> None:
     """The organisation's users: role, state, last sign-in, live API tokens."""
-    _django()
+    django_setup()
     from keystage.accounts import offboarding
 
     rows = offboarding.managed_users(who=None, organisation=_organisation(organisation))
@@ -93,7 +118,7 @@ def deactivate_command(
     name: Annotated[str, typer.Argument(help="Username.")], organisation: Org = ""
 ) -> None:
     """Deactivate a user: they cannot sign in; their tokens and sessions end now."""
-    _django()
+    django_setup()
     _update(name, organisation, is_active=False)
 
 
@@ -102,7 +127,7 @@ def activate_command(
     name: Annotated[str, typer.Argument(help="Username.")], organisation: Org = ""
 ) -> None:
     """Reactivate a deactivated user."""
-    _django()
+    django_setup()
     _update(name, organisation, is_active=True)
 
 
@@ -113,7 +138,7 @@ def role_command(
     organisation: Org = "",
 ) -> None:
     """Change a user's organisation role."""
-    _django()
+    django_setup()
     _update(name, organisation, org_role=role)
 
 
@@ -122,7 +147,7 @@ def revoke_command(
     name: Annotated[str, typer.Argument(help="Username.")], organisation: Org = ""
 ) -> None:
     """Revoke all of a user's API tokens and end all their sessions."""
-    _django()
+    django_setup()
     from keystage.accounts import offboarding
 
     count = offboarding.managed_user_revoke_access(who=None, user=_user(name, organisation))

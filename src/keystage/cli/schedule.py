@@ -1,5 +1,6 @@
-"""Scheduling commands: `keystage schedule PLAN.toml` (plan as code, no database) and
-`keystage schedule PROJECT` (a project in the database, levelled or optimised in-process)."""
+"""`keystage schedule`: a plan file (plan as code, no database, through
+:mod:`keystage.cli.schedule_plan`) or a project in the database (levelled or optimised
+in-process)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from keystage.cli_common import fail, find_project
-from keystage.launch import is_plan_path
-from keystage.schedule_run import OutputFormat, run
+from keystage.cli.common import django_setup, fail, find_project
+from keystage.cli.schedule_plan import OutputFormat, is_plan_path, run
 
 if TYPE_CHECKING:
     from keystage.portfolio.models import Project
@@ -77,12 +77,7 @@ def schedule_project(
     word: str, method: str, time_limit: str | None, organisation: str | None
 ) -> None:
     """Run a project's schedule here and now (as the system) and print what moved."""
-    import os
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keystage.config.settings")
-    import django
-
-    django.setup()
+    django_setup()
     from django.db import DatabaseError
 
     from keystage.core.errors import DomainError
@@ -159,13 +154,5 @@ def _print_outcome(project: Project, method: str, summary: dict[str, Any]) -> No
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the scheduling commands to the `keystage` command."""
+    """Attach the `schedule` command to the `keystage` command."""
     app.command("schedule")(schedule_command)
-    if app.registered_callback is None:
-        # Without a callback, Typer runs a lone command as the whole program
-        # (`keystage PLAN`); a callback keeps `keystage schedule PLAN` stable.
-        app.callback()(_group)
-
-
-def _group() -> None:
-    """Keystage: IT project management from idea to closure."""

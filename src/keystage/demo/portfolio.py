@@ -17,13 +17,13 @@ from keystage.accounts import services as accounts
 from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
-from keystage.demo_baseline import load_baseline
-from keystage.demo_budget import load_budget
-from keystage.demo_initiation import GATE_OVERRIDES, load_initiation
-from keystage.demo_plan import load_plan
-from keystage.demo_resources import load_people, load_project_resources
-from keystage.demo_scope import load_scope
-from keystage.demo_staffing import load_staffing
+from keystage.demo.baseline import load_baseline
+from keystage.demo.budget import load_budget
+from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
+from keystage.demo.plan import load_plan
+from keystage.demo.resources import load_people, load_project_resources
+from keystage.demo.scope import load_scope
+from keystage.demo.staffing import load_staffing
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.gate_checks import gate_missing
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage

@@ -4,17 +4,16 @@ Typer (with the Pydantic coercion it uses for every parameter) takes about 0.35 
 import and to parse a command line, a third of the time of scheduling a 10,000-activity
 plan. A command line of only ``schedule PLAN`` and the options ``-f/--format``,
 ``-o/--output`` and ``-b/--baseline`` (each at most once, with a valid value) is
-therefore run directly by :func:`keystage.schedule_run.run`; anything else (``--help``,
-other commands, unusual spellings, mistakes) goes to the Typer app in
-:mod:`keystage.cli`, which calls the same function and reports errors as usual. So does
-``schedule PROJECT`` (a project's code or id rather than a plan file, see
-:func:`is_plan_path`), which schedules a project in the database.
+therefore run directly by :func:`keystage.cli.schedule_plan.run`; anything else
+(``--help``, other commands, unusual spellings, mistakes) goes to the Typer app in
+:mod:`keystage.cli.app`, which calls the same function and reports errors as usual. So
+does ``schedule PROJECT`` (a project's code or id rather than a plan file, see
+:func:`keystage.cli.schedule_plan.is_plan_path`), which schedules a project in the
+database. This module imports only the standard library at the top.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import sys
 
 FORMATS = ("table", "json", "csv")
@@ -23,15 +22,6 @@ OPTIONS = {
     "-o": "output", "--output": "output",
     "-b": "baseline", "--baseline": "baseline",
 }  # fmt: skip
-# A project's code (ERP-CLOUD) or id (a UUID), as `keystage schedule PROJECT` takes them.
-PROJECT = re.compile(
-    r"[A-Za-z0-9][A-Za-z0-9-]{1,19}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
-)
-
-
-def is_plan_path(word: str) -> bool:
-    """Whether ``schedule WORD`` means a plan file: an existing path, or not a project's code."""
-    return os.path.exists(word) or PROJECT.fullmatch(word) is None
 
 
 def plain_schedule(argv: list[str]) -> dict[str, str] | None:
@@ -64,15 +54,17 @@ def plain_schedule(argv: list[str]) -> dict[str, str] | None:
 
 def main() -> None:
     """Entry point of the console script."""
+    from keystage.cli.schedule_plan import is_plan_path
+
     args = plain_schedule(sys.argv[1:])
     if args is None or not is_plan_path(args["plan"]):
-        from keystage.cli import main as typer_main
+        from keystage.cli.app import main as typer_main
 
         typer_main()
         return
     from pathlib import Path
 
-    from keystage.schedule_run import OutputFormat, run
+    from keystage.cli.schedule_plan import OutputFormat, run
 
     output = args.get("output")
     error = run(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from keystage.cli_common import django_setup, fail
+from keystage.cli.common import django_setup, fail
 
 
 def register(app: typer.Typer) -> None:
