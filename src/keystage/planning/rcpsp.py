@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from keystage.engine.calendars import Calendar, CalendarClock
+from keystage.engine.network import LinkType
 from keystage.engine.rcpsp import leveling
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.cpsat import solve as cpsat
@@ -37,7 +38,6 @@ from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleE
 from keystage.engine.rcpsp.problem import (
     Activity,
     Link,
-    LinkType,
     Load,
     Mode,
     Problem,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 
-from keystage.engine.rcpsp.problem import LinkType, Problem
+from keystage.engine.network import LinkType
+from keystage.engine.rcpsp.problem import Problem
 
 FS, SS, FF, SF = 0, 1, 2, 3
 _CODE = {LinkType.FS: FS, LinkType.SS: SS, LinkType.FF: FF, LinkType.SF: SF}

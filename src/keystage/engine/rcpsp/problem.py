@@ -16,23 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
 
+from keystage.engine.network import LinkType
 from keystage.engine.rcpsp.errors import (
     InfeasibleDemandError,
     PrecedenceCycleError,
     ProblemDefinitionError,
 )
-
-
-class LinkType(StrEnum):
-    """Dependency types: finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
-
-    FS = "FS"
-    SS = "SS"
-    FF = "FF"
-    SF = "SF"
 
 
 @dataclass(frozen=True)

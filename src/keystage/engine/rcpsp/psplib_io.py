@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from keystage.engine.network import LinkType
 from keystage.engine.rcpsp.errors import ProblemDefinitionError
 from keystage.engine.rcpsp.problem import (
     Activity,
     Link,
-    LinkType,
     Mode,
     NonRenewable,
     Problem,

@@ -28,8 +28,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
+from keystage.engine.network import LinkType
 from keystage.reporting.svg.base import (
     PALETTE,
     document,
@@ -56,11 +57,9 @@ __all__ = [
     "GanttError",
     "GanttLink",
     "GanttRow",
-    "LinkType",
     "render_gantt",
 ]
 
-LinkType = Literal["FS", "SS", "FF", "SF"]
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 ROW_H = 24.0
@@ -141,7 +140,7 @@ class GanttLink:
 
     pred: str
     succ: str
-    type: LinkType = "FS"
+    type: LinkType = LinkType.FS
 
     def __post_init__(self) -> None:
         if self.type not in ("FS", "SS", "FF", "SF"):
