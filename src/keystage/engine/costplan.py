@@ -13,18 +13,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from keystage.engine.errors import FieldError
 from keystage.engine.money import to_cents
 
 ZERO = Decimal("0")
 
 
-class CostPlanError(ValueError):
+class CostPlanError(FieldError):
     """A cost item that cannot be spread (negative amount, end before start)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def month_start(day: date) -> date:

@@ -35,6 +35,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from keystage.engine.errors import FieldError
 from keystage.engine.money import to_cents
 
 __all__ = [
@@ -50,13 +51,8 @@ __all__ = [
 EPS = 1e-9
 
 
-class EvmError(ValueError):
-    """Invalid earned-value input; ``field`` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.reason = message
-        super().__init__(f"{field}: {message}")
+class EvmError(FieldError):
+    """Invalid earned-value input; ``field`` names the culprit (see :class:`FieldError`)."""
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+from keystage.engine.errors import FieldError
 from keystage.engine.network import LinkType
 from keystage.reporting.svg.base import (
     PALETTE,
@@ -73,12 +74,8 @@ INDENT = 14.0
 GAP = 8.0  # horizontal run of a link before it turns
 
 
-class GanttError(ValueError):
-    """A Gantt row or link is invalid; ``field`` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
+class GanttError(FieldError):
+    """A Gantt row or link is invalid; ``field`` names the culprit (see :class:`FieldError`)."""
 
 
 def _plain(value: date) -> date:
