@@ -30,20 +30,12 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from keystage.engine.calendars import Calendar, CalendarClock
-from keystage.engine.network import LinkType
+from keystage.engine.network import Link, LinkType
 from keystage.engine.rcpsp import leveling
-from keystage.engine.rcpsp.compiled import Compiled
+from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
 from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
-from keystage.engine.rcpsp.problem import (
-    Activity,
-    Link,
-    Load,
-    Mode,
-    Problem,
-    Renewable,
-    Schedule,
-)
+from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable, Schedule
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 from keystage.planning.engine import CpmResult
@@ -272,7 +264,7 @@ def build(
         incoming.setdefault(j, []).append((i, link))
     for j in problem.topological_order:
         for i, link in incoming.get(j, []):
-            starts[j] = max(starts[j], starts[i] + link.delta(durations[i], durations[j]))
+            starts[j] = max(starts[j], starts[i] + link_delta(link, durations[i], durations[j]))
     baseline = Schedule(tuple(starts), tuple(0 for _ in starts))
     return Model(
         problem=problem,
