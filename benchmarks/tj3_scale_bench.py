@@ -40,9 +40,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from keystage.engine.network import Link
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.heuristic import solve_heuristic
-from keystage.engine.rcpsp.problem import Activity, Link, Mode, Problem, Renewable
+from keystage.engine.rcpsp.problem import Activity, Mode, Problem, Renewable
 
 START = dt.date(2027, 1, 4)  # a Monday
 PEOPLE = 50

@@ -8,7 +8,6 @@ import numpy as np
 
 from keystage.engine.calendars import Calendar, CalendarClock, CalendarException, Shift
 from keystage.engine.compiler import origin_of
-from keystage.engine.cpm import Schedule
 from keystage.engine.network import (
     Activity,
     ConstraintType,
@@ -18,6 +17,7 @@ from keystage.engine.network import (
     LinkType,
     Project,
 )
+from keystage.engine.result import Schedule
 
 START = datetime(2024, 1, 1, 8, 0)
 TYPES = list(LinkType)

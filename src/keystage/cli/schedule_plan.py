@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from keystage.engine.cpm import ActivitySchedule, Schedule
+    from keystage.engine.result import ActivitySchedule, Schedule
 
 COLUMNS = (
     "id", "name", "kind", "start", "finish", "duration_days", "total_float_days",

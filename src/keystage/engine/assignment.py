@@ -17,8 +17,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from keystage.engine.network import Link
 from keystage.engine.rcpsp.errors import InfeasibleDemandError, ProblemDefinitionError
-from keystage.engine.rcpsp.problem import Activity, Link, Load, Mode, Problem, Renewable
+from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable
 
 #: Default speed by skill level: a level-5 expert works 1.4x as fast as a level-3 professional.
 DEFAULT_SPEED: Mapping[int, float] = {1: 0.6, 2: 0.8, 3: 1.0, 4: 1.2, 5: 1.4}

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from keystage.engine.calendars import CalendarClock, IntArray
-from keystage.engine.errors import ImpossibleConstraintError, InvalidActivityError
+from keystage.engine.errors import CycleError, ImpossibleConstraintError, InvalidActivityError
 from keystage.engine.network import (
     Activity,
     ConstraintType,
@@ -18,7 +18,7 @@ from keystage.engine.network import (
     LinkType,
     Project,
 )
-from keystage.engine.passes import BIG
+from keystage.engine.passes import BIG, CycleFound, topological_levels
 
 C = ConstraintType
 FROM_FINISH = {LinkType.FS: True, LinkType.FF: True, LinkType.SS: False, LinkType.SF: False}
@@ -204,3 +204,11 @@ def _links(
     ids = np.flatnonzero(keep).astype(np.int64)
     ff = code == LINK_CODE[LinkType.FF]
     return pred[keep], s[keep], weight[keep], ids, ff[keep]
+
+
+def levels_or_cycle(project: Project, n_nodes: int, pred: IntArray, succ: IntArray) -> IntArray:
+    """Topological levels, translating a cycle into :class:`CycleError` with activity ids."""
+    try:
+        return topological_levels(n_nodes, pred, succ)
+    except CycleFound as found:
+        raise CycleError([project.activities[i].id for i in found.nodes]) from None

@@ -11,19 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from keystage.engine.errors import FieldError
+from keystage.engine.money import to_cents
+
 ZERO = Decimal("0")
 
 
-class CostPlanError(ValueError):
+class CostPlanError(FieldError):
     """A cost item that cannot be spread (negative amount, end before start)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def month_start(day: date) -> date:
@@ -51,10 +48,6 @@ def months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def spread(
     amount: Decimal, start: date, end: date, working_weekdays: str = "12345"
 ) -> dict[date, Decimal]:
@@ -77,9 +70,9 @@ def spread(
         day += timedelta(days=1)
     total_days = sum(days_by_month.values())
     if total_days == 0 or amount == 0:
-        return {month_start(start): _cents(amount)}
+        return {month_start(start): to_cents(amount)}
     months = sorted(days_by_month)
-    shares = _split(_cents(amount), [Decimal(days_by_month[m]) for m in months])
+    shares = _split(to_cents(amount), [Decimal(days_by_month[m]) for m in months])
     return dict(zip(months, shares, strict=True))
 
 
@@ -95,7 +88,7 @@ def _split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     given = ZERO
     for weight in weights:
         running += weight
-        upto = _cents(amount * running / total)
+        upto = to_cents(amount * running / total)
         shares.append(upto - given)
         given = upto
     return shares
@@ -177,5 +170,5 @@ def prorate(amount: Decimal, weights: Sequence[Decimal]) -> tuple[Decimal, ...]:
     if not weights:
         return ()
     if sum(weights, ZERO) == 0:
-        return (*([ZERO] * (len(weights) - 1)), _cents(amount))
-    return tuple(_split(_cents(amount), weights))
+        return (*([ZERO] * (len(weights) - 1)), to_cents(amount))
+    return tuple(_split(to_cents(amount), weights))

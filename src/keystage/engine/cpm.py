@@ -10,8 +10,7 @@ activity's own calendar.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,67 +21,15 @@ from keystage.engine.compiler import (
     REASONS,
     Compiled,
     compile_project,
+    levels_or_cycle,
     needs_general_path,
 )
-from keystage.engine.errors import CycleError
-from keystage.engine.network import Kind, Project
-from keystage.engine.passes import (
-    BIG,
-    CycleFound,
-    LevelPlan,
-    backward,
-    forward,
-    free_float,
-    topological_levels,
-)
+from keystage.engine.mixed import mixed_timing
+from keystage.engine.network import Project
+from keystage.engine.passes import BIG, LevelPlan, backward, forward, free_float
+from keystage.engine.result import Schedule
+from keystage.engine.rollup import assemble
 from keystage.engine.timing import Timing
-
-
-@dataclass(frozen=True, slots=True)
-class ActivitySchedule:
-    """Computed dates of one activity; floats and variances in working minutes."""
-
-    id: str
-    name: str
-    kind: Kind
-    start: datetime
-    finish: datetime
-    early_start: datetime
-    early_finish: datetime
-    late_start: datetime
-    late_finish: datetime
-    duration: int
-    total_float: int
-    free_float: int
-    critical: bool
-    longest_path: bool
-    driver: str
-    work: float = 0.0
-    cost: float = 0.0
-    start_variance: int | None = None
-    finish_variance: int | None = None
-    duration_variance: int | None = None
-    late_driver: str = ""
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """The result of :func:`schedule`."""
-
-    start: datetime
-    finish: datetime
-    activities: tuple[ActivitySchedule, ...]
-    critical_path: tuple[str, ...]
-    longest_path: tuple[str, ...]
-    baseline: str | None = None
-    by_id: dict[str, ActivitySchedule] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_id", {a.id: a for a in self.activities})
-
-    def __getitem__(self, activity_id: str) -> ActivitySchedule:
-        """The schedule of one activity."""
-        return self.by_id[activity_id]
 
 
 @dataclass(frozen=True)
@@ -97,14 +44,6 @@ class Positions:
     free_float: IntArray
     finish: int
     level: IntArray
-
-
-def levels_or_cycle(project: Project, n_nodes: int, pred: IntArray, succ: IntArray) -> IntArray:
-    """Topological levels, translating a cycle into :class:`CycleError` with activity ids."""
-    try:
-        return topological_levels(n_nodes, pred, succ)
-    except CycleFound as found:
-        raise CycleError([project.activities[i].id for i in found.nodes]) from None
 
 
 def cpm_positions(c: Compiled) -> Positions:
@@ -131,8 +70,6 @@ def cpm_positions(c: Compiled) -> Positions:
 def schedule(project: Project, baseline: str | None = None) -> Schedule:
     """Schedule a project; compare with the named baseline if given."""
     if needs_general_path(project):
-        from keystage.engine.mixed import mixed_timing
-
         timing = mixed_timing(project)
     else:
         lead_days = 30
@@ -143,8 +80,6 @@ def schedule(project: Project, baseline: str | None = None) -> Schedule:
                 break
             lead_days *= 8
         timing = _fast_timing(c, positions)
-    from keystage.engine.rollup import assemble
-
     return assemble(project, timing, baseline)
 
 

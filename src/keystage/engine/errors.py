@@ -1,9 +1,29 @@
-"""Scheduling errors: each names its culprit so a user can fix the plan."""
+"""Engine errors: each names its culprit so a user can fix the input.
+
+:class:`FieldError` is the one family for "this input field holds a value the
+engine cannot use" (business case, earned value, cost plan, charts); the app
+turns it into a field message in one place (``keystage.core.engine_errors``).
+:class:`ScheduleError` and its subclasses are the scheduling errors.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+
+
+class FieldError(ValueError):
+    """An input field holds a value the engine cannot use.
+
+    ``field`` names the culprit (for example ``"lines[2].amount.low"``) and
+    ``message`` says what is wrong, so a form or an API response can attach the
+    message to the right input.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
 
 
 class ScheduleError(ValueError):

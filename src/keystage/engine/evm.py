@@ -30,10 +30,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from itertools import pairwise
 
 import numpy as np
+
+from keystage.engine.errors import FieldError
+from keystage.engine.money import to_cents
 
 __all__ = [
     "EvmError",
@@ -45,21 +48,11 @@ __all__ = [
     "planned_value_at",
 ]
 
-CENT = Decimal("0.01")
 EPS = 1e-9
 
 
-class EvmError(ValueError):
-    """Invalid earned-value input; ``field`` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.reason = message
-        super().__init__(f"{field}: {message}")
-
-
-def _money(value: float) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_EVEN) + Decimal("0.00")
+class EvmError(FieldError):
+    """Invalid earned-value input; ``field`` names the culprit (see :class:`FieldError`)."""
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -169,7 +162,7 @@ def _pv_at(cumulative: np.ndarray, at: float) -> float:
 
 def planned_value_at(planned: Sequence[Decimal], at: float) -> Decimal:
     """Cumulative planned value at ``at`` periods (linear inside a period), in cents."""
-    return _money(_pv_at(_cumulative(planned), float(at)))
+    return to_cents(_pv_at(_cumulative(planned), float(at)))
 
 
 def _earned_schedule(cumulative: np.ndarray, ev: float) -> float:
@@ -216,8 +209,8 @@ def evm_at(data: EvmInput) -> EvmResult:
 
     # Money is rounded once, and the differences are taken between the rounded
     # figures, so a report's numbers always add up to the cent.
-    bac_m, pv_m, ev_m, ac_m = _money(bac), _money(pv), _money(ev), _money(ac)
-    eac_m = None if eac is None else _money(eac)
+    bac_m, pv_m, ev_m, ac_m = to_cents(bac), to_cents(pv), to_cents(ev), to_cents(ac)
+    eac_m = None if eac is None else to_cents(eac)
     return EvmResult(
         at=at,
         planned_duration=duration,
@@ -231,10 +224,10 @@ def evm_at(data: EvmInput) -> EvmResult:
         cpi=cpi,
         eac=eac_m,
         eac_method=method,
-        eac_cpi=None if eac_cpi is None else _money(eac_cpi),
-        eac_cpi_spi=None if eac_cpi_spi is None else _money(eac_cpi_spi),
-        eac_budget_rate=_money(eac_budget),
-        eac_new_etc=None if eac_new is None else _money(eac_new),
+        eac_cpi=None if eac_cpi is None else to_cents(eac_cpi),
+        eac_cpi_spi=None if eac_cpi_spi is None else to_cents(eac_cpi_spi),
+        eac_budget_rate=to_cents(eac_budget),
+        eac_new_etc=None if eac_new is None else to_cents(eac_new),
         etc=None if eac_m is None else eac_m - ac_m,
         vac=None if eac_m is None else bac_m - eac_m,
         tcpi_bac=_ratio(remaining, bac - ac),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Literal
 
 import numpy as np
@@ -32,6 +32,7 @@ from keystage.engine.finance_errors import (
     IrrUndefinedError,
     RoiUndefinedError,
 )
+from keystage.engine.money import to_cents
 
 __all__ = [
     "BusinessCase",
@@ -49,16 +50,9 @@ __all__ = [
     "simulate_npv",
 ]
 
-CENT = Decimal("0.01")
 ORDER = "order is low ≤ likely ≤ high"
 Kind = Literal["cost", "benefit"]
 Shape = Literal["triangular", "pert"]
-
-
-def to_money(value: float | Decimal) -> Decimal:
-    """Round a float or Decimal to cents (banker's rounding), never ``-0.00``."""
-    money = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_EVEN)
-    return money + Decimal("0.00")  # normalises -0.00 to 0.00
 
 
 def _finite_decimal(value: Decimal, name: str) -> None:
@@ -251,7 +245,7 @@ def _discount_factors(rate: float, horizon: int) -> np.ndarray:
 
 def net_cash_flows(case: BusinessCase) -> tuple[Decimal, ...]:
     """Net cash flow (benefits − costs) per period ``0 … horizon``, in cents."""
-    return tuple(to_money(v) for v in _flows(case))
+    return tuple(to_cents(v) for v in _flows(case))
 
 
 def npv(case: BusinessCase, rate: Decimal | None = None) -> Decimal:
@@ -259,7 +253,7 @@ def npv(case: BusinessCase, rate: Decimal | None = None) -> Decimal:
     r = float(case.discount_rate if rate is None else rate)
     if r <= -1.0:
         raise FinanceFieldError("rate", "must be greater than -100 %")
-    return to_money(float(_flows(case) @ _discount_factors(r, case.horizon)))
+    return to_cents(float(_flows(case) @ _discount_factors(r, case.horizon)))
 
 
 def irr(case: BusinessCase) -> float:
@@ -288,7 +282,7 @@ def _payback(flows: np.ndarray, what: str) -> Payback:
         return Payback(
             None,
             f"Not paid back within the horizon: {what.lower()} cumulative cash flow at "
-            f"period {last} is {to_money(float(cumulative[last]))}",
+            f"period {last} is {to_cents(float(cumulative[last]))}",
         )
     fraction = min(1.0, float(-cumulative[last] / flows[last + 1]))
     periods = float(last + fraction)
@@ -344,8 +338,8 @@ def evaluate(case: BusinessCase) -> BusinessCaseResult:
     costs, benefits = _totals(case)
     return BusinessCaseResult(
         cash_flows=net_cash_flows(case),
-        total_costs=to_money(costs),
-        total_benefits=to_money(benefits),
+        total_costs=to_cents(costs),
+        total_benefits=to_cents(benefits),
         npv=npv(case),
         irr=irr_value,
         irr_note=irr_note,
@@ -386,10 +380,10 @@ def simulate_npv(
     counts, edges = np.histogram(values, bins=bins)
     return NpvSimulation(
         runs=runs,
-        mean=to_money(float(values.mean())),
-        p10=to_money(float(p10)),
-        p50=to_money(float(p50)),
-        p90=to_money(float(p90)),
+        mean=to_cents(float(values.mean())),
+        p10=to_cents(float(p10)),
+        p50=to_cents(float(p50)),
+        p90=to_cents(float(p90)),
         probability_negative=float(np.count_nonzero(values < 0.0) / runs),
         histogram_counts=tuple(int(c) for c in counts),
         histogram_edges=tuple(float(e) for e in edges),

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
+from keystage.engine.errors import FieldError
+
 
 class FinanceError(ValueError):
     """Base class for every business-case error."""
 
 
-class FinanceFieldError(FinanceError):
-    """An input field holds a value the business case cannot use.
-
-    ``field`` names the culprit (for example ``"lines[2].amount.low"``) so a
-    form or an API response can attach the message to the right input.
-    """
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.reason = message
-        super().__init__(f"{field}: {message}")
+class FinanceFieldError(FieldError, FinanceError):
+    """An input field holds a value the business case cannot use (see :class:`FieldError`)."""
 
 
 class IrrUndefinedError(FinanceError):

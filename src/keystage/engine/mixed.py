@@ -22,10 +22,10 @@ from keystage.engine.compiler import (
     R_START,
     REASONS,
     TO_FINISH,
+    levels_or_cycle,
     origin_of,
     remaining_of,
 )
-from keystage.engine.cpm import levels_or_cycle
 from keystage.engine.errors import ImpossibleConstraintError
 from keystage.engine.network import Activity, ConstraintType, Kind, LagUnit, Link, Project
 from keystage.engine.timing import Timing

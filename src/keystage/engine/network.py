@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 from keystage.engine.calendars import Calendar
 from keystage.engine.errors import (
@@ -25,13 +26,37 @@ class Kind(StrEnum):
     SUMMARY = "summary"
 
 
-class LinkType(StrEnum):
-    """Dependency types: the first letter is the predecessor's end, the second the successor's."""
+class Labelled(StrEnum):
+    """A string enum whose members also carry a human label (forms, API schema, exports)."""
 
-    FS = "FS"
-    SS = "SS"
-    FF = "FF"
-    SF = "SF"
+    _value_: str
+    label: str
+
+    # Members are declared as ``NAME = value, label``. ``LinkType("FS")`` is a lookup by
+    # value, not a call of ``__new__``; the default only lets type checkers see that.
+    def __new__(cls, value: str, label: str = "") -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """``(value, label)`` pairs in definition order, as Django fields and forms want them."""
+        return [(member.value, member.label) for member in cls]
+
+
+class LinkType(Labelled):
+    """Dependency types: the first letter is the predecessor's end, the second the successor's.
+
+    The one definition of the concept: the CPM and RCPSP models, the planning
+    app's ``Dependency.type`` choices, the API schema and the Gantt use it.
+    """
+
+    FS = "FS", "Finish-to-start"
+    SS = "SS", "Start-to-start"
+    FF = "FF", "Finish-to-finish"
+    SF = "SF", "Start-to-finish"
 
 
 class LagUnit(StrEnum):
@@ -42,17 +67,17 @@ class LagUnit(StrEnum):
     PERCENT = "percent"  # percent of the predecessor's duration
 
 
-class ConstraintType(StrEnum):
-    """Date constraints, as in MS Project."""
+class ConstraintType(Labelled):
+    """Date constraints, as in MS Project (the one definition; ``Task.constraint_type`` uses it)."""
 
-    ASAP = "ASAP"
-    ALAP = "ALAP"
-    SNET = "SNET"
-    SNLT = "SNLT"
-    FNET = "FNET"
-    FNLT = "FNLT"
-    MSO = "MSO"
-    MFO = "MFO"
+    ASAP = "ASAP", "As soon as possible"
+    ALAP = "ALAP", "As late as possible"
+    SNET = "SNET", "Start no earlier than"
+    SNLT = "SNLT", "Start no later than"
+    FNET = "FNET", "Finish no earlier than"
+    FNLT = "FNLT", "Finish no later than"
+    MSO = "MSO", "Must start on"
+    MFO = "MFO", "Must finish on"
 
 
 DATED_CONSTRAINTS = frozenset(ConstraintType) - {ConstraintType.ASAP, ConstraintType.ALAP}

@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 import numpy as np
 
 from keystage.engine.calendars import IntArray
-from keystage.engine.cpm import ActivitySchedule, Schedule
 from keystage.engine.network import Kind, Project
+from keystage.engine.result import ActivitySchedule, Schedule
 from keystage.engine.timing import Timing
 
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from keystage.core.engine_errors import invalid_input
 from keystage.core.errors import InvalidInput
 from keystage.engine import finance
-from keystage.engine.finance_errors import FinanceFieldError
+from keystage.engine.errors import FieldError
 from keystage.initiation.models import BusinessCase, CashFlowLine, Recurrence, Stakeholder
 from keystage.reporting.svg import charts
 
@@ -69,11 +70,6 @@ def to_engine(case: BusinessCase, lines: list[CashFlowLine]) -> finance.Business
     )
 
 
-def _field_error(exc: FinanceFieldError) -> InvalidInput:
-    field = exc.field.split("[", 1)[0].split(".", 1)[0]
-    return InvalidInput({field: exc.reason})
-
-
 def case_figures(
     case: BusinessCase, lines: list[CashFlowLine], *, runs: int = SIMULATION_RUNS
 ) -> CaseFigures:
@@ -89,8 +85,8 @@ def case_figures(
         model = to_engine(case, lines)
         result = finance.evaluate(model)
         simulation = finance.simulate_npv(model, runs=runs, rng=np.random.default_rng(seed))
-    except FinanceFieldError as exc:
-        raise _field_error(exc) from None
+    except FieldError as exc:
+        raise invalid_input(exc) from None
     return CaseFigures(result, simulation, seed, runs)
 
 
@@ -98,8 +94,8 @@ def check_case(case: BusinessCase, lines: list[CashFlowLine]) -> None:
     """Let the engine judge a candidate case; its complaints become field errors."""
     try:
         finance.npv(to_engine(case, lines))
-    except FinanceFieldError as exc:
-        raise _field_error(exc) from None
+    except FieldError as exc:
+        raise invalid_input(exc) from None
 
 
 def npv_histogram_svg(figures: CaseFigures) -> str:

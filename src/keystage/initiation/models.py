@@ -8,31 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from keystage.core.fields import ZERO, long_text, money
 from keystage.core.models import BaseModel
 from keystage.portfolio.models import Project
-
-ZERO = Decimal("0")
-
-
-def long_text(limit: int, *, blank: bool = True, **kwargs: Any) -> models.TextField[Any, Any]:
-    """A text field whose length limit is enforced by model validation, not only by forms."""
-    return models.TextField(
-        max_length=limit, blank=blank, validators=[MaxLengthValidator(limit)], **kwargs
-    )
-
-
-def money(**kwargs: Any) -> models.DecimalField[Any, Any]:
-    """A non-negative amount of money, in the organisation's currency."""
-    return models.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(ZERO, message="Amounts are never negative.")],
-        **kwargs,
-    )
 
 
 def score(low: int, high: int, **kwargs: Any) -> models.PositiveSmallIntegerField[Any, Any]:

@@ -30,20 +30,12 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from keystage.engine.calendars import Calendar, CalendarClock
+from keystage.engine.network import Link, LinkType
 from keystage.engine.rcpsp import leveling
-from keystage.engine.rcpsp.compiled import Compiled
+from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
 from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
-from keystage.engine.rcpsp.problem import (
-    Activity,
-    Link,
-    LinkType,
-    Load,
-    Mode,
-    Problem,
-    Renewable,
-    Schedule,
-)
+from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable, Schedule
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 from keystage.planning.engine import CpmResult
@@ -59,8 +51,12 @@ class ScheduleFailure(Exception):
 
 
 @dataclass(frozen=True)
-class Person:
-    """A person as a resource: display name, capacity % and absences (first, last day)."""
+class PersonResource:
+    """A person as a renewable resource of the schedule: capacity % and absences (first, last day).
+
+    Only what resource levelling needs; the person as a staffing candidate (skills,
+    rate, commitments) is :class:`keystage.engine.assignment.Person`.
+    """
 
     user_id: int
     name: str
@@ -139,7 +135,7 @@ class Model:
     problem: Problem
     baseline: Schedule  # the critical-path schedule in periods
     tasks: tuple[Task, ...]  # the leaf tasks, in activity order (the anchor is last, if any)
-    people: dict[str, Person]  # resource id -> person
+    people: dict[str, PersonResource]  # resource id -> person
     assigned: dict[int, tuple[str, ...]]  # task id -> resource ids
     cpm: dict[int, tuple[dt.datetime, dt.datetime]]  # task id -> critical-path start, finish
     workdays: WorkDays
@@ -186,7 +182,7 @@ def build(
     tasks: Sequence[Task],
     dependencies: Iterable[Dependency],
     assignments: Iterable[Assignment],
-    people: dict[int, Person],
+    people: dict[int, PersonResource],
     cpm: CpmResult,
     calendar: Calendar,
     origin: dt.date,
@@ -209,7 +205,7 @@ def build(
     for a in assignments:
         if a.task_id in index:
             by_task.setdefault(a.task_id, []).append(a)
-    resources: dict[str, Person] = {}
+    resources: dict[str, PersonResource] = {}
     durations: list[int] = []
     activities: list[Activity] = []
     assigned: dict[int, tuple[str, ...]] = {}
@@ -219,7 +215,9 @@ def build(
         demands: dict[str, int] = {}
         if days > 0:
             for a in by_task.get(task.pk, []):
-                person = people.get(a.person_id) or Person(a.person_id, a.person.display_name)
+                person = people.get(a.person_id) or PersonResource(
+                    a.person_id, a.person.display_name
+                )
                 resources[person.key] = person
                 demands[person.key] = demands.get(person.key, 0) + a.units_percent
         assigned[task.pk] = tuple(demands)
@@ -266,7 +264,7 @@ def build(
         incoming.setdefault(j, []).append((i, link))
     for j in problem.topological_order:
         for i, link in incoming.get(j, []):
-            starts[j] = max(starts[j], starts[i] + link.delta(durations[i], durations[j]))
+            starts[j] = max(starts[j], starts[i] + link_delta(link, durations[i], durations[j]))
     baseline = Schedule(tuple(starts), tuple(0 for _ in starts))
     return Model(
         problem=problem,
@@ -279,7 +277,7 @@ def build(
     )
 
 
-def _absences(person: Person, workdays: WorkDays) -> tuple[Load, ...]:
+def _absences(person: PersonResource, workdays: WorkDays) -> tuple[Load, ...]:
     loads = []
     for first, last in person.absences:
         start = workdays.period_of(max(first, workdays.origin))
@@ -293,7 +291,7 @@ def _unstaffable(
     exc: InfeasibleDemandError,
     leaves: list[Task],
     index: dict[int, int],
-    people: dict[str, Person],
+    people: dict[str, PersonResource],
     by_task: dict[int, list[Assignment]],
 ) -> str:
     task = leaves[index[int(exc.activity)]] if exc.activity.isdigit() else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from keystage.engine.network import Link, LinkType
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.closure import compute_distances
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.heuristic import solve_heuristic
-from keystage.engine.rcpsp.problem import Activity, Link, LinkType, Mode, Problem, Renewable
+from keystage.engine.rcpsp.problem import Activity, Mode, Problem, Renewable
 from keystage.engine.rcpsp.psplib_io import read_bounds_csv, read_psplib
 from keystage.engine.rcpsp.sgs import serial_sgs
 

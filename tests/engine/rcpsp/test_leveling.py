@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from keystage.engine.network import Link
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.leveling import early_schedule, level
-from keystage.engine.rcpsp.problem import Activity, Link, Load, Mode, Problem, Renewable
+from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable
 from keystage.engine.rcpsp.utilisation import over_allocations, utilisation_table
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from keystage.engine.network import LagUnit, Link, LinkType
+from keystage.engine.rcpsp.compiled import link_delta
 from keystage.engine.rcpsp.errors import (
     InfeasibleDemandError,
     PrecedenceCycleError,
@@ -11,8 +13,6 @@ from keystage.engine.rcpsp.errors import (
 )
 from keystage.engine.rcpsp.problem import (
     Activity,
-    Link,
-    LinkType,
     Load,
     Mode,
     NonRenewable,
@@ -67,10 +67,17 @@ def test_unknown_references_and_duplicates() -> None:
 
 
 def test_link_deltas_cover_all_types() -> None:
-    assert Link("a", "b", LinkType.FS, 2).delta(5, 3) == 7
-    assert Link("a", "b", LinkType.SS, 2).delta(5, 3) == 2
-    assert Link("a", "b", LinkType.FF, 2).delta(5, 3) == 4
-    assert Link("a", "b", LinkType.SF, 2).delta(5, 3) == -1
+    assert link_delta(Link("a", "b", LinkType.FS, 2), 5, 3) == 7
+    assert link_delta(Link("a", "b", LinkType.SS, 2), 5, 3) == 2
+    assert link_delta(Link("a", "b", LinkType.FF, 2), 5, 3) == 4
+    assert link_delta(Link("a", "b", LinkType.SF, 2), 5, 3) == -1
+
+
+def test_link_lags_must_be_whole_periods() -> None:
+    with pytest.raises(ProblemDefinitionError, match="whole periods"):
+        Problem((act("a", 1), act("b", 1)), (Link("a", "b", LinkType.FS, 1.5),))
+    with pytest.raises(ProblemDefinitionError, match="whole periods"):
+        Problem((act("a", 1), act("b", 1)), (Link("a", "b", lag=2, lag_unit=LagUnit.ELAPSED),))
 
 
 def test_loads_reduce_the_capacity_profile() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from keystage.engine.network import Link, LinkType
 from keystage.engine.rcpsp.bounds import lower_bounds
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.compiled import Compiled
@@ -14,8 +15,6 @@ from keystage.engine.rcpsp.leveling import level
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
 from keystage.engine.rcpsp.problem import (
     Activity,
-    Link,
-    LinkType,
     Load,
     Mode,
     NonRenewable,

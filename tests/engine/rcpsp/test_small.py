@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from keystage.engine.network import Link, LinkType
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.cpsat.solve import Status, optimise
 from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.problem import (
     Activity,
-    Link,
-    LinkType,
     Load,
     Mode,
     NonRenewable,

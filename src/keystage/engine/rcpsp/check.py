@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from keystage.engine.rcpsp.problem import Problem, Schedule
+from keystage.engine.rcpsp.compiled import link_delta
+from keystage.engine.rcpsp.problem import Problem, Schedule, lag_periods
 
 
 def schedule_violations(problem: Problem, schedule: Schedule) -> list[str]:
@@ -22,10 +23,12 @@ def schedule_violations(problem: Problem, schedule: Schedule) -> list[str]:
             out.append(f"activity {a.id!r} starts before 0")
         durs.append(a.modes[m].duration)
     for i, j, lk in problem.link_pairs:
-        need = schedule.starts[i] + lk.delta(durs[i], durs[j])
+        need = schedule.starts[i] + link_delta(lk, durs[i], durs[j])
         if schedule.starts[j] < need:
             got = schedule.starts[j]
-            out.append(f"link {lk.pred}->{lk.succ} {lk.type}{lk.lag:+d}: start {got} < {need}")
+            out.append(
+                f"link {lk.pred}->{lk.succ} {lk.type}{lag_periods(lk):+d}: start {got} < {need}"
+            )
     horizon = max((s + d for s, d in zip(schedule.starts, durs, strict=True)), default=0)
     for res in problem.renewables:
         cap = res.profile(horizon)

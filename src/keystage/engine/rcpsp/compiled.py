@@ -9,7 +9,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 
-from keystage.engine.rcpsp.problem import LinkType, Problem
+from keystage.engine.network import Link, LinkType
+from keystage.engine.rcpsp.problem import Problem, lag_periods
 
 FS, SS, FF, SF = 0, 1, 2, 3
 _CODE = {LinkType.FS: FS, LinkType.SS: SS, LinkType.FF: FF, LinkType.SF: SF}
@@ -26,6 +27,11 @@ def delta(kind: int, lag: int, d_pred: int, d_succ: int) -> int:
     if kind == FF:
         return d_pred + lag - d_succ
     return lag - d_succ
+
+
+def link_delta(link: Link, d_pred: int, d_succ: int) -> int:
+    """:func:`delta` of a :class:`~keystage.engine.network.Link` whose lag is in periods."""
+    return delta(_CODE[link.type], lag_periods(link), d_pred, d_succ)
 
 
 class Compiled:
@@ -64,8 +70,8 @@ class Compiled:
         self.preds = [[] for _ in range(self.n)]
         self.succs = [[] for _ in range(self.n)]
         for i, j, lk in p.link_pairs:
-            self.preds[j].append((i, _CODE[lk.type], lk.lag))
-            self.succs[i].append((j, _CODE[lk.type], lk.lag))
+            self.preds[j].append((i, _CODE[lk.type], lag_periods(lk)))
+            self.succs[i].append((j, _CODE[lk.type], lag_periods(lk)))
         self.base_cap = [r.capacity for r in p.renewables]
         horizon = max((r.last_change for r in p.renewables), default=0)
         self.profiles = [r.profile(horizon) for r in p.renewables]

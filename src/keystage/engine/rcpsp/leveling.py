@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from keystage.engine.rcpsp.compiled import Compiled, delta
+from keystage.engine.rcpsp.compiled import Compiled, delta, link_delta
 from keystage.engine.rcpsp.problem import Problem, Schedule
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 
@@ -50,7 +50,7 @@ def early_schedule(problem: Problem, modes: tuple[int, ...] | None = None) -> Sc
     for j in problem.topological_order:
         for i, jj, lk in problem.link_pairs:
             if jj == j:
-                starts[j] = max(starts[j], starts[i] + lk.delta(durs[i], durs[j]))
+                starts[j] = max(starts[j], starts[i] + link_delta(lk, durs[i], durs[j]))
     return Schedule(tuple(starts), modes)
 
 

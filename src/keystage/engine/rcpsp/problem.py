@@ -16,23 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
 
+from keystage.engine.network import LagUnit, Link
 from keystage.engine.rcpsp.errors import (
     InfeasibleDemandError,
     PrecedenceCycleError,
     ProblemDefinitionError,
 )
-
-
-class LinkType(StrEnum):
-    """Dependency types: finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
-
-    FS = "FS"
-    SS = "SS"
-    FF = "FF"
-    SF = "SF"
 
 
 @dataclass(frozen=True)
@@ -72,24 +63,9 @@ class Activity:
             raise ProblemDefinitionError(f"activity {self.id!r} has no mode")
 
 
-@dataclass(frozen=True)
-class Link:
-    """Dependency ``pred -> succ`` of a given type with a lag in periods (may be negative)."""
-
-    pred: str
-    succ: str
-    type: LinkType = LinkType.FS
-    lag: int = 0
-
-    def delta(self, d_pred: int, d_succ: int) -> int:
-        """Minimum distance between start times once both durations are known."""
-        if self.type is LinkType.FS:
-            return d_pred + self.lag
-        if self.type is LinkType.SS:
-            return self.lag
-        if self.type is LinkType.FF:
-            return d_pred + self.lag - d_succ
-        return self.lag - d_succ
+def lag_periods(link: Link) -> int:
+    """A link's lag in whole periods (:class:`Problem` checks that it is one)."""
+    return int(link.lag)
 
 
 @dataclass(frozen=True)
@@ -211,7 +187,7 @@ class Problem:
     def trivial_horizon(self) -> int:
         """An upper bound on any sensible makespan (activities in series, after all loads)."""
         total = sum(max(m.duration for m in a.modes) for a in self.activities)
-        lags = sum(max(0, lk.lag) for lk in self.links)
+        lags = sum(max(0, lag_periods(lk)) for lk in self.links)
         loads = max((r.last_change for r in self.renewables), default=0)
         return total + lags + loads + 1
 
@@ -231,6 +207,8 @@ class Problem:
                     raise ProblemDefinitionError(f"link refers to unknown activity {end!r}")
             if lk.pred == lk.succ:
                 raise PrecedenceCycleError([lk.pred])
+            if lk.lag_unit is not LagUnit.WORKING or lk.lag != int(lk.lag):
+                raise ProblemDefinitionError(f"link {lk.label}: the lag must be whole periods")
         for act in self.activities:
             self._validate_demands(act)
         for nr in self.nonrenewables:

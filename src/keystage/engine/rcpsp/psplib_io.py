@@ -12,16 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from keystage.engine.network import Link, LinkType
 from keystage.engine.rcpsp.errors import ProblemDefinitionError
-from keystage.engine.rcpsp.problem import (
-    Activity,
-    Link,
-    LinkType,
-    Mode,
-    NonRenewable,
-    Problem,
-    Renewable,
-)
+from keystage.engine.rcpsp.problem import Activity, Mode, NonRenewable, Problem, Renewable
 
 
 def read_psplib(path: str | Path) -> Problem:

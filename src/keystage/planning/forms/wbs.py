@@ -10,8 +10,8 @@ from typing import Any
 
 from django import forms
 
+from keystage.engine.network import ConstraintType
 from keystage.planning.forms.scope import IsoDateInput
-from keystage.planning.models import ConstraintType
 
 # The table's editable cells; each maps onto one service call (see views/wbs.py).
 CELL_FIELDS = ("name", "duration", "work", "predecessors", "constraint", "deadline")
@@ -73,4 +73,4 @@ class HolidayForm(forms.Form):
         return data
 
 
-CONSTRAINT_CHOICES = ConstraintType.choices
+CONSTRAINT_CHOICES = ConstraintType.choices()

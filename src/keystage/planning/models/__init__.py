@@ -17,11 +17,8 @@ from keystage.planning.models.scope import (  # noqa: F401
     ScopeStatement,
 )
 from keystage.planning.models.wbs import (  # noqa: F401
-    DATED_CONSTRAINTS_VALUES,
-    ConstraintType,
     Dependency,
     Holiday,
-    LinkType,
     ProjectCalendar,
     RunStatus,
     ScheduleMethod,

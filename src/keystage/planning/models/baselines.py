@@ -14,10 +14,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from keystage.core.fields import long_text
 from keystage.core.models import BaseModel
 from keystage.planning.models.wbs import Task, TaskKind
 from keystage.portfolio.models import Project
-from keystage.resources.models.fields import long_text
 
 ZERO = Decimal("0")
 

@@ -18,10 +18,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from keystage.core.fields import long_text, money
 from keystage.core.models import BaseModel
 from keystage.planning.models.wbs import Task
 from keystage.portfolio.models import Project
-from keystage.resources.models.fields import long_text, money
 
 
 class CostCategory(models.TextChoices):

@@ -7,8 +7,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
+from keystage.core.fields import long_text
 from keystage.core.models import BaseModel
-from keystage.initiation.models import long_text
 from keystage.portfolio.models import Project
 
 web_url = URLValidator(

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from keystage.core.fields import long_text
 from keystage.core.models import BaseModel
-from keystage.initiation.models import long_text
 from keystage.portfolio.models import Project
 
 

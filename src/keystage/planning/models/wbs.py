@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from keystage.core.models import BaseModel
+from keystage.engine.network import ConstraintType, LinkType
 from keystage.portfolio.models import Project
 
 MINUTES_PER_DAY_DEFAULT = 480
@@ -72,22 +73,6 @@ class TaskKind(models.TextChoices):
     MILESTONE = "milestone", "Milestone"
 
 
-class ConstraintType(models.TextChoices):
-    """Date constraints, as in MS Project."""
-
-    ASAP = "ASAP", "As soon as possible"
-    ALAP = "ALAP", "As late as possible"
-    SNET = "SNET", "Start no earlier than"
-    SNLT = "SNLT", "Start no later than"
-    FNET = "FNET", "Finish no earlier than"
-    FNLT = "FNLT", "Finish no later than"
-    MSO = "MSO", "Must start on"
-    MFO = "MFO", "Must finish on"
-
-
-DATED_CONSTRAINTS_VALUES = frozenset({"SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"})
-
-
 class Task(BaseModel):
     """One row of the work breakdown: a task, a milestone, or (with children) a summary."""
 
@@ -119,7 +104,7 @@ class Task(BaseModel):
         help_text="Cost that does not depend on who does the work (services, fees).",
     )
     constraint_type = models.CharField(
-        max_length=4, choices=ConstraintType.choices, default=ConstraintType.ASAP
+        max_length=4, choices=ConstraintType.choices(), default=ConstraintType.ASAP.value
     )
     constraint_date = models.DateField(null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
@@ -163,15 +148,6 @@ class Task(BaseModel):
         return f"{self.wbs_code} {self.name}".strip()
 
 
-class LinkType(models.TextChoices):
-    """Dependency types: the first letter is the predecessor's end, the second the successor's."""
-
-    FS = "FS", "Finish-to-start"
-    SS = "SS", "Start-to-start"
-    FF = "FF", "Finish-to-finish"
-    SF = "SF", "Start-to-finish"
-
-
 class Dependency(BaseModel):
     """``predecessor → successor`` of a given type with a lag in working minutes (< 0 = lead)."""
 
@@ -180,7 +156,7 @@ class Dependency(BaseModel):
     )
     predecessor = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="successor_links")
     successor = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="predecessor_links")
-    type = models.CharField(max_length=2, choices=LinkType.choices, default=LinkType.FS)
+    type = models.CharField(max_length=2, choices=LinkType.choices(), default=LinkType.FS.value)
     lag_minutes = models.IntegerField(
         default=0,
         validators=[MinValueValidator(-60 * 24 * 3650), MaxValueValidator(60 * 24 * 3650)],

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
+from keystage.engine.money import CENT, round_to, to_cents
 from keystage.planning.models import Assignment
 from keystage.portfolio.models import Project
 from keystage.resources.models import ResourceProfile
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
@@ -42,7 +42,7 @@ def assignment_hours(assignment: Assignment) -> Decimal:
     if assignment.work_hours is not None:
         return Decimal(assignment.work_hours)
     minutes = Decimal(assignment.task.duration_minutes) * assignment.units_percent / 100
-    return (minutes / 60).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_to(minutes / 60, CENT)
 
 
 def assignment_work(*, project: Project) -> list[AssignmentWork]:
@@ -73,7 +73,7 @@ def assignment_work(*, project: Project) -> list[AssignmentWork]:
                 units_percent=a.units_percent,
                 hours=hours,
                 cost_rate=rate,
-                cost=(hours * rate).quantize(CENT, rounding=ROUND_HALF_UP),
+                cost=to_cents(hours * rate),
                 start=local_date(a.task.start_at),
                 finish=local_date(a.task.finish_at),
             )

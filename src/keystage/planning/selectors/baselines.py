@@ -19,7 +19,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -29,6 +29,7 @@ from django.utils import timezone
 from keystage.core.errors import InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id
 from keystage.engine.calendars import WorkIndex
+from keystage.engine.money import round_to, to_cents
 from keystage.planning import engine
 from keystage.planning.models import (
     Baseline,
@@ -43,7 +44,6 @@ from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 CURRENT = "current"
 VARIANCE_UNIT = "working days"
@@ -194,7 +194,7 @@ class WorkingTime:
 
     def days(self, minutes: int) -> Decimal:
         """Working minutes as working days, to a tenth."""
-        return (Decimal(minutes) / self.minutes_per_day).quantize(TENTH, rounding=ROUND_HALF_UP)
+        return round_to(Decimal(minutes) / self.minutes_per_day, TENTH)
 
     def variance(self, before: dt.datetime | None, after: dt.datetime | None) -> Decimal | None:
         """Working days from ``before`` to ``after`` (negative = earlier; None without both)."""
@@ -202,10 +202,6 @@ class WorkingTime:
             return None
         self.cover([before, after])
         return self.days(self.position(after) - self.position(before))
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def budget_document(plan: CostPlan) -> dict[str, Any]:
@@ -217,26 +213,26 @@ def budget_document(plan: CostPlan) -> dict[str, Any]:
     phased = plan.phased
     return {
         "categories": [
-            {"key": key, "label": label, "amount": str(_cents(amount))}
+            {"key": key, "label": label, "amount": str(to_cents(amount))}
             for key, label, amount in plan.categories
         ],
         "months": [
             {
                 "month": f"{month:%Y-%m}",
-                "amount": str(_cents(total)),
-                "cumulative": str(_cents(running)),
-                "by_category": {k: str(_cents(v)) for k, v in phased.by_month[month].items()},
+                "amount": str(to_cents(total)),
+                "cumulative": str(to_cents(running)),
+                "by_category": {k: str(to_cents(v)) for k, v in phased.by_month[month].items()},
             }
             for month, total, running in zip(
                 phased.months, phased.month_totals, phased.cumulative, strict=True
             )
         ],
-        "subtotal": str(_cents(plan.subtotal)),
+        "subtotal": str(to_cents(plan.subtotal)),
         "contingency_percent": str(plan.contingency_percent),
-        "contingency": str(_cents(plan.contingency)),
-        "cost_baseline": str(_cents(plan.cost_baseline)),
-        "management_reserve": str(_cents(plan.management_reserve)),
-        "total_budget": str(_cents(plan.total_budget)),
+        "contingency": str(to_cents(plan.contingency)),
+        "cost_baseline": str(to_cents(plan.cost_baseline)),
+        "management_reserve": str(to_cents(plan.management_reserve)),
+        "total_budget": str(to_cents(plan.total_budget)),
         "budget_set": plan.is_set,
     }
 
@@ -286,8 +282,8 @@ def plan_snapshot(project: Project, working: WorkingTime | None = None) -> PlanS
                 if t.is_summary
                 else (0 if t.kind == TaskKind.MILESTONE else t.duration_minutes)
             ),
-            work_hours=_cents(work[t.pk]),
-            cost=_cents(cost[t.pk]),
+            work_hours=to_cents(work[t.pk]),
+            cost=to_cents(cost[t.pk]),
         )
         for t in tasks
     )
@@ -297,8 +293,8 @@ def plan_snapshot(project: Project, working: WorkingTime | None = None) -> PlanS
         rows=rows,
         start_at=min(starts) if starts else None,
         finish_at=max(finishes) if finishes else None,
-        work_hours=_cents(sum(own_work.values(), ZERO)),
-        cost=_cents(plan.cost_baseline),
+        work_hours=to_cents(sum(own_work.values(), ZERO)),
+        cost=to_cents(plan.cost_baseline),
         budget=budget_document(plan),
     )
 

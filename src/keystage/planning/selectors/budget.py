@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from keystage.core.errors import NotFound
 from keystage.core.lookup import get_by_public_id
 from keystage.engine.costplan import CostItem, PhasedPlan, phase, prorate
+from keystage.engine.money import to_cents
 from keystage.planning.models import BudgetLine, CostCategory, ProjectBudget, Task
 from keystage.planning.models.wbs import ProjectCalendar
 from keystage.planning.selectors.assignments import AssignmentWork, assignment_work, local_date
@@ -29,7 +30,6 @@ from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 from keystage.resources.models import CostBasis, Equipment, ProcurementItem, ProcurementStatus
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0")
 TASK_FIXED = "task_fixed"
 
@@ -136,10 +136,6 @@ class PersonLabour:
     assignments: int
 
 
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _task_window(task: Task | None, fallback: dt.date) -> tuple[dt.date, dt.date]:
     start = local_date(task.start_at) if task else None
     finish = local_date(task.finish_at) if task else None
@@ -211,7 +207,7 @@ def cost_plan(*, project: Project) -> CostPlan:
         phased=phased,
         labour=tuple(labour),
         contingency_percent=percent,
-        contingency=_cents(phased.total * percent / 100),
+        contingency=to_cents(phased.total * percent / 100),
         management_reserve=Decimal(budget.management_reserve) if budget else ZERO,
         task_costs={int(k): v for k, v in phased.by_task.items() if isinstance(k, int)},
         task_work=task_work,

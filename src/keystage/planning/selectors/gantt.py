@@ -20,6 +20,7 @@ from django.db.models import FloatField, Func
 from django.utils import timezone
 
 from keystage.core.errors import InvalidInput
+from keystage.engine.network import LinkType
 from keystage.planning.models import Baseline, BaselineTask, Holiday, ProjectCalendar
 from keystage.planning.selectors.wbs import dependencies_visible_to, tasks_visible_to
 from keystage.portfolio.access import projects_visible_to
@@ -30,7 +31,6 @@ from keystage.reporting.svg.gantt import (
     TABLE_W,
     GanttLink,
     GanttRow,
-    LinkType,
     render_gantt,
 )
 from keystage.reporting.svg.timescale import PX_PER_DAY, Zoom, align_window
@@ -346,7 +346,7 @@ def _drawn(
     first, last = min(days), max(days)
     rows = [_renderer_row(task) for task in tasks]
     drawn_links = [
-        GanttLink(link.predecessor, link.successor, cast(LinkType, link.type)) for link in links
+        GanttLink(link.predecessor, link.successor, LinkType(link.type)) for link in links
     ]
     svg = render_gantt(
         rows,

@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from keystage.accounts.models import User
 from keystage.core.errors import InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id, parse_public_id
 from keystage.engine.assignment import Busy, Need, Person, SkillNeed, Weights, rank_candidates
+from keystage.engine.money import CENT, round_to, to_cents
 from keystage.engine.rcpsp.errors import InfeasibleDemandError
 from keystage.planning.engine import minutes_per_day
 from keystage.planning.models import (
@@ -55,7 +56,6 @@ FACTOR_LABELS = {
     "cost": "Cost",
 }
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 
 
 # ------------------------------------------------------------------ querysets
@@ -176,9 +176,7 @@ def assignment_hours(assignment: Assignment, task: Task | None = None) -> Decima
     if assignment.work_hours is not None:
         return Decimal(assignment.work_hours)
     task = task or assignment.task
-    return (task_hours(task) * assignment.units_percent / HUNDRED).quantize(
-        CENT, rounding=ROUND_HALF_UP
-    )
+    return round_to(task_hours(task) * assignment.units_percent / HUNDRED, CENT)
 
 
 def task_start_day(task: Task) -> dt.date | None:
@@ -302,7 +300,7 @@ def staffing(*, who: Any, project: Project) -> Staffing:
             item = StaffedAssignment(
                 assignment=a,
                 hours=hours,
-                cost=(hours * rates.get(a.person_id, Decimal(0))).quantize(CENT),
+                cost=to_cents(hours * rates.get(a.person_id, Decimal(0))),
                 gaps=skill_gaps(levels.get(a.person_id, {}), wanted),
                 on_team=a.person_id in levels,
             )
@@ -673,11 +671,11 @@ def _rank(ctx: _Context, task: Task, on_task: set[int]) -> Ranking:
             views.append(_unfit(profile, needs, on_task))
     if not ranked:
         views.sort(key=lambda v: v.name)
-    return Ranking(task, start, finish, needs, effort.quantize(CENT), views)
+    return Ranking(task, start, finish, needs, round_to(effort, CENT), views)
 
 
 def _money(value: float | Decimal) -> str:
-    return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    return f"{round_to(Decimal(value), Decimal(1)):,}"
 
 
 def _view(
@@ -740,7 +738,7 @@ def _view(
         assigned=profile.user.pk in on_task,
         score=round(cand.score / best, 4),
         duration_days=cand.duration,
-        cost=Decimal(cand.cost).quantize(CENT),
+        cost=to_cents(cand.cost),
         reasons=reasons,
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from keystage.core.errors import NotFound
 from keystage.core.lookup import get_by_public_id
+from keystage.engine.money import CENT, round_to
 from keystage.planning import engine
 from keystage.planning.models import Dependency, Holiday, ProjectCalendar, Task
 from keystage.portfolio.access import projects_visible_to
@@ -94,7 +95,7 @@ class PlanTable:
 
 
 def _trim(value: Decimal) -> str:
-    text = f"{value.quantize(Decimal('0.01')):f}"
+    text = f"{round_to(value, CENT):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -112,7 +113,7 @@ def lag_text(minutes: int, minutes_per_day: int) -> str:
         return f"{sign}{size // minutes_per_day}d"
     if size % 60 == 0 and size < minutes_per_day:
         return f"{sign}{size // 60}h"
-    if days == days.quantize(Decimal("0.01")):
+    if days == round_to(days, CENT):
         return f"{sign}{_trim(days)}d"
     if size % 60 == 0:
         return f"{sign}{size // 60}h"

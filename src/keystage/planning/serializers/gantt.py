@@ -11,7 +11,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from keystage.planning.models import ConstraintType, LinkType
+from keystage.engine.network import ConstraintType, LinkType
 from keystage.planning.selectors.gantt import GanttData, GanttKind, GanttTask
 
 
@@ -27,7 +27,7 @@ class GanttRowSerializer(serializers.Serializer[Any]):
     start = serializers.DateTimeField()
     finish = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(help_text="Working minutes.")
-    constraint_type = serializers.ChoiceField(choices=ConstraintType.choices)
+    constraint_type = serializers.ChoiceField(choices=ConstraintType.choices())
     constraint_date = serializers.DateField(allow_null=True)
     baseline_start = serializers.DateTimeField(allow_null=True)
     baseline_finish = serializers.DateTimeField(allow_null=True)
@@ -40,7 +40,7 @@ class GanttLinkSerializer(serializers.Serializer[Any]):
 
     predecessor = serializers.UUIDField()
     successor = serializers.UUIDField()
-    type = serializers.ChoiceField(choices=LinkType.choices)
+    type = serializers.ChoiceField(choices=LinkType.choices())
     lag_minutes = serializers.IntegerField()
 
 

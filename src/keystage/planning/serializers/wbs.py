@@ -6,7 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from keystage.planning.models import ConstraintType, Dependency, LinkType, Task, TaskKind
+from keystage.engine.network import ConstraintType, LinkType
+from keystage.planning.models import Dependency, Task, TaskKind
 from keystage.planning.serializers.scope import read_meta
 
 
@@ -59,7 +60,7 @@ class TaskWriteSerializer(serializers.Serializer[Any]):
     fixed_cost = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False
     )
-    constraint_type = serializers.ChoiceField(choices=ConstraintType.choices, required=False)
+    constraint_type = serializers.ChoiceField(choices=ConstraintType.choices(), required=False)
     constraint_date = serializers.DateField(required=False, allow_null=True)
     deadline = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
@@ -94,7 +95,7 @@ class DependencyWriteSerializer(serializers.Serializer[Any]):
 
     predecessor = serializers.UUIDField()
     successor = serializers.UUIDField()
-    type = serializers.ChoiceField(choices=LinkType.choices, required=False)
+    type = serializers.ChoiceField(choices=LinkType.choices(), required=False)
     lag_minutes = serializers.IntegerField(
         required=False, min_value=-60 * 24 * 3650, max_value=60 * 24 * 3650
     )

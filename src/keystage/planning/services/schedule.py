@@ -250,7 +250,7 @@ def _execute(run: ScheduleRun) -> None:
     cpm = engine.run_cpm(engine.engine_project(project.start_date, tasks, dependencies, calendar))
     finish_before = cpm.finish_at  # levelling and optimising are measured against it
     people = {
-        p.user.pk: rcpsp.Person(p.user.pk, p.name, p.capacity_percent, tuple(p.absences))
+        p.user.pk: rcpsp.PersonResource(p.user.pk, p.name, p.capacity_percent, tuple(p.absences))
         for p in team_profiles(project=project)
     }
     model = rcpsp.build(

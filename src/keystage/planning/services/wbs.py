@@ -26,9 +26,9 @@ from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput, VersionRequired
 from keystage.core.models import AuditAction
 from keystage.core.versioning import bump_version
+from keystage.engine.network import DATED_CONSTRAINTS
 from keystage.planning import engine
 from keystage.planning.models import (
-    DATED_CONSTRAINTS_VALUES,
     Dependency,
     Holiday,
     ProjectCalendar,
@@ -149,9 +149,9 @@ def _check_task(data: dict[str, Any], current: Task | None) -> dict[str, Any]:
         data["duration_minutes"] = 0
     elif current is not None and current.kind == TaskKind.MILESTONE and "kind" in data:
         data.setdefault("duration_minutes", 480)
-    if constraint in DATED_CONSTRAINTS_VALUES and date is None:
+    if constraint in DATED_CONSTRAINTS and date is None:
         errors["constraint_date"] = f"'{constraint}' needs a constraint date."
-    if constraint not in DATED_CONSTRAINTS_VALUES and "constraint_type" in data:
+    if constraint not in DATED_CONSTRAINTS and "constraint_type" in data:
         data["constraint_date"] = None
     if errors:
         raise InvalidInput(errors)

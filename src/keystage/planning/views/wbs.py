@@ -28,9 +28,10 @@ from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError, InvalidInput
 from keystage.core.versioning import parse_version
 from keystage.core.web import add_errors, page_error
+from keystage.engine.network import ConstraintType
 from keystage.planning import engine
 from keystage.planning.forms.wbs import CELL_FIELDS, CalendarForm, CellForm, HolidayForm
-from keystage.planning.models import ConstraintType, Task, TaskKind
+from keystage.planning.models import Task, TaskKind
 from keystage.planning.selectors import wbs as selectors
 from keystage.planning.services import wbs as services
 from keystage.planning.views.scope import htmx, open_project
@@ -88,7 +89,7 @@ def _table_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "project": project,
         "table": table,
         "can_edit": Perm.EDIT in project_perms(request.user, project),
-        "constraint_choices": ConstraintType.choices,
+        "constraint_choices": ConstraintType.choices(),
         "per_day": table.minutes_per_day,
     }
 
@@ -210,7 +211,7 @@ def _save_cell(
     elif cell == "work":
         data = {"work_hours": _parse_work(value)}
     elif cell == "constraint":
-        if value not in ConstraintType.values:
+        if value not in ConstraintType:
             raise InvalidInput({"constraint_type": "Choose a constraint from the list."})
         data = {
             "constraint_type": value,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
+from keystage.engine.errors import FieldError
 from keystage.reporting.svg.axes import Frame, legend, nice_ticks
 from keystage.reporting.svg.base import (
     PALETTE,
@@ -35,12 +36,8 @@ __all__ = ["ChartError", "Stakeholder", "histogram", "power_interest_grid", "s_c
 Number = float | int | Decimal
 
 
-class ChartError(ValueError):
-    """Chart input is inconsistent; ``field`` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
+class ChartError(FieldError):
+    """Chart input is inconsistent; ``field`` names the culprit (see :class:`FieldError`)."""
 
 
 def _title(width: float, title: str, subtitle: str = "") -> list[str]:

@@ -28,8 +28,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
+from keystage.engine.errors import FieldError
+from keystage.engine.network import LinkType
 from keystage.reporting.svg.base import (
     PALETTE,
     document,
@@ -56,11 +58,9 @@ __all__ = [
     "GanttError",
     "GanttLink",
     "GanttRow",
-    "LinkType",
     "render_gantt",
 ]
 
-LinkType = Literal["FS", "SS", "FF", "SF"]
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 ROW_H = 24.0
@@ -74,12 +74,8 @@ INDENT = 14.0
 GAP = 8.0  # horizontal run of a link before it turns
 
 
-class GanttError(ValueError):
-    """A Gantt row or link is invalid; ``field`` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
+class GanttError(FieldError):
+    """A Gantt row or link is invalid; ``field`` names the culprit (see :class:`FieldError`)."""
 
 
 def _plain(value: date) -> date:
@@ -141,7 +137,7 @@ class GanttLink:
 
     pred: str
     succ: str
-    type: LinkType = "FS"
+    type: LinkType = LinkType.FS
 
     def __post_init__(self) -> None:
         if self.type not in ("FS", "SS", "FF", "SF"):

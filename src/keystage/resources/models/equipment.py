@@ -8,9 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from keystage.core.fields import long_text, money
 from keystage.core.models import BaseModel
 from keystage.portfolio.models import Project
-from keystage.resources.models.fields import long_text, money
 
 
 class CostBasis(models.TextChoices):

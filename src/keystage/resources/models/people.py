@@ -13,8 +13,8 @@ from django.core.validators import (
 from django.db import models
 from django.db.models import F, Q
 
+from keystage.core.fields import ZERO
 from keystage.core.models import BaseModel
-from keystage.resources.models.fields import ZERO
 
 DEFAULT_CAPACITY = 100
 DEFAULT_RATE = Decimal("0.00")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
+from keystage.core.fields import long_text, money
 from keystage.core.models import BaseModel
 from keystage.portfolio.models import Project
-from keystage.resources.models.fields import long_text, money
 
 
 class ProcurementCategory(models.TextChoices):

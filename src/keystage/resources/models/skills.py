@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from keystage.core.fields import long_text
 from keystage.core.models import BaseModel
-from keystage.resources.models.fields import long_text
 
 LEVEL_NAMES = {1: "awareness", 2: "works with help", 3: "works alone", 4: "advanced", 5: "expert"}
 LEVELS: tuple[tuple[int, str], ...] = tuple((n, f"{n} — {name}") for n, name in LEVEL_NAMES.items())
