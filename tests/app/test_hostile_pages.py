@@ -120,7 +120,7 @@ def _encode(data: dict[str, str]) -> bytes:
 @pytest.fixture
 def demo_pm(db: Any) -> tuple[Client, str]:
     from keystage.accounts.models import User
-    from keystage.demo import demo_load
+    from keystage.demo.portfolio import demo_load
     from keystage.portfolio.models import Project
 
     demo_load()

@@ -25,7 +25,7 @@ PREFERRED_PROJECT = "ERP-CLOUD"  # the demo project with a plan, staffing, budge
 def demo(db: Any, api: Any) -> Any:
     """The demo portfolio and an API client of its administrator."""
     from keystage.accounts.models import User
-    from keystage.demo import demo_load
+    from keystage.demo.portfolio import demo_load
 
     demo_load()
     client = api(User.objects.get(username="admin"))
