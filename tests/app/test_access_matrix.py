@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
+from keystage.costs.models import BudgetLine, ProjectBudget
 from keystage.initiation.models import (
     BusinessCase,
     CashFlowLine,
@@ -29,14 +30,12 @@ from keystage.initiation.models import (
 from keystage.planning.models import (
     Assignment,
     Baseline,
-    BudgetLine,
     CharterVersion,
     CollaborationLink,
     Deliverable,
     Dependency,
     Goal,
     Holiday,
-    ProjectBudget,
     ProjectCalendar,
     ScheduleRun,
     ScopeItem,
@@ -611,7 +610,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         successor_id=second.public_id,
         data={},
     )
-    from keystage.planning.services import budget
+    from keystage.costs import services as budget
 
     budget.budget_save(who=pm, project=project, version=None, data={"management_reserve": 10})
     budget.line_create(who=pm, project=project, data={"name": "B travel", "amount": 10})

@@ -13,7 +13,8 @@ from django.utils import timezone
 from typer.testing import CliRunner
 
 from keystage.core.models import AuditEntry
-from keystage.planning.models import Assignment, Baseline, ProjectBudget, Task
+from keystage.costs.models import ProjectBudget
+from keystage.planning.models import Assignment, Baseline, Task
 from keystage.planning.services import wbs
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.models import GateDecision, Project

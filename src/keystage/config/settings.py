@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "keystage.initiation",
     "keystage.resources",
     "keystage.planning",
+    "keystage.costs",
     "keystage.ops",
 ]
 
@@ -338,7 +339,7 @@ SPECTACULAR_SETTINGS = {
         "ConstraintTypeEnum": "keystage.planning.models.wbs.ConstraintType",
         "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
-        "CostCategoryEnum": "keystage.planning.models.budget.CostCategory",
+        "CostCategoryEnum": "keystage.costs.models.CostCategory",
         "ProcurementCategoryEnum": "keystage.resources.models.ProcurementCategory",
         "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",

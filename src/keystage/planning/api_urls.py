@@ -3,7 +3,6 @@
 from django.urls import URLPattern, path
 
 from keystage.planning.api import baselines as baselines_api
-from keystage.planning.api import budget as budget_api
 from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import gantt as gantt_api
@@ -86,24 +85,6 @@ urlpatterns: list[URLPattern] = [
         P + "dependencies/<str:dependency_id>/",
         wbs_api.DependencyDetailView.as_view(),
         name="planning-dependency-detail",
-    ),
-    # the budget
-    path(P + "budget/", budget_api.BudgetView.as_view(), name="planning-budget"),
-    path(P + "budget/set/", budget_api.BudgetSetView.as_view(), name="planning-budget-set"),
-    path(
-        P + "budget/reopen/",
-        budget_api.BudgetReopenView.as_view(),
-        name="planning-budget-reopen",
-    ),
-    path(
-        P + "budget-lines/",
-        budget_api.BudgetLineListView.as_view(),
-        name="planning-budget-line-list",
-    ),
-    path(
-        P + "budget-lines/<str:budget_line_id>/",
-        budget_api.BudgetLineDetailView.as_view(),
-        name="planning-budget-line-detail",
     ),
     # schedule runs (critical path, levelling, optimisation) in the background
     path(

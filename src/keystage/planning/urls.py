@@ -1,9 +1,8 @@
-"""Pages of keystage.planning."""
+"""Pages of keystage.planning (named ``planning:…``; the namespace is given in ``config.urls``)."""
 
 from django.urls import URLPattern, path
 
 from keystage.planning.views import baselines as baselines_views
-from keystage.planning.views import budget as budget_views
 from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import gantt as gantt_views
@@ -12,8 +11,6 @@ from keystage.planning.views import schedule as schedule_views
 from keystage.planning.views import scope as scope_views
 from keystage.planning.views import staffing as staffing_views
 from keystage.planning.views import wbs as wbs_views
-
-app_name = "planning"
 
 P = "projects/<uuid:project_id>/"
 
@@ -57,17 +54,6 @@ urlpatterns: list[URLPattern] = [
         P + "charter/versions/<int:number>/pdf",
         charter_views.charter_pdf,
         name="charter-pdf",
-    ),
-    # the budget
-    path(P + "budget/", budget_views.budget_page, name="budget"),
-    path(P + "budget/settings/", budget_views.budget_settings, name="budget-settings"),
-    path(P + "budget/set/", budget_views.budget_set, name="budget-set"),
-    path(P + "budget/reopen/", budget_views.budget_reopen, name="budget-reopen"),
-    path(P + "budget/lines/new/", budget_views.line_create, name="budget-line-create"),
-    path(
-        P + "budget/lines/<uuid:budget_line_id>/",
-        budget_views.line_edit,
-        name="budget-line-edit",
     ),
     # scheduling runs
     path(P + "schedule/", schedule_views.schedule_page, name="schedule"),

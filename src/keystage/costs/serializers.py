@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework import serializers
 
 from keystage.accounts.serializers import UserBriefSerializer
-from keystage.planning.models import BudgetLine, CostCategory
-from keystage.planning.selectors.budget import CostPlan
+from keystage.costs.models import BudgetLine, CostCategory
+from keystage.costs.selectors import CostPlan
 from keystage.planning.serializers.scope import VERSION_HELP, read_meta
 
 

@@ -13,11 +13,11 @@ from rest_framework.views import APIView
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.api import IF_MATCH, optional_version, valid_input
+from keystage.costs import selectors as selectors
+from keystage.costs import serializers as s
+from keystage.costs import services as services
+from keystage.costs.models import ProjectBudget
 from keystage.planning.api.scope import record_views
-from keystage.planning.models import ProjectBudget
-from keystage.planning.selectors import budget as selectors
-from keystage.planning.serializers import budget as s
-from keystage.planning.services import budget as services
 from keystage.portfolio.models import Project
 from keystage.portfolio.selectors import project_get
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 
+from keystage.costs.models import CostCategory
 from keystage.planning.forms.scope import IsoDateInput, rows
-from keystage.planning.models import CostCategory, Task
+from keystage.planning.models import Task
 
 
 def _money(label: str, help_text: str, required: bool = True) -> forms.DecimalField:

@@ -23,8 +23,9 @@ from keystage.accounts.roles import Perm
 from keystage.core import records
 from keystage.core.errors import InvalidInput, NotFound, VersionRequired
 from keystage.core.lookup import parse_public_id
-from keystage.planning.models import BudgetLine, ProjectBudget, Task
-from keystage.planning.selectors.budget import cost_plan
+from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.costs.selectors import cost_plan
+from keystage.planning.models import Task
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
 

@@ -64,6 +64,7 @@ class ProjectBudget(BaseModel):
     )
 
     class Meta:
+        db_table = "planning_projectbudget"  # kept from planning: see the ADR on the apps cut
         constraints = [
             models.CheckConstraint(
                 condition=Q(contingency_percent__gte=0) & Q(contingency_percent__lte=100),
@@ -95,6 +96,7 @@ class BudgetLine(BaseModel):
     notes = long_text(2000)
 
     class Meta:
+        db_table = "planning_budgetline"  # kept from planning: see the ADR on the apps cut
         ordering = ["category", "name", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_not_negative"),

@@ -12,8 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from keystage.core.models import AuditEntry
-from keystage.planning.models import Assignment, BudgetLine, ProjectBudget
-from keystage.planning.services import budget as budget_services
+from keystage.costs import services as budget_services
+from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.planning.models import Assignment
 from keystage.planning.services import wbs
 from keystage.resources import services as resources
 

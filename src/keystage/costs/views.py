@@ -22,10 +22,10 @@ from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import DomainError, InvalidInput
 from keystage.core.web import page_error
-from keystage.planning.forms.budget import BudgetLineForm, BudgetSettingsForm
-from keystage.planning.selectors import budget as selectors
-from keystage.planning.selectors.budget import CostPlan
-from keystage.planning.services import budget as services
+from keystage.costs import selectors as selectors
+from keystage.costs import services as services
+from keystage.costs.forms import BudgetLineForm, BudgetSettingsForm
+from keystage.costs.selectors import CostPlan
 from keystage.planning.views.scope import (
     Section,
     editor,
@@ -39,7 +39,7 @@ from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
 from keystage.reporting.svg import charts
 
-EDITOR_PAGE = "planning/budget/editor_page.html"
+EDITOR_PAGE = "costs/editor_page.html"
 ZERO = Decimal("0")
 
 
@@ -127,9 +127,7 @@ def _context(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 
 def _section(request: HttpRequest, project: Project) -> Section:
-    return Section(
-        "planning/budget/_budget.html", "budget", "budget", lambda: _context(request, project)
-    )
+    return Section("costs/_budget.html", "budget", "budget", lambda: _context(request, project))
 
 
 @login_required
@@ -141,7 +139,7 @@ def budget_page(request: HttpRequest, project_id: str) -> HttpResponse:
         context = {"project": project, **_context(request, project)}
     except DomainError as exc:
         return page_error(request, exc)
-    return render(request, "planning/budget/page.html", context)
+    return render(request, "costs/page.html", context)
 
 
 @login_required
@@ -255,7 +253,7 @@ def _action(request: HttpRequest, project_id: str, *, reopen: bool) -> HttpRespo
             return redirect(page_url)
         context = {"project": project, "action_error": message, **_context(request, project)}
         status = exc.status_code if exc.status_code in (409, 428) else 400
-        response = render(request, "planning/budget/_budget.html", context, status=status)
+        response = render(request, "costs/_budget.html", context, status=status)
         response["HX-Retarget"] = "#budget"
         response["HX-Reswap"] = "outerHTML"
         return response

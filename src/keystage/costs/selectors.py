@@ -18,14 +18,18 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from keystage.core.errors import NotFound
 from keystage.core.lookup import get_by_public_id
+from keystage.costs.models import BudgetLine, CostCategory, ProjectBudget
 from keystage.engine.costplan import CostItem, PhasedPlan, phase, prorate
-from keystage.planning.models import BudgetLine, CostCategory, ProjectBudget, Task
+from keystage.planning.models import Task
 from keystage.planning.models.wbs import ProjectCalendar
 from keystage.planning.selectors.assignments import AssignmentWork, assignment_work, local_date
+from keystage.planning.selectors.plan_snapshot import PlanCosts
 from keystage.portfolio.access import projects_visible_to
+from keystage.portfolio.gate_checks import GateCheckItem
 from keystage.portfolio.models import Project
 from keystage.resources.models import CostBasis, Equipment, ProcurementItem, ProcurementStatus
 
@@ -261,3 +265,60 @@ def task_choices(*, who: Any, project: Project) -> QuerySet[Task]:
     return Task.objects.filter(project__in=projects_visible_to(who), project=project).order_by(
         "row"
     )
+
+
+# ------------------------------------------------------------------ what other apps read
+
+
+def budget_document(plan: CostPlan) -> dict[str, Any]:
+    """The cost plan as the JSON a baseline keeps (amounts as strings, months as YYYY-MM).
+
+    ``months[].cumulative`` is the planned value curve: it reaches ``subtotal`` (the
+    time-phased cost plan); contingency belongs to the cost baseline but is not phased.
+    """
+    phased = plan.phased
+    return {
+        "categories": [
+            {"key": key, "label": label, "amount": str(_cents(amount))}
+            for key, label, amount in plan.categories
+        ],
+        "months": [
+            {
+                "month": f"{month:%Y-%m}",
+                "amount": str(_cents(total)),
+                "cumulative": str(_cents(running)),
+                "by_category": {k: str(_cents(v)) for k, v in phased.by_month[month].items()},
+            }
+            for month, total, running in zip(
+                phased.months, phased.month_totals, phased.cumulative, strict=True
+            )
+        ],
+        "subtotal": str(_cents(plan.subtotal)),
+        "contingency_percent": str(plan.contingency_percent),
+        "contingency": str(_cents(plan.contingency)),
+        "cost_baseline": str(_cents(plan.cost_baseline)),
+        "management_reserve": str(_cents(plan.management_reserve)),
+        "total_budget": str(_cents(plan.total_budget)),
+        "budget_set": plan.is_set,
+    }
+
+
+def plan_costs(project: Project) -> PlanCosts:
+    """The cost plan as a baseline snapshot needs it (registered with planning in ``apps``)."""
+    plan = cost_plan(project=project)
+    return PlanCosts(
+        task_work=plan.task_work,
+        task_costs=plan.task_costs,
+        cost_baseline=plan.cost_baseline,
+        budget=budget_document(plan),
+    )
+
+
+def budget_checklist(project: Project) -> list[GateCheckItem]:
+    """The Planning gate's budget item: the budget is set (one small read)."""
+    set_at = ProjectBudget.objects.filter(project=project).values_list("set_at", flat=True).first()
+    if set_at is not None:
+        detail = f"set {timezone.localtime(set_at):%d %b %Y}"
+    else:
+        detail = "the project manager sets it on the Budget tab"
+    return [GateCheckItem("budget", "The budget is set", set_at is not None, detail)]
