@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from keystage.accounts.models import User
-from keystage.planning.services import charter, collaboration, goals, scope
+from keystage.initiation.charter import services as charter
+from keystage.planning.services import collaboration, goals, scope
 from keystage.portfolio.models import Project
 
 PROJECT = "ERP-CLOUD"

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     BusinessCase,
     CashFlowLine,
@@ -30,7 +31,6 @@ from keystage.initiation.models import (
 from keystage.planning.models import (
     Assignment,
     Baseline,
-    CharterVersion,
     CollaborationLink,
     Deliverable,
     Dependency,

@@ -153,7 +153,7 @@ def test_versions_roles_and_journal(world):
 
 
 def test_charter_lists_the_scheduled_milestones(world):
-    from keystage.planning.selectors.charter import charter_milestones
+    from keystage.initiation.charter.selectors import charter_milestones
 
     build = _task(world, "Build", days=3)
     live = _task(world, "Go live", data={"kind": "milestone", "duration_minutes": 0})

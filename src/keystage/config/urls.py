@@ -13,6 +13,8 @@ from keystage.core.openapi import SchemaView
 from keystage.costs import api_urls as costs_api_urls
 from keystage.costs import urls as costs_urls
 from keystage.initiation import api_urls as initiation_api_urls
+from keystage.initiation.charter import api_urls as charter_api_urls
+from keystage.initiation.charter import urls as charter_urls
 from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
@@ -68,11 +70,16 @@ api_v1 = [
     *resources_api_urls.urlpatterns,
     *planning_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
+    *charter_api_urls.urlpatterns,
 ]
 
 # Stage 2's pages keep their ``planning:`` URL names wherever their app now lives
 # (docs/adr: the apps cut), so templates, bookmarks and tests name them as before.
-planning_pages = [*planning_urls.urlpatterns, *costs_urls.urlpatterns]
+planning_pages = [
+    *planning_urls.urlpatterns,
+    *costs_urls.urlpatterns,
+    *charter_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),

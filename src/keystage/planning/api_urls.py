@@ -3,7 +3,6 @@
 from django.urls import URLPattern, path
 
 from keystage.planning.api import baselines as baselines_api
-from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import gantt as gantt_api
 from keystage.planning.api import goals as goals_api
@@ -50,23 +49,6 @@ urlpatterns: list[URLPattern] = [
         P + "links/<str:link_id>/",
         collaboration_api.LinkDetailView.as_view(),
         name="planning-link-detail",
-    ),
-    # the charter
-    path(P + "charter/", charter_api.CharterView.as_view(), name="planning-charter"),
-    path(
-        P + "charter/versions/",
-        charter_api.CharterVersionListView.as_view(),
-        name="planning-charter-version-list",
-    ),
-    path(
-        P + "charter/versions/<int:number>/",
-        charter_api.CharterVersionDetailView.as_view(),
-        name="planning-charter-version-detail",
-    ),
-    path(
-        P + "charter/versions/<int:number>/pdf",
-        charter_api.CharterVersionPdfView.as_view(),
-        name="planning-charter-version-pdf",
     ),
     # work breakdown
     path(P + "tasks/", wbs_api.TaskListView.as_view(), name="planning-task-list"),

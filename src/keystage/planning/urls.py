@@ -3,7 +3,6 @@
 from django.urls import URLPattern, path
 
 from keystage.planning.views import baselines as baselines_views
-from keystage.planning.views import charter as charter_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import gantt as gantt_views
 from keystage.planning.views import goals as goals_views
@@ -46,14 +45,6 @@ urlpatterns: list[URLPattern] = [
         P + "plan/calendar/holidays/<uuid:holiday_id>/delete/",
         wbs_views.holiday_delete,
         name="plan-holiday-delete",
-    ),
-    # the charter
-    path(P + "charter/", charter_views.charter_page, name="charter"),
-    path(P + "charter/regenerate/", charter_views.charter_regenerate, name="charter-regenerate"),
-    path(
-        P + "charter/versions/<int:number>/pdf",
-        charter_views.charter_pdf,
-        name="charter-pdf",
     ),
     # scheduling runs
     path(P + "schedule/", schedule_views.schedule_page, name="schedule"),

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 
 from keystage.core.models import BaseModel
-from keystage.initiation.models import long_text
 from keystage.portfolio.models import Project
+from keystage.resources.models.fields import long_text
 
 
 class ScopeStatement(BaseModel):

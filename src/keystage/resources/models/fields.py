@@ -1,4 +1,4 @@
-"""Field helpers shared by the resource models."""
+"""Field helpers shared by the models of resources, planning and costs."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.db import models
 ZERO = Decimal("0")
 
 
-def long_text(limit: int, **kwargs: Any) -> models.TextField[Any, Any]:
-    """Optional text whose length limit is enforced by model validation, not only by forms."""
+def long_text(limit: int, *, blank: bool = True, **kwargs: Any) -> models.TextField[Any, Any]:
+    """A text field whose length limit is enforced by model validation, not only by forms."""
     return models.TextField(
-        max_length=limit, blank=True, validators=[MaxLengthValidator(limit)], **kwargs
+        max_length=limit, blank=blank, validators=[MaxLengthValidator(limit)], **kwargs
     )
 
 

@@ -33,6 +33,7 @@ class CharterVersion(models.Model):
     pdf = models.BinaryField()
 
     class Meta:
+        db_table = "planning_charterversion"  # kept from planning: see the ADR on the apps cut
         ordering = ["project", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="charter_version_unique"),

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from keystage.core.models import AuditEntry
 from keystage.initiation import services as initiation
-from keystage.planning.models import CharterVersion
+from keystage.initiation.charter.models import CharterVersion
 from keystage.planning.services import goals, scope
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_regenerate_versions_and_pdf(world, api, filled, tmp_path):
 
 
 def test_versions_are_immutable(world, filled):
-    from keystage.planning.services.charter import charter_regenerate
+    from keystage.initiation.charter.services import charter_regenerate
 
     version = charter_regenerate(who=world.a["project_manager"], project=filled)
     version.content = {"tampered": True}

@@ -18,12 +18,12 @@ from keystage.accounts.roles import Perm
 from keystage.core.audit import audit_record
 from keystage.core.errors import Conflict, DomainError
 from keystage.core.models import AuditAction
-from keystage.planning.models.charter import CharterVersion
-from keystage.planning.selectors.charter import charter_content
+from keystage.initiation.charter.models import CharterVersion
+from keystage.initiation.charter.selectors import charter_content
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
 
-STATIC = Path(__file__).resolve().parents[1] / "static" / "planning"
+STATIC = Path(__file__).resolve().parents[1] / "static" / "initiation"
 STYLESHEETS = ("charter.css", "charter-print.css")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
@@ -77,7 +77,7 @@ def render_pdf(context: dict[str, Any]) -> bytes:
             "PDF output needs WeasyPrint and the Pango library of the operating system "
             f"({exc.__class__.__name__}: {exc})."
         ) from None
-    html = render_to_string("planning/charter/print.html", context)
+    html = render_to_string("initiation/charter/print.html", context)
     sheets = [CSS(filename=str(STATIC / name)) for name in STYLESHEETS]
     return bytes(HTML(string=html, url_fetcher=_deny_fetch).write_pdf(stylesheets=sheets))
 

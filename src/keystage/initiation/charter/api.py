@@ -14,13 +14,13 @@ from rest_framework.views import APIView
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import NotFound
-from keystage.planning.selectors import charter as selectors
-from keystage.planning.serializers.charter import (
+from keystage.initiation.charter import selectors as selectors
+from keystage.initiation.charter import services as services
+from keystage.initiation.charter.serializers import (
     CharterVersionBriefSerializer,
     CharterVersionSerializer,
 )
-from keystage.planning.services import charter as services
-from keystage.planning.views.charter import pdf_response
+from keystage.initiation.charter.views import pdf_response
 from keystage.portfolio.selectors import project_get
 
 

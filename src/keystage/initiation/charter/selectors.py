@@ -18,13 +18,13 @@ from django.utils import timezone
 
 from keystage.accounts.roles import ProjectRole
 from keystage.initiation import engine as finance
+from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     FEASIBILITY_DIMENSIONS,
     BusinessCase,
     FeasibilityStudy,
     Proposal,
 )
-from keystage.planning.models.charter import CharterVersion
 from keystage.planning.models.scope import ScopeNoteKind, ScopeStatement
 from keystage.planning.selectors.goals import goal_progress
 from keystage.portfolio.access import projects_visible_to

@@ -13,11 +13,12 @@ from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import DomainError
 from keystage.core.web import page_error
-from keystage.planning.models.charter import CharterVersion
-from keystage.planning.selectors import charter as selectors
-from keystage.planning.services import charter as services
-from keystage.planning.views.scope import open_project
+from keystage.initiation.charter import selectors as selectors
+from keystage.initiation.charter import services as services
+from keystage.initiation.charter.models import CharterVersion
 from keystage.portfolio.access import project_perms
+from keystage.portfolio.models import Project
+from keystage.portfolio.selectors import project_get
 
 
 def pdf_response(version: CharterVersion) -> HttpResponse:
@@ -26,6 +27,11 @@ def pdf_response(version: CharterVersion) -> HttpResponse:
     name = f"{version.project.code}-charter-v{version.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def open_project(request: HttpRequest, project_id: str, perm: str = Perm.VIEW) -> Project:
+    """The project through the chokepoint (404 / 403 as domain errors)."""
+    return project_get(who=actor(request), project_id=project_id, perm=perm)
 
 
 @login_required
@@ -46,7 +52,7 @@ def charter_page(request: HttpRequest, project_id: str) -> HttpResponse:
         "can_edit": Perm.EDIT in project_perms(request.user, project),
         **(services.document_context(latest) if latest else {}),
     }
-    return render(request, "planning/charter/page.html", context)
+    return render(request, "initiation/charter/page.html", context)
 
 
 @login_required

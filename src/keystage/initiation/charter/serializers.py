@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from keystage.accounts.serializers import UserBriefSerializer
-from keystage.planning.models.charter import CharterVersion
+from keystage.initiation.charter.models import CharterVersion
 
 
 class CharterVersionBriefSerializer(serializers.ModelSerializer[CharterVersion]):
