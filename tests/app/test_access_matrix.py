@@ -618,7 +618,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     from keystage.planning.services import baselines
 
     baselines.baseline_capture(who=pm, project=project, name="B plan")
-    from keystage.planning.services import staffing
+    from keystage.staffing import services as staffing
 
     staffing.skill_need_create(
         who=pm, project=project, task=first, data={"skill": "Python", "min_level": 1}

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "keystage.initiation",
     "keystage.resources",
     "keystage.planning",
+    "keystage.staffing",
     "keystage.costs",
     "keystage.ops",
 ]

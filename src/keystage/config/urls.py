@@ -19,6 +19,8 @@ from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
 from keystage.resources import api_urls as resources_api_urls
+from keystage.staffing import api_urls as staffing_api_urls
+from keystage.staffing import urls as staffing_urls
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
@@ -69,6 +71,7 @@ api_v1 = [
     *initiation_api_urls.urlpatterns,
     *resources_api_urls.urlpatterns,
     *planning_api_urls.urlpatterns,
+    *staffing_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
 ]
@@ -77,6 +80,7 @@ api_v1 = [
 # (docs/adr: the apps cut), so templates, bookmarks and tests name them as before.
 planning_pages = [
     *planning_urls.urlpatterns,
+    *staffing_urls.urlpatterns,
     *costs_urls.urlpatterns,
     *charter_urls.urlpatterns,
 ]

@@ -8,7 +8,6 @@ from keystage.planning.api import gantt as gantt_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import schedule as schedule_api
 from keystage.planning.api import scope as scope_api
-from keystage.planning.api import staffing as staffing_api
 from keystage.planning.api import wbs as wbs_api
 
 P = "projects/<str:project_id>/"
@@ -95,42 +94,6 @@ urlpatterns: list[URLPattern] = [
         P + "baselines/<str:baseline_id>/",
         baselines_api.BaselineDetailView.as_view(),
         name="planning-baseline-detail",
-    ),
-    # staffing: skill needs, assignments, the recommender
-    path(
-        P + "tasks/<str:task_id>/skills/",
-        staffing_api.SkillNeedListView.as_view(),
-        name="planning-skill-need-list",
-    ),
-    path(
-        P + "tasks/<str:task_id>/skills/<str:skill_need_id>/",
-        staffing_api.SkillNeedDetailView.as_view(),
-        name="planning-skill-need-detail",
-    ),
-    path(
-        P + "tasks/<str:task_id>/candidates/",
-        staffing_api.CandidateListView.as_view(),
-        name="planning-candidate-list",
-    ),
-    path(
-        P + "tasks/<str:task_id>/candidates/accept/",
-        staffing_api.CandidateAcceptView.as_view(),
-        name="planning-candidate-accept",
-    ),
-    path(
-        P + "assignments/",
-        staffing_api.AssignmentListView.as_view(),
-        name="planning-assignment-list",
-    ),
-    path(
-        P + "assignments/<str:assignment_id>/",
-        staffing_api.AssignmentDetailView.as_view(),
-        name="planning-assignment-detail",
-    ),
-    path(
-        P + "recommendations/",
-        staffing_api.RecommendationListView.as_view(),
-        name="planning-recommendation-list",
     ),
     # the Gantt
     path(P + "gantt/", gantt_api.GanttView.as_view(), name="planning-gantt"),

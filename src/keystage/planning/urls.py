@@ -8,7 +8,6 @@ from keystage.planning.views import gantt as gantt_views
 from keystage.planning.views import goals as goals_views
 from keystage.planning.views import schedule as schedule_views
 from keystage.planning.views import scope as scope_views
-from keystage.planning.views import staffing as staffing_views
 from keystage.planning.views import wbs as wbs_views
 
 P = "projects/<uuid:project_id>/"
@@ -62,43 +61,6 @@ urlpatterns: list[URLPattern] = [
         P + "baselines/<uuid:baseline_id>/delete/",
         baselines_views.baseline_delete,
         name="baseline-delete",
-    ),
-    # staffing: assignments, skill needs and the recommender
-    path(P + "assignments/", staffing_views.assignments_page, name="assignments"),
-    path(
-        P + "assignments/recommend/",
-        staffing_views.recommend_all,
-        name="assignment-recommend",
-    ),
-    path(
-        P + "assignments/<uuid:assignment_id>/",
-        staffing_views.assignment_edit,
-        name="assignment-edit",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/new/",
-        staffing_views.assignment_create,
-        name="assignment-create",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/candidates/",
-        staffing_views.candidates,
-        name="assignment-candidates",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/accept/",
-        staffing_views.accept,
-        name="assignment-accept",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/skills/new/",
-        staffing_views.skill_need_create,
-        name="assignment-skill-create",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/skills/<uuid:skill_need_id>/",
-        staffing_views.skill_need_edit,
-        name="assignment-skill-edit",
     ),
     # the Gantt
     path(P + "gantt/", gantt_views.gantt_page, name="gantt"),

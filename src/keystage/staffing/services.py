@@ -21,17 +21,13 @@ from keystage.core import records
 from keystage.core.errors import InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id, parse_public_id
 from keystage.planning.models import Assignment, AssignmentSource, Task, TaskSkill
-from keystage.planning.selectors.staffing import (
-    join_words,
-    recommend_open_tasks,
-    skill_gaps,
-    team_members,
-)
 from keystage.planning.services.plan_lock import plan_lock
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project, ProjectMembership
 from keystage.resources.models import PersonSkill, ResourceProfile, Skill
 from keystage.resources.models.people import DEFAULT_CAPACITY
+from keystage.staffing.recommender import recommend_open_tasks
+from keystage.staffing.selectors import join_words, skill_gaps, team_members
 
 SKILL_NEED_FIELDS = ("skill", "min_level")
 ASSIGNMENT_FIELDS = ("person", "units_percent", "work_hours", "note")

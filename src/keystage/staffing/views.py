@@ -21,11 +21,8 @@ from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import DomainError
 from keystage.core.web import page_error
-from keystage.planning.forms.staffing import AssignmentForm, SkillNeedForm
 from keystage.planning.models import AssignmentSource, Task
-from keystage.planning.selectors import staffing as selectors
 from keystage.planning.selectors.wbs import task_get
-from keystage.planning.services import staffing as services
 from keystage.planning.views.scope import (
     Section,
     editor,
@@ -37,8 +34,10 @@ from keystage.planning.views.scope import (
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
 from keystage.resources.selectors import skill_list
+from keystage.staffing import recommender, selectors, services
+from keystage.staffing.forms import AssignmentForm, SkillNeedForm
 
-EDITOR_PAGE = "planning/staffing/editor_page.html"
+EDITOR_PAGE = "staffing/editor_page.html"
 
 
 def _can_edit(request: HttpRequest, project: Project) -> bool:
@@ -57,7 +56,7 @@ def _section(request: HttpRequest, project: Project) -> Section:
             "can_edit": _can_edit(request, project),
         }
 
-    return Section("planning/staffing/_section.html", "staffing-section", "assignments", context)
+    return Section("staffing/_section.html", "staffing-section", "assignments", context)
 
 
 def _open_task(request: HttpRequest, project_id: str, task_id: str, perm: str) -> Task:
@@ -74,7 +73,7 @@ def assignments_page(request: HttpRequest, project_id: str) -> HttpResponse:
     except DomainError as exc:
         return page_error(request, exc)
     context = {"project": project, **_section(request, project).context()}
-    return render(request, "planning/staffing/page.html", context)
+    return render(request, "staffing/page.html", context)
 
 
 # ------------------------------------------------------------------ assignments
@@ -212,7 +211,7 @@ def skill_need_edit(
 def _candidates(
     request: HttpRequest, task: Task, error: str = "", status: int = 200
 ) -> HttpResponse:
-    ranking = selectors.rank_task(who=actor(request), project=task.project, task=task)
+    ranking = recommender.rank_task(who=actor(request), project=task.project, task=task)
     context = {
         "project": task.project,
         "ranking": ranking,
@@ -220,7 +219,7 @@ def _candidates(
         "error": error,
         "can_edit": _can_edit(request, task.project),
     }
-    template = "planning/staffing/" + ("_candidates.html" if htmx(request) else "candidates.html")
+    template = "staffing/" + ("_candidates.html" if htmx(request) else "candidates.html")
     return render(request, template, context, status=status)
 
 
@@ -284,11 +283,11 @@ def recommend_all(request: HttpRequest, project_id: str) -> HttpResponse:
             return page_error(request, exc)
         count = len(made)
         return _done(request, project, f"{count} task{'s' if count != 1 else ''} assigned.")
-    suggestions = selectors.recommend_open_tasks(who=who, project=project)
+    suggestions = recommender.recommend_open_tasks(who=who, project=project)
     context = {
         "project": project,
         "suggestions": suggestions,
         "picked": sum(1 for s in suggestions if s.pick is not None),
     }
-    template = "planning/staffing/" + ("_recommend.html" if htmx(request) else "recommend.html")
+    template = "staffing/" + ("_recommend.html" if htmx(request) else "recommend.html")
     return render(request, template, context)

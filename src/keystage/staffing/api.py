@@ -18,12 +18,11 @@ from keystage.core.api import DELETE_PARAMS, IF_MATCH, expected_version, valid_i
 from keystage.core.errors import InvalidInput
 from keystage.planning.api.scope import record_views
 from keystage.planning.models import Assignment, AssignmentSource, Task
-from keystage.planning.selectors import staffing as selectors
 from keystage.planning.selectors.wbs import task_get
-from keystage.planning.serializers import staffing as s
-from keystage.planning.services import staffing as services
 from keystage.portfolio.models import Project
 from keystage.portfolio.selectors import project_get
+from keystage.staffing import recommender, selectors, services
+from keystage.staffing import serializers as s
 
 
 def _task(request: Request, project_id: str, task_id: str, perm: str = Perm.VIEW) -> Task:
@@ -152,7 +151,7 @@ class CandidateListView(APIView):
         (other tasks here, assignments elsewhere as counts) and cost, each explained;
         people who cannot do the task come last with the reason."""
         task = _task(request, project_id, task_id)
-        ranking = selectors.rank_task(who=actor(request), project=task.project, task=task)
+        ranking = recommender.rank_task(who=actor(request), project=task.project, task=task)
         return Response(s.RankingSerializer(ranking).data)
 
 
@@ -178,7 +177,7 @@ class CandidateAcceptView(APIView):
         return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
-class RecommendationListView(APIView):
+class SuggestionListView(APIView):
     """Picks for every unassigned leaf work task, made one after the other."""
 
     @extend_schema(
@@ -189,7 +188,7 @@ class RecommendationListView(APIView):
         """A pick per unassigned task in WBS order; each pick counts as a commitment when
         the next task is ranked. Nothing is written."""
         project = project_get(who=actor(request), project_id=project_id)
-        rows = selectors.recommend_open_tasks(who=actor(request), project=project)
+        rows = recommender.recommend_open_tasks(who=actor(request), project=project)
         return Response(s.SuggestionSerializer(rows, many=True).data)
 
     @extend_schema(

@@ -9,8 +9,8 @@ from rest_framework import serializers
 
 from keystage.accounts.serializers import UserBriefSerializer
 from keystage.planning.models import Assignment, TaskSkill
-from keystage.planning.selectors.staffing import assignment_hours
 from keystage.planning.serializers.scope import VERSION_HELP, read_meta
+from keystage.staffing.selectors import assignment_hours
 
 PERSON_HELP = "User id (UUID) or username of the project manager or a team member."
 
