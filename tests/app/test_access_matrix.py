@@ -599,11 +599,12 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     scope.item_create(who=pm, project=project, data=bare(ITEM_BODY))
     scope.note_create(who=pm, project=project, data=bare(SCOPE_NOTE_BODY))
     collaboration.link_create(who=pm, project=project, data=bare(LINK_BODY))
-    from keystage.planning.services import wbs
+    from keystage.planning.services import calendar as calendar_services
+    from keystage.planning.services import dependencies, wbs
 
     first = wbs.task_create(who=pm, project=project, data={"name": "B design"})
     second = wbs.task_create(who=pm, project=project, data={"name": "B build"})
-    wbs.dependency_create(
+    dependencies.dependency_create(
         who=pm,
         project=project,
         predecessor_id=first.public_id,
@@ -626,8 +627,10 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     staffing.assignment_create(
         who=pm, project=project, task=first, data={"person": "dev_b", "units_percent": 50}
     )
-    wbs.calendar_save(who=pm, project=project, version=None, data={"working_weekdays": "12345"})
-    wbs.holiday_create(
+    calendar_services.calendar_save(
+        who=pm, project=project, version=None, data={"working_weekdays": "12345"}
+    )
+    calendar_services.holiday_create(
         who=pm, project=project, data={"name": "B shutdown", "start_date": dt.date(2027, 2, 1)}
     )
     CharterVersion.objects.create(

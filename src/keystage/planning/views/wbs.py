@@ -32,6 +32,8 @@ from keystage.planning import engine
 from keystage.planning.forms.wbs import CELL_FIELDS, CalendarForm, CellForm, HolidayForm
 from keystage.planning.models import ConstraintType, Task, TaskKind
 from keystage.planning.selectors import wbs as selectors
+from keystage.planning.services import calendar as calendar_services
+from keystage.planning.services import dependencies as dependency_services
 from keystage.planning.services import wbs as services
 from keystage.planning.views.scope import htmx, open_project
 from keystage.portfolio.access import project_perms
@@ -188,7 +190,7 @@ def _save_cell(
     cell, value = form.cleaned_data["field"], form.cleaned_data["value"]
     data: dict[str, Any]
     if cell == "predecessors":
-        saved = services.predecessors_set(
+        saved = dependency_services.predecessors_set(
             who=who, project=project, task=task, text=value, version=version
         )
         return saved, "predecessors"
@@ -200,7 +202,7 @@ def _save_cell(
                 {"duration_minutes": "A summary's duration comes from its sub-tasks."}
             )
         per_day = engine.minutes_per_day(selectors.calendar_get(who=who, project=project))
-        minutes = services.parse_duration(value, per_day)
+        minutes = dependency_services.parse_duration(value, per_day)
         if minutes == 0:  # as in MS Project, a zero duration makes a milestone
             data = {"kind": TaskKind.MILESTONE, "duration_minutes": 0}
         elif task.kind == TaskKind.MILESTONE:
@@ -392,7 +394,9 @@ def calendar_page(request: HttpRequest, project_id: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
         try:
-            services.calendar_save(who=actor(request), project=project, version=version, data=data)
+            calendar_services.calendar_save(
+                who=actor(request), project=project, version=version, data=data
+            )
         except Conflict as exc:
             status, conflict = 409, exc.message
         except DomainError as exc:
@@ -418,7 +422,7 @@ def holiday_create(request: HttpRequest, project_id: str) -> HttpResponse:
     form = HolidayForm(request.POST)
     if form.is_valid():
         try:
-            holiday = services.holiday_create(
+            holiday = calendar_services.holiday_create(
                 who=actor(request), project=project, data=form.data_for_service()
             )
         except DomainError as exc:
@@ -440,7 +444,7 @@ def holiday_delete(request: HttpRequest, project_id: str, holiday_id: str) -> Ht
     try:
         project = open_project(request, project_id, Perm.EDIT)
         holiday = selectors.holiday_get(who=who, project=project, holiday_id=holiday_id)
-        services.holiday_delete(
+        calendar_services.holiday_delete(
             who=who,
             project=project,
             holiday=holiday,
