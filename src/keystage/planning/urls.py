@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from keystage.planning.views import baselines as baselines_views
+from keystage.planning.views import calendar as calendar_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import gantt as gantt_views
 from keystage.planning.views import goals as goals_views
@@ -38,11 +39,13 @@ urlpatterns: list[URLPattern] = [
     path(P + "plan/tasks/<uuid:task_id>/cell/", wbs_views.task_cell, name="plan-task-cell"),
     path(P + "plan/tasks/<uuid:task_id>/move/", wbs_views.task_move, name="plan-task-move"),
     path(P + "plan/tasks/<uuid:task_id>/delete/", wbs_views.task_delete, name="plan-task-delete"),
-    path(P + "plan/calendar/", wbs_views.calendar_page, name="plan-calendar"),
-    path(P + "plan/calendar/holidays/new/", wbs_views.holiday_create, name="plan-holiday-create"),
+    path(P + "plan/calendar/", calendar_views.calendar_page, name="plan-calendar"),
+    path(
+        P + "plan/calendar/holidays/new/", calendar_views.holiday_create, name="plan-holiday-create"
+    ),
     path(
         P + "plan/calendar/holidays/<uuid:holiday_id>/delete/",
-        wbs_views.holiday_delete,
+        calendar_views.holiday_delete,
         name="plan-holiday-delete",
     ),
     # scheduling runs
