@@ -570,11 +570,12 @@ def initiation_records(request):
         who=pm, project=project, data=bare(STAKEHOLDER_BODY) | {"name": "B person"}
     )
     from keystage.resources import services as resources
+    from keystage.resources import supplies
 
-    resources.equipment_create(
+    supplies.equipment_create(
         who=pm, project=project, data={"name": "B rack", "unit_cost": Decimal("10")}
     )
-    resources.procurement_create(
+    supplies.procurement_create(
         who=pm, project=project, data={"name": "B licence", "cost": Decimal("10")}
     )
     # A colleague with a skill, a profile and an absence, for the organisation routes.

@@ -17,6 +17,7 @@ from keystage.costs.models import BudgetLine, ProjectBudget
 from keystage.planning.models import Assignment
 from keystage.planning.services import wbs
 from keystage.resources import services as resources
+from keystage.resources import supplies
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def _costs(world) -> dict:
         who=world.admin, person=dev, version=None, changes={"cost_rate": D("80")}
     )
     Assignment.objects.create(project=project, task=build, person=dev, units_percent=50)
-    resources.equipment_create(
+    supplies.equipment_create(
         who=pm,
         project=project,
         data={
@@ -62,7 +63,7 @@ def _costs(world) -> dict:
             "needed_until": dt.date(2027, 2, 5),
         },
     )
-    resources.equipment_create(
+    supplies.equipment_create(
         who=pm,
         project=project,
         data={
@@ -73,7 +74,7 @@ def _costs(world) -> dict:
             "needed_from": dt.date(2027, 2, 15),
         },
     )
-    resources.procurement_create(
+    supplies.procurement_create(
         who=pm,
         project=project,
         data={
@@ -84,7 +85,7 @@ def _costs(world) -> dict:
             "delivery_date": dt.date(2027, 3, 10),
         },
     )
-    resources.procurement_create(
+    supplies.procurement_create(
         who=pm,
         project=project,
         data={"name": "Firewall renewal", "cost": D("9000"), "status": "cancelled"},
