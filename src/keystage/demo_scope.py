@@ -173,7 +173,7 @@ def load_scope(*, project: Project, users: dict[str, User], pm: User) -> None:
         for text in texts:
             scope.note_create(who=pm, project=project, data={"kind": kind, "text": text})
     for kind, title, url, owner, notes, schedule in LINKS:
-        collaboration.link_create(
+        collaboration.collaboration_link_create(
             who=pm,
             project=project,
             data={

@@ -599,7 +599,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     scope.deliverable_create(who=pm, project=project, data=bare(DELIVERABLE_BODY))
     scope.item_create(who=pm, project=project, data=bare(ITEM_BODY))
     scope.note_create(who=pm, project=project, data=bare(SCOPE_NOTE_BODY))
-    collaboration.link_create(who=pm, project=project, data=bare(LINK_BODY))
+    collaboration.collaboration_link_create(who=pm, project=project, data=bare(LINK_BODY))
     from keystage.planning.services import calendar as calendar_services
     from keystage.planning.services import dependencies, wbs
 

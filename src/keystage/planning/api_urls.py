@@ -43,10 +43,14 @@ urlpatterns: list[URLPattern] = [
         scope_api.ScopeNoteDetailView.as_view(),
         name="planning-note-detail",
     ),
-    path(P + "links/", collaboration_api.LinkListView.as_view(), name="planning-link-list"),
+    path(
+        P + "links/",
+        collaboration_api.CollaborationLinkListView.as_view(),
+        name="planning-link-list",
+    ),
     path(
         P + "links/<str:link_id>/",
-        collaboration_api.LinkDetailView.as_view(),
+        collaboration_api.CollaborationLinkDetailView.as_view(),
         name="planning-link-detail",
     ),
     # work breakdown

@@ -30,9 +30,11 @@ urlpatterns: list[URLPattern] = [
     path(P + "scope/items/<uuid:item_id>/", scope_views.item_edit, name="item-edit"),
     path(P + "scope/notes/new/", scope_views.note_create, name="scope-note-create"),
     path(P + "scope/notes/<uuid:scope_note_id>/", scope_views.note_edit, name="scope-note-edit"),
-    path(P + "links/", collaboration_views.links_page, name="links"),
-    path(P + "links/new/", collaboration_views.link_create, name="link-create"),
-    path(P + "links/<uuid:link_id>/", collaboration_views.link_edit, name="link-edit"),
+    path(P + "links/", collaboration_views.collaboration_links_page, name="links"),
+    path(P + "links/new/", collaboration_views.collaboration_link_create, name="link-create"),
+    path(
+        P + "links/<uuid:link_id>/", collaboration_views.collaboration_link_edit, name="link-edit"
+    ),
     # the plan: work breakdown table and calendar
     path(P + "plan/", wbs_views.plan_page, name="plan"),
     path(P + "plan/tasks/new/", wbs_views.task_create, name="plan-task-create"),
