@@ -9,6 +9,10 @@ tasks of this project and assignments in other projects that overlap the task or
 dates and shares only: the ranking says how many there are, never which projects.
 
 Periods are working days of the project calendar, counted from the task's first day.
+
+About 480 lines, on purpose: the engine inputs (context, commitments, availability) and
+the explained ranking built from them change together; split, each half would be read
+only with the other open.
 """
 
 from __future__ import annotations
