@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
+from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     BusinessCase,
     CashFlowLine,
@@ -29,14 +31,11 @@ from keystage.initiation.models import (
 from keystage.planning.models import (
     Assignment,
     Baseline,
-    BudgetLine,
-    CharterVersion,
     CollaborationLink,
     Deliverable,
     Dependency,
     Goal,
     Holiday,
-    ProjectBudget,
     ProjectCalendar,
     ScheduleRun,
     ScopeItem,
@@ -571,11 +570,12 @@ def initiation_records(request):
         who=pm, project=project, data=bare(STAKEHOLDER_BODY) | {"name": "B person"}
     )
     from keystage.resources import services as resources
+    from keystage.resources import supplies
 
-    resources.equipment_create(
+    supplies.equipment_create(
         who=pm, project=project, data={"name": "B rack", "unit_cost": Decimal("10")}
     )
-    resources.procurement_create(
+    supplies.procurement_create(
         who=pm, project=project, data={"name": "B licence", "cost": Decimal("10")}
     )
     # A colleague with a skill, a profile and an absence, for the organisation routes.
@@ -599,19 +599,20 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     scope.deliverable_create(who=pm, project=project, data=bare(DELIVERABLE_BODY))
     scope.item_create(who=pm, project=project, data=bare(ITEM_BODY))
     scope.note_create(who=pm, project=project, data=bare(SCOPE_NOTE_BODY))
-    collaboration.link_create(who=pm, project=project, data=bare(LINK_BODY))
-    from keystage.planning.services import wbs
+    collaboration.collaboration_link_create(who=pm, project=project, data=bare(LINK_BODY))
+    from keystage.planning.services import calendar as calendar_services
+    from keystage.planning.services import dependencies, wbs
 
     first = wbs.task_create(who=pm, project=project, data={"name": "B design"})
     second = wbs.task_create(who=pm, project=project, data={"name": "B build"})
-    wbs.dependency_create(
+    dependencies.dependency_create(
         who=pm,
         project=project,
         predecessor_id=first.public_id,
         successor_id=second.public_id,
         data={},
     )
-    from keystage.planning.services import budget
+    from keystage.costs import services as budget
 
     budget.budget_save(who=pm, project=project, version=None, data={"management_reserve": 10})
     budget.line_create(who=pm, project=project, data={"name": "B travel", "amount": 10})
@@ -619,7 +620,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     from keystage.planning.services import baselines
 
     baselines.baseline_capture(who=pm, project=project, name="B plan")
-    from keystage.planning.services import staffing
+    from keystage.staffing import services as staffing
 
     staffing.skill_need_create(
         who=pm, project=project, task=first, data={"skill": "Python", "min_level": 1}
@@ -627,8 +628,10 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     staffing.assignment_create(
         who=pm, project=project, task=first, data={"person": "dev_b", "units_percent": 50}
     )
-    wbs.calendar_save(who=pm, project=project, version=None, data={"working_weekdays": "12345"})
-    wbs.holiday_create(
+    calendar_services.calendar_save(
+        who=pm, project=project, version=None, data={"working_weekdays": "12345"}
+    )
+    calendar_services.holiday_create(
         who=pm, project=project, data={"name": "B shutdown", "start_date": dt.date(2027, 2, 1)}
     )
     CharterVersion.objects.create(

@@ -168,7 +168,8 @@ def test_concurrent_mixed_plan_writes_leave_a_fresh_schedule(world, api):
     """Every kind of plan write at once — task edits, a new task, new and edited links, a
     move, the calendar and a holiday — through the same lock: 0 errors, 0 stale dates."""
     from keystage.planning.models import Dependency, Task
-    from keystage.planning.services.wbs import calendar_save, holiday_create, plan_append
+    from keystage.planning.services.calendar import calendar_save, holiday_create
+    from keystage.planning.services.wbs import plan_append
 
     project = world.project_a
     pm_user = world.a["project_manager"]

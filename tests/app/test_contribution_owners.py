@@ -31,7 +31,7 @@ def team(world):
     )
     upload = SimpleUploadedFile("findings.pdf", PDF)
     attachment = attachments.attachment_create(who=dev, note=note, upload=upload)
-    link = collaboration.link_create(
+    link = collaboration.collaboration_link_create(
         who=dev,
         project=world.project_a,
         data={"kind": "repository", "title": "Dev repo", "url": "https://git.example/dev"},
@@ -127,7 +127,7 @@ def test_a_team_member_does_not_attach_to_the_managers_note(world, api):
 
 def test_the_owner_named_for_a_link_may_change_it(world, api, team):
     """A link someone else added but names you as its owner is yours to look after."""
-    link = collaboration.link_create(
+    link = collaboration.collaboration_link_create(
         who=world.a["project_manager"],
         project=world.project_a,
         data={

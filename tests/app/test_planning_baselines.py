@@ -13,8 +13,9 @@ from django.utils import timezone
 from typer.testing import CliRunner
 
 from keystage.core.models import AuditEntry
-from keystage.planning.models import Assignment, Baseline, ProjectBudget, Task
-from keystage.planning.services import wbs
+from keystage.costs.models import ProjectBudget
+from keystage.planning.models import Assignment, Baseline, Task
+from keystage.planning.services import dependencies, wbs
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.models import GateDecision, Project
 from keystage.resources import services as resources
@@ -54,7 +55,7 @@ def plan(world):
     )
     live = wbs.task_create(who=pm, project=project, data={"name": "Go live", "kind": "milestone"})
     for pred, succ in ((design, build), (build, live)):
-        wbs.dependency_create(
+        dependencies.dependency_create(
             who=pm,
             project=project,
             predecessor_id=pred.public_id,

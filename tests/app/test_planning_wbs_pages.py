@@ -281,7 +281,7 @@ def test_indent_outdent_and_move(world):
 
 def test_a_leaf_with_links_people_or_skill_needs_does_not_become_a_summary(world):
     """Indenting under a leaf makes it a summary: refused while it holds its own work."""
-    from keystage.planning.services import staffing
+    from keystage.staffing import services as staffing
 
     tasks = plan(world)
     pm = world.a["project_manager"]

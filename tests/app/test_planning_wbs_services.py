@@ -9,7 +9,7 @@ import pytest
 from keystage.core.errors import Conflict, Forbidden, InvalidInput
 from keystage.core.models import AuditEntry
 from keystage.planning.models import Dependency, Task
-from keystage.planning.services import wbs
+from keystage.planning.services import dependencies, wbs
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _task(world, name, days=1, **extra):
 
 
 def _link(world, pred, succ, type_="FS", lag=0):
-    return wbs.dependency_create(
+    return dependencies.dependency_create(
         who=world.a["project_manager"],
         project=world.project_a,
         predecessor_id=pred.public_id,
@@ -91,20 +91,20 @@ def test_predecessors_in_ms_project_notation(world):
     _task(world, "Bravo", days=1)
     c = _task(world, "Charlie", days=1)
     pm = world.a["project_manager"]
-    wbs.predecessors_set(who=pm, project=world.project_a, task=c, text="1FS+1d, 2SS")
+    dependencies.predecessors_set(who=pm, project=world.project_a, task=c, text="1FS+1d, 2SS")
     links = {
         (d.predecessor.name, d.type, d.lag_minutes)
         for d in Dependency.objects.filter(successor=c).select_related("predecessor")
     }
     assert links == {("Alpha", "FS", 480), ("Bravo", "SS", 0)}
     assert Task.objects.get(pk=c.pk).start_at.date() == dt.date(2027, 1, 7)
-    wbs.predecessors_set(who=pm, project=world.project_a, task=c, text="2")
+    dependencies.predecessors_set(who=pm, project=world.project_a, task=c, text="2")
     assert Dependency.objects.filter(successor=c).count() == 1
     with pytest.raises(InvalidInput) as err:
-        wbs.predecessors_set(who=pm, project=world.project_a, task=c, text="9")
+        dependencies.predecessors_set(who=pm, project=world.project_a, task=c, text="9")
     assert "row 9" in err.value.errors["predecessors"][0]
     with pytest.raises(InvalidInput):
-        wbs.predecessors_set(who=pm, project=world.project_a, task=c, text="two")
+        dependencies.predecessors_set(who=pm, project=world.project_a, task=c, text="two")
 
 
 def test_rules_are_field_errors(world):
@@ -153,7 +153,7 @@ def test_versions_roles_and_journal(world):
 
 
 def test_charter_lists_the_scheduled_milestones(world):
-    from keystage.planning.selectors.charter import charter_milestones
+    from keystage.initiation.charter.selectors import charter_milestones
 
     build = _task(world, "Build", days=3)
     live = _task(world, "Go live", data={"kind": "milestone", "duration_minutes": 0})
@@ -202,15 +202,16 @@ def test_every_plan_writing_service_takes_the_plan_lock():
     ``plan_write`` (a new one without it fails here)."""
     import inspect
 
-    from keystage.planning.services import wbs as module
+    from keystage.planning.services import calendar as calendar_services
 
     helpers = {"renumber", "reschedule", "calendar_of", "parse_predecessors", "parse_duration"}
     writers = []
-    for name, fn in inspect.getmembers(module, inspect.isfunction):
-        if name.startswith("_") or name in helpers or fn.__module__ != module.__name__:
-            continue
-        source = inspect.getsource(inspect.unwrap(fn))
-        if "reschedule(" in source or "_replan(" in source:
-            writers.append(name)
-            assert getattr(fn, "plan_write", False), f"{name} writes the plan without the lock"
+    for module in (wbs, dependencies, calendar_services):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or name in helpers or fn.__module__ != module.__name__:
+                continue
+            source = inspect.getsource(inspect.unwrap(fn))
+            if "reschedule(" in source or "_replan(" in source:
+                writers.append(name)
+                assert getattr(fn, "plan_write", False), f"{name} writes the plan without the lock"
     assert len(writers) >= 12, writers

@@ -65,7 +65,7 @@ values = {
     "link_id": first("planning.CollaborationLink", project=project),
     "task_id": first("planning.Task", project=project, is_summary=False),
     "dependency_id": first("planning.Dependency", project=project),
-    "budget_line_id": first("planning.BudgetLine", project=project),
+    "budget_line_id": first("costs.BudgetLine", project=project),
     "run_id": first("planning.ScheduleRun", project=project),
     "baseline_id": first("planning.Baseline", project=project),
     "skill_need_id": first("planning.TaskSkill", task__project=project),

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keystage.core.models import AuditEntry
-from keystage.resources import selectors, services
+from keystage.resources import selectors, services, supplies
 from keystage.resources.models import Absence, Equipment, PersonSkill, ProcurementItem, Skill
 
 pytestmark = pytest.mark.django_db
@@ -456,10 +456,10 @@ def test_equipment_and_procurement_selectors_are_scoped(world):
     from keystage.core.errors import NotFound
 
     pm = world.a["project_manager"]
-    services.equipment_create(
+    supplies.equipment_create(
         who=pm, project=world.project_a, data={"name": "Rack", "unit_cost": Decimal("10")}
     )
-    services.procurement_create(
+    supplies.procurement_create(
         who=pm, project=world.project_a, data={"name": "Cables", "cost": Decimal("5")}
     )
     pid = world.project_a.public_id

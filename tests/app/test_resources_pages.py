@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from keystage.resources import services
+from keystage.resources import services, supplies
 from keystage.resources.models import Absence, Equipment, PersonSkill, ProcurementItem, Skill
 
 pytestmark = pytest.mark.django_db
@@ -156,17 +156,17 @@ def test_team_page_shows_members_equipment_and_procurement(world, python):
             "reason": "Holiday",
         },
     )
-    services.equipment_create(
+    supplies.equipment_create(
         who=pm,
         project=world.project_a,
         data={"name": "Test phones", "quantity": 3, "unit_cost": Decimal("400")},
     )
-    services.procurement_create(
+    supplies.procurement_create(
         who=pm,
         project=world.project_a,
         data={"name": "Licences", "cost": Decimal("1500"), "status": "cancelled"},
     )
-    services.procurement_create(
+    supplies.procurement_create(
         who=pm, project=world.project_a, data={"name": "Cloud credits", "cost": Decimal("2500")}
     )
     url = f"/projects/{world.project_a.public_id}/team/"

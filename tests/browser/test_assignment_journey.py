@@ -10,9 +10,10 @@ import pytest
 
 from keystage.accounts import services as accounts
 from keystage.planning.models import Assignment
-from keystage.planning.services import staffing, wbs
+from keystage.planning.services import wbs
 from keystage.portfolio import services as portfolio
 from keystage.resources import services as resources
+from keystage.staffing import services as staffing
 from tests.browser.conftest import shot, sign_in
 from tests.conftest import PASSWORD
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from keystage.planning.models import ProjectBudget
+from keystage.costs.models import ProjectBudget
 from keystage.planning.services import wbs
 from tests.browser.conftest import shot, sign_in
 from tests.conftest import PASSWORD

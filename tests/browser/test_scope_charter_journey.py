@@ -9,7 +9,8 @@ import subprocess
 import pytest
 
 from keystage.initiation import services as initiation
-from keystage.planning.models import CharterVersion, Goal
+from keystage.initiation.charter.models import CharterVersion
+from keystage.planning.models import Goal
 from tests.browser.conftest import ARTIFACTS, shot, sign_in
 from tests.conftest import PASSWORD
 

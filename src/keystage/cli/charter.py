@@ -33,8 +33,8 @@ def charter_command(
     from pathlib import Path
 
     from keystage.core.errors import DomainError
-    from keystage.planning.models.charter import CharterVersion
-    from keystage.planning.services.charter import charter_regenerate_as_system
+    from keystage.initiation.charter.models import CharterVersion
+    from keystage.initiation.charter.services import charter_regenerate_as_system
 
     found = find_project(project, organisation)
     if output and not output.lower().endswith(".pdf"):

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "keystage.initiation",
     "keystage.resources",
     "keystage.planning",
+    "keystage.staffing",
+    "keystage.costs",
     "keystage.ops",
 ]
 
@@ -339,7 +341,7 @@ SPECTACULAR_SETTINGS = {
         "ConstraintTypeEnum": "keystage.engine.network.ConstraintType.choices",
         "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
-        "CostCategoryEnum": "keystage.planning.models.budget.CostCategory",
+        "CostCategoryEnum": "keystage.costs.models.CostCategory",
         "ProcurementCategoryEnum": "keystage.resources.models.ProcurementCategory",
         "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",

@@ -10,10 +10,17 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from keystage.accounts import api as accounts_api
 from keystage.accounts import api_admin as accounts_admin_api
 from keystage.core.openapi import SchemaView
+from keystage.costs import api_urls as costs_api_urls
+from keystage.costs import urls as costs_urls
 from keystage.initiation import api_urls as initiation_api_urls
+from keystage.initiation.charter import api_urls as charter_api_urls
+from keystage.initiation.charter import urls as charter_urls
 from keystage.planning import api_urls as planning_api_urls
+from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
 from keystage.resources import api_urls as resources_api_urls
+from keystage.staffing import api_urls as staffing_api_urls
+from keystage.staffing import urls as staffing_urls
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
@@ -64,6 +71,18 @@ api_v1 = [
     *initiation_api_urls.urlpatterns,
     *resources_api_urls.urlpatterns,
     *planning_api_urls.urlpatterns,
+    *staffing_api_urls.urlpatterns,
+    *costs_api_urls.urlpatterns,
+    *charter_api_urls.urlpatterns,
+]
+
+# Stage 2's pages keep their ``planning:`` URL names wherever their app now lives
+# (docs/adr: the apps cut), so templates, bookmarks and tests name them as before.
+planning_pages = [
+    *planning_urls.urlpatterns,
+    *staffing_urls.urlpatterns,
+    *costs_urls.urlpatterns,
+    *charter_urls.urlpatterns,
 ]
 
 urlpatterns = [
@@ -78,7 +97,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("accounts/", include("keystage.accounts.urls")),
-    path("", include("keystage.planning.urls")),
+    path("", include((planning_pages, "planning"))),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
     path("", include("keystage.portfolio.urls")),

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.core.models import AuditEntry
-from keystage.planning.models import ProjectBudget, Task
-from keystage.planning.services import budget
+from keystage.costs import services as budget
+from keystage.costs.models import ProjectBudget
+from keystage.planning.models import Task
 from keystage.portfolio.models import Project
 
 D = Decimal

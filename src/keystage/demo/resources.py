@@ -9,7 +9,7 @@ from typing import Any
 
 from keystage.accounts.models import User
 from keystage.portfolio.models import Project
-from keystage.resources import services
+from keystage.resources import services, supplies
 
 D = Decimal
 SKILLS: dict[str, str] = {
@@ -327,7 +327,7 @@ def load_project_resources(*, project: Project, pm: User) -> None:
     """The project's equipment and procurement, written by its manager."""
     equipment, procurement = PROJECT_RESOURCES.get(project.code, ([], []))
     for name, category, qty, unit, basis, first, last, status, notes in equipment:
-        services.equipment_create(
+        supplies.equipment_create(
             who=pm,
             project=project,
             data={
@@ -343,7 +343,7 @@ def load_project_resources(*, project: Project, pm: User) -> None:
             },
         )
     for name, supplier, category, cost, status, ordered, delivered, notes in procurement:
-        services.procurement_create(
+        supplies.procurement_create(
             who=pm,
             project=project,
             data={

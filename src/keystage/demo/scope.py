@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from keystage.accounts.models import User
-from keystage.planning.services import charter, collaboration, goals, scope
+from keystage.initiation.charter import services as charter
+from keystage.planning.services import collaboration, goals, scope
 from keystage.portfolio.models import Project
 
 PROJECT = "ERP-CLOUD"
@@ -172,7 +173,7 @@ def load_scope(*, project: Project, users: dict[str, User], pm: User) -> None:
         for text in texts:
             scope.note_create(who=pm, project=project, data={"kind": kind, "text": text})
     for kind, title, url, owner, notes, schedule in LINKS:
-        collaboration.link_create(
+        collaboration.collaboration_link_create(
             who=pm,
             project=project,
             data={

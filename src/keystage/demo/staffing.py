@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from keystage.accounts.models import User
 from keystage.planning.models import Task
-from keystage.planning.services import staffing
 from keystage.portfolio.models import Project
+from keystage.staffing import services as staffing
 
 # Task name: {skill: minimum level}; names are the demo plan's (demo.plan.ERP_OUTLINE).
 ERP_SKILLS: dict[str, dict[str, int]] = {

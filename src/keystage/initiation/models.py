@@ -283,3 +283,7 @@ class ResearchAttachment(BaseModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# The charter's model lives beside its selectors and services; Django finds it here.
+from keystage.initiation.charter.models import CharterVersion  # noqa: E402, F401

@@ -3,14 +3,11 @@
 from django.urls import URLPattern, path
 
 from keystage.planning.api import baselines as baselines_api
-from keystage.planning.api import budget as budget_api
-from keystage.planning.api import charter as charter_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import gantt as gantt_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import schedule as schedule_api
 from keystage.planning.api import scope as scope_api
-from keystage.planning.api import staffing as staffing_api
 from keystage.planning.api import wbs as wbs_api
 
 P = "projects/<str:project_id>/"
@@ -46,28 +43,15 @@ urlpatterns: list[URLPattern] = [
         scope_api.ScopeNoteDetailView.as_view(),
         name="planning-note-detail",
     ),
-    path(P + "links/", collaboration_api.LinkListView.as_view(), name="planning-link-list"),
+    path(
+        P + "links/",
+        collaboration_api.CollaborationLinkListView.as_view(),
+        name="planning-link-list",
+    ),
     path(
         P + "links/<str:link_id>/",
-        collaboration_api.LinkDetailView.as_view(),
+        collaboration_api.CollaborationLinkDetailView.as_view(),
         name="planning-link-detail",
-    ),
-    # the charter
-    path(P + "charter/", charter_api.CharterView.as_view(), name="planning-charter"),
-    path(
-        P + "charter/versions/",
-        charter_api.CharterVersionListView.as_view(),
-        name="planning-charter-version-list",
-    ),
-    path(
-        P + "charter/versions/<int:number>/",
-        charter_api.CharterVersionDetailView.as_view(),
-        name="planning-charter-version-detail",
-    ),
-    path(
-        P + "charter/versions/<int:number>/pdf",
-        charter_api.CharterVersionPdfView.as_view(),
-        name="planning-charter-version-pdf",
     ),
     # work breakdown
     path(P + "tasks/", wbs_api.TaskListView.as_view(), name="planning-task-list"),
@@ -86,24 +70,6 @@ urlpatterns: list[URLPattern] = [
         P + "dependencies/<str:dependency_id>/",
         wbs_api.DependencyDetailView.as_view(),
         name="planning-dependency-detail",
-    ),
-    # the budget
-    path(P + "budget/", budget_api.BudgetView.as_view(), name="planning-budget"),
-    path(P + "budget/set/", budget_api.BudgetSetView.as_view(), name="planning-budget-set"),
-    path(
-        P + "budget/reopen/",
-        budget_api.BudgetReopenView.as_view(),
-        name="planning-budget-reopen",
-    ),
-    path(
-        P + "budget-lines/",
-        budget_api.BudgetLineListView.as_view(),
-        name="planning-budget-line-list",
-    ),
-    path(
-        P + "budget-lines/<str:budget_line_id>/",
-        budget_api.BudgetLineDetailView.as_view(),
-        name="planning-budget-line-detail",
     ),
     # schedule runs (critical path, levelling, optimisation) in the background
     path(
@@ -132,42 +98,6 @@ urlpatterns: list[URLPattern] = [
         P + "baselines/<str:baseline_id>/",
         baselines_api.BaselineDetailView.as_view(),
         name="planning-baseline-detail",
-    ),
-    # staffing: skill needs, assignments, the recommender
-    path(
-        P + "tasks/<str:task_id>/skills/",
-        staffing_api.SkillNeedListView.as_view(),
-        name="planning-skill-need-list",
-    ),
-    path(
-        P + "tasks/<str:task_id>/skills/<str:skill_need_id>/",
-        staffing_api.SkillNeedDetailView.as_view(),
-        name="planning-skill-need-detail",
-    ),
-    path(
-        P + "tasks/<str:task_id>/candidates/",
-        staffing_api.CandidateListView.as_view(),
-        name="planning-candidate-list",
-    ),
-    path(
-        P + "tasks/<str:task_id>/candidates/accept/",
-        staffing_api.CandidateAcceptView.as_view(),
-        name="planning-candidate-accept",
-    ),
-    path(
-        P + "assignments/",
-        staffing_api.AssignmentListView.as_view(),
-        name="planning-assignment-list",
-    ),
-    path(
-        P + "assignments/<str:assignment_id>/",
-        staffing_api.AssignmentDetailView.as_view(),
-        name="planning-assignment-detail",
-    ),
-    path(
-        P + "recommendations/",
-        staffing_api.RecommendationListView.as_view(),
-        name="planning-recommendation-list",
     ),
     # the Gantt
     path(P + "gantt/", gantt_api.GanttView.as_view(), name="planning-gantt"),

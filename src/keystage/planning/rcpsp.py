@@ -18,6 +18,9 @@ back into dates:
 
 Nothing here touches the database: the service reads the rows, calls :func:`build`, one of
 :func:`level` / :func:`optimise`, and writes what :func:`dates` returns.
+
+About 480 lines, on purpose: one adapter, both directions (rows to the problem, the
+schedule back to dates), sharing the working-day arithmetic of ``WorkDays``.
 """
 
 from __future__ import annotations

@@ -1,19 +1,15 @@
-"""Pages of keystage.planning."""
+"""Pages of keystage.planning (named ``planning:…``; the namespace is given in ``config.urls``)."""
 
 from django.urls import URLPattern, path
 
 from keystage.planning.views import baselines as baselines_views
-from keystage.planning.views import budget as budget_views
-from keystage.planning.views import charter as charter_views
+from keystage.planning.views import calendar as calendar_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import gantt as gantt_views
 from keystage.planning.views import goals as goals_views
 from keystage.planning.views import schedule as schedule_views
 from keystage.planning.views import scope as scope_views
-from keystage.planning.views import staffing as staffing_views
 from keystage.planning.views import wbs as wbs_views
-
-app_name = "planning"
 
 P = "projects/<uuid:project_id>/"
 
@@ -34,40 +30,25 @@ urlpatterns: list[URLPattern] = [
     path(P + "scope/items/<uuid:item_id>/", scope_views.item_edit, name="item-edit"),
     path(P + "scope/notes/new/", scope_views.note_create, name="scope-note-create"),
     path(P + "scope/notes/<uuid:scope_note_id>/", scope_views.note_edit, name="scope-note-edit"),
-    path(P + "links/", collaboration_views.links_page, name="links"),
-    path(P + "links/new/", collaboration_views.link_create, name="link-create"),
-    path(P + "links/<uuid:link_id>/", collaboration_views.link_edit, name="link-edit"),
+    path(P + "links/", collaboration_views.collaboration_links_page, name="links"),
+    path(P + "links/new/", collaboration_views.collaboration_link_create, name="link-create"),
+    path(
+        P + "links/<uuid:link_id>/", collaboration_views.collaboration_link_edit, name="link-edit"
+    ),
     # the plan: work breakdown table and calendar
     path(P + "plan/", wbs_views.plan_page, name="plan"),
     path(P + "plan/tasks/new/", wbs_views.task_create, name="plan-task-create"),
     path(P + "plan/tasks/<uuid:task_id>/cell/", wbs_views.task_cell, name="plan-task-cell"),
     path(P + "plan/tasks/<uuid:task_id>/move/", wbs_views.task_move, name="plan-task-move"),
     path(P + "plan/tasks/<uuid:task_id>/delete/", wbs_views.task_delete, name="plan-task-delete"),
-    path(P + "plan/calendar/", wbs_views.calendar_page, name="plan-calendar"),
-    path(P + "plan/calendar/holidays/new/", wbs_views.holiday_create, name="plan-holiday-create"),
+    path(P + "plan/calendar/", calendar_views.calendar_page, name="plan-calendar"),
+    path(
+        P + "plan/calendar/holidays/new/", calendar_views.holiday_create, name="plan-holiday-create"
+    ),
     path(
         P + "plan/calendar/holidays/<uuid:holiday_id>/delete/",
-        wbs_views.holiday_delete,
+        calendar_views.holiday_delete,
         name="plan-holiday-delete",
-    ),
-    # the charter
-    path(P + "charter/", charter_views.charter_page, name="charter"),
-    path(P + "charter/regenerate/", charter_views.charter_regenerate, name="charter-regenerate"),
-    path(
-        P + "charter/versions/<int:number>/pdf",
-        charter_views.charter_pdf,
-        name="charter-pdf",
-    ),
-    # the budget
-    path(P + "budget/", budget_views.budget_page, name="budget"),
-    path(P + "budget/settings/", budget_views.budget_settings, name="budget-settings"),
-    path(P + "budget/set/", budget_views.budget_set, name="budget-set"),
-    path(P + "budget/reopen/", budget_views.budget_reopen, name="budget-reopen"),
-    path(P + "budget/lines/new/", budget_views.line_create, name="budget-line-create"),
-    path(
-        P + "budget/lines/<uuid:budget_line_id>/",
-        budget_views.line_edit,
-        name="budget-line-edit",
     ),
     # scheduling runs
     path(P + "schedule/", schedule_views.schedule_page, name="schedule"),
@@ -85,43 +66,6 @@ urlpatterns: list[URLPattern] = [
         P + "baselines/<uuid:baseline_id>/delete/",
         baselines_views.baseline_delete,
         name="baseline-delete",
-    ),
-    # staffing: assignments, skill needs and the recommender
-    path(P + "assignments/", staffing_views.assignments_page, name="assignments"),
-    path(
-        P + "assignments/recommend/",
-        staffing_views.recommend_all,
-        name="assignment-recommend",
-    ),
-    path(
-        P + "assignments/<uuid:assignment_id>/",
-        staffing_views.assignment_edit,
-        name="assignment-edit",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/new/",
-        staffing_views.assignment_create,
-        name="assignment-create",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/candidates/",
-        staffing_views.candidates,
-        name="assignment-candidates",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/accept/",
-        staffing_views.accept,
-        name="assignment-accept",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/skills/new/",
-        staffing_views.skill_need_create,
-        name="assignment-skill-create",
-    ),
-    path(
-        P + "assignments/tasks/<uuid:task_id>/skills/<uuid:skill_need_id>/",
-        staffing_views.skill_need_edit,
-        name="assignment-skill-edit",
     ),
     # the Gantt
     path(P + "gantt/", gantt_views.gantt_page, name="gantt"),

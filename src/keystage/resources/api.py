@@ -22,7 +22,7 @@ from keystage.core.api import (
     valid_input,
 )
 from keystage.portfolio.record_api import record_views
-from keystage.resources import selectors, services
+from keystage.resources import selectors, services, supplies
 from keystage.resources import serializers as s
 from keystage.resources.access import person_lookup
 from keystage.resources.selectors import PersonView
@@ -283,9 +283,9 @@ EquipmentListCreateView, EquipmentDetailView = record_views(
     get_fn=lambda *, who, project, equipment_id: selectors.equipment_get(
         who=who, project_id=project, equipment_id=equipment_id
     ),
-    create_fn=services.equipment_create,
-    update_fn=services.equipment_update,
-    delete_fn=services.equipment_delete,
+    create_fn=supplies.equipment_create,
+    update_fn=supplies.equipment_update,
+    delete_fn=supplies.equipment_delete,
     instance_kwarg="item",
 )
 
@@ -303,8 +303,8 @@ ProcurementListCreateView, ProcurementDetailView = record_views(
     get_fn=lambda *, who, project, procurement_id: selectors.procurement_get(
         who=who, project_id=project, item_id=procurement_id
     ),
-    create_fn=services.procurement_create,
-    update_fn=services.procurement_update,
-    delete_fn=services.procurement_delete,
+    create_fn=supplies.procurement_create,
+    update_fn=supplies.procurement_update,
+    delete_fn=supplies.procurement_delete,
     instance_kwarg="item",
 )

@@ -8,7 +8,7 @@ from django import forms
 from django.db import models
 
 from keystage.portfolio.forms import DateInput
-from keystage.resources import services
+from keystage.resources import services, supplies
 from keystage.resources.models import (
     LEVELS,
     Absence,
@@ -61,11 +61,11 @@ ProfileForm = _form(
 AbsenceForm = _form(Absence, services.ABSENCE_FIELDS, version=False)
 SkillForm = _form(Skill, services.SKILL_FIELDS, version=False)
 EquipmentForm = _form(
-    Equipment, services.EQUIPMENT_FIELDS, labels={"unit_cost": "Unit cost", "cost_basis": "Cost"}
+    Equipment, supplies.EQUIPMENT_FIELDS, labels={"unit_cost": "Unit cost", "cost_basis": "Cost"}
 )
 ProcurementForm = _form(
     ProcurementItem,
-    services.PROCUREMENT_FIELDS,
+    supplies.PROCUREMENT_FIELDS,
     help_texts={"delivery_date": "Expected, or actual once delivered."},
 )
 

@@ -19,7 +19,7 @@ from keystage.core.versioning import parse_version
 from keystage.core.web import page_error, record_form_page
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
-from keystage.resources import selectors, services
+from keystage.resources import selectors, supplies
 from keystage.resources.access import can_edit_person
 from keystage.resources.forms import EquipmentForm, ProcurementForm
 from keystage.resources.models import ProcurementStatus
@@ -105,7 +105,7 @@ def equipment_create(request: HttpRequest, project_id: str) -> HttpResponse:
         project,
         form_class=EquipmentForm,
         initial={"quantity": 1, "cost_basis": "one_off", "status": "planned"},
-        save=lambda data, v: services.equipment_create(who=who, project=project, data=data),
+        save=lambda data, v: supplies.equipment_create(who=who, project=project, data=data),
         title="Equipment — new",
         intro="A one-off cost is paid once per unit; a per-day cost for every day it is needed.",
         anchor="equipment",
@@ -126,11 +126,11 @@ def equipment_edit(request: HttpRequest, project_id: str, equipment_id: str) -> 
         request,
         project,
         form_class=EquipmentForm,
-        initial=_values(item, services.EQUIPMENT_FIELDS),
-        save=lambda data, v: services.equipment_update(
+        initial=_values(item, supplies.EQUIPMENT_FIELDS),
+        save=lambda data, v: supplies.equipment_update(
             who=who, item=item, version=parse_version(v), changes=data
         ),
-        remove=lambda v: services.equipment_delete(who=who, item=item, version=parse_version(v)),
+        remove=lambda v: supplies.equipment_delete(who=who, item=item, version=parse_version(v)),
         title=f"Equipment — {item.name}",
         intro="Changes are checked against the version you loaded.",
         anchor="equipment",
@@ -151,7 +151,7 @@ def procurement_create(request: HttpRequest, project_id: str) -> HttpResponse:
         project,
         form_class=ProcurementForm,
         initial={"category": "hardware", "status": "planned"},
-        save=lambda data, v: services.procurement_create(who=who, project=project, data=data),
+        save=lambda data, v: supplies.procurement_create(who=who, project=project, data=data),
         title="Procurement item — new",
         intro="Hardware, software, licences and services the project buys, and from whom.",
         anchor="procurement",
@@ -172,11 +172,11 @@ def procurement_edit(request: HttpRequest, project_id: str, procurement_id: str)
         request,
         project,
         form_class=ProcurementForm,
-        initial=_values(item, services.PROCUREMENT_FIELDS),
-        save=lambda data, v: services.procurement_update(
+        initial=_values(item, supplies.PROCUREMENT_FIELDS),
+        save=lambda data, v: supplies.procurement_update(
             who=who, item=item, version=parse_version(v), changes=data
         ),
-        remove=lambda v: services.procurement_delete(who=who, item=item, version=parse_version(v)),
+        remove=lambda v: supplies.procurement_delete(who=who, item=item, version=parse_version(v)),
         title=f"Procurement item — {item.name}",
         intro="Changes are checked against the version you loaded.",
         anchor="procurement",

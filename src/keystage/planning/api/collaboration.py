@@ -14,17 +14,17 @@ from keystage.planning.serializers.collaboration import (
 from keystage.planning.services import collaboration as services
 from keystage.portfolio.record_api import record_views
 
-LinkListView, LinkDetailView = record_views(
+CollaborationLinkListView, CollaborationLinkDetailView = record_views(
     noun="collaboration link",
     id_kwarg="link_id",
     output=CollaborationLinkSerializer,
     write=CollaborationLinkWriteSerializer,
     perm=Perm.CONTRIBUTE,
-    list_fn=selectors.link_list,
-    get_fn=selectors.link_get,
-    create_fn=services.link_create,
-    update_fn=services.link_update,
-    delete_fn=services.link_delete,
+    list_fn=selectors.collaboration_link_list,
+    get_fn=selectors.collaboration_link_get,
+    create_fn=services.collaboration_link_create,
+    update_fn=services.collaboration_link_update,
+    delete_fn=services.collaboration_link_delete,
     instance_kwarg="link",
     list_params=[OpenApiParameter("kind", str, enum=LinkKind.values)],
 )

@@ -17,6 +17,7 @@ from keystage.core.errors import InvalidInput
 from keystage.planning.models import Dependency, Task
 from keystage.planning.selectors import wbs as selectors
 from keystage.planning.serializers import wbs as s
+from keystage.planning.services import dependencies as dependency_services
 from keystage.planning.services import wbs as services
 from keystage.portfolio.models import Project
 from keystage.portfolio.record_api import record_views
@@ -59,7 +60,7 @@ TaskListView, TaskDetailView = record_views(
 
 def _dependency_create(*, who: User, project: Project, data: dict[str, Any]) -> Dependency:
     pred, succ = data.pop("predecessor"), data.pop("successor")
-    return services.dependency_create(
+    return dependency_services.dependency_create(
         who=who, project=project, predecessor_id=pred, successor_id=succ, data=data
     )
 
@@ -69,13 +70,13 @@ def _dependency_update(
 ) -> Dependency:
     if {"predecessor", "successor"} & set(changes):
         raise InvalidInput({"predecessor": "Remove the link and add another to change its tasks."})
-    return services.dependency_update(
+    return dependency_services.dependency_update(
         who=who, project=dependency.project, dependency=dependency, version=version, data=changes
     )
 
 
 def _dependency_delete(*, who: User, dependency: Dependency, version: int) -> None:
-    services.dependency_delete(
+    dependency_services.dependency_delete(
         who=who, project=dependency.project, dependency=dependency, version=version
     )
 

@@ -6,8 +6,6 @@ from keystage.planning.models.assignments import (  # noqa: F401
     TaskSkill,
 )
 from keystage.planning.models.baselines import Baseline, BaselineTask  # noqa: F401
-from keystage.planning.models.budget import BudgetLine, CostCategory, ProjectBudget  # noqa: F401
-from keystage.planning.models.charter import CharterVersion  # noqa: F401
 from keystage.planning.models.collaboration import CollaborationLink  # noqa: F401
 from keystage.planning.models.goals import Goal  # noqa: F401
 from keystage.planning.models.scope import (  # noqa: F401

@@ -12,7 +12,7 @@ from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 
 
-def link_list(
+def collaboration_link_list(
     *, who: Any, project: Project, kind: str | None = None
 ) -> QuerySet[CollaborationLink]:
     """The project's links, by kind and title (or one kind)."""
@@ -22,6 +22,6 @@ def link_list(
     return qs if not kind else qs.filter(kind=kind)
 
 
-def link_get(*, who: Any, project: Project, link_id: Any) -> CollaborationLink:
+def collaboration_link_get(*, who: Any, project: Project, link_id: Any) -> CollaborationLink:
     """One link of this project."""
-    return get_by_public_id(link_list(who=who, project=project), link_id)
+    return get_by_public_id(collaboration_link_list(who=who, project=project), link_id)

@@ -1,6 +1,6 @@
 """Capturing and deleting baselines: named, immutable snapshots of the schedule, work and cost.
 
-A capture copies every task of the current plan (``selectors.baselines.plan_snapshot``)
+A capture copies every task of the current plan (``selectors.plan_snapshot.plan_snapshot``)
 and the cost plan into one ``Baseline`` with its ``BaselineTask`` rows, in one
 transaction, and journals it. Nothing edits a baseline afterwards — not even its name:
 the baseline is the record the project is measured against. It can only be deleted
@@ -19,7 +19,7 @@ from keystage.core.audit import audit_record, jsonable
 from keystage.core.errors import Conflict, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.planning.models import Baseline, BaselineTask
-from keystage.planning.selectors.baselines import plan_snapshot
+from keystage.planning.selectors.plan_snapshot import plan_snapshot
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
 

@@ -21,7 +21,7 @@ from keystage.portfolio.models import Project
 LINK_FIELDS = ("kind", "title", "url", "owner", "notes", "schedule")
 
 
-def link_authors(links: list[CollaborationLink]) -> dict[int, int | None]:
+def collaboration_link_authors(links: list[CollaborationLink]) -> dict[int, int | None]:
     """Who added each link (pk → user pk), read from the journal's create entries.
 
     Links keep an ``owner`` (who looks after it) but no author column; the append-only
@@ -36,7 +36,7 @@ def link_authors(links: list[CollaborationLink]) -> dict[int, int | None]:
     return {link.pk: by_public_id.get(link.public_id) for link in links}
 
 
-def may_change_link(
+def may_change_collaboration_link(
     who: User,
     link: CollaborationLink,
     author_id: int | None,
@@ -48,8 +48,8 @@ def may_change_link(
     return may_change_contribution(who, link.project, author_id, link.owner_id, perms=perms)
 
 
-def _require_own_link(who: User, link: CollaborationLink) -> None:
-    if not may_change_link(who, link, link_authors([link])[link.pk]):
+def _require_own_collaboration_link(who: User, link: CollaborationLink) -> None:
+    if not may_change_collaboration_link(who, link, collaboration_link_authors([link])[link.pk]):
         raise Forbidden(
             f"Only the person who added the link, its owner or the project manager of "
             f"{link.project.code} may change it."
@@ -65,7 +65,9 @@ def _check(link: CollaborationLink) -> None:
 
 
 @transaction.atomic
-def link_create(*, who: User, project: Project, data: dict[str, Any]) -> CollaborationLink:
+def collaboration_link_create(
+    *, who: User, project: Project, data: dict[str, Any]
+) -> CollaborationLink:
     """Add a link; its owner defaults to the person adding it when they are a member."""
     require_perm(who=who, project=project, perm=Perm.CONTRIBUTE)
     data = records.editable(data, LINK_FIELDS)
@@ -85,13 +87,13 @@ def link_create(*, who: User, project: Project, data: dict[str, Any]) -> Collabo
 
 
 @transaction.atomic
-def link_update(
+def collaboration_link_update(
     *, who: User, link: CollaborationLink, version: int, changes: dict[str, Any]
 ) -> CollaborationLink:
     """Edit a link at ``version`` (its owner, or the project manager); turning a meeting
     into another kind drops its schedule."""
     require_perm(who=who, project=link.project, perm=Perm.CONTRIBUTE)
-    _require_own_link(who, link)
+    _require_own_collaboration_link(who, link)
     changes = records.editable(changes, LINK_FIELDS)
     if "owner" in changes:
         changes["owner"] = project_member(link.project, changes["owner"])
@@ -111,10 +113,10 @@ def link_update(
 
 
 @transaction.atomic
-def link_delete(*, who: User, link: CollaborationLink, version: int) -> None:
+def collaboration_link_delete(*, who: User, link: CollaborationLink, version: int) -> None:
     """Remove a link (its owner, or the project manager)."""
     require_perm(who=who, project=link.project, perm=Perm.CONTRIBUTE)
-    _require_own_link(who, link)
+    _require_own_collaboration_link(who, link)
     records.delete(
         who=who,
         instance=link,

@@ -1,4 +1,5 @@
-"""Writes to the work breakdown: tasks in a WBS tree, dependencies, the calendar and holidays.
+"""Writes to the work breakdown: tasks in a WBS tree (dependencies and the calendar have
+their own modules, ``dependencies`` and ``calendar``, and reschedule through this one).
 
 Every write needs the project-edit permission, is validated as field errors, version-checked
 and journaled, and leaves the plan scheduled: the tree is renumbered (row, WBS code, outline
@@ -11,10 +12,8 @@ concurrent edits of one plan queue instead of computing from stale snapshots.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,9 +22,8 @@ from django.db.models import F, Q
 from keystage.accounts.models import User
 from keystage.core import records
 from keystage.core.audit import audit_record
-from keystage.core.errors import InvalidInput, VersionRequired
+from keystage.core.errors import InvalidInput
 from keystage.core.models import AuditAction
-from keystage.core.versioning import bump_version
 from keystage.engine.network import DATED_CONSTRAINTS
 from keystage.planning import engine
 from keystage.planning.models import (
@@ -49,9 +47,6 @@ TASK_FIELDS = (
     "deadline",
     "notes",
 )
-DEPENDENCY_FIELDS = ("type", "lag_minutes")
-CALENDAR_FIELDS = ("name", "working_weekdays", "shifts")
-HOLIDAY_FIELDS = ("name", "start_date", "end_date")
 MAX_DEPTH = 12
 
 
@@ -328,9 +323,9 @@ def plan_append(
     by_index = {i: Task.objects.get(pk=t.pk) for i, t in enumerate(created)}
     for pred_i, succ_i, link_type, lag in links:
         pred, succ = by_index[pred_i], by_index[succ_i]
-        _linkable(pred, "links")
-        _linkable(succ, "links")
-        _link_insert(
+        linkable(pred, "links")
+        linkable(succ, "links")
+        link_insert(
             who=who,
             project=project,
             predecessor=pred,
@@ -402,86 +397,16 @@ def task_move(*, who: User, project: Project, task: Task, version: int, action: 
     return fresh
 
 
-# --------------------------------------------------------------- dependencies
+# ------------------------------------------------- links (shared with dependencies)
 
 
-def _find_path(project: Project, start: int, goal: int) -> list[int] | None:
-    """Task ids on a path of dependencies from ``start`` to ``goal`` (None if none)."""
-    succs: dict[int, list[int]] = defaultdict(list)
-    for pred, succ in Dependency.objects.filter(project=project).values_list(
-        "predecessor_id", "successor_id"
-    ):
-        succs[pred].append(succ)
-    parent: dict[int, int | None] = {start: None}
-    stack = [start]
-    while stack:
-        node = stack.pop()
-        if node == goal:
-            path = [node]
-            while parent[path[-1]] is not None:
-                path.append(parent[path[-1]])  # type: ignore[arg-type]
-            return list(reversed(path))
-        for nxt in succs.get(node, []):
-            if nxt not in parent:
-                parent[nxt] = node
-                stack.append(nxt)
-    return None
-
-
-def _linkable(task: Task, field: str) -> None:
+def linkable(task: Task, field: str) -> None:
+    """Refuse a summary task as either end of a link (a field error on ``field``)."""
     if task.is_summary:
         raise InvalidInput({field: f"'{task.name}' is a summary task; link its sub-tasks instead."})
 
 
-def _check_no_cycle(project: Project, predecessor: Task, successor: Task) -> None:
-    path = _find_path(project, successor.pk, predecessor.pk)
-    if path is None:
-        return
-    names = dict(Task.objects.filter(pk__in=path).values_list("pk", "name"))
-    loop = " → ".join(f"'{names[i]}'" for i in [*path, successor.pk])
-    raise InvalidInput({"predecessor": f"This link would create a cycle: {loop}."})
-
-
-@plan_write
-def dependency_create(
-    *,
-    who: User,
-    project: Project,
-    predecessor_id: Any,
-    successor_id: Any,
-    data: dict[str, Any],
-) -> Dependency:
-    """Link two tasks of the project; refused when it would close a cycle (which is named)."""
-    data = records.editable(data, DEPENDENCY_FIELDS)
-    found = {
-        str(t.public_id): t
-        for t in Task.objects.filter(project=project, public_id__in=[predecessor_id, successor_id])
-    }
-    predecessor = found.get(str(predecessor_id))
-    successor = found.get(str(successor_id))
-    errors = {}
-    if predecessor is None:
-        errors["predecessor"] = "No such task in this project."
-    if successor is None:
-        errors["successor"] = "No such task in this project."
-    if errors:
-        raise InvalidInput(errors)
-    assert predecessor is not None and successor is not None
-    if predecessor.pk == successor.pk:
-        raise InvalidInput({"successor": "A task cannot depend on itself."})
-    _linkable(predecessor, "predecessor")
-    _linkable(successor, "successor")
-    if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
-        raise InvalidInput({"successor": "These two tasks are already linked."})
-    _check_no_cycle(project, predecessor, successor)
-    dependency = _link_insert(
-        who=who, project=project, predecessor=predecessor, successor=successor, data=data
-    )
-    reschedule(project)
-    return dependency
-
-
-def _link_insert(
+def link_insert(
     *, who: User, project: Project, predecessor: Task, successor: Task, data: dict[str, Any]
 ) -> Dependency:
     """Validate, insert and journal one link (the caller checks cycles and reschedules)."""
@@ -506,223 +431,3 @@ def _link_insert(
         summary=f"Linked '{predecessor.name}' → '{successor.name}' ({dependency.type})",
     )
     return dependency
-
-
-@plan_write
-def dependency_update(
-    *, who: User, project: Project, dependency: Dependency, version: int, data: dict[str, Any]
-) -> Dependency:
-    """Change a link's type or lag at ``version``."""
-    fresh = records.update(
-        who=who,
-        instance=dependency,
-        version=version,
-        changes=records.editable(data, DEPENDENCY_FIELDS),
-        project=project,
-        summary="Edited a dependency",
-    )
-    reschedule(project)
-    return fresh
-
-
-@plan_write
-def dependency_delete(*, who: User, project: Project, dependency: Dependency, version: int) -> None:
-    """Remove a link at ``version``."""
-    records.delete(
-        who=who,
-        instance=dependency,
-        version=version,
-        project=project,
-        fields=("predecessor", "successor", "type", "lag_minutes"),
-        summary="Removed a dependency",
-    )
-    reschedule(project)
-
-
-MAX_ROW_DIGITS = 9  # a plan row number; larger numbers name no row
-PREDECESSOR_TOKEN = re.compile(
-    r"^\s*(?P<row>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<lag>[+-]\s*\d+(?:[.,]\d+)?)\s*(?P<unit>d|h|w|m|min)?)?\s*$",
-    re.IGNORECASE,
-)
-
-
-def parse_predecessors(text: str, minutes_per_day: int) -> list[tuple[int, str, int]]:
-    """``"3, 5SS+2d, 7FF-4h"`` → ``[(row, type, lag_minutes), …]`` as MS Project writes them."""
-    found: list[tuple[int, str, int]] = []
-    for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
-        match = PREDECESSOR_TOKEN.match(part)
-        if match is None:
-            raise InvalidInput(
-                {
-                    "predecessors": f"'{part.strip()}' is not a predecessor: "
-                    "write e.g. 3, 5SS+2d or 7FF-4h."
-                }
-            )
-        lag = 0
-        if match["lag"]:
-            try:
-                amount = Decimal(match["lag"].replace(" ", "").replace(",", "."))
-            except InvalidOperation:  # pragma: no cover - the pattern admits numbers only
-                raise InvalidInput({"predecessors": f"Bad lag in '{part.strip()}'."}) from None
-            unit = (match["unit"] or "d").lower()
-            per = {"d": minutes_per_day, "w": 5 * minutes_per_day, "h": 60, "m": 1, "min": 1}[unit]
-            lag = int(amount * per)
-        row = int(match["row"]) if len(match["row"]) <= MAX_ROW_DIGITS else None
-        if row is None:  # checked before a database sees an integer it cannot hold
-            raise InvalidInput({"predecessors": f"No task on row {match['row'][:12]}…"})
-        found.append((row, (match["type"] or "FS").upper(), lag))
-    return found
-
-
-DURATION_TEXT = re.compile(
-    r"^\s*(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>min|m|h|d|w)?\s*$", re.IGNORECASE
-)
-
-
-def parse_duration(text: str, minutes_per_day: int) -> int:
-    """``"5d"``, ``"2.5"``, ``"4h"``, ``"1w"``, ``"30m"`` → working minutes (no unit = days)."""
-    match = DURATION_TEXT.match(text or "")
-    if match is None:
-        raise InvalidInput(
-            {
-                "duration_minutes": f"'{(text or '').strip()}' is not a duration: "
-                "write e.g. 5d, 2.5d, 4h or 1w."
-            }
-        )
-    unit = (match["unit"] or "d").lower()
-    per = {"d": minutes_per_day, "w": 5 * minutes_per_day, "h": 60, "m": 1, "min": 1}[unit]
-    return int(Decimal(match["amount"].replace(",", ".")) * per)
-
-
-@plan_write
-def predecessors_set(
-    *, who: User, project: Project, task: Task, text: str, version: int | None = None
-) -> Task:
-    """Replace a task's predecessors from MS Project notation (row numbers, type, lag).
-
-    With ``version`` the predecessors count as a field of the row: the task must still be at
-    that version (Conflict otherwise) and its version advances, so two people editing the
-    same row's links cannot overwrite each other silently.
-    """
-    if version is not None:
-        bump_version(task, version)
-    wanted = parse_predecessors(text, engine.minutes_per_day(calendar_of(project)))
-    rows = {t.row: t for t in Task.objects.filter(project=project, row__in=[w[0] for w in wanted])}
-    missing = [str(r) for r, _, _ in wanted if r not in rows]
-    if missing:
-        raise InvalidInput({"predecessors": f"No task on row {', '.join(missing)}."})
-    current = {d.predecessor_id: d for d in Dependency.objects.filter(successor=task)}
-    keep = {rows[row].pk for row, _, _ in wanted}
-    # Removals first, so that a cycle check does not count links about to go.
-    for pred_id, dependency in current.items():
-        if pred_id not in keep:
-            records.delete(
-                who=who,
-                instance=dependency,
-                version=dependency.version,
-                project=project,
-                fields=("predecessor", "successor", "type", "lag_minutes"),
-                summary="Removed a dependency",
-            )
-    for row, link_type, lag in wanted:
-        pred, data = rows[row], {"type": link_type, "lag_minutes": lag}
-        existing = current.get(pred.pk)
-        if existing is None:
-            if pred.pk == task.pk:
-                raise InvalidInput({"predecessors": "A task cannot depend on itself."})
-            _linkable(pred, "predecessors")
-            _linkable(task, "predecessors")
-            _check_no_cycle(project, pred, task)
-            _link_insert(who=who, project=project, predecessor=pred, successor=task, data=data)
-        elif (existing.type, existing.lag_minutes) != (link_type, lag):
-            records.update(
-                who=who,
-                instance=existing,
-                version=existing.version,
-                changes=data,
-                project=project,
-                summary="Edited a dependency",
-            )
-    reschedule(project)
-    task.refresh_from_db()
-    return task
-
-
-# ------------------------------------------------------------ calendar, holidays
-
-
-@plan_write
-def calendar_save(
-    *, who: User, project: Project, version: int | None, data: dict[str, Any]
-) -> ProjectCalendar:
-    """Set the project's working weekdays and daily shifts (``version`` once it exists)."""
-    data = records.editable(data, CALENDAR_FIELDS)
-    errors = {}
-    if "working_weekdays" in data:
-        days = data["working_weekdays"]
-        if not days or not set(days) <= set("1234567") or len(set(days)) != len(days):
-            errors["working_weekdays"] = "List working weekdays as digits, Monday = 1 … Sunday = 7."
-        else:
-            data["working_weekdays"] = "".join(sorted(days))
-    if "shifts" in data:
-        try:
-            engine.parse_shifts(data["shifts"])
-        except ValueError as exc:
-            errors["shifts"] = str(exc)
-    if errors:
-        raise InvalidInput(errors)
-    existing = calendar_of(project)
-    if existing is None:
-        calendar = records.create(
-            who=who,
-            instance=ProjectCalendar(project=project, **data),
-            project=project,
-            fields=CALENDAR_FIELDS,
-            summary="Set the project calendar",
-        )
-    else:
-        if version is None:
-            raise VersionRequired()
-        calendar = records.update(
-            who=who,
-            instance=existing,
-            version=version,
-            changes=data,
-            project=project,
-            summary="Edited the project calendar",
-        )
-    reschedule(project)
-    return calendar
-
-
-@plan_write
-def holiday_create(*, who: User, project: Project, data: dict[str, Any]) -> Holiday:
-    """Add a non-working period to the project calendar."""
-    data = records.editable(data, HOLIDAY_FIELDS)
-    start, end = data.get("start_date"), data.get("end_date") or data.get("start_date")
-    data["end_date"] = end
-    if start and end and end < start:
-        raise InvalidInput({"end_date": "The holiday ends before it starts."})
-    holiday = records.create(
-        who=who,
-        instance=Holiday(project=project, **data),
-        project=project,
-        fields=HOLIDAY_FIELDS,
-        summary=f"Added holiday '{data.get('name', '')}'",
-    )
-    reschedule(project)
-    return holiday
-
-
-@plan_write
-def holiday_delete(*, who: User, project: Project, holiday: Holiday, version: int) -> None:
-    """Remove a holiday at ``version``."""
-    records.delete(
-        who=who,
-        instance=holiday,
-        version=version,
-        project=project,
-        fields=HOLIDAY_FIELDS,
-        summary=f"Removed holiday '{holiday.name}'",
-    )
-    reschedule(project)

@@ -33,11 +33,11 @@ GROUP_LABELS: dict[str, str] = {
 
 def _changeable(who: Any, links: list[Any], perms: frozenset[str]) -> set[int]:
     """The links ``who`` may edit: all for the project manager, else those they added or own."""
-    authors = services.link_authors(links)
+    authors = services.collaboration_link_authors(links)
     return {
         link.pk
         for link in links
-        if services.may_change_link(who, link, authors[link.pk], perms=perms)
+        if services.may_change_collaboration_link(who, link, authors[link.pk], perms=perms)
     }
 
 
@@ -45,7 +45,7 @@ def _section(request: HttpRequest, project: Project) -> Section:
     who = actor(request)
 
     def context() -> dict[str, Any]:
-        links = list(selectors.link_list(who=who, project=project))
+        links = list(selectors.collaboration_link_list(who=who, project=project))
         perms = project_perms(request.user, project)
         groups = [
             (value, GROUP_LABELS[value], [link for link in links if link.kind == value])
@@ -63,7 +63,7 @@ def _section(request: HttpRequest, project: Project) -> Section:
 
 @login_required
 @require_GET
-def links_page(request: HttpRequest, project_id: str) -> HttpResponse:
+def collaboration_links_page(request: HttpRequest, project_id: str) -> HttpResponse:
     """The project's collaboration links, by kind."""
     try:
         project = open_project(request, project_id)
@@ -75,7 +75,7 @@ def links_page(request: HttpRequest, project_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def link_create(request: HttpRequest, project_id: str) -> HttpResponse:
+def collaboration_link_create(request: HttpRequest, project_id: str) -> HttpResponse:
     """Add a link (team members may)."""
     try:
         project = open_project(request, project_id, Perm.CONTRIBUTE)
@@ -91,7 +91,9 @@ def link_create(request: HttpRequest, project_id: str) -> HttpResponse:
         request,
         project,
         form=form,
-        save=lambda data, v: services.link_create(who=who, project=project, data=data),
+        save=lambda data, v: services.collaboration_link_create(
+            who=who, project=project, data=data
+        ),
         section=_section(request, project),
         title="New link",
         noun="Link",
@@ -101,12 +103,12 @@ def link_create(request: HttpRequest, project_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def link_edit(request: HttpRequest, project_id: str, link_id: str) -> HttpResponse:
+def collaboration_link_edit(request: HttpRequest, project_id: str, link_id: str) -> HttpResponse:
     """Edit or remove a link."""
     who = actor(request)
     try:
         project = open_project(request, project_id, Perm.CONTRIBUTE)
-        link = selectors.link_get(who=who, project=project, link_id=link_id)
+        link = selectors.collaboration_link_get(who=who, project=project, link_id=link_id)
     except DomainError as exc:
         return page_error(request, exc)
     form = LinkForm(
@@ -118,10 +120,12 @@ def link_edit(request: HttpRequest, project_id: str, link_id: str) -> HttpRespon
         request,
         project,
         form=form,
-        save=lambda data, v: services.link_update(
+        save=lambda data, v: services.collaboration_link_update(
             who=who, link=link, version=need_version(v), changes=data
         ),
-        remove=lambda v: services.link_delete(who=who, link=link, version=need_version(v)),
+        remove=lambda v: services.collaboration_link_delete(
+            who=who, link=link, version=need_version(v)
+        ),
         section=_section(request, project),
         title=f"Link — {link.title}",
         noun="Link",

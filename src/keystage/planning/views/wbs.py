@@ -20,19 +20,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from keystage.accounts.actor import actor
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError, InvalidInput
 from keystage.core.versioning import parse_version
-from keystage.core.web import add_errors, page_error
+from keystage.core.web import page_error
 from keystage.engine.network import ConstraintType
 from keystage.planning import engine
-from keystage.planning.forms.wbs import CELL_FIELDS, CalendarForm, CellForm, HolidayForm
+from keystage.planning.forms.wbs import CELL_FIELDS, CellForm
 from keystage.planning.models import Task, TaskKind
 from keystage.planning.selectors import wbs as selectors
+from keystage.planning.services import dependencies as dependency_services
 from keystage.planning.services import wbs as services
 from keystage.planning.views.scope import htmx, open_project
 from keystage.portfolio.access import project_perms
@@ -40,7 +41,6 @@ from keystage.portfolio.models import Project
 
 PAGE = "planning/wbs.html"
 BODY = "planning/wbs_body.html"
-CALENDAR_PAGE = "planning/wbs_calendar.html"
 
 # Which cell shows a service's field error (anything else goes to the edited cell).
 CELL_OF_ERROR = {
@@ -189,7 +189,7 @@ def _save_cell(
     cell, value = form.cleaned_data["field"], form.cleaned_data["value"]
     data: dict[str, Any]
     if cell == "predecessors":
-        saved = services.predecessors_set(
+        saved = dependency_services.predecessors_set(
             who=who, project=project, task=task, text=value, version=version
         )
         return saved, "predecessors"
@@ -201,7 +201,7 @@ def _save_cell(
                 {"duration_minutes": "A summary's duration comes from its sub-tasks."}
             )
         per_day = engine.minutes_per_day(selectors.calendar_get(who=who, project=project))
-        minutes = services.parse_duration(value, per_day)
+        minutes = dependency_services.parse_duration(value, per_day)
         if minutes == 0:  # as in MS Project, a zero duration makes a milestone
             data = {"kind": TaskKind.MILESTONE, "duration_minutes": 0}
         elif task.kind == TaskKind.MILESTONE:
@@ -346,111 +346,3 @@ def task_delete(request: HttpRequest, project_id: str, task_id: str) -> HttpResp
         project,
         Answer(message=f"Row {task.row} '{task.name}' deleted; the plan is rescheduled."),
     )
-
-
-# ------------------------------------------------------------------- the calendar
-
-
-def _calendar_context(request: HttpRequest, project: Project, **forms_: Any) -> dict[str, Any]:
-    who = actor(request)
-    calendar = selectors.calendar_get(who=who, project=project)
-    initial = (
-        {
-            "name": calendar.name,
-            "working_weekdays": list(calendar.working_weekdays),
-            "shifts": calendar.shifts,
-            "version": calendar.version,
-        }
-        if calendar
-        else {"working_weekdays": list("12345"), "shifts": "09:00-13:00,14:00-18:00"}
-    )
-    return {
-        "project": project,
-        "calendar": calendar,
-        "per_day": engine.minutes_per_day(calendar),
-        "holidays": list(selectors.holiday_list(who=who, project=project)),
-        "can_edit": Perm.EDIT in project_perms(request.user, project),
-        "form": forms_.get("form") or CalendarForm(initial=initial),
-        "holiday_form": forms_.get("holiday_form") or HolidayForm(),
-        "conflict": forms_.get("conflict"),
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def calendar_page(request: HttpRequest, project_id: str) -> HttpResponse:
-    """The project calendar: working days and hours, and the holidays (POST saves the week)."""
-    perm = Perm.EDIT if request.method == "POST" else Perm.VIEW
-    try:
-        project = open_project(request, project_id, perm)
-    except DomainError as exc:
-        return page_error(request, exc)
-    if request.method == "GET":
-        return render(request, CALENDAR_PAGE, _calendar_context(request, project))
-    form = CalendarForm(request.POST)
-    status, conflict = 400, None
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version", None)
-        try:
-            services.calendar_save(who=actor(request), project=project, version=version, data=data)
-        except Conflict as exc:
-            status, conflict = 409, exc.message
-        except DomainError as exc:
-            if exc.status_code == 403:
-                return page_error(request, exc)
-            add_errors(form, exc)
-            status = 428 if exc.status_code == 428 else 400
-        else:
-            messages.success(request, "Calendar saved; the plan is rescheduled.")
-            return redirect(reverse("planning:plan-calendar", args=[project.public_id]))
-    context = _calendar_context(request, project, form=form, conflict=conflict)
-    return render(request, CALENDAR_PAGE, context, status=status)
-
-
-@login_required
-@require_POST
-def holiday_create(request: HttpRequest, project_id: str) -> HttpResponse:
-    """Add a holiday (a day or a period without work)."""
-    try:
-        project = open_project(request, project_id, Perm.EDIT)
-    except DomainError as exc:
-        return page_error(request, exc)
-    form = HolidayForm(request.POST)
-    if form.is_valid():
-        try:
-            holiday = services.holiday_create(
-                who=actor(request), project=project, data=form.data_for_service()
-            )
-        except DomainError as exc:
-            if exc.status_code == 403:
-                return page_error(request, exc)
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"Holiday '{holiday.name}' added; the plan is rescheduled.")
-            return redirect(reverse("planning:plan-calendar", args=[project.public_id]))
-    context = _calendar_context(request, project, holiday_form=form)
-    return render(request, CALENDAR_PAGE, context, status=400)
-
-
-@login_required
-@require_POST
-def holiday_delete(request: HttpRequest, project_id: str, holiday_id: str) -> HttpResponse:
-    """Remove a holiday at the version shown."""
-    who = actor(request)
-    try:
-        project = open_project(request, project_id, Perm.EDIT)
-        holiday = selectors.holiday_get(who=who, project=project, holiday_id=holiday_id)
-        services.holiday_delete(
-            who=who,
-            project=project,
-            holiday=holiday,
-            version=parse_version(request.POST.get("version")),
-        )
-    except Conflict:
-        messages.error(request, "That holiday was changed meanwhile; here is the current list.")
-    except DomainError as exc:
-        return page_error(request, exc)
-    else:
-        messages.success(request, f"Holiday '{holiday.name}' removed; the plan is rescheduled.")
-    return redirect(reverse("planning:plan-calendar", args=[project.public_id]))

@@ -1,0 +1,1 @@
+"""Staffing: skill needs of tasks, assignments, each person's load and the recommender."""
