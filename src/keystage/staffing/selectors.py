@@ -18,13 +18,14 @@ from django.utils import timezone
 from keystage.accounts.models import User
 from keystage.core.errors import InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id, parse_public_id
-from keystage.engine.money import CENT, round_to, to_cents
+from keystage.engine.money import to_cents
 from keystage.planning.models import (
     Assignment,
     Task,
     TaskKind,
     TaskSkill,
 )
+from keystage.planning.selectors.assignments import assignment_hours
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 from keystage.resources.models import ResourceProfile
@@ -144,14 +145,6 @@ def join_words(parts: Sequence[str]) -> str:
 def task_hours(task: Task) -> Decimal:
     """The task's working time in hours (its duration)."""
     return Decimal(task.duration_minutes) / 60
-
-
-def assignment_hours(assignment: Assignment, task: Task | None = None) -> Decimal:
-    """Planned hours of an assignment: its own, else the task's duration × units."""
-    if assignment.work_hours is not None:
-        return Decimal(assignment.work_hours)
-    task = task or assignment.task
-    return round_to(task_hours(task) * assignment.units_percent / HUNDRED, CENT)
 
 
 def task_start_day(task: Task) -> dt.date | None:

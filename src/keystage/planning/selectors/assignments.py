@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from keystage.engine.money import CENT, round_to, to_cents
-from keystage.planning.models import Assignment
+from keystage.planning.models import Assignment, Task
 from keystage.portfolio.models import Project
 from keystage.resources.models import ResourceProfile
 
@@ -37,11 +37,14 @@ def local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(value).date() if value is not None else None
 
 
-def assignment_hours(assignment: Assignment) -> Decimal:
-    """Planned hours: the explicit work, else the task's working duration × units."""
+def assignment_hours(assignment: Assignment, task: Task | None = None) -> Decimal:
+    """Planned hours: the explicit work, else the task's working duration × units.
+
+    ``task`` saves a query where the caller already holds the assignment's task.
+    """
     if assignment.work_hours is not None:
         return Decimal(assignment.work_hours)
-    minutes = Decimal(assignment.task.duration_minutes) * assignment.units_percent / 100
+    minutes = Decimal((task or assignment.task).duration_minutes) * assignment.units_percent / 100
     return round_to(minutes / 60, CENT)
 
 
