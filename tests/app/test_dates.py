@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from keystage.core.dates import MESSAGE, project_window
-from keystage.planning.models import BudgetLine
+from keystage.costs.models import BudgetLine
 from keystage.planning.services import wbs
 from keystage.portfolio.models import Project
 
