@@ -30,7 +30,7 @@ class Perm(models.TextChoices):
     MANAGE_MEMBERS = "manage_members", "Invite and remove members"
     MANAGE_SPONSOR = "manage_sponsor", "Grant or withdraw the sponsor role"
     DECIDE_GATE = "decide_gate", "Decide a stage gate"
-    CONTRIBUTE = "contribute", "Record work and progress"
+    CONTRIBUTE = "contribute", "Contribute notes, files and links; later: record own work"
 
 
 PROJECT_ROLE_PERMS: dict[str, frozenset[str]] = {

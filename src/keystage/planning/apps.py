@@ -1,5 +1,7 @@
 """App configuration for keystage.planning."""
 
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -11,9 +13,19 @@ class PlanningConfig(AppConfig):
     verbose_name = "Planning"
 
     def ready(self) -> None:
-        """Guard the Planning gate (to execution): a baseline and a set budget."""
+        """Guard the Planning gate (to execution): a baseline and a set budget; register
+        the schedule-run job with the services (``planning.tasks``)."""
         from keystage.planning.selectors.gate import planning_checklist
+        from keystage.planning.services.schedule_runs import register_schedule_job
         from keystage.portfolio.gate_checks import register_gate_check
         from keystage.portfolio.lifecycle import Stage
 
         register_gate_check(Stage.PLANNING, planning_checklist)
+        register_schedule_job(_schedule_job)
+
+
+def _schedule_job() -> Any:
+    """The schedule-run job, imported on first use (it loads the solver)."""
+    from keystage.planning.tasks import run_schedule
+
+    return run_schedule

@@ -48,6 +48,7 @@ from keystage.planning.services.schedule_runs import (
     checkpoint,
     end_stopped,
     queue_check,
+    schedule_job,
 )
 from keystage.planning.services.schedule_summary import (
     day,
@@ -125,9 +126,7 @@ def schedule_request(
         time_limit=limit,
         summary=f"Requested a schedule run: {ScheduleMethod(method).label}",
     )
-    from keystage.planning.tasks import run_schedule  # the task module imports this one
-
-    job = run_schedule.enqueue(run.pk)
+    job = schedule_job().enqueue(run.pk)
     ScheduleRun.objects.filter(pk=run.pk).update(job_id=str(job.id)[:64])
     run.refresh_from_db()
     return run

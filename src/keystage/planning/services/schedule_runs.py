@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -200,6 +201,31 @@ def _give_up(run: ScheduleRun, status: str, message: str) -> int:
     return touched
 
 
+# ------------------------------------------------------------------ the job
+
+#: How to get the background job that executes a run. ``planning.tasks`` defines it on
+#: top of ``services.schedule.execute_run``; ``PlanningConfig.ready`` registers a loader
+#: for it here, so the services enqueue it without importing the task module back (no
+#: import cycle; an import-linter contract forbids it) and the solver is imported on
+#: first use only.
+_JOB_LOADER: dict[str, Callable[[], Any]] = {}
+
+
+def register_schedule_job(loader: Callable[[], Any]) -> None:
+    """Register how to load the schedule-run job (called once by ``PlanningConfig.ready``)."""
+    _JOB_LOADER["run_schedule"] = loader
+
+
+def schedule_job() -> Any:
+    """The schedule-run job (``keystage.planning.tasks.run_schedule``)."""
+    try:
+        loader = _JOB_LOADER["run_schedule"]
+    except KeyError:
+        message = "The schedule-run job is not registered (PlanningConfig.ready does it)."
+        raise RuntimeError(message) from None
+    return loader()
+
+
 def _job_gone(run: ScheduleRun) -> bool:
     """True when the task backend can tell that the run's job will never run it."""
     if not run.job_id:
@@ -207,12 +233,11 @@ def _job_gone(run: ScheduleRun) -> bool:
     from django.tasks import TaskResultStatus
     from django.tasks.exceptions import TaskResultDoesNotExist
 
-    from keystage.planning.tasks import run_schedule  # the task module imports the services
-
+    job = schedule_job()
     try:
-        if not run_schedule.get_backend().supports_get_result:
+        if not job.get_backend().supports_get_result:
             return False
-        result = run_schedule.get_result(run.job_id)
+        result = job.get_result(run.job_id)
     except TaskResultDoesNotExist:
         return True
     except Exception:  # a backend that cannot answer cannot tell us it is gone

@@ -1,0 +1,125 @@
+"""The record kit: every route a RecordSpec generates, on a test-only spec."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystage.core.models import AuditAction, AuditEntry
+from keystage.planning.models import ScopeNote
+from tests.app.record_kit_urls import KIT, SPEC
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.app.record_kit_urls")]
+
+BODY = {"kind": "assumption", "text": "Runbook"}
+
+
+def api_base(project):
+    return f"/kit-api/v1/projects/{project.public_id}/test-notes/"
+
+
+def page_base(project):
+    return f"/projects/{project.public_id}/test-notes/"
+
+
+def test_api_list_create_read_edit_delete_with_journal(world, api):
+    dev = api(world.a["team_member"])
+    url = api_base(world.project_a)
+    assert dev.get(url).json() == []
+    created = dev.post(url, BODY, format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["text"], body["version"]) == ("Runbook", 1)
+    detail = f"{url}{body['id']}/"
+    assert dev.get(detail).json()["kind"] == "assumption"
+    assert [row["text"] for row in dev.get(url).json()] == ["Runbook"]
+
+    missing = dev.patch(detail, {"text": "Runbook 2"}, format="json")
+    assert missing.status_code == 428
+    edited = dev.patch(detail, {"text": "Runbook 2", "version": 1}, format="json")
+    assert edited.status_code == 200 and edited.json()["version"] == 2
+    stale = dev.patch(detail, {"text": "Runbook 3"}, format="json", HTTP_IF_MATCH="1")
+    assert stale.status_code == 409
+    assert stale.json()["current"]["text"] == "Runbook 2"
+    bad = dev.patch(detail, {"text": "x" * 1001, "version": 2}, format="json")
+    assert bad.status_code == 400 and "text" in bad.json()["errors"]
+
+    assert dev.delete(detail).status_code == 428
+    assert dev.delete(detail + "?version=1").status_code == 409
+    assert dev.delete(detail + "?version=2").status_code == 204
+    assert dev.get(detail).status_code == 404
+
+    actions = list(
+        AuditEntry.objects.filter(object_type="scopenote", object_id=body["id"])
+        .order_by("id")
+        .values_list("action", "actor__username")
+    )
+    assert actions == [
+        (AuditAction.CREATE, "dev_a"),
+        (AuditAction.UPDATE, "dev_a"),
+        (AuditAction.DELETE, "dev_a"),
+    ]
+
+
+def test_api_scoping_non_member_404_stakeholder_403(world, api):
+    url = api_base(world.project_a)
+    record = KIT.create(who=world.a["team_member"], project=world.project_a, data=dict(BODY))
+    detail = f"{url}{record.public_id}/"
+    outsider = api(world.outsider)
+    assert outsider.get(url).status_code == 404
+    assert outsider.get(detail).status_code == 404
+    assert outsider.post(url, BODY, format="json").status_code == 404
+    viewer = api(world.a["stakeholder"])
+    assert viewer.get(detail).status_code == 200
+    assert viewer.post(url, BODY, format="json").status_code == 403
+    assert viewer.patch(detail, {"text": "x", "version": 1}, format="json").status_code == 403
+    assert viewer.delete(detail + "?version=1").status_code == 403
+    # A record of project A is not found through project B, even by B's manager.
+    other = api(world.b["project_manager"])
+    assert other.get(f"{api_base(world.project_b)}{record.public_id}/").status_code == 404
+    assert ScopeNote.objects.filter(pk=record.pk, version=1).exists()
+
+
+def test_pages_list_create_edit_remove(world, client):
+    client.login(username="dev_a", password=PASSWORD)
+    url = page_base(world.project_a)
+    assert client.get(url).status_code == 200
+    assert client.get(url + "new/").status_code == 200
+    bad = client.post(url + "new/", {**BODY, "kind": "wish"})
+    assert bad.status_code == 400
+    saved = client.post(url + "new/", BODY)
+    assert saved.status_code == 302 and saved["Location"] == url
+    record = ScopeNote.objects.get(text="Runbook")
+    listing = client.get(url).content.decode()
+    assert "Runbook" in listing and f"{url}{record.public_id}/" in listing
+    edit = f"{url}{record.public_id}/"
+    assert client.get(edit).status_code == 200
+    assert client.post(edit, {**BODY, "text": "Runbook 2"}).status_code == 428
+    assert client.post(edit, {**BODY, "text": "Runbook 2", "version": 1}).status_code == 302
+    assert client.post(edit, {**BODY, "text": "Runbook 3", "version": 1}).status_code == 409
+    assert client.post(edit, {"action": "remove", "version": 2}).status_code == 302
+    assert not ScopeNote.objects.filter(pk=record.pk).exists()
+
+
+def test_pages_scoping(world, client):
+    record = KIT.create(who=world.a["team_member"], project=world.project_a, data=dict(BODY))
+    url = page_base(world.project_a)
+    client.login(username="outsider", password=PASSWORD)
+    assert client.get(url).status_code == 404
+    client.login(username="viewer_a", password=PASSWORD)
+    assert client.get(url).status_code == 200
+    assert client.get(url + "new/").status_code == 403
+    assert client.post(f"{url}{record.public_id}/", {**BODY, "version": 1}).status_code == 403
+
+
+def test_access_routes_declare_every_generated_route():
+    routes = KIT.access_routes()
+    assert set(routes) == {
+        "kit:test_notes",
+        "kit:test_notes-create",
+        "kit:test_notes-edit",
+        "test-notes-list",
+        "test-notes-detail",
+    }
+    assert all(scope == "project" for scope, _, _ in routes.values())
+    assert SPEC.nouns == "test notes"
