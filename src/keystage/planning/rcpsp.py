@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from keystage.engine.calendars import Calendar, CalendarClock
-from keystage.engine.network import Link, LinkType
+from keystage.engine.network import Activity, Kind, Link, LinkType
 from keystage.engine.rcpsp import leveling
 from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
 from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
-from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable, Schedule
+from keystage.engine.rcpsp.problem import Load, Mode, Problem, Renewable, Schedule
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 from keystage.planning.engine import CpmResult
@@ -211,6 +211,7 @@ def build(
     resources: dict[str, PersonResource] = {}
     durations: list[int] = []
     activities: list[Activity] = []
+    modes: dict[str, tuple[Mode, ...]] = {}
     assigned: dict[int, tuple[str, ...]] = {}
     for task in leaves:
         minutes = 0 if task.kind == TaskKind.MILESTONE else task.duration_minutes
@@ -225,7 +226,9 @@ def build(
                 demands[person.key] = demands.get(person.key, 0) + a.units_percent
         assigned[task.pk] = tuple(demands)
         durations.append(days)
-        activities.append(Activity(str(task.pk), (Mode(days, demands),), name=task.name))
+        kind = Kind.MILESTONE if task.kind == TaskKind.MILESTONE else Kind.TASK
+        activities.append(Activity(str(task.pk), task.name, kind=kind))
+        modes[str(task.pk)] = (Mode(days, demands),)
     links = [
         Link(
             str(d.predecessor_id),
@@ -245,7 +248,8 @@ def build(
             if t.constraint_type in DATED_LOWER_BOUNDS and starts[i] > 0
         ]
         if anchor_links:
-            activities.append(Activity(ANCHOR, (Mode(0),), name="Project start"))
+            activities.append(Activity(ANCHOR, "Project start", kind=Kind.MILESTONE))
+            modes[ANCHOR] = (Mode(0),)
             durations.append(0)
             starts.append(0)
             links += anchor_links
@@ -254,7 +258,7 @@ def build(
         for key, p in sorted(resources.items())
     ]
     try:
-        problem = Problem(tuple(activities), tuple(links), tuple(renewables))
+        problem = Problem(tuple(activities), tuple(links), tuple(renewables), modes=modes)
     except InfeasibleDemandError as exc:
         raise ScheduleFailure(_unstaffable(exc, leaves, index, resources, by_task)) from None
     except PrecedenceCycleError as exc:  # pragma: no cover - the CPM refuses cycles first
@@ -383,7 +387,7 @@ def _overloaded(model: Model, aid: str, overloads: list[Overload]) -> str | None
         return None
     i = model.problem.index[aid]
     start = model.baseline.starts[i]
-    end = start + model.problem.activities[i].modes[0].duration
+    end = start + model.problem.mode_table[i][0].duration
     mine = set(model.assigned.get(int(aid), ()))
     for load in overloads:
         if load.resource in mine and load.start < end and start < load.end:
