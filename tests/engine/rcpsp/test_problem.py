@@ -101,7 +101,7 @@ def test_every_activity_needs_modes_and_every_mode_row_an_activity() -> None:
         Problem((Activity("s", kind=Kind.SUMMARY),), modes={"s": (Mode(1),)})
 
 
-def test_problem_from_a_cpm_project_leaves_summaries_out() -> None:
+def test_problem_from_a_cpm_project_counts_periods_and_leaves_summaries_out() -> None:
     project = Project(
         dt.datetime(2026, 1, 5, 8),
         (
@@ -109,13 +109,15 @@ def test_problem_from_a_cpm_project_leaves_summaries_out() -> None:
             Activity("a", duration=480, parent="phase"),
             Activity("b", duration=960, parent="phase"),
         ),
-        (Link("a", "b"),),
+        (Link("a", "b", lag=500), Link("a", "b", LinkType.SS, -100)),
     )
     p = Problem.from_project(
         project,
         {"a": [Mode(1, {"dev": 1})], "b": [Mode(2, {"dev": 1})]},
+        minutes_per_period=480,
         renewables=(Renewable("dev", 1),),
     )
     assert [a.id for a in p.activities] == ["a", "b"]
-    assert p.links == project.links
+    # Working-minute lags become whole periods, rounded up; a part-period lead is dropped.
+    assert [(lk.type, lk.lag) for lk in p.links] == [(LinkType.FS, 2), (LinkType.SS, 0)]
     assert p.mode_table == ((Mode(1, {"dev": 1}),), (Mode(2, {"dev": 1}),))

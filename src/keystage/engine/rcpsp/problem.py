@@ -29,7 +29,7 @@ whole project.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from keystage.engine.network import Activity, Kind, LagUnit, Link, Project
@@ -61,6 +61,11 @@ class Mode:
     def demand(self, resource: str) -> int:
         """Units of ``resource`` this mode needs (per period if renewable)."""
         return self.demands.get(resource, 0)
+
+
+def periods(minutes: float, per_period: int) -> int:
+    """Working minutes as whole periods, rounded up (a part-period lead is dropped)."""
+    return int(-(-minutes // per_period))
 
 
 def lag_periods(link: Link) -> int:
@@ -152,18 +157,28 @@ class Problem:
         project: Project,
         modes: Mapping[str, Iterable[Mode]],
         *,
+        minutes_per_period: int,
         renewables: Iterable[Renewable] = (),
         nonrenewables: Iterable[NonRenewable] = (),
         name: str = "",
     ) -> Problem:
         """The problem over a CPM project's activities and links (its summaries left out).
 
-        Dates and calendars stay with the project; the problem counts periods.
+        Dates and calendars stay with the project; the problem counts periods of
+        ``minutes_per_period`` working minutes: each link's working-minute lag becomes
+        :func:`periods` (elapsed and percent lags are refused), and the durations are
+        the modes'.
         """
         acts = tuple(a for a in project.activities if a.kind is not Kind.SUMMARY)
+        links = tuple(
+            replace(lk, lag=periods(lk.lag, minutes_per_period))
+            if lk.lag_unit is LagUnit.WORKING
+            else lk
+            for lk in project.links
+        )
         return cls(
             acts,
-            project.links,
+            links,
             tuple(renewables),
             tuple(nonrenewables),
             name,
