@@ -106,12 +106,11 @@ def tjp_text(tasks: list[Task], people: int = PEOPLE) -> str:
 
 def problem_of(tasks: list[Task], people: int = PEOPLE) -> Problem:
     """The plan as the engine's problem: one mode per candidate person, periods = days."""
-    acts = [
-        Activity(t.id, tuple(Mode(t.effort_days, {p: 1}, label=p) for p in t.people)) for t in tasks
-    ]
+    acts = tuple(Activity(t.id) for t in tasks)
+    modes = {t.id: tuple(Mode(t.effort_days, {p: 1}, label=p) for p in t.people) for t in tasks}
     links = [Link(p, t.id) for t in tasks for p in t.preds]
     res = [Renewable(f"p{k + 1:02d}", 1) for k in range(people)]
-    return Problem(tuple(acts), tuple(links), tuple(res), name=f"scale{len(tasks)}")
+    return Problem(acts, tuple(links), tuple(res), name=f"scale{len(tasks)}", modes=modes)
 
 
 def working_days(end: dt.datetime) -> float:

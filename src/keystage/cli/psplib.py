@@ -61,5 +61,5 @@ def optimise_command(
     for i, act in enumerate(problem.activities):
         m = result.schedule.modes[i]
         start = result.schedule.starts[i]
-        label = act.modes[m].label or str(m + 1)
+        label = problem.modes[act.id][m].label or str(m + 1)
         typer.echo(f"{act.id:>8} {label:>4} {start:>6} {result.schedule.finish(problem, i):>6}")

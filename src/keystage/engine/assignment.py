@@ -17,9 +17,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from keystage.engine.network import Link
+from keystage.engine.network import Activity, Link
 from keystage.engine.rcpsp.errors import InfeasibleDemandError, ProblemDefinitionError
-from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable
+from keystage.engine.rcpsp.problem import Load, Mode, Problem, Renewable
 
 #: Default speed by skill level: a level-5 expert works 1.4x as fast as a level-3 professional.
 DEFAULT_SPEED: Mapping[int, float] = {1: 0.6, 2: 0.8, 3: 1.0, 4: 1.2, 5: 1.4}
@@ -275,6 +275,7 @@ def assignment_problem(
     horizon = max((b.end for p in people for b in p.busy), default=0)
     horizon = max([horizon, *(a for p in people for _s, a in p.available)], default=0)
     activities = []
+    modes_of: dict[str, tuple[Mode, ...]] = {}
     used: set[str] = set()
     for need in needs:
         ranked = rank_candidates(need, people, hours_per_period=hours_per_period, speed=speed)
@@ -286,7 +287,8 @@ def assignment_problem(
                 Mode(cand.duration, {cand.person: share}, cost=cand.cost, label=cand.person)
             )
             used.add(cand.person)
-        activities.append(Activity(need.activity, tuple(modes)))
+        activities.append(Activity(need.activity))
+        modes_of[need.activity] = tuple(modes)
     renewables = []
     for p in people:
         if p.id not in used:
@@ -295,7 +297,9 @@ def assignment_problem(
         prof = p.percent_profile(horizon)
         loads = tuple(Load(t, t + 1, base - c, "busy") for t, c in enumerate(prof) if c < base)
         renewables.append(Renewable(p.id, base, loads, kind="person"))
-    return Problem(tuple(activities), tuple(links), tuple(renewables), name="assignment")
+    return Problem(
+        tuple(activities), tuple(links), tuple(renewables), name="assignment", modes=modes_of
+    )
 
 
 def assign_activities(
@@ -333,10 +337,10 @@ def assign_activities(
     work: dict[str, list[cp_model.LinearExprT]] = {}
     costs = []
     for i, act in enumerate(problem.activities):
-        for m, mode in enumerate(act.modes[k] for k in c.kept[i]):
+        for m, mode in enumerate(problem.modes[act.id][k] for k in c.kept[i]):
             hours = mode.duration * hours_per_period * mode.demand(mode.label) / 100
             work.setdefault(mode.label, []).append(round(hours) * v.mode_lits[i][m])
-        costs.append([round(act.modes[k].cost) for k in c.kept[i]])
+        costs.append([round(problem.modes[act.id][k].cost) for k in c.kept[i]])
     peak = model.new_int_var(0, round(horizon * hours_per_period), "peak_hours")
     for terms in work.values():
         model.add(peak >= sum(terms))
@@ -361,7 +365,7 @@ def assign_activities(
     rows = []
     for i, act in enumerate(problem.activities):
         m = next(k for k, lit in enumerate(v.mode_lits[i]) if solver.boolean_value(lit))
-        mode = act.modes[c.kept[i][m]]
+        mode = problem.modes[act.id][c.kept[i][m]]
         s = int(solver.value(v.starts[i]))
         rows.append(Assignment(act.id, mode.label, s, s + mode.duration, mode.cost))
     return AssignmentPlan(

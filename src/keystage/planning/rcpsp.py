@@ -1,8 +1,8 @@
 """The planning app's adapter to the resource-constrained scheduler (``keystage.engine.rcpsp``).
 
 :mod:`keystage.planning.engine` turns the plan into the CPM engine's project; this module
-turns the same rows into a resource-constrained scheduling problem and the engine's answer
-back into dates:
+turns that same project (plus a mode per task and the people) into a resource-constrained
+scheduling problem, and the engine's answer back into dates:
 
 * time is counted in **working days** of the project calendar from the project start
   (period ``p`` = the ``p``-th working day); a task lasts ``ceil(minutes / minutes per day)``
@@ -19,12 +19,13 @@ back into dates:
 Nothing here touches the database: the service reads the rows, calls :func:`build`, one of
 :func:`level` / :func:`optimise`, and writes what :func:`dates` returns.
 
-About 480 lines, on purpose: one adapter, both directions (rows to the problem, the
+About 480 lines, on purpose: one adapter, both directions (the plan to the problem, the
 schedule back to dates), sharing the working-day arithmetic of ``WorkDays``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
@@ -33,16 +34,16 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from keystage.engine.calendars import Calendar, CalendarClock
-from keystage.engine.network import Link, LinkType
+from keystage.engine.network import Activity, Kind, Link, LinkType, Project
 from keystage.engine.rcpsp import leveling
 from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
 from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
-from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable, Schedule
+from keystage.engine.rcpsp.problem import Load, Mode, Problem, Renewable, Schedule, periods
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 from keystage.planning.engine import CpmResult
-from keystage.planning.models import Assignment, Dependency, Task, TaskKind
+from keystage.planning.models import Assignment, Task, TaskKind
 
 ANCHOR = "project-start"
 DATED_LOWER_BOUNDS = frozenset({"SNET", "MSO", "FNET", "MFO"})
@@ -172,10 +173,6 @@ class Outcome:
     unresolved: tuple[Overload, ...] = field(default_factory=tuple)
 
 
-def _periods(minutes: int, per_day: int) -> int:
-    return -(-minutes // per_day)
-
-
 def _naive(value: dt.datetime) -> dt.datetime:
     return timezone.make_naive(value) if timezone.is_aware(value) else value
 
@@ -183,7 +180,7 @@ def _naive(value: dt.datetime) -> dt.datetime:
 def build(
     *,
     tasks: Sequence[Task],
-    dependencies: Iterable[Dependency],
+    project: Project,
     assignments: Iterable[Assignment],
     people: dict[int, PersonResource],
     cpm: CpmResult,
@@ -193,6 +190,9 @@ def build(
     anchored: bool = False,
 ) -> Model:
     """The engine's problem for a plan and its critical-path schedule in periods.
+
+    ``project`` is the CPM project of these ``tasks`` (:func:`planning.engine.engine_project`):
+    the problem schedules its activities and links, with one mode per task.
 
     ``people`` maps user ids to resources (a person assigned but missing there gets the
     defaults). With ``anchored`` a zero-length project-start activity carries the tasks'
@@ -210,11 +210,11 @@ def build(
             by_task.setdefault(a.task_id, []).append(a)
     resources: dict[str, PersonResource] = {}
     durations: list[int] = []
-    activities: list[Activity] = []
+    modes: dict[str, tuple[Mode, ...]] = {}
     assigned: dict[int, tuple[str, ...]] = {}
     for task in leaves:
-        minutes = 0 if task.kind == TaskKind.MILESTONE else task.duration_minutes
-        days = _periods(minutes, per_day)
+        activity = project.activities[project.index[str(task.pk)]]
+        days = periods(activity.duration, per_day)
         demands: dict[str, int] = {}
         if days > 0:
             for a in by_task.get(task.pk, []):
@@ -225,36 +225,33 @@ def build(
                 demands[person.key] = demands.get(person.key, 0) + a.units_percent
         assigned[task.pk] = tuple(demands)
         durations.append(days)
-        activities.append(Activity(str(task.pk), (Mode(days, demands),), name=task.name))
-    links = [
-        Link(
-            str(d.predecessor_id),
-            str(d.successor_id),
-            LinkType(d.type),
-            _periods(d.lag_minutes, per_day),
-        )
-        for d in dependencies
-        if d.predecessor_id in index and d.successor_id in index
-    ]
+        modes[activity.id] = (Mode(days, demands),)
     # Where the critical path put each task, in whole working days.
     starts = [workdays.period_of(_naive(cpm_dates[t.pk][0]).date()) for t in leaves]
     if anchored:
-        anchor_links = [
-            Link(ANCHOR, str(t.pk), LinkType.SS, starts[i])
+        anchor_links = tuple(
+            Link(ANCHOR, str(t.pk), LinkType.SS, starts[i] * per_day)
             for i, t in enumerate(leaves)
             if t.constraint_type in DATED_LOWER_BOUNDS and starts[i] > 0
-        ]
+        )
         if anchor_links:
-            activities.append(Activity(ANCHOR, (Mode(0),), name="Project start"))
+            anchor = Activity(ANCHOR, "Project start", kind=Kind.MILESTONE)
+            project = dataclasses.replace(
+                project,
+                activities=(*project.activities, anchor),
+                links=project.links + anchor_links,
+            )
+            modes[ANCHOR] = (Mode(0),)
             durations.append(0)
             starts.append(0)
-            links += anchor_links
     renewables = [
         Renewable(key, p.capacity_percent, _absences(p, workdays), kind="person")
         for key, p in sorted(resources.items())
     ]
     try:
-        problem = Problem(tuple(activities), tuple(links), tuple(renewables))
+        problem = Problem.from_project(
+            project, modes, minutes_per_period=per_day, renewables=renewables
+        )
     except InfeasibleDemandError as exc:
         raise ScheduleFailure(_unstaffable(exc, leaves, index, resources, by_task)) from None
     except PrecedenceCycleError as exc:  # pragma: no cover - the CPM refuses cycles first
@@ -383,7 +380,7 @@ def _overloaded(model: Model, aid: str, overloads: list[Overload]) -> str | None
         return None
     i = model.problem.index[aid]
     start = model.baseline.starts[i]
-    end = start + model.problem.activities[i].modes[0].duration
+    end = start + model.problem.mode_table[i][0].duration
     mine = set(model.assigned.get(int(aid), ()))
     for load in overloads:
         if load.resource in mine and load.start < end and start < load.end:

@@ -9,20 +9,17 @@ from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.closure import compute_distances
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.heuristic import solve_heuristic
-from keystage.engine.rcpsp.problem import Activity, Mode, Problem, Renewable
+from keystage.engine.rcpsp.problem import Mode, Problem, Renewable
 from keystage.engine.rcpsp.psplib_io import read_bounds_csv, read_psplib
 from keystage.engine.rcpsp.sgs import serial_sgs
-
-
-def act(aid: str, d: int, **demands: int) -> Activity:
-    return Activity(aid, (Mode(d, demands),))
+from tests.engine.rcpsp.jobs import act, job, problem_of
 
 
 def diamond() -> Problem:
     # s -> {a, b, c} -> t; a, b, c all need the only developer for 2, 3 and 4 periods.
     acts = (act("s", 1), act("a", 2, dev=1), act("b", 3, dev=1), act("c", 4, dev=1), act("t", 1))
     links = tuple(Link("s", x) for x in "abc") + tuple(Link(x, "t") for x in "abc")
-    return Problem(acts, links, (Renewable("dev", 1),))
+    return problem_of(acts, links, (Renewable("dev", 1),))
 
 
 def test_delay_between_counts_the_work_in_between() -> None:
@@ -38,7 +35,7 @@ def test_delay_between_counts_the_work_in_between() -> None:
 
 
 def test_generalised_links_get_no_energy_reasoning() -> None:
-    p = Problem(
+    p = problem_of(
         (act("a", 2, dev=1), act("b", 3, dev=1)),
         (Link("a", "b", LinkType.SS, 1),),
         (Renewable("dev", 1),),
@@ -58,10 +55,9 @@ def test_bound_never_exceeds_the_optimum_on_j30(psplib_dir: Path) -> None:
 def two_people() -> Problem:
     # Three one-person activities, each can be done by ann or bob (same duration).
     acts = tuple(
-        Activity(x, (Mode(3, {"ann": 1}, label="ann"), Mode(3, {"bob": 1}, label="bob")))
-        for x in "xyz"
+        job(x, (Mode(3, {"ann": 1}, label="ann"), Mode(3, {"bob": 1}, label="bob"))) for x in "xyz"
     )
-    return Problem(acts, renewables=(Renewable("ann", 1), Renewable("bob", 1)))
+    return problem_of(acts, renewables=(Renewable("ann", 1), Renewable("bob", 1)))
 
 
 def test_serial_scheme_gives_the_activity_to_whoever_finishes_first() -> None:

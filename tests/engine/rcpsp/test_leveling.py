@@ -5,17 +5,14 @@ from __future__ import annotations
 from keystage.engine.network import Link
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.leveling import early_schedule, level
-from keystage.engine.rcpsp.problem import Activity, Load, Mode, Problem, Renewable
+from keystage.engine.rcpsp.problem import Load, Renewable
 from keystage.engine.rcpsp.utilisation import over_allocations, utilisation_table
-
-
-def act(aid: str, d: int, **demands: int) -> Activity:
-    return Activity(aid, (Mode(d, demands),))
+from tests.engine.rcpsp.jobs import act, problem_of
 
 
 def test_within_float_moves_only_the_activity_with_float() -> None:
     # a(2)->c(3) is critical (finish 5); b(1) shares the developer and has float 4.
-    p = Problem(
+    p = problem_of(
         (act("a", 2, dev=1), act("b", 1, dev=1), act("c", 3)),
         (Link("a", "c"),),
         renewables=(Renewable("dev", 1, kind="person"),),
@@ -30,7 +27,7 @@ def test_within_float_moves_only_the_activity_with_float() -> None:
 
 
 def test_within_float_reports_conflict_between_critical_activities() -> None:
-    p = Problem(
+    p = problem_of(
         (act("a", 2, dev=1), act("b", 3, dev=1), act("c", 1)),
         (Link("a", "c"),),
         renewables=(Renewable("dev", 1),),
@@ -43,7 +40,7 @@ def test_within_float_reports_conflict_between_critical_activities() -> None:
 
 def test_full_levelling_moves_the_finish_and_explains_pushes() -> None:
     # b(4) is critical; a(2)->c(1) has one period of float, so a goes after b.
-    p = Problem(
+    p = problem_of(
         (act("a", 2, dev=1), act("b", 4, dev=1), act("c", 1)),
         (Link("a", "c"),),
         renewables=(Renewable("dev", 1),),
@@ -60,7 +57,7 @@ def test_full_levelling_moves_the_finish_and_explains_pushes() -> None:
 
 def test_utilisation_table_counts_booked_and_existing_load() -> None:
     ann = Renewable("ann", 2, (Load(0, 2, 1, "other project"),), kind="person")
-    p = Problem((act("a", 4, ann=1),), renewables=(ann, Renewable("crane", 1)))
+    p = problem_of((act("a", 4, ann=1),), renewables=(ann, Renewable("crane", 1)))
     sched = early_schedule(p)
     rows = utilisation_table(p, sched, bucket=2, kind="person")
     assert [(r.start, r.end, r.booked, r.existing, r.capacity) for r in rows] == [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from keystage.engine.network import LagUnit, Link, LinkType
+from keystage.engine.network import Activity, Kind, LagUnit, Link, LinkType, Project
 from keystage.engine.rcpsp.compiled import link_delta
 from keystage.engine.rcpsp.errors import (
     InfeasibleDemandError,
@@ -12,22 +14,18 @@ from keystage.engine.rcpsp.errors import (
     ProblemDefinitionError,
 )
 from keystage.engine.rcpsp.problem import (
-    Activity,
     Load,
     Mode,
     NonRenewable,
     Problem,
     Renewable,
 )
-
-
-def act(aid: str, d: int, **demands: int) -> Activity:
-    return Activity(aid, (Mode(d, demands),))
+from tests.engine.rcpsp.jobs import act, job, problem_of
 
 
 def test_cycle_lists_its_activities() -> None:
     with pytest.raises(PrecedenceCycleError) as err:
-        Problem(
+        problem_of(
             (act("a", 1), act("b", 1), act("c", 1)),
             (Link("a", "b"), Link("b", "c"), Link("c", "a")),
         )
@@ -37,31 +35,31 @@ def test_cycle_lists_its_activities() -> None:
 
 def test_demand_above_capacity_names_activity_and_resource() -> None:
     with pytest.raises(InfeasibleDemandError) as err:
-        Problem((act("dig", 2, crane=3),), renewables=(Renewable("crane", 2),))
+        problem_of((act("dig", 2, crane=3),), renewables=(Renewable("crane", 2),))
     assert (err.value.activity, err.value.resource) == ("dig", "crane")
     assert "capacity is 2" in str(err.value)
 
 
 def test_zero_capacity_is_its_own_reason() -> None:
     with pytest.raises(InfeasibleDemandError, match="capacity is zero"):
-        Problem((act("x", 2, ann=1),), renewables=(Renewable("ann", 0),))
+        problem_of((act("x", 2, ann=1),), renewables=(Renewable("ann", 0),))
 
 
 def test_budget_too_small_for_any_mode_choice() -> None:
-    a = Activity("pour", (Mode(2, {"concrete": 5}), Mode(4, {"concrete": 4})))
+    a = job("pour", (Mode(2, {"concrete": 5}), Mode(4, {"concrete": 4})))
     b = act("wall", 1, concrete=3)
     with pytest.raises(InfeasibleDemandError) as err:
-        Problem((a, b), nonrenewables=(NonRenewable("concrete", 6),))
+        problem_of((a, b), nonrenewables=(NonRenewable("concrete", 6),))
     assert err.value.resource == "concrete"
 
 
 def test_unknown_references_and_duplicates() -> None:
     with pytest.raises(ProblemDefinitionError, match="unknown resource"):
-        Problem((act("a", 1, ghost=1),))
+        problem_of((act("a", 1, ghost=1),))
     with pytest.raises(ProblemDefinitionError, match="unknown activity"):
-        Problem((act("a", 1),), (Link("a", "zz"),))
+        problem_of((act("a", 1),), (Link("a", "zz"),))
     with pytest.raises(ProblemDefinitionError, match="duplicate"):
-        Problem((act("a", 1), act("a", 2)))
+        problem_of((act("a", 1), act("a", 2)))
     with pytest.raises(ProblemDefinitionError):
         Mode(-1)
 
@@ -75,9 +73,9 @@ def test_link_deltas_cover_all_types() -> None:
 
 def test_link_lags_must_be_whole_periods() -> None:
     with pytest.raises(ProblemDefinitionError, match="whole periods"):
-        Problem((act("a", 1), act("b", 1)), (Link("a", "b", LinkType.FS, 1.5),))
+        problem_of((act("a", 1), act("b", 1)), (Link("a", "b", LinkType.FS, 1.5),))
     with pytest.raises(ProblemDefinitionError, match="whole periods"):
-        Problem((act("a", 1), act("b", 1)), (Link("a", "b", lag=2, lag_unit=LagUnit.ELAPSED),))
+        problem_of((act("a", 1), act("b", 1)), (Link("a", "b", lag=2, lag_unit=LagUnit.ELAPSED),))
 
 
 def test_loads_reduce_the_capacity_profile() -> None:
@@ -87,6 +85,39 @@ def test_loads_reduce_the_capacity_profile() -> None:
 
 
 def test_unusable_mode_is_skipped_when_another_fits() -> None:
-    a = Activity("pour", (Mode(1, {"crane": 5}), Mode(3, {"crane": 1})))
-    p = Problem((a,), renewables=(Renewable("crane", 2),))
+    a = job("pour", (Mode(1, {"crane": 5}), Mode(3, {"crane": 1})))
+    p = problem_of((a,), renewables=(Renewable("crane", 2),))
     assert p.usable_modes == ((1,),)
+
+
+def test_every_activity_needs_modes_and_every_mode_row_an_activity() -> None:
+    with pytest.raises(ProblemDefinitionError, match="has no mode"):
+        Problem((Activity("a"),), modes={})
+    with pytest.raises(ProblemDefinitionError, match="has no mode"):
+        Problem((Activity("a"),), modes={"a": ()})
+    with pytest.raises(ProblemDefinitionError, match="unknown activity 'ghost'"):
+        Problem((Activity("a"),), modes={"a": (Mode(1),), "ghost": (Mode(1),)})
+    with pytest.raises(ProblemDefinitionError, match="summary"):
+        Problem((Activity("s", kind=Kind.SUMMARY),), modes={"s": (Mode(1),)})
+
+
+def test_problem_from_a_cpm_project_counts_periods_and_leaves_summaries_out() -> None:
+    project = Project(
+        dt.datetime(2026, 1, 5, 8),
+        (
+            Activity("phase", kind=Kind.SUMMARY),
+            Activity("a", duration=480, parent="phase"),
+            Activity("b", duration=960, parent="phase"),
+        ),
+        (Link("a", "b", lag=500), Link("a", "b", LinkType.SS, -100)),
+    )
+    p = Problem.from_project(
+        project,
+        {"a": [Mode(1, {"dev": 1})], "b": [Mode(2, {"dev": 1})]},
+        minutes_per_period=480,
+        renewables=(Renewable("dev", 1),),
+    )
+    assert [a.id for a in p.activities] == ["a", "b"]
+    # Working-minute lags become whole periods, rounded up; a part-period lead is dropped.
+    assert [(lk.type, lk.lag) for lk in p.links] == [(LinkType.FS, 2), (LinkType.SS, 0)]
+    assert p.mode_table == ((Mode(1, {"dev": 1}),), (Mode(2, {"dev": 1}),))

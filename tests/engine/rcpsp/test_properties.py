@@ -14,7 +14,6 @@ from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.leveling import level
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
 from keystage.engine.rcpsp.problem import (
-    Activity,
     Load,
     Mode,
     NonRenewable,
@@ -23,6 +22,7 @@ from keystage.engine.rcpsp.problem import (
     Schedule,
 )
 from keystage.engine.rcpsp.sgs import parallel_sgs
+from tests.engine.rcpsp.jobs import job, problem_of
 
 
 @st.composite
@@ -44,15 +44,17 @@ def problems(draw: st.DrawFn) -> Problem:
             dem = {f"R{r}": draw(st.integers(0, caps[r])) for r in range(n_res)}
             dem["money"] = draw(st.integers(0, 2))
             modes.append(Mode(draw(st.integers(0, 5)), dem))
-        acts.append(Activity(f"a{i}", tuple(modes)))
-    least = sum(min(m.demand("money") for m in a.modes) for a in acts)
+        acts.append(job(f"a{i}", tuple(modes)))
+    least = sum(min(m.demand("money") for m in ms) for _, ms in acts)
     budget = least + draw(st.integers(0, 3))
     links = []
     for j in range(1, n):
         for i in draw(st.sets(st.integers(0, j - 1), max_size=2)):
             kind = draw(st.sampled_from(list(LinkType)))
             links.append(Link(f"a{i}", f"a{j}", kind, draw(st.integers(-2, 3))))
-    return Problem(tuple(acts), tuple(links), tuple(renewables), (NonRenewable("money", budget),))
+    return problem_of(
+        tuple(acts), tuple(links), tuple(renewables), (NonRenewable("money", budget),)
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

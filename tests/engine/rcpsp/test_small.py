@@ -9,17 +9,13 @@ from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.cpsat.solve import Status, optimise
 from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.problem import (
-    Activity,
     Load,
     Mode,
     NonRenewable,
     Problem,
     Renewable,
 )
-
-
-def act(aid: str, d: int, **demands: int) -> Activity:
-    return Activity(aid, (Mode(d, demands),))
+from tests.engine.rcpsp.jobs import act, job, problem_of
 
 
 def both(problem: Problem) -> tuple[int, int]:
@@ -32,18 +28,18 @@ def both(problem: Problem) -> tuple[int, int]:
 
 
 def test_shared_unit_resource_serialises() -> None:
-    p = Problem((act("a", 3, dev=1), act("b", 4, dev=1)), renewables=(Renewable("dev", 1),))
+    p = problem_of((act("a", 3, dev=1), act("b", 4, dev=1)), renewables=(Renewable("dev", 1),))
     assert both(p) == (7, 7)
 
 
 def test_capacity_two_runs_in_parallel() -> None:
-    p = Problem((act("a", 3, dev=1), act("b", 4, dev=1)), renewables=(Renewable("dev", 2),))
+    p = problem_of((act("a", 3, dev=1), act("b", 4, dev=1)), renewables=(Renewable("dev", 2),))
     assert both(p) == (4, 4)
 
 
 def test_resource_conflict_beats_critical_path() -> None:
     # a(2)->c(2) is the critical chain, b(3) competes with a for the only tester.
-    p = Problem(
+    p = problem_of(
         (act("a", 2, qa=1), act("b", 3, qa=1), act("c", 2)),
         (Link("a", "c"),),
         renewables=(Renewable("qa", 1),),
@@ -58,7 +54,7 @@ def test_resource_conflict_beats_critical_path() -> None:
     [(LinkType.FS, 1, 5), (LinkType.SS, 2, 2), (LinkType.FF, 0, 2), (LinkType.SF, 3, 1)],
 )
 def test_link_types_place_the_successor(kind: LinkType, lag: int, start_b: int) -> None:
-    p = Problem((act("a", 4), act("b", 2)), (Link("a", "b", kind, lag),))
+    p = problem_of((act("a", 4), act("b", 2)), (Link("a", "b", kind, lag),))
     o = optimise(p, time_limit=5, num_workers=1)
     assert o.schedule is not None
     assert o.schedule.starts == (0, start_b)
@@ -66,7 +62,7 @@ def test_link_types_place_the_successor(kind: LinkType, lag: int, start_b: int) 
 
 def test_existing_load_delays_the_activity() -> None:
     ann = Renewable("ann", 1, (Load(0, 3, 1, "other project"),))
-    p = Problem((act("a", 2, ann=1),), renewables=(ann,))
+    p = problem_of((act("a", 2, ann=1),), renewables=(ann,))
     h, o = both(p)
     assert (h, o) == (5, 5)
 
@@ -74,8 +70,8 @@ def test_existing_load_delays_the_activity() -> None:
 def test_multi_mode_picks_fast_mode_within_budget() -> None:
     # Each activity: fast (2 periods, 3 budget units) or slow (5 periods, 1 unit); budget 4.
     modes = (Mode(2, {"money": 3}, label="senior"), Mode(5, {"money": 1}, label="junior"))
-    p = Problem(
-        (Activity("a", modes), Activity("b", modes)),
+    p = problem_of(
+        (job("a", modes), job("b", modes)),
         (Link("a", "b"),),
         nonrenewables=(NonRenewable("money", 4),),
     )
@@ -86,16 +82,16 @@ def test_multi_mode_picks_fast_mode_within_budget() -> None:
 
 def test_multi_mode_with_renewables_uses_both_people() -> None:
     two = (Mode(2, {"sam": 1}, label="sam"), Mode(3, {"kim": 1}, label="kim"))
-    p = Problem(
-        (Activity("a", two), Activity("b", two)),
+    p = problem_of(
+        (job("a", two), job("b", two)),
         renewables=(Renewable("sam", 1), Renewable("kim", 1)),
     )
     assert both(p)[1] == 3
 
 
 def test_solvers_never_pick_an_unusable_mode() -> None:
-    a = Activity("pour", (Mode(1, {"crane": 5}), Mode(3, {"crane": 1})))
-    p = Problem((a, act("b", 2, crane=2)), renewables=(Renewable("crane", 2),))
+    a = job("pour", (Mode(1, {"crane": 5}), Mode(3, {"crane": 1})))
+    p = problem_of((a, act("b", 2, crane=2)), renewables=(Renewable("crane", 2),))
     h, o = both(p)
     assert (h, o) == (5, 5)
     assert optimise(p, time_limit=2, num_workers=1).schedule.modes[0] == 1  # type: ignore[union-attr]
@@ -104,12 +100,12 @@ def test_solvers_never_pick_an_unusable_mode() -> None:
 def test_budgets_that_cannot_hold_together_give_infeasible_status() -> None:
     # Each budget alone can be met, but not both: mode 0 spends gold, mode 1 spends silver.
     modes = (Mode(1, {"gold": 2}), Mode(1, {"silver": 2}))
-    p = Problem(
-        (Activity("a", modes), Activity("b", modes)),
+    p = problem_of(
+        (job("a", modes), job("b", modes)),
         nonrenewables=(NonRenewable("gold", 2), NonRenewable("silver", 2)),
     )
-    p2 = Problem(
-        (Activity("a", modes), Activity("b", modes), Activity("c", modes)),
+    p2 = problem_of(
+        (job("a", modes), job("b", modes), job("c", modes)),
         nonrenewables=(NonRenewable("gold", 2), NonRenewable("silver", 2)),
     )
     assert optimise(p, time_limit=2, num_workers=1).makespan == 1
@@ -119,7 +115,7 @@ def test_budgets_that_cannot_hold_together_give_infeasible_status() -> None:
 
 def test_heuristic_deadline_stops_new_starts_but_runs_the_first() -> None:
     acts = tuple(act(f"a{i}", 1 + i % 3, r=1 + i % 2) for i in range(8))
-    problem = Problem(acts, renewables=(Renewable("r", 2),))
+    problem = problem_of(acts, renewables=(Renewable("r", 2),))
     full = solve_heuristic(problem, iterations=12, seed=0)
     cut = solve_heuristic(problem, iterations=12, seed=0, deadline=0.0)  # long passed
     assert full.evaluations == 12

@@ -16,12 +16,12 @@ def schedule_violations(problem: Problem, schedule: Schedule) -> list[str]:
     if len(schedule.starts) != len(acts) or len(schedule.modes) != len(acts):
         return ["schedule length differs from the number of activities"]
     durs = []
-    for a, s, m in zip(acts, schedule.starts, schedule.modes, strict=True):
-        if not 0 <= m < len(a.modes):
+    for a, ms, s, m in zip(acts, problem.mode_table, schedule.starts, schedule.modes, strict=True):
+        if not 0 <= m < len(ms):
             return [f"activity {a.id!r}: no mode {m}"]
         if s < 0:
             out.append(f"activity {a.id!r} starts before 0")
-        durs.append(a.modes[m].duration)
+        durs.append(ms[m].duration)
     for i, j, lk in problem.link_pairs:
         need = schedule.starts[i] + link_delta(lk, durs[i], durs[j])
         if schedule.starts[j] < need:
@@ -33,8 +33,10 @@ def schedule_violations(problem: Problem, schedule: Schedule) -> list[str]:
     for res in problem.renewables:
         cap = res.profile(horizon)
         use = [0] * horizon
-        for a, s, m, d in zip(acts, schedule.starts, schedule.modes, durs, strict=True):
-            q = a.modes[m].demand(res.id)
+        for ms, s, m, d in zip(
+            problem.mode_table, schedule.starts, schedule.modes, durs, strict=True
+        ):
+            q = ms[m].demand(res.id)
             for t in range(s, s + d) if q else ():
                 use[t] += q
         for t in range(horizon):
@@ -42,7 +44,9 @@ def schedule_violations(problem: Problem, schedule: Schedule) -> list[str]:
                 out.append(f"resource {res.id!r} over capacity at {t}: {use[t]} > {cap[t]}")
                 break
     for nr in problem.nonrenewables:
-        total = sum(a.modes[m].demand(nr.id) for a, m in zip(acts, schedule.modes, strict=True))
+        total = sum(
+            ms[m].demand(nr.id) for ms, m in zip(problem.mode_table, schedule.modes, strict=True)
+        )
         if total > nr.budget:
             out.append(f"consumable {nr.id!r} over budget: {total} > {nr.budget}")
     return out

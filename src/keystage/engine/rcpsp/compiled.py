@@ -57,9 +57,7 @@ class Compiled:
         self.n_res = len(p.renewables)
         rix = p.resource_index
         self.kept = [list(ms) for ms in p.usable_modes]
-        modes = [
-            [a.modes[m] for m in kept] for a, kept in zip(p.activities, self.kept, strict=True)
-        ]
+        modes = [[ms[m] for m in kept] for ms, kept in zip(p.mode_table, self.kept, strict=True)]
         self.dur = [[m.duration for m in ms] for ms in modes]
         self.dem = [
             [sorted((rix[r], q) for r, q in m.demands.items() if r in rix) for m in ms]

@@ -46,7 +46,7 @@ def early_schedule(problem: Problem, modes: tuple[int, ...] | None = None) -> Sc
     """Earliest starts ignoring resources (first mode unless ``modes`` given)."""
     modes = modes or tuple(0 for _ in problem.activities)
     starts = [0] * len(problem.activities)
-    durs = [a.modes[m].duration for a, m in zip(problem.activities, modes, strict=True)]
+    durs = [ms[m].duration for ms, m in zip(problem.mode_table, modes, strict=True)]
     for j in problem.topological_order:
         for i, jj, lk in problem.link_pairs:
             if jj == j:
@@ -69,7 +69,7 @@ def level(
     schedule = schedule or early_schedule(problem)
     c = Compiled(problem)
     topo = problem.topological_order
-    dur = [a.modes[m].duration for a, m in zip(problem.activities, schedule.modes, strict=True)]
+    dur = [ms[m].duration for ms, m in zip(problem.mode_table, schedule.modes, strict=True)]
     finish = schedule.makespan(problem)
     ls = _latest_starts(c, topo, dur, finish)
     old = schedule.starts
@@ -80,8 +80,8 @@ def level(
     starts = list(old)
     moves: list[Move] = []
     for j in order:
-        act = problem.activities[j]
-        dem = [(rix[r], q) for r, q in act.modes[schedule.modes[j]].demands.items() if r in rix]
+        mode = problem.mode_table[j][schedule.modes[j]]
+        dem = [(rix[r], q) for r, q in mode.demands.items() if r in rix]
         earliest = max(
             [old[j]] + [starts[i] + delta(k, lag, dur[i], dur[j]) for i, k, lag in c.preds[j]]
         )
@@ -105,7 +105,11 @@ def level(
                 avail[r][k] -= q
         starts[j] = t
         if t != old[j]:
-            moves.append(_explain(problem, act.id, old[j], t, ls[j] - old[j], pushed_by, blocker))
+            moves.append(
+                _explain(
+                    problem, problem.activities[j].id, old[j], t, ls[j] - old[j], pushed_by, blocker
+                )
+            )
     result = Schedule(tuple(starts), schedule.modes)
     return LevelingResult(
         result,

@@ -5,20 +5,34 @@ periods happens in the adapter). Every link type FS/SS/FF/SF with a lag is a
 generalised precedence; once modes (durations) are known it becomes
 ``S_succ >= S_pred + delta``.
 
-An activity has one or more *modes* (multi-mode RCPSP): each mode is one way
-of doing it (for example one candidate person) with its own duration, demands
-and cost. Renewable resources have a capacity per period, reduced over
-windows by existing load; non-renewable resources (consumables) have a budget
-for the whole project.
+Activities and links are the engine's one network model,
+:class:`keystage.engine.network.Activity` and :class:`~keystage.engine.network.Link`
+(the same the CPM schedules); :meth:`Problem.from_project` takes them straight
+from a :class:`~keystage.engine.network.Project`. What only resource-constrained
+scheduling needs lives beside them, not inside them: a *mode table* keyed by
+activity id (``Problem.modes``). Each activity has one or more modes
+(multi-mode RCPSP): each mode is one way of doing it (for example one
+candidate person) with its own duration in periods, demands and cost.
+
+Why a table rather than modes on ``network.Activity``: the CPM activity counts
+minutes on calendars, a mode counts whole periods; putting period-modes on it
+would give one record two durations in two units, and every CPM caller
+(plan file, MSPDI, the 10k-activity timing path) would carry a field it never
+reads. The activity's own ``duration`` is therefore not used here; the chosen
+mode's is.
+
+Renewable resources have a capacity per period, reduced over windows by
+existing load; non-renewable resources (consumables) have a budget for the
+whole project.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from keystage.engine.network import LagUnit, Link
+from keystage.engine.network import Activity, Kind, LagUnit, Link, Project
 from keystage.engine.rcpsp.errors import (
     InfeasibleDemandError,
     PrecedenceCycleError,
@@ -49,18 +63,9 @@ class Mode:
         return self.demands.get(resource, 0)
 
 
-@dataclass(frozen=True)
-class Activity:
-    """A job to schedule; ``modes`` lists the alternative ways of doing it."""
-
-    id: str
-    modes: tuple[Mode, ...]
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "modes", tuple(self.modes))
-        if not self.modes:
-            raise ProblemDefinitionError(f"activity {self.id!r} has no mode")
+def periods(minutes: float, per_period: int) -> int:
+    """Working minutes as whole periods, rounded up (a part-period lead is dropped)."""
+    return int(-(-minutes // per_period))
 
 
 def lag_periods(link: Link) -> int:
@@ -125,9 +130,11 @@ class NonRenewable:
 class Problem:
     """A validated (multi-mode) RCPSP with generalised precedences and time-varying capacity.
 
-    Raises :class:`ProblemDefinitionError` for malformed data,
-    :class:`PrecedenceCycleError` for a cycle of links and
-    :class:`InfeasibleDemandError` when an activity can never be staffed.
+    ``activities`` and ``links`` are the network model's; ``modes`` maps every
+    activity id to its alternative modes (keyword-only). Raises
+    :class:`ProblemDefinitionError` for malformed data, :class:`PrecedenceCycleError`
+    for a cycle of links and :class:`InfeasibleDemandError` when an activity can
+    never be staffed.
     """
 
     activities: tuple[Activity, ...]
@@ -135,17 +142,59 @@ class Problem:
     renewables: tuple[Renewable, ...] = ()
     nonrenewables: tuple[NonRenewable, ...] = ()
     name: str = ""
+    modes: Mapping[str, tuple[Mode, ...]] = field(kw_only=True, hash=False)
 
     def __post_init__(self) -> None:
         for attr in ("activities", "links", "renewables", "nonrenewables"):
             object.__setattr__(self, attr, tuple(getattr(self, attr)))
+        table = {aid: tuple(ms) for aid, ms in dict(self.modes).items()}
+        object.__setattr__(self, "modes", table)
         self._validate()
+
+    @classmethod
+    def from_project(
+        cls,
+        project: Project,
+        modes: Mapping[str, Iterable[Mode]],
+        *,
+        minutes_per_period: int,
+        renewables: Iterable[Renewable] = (),
+        nonrenewables: Iterable[NonRenewable] = (),
+        name: str = "",
+    ) -> Problem:
+        """The problem over a CPM project's activities and links (its summaries left out).
+
+        Dates and calendars stay with the project; the problem counts periods of
+        ``minutes_per_period`` working minutes: each link's working-minute lag becomes
+        :func:`periods` (elapsed and percent lags are refused), and the durations are
+        the modes'.
+        """
+        acts = tuple(a for a in project.activities if a.kind is not Kind.SUMMARY)
+        links = tuple(
+            replace(lk, lag=periods(lk.lag, minutes_per_period))
+            if lk.lag_unit is LagUnit.WORKING
+            else lk
+            for lk in project.links
+        )
+        return cls(
+            acts,
+            links,
+            tuple(renewables),
+            tuple(nonrenewables),
+            name,
+            modes={a.id: tuple(modes.get(a.id, ())) for a in acts},
+        )
 
     # ---------------------------------------------------------------- indexes
     @cached_property
     def index(self) -> dict[str, int]:
         """Activity id -> position in ``activities``."""
         return {a.id: i for i, a in enumerate(self.activities)}
+
+    @cached_property
+    def mode_table(self) -> tuple[tuple[Mode, ...], ...]:
+        """Modes of each activity, by activity index (``mode_table[i][m]``)."""
+        return tuple(self.modes[a.id] for a in self.activities)
 
     @cached_property
     def resource_index(self) -> dict[str, int]:
@@ -182,11 +231,11 @@ class Problem:
     @property
     def is_multi_mode(self) -> bool:
         """True when some activity has more than one mode."""
-        return any(len(a.modes) > 1 for a in self.activities)
+        return any(len(ms) > 1 for ms in self.mode_table)
 
     def trivial_horizon(self) -> int:
         """An upper bound on any sensible makespan (activities in series, after all loads)."""
-        total = sum(max(m.duration for m in a.modes) for a in self.activities)
+        total = sum(max(m.duration for m in ms) for ms in self.mode_table)
         lags = sum(max(0, lag_periods(lk)) for lk in self.links)
         loads = max((r.last_change for r in self.renewables), default=0)
         return total + lags + loads + 1
@@ -195,6 +244,14 @@ class Problem:
     def _validate(self) -> None:
         if len(self.index) != len(self.activities):
             raise ProblemDefinitionError("duplicate activity ids")
+        for act in self.activities:
+            if act.kind is Kind.SUMMARY:
+                raise ProblemDefinitionError(f"summary {act.id!r} is not scheduled")
+            if not self.modes.get(act.id):
+                raise ProblemDefinitionError(f"activity {act.id!r} has no mode")
+        for aid in self.modes:
+            if aid not in self.index:
+                raise ProblemDefinitionError(f"modes given for unknown activity {aid!r}")
         res = {r.id: r for r in self.renewables}
         non = {r.id: r for r in self.nonrenewables}
         if len(res) + len(non) != len(self.renewables) + len(self.nonrenewables) or set(res) & set(
@@ -214,7 +271,8 @@ class Problem:
         for nr in self.nonrenewables:
 
             def least_of(a: Activity, rid: str = nr.id) -> int:
-                return min(a.modes[m].demand(rid) for m in self.usable_modes[self.index[a.id]])
+                i = self.index[a.id]
+                return min(self.mode_table[i][m].demand(rid) for m in self.usable_modes[i])
 
             least = sum(least_of(a) for a in self.activities)
             if least > nr.budget:
@@ -248,13 +306,13 @@ class Problem:
     def usable_modes(self) -> tuple[tuple[int, ...], ...]:
         """Per activity, the indexes of its modes that fit every capacity and budget."""
         return tuple(
-            tuple(m for m, mode in enumerate(a.modes) if self.mode_problem(a, mode) is None)
-            for a in self.activities
+            tuple(m for m, mode in enumerate(ms) if self.mode_problem(a, mode) is None)
+            for a, ms in zip(self.activities, self.mode_table, strict=True)
         )
 
     def _validate_demands(self, act: Activity) -> None:
         """Raise when no mode of ``act`` can ever run (a mode that cannot is simply unused)."""
-        problems = [self.mode_problem(act, mode) for mode in act.modes]
+        problems = [self.mode_problem(act, mode) for mode in self.modes[act.id]]
         if all(pb is not None for pb in problems):
             rid, reason = problems[0] or ("", "")
             raise InfeasibleDemandError(act.id, rid, reason)
@@ -297,12 +355,12 @@ class Schedule:
         """Latest finish over all activities."""
         return max(
             (
-                s + a.modes[m].duration
-                for s, m, a in zip(self.starts, self.modes, problem.activities, strict=True)
+                s + ms[m].duration
+                for s, m, ms in zip(self.starts, self.modes, problem.mode_table, strict=True)
             ),
             default=0,
         )
 
     def finish(self, problem: Problem, i: int) -> int:
         """Finish period of activity index ``i``."""
-        return self.starts[i] + problem.activities[i].modes[self.modes[i]].duration
+        return self.starts[i] + problem.mode_table[i][self.modes[i]].duration

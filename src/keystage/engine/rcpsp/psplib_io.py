@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from keystage.engine.network import Link, LinkType
+from keystage.engine.network import Activity, Link, LinkType
 from keystage.engine.rcpsp.errors import ProblemDefinitionError
-from keystage.engine.rcpsp.problem import Activity, Mode, NonRenewable, Problem, Renewable
+from keystage.engine.rcpsp.problem import Mode, NonRenewable, Problem, Renewable
 
 
 def read_psplib(path: str | Path) -> Problem:
@@ -40,6 +40,7 @@ def read_psplib(path: str | Path) -> Problem:
             nonrenewables.append(NonRenewable(rid, res.capacity))
         names.append(rid)
     activities = []
+    modes_of: dict[str, tuple[Mode, ...]] = {}
     links: list[Link] = []
     for k, act in enumerate(inst.activities):
         aid = str(k + 1)
@@ -47,10 +48,16 @@ def read_psplib(path: str | Path) -> Problem:
             Mode(m.duration, dict(zip(names, m.demands, strict=True)), label=str(n + 1))
             for n, m in enumerate(act.modes)
         )
-        activities.append(Activity(aid, modes))
+        activities.append(Activity(aid))
+        modes_of[aid] = modes
         links.extend(Link(aid, str(s + 1), LinkType.FS, 0) for s in act.successors)
     return Problem(
-        tuple(activities), tuple(links), tuple(renewables), tuple(nonrenewables), path.stem
+        tuple(activities),
+        tuple(links),
+        tuple(renewables),
+        tuple(nonrenewables),
+        path.stem,
+        modes=modes_of,
     )
 
 

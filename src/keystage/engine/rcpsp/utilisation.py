@@ -45,8 +45,8 @@ def usage_matrix(problem: Problem, schedule: Schedule, horizon: int | None = Non
     """Units booked by the schedule: array ``[resource, period]``."""
     horizon = horizon if horizon is not None else schedule.makespan(problem)
     use = np.zeros((len(problem.renewables), max(horizon, 0)), dtype=np.int64)
-    for a, s, m in zip(problem.activities, schedule.starts, schedule.modes, strict=True):
-        mode = a.modes[m]
+    for ms, s, m in zip(problem.mode_table, schedule.starts, schedule.modes, strict=True):
+        mode = ms[m]
         for rid, q in mode.demands.items():
             r = problem.resource_index.get(rid)
             if r is not None:

@@ -246,7 +246,8 @@ def _execute(run: ScheduleRun) -> None:
     assignments = list(Assignment.objects.filter(project=project).select_related("person"))
     calendar_row = calendar_of(project)
     calendar = engine.engine_calendar(calendar_row, Holiday.objects.filter(project=project))
-    cpm = engine.run_cpm(engine.engine_project(project.start_date, tasks, dependencies, calendar))
+    network = engine.engine_project(project.start_date, tasks, dependencies, calendar)
+    cpm = engine.run_cpm(network)
     finish_before = cpm.finish_at  # levelling and optimising are measured against it
     people = {
         p.user.pk: rcpsp.PersonResource(p.user.pk, p.name, p.capacity_percent, tuple(p.absences))
@@ -254,7 +255,7 @@ def _execute(run: ScheduleRun) -> None:
     }
     model = rcpsp.build(
         tasks=tasks,
-        dependencies=dependencies,
+        project=network,
         assignments=assignments,
         people=people,
         cpm=cpm,
