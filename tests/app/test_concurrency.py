@@ -265,3 +265,29 @@ def test_concurrent_mixed_plan_writes_leave_a_fresh_schedule(world, api):
     assert _fresh_cpm_differences(stored) == []
     rows_now = list(Task.objects.filter(project=project).order_by("row").values_list("row"))
     assert rows_now == [(n,) for n in range(1, 12)]  # renumbered once per write, in order
+
+
+def test_moving_the_project_start_reschedules_the_plan(world, api):
+    """A new start date on the project's details moves the stored plan at once, in the
+    same transaction: the dates equal a fresh critical path, not the next plan edit's."""
+    from keystage.planning.models import Task
+    from keystage.planning.services.wbs import plan_append
+
+    project = world.project_a
+    pm_user = world.a["project_manager"]
+    rows = [{"name": f"Step {i}", "duration_minutes": 480} for i in range(3)]
+    plan_append(who=pm_user, project=project, rows=rows, links=[(0, 1, "FS", 0), (1, 2, "FS", 0)])
+    first_before = Task.objects.filter(project=project).order_by("row").first().start_at
+    project.refresh_from_db()
+    later = project.start_date + dt.timedelta(days=14)
+    response = api(pm_user).patch(
+        f"/api/v1/projects/{project.public_id}/",
+        {"start_date": later.isoformat(), "version": project.version},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    project.refresh_from_db()
+    assert project.start_date == later
+    first_after = Task.objects.filter(project=project).order_by("row").first().start_at
+    assert first_after.date() >= later > first_before.date()
+    assert _fresh_cpm_differences(project) == []

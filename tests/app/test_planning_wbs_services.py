@@ -205,6 +205,10 @@ def test_every_plan_writing_service_takes_the_plan_lock():
     from keystage.planning.services import calendar as calendar_services
 
     helpers = {"renumber", "reschedule", "calendar_of", "parse_predecessors", "parse_duration"}
+    # Called inside the portfolio's project_update (which checked the permission); it
+    # takes the lock itself.
+    helpers.add("plan_follow_project_start")
+    assert "plan_lock(" in inspect.getsource(wbs.plan_follow_project_start)
     writers = []
     for module in (wbs, dependencies, calendar_services):
         for name, fn in inspect.getmembers(module, inspect.isfunction):

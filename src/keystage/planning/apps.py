@@ -14,14 +14,18 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         """Guard the Planning gate (to execution): a baseline and a set budget; register
-        the schedule-run job with the services (``planning.tasks``)."""
+        the schedule-run job with the services (``planning.tasks``); reschedule the plan
+        when the project's start date moves."""
         from keystage.planning.selectors.gate import planning_checklist
         from keystage.planning.services.schedule_runs import register_schedule_job
+        from keystage.planning.services.wbs import plan_follow_project_start
         from keystage.portfolio.gate_checks import register_gate_check
         from keystage.portfolio.lifecycle import Stage
+        from keystage.portfolio.project_events import register_start_moved
 
         register_gate_check(Stage.PLANNING, planning_checklist)
         register_schedule_job(_schedule_job)
+        register_start_moved(plan_follow_project_start)
 
 
 def _schedule_job() -> Any:

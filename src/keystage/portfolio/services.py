@@ -37,6 +37,7 @@ from keystage.portfolio.lifecycle import (
     next_stage,
 )
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+from keystage.portfolio.project_events import project_start_moved
 
 PROJECT_EDITABLE_FIELDS = ("name", "code", "kind", "description", "start_date", "target_date")
 
@@ -149,9 +150,10 @@ def project_update(
     candidate = records.with_changes(project, changes)
     _check_dates(candidate.start_date, candidate.target_date)
     _clean(candidate, exclude=["created_by"])
+    start_before = project.start_date
     try:
         with transaction.atomic():
-            return versioned_update(
+            updated = versioned_update(
                 who=who,
                 instance=project,
                 expected_version=version,
@@ -161,6 +163,9 @@ def project_update(
             )
     except IntegrityError:
         raise InvalidInput({"code": "Another project already uses this code."}) from None
+    if updated.start_date != start_before:
+        project_start_moved(updated)  # the plan reschedules from the new start
+    return updated
 
 
 def _membership_insert(*, who: User, project: Project, user: User, role: str) -> ProjectMembership:

@@ -33,7 +33,7 @@ from keystage.planning.models import (
     Task,
     TaskKind,
 )
-from keystage.planning.services.plan_lock import plan_write
+from keystage.planning.services.plan_lock import plan_lock, plan_write
 from keystage.portfolio.models import Project
 
 TASK_FIELDS = (
@@ -85,6 +85,16 @@ def renumber(project: Project) -> list[Task]:
 def calendar_of(project: Project) -> ProjectCalendar | None:
     """The project's calendar row, if one was saved."""
     return ProjectCalendar.objects.filter(project=project).first()
+
+
+def plan_follow_project_start(project: Project) -> None:
+    """Reschedule the plan from the project's new start date (in the caller's transaction).
+
+    Registered with ``portfolio.project_events`` at start-up: the portfolio's
+    ``project_update`` calls it when the start date changes, so the stored dates never
+    wait for the next plan edit to follow the project.
+    """
+    reschedule(plan_lock(project))
 
 
 def reschedule(project: Project, ordered: list[Task] | None = None) -> engine.CpmResult | None:

@@ -1,0 +1,28 @@
+"""Callbacks higher apps register for project edits that move their own records.
+
+The portfolio sits below the apps that own a project's plan, so it cannot call
+them. An app registers a callback from its ``AppConfig.ready()``; the portfolio's
+service calls it explicitly, in the same transaction as the edit, so a project's
+derived records never lag behind the project (e.g. the plan's dates behind its start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+StartMoved = Callable[[Any], None]
+
+_START_MOVED: list[StartMoved] = []
+
+
+def register_start_moved(callback: StartMoved) -> None:
+    """Call ``callback(project)`` when a project's start date changes (idempotent)."""
+    if callback not in _START_MOVED:
+        _START_MOVED.append(callback)
+
+
+def project_start_moved(project: Any) -> None:
+    """Tell every registered app that ``project`` starts on another date now."""
+    for callback in _START_MOVED:
+        callback(project)
