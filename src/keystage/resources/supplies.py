@@ -6,6 +6,8 @@ as field errors, version-checked (428 without, 409 when stale) and journaled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -46,6 +48,54 @@ PROCUREMENT_FIELDS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Supply:
+    """What differs between the two lists: the model, its fields, its noun, its rules."""
+
+    model: type[Equipment] | type[ProcurementItem]
+    fields: tuple[str, ...]
+    noun: str
+    check: Callable[[Any], None]
+
+    def create(self, *, who: User, project: Project, data: dict[str, Any]) -> Any:
+        require_perm(who=who, project=project, perm=Perm.EDIT)
+        item = self.model(project=project, **records.editable(data, self.fields))
+        self.check(item)
+        return records.create(
+            who=who,
+            instance=item,
+            project=project,
+            fields=self.fields,
+            summary=f"Added {self.noun} '{item.name}'",
+        )
+
+    def update(self, *, who: User, item: Any, version: int, changes: dict[str, Any]) -> Any:
+        require_perm(who=who, project=item.project, perm=Perm.EDIT)
+        changes = records.editable(changes, self.fields)
+        candidate = records.with_changes(item, changes)
+        self.check(candidate)
+        return records.update(
+            who=who,
+            instance=item,
+            version=version,
+            changes=changes,
+            project=item.project,
+            summary=f"Edited {self.noun} '{candidate.name}'",
+            candidate=candidate,
+        )
+
+    def delete(self, *, who: User, item: Any, version: int) -> None:
+        require_perm(who=who, project=item.project, perm=Perm.EDIT)
+        records.delete(
+            who=who,
+            instance=item,
+            version=version,
+            project=item.project,
+            fields=self.fields,
+            summary=f"Removed {self.noun} '{item.name}'",
+        )
+
+
 def _check_equipment(item: Equipment) -> None:
     records.clean(item, exclude=["project"])
     errors: dict[str, str] = {}
@@ -55,58 +105,6 @@ def _check_equipment(item: Equipment) -> None:
         errors["needed_from"] = "A per-day cost needs the first and last day it is needed."
     if errors:
         raise InvalidInput(errors)
-
-
-@transaction.atomic
-def equipment_create(*, who: User, project: Project, data: dict[str, Any]) -> Equipment:
-    """Add equipment the project needs."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
-    item = Equipment(project=project, **records.editable(data, EQUIPMENT_FIELDS))
-    _check_equipment(item)
-    return records.create(
-        who=who,
-        instance=item,
-        project=project,
-        fields=EQUIPMENT_FIELDS,
-        summary=f"Added equipment '{item.name}'",
-    )
-
-
-@transaction.atomic
-def equipment_update(
-    *, who: User, item: Equipment, version: int, changes: dict[str, Any]
-) -> Equipment:
-    """Change equipment at ``version``."""
-    require_perm(who=who, project=item.project, perm=Perm.EDIT)
-    changes = records.editable(changes, EQUIPMENT_FIELDS)
-    candidate = records.with_changes(item, changes)
-    _check_equipment(candidate)
-    return records.update(
-        who=who,
-        instance=item,
-        version=version,
-        changes=changes,
-        project=item.project,
-        summary=f"Edited equipment '{candidate.name}'",
-        candidate=candidate,
-    )
-
-
-@transaction.atomic
-def equipment_delete(*, who: User, item: Equipment, version: int) -> None:
-    """Remove equipment (the journal keeps it)."""
-    require_perm(who=who, project=item.project, perm=Perm.EDIT)
-    records.delete(
-        who=who,
-        instance=item,
-        version=version,
-        project=item.project,
-        fields=EQUIPMENT_FIELDS,
-        summary=f"Removed equipment '{item.name}'",
-    )
-
-
-# -------------------------------------------------------------- procurement
 
 
 def _check_procurement(item: ProcurementItem) -> None:
@@ -124,19 +122,34 @@ def _check_procurement(item: ProcurementItem) -> None:
         raise InvalidInput(errors)
 
 
+_EQUIPMENT = _Supply(Equipment, EQUIPMENT_FIELDS, "equipment", _check_equipment)
+_PROCUREMENT = _Supply(ProcurementItem, PROCUREMENT_FIELDS, "procurement item", _check_procurement)
+
+
+@transaction.atomic
+def equipment_create(*, who: User, project: Project, data: dict[str, Any]) -> Equipment:
+    """Add equipment the project needs."""
+    return _EQUIPMENT.create(who=who, project=project, data=data)
+
+
+@transaction.atomic
+def equipment_update(
+    *, who: User, item: Equipment, version: int, changes: dict[str, Any]
+) -> Equipment:
+    """Change equipment at ``version``."""
+    return _EQUIPMENT.update(who=who, item=item, version=version, changes=changes)
+
+
+@transaction.atomic
+def equipment_delete(*, who: User, item: Equipment, version: int) -> None:
+    """Remove equipment (the journal keeps it)."""
+    _EQUIPMENT.delete(who=who, item=item, version=version)
+
+
 @transaction.atomic
 def procurement_create(*, who: User, project: Project, data: dict[str, Any]) -> ProcurementItem:
     """Add a purchase to the project's procurement list."""
-    require_perm(who=who, project=project, perm=Perm.EDIT)
-    item = ProcurementItem(project=project, **records.editable(data, PROCUREMENT_FIELDS))
-    _check_procurement(item)
-    return records.create(
-        who=who,
-        instance=item,
-        project=project,
-        fields=PROCUREMENT_FIELDS,
-        summary=f"Added procurement item '{item.name}'",
-    )
+    return _PROCUREMENT.create(who=who, project=project, data=data)
 
 
 @transaction.atomic
@@ -144,30 +157,10 @@ def procurement_update(
     *, who: User, item: ProcurementItem, version: int, changes: dict[str, Any]
 ) -> ProcurementItem:
     """Change a procurement item at ``version``."""
-    require_perm(who=who, project=item.project, perm=Perm.EDIT)
-    changes = records.editable(changes, PROCUREMENT_FIELDS)
-    candidate = records.with_changes(item, changes)
-    _check_procurement(candidate)
-    return records.update(
-        who=who,
-        instance=item,
-        version=version,
-        changes=changes,
-        project=item.project,
-        summary=f"Edited procurement item '{candidate.name}'",
-        candidate=candidate,
-    )
+    return _PROCUREMENT.update(who=who, item=item, version=version, changes=changes)
 
 
 @transaction.atomic
 def procurement_delete(*, who: User, item: ProcurementItem, version: int) -> None:
     """Remove a procurement item (the journal keeps it)."""
-    require_perm(who=who, project=item.project, perm=Perm.EDIT)
-    records.delete(
-        who=who,
-        instance=item,
-        version=version,
-        project=item.project,
-        fields=PROCUREMENT_FIELDS,
-        summary=f"Removed procurement item '{item.name}'",
-    )
+    _PROCUREMENT.delete(who=who, item=item, version=version)
