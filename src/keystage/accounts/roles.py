@@ -30,15 +30,24 @@ class Perm(models.TextChoices):
     MANAGE_MEMBERS = "manage_members", "Invite and remove members"
     MANAGE_SPONSOR = "manage_sponsor", "Grant or withdraw the sponsor role"
     DECIDE_GATE = "decide_gate", "Decide a stage gate"
-    CONTRIBUTE = "contribute", "Contribute notes, files and links; later: record own work"
+    CONTRIBUTE = "contribute", "Contribute notes, files and links"
+    RECORD_WORK = "record_work", "Record progress and time on one's own assignments"
+    APPROVE_TIME = "approve_time", "Approve or reject timesheets and record costs"
 
 
 PROJECT_ROLE_PERMS: dict[str, frozenset[str]] = {
     ProjectRole.SPONSOR: frozenset({Perm.VIEW, Perm.DECIDE_GATE}),
     ProjectRole.PROJECT_MANAGER: frozenset(
-        {Perm.VIEW, Perm.EDIT, Perm.MANAGE_MEMBERS, Perm.CONTRIBUTE}
+        {
+            Perm.VIEW,
+            Perm.EDIT,
+            Perm.MANAGE_MEMBERS,
+            Perm.CONTRIBUTE,
+            Perm.RECORD_WORK,
+            Perm.APPROVE_TIME,
+        }
     ),
-    ProjectRole.TEAM_MEMBER: frozenset({Perm.VIEW, Perm.CONTRIBUTE}),
+    ProjectRole.TEAM_MEMBER: frozenset({Perm.VIEW, Perm.CONTRIBUTE, Perm.RECORD_WORK}),
     ProjectRole.STAKEHOLDER: frozenset({Perm.VIEW}),
 }
 ORG_ROLE_PERMS: dict[str, frozenset[str]] = {
