@@ -39,7 +39,7 @@ from keystage.engine.rcpsp import leveling
 from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
 from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
-from keystage.engine.rcpsp.problem import Load, Mode, Problem, Renewable, Schedule, periods
+from keystage.engine.rcpsp.problem import Load, Mode, PeriodSchedule, Problem, Renewable, periods
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 from keystage.planning.engine import CpmResult
@@ -137,7 +137,7 @@ class Model:
     """A plan as the engine's problem, with what is needed to read the answer back."""
 
     problem: Problem
-    baseline: Schedule  # the critical-path schedule in periods
+    baseline: PeriodSchedule  # the critical-path schedule in periods
     tasks: tuple[Task, ...]  # the leaf tasks, in activity order (the anchor is last, if any)
     people: dict[str, PersonResource]  # resource id -> person
     assigned: dict[int, tuple[str, ...]]  # task id -> resource ids
@@ -161,7 +161,7 @@ class Moved:
 class Outcome:
     """What a levelling or optimising run found."""
 
-    schedule: Schedule
+    schedule: PeriodSchedule
     makespan: int
     makespan_before: int
     status: str  # levelled, conflicts_left, optimal, feasible
@@ -265,7 +265,7 @@ def build(
     for j in problem.topological_order:
         for i, link in incoming.get(j, []):
             starts[j] = max(starts[j], starts[i] + link_delta(link, durations[i], durations[j]))
-    baseline = Schedule(tuple(starts), tuple(0 for _ in starts))
+    baseline = PeriodSchedule(tuple(starts), tuple(0 for _ in starts))
     return Model(
         problem=problem,
         baseline=baseline,
@@ -356,7 +356,7 @@ def optimise(model: Model, *, time_limit: float, num_workers: int = 2) -> Outcom
     )
 
 
-def _left_justified(problem: Problem, schedule: Schedule) -> Schedule:
+def _left_justified(problem: Problem, schedule: PeriodSchedule) -> PeriodSchedule:
     """The optimiser's sequence with every task as early as it can go (never longer).
 
     A makespan objective leaves tasks off the critical path anywhere they fit; starting
@@ -366,7 +366,7 @@ def _left_justified(problem: Problem, schedule: Schedule) -> Schedule:
     modes = c.compiled_modes(schedule.modes)
     order = c.ordered(lambda i: (schedule.starts[i], i))
     starts = serial_sgs(c, order, modes)
-    shifted = Schedule(tuple(starts), schedule.modes)
+    shifted = PeriodSchedule(tuple(starts), schedule.modes)
     if shifted.makespan(problem) <= schedule.makespan(problem) and not over_allocations(
         problem, shifted
     ):
@@ -389,7 +389,7 @@ def _overloaded(model: Model, aid: str, overloads: list[Overload]) -> str | None
 
 
 def _moves(
-    model: Model, schedule: Schedule, blocker: Callable[[str], str | None]
+    model: Model, schedule: PeriodSchedule, blocker: Callable[[str], str | None]
 ) -> tuple[Moved, ...]:
     """Every task whose working day changed, with why (person over-allocated, or a predecessor)."""
     problem = model.problem
@@ -436,7 +436,7 @@ def _moves(
     return tuple(out)
 
 
-def dates(model: Model, schedule: Schedule) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+def dates(model: Model, schedule: PeriodSchedule) -> dict[int, tuple[dt.datetime, dt.datetime]]:
     """Start and finish (aware) of every leaf task under ``schedule``.
 
     A task on the same working day as in the critical-path schedule keeps its dates; a

@@ -17,9 +17,9 @@ from keystage.engine.rcpsp.problem import (
     Load,
     Mode,
     NonRenewable,
+    PeriodSchedule,
     Problem,
     Renewable,
-    Schedule,
 )
 from keystage.engine.rcpsp.sgs import parallel_sgs
 from tests.engine.rcpsp.jobs import job, problem_of
@@ -76,7 +76,7 @@ def test_parallel_scheme_and_full_levelling_are_feasible(p: Problem) -> None:
     modes = c.compiled_modes(h.schedule.modes)
     order = rule_order(c, priority_values(c, Rule.LFT, p.topological_order, modes))
     starts = parallel_sgs(c, order, modes)
-    assert schedule_violations(p, Schedule(tuple(starts), h.schedule.modes)) == []
-    res = level(p, Schedule(tuple(0 for _ in starts), h.schedule.modes), within_float=False)
+    assert schedule_violations(p, PeriodSchedule(tuple(starts), h.schedule.modes)) == []
+    res = level(p, PeriodSchedule(tuple(0 for _ in starts), h.schedule.modes), within_float=False)
     assert res.unresolved == ()
     assert schedule_violations(p, res.schedule) == []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from keystage.engine.rcpsp.compiled import link_delta
-from keystage.engine.rcpsp.problem import Problem, Schedule, lag_periods
+from keystage.engine.rcpsp.problem import PeriodSchedule, Problem, lag_periods
 
 
-def schedule_violations(problem: Problem, schedule: Schedule) -> list[str]:
+def schedule_violations(problem: Problem, schedule: PeriodSchedule) -> list[str]:
     """Every broken rule of ``schedule``: precedences, capacities, budgets, modes, negative starts.
 
     Returns readable messages; an empty list means the schedule is feasible.

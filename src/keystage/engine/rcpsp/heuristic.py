@@ -18,7 +18,7 @@ import numpy as np
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order, sampled_order
-from keystage.engine.rcpsp.problem import Problem, Schedule
+from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 from keystage.engine.rcpsp.sgs import justify, makespan, parallel_sgs, serial_sgs
 
 _RULES = (Rule.LFT, Rule.LST, Rule.MTS, Rule.GRPW, Rule.MSLK)
@@ -28,7 +28,7 @@ _RULES = (Rule.LFT, Rule.LST, Rule.MTS, Rule.GRPW, Rule.MSLK)
 class HeuristicResult:
     """Best schedule found, its makespan, and how it was found."""
 
-    schedule: Schedule
+    schedule: PeriodSchedule
     makespan: int
     found_by: str
     evaluations: int
@@ -191,5 +191,5 @@ def solve_heuristic(
         ms = makespan(c, starts, modes)
         if best_ms < 0 or ms < best_ms:
             best_starts, best_modes, best_ms, found_by = starts, list(modes), ms, label
-    schedule = Schedule(tuple(best_starts), c.problem_modes(best_modes))
+    schedule = PeriodSchedule(tuple(best_starts), c.problem_modes(best_modes))
     return HeuristicResult(schedule, best_ms, found_by, done)

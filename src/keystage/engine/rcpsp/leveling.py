@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from keystage.engine.rcpsp.compiled import Compiled, delta, link_delta
-from keystage.engine.rcpsp.problem import Problem, Schedule
+from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 
 
@@ -35,14 +35,14 @@ class Move:
 class LevelingResult:
     """Levelled schedule, what moved and why, and the conflicts left."""
 
-    schedule: Schedule
+    schedule: PeriodSchedule
     moves: tuple[Move, ...]
     finish_before: int
     finish_after: int
     unresolved: tuple[Overload, ...]
 
 
-def early_schedule(problem: Problem, modes: tuple[int, ...] | None = None) -> Schedule:
+def early_schedule(problem: Problem, modes: tuple[int, ...] | None = None) -> PeriodSchedule:
     """Earliest starts ignoring resources (first mode unless ``modes`` given)."""
     modes = modes or tuple(0 for _ in problem.activities)
     starts = [0] * len(problem.activities)
@@ -51,7 +51,7 @@ def early_schedule(problem: Problem, modes: tuple[int, ...] | None = None) -> Sc
         for i, jj, lk in problem.link_pairs:
             if jj == j:
                 starts[j] = max(starts[j], starts[i] + link_delta(lk, durs[i], durs[j]))
-    return Schedule(tuple(starts), modes)
+    return PeriodSchedule(tuple(starts), modes)
 
 
 def _latest_starts(c: Compiled, topo: tuple[int, ...], dur: list[int], finish: int) -> list[int]:
@@ -63,7 +63,7 @@ def _latest_starts(c: Compiled, topo: tuple[int, ...], dur: list[int], finish: i
 
 
 def level(
-    problem: Problem, schedule: Schedule | None = None, *, within_float: bool = True
+    problem: Problem, schedule: PeriodSchedule | None = None, *, within_float: bool = True
 ) -> LevelingResult:
     """Level ``schedule`` (default: the early-start schedule) against the capacities."""
     schedule = schedule or early_schedule(problem)
@@ -110,7 +110,7 @@ def level(
                     problem, problem.activities[j].id, old[j], t, ls[j] - old[j], pushed_by, blocker
                 )
             )
-    result = Schedule(tuple(starts), schedule.modes)
+    result = PeriodSchedule(tuple(starts), schedule.modes)
     return LevelingResult(
         result,
         tuple(moves),

@@ -345,8 +345,12 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class Schedule:
-    """Start period and chosen mode index of every activity (by activity index)."""
+class PeriodSchedule:
+    """Start period and chosen mode index of every activity (by activity index).
+
+    Named apart from ``engine.result.Schedule`` (the critical path's dated schedule in
+    minutes): this one counts whole periods, as the resource-constrained solvers do.
+    """
 
     starts: tuple[int, ...]
     modes: tuple[int, ...]

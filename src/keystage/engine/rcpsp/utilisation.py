@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from keystage.engine.rcpsp.problem import Problem, Schedule
+from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ class Overload:
     excess: int
 
 
-def usage_matrix(problem: Problem, schedule: Schedule, horizon: int | None = None) -> np.ndarray:
+def usage_matrix(
+    problem: Problem, schedule: PeriodSchedule, horizon: int | None = None
+) -> np.ndarray:
     """Units booked by the schedule: array ``[resource, period]``."""
     horizon = horizon if horizon is not None else schedule.makespan(problem)
     use = np.zeros((len(problem.renewables), max(horizon, 0)), dtype=np.int64)
@@ -55,7 +57,7 @@ def usage_matrix(problem: Problem, schedule: Schedule, horizon: int | None = Non
 
 
 def utilisation_table(
-    problem: Problem, schedule: Schedule, *, bucket: int = 1, kind: str | None = None
+    problem: Problem, schedule: PeriodSchedule, *, bucket: int = 1, kind: str | None = None
 ) -> list[UtilisationRow]:
     """Rows per resource (optionally only of ``kind``, e.g. "person") and bucket of periods."""
     if bucket < 1:
@@ -83,7 +85,7 @@ def utilisation_table(
     return rows
 
 
-def over_allocations(problem: Problem, schedule: Schedule) -> list[Overload]:
+def over_allocations(problem: Problem, schedule: PeriodSchedule) -> list[Overload]:
     """Maximal runs of periods where a resource is booked beyond its free capacity."""
     horizon = schedule.makespan(problem)
     use = usage_matrix(problem, schedule, horizon)

@@ -26,7 +26,7 @@ from keystage.engine.rcpsp.cpsat.objective import minimise_makespan
 from keystage.engine.rcpsp.cpsat.variables import Variables, create_variables
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
 from keystage.engine.rcpsp.heuristic import default_iterations, solve_heuristic
-from keystage.engine.rcpsp.problem import Problem, Schedule
+from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 
 DISTANCE_LIMIT = 400  # activities; distances are dense n x n matrices
 
@@ -45,7 +45,7 @@ class OptimiseResult:
     """Best schedule, its makespan, the proven lower bound and the relative gap."""
 
     status: Status
-    schedule: Schedule | None
+    schedule: PeriodSchedule | None
     makespan: int | None
     lower_bound: int
     heuristic_makespan: int | None
@@ -145,7 +145,9 @@ def build_model(
     return model, v
 
 
-def warm_start(model: cp_model.CpModel, v: Variables, schedule: Schedule, c: Compiled) -> None:
+def warm_start(
+    model: cp_model.CpModel, v: Variables, schedule: PeriodSchedule, c: Compiled
+) -> None:
     """Hint the solver with a known schedule (starts, modes, makespan)."""
     modes = c.compiled_modes(schedule.modes)
     for i, (s, m) in enumerate(zip(schedule.starts, modes, strict=True)):
@@ -159,7 +161,7 @@ def warm_start(model: cp_model.CpModel, v: Variables, schedule: Schedule, c: Com
     )
 
 
-def _read(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> Schedule:
+def _read(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> PeriodSchedule:
     starts = tuple(int(solver.value(s)) for s in v.starts)
     modes = tuple(
         next((m for m, lit in enumerate(row) if solver.boolean_value(lit)), 0)
@@ -167,7 +169,7 @@ def _read(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> Schedule:
         else 0
         for row in v.mode_lits
     )
-    return Schedule(starts, c.problem_modes(modes))
+    return PeriodSchedule(starts, c.problem_modes(modes))
 
 
 def optimise(
