@@ -52,7 +52,9 @@ def _assign(task, person):
 
 def _update(who, task, **data):
     task.refresh_from_db()
-    return progress.update_progress(who=who, task_id=task.public_id, version=task.version, data=data)
+    return progress.update_progress(
+        who=who, task_id=task.public_id, version=task.version, data=data
+    )
 
 
 def _local_day(value):
@@ -164,7 +166,9 @@ def test_summary_tasks_roll_up_and_are_not_edited(world):
     _update(world.a["project_manager"], short, actual_start=dt.date(2027, 1, 4),
             actual_finish=dt.date(2027, 1, 5))  # fmt: skip
     _update(world.a["project_manager"], long, actual_start=dt.date(2027, 1, 6), percent_complete=50)
-    view = selectors.project_progress(who=world.a["stakeholder"], project_id=world.project_a.public_id)
+    view = selectors.project_progress(
+        who=world.a["stakeholder"], project_id=world.project_a.public_id
+    )
     rows = {r.task.name: r for r in view.tasks}
     # (2 d × 100 % + 8 d × 50 %) / 10 d = 60 %
     assert rows["Phase"].percent_complete == 60.0
@@ -238,9 +242,12 @@ def test_tasks_for_person_is_own_tasks_only_late_first(world, chain):
     # Both slip past the baseline (the data date pushes them); the later finish last.
     assert [r.task.name for r in rows] == ["Design", "Build"]
     assert rows[0].slipped and rows[0].editable
-    assert selectors.project_progress(
-        who=world.a["stakeholder"], project_id=world.project_a.public_id
-    ).counts["slipped"] == 2
+    assert (
+        selectors.project_progress(
+            who=world.a["stakeholder"], project_id=world.project_a.public_id
+        ).counts["slipped"]
+        == 2
+    )
     assert selectors.tasks_for_person(world.b["team_member"])[0].task.name == "Other B"
     _update(world.a["team_member"], design, actual_start=dt.date(2027, 1, 4),
             actual_finish=dt.date(2027, 1, 8))  # fmt: skip
@@ -274,13 +281,14 @@ def test_api_progress_patch_versions_and_errors(world, api, chain):
     assert ok.json()["status"] == "in_progress"
     assert client.get(url).json()["percent_complete"] == 20
     assert (
-        client.patch(_url(world.project_a, build), {"version": 1}, format="json").status_code
-        == 403
+        client.patch(_url(world.project_a, build), {"version": 1}, format="json").status_code == 403
     )
     outsider = api(world.b["project_manager"])
     assert outsider.get(url).status_code == 404
     assert outsider.patch(url, {"version": 2}, format="json").status_code == 404
-    wrong_project = f"/api/v1/projects/{world.project_b.public_id}/tasks/{design.public_id}/progress/"
+    wrong_project = (
+        f"/api/v1/projects/{world.project_b.public_id}/tasks/{design.public_id}/progress/"
+    )
     assert api(world.a["project_manager"]).get(wrong_project).status_code == 404
 
 
@@ -288,7 +296,10 @@ def test_api_data_date_and_reschedule(world, api, chain):
     url = f"/api/v1/projects/{world.project_a.public_id}/data-date/"
     pm = api(world.a["project_manager"])
     assert pm.get(url).json() == {"data_date": None, "version": None}
-    assert api(world.a["team_member"]).put(url, {"data_date": "2027-02-12"}, format="json").status_code == 403
+    assert (
+        api(world.a["team_member"]).put(url, {"data_date": "2027-02-12"}, format="json").status_code
+        == 403
+    )
     assert pm.put(url, {"data_date": "not a date"}, format="json").status_code == 400
     set_ = pm.put(url, {"data_date": "2027-02-12"}, format="json")
     assert set_.status_code == 200 and set_.json()["data_date"] == "2027-02-12"
@@ -298,15 +309,74 @@ def test_api_data_date_and_reschedule(world, api, chain):
     assert ProjectCalendar.objects.get(project=world.project_a).data_date is None
     again = pm.post(f"/api/v1/projects/{world.project_a.public_id}/reschedule/")
     assert again.status_code == 200
-    assert api(world.a["stakeholder"]).post(
-        f"/api/v1/projects/{world.project_a.public_id}/reschedule/"
-    ).status_code == 403
+    assert (
+        api(world.a["stakeholder"])
+        .post(f"/api/v1/projects/{world.project_a.public_id}/reschedule/")
+        .status_code
+        == 403
+    )
     assert api(world.b["project_manager"]).get(url).status_code == 404
 
 
 def test_api_task_shows_progress_fields(world, api, chain):
     design, _ = chain
-    body = api(world.a["stakeholder"]).get(
-        f"/api/v1/projects/{world.project_a.public_id}/tasks/{design.public_id}/"
-    ).json()
+    body = (
+        api(world.a["stakeholder"])
+        .get(f"/api/v1/projects/{world.project_a.public_id}/tasks/{design.public_id}/")
+        .json()
+    )
     assert body["percent_complete"] == 0 and body["actual_start"] is None
+
+
+# ---------------------------------------------------------------- pages and the Gantt
+
+
+def test_gantt_shows_progress_data_date_line_and_slipped_tasks(world, chain, client):
+    design, _ = chain
+    baselines.baseline_capture(who=world.a["project_manager"], project=world.project_a)
+    progress.set_data_date(
+        who=world.a["project_manager"], project_id=world.project_a.public_id,
+        data_date=dt.date(2027, 2, 12), version=None,
+    )  # fmt: skip
+    _update(world.a["team_member"], design, actual_start=dt.date(2027, 2, 8), percent_complete=40)
+    client.force_login(world.a["stakeholder"])
+    page = client.get(f"/projects/{world.project_a.public_id}/gantt/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Data date 2027-02-12" in body
+    assert "Design — 40 % complete" in body
+    assert body.count('class="ks-slipped"') == 2  # both finish after the baseline
+    data = client.get(f"/api/v1/projects/{world.project_a.public_id}/gantt/").json()
+    rows = {r["name"]: r for r in data["rows"]}
+    assert rows["Design"]["percent_complete"] == 40 and rows["Design"]["slipped"]
+    assert data["data_date"] == "2027-02-12"
+
+
+def test_progress_page_one_click_and_field_errors(world, chain, client, monkeypatch):
+    design, build = chain
+    url = f"/projects/{world.project_a.public_id}/progress/"
+    client.force_login(world.a["team_member"])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Design" in body and body.count('value="start"') == 1  # only the own task
+    task_url = f"{url}tasks/{design.public_id}/"
+    done = client.post(task_url, {"action": "done", "version": design.version})
+    assert done.status_code == 302
+    design.refresh_from_db()
+    assert design.actual_finish == TODAY and design.percent_complete == 100
+    bad = client.post(
+        task_url,
+        {"action": "save", "actual_start": "2027-02-10", "actual_finish": "2027-02-01",
+         "percent_complete": 100, "physical_percent_complete": 0, "version": design.version},
+    )  # fmt: skip
+    assert bad.status_code == 400
+    assert "before the actual start" in bad.content.decode()
+    assert client.get(f"{url}tasks/{build.public_id}/").status_code == 403
+    client.force_login(world.a["project_manager"])
+    date_bad = client.post(f"{url}data-date/", {"data_date": "2027-01-01"})
+    assert date_bad.status_code == 400 and "The project starts" in date_bad.content.decode()
+    ok = client.post(f"{url}data-date/", {"data_date": "2027-02-15"})
+    assert ok.status_code == 302
+    assert ProjectCalendar.objects.get(project=world.project_a).data_date == TODAY
+    assert client.post(f"{url}reschedule/").status_code == 302
