@@ -380,3 +380,28 @@ def test_progress_page_one_click_and_field_errors(world, chain, client, monkeypa
     assert ok.status_code == 302
     assert ProjectCalendar.objects.get(project=world.project_a).data_date == TODAY
     assert client.post(f"{url}reschedule/").status_code == 302
+
+
+def test_cli_progress_reschedules_from_the_data_date(world, chain):
+    from typer.testing import CliRunner
+
+    from keystage.cli.app import app
+
+    design, build = chain
+    _update(world.a["project_manager"], design, actual_start=dt.date(2027, 1, 4),
+            actual_finish=dt.date(2027, 1, 8))  # fmt: skip
+    runner = CliRunner()
+    done = runner.invoke(app, ["progress", "prj-a", "--data-date", "2027-02-12"])
+    assert done.exit_code == 0, done.output
+    assert done.output == (
+        "PRJ-A: data date 2027-02-12; rescheduled: finish 2027-02-19 (was 2027-01-15); "
+        "1 done, 0 in progress, 1 not started\n"
+    )
+    build.refresh_from_db()
+    assert _local_day(build.start_at) == dt.date(2027, 2, 15)
+    entry = AuditEntry.objects.filter(summary__startswith="Set the data date").get()
+    assert entry.actor is None and "as the system" in entry.summary
+    bad = runner.invoke(app, ["progress", "PRJ-A", "--data-date", "2027-01-05"])
+    assert bad.exit_code == 1
+    assert "'Design' has an actual date of 08 Jan 2027" in bad.output
+    assert runner.invoke(app, ["progress", "PRJ-A", "--data-date", "soon"]).exit_code == 1

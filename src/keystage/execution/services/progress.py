@@ -30,7 +30,7 @@ from keystage.execution.selectors.progress import progress_task
 from keystage.planning.models import Assignment, ProjectCalendar, Task, TaskKind, TaskStatus
 from keystage.planning.services.plan_lock import plan_lock
 from keystage.planning.services.wbs import calendar_of, reschedule
-from keystage.portfolio.access import access_project, project_perms, require_perm
+from keystage.portfolio.access import access_project, is_closed, project_perms, require_perm
 from keystage.portfolio.models import Project
 
 PROGRESS_FIELDS = (
@@ -273,6 +273,24 @@ def set_data_date(
     carries it, so its ``version`` is needed once the calendar exists.
     """
     project = access_project(who=who, project_id=project_id, perm=Perm.EDIT)
+    return _set_data_date(who=who, project=project, data_date=data_date, version=version)
+
+
+def set_data_date_as_system(
+    *, project: Project, data_date: Any, via: str = "keystage CLI"
+) -> ProjectCalendar:
+    """Set the data date as the system actor (the command line): no version needed.
+
+    Closed and cancelled projects stay read-only here too.
+    """
+    if is_closed(project):
+        raise Forbidden(f"{project.code} is closed; its records can be read but not changed.")
+    return _set_data_date(who=None, project=project, data_date=data_date, version=None, via=via)
+
+
+def _set_data_date(
+    *, who: Any, project: Project, data_date: Any, version: int | None, via: str = ""
+) -> ProjectCalendar:
     errors: dict[str, str] = {}
     day = _as_date(data_date, "data_date", errors)
     if errors:
@@ -280,21 +298,10 @@ def set_data_date(
     with transaction.atomic():
         plan_lock(project)
         if day is not None:
-            if day < project.start_date:
-                raise InvalidInput(
-                    {"data_date": f"The project starts on {project.start_date:%d %b %Y}."}
-                )
-            latest = _latest_actual(project)
-            if latest is not None:
-                last = latest.actual_finish or latest.actual_start
-                if day < last:
-                    raise InvalidInput(
-                        {
-                            "data_date": f"'{latest.name}' has an actual date of "
-                            f"{last:%d %b %Y}; the data date cannot be before it."
-                        }
-                    )
+            _check_data_date(project, day)
         summary = f"Set the data date to {day:%d %b %Y}" if day else "Cleared the data date"
+        if via:
+            summary += f" (as the system, {via})"
         calendar = calendar_of(project)
         if calendar is None:
             calendar = records.create(
@@ -305,18 +312,33 @@ def set_data_date(
                 summary=summary,
             )
         else:
-            if version is None:
+            if version is None and who is not None:
                 raise VersionRequired()
             calendar = records.update(
                 who=who,
                 instance=calendar,
-                version=version,
+                version=calendar.version if version is None else version,
                 changes={"data_date": day},
                 project=project,
                 summary=summary,
             )
         reschedule(project)
     return calendar
+
+
+def _check_data_date(project: Project, day: dt.date) -> None:
+    if day < project.start_date:
+        raise InvalidInput({"data_date": f"The project starts on {project.start_date:%d %b %Y}."})
+    latest = _latest_actual(project)
+    if latest is not None:
+        last = latest.actual_finish or latest.actual_start
+        if last is not None and day < last:
+            raise InvalidInput(
+                {
+                    "data_date": f"'{latest.name}' has an actual date of "
+                    f"{last:%d %b %Y}; the data date cannot be before it."
+                }
+            )
 
 
 def reschedule_from_data_date(*, who: Any, project_id: Any) -> Project:
