@@ -348,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
         "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
+        "TaskStatusEnum": "keystage.planning.models.wbs.TaskStatus",
     },
 }
 

@@ -84,7 +84,7 @@ def baseline_finishes(task_ids: Iterable[int]) -> dict[int, dt.date]:
     best: dict[int, tuple[int, dt.date]] = {}
     rows = BaselineTask.objects.filter(task_id__in=list(task_ids), finish_at__isnull=False)
     for task_id, number, finish in rows.values_list("task_id", "baseline__number", "finish_at"):
-        if task_id not in best or number > best[task_id][0]:
+        if finish is not None and (task_id not in best or number > best[task_id][0]):
             best[task_id] = (number, _day(finish))
     return {task_id: day for task_id, (_, day) in best.items()}
 

@@ -247,18 +247,18 @@ def update_progress(
     return stored
 
 
-def _latest_actual(project: Project) -> Task | None:
-    """The task with the latest actual date of the project (None without progress)."""
+def _latest_actual(project: Project) -> tuple[Task, dt.date] | None:
+    """The task with the latest actual date of the project and that date (None without)."""
     tasks = Task.objects.filter(project=project, actual_start__isnull=False)
     by_finish = tasks.filter(actual_finish__isnull=False).order_by("-actual_finish").first()
     by_start = tasks.order_by("-actual_start").first()
-    best = None
+    best: tuple[Task, dt.date] | None = None
     for task in (by_finish, by_start):
         if task is None:
             continue
         day = task.actual_finish or task.actual_start
-        if best is None or day > (best.actual_finish or best.actual_start):
-            best = task
+        if day is not None and (best is None or day > best[1]):
+            best = (task, day)
     return best
 
 
@@ -331,11 +331,11 @@ def _check_data_date(project: Project, day: dt.date) -> None:
         raise InvalidInput({"data_date": f"The project starts on {project.start_date:%d %b %Y}."})
     latest = _latest_actual(project)
     if latest is not None:
-        last = latest.actual_finish or latest.actual_start
-        if last is not None and day < last:
+        task, last = latest
+        if day < last:
             raise InvalidInput(
                 {
-                    "data_date": f"'{latest.name}' has an actual date of "
+                    "data_date": f"'{task.name}' has an actual date of "
                     f"{last:%d %b %Y}; the data date cannot be before it."
                 }
             )
