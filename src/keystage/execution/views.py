@@ -155,8 +155,13 @@ def _form(request: HttpRequest, task: Task, form: ProgressForm, status: int) -> 
         "form": form,
         "statuses": TaskStatus.choices,
         "today": timezone.localdate(),
+        "standalone": not request.htmx,  # type: ignore[attr-defined]
     }
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
+        response["HX-Retarget"] = f"#progress-form-{task.public_id}"  # errors stay in place
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required
