@@ -12,10 +12,14 @@ class ProgressForm(forms.Form):
 
     status = forms.ChoiceField(choices=TaskStatus.choices, required=False)
     actual_start = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Actual start"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Actual start",
     )
     actual_finish = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Actual finish"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Actual finish",
     )
     percent_complete = forms.IntegerField(
         min_value=0, max_value=100, label="% complete (duration)", initial=0
@@ -38,6 +42,8 @@ class DataDateForm(forms.Form):
     """The project's data date (status date); empty clears it."""
 
     data_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Data date"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Data date",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
