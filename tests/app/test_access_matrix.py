@@ -142,7 +142,16 @@ ASSIGNMENT_BODY = {
 }
 CALENDAR_BODY = {"name": "Pwned", "working_weekdays": ["1"], "shifts": "09:00-10:00", "version": 1}
 HOLIDAY_BODY = {"name": "Pwned", "start_date": "2027-02-01", "version": 1}
+PROGRESS_BODY = {"actual_start": "2027-01-04", "percent_complete": 10, "version": 1}
+DATA_DATE_BODY = {"data_date": "2027-02-01", "version": 1}
 ROUTES: dict[str, Route] = {
+    "api:execution-task-progress": Route("project", ("GET", "PATCH"), api=True, body=PROGRESS_BODY),
+    "api:execution-data-date": Route("project", ("GET", "PUT"), api=True, body=DATA_DATE_BODY),
+    "api:execution-reschedule": Route("project", ("POST",), api=True),
+    "execution:progress": Route("project", ("GET",)),
+    "execution:data-date": Route("project", ("POST",), body=DATA_DATE_BODY),
+    "execution:reschedule": Route("project", ("POST",)),
+    "execution:task-progress": Route("project", ("GET", "POST"), body=PROGRESS_BODY),
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
     "api:token-list": Route("self", ("GET", "POST"), api=True),

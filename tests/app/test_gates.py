@@ -118,7 +118,8 @@ def test_no_go_cancels_and_keeps_history(world, api):
     project = Project.objects.get(pk=world.project_a.pk)
     assert (project.stage, project.status) == ("closed", "cancelled")
     again = decide(client, project, "planning")
-    assert again.status_code == 400
+    assert again.status_code == 403  # a cancelled project is read-only
+    assert "PRJ-A is cancelled" in again.json()["detail"]
     assert GateDecision.objects.filter(project=project).count() == 1
     history = (
         api(world.a["project_manager"]).get(f"/api/v1/projects/{project.public_id}/history/").json()

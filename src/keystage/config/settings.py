@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "keystage.resources",
     "keystage.planning",
     "keystage.staffing",
+    "keystage.execution",
     "keystage.costs",
     "keystage.ops",
 ]
@@ -347,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
         "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
+        "TaskStatusEnum": "keystage.planning.models.wbs.TaskStatus",
     },
 }
 

@@ -107,13 +107,62 @@ def _constraint(task: Task, when: dt.datetime | None) -> ConstraintType:
     return ConstraintType.ALAP if task.constraint_type == "ALAP" else ConstraintType.ASAP
 
 
+def effective_data_date(tasks: Sequence[Task], data_date: dt.date | None) -> dt.date | None:
+    """The status date the schedule uses: the stored one, else the latest actual date.
+
+    Without a status date set by the project manager, remaining work is scheduled after
+    the last day any progress was recorded, so an actual date never lies in the future
+    of the schedule.
+    """
+    if data_date is not None:
+        return data_date
+    actual = [d for t in tasks for d in (t.actual_start, t.actual_finish) if d is not None]
+    return max(actual, default=None)
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The end of a day: a date recorded as a finish (or a status date) includes its day."""
+    return _midnight(day + dt.timedelta(days=1))
+
+
+def _actuals(task: Task, kind: Kind) -> dict[str, object]:
+    """The engine's progress fields of a task (summaries roll up and carry none).
+
+    An actual start is the start of its day, an actual finish the end of its day; a
+    milestone's actual date is one instant, the end of its day.
+    """
+    if kind is Kind.SUMMARY or task.actual_start is None:
+        return {}
+    if kind is Kind.MILESTONE:
+        when = _end_of(task.actual_finish or task.actual_start)
+        done = task.actual_finish is not None
+        return {
+            "actual_start": when,
+            "actual_finish": when if done else None,
+            "percent_complete": 100.0 if done else 0.0,
+        }
+    done = task.actual_finish is not None
+    return {
+        "actual_start": _midnight(task.actual_start),
+        "actual_finish": _end_of(task.actual_finish) if task.actual_finish else None,
+        "percent_complete": 100.0 if done else float(task.percent_complete),
+        "remaining": None if done else task.remaining_minutes,
+    }
+
+
 def engine_project(
     project_start: dt.date,
     tasks: Sequence[Task],
     dependencies: Iterable[Dependency],
     calendar: Calendar,
+    data_date: dt.date | None = None,
 ) -> Project:
-    """The engine's project for these rows (summaries keep their children's dates)."""
+    """The engine's project for these rows (summaries keep their children's dates).
+
+    Tasks' actual dates, percent complete and remaining duration go in as the engine's
+    progress; with them, or with a ``data_date`` (status date), remaining work is
+    scheduled after the end of the status date with retained logic.
+    """
     activities = []
     for task in tasks:
         if task.is_summary:
@@ -134,8 +183,10 @@ def engine_project(
                 constraint_date=when,
                 deadline=_midnight(task.deadline + dt.timedelta(days=1)) if task.deadline else None,
                 cost=float(task.fixed_cost),
+                **_actuals(task, kind),  # type: ignore[arg-type]
             )
         )
+    status = effective_data_date(tasks, data_date)
     links = tuple(
         Link(str(d.predecessor_id), str(d.successor_id), LinkType(d.type), d.lag_minutes)
         for d in dependencies
@@ -146,6 +197,7 @@ def engine_project(
         links=links,
         calendars=(calendar,),
         calendar="project",
+        data_date=_end_of(status) if status is not None else None,
     )
 
 

@@ -24,7 +24,24 @@ from keystage.accounts.roles import (
 from keystage.core.errors import Forbidden
 from keystage.core.lookup import get_by_public_id
 from keystage.core.models import AuditEntry
+from keystage.portfolio.lifecycle import ProjectStatus, Stage
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+
+# What a closed or cancelled project still allows: it is kept for the record, read-only.
+CLOSED_PERMS = frozenset({Perm.VIEW})
+
+
+def is_closed(project: Project) -> bool:
+    """Whether the project is closed or cancelled (and so read-only)."""
+    return project.stage == Stage.CLOSED or project.status == ProjectStatus.CANCELLED
+
+
+def _refusal(project: Project, perm: str) -> Forbidden:
+    """The 403 for a permission the user lacks: the closed project's, else the role's."""
+    if is_closed(project):
+        state = "cancelled" if project.status == ProjectStatus.CANCELLED else "closed"
+        return Forbidden(f"{project.code} is {state}; its records can be read but not changed.")
+    return Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
 
 
 def projects_visible_to(who: Any) -> QuerySet[Project]:
@@ -59,6 +76,9 @@ def project_perms(who: Any, project: Project) -> frozenset[str]:
     if role:
         perms -= PROJECT_ROLE_WITHHOLDS[role]
         perms |= PROJECT_ROLE_PERMS[role]
+    if is_closed(project):
+        # Closed and cancelled projects are read-only for everyone (nothing reopens them).
+        perms &= CLOSED_PERMS
     return frozenset(perms)
 
 
@@ -78,14 +98,14 @@ def access_project(*, who: Any, project_id: uuid.UUID | str, perm: str = Perm.VI
     """The project if ``who`` holds ``perm`` in it; NotFound or Forbidden otherwise."""
     project = get_by_public_id(projects_visible_to(who).select_related("organisation"), project_id)
     if perm != Perm.VIEW and perm not in project_perms(who, project):
-        raise Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
+        raise _refusal(project, perm)
     return project
 
 
 def require_perm(*, who: Any, project: Project, perm: str) -> None:
     """Raise Forbidden unless ``who`` holds ``perm`` in an already visible project."""
     if perm not in project_perms(who, project):
-        raise Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
+        raise _refusal(project, perm)
 
 
 def may_change_contribution(
@@ -113,6 +133,8 @@ def require_own_contribution(
     administrators anyone's.
     """
     if not may_change_contribution(who, project, owner_id):
+        if is_closed(project):
+            raise _refusal(project, Perm.CONTRIBUTE)
         raise Forbidden(
             f"Only the {noun}'s owner or the project manager of {project.code} may change it."
         )

@@ -23,4 +23,5 @@ from keystage.planning.models.wbs import (  # noqa: F401
     ScheduleRun,
     Task,
     TaskKind,
+    TaskStatus,
 )

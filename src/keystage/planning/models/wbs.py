@@ -41,6 +41,12 @@ class ProjectCalendar(BaseModel):
         default="09:00-13:00,14:00-18:00",
         help_text="Working periods of a day, e.g. 09:00-13:00,14:00-18:00.",
     )
+    data_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Status date: progress is recorded up to the end of this day; remaining "
+        "work is scheduled after it.",
+    )
 
     def __str__(self) -> str:
         return f"{self.name} calendar"
@@ -71,6 +77,14 @@ class TaskKind(models.TextChoices):
 
     TASK = "task", "Task"
     MILESTONE = "milestone", "Milestone"
+
+
+class TaskStatus(models.TextChoices):
+    """Where a task's work stands; derived from its actual dates, never stored."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
 
 
 class Task(BaseModel):
@@ -110,6 +124,26 @@ class Task(BaseModel):
     deadline = models.DateField(null=True, blank=True)
     notes = models.TextField(max_length=4000, blank=True, validators=[MaxLengthValidator(4000)])
 
+    # Progress (recorded by the execution app; summaries roll up, so theirs stay empty).
+    actual_start = models.DateField(null=True, blank=True)
+    actual_finish = models.DateField(null=True, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(100, message="Percent complete runs from 0 to 100.")],
+        help_text="Duration % complete (as MS Project): share of the duration worked.",
+    )
+    physical_percent_complete = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(100, message="Percent complete runs from 0 to 100.")],
+        help_text="Physical % complete: share of the work's output done (earned value).",
+    )
+    remaining_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60 * 24 * 3650)],
+        help_text="Remaining working minutes; empty means duration × (100 − % complete).",
+    )
+
     # Derived from the tree by the services (never edited directly).
     row = models.PositiveIntegerField(default=0, help_text="Row number in WBS order, from 1.")
     wbs_code = models.CharField(max_length=60, blank=True)
@@ -142,7 +176,25 @@ class Task(BaseModel):
                 condition=~Q(kind="milestone") | Q(duration_minutes=0),
                 name="task_milestone_has_no_duration",
             ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100) & Q(physical_percent_complete__lte=100),
+                name="task_percent_complete_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_finish__isnull=True)
+                | (Q(actual_start__isnull=False) & Q(actual_finish__gte=F("actual_start"))),
+                name="task_actual_finish_after_start",
+            ),
         ]
+
+    @property
+    def progress_status(self) -> str:
+        """Not started, in progress or done, derived from the actual dates."""
+        if self.actual_finish is not None:
+            return TaskStatus.DONE
+        if self.actual_start is not None:
+            return TaskStatus.IN_PROGRESS
+        return TaskStatus.NOT_STARTED
 
     def __str__(self) -> str:
         return f"{self.wbs_code} {self.name}".strip()

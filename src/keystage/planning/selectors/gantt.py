@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from keystage.core.errors import InvalidInput
 from keystage.engine.network import LinkType
+from keystage.engine.progress import ProgressRow, rollup_percent
 from keystage.planning.models import Baseline, BaselineTask, Holiday, ProjectCalendar
 from keystage.planning.selectors.wbs import dependencies_visible_to, tasks_visible_to
 from keystage.portfolio.access import projects_visible_to
@@ -72,6 +73,8 @@ class GanttTask(NamedTuple):
     version: int
     baseline_start: dt.datetime | None = None
     baseline_finish: dt.datetime | None = None
+    percent_complete: float = 0.0  # duration %; summaries roll up their sub-tasks'
+    slipped: bool = False  # finishes (or finished) later than in the baseline shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,18 +231,28 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         "constraint_date",
         "is_critical",
         "version",
+        "parent_id",
+        "percent_complete",
+        "actual_finish",
     )
     ids: dict[int, str] = {}
     tasks = []
     zone = _zone()  # once: looking it up per value costs more
+    progress: list[ProgressRow] = []
+    done_on: list[dt.date | None] = []
     for values in (
         tasks_visible_to(who).filter(project=project).order_by("row", "id").values_list(*fields)
     ):
         (pk, public_id, row, wbs, name, level, kind, summary, start, finish, minutes) = values[:11]
-        constraint_type, constraint_date, critical, version = values[11:]
+        constraint_type, constraint_date, critical, version = values[11:15]
+        parent_id, percent, actual_finish = values[15:]
         ids[pk] = task_id = str(public_id)
         base_start, base_finish = shadow.get(pk, (None, None))
         has_base = base_start is not None and base_finish is not None
+        progress.append(
+            ProgressRow(str(pk), str(parent_id) if parent_id else None, minutes, percent, summary)
+        )
+        done_on.append(actual_finish)
         tasks.append(
             GanttTask(
                 id=task_id,
@@ -259,6 +272,7 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
                 baseline_finish=_local(base_finish, project.start_date, zone) if has_base else None,
             )
         )
+    tasks = _with_progress(tasks, progress, done_on)
     links = tuple(
         GanttDependency(ids[pred], ids[succ], kind, lag)
         for pred, succ, kind, lag in dependencies_visible_to(who)
@@ -274,6 +288,22 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         baselines=baselines,
         baseline=chosen,
     )
+
+
+def _with_progress(
+    tasks: list[GanttTask], progress: list[ProgressRow], done_on: list[dt.date | None]
+) -> list[GanttTask]:
+    """Rows with their percent complete (summaries rolled up) and whether they slipped:
+    a finish (actual, else scheduled) later than the baseline's, by day."""
+    percents = rollup_percent(progress)
+    out = []
+    for task, row, actual in zip(tasks, progress, done_on, strict=True):
+        late = False
+        if task.baseline_finish is not None and task.kind != GanttKind.SUMMARY:
+            finish = actual or task.finish.date()
+            late = finish > task.baseline_finish.date()
+        out.append(task._replace(percent_complete=percents[row.id], slipped=late))
+    return out
 
 
 def _renderer_row(task: GanttTask) -> GanttRow:
@@ -293,6 +323,8 @@ def _renderer_row(task: GanttTask) -> GanttRow:
         baseline_start=base_start,
         baseline_finish=base_finish,
         level=max(task.level - 1, 0),
+        percent_complete=task.percent_complete,
+        slipped=task.slipped,
     )
 
 
@@ -361,6 +393,8 @@ def _drawn(
 
 
 def data_date_of(project: Project, today: dt.date) -> dt.date:
-    """The project's status date when it has one (set by progress tracking), else today."""
-    status_date = getattr(project, "status_date", None)
+    """The project's data date (status date) when the project manager set one, else today."""
+    status_date = (
+        ProjectCalendar.objects.filter(project=project).values_list("data_date", flat=True).first()
+    )
     return status_date if isinstance(status_date, dt.date) else today

@@ -33,6 +33,10 @@ class GanttRowSerializer(serializers.Serializer[Any]):
     baseline_finish = serializers.DateTimeField(allow_null=True)
     critical = serializers.BooleanField()
     version = serializers.IntegerField(help_text="Send it as If-Match to edit the task.")
+    percent_complete = serializers.FloatField(
+        help_text="Duration % complete; summaries roll up their sub-tasks'."
+    )
+    slipped = serializers.BooleanField(help_text="Finishes later than in the baseline shown.")
 
 
 class GanttLinkSerializer(serializers.Serializer[Any]):
@@ -85,6 +89,8 @@ def _row(task: GanttTask) -> dict[str, Any]:
         "baseline_finish": _iso(task.baseline_finish),
         "critical": task.critical,
         "version": task.version,
+        "percent_complete": task.percent_complete,
+        "slipped": task.slipped,
     }
 
 

@@ -42,6 +42,11 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
             "total_float_minutes",
             "free_float_minutes",
             "is_critical",
+            "actual_start",
+            "actual_finish",
+            "percent_complete",
+            "physical_percent_complete",
+            "remaining_minutes",
         ],
     )
 

@@ -239,6 +239,11 @@ def _execute(run: ScheduleRun) -> None:
     if run.method == ScheduleMethod.CPM:
         _execute_cpm(run)
         return
+    if Task.objects.filter(project=project, actual_start__isnull=False).exists():
+        raise rcpsp.ScheduleFailure(
+            "Levelling and optimising do not take recorded progress into account yet; "
+            "reschedule by critical path from the data date instead."
+        )
     _progress(run, 10, "Building the model: tasks, links, people and the calendar")
     before = _fingerprint(project)
     tasks = list(Task.objects.filter(project=project).order_by("row"))
@@ -246,7 +251,8 @@ def _execute(run: ScheduleRun) -> None:
     assignments = list(Assignment.objects.filter(project=project).select_related("person"))
     calendar_row = calendar_of(project)
     calendar = engine.engine_calendar(calendar_row, Holiday.objects.filter(project=project))
-    network = engine.engine_project(project.start_date, tasks, dependencies, calendar)
+    data_date = calendar_row.data_date if calendar_row else None
+    network = engine.engine_project(project.start_date, tasks, dependencies, calendar, data_date)
     cpm = engine.run_cpm(network)
     finish_before = cpm.finish_at  # levelling and optimising are measured against it
     people = {

@@ -102,12 +102,14 @@ def reschedule(project: Project, ordered: list[Task] | None = None) -> engine.Cp
     tasks = ordered if ordered is not None else list(Task.objects.filter(project=project))
     if not tasks:
         return None
-    calendar = engine.engine_calendar(calendar_of(project), Holiday.objects.filter(project=project))
+    calendar_row = calendar_of(project)
+    calendar = engine.engine_calendar(calendar_row, Holiday.objects.filter(project=project))
     dependencies = Dependency.objects.filter(project=project).only(
         "predecessor_id", "successor_id", "type", "lag_minutes"
     )
+    data_date = calendar_row.data_date if calendar_row else None
     result = engine.run_cpm(
-        engine.engine_project(project.start_date, tasks, dependencies, calendar)
+        engine.engine_project(project.start_date, tasks, dependencies, calendar, data_date)
     )
     by_id = {t.pk: t for t in tasks}
     fields = [

@@ -113,6 +113,7 @@ class GanttRow:
     baseline_start: date | None = None
     baseline_finish: date | None = None
     level: int = 0
+    slipped: bool = False  # finishes later than planned: hatched and labelled "late"
 
     def __post_init__(self) -> None:
         if _ends_before_start(self.start, self.finish):
@@ -258,6 +259,20 @@ def _bar(p: _Placed, name: str) -> str:
     return out
 
 
+def _slip(p: _Placed, prefix: str) -> str:
+    """The late cue on a slipped row: hatching over its bar and the word "late" after it."""
+    mid = p.y + ROW_H / 2
+    end = p.x1 + (BAR_H / 2 + 1 if p.row.is_milestone else 0)
+    hatch = ""
+    if not p.row.is_milestone:
+        hatch = rect(
+            p.x0, mid - BAR_H / 2, max(p.x1 - p.x0, 1.0), BAR_H,
+            f"url(#{prefix}-slip)", pointer_events="none", opacity="0.45",
+        )  # fmt: skip
+    label = text(end + 4, mid + 4, "late", font_size=10, font_weight=600, fill=PALETTE["critical"])
+    return f'<g class="ks-slipped">{hatch}{label}</g>'
+
+
 def _anchor(p: _Placed, at_start: bool) -> float:
     if p.row.is_milestone:
         return p.x1 - (BAR_H / 2 + 1) if at_start else p.x1 + (BAR_H / 2 + 1)
@@ -311,12 +326,18 @@ def _defs(prefix: str, width: float, height: float) -> str:
     area = rect(TABLE_W, 0, width - TABLE_W, height, "#fff")
     clip = f'<clipPath id="{prefix}-chart">{area}</clipPath>'
     # Every other row is striped: one pattern instead of a rectangle per row.
+    # Slipped bars carry diagonal hatching (a cue that does not rely on colour alone).
+    hatch = (
+        f'<pattern id="{prefix}-slip" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" '
+        f'stroke="{PALETTE["critical"]}" stroke-width="2"/></pattern>'
+    )
     stripes = (
         f'<pattern id="{prefix}-rows" x="0" y="{fmt(HEADER_H)}" width="{fmt(width)}" '
         f'height="{fmt(2 * ROW_H)}" patternUnits="userSpaceOnUse">'
         f"{rect(0, ROW_H, width, ROW_H, PALETTE['stripe'])}</pattern>"
     )
-    return f"<defs>{markers}{clip}{stripes}</defs>"
+    return f"<defs>{markers}{clip}{stripes}{hatch}</defs>"
 
 
 def _window(rows: Sequence[GanttRow], extra: Sequence[date | None]) -> tuple[date, date]:
@@ -392,6 +413,8 @@ def render_gantt(
                 f'width="{fmt(max(b1 - b0, 1.0))}" height="4" fill="{PALETTE["baseline"]}"/>'
             )
         bars.append(_bar(p, name))
+        if row.slipped and not row.is_summary:
+            bars.append(_slip(p, id_prefix))
 
     arrows = [
         _link(placed[link.pred], placed[link.succ], link.type, id_prefix)

@@ -1,0 +1,1 @@
+"""Reads of keystage.execution, one module per subdomain."""

@@ -1,0 +1,1 @@
+"""Writes of keystage.execution, one module per subdomain."""
