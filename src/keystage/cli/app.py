@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import typer
 
-from keystage.cli import baseline, charter, demo, manage, ops, psplib, schedule, users
+from keystage.cli import (
+    baseline,
+    charter,
+    demo,
+    manage,
+    ops,
+    psplib,
+    schedule,
+    timesheet,
+    users,
+)
 
 app = typer.Typer(
     name="keystage",
@@ -33,6 +43,7 @@ demo.register(app)
 app.command("createuser")(users.createuser_command)
 charter.register(app)
 baseline.register(app)
+timesheet.register(app)
 manage.register(app)
 schedule.register(app)
 psplib.register(app)  # optimise

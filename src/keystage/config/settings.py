@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "keystage.resources",
     "keystage.planning",
     "keystage.staffing",
+    "keystage.execution",
     "keystage.costs",
     "keystage.ops",
 ]

@@ -12,6 +12,7 @@ from keystage.accounts import api_admin as accounts_admin_api
 from keystage.core.openapi import SchemaView
 from keystage.costs import api_urls as costs_api_urls
 from keystage.costs import urls as costs_urls
+from keystage.execution import api_urls as execution_api_urls
 from keystage.initiation import api_urls as initiation_api_urls
 from keystage.initiation.charter import api_urls as charter_api_urls
 from keystage.initiation.charter import urls as charter_urls
@@ -72,6 +73,7 @@ api_v1 = [
     *resources_api_urls.urlpatterns,
     *planning_api_urls.urlpatterns,
     *staffing_api_urls.urlpatterns,
+    *execution_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
 ]
@@ -98,6 +100,7 @@ urlpatterns = [
     ),
     path("accounts/", include("keystage.accounts.urls")),
     path("", include((planning_pages, "planning"))),
+    path("", include("keystage.execution.urls")),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
     path("", include("keystage.portfolio.urls")),

@@ -22,6 +22,8 @@ def project_tab(match: Any) -> str:
         return "initiation"
     if app == "resources":
         return "team"
+    if app == "execution":
+        return "timesheets"
     if app == "planning":
         tab = next((tab for tab in PLANNING_TABS if name.startswith(tab)), "goals")
         return "assignments" if tab == "assignment" else tab

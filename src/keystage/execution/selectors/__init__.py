@@ -1,0 +1,1 @@
+"""The selectors of keystage.execution, one module per subdomain."""

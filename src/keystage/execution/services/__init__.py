@@ -1,0 +1,1 @@
+"""The services of keystage.execution, one module per subdomain."""

@@ -1,0 +1,23 @@
+"""Pages of keystage.execution (the ``execution:`` namespace)."""
+
+from django.urls import URLPattern, path
+
+from keystage.execution.views import timesheets
+
+P = "projects/<uuid:project_id>/"
+
+timesheet_urlpatterns: list[URLPattern] = [
+    path(P + "timesheet/", timesheets.timesheet_page, name="timesheet"),
+    path(P + "timesheet/<str:week>/", timesheets.week_page, name="timesheet-week"),
+    path(P + "timesheet/<str:week>/submit/", timesheets.week_submit, name="timesheet-submit"),
+    path(P + "timesheets/", timesheets.approvals_page, name="timesheet-approvals"),
+    path(P + "timesheets/settings/", timesheets.settings_save, name="timesheet-settings"),
+    path(
+        P + "timesheets/<uuid:timesheet_id>/decide/",
+        timesheets.timesheet_decide,
+        name="timesheet-decide",
+    ),
+]
+
+app_name = "execution"
+urlpatterns: list[URLPattern] = [*timesheet_urlpatterns]
