@@ -211,7 +211,7 @@ def check_entries(
                 (
                     index,
                     "hours",
-                    f"{label(c.day)} would have {total:f} h in all; "
+                    f"{label(c.day)} would have {total.normalize():f} h in all; "
                     "a day has at most 24 hours across every task and project.",
                 )
             )

@@ -148,7 +148,7 @@ def time_entry_create(*, who: User, project: Project, data: dict[str, Any]) -> T
         instance=entry,
         project=project,
         fields=ENTRY_FIELDS,
-        summary=f"Logged {hours:f} h on '{task.name}' on {label(day)}",
+        summary=f"Logged {hours.normalize():f} h on '{task.name}' on {label(day)}",
     )
     _touch(sheet)
     return created
@@ -335,7 +335,7 @@ def week_save(
         action=AuditAction.UPDATE,
         project=project,
         changes=delta,
-        summary=f"Saved the week of {label(monday)}: {total:f} h",
+        summary=f"Saved the week of {label(monday)}: {total.normalize():f} h",
     )
     return Timesheet.objects.get(pk=sheet.pk)
 
@@ -411,7 +411,7 @@ def timesheet_approve(*, who: User, timesheet: Timesheet, version: int) -> Times
         version,
         {"status": TimesheetStatus.APPROVED, "decided_by": who, "decided_at": timezone.now()},
         f"Approved the week of {label(timesheet.week_start)} of "
-        f"{timesheet.person.display_name}: {hours:f} h, {total:f}",
+        f"{timesheet.person.display_name}: {hours.normalize():f} h, {total:,.2f}",
     )
 
 
