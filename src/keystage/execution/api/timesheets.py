@@ -231,7 +231,10 @@ class TimesheetSettingsView(APIView):
     def get(self, request: Request, project_id: str) -> Response:
         """Whether un-assigned tasks take time; version null until first saved."""
         project = project_get(who=actor(request), project_id=project_id)
-        return Response(s.SettingsSerializer(selectors.project_settings(project)).data)
+        found = selectors.project_settings(project)
+        if found is None:
+            return Response({"allow_unassigned": False, "version": None})
+        return Response(s.SettingsSerializer(found).data)
 
     @extend_schema(
         summary="Save the timesheet settings",

@@ -142,9 +142,7 @@ class SettingsSerializer(serializers.ModelSerializer[TimesheetSettings]):
     Meta = read_meta(TimesheetSettings, ["allow_unassigned"])
 
     def to_representation(self, instance: Any) -> Any:
-        """Defaults (version null) while the project has no settings row."""
-        if instance is None:
-            return {"allow_unassigned": False, "version": None}
+        """The rule and the version (null while the project has no settings row)."""
         data = super().to_representation(instance)
         return {"allow_unassigned": data["allow_unassigned"], "version": data["version"]}
 
