@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import PROJECT_ROLE_PERMS, Perm
@@ -154,6 +156,27 @@ def _resolve(rows: list[_Row], errors: list[str]) -> tuple[list[Candidate], list
     return candidates, kept
 
 
+ENTRY_COLUMNS = ("project_id", "timesheet_id", "task_id", "person_id", "day", "hours", "note")
+
+
+def _insert_entries(values: list[tuple[Any, ...]]) -> None:
+    """Insert the entries: PostgreSQL's COPY (a single stream), else bulk INSERTs."""
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        table = TimeEntry._meta.db_table
+        columns = ", ".join(("public_id", "created_at", "updated_at", "version", *ENTRY_COLUMNS))
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg's own cursor
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row((uuid.uuid4(), now, now, 1, *row))
+        return
+    TimeEntry.objects.bulk_create(
+        (TimeEntry(**dict(zip(ENTRY_COLUMNS, row, strict=True))) for row in values),
+        batch_size=BATCH,
+    )
+
+
 def _write(candidates: list[Candidate], rows: list[_Row], result: ImportResult, name: str) -> None:
     keys = {(c.project.pk, c.person_id, week_start(c.day)) for c in candidates}
     first = min(k[2] for k in keys)
@@ -186,20 +209,19 @@ def _write(candidates: list[Candidate], rows: list[_Row], result: ImportResult, 
         Timesheet.objects.filter(pk__in=touched[start : start + BATCH]).update(
             version=F("version") + 1
         )
-    TimeEntry.objects.bulk_create(
-        (
-            TimeEntry(
-                project_id=c.project.pk,
-                timesheet_id=weeks[(c.project.pk, c.person_id, week_start(c.day))],
-                task_id=c.task.pk,
-                person_id=c.person_id,
-                day=c.day,
-                hours=c.hours,
-                note=row.note,
+    _insert_entries(
+        [
+            (
+                c.project.pk,
+                weeks[(c.project.pk, c.person_id, week_start(c.day))],
+                c.task.pk,
+                c.person_id,
+                c.day,
+                c.hours,
+                row.note,
             )
             for c, row in zip(candidates, rows, strict=True)
-        ),
-        batch_size=BATCH,
+        ]
     )
     by_project: dict[int, Project] = {c.project.pk: c.project for c in candidates}
     hours: dict[int, Decimal] = defaultdict(Decimal)
