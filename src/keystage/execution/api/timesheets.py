@@ -158,42 +158,41 @@ class TimesheetDetailView(_SheetView):
         return self.answer(request, self.sheet(request, project_id, timesheet_id, Perm.VIEW))
 
 
-class TimesheetSubmitView(_SheetView):
-    """Submit one's week to the project manager."""
+def _decision_view(name: str, doc: str, summary: str, perm: str, service: Any) -> type[APIView]:
+    """A POST view that moves a week on at its version (submit, approve)."""
 
-    @extend_schema(
-        summary="Submit a week",
-        request=s.DecisionSerializer,
-        responses=s.TimesheetSerializer,
-        parameters=[IF_MATCH],
-    )
-    def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
-        """Draft or rejected → submitted (locked)."""
-        sheet = self.sheet(request, project_id, timesheet_id, Perm.RECORD_WORK)
-        valid_input(s.DecisionSerializer, request)
-        services.timesheet_submit(
-            who=actor(request), timesheet=sheet, version=expected_version(request)
+    class View(_SheetView):
+        @extend_schema(
+            summary=summary,
+            request=s.DecisionSerializer,
+            responses=s.TimesheetSerializer,
+            parameters=[IF_MATCH],
         )
-        return self.answer(request, sheet)
+        def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
+            sheet = self.sheet(request, project_id, timesheet_id, perm)
+            valid_input(s.DecisionSerializer, request)
+            service(who=actor(request), timesheet=sheet, version=expected_version(request))
+            return self.answer(request, sheet)
+
+    View.__name__ = View.__qualname__ = name
+    View.__doc__ = doc
+    return View
 
 
-class TimesheetApproveView(_SheetView):
-    """Approve a submitted week (the project manager; never one's own)."""
-
-    @extend_schema(
-        summary="Approve a week",
-        request=s.DecisionSerializer,
-        responses=s.TimesheetSerializer,
-        parameters=[IF_MATCH],
-    )
-    def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
-        """Submitted → approved; each entry priced at the rate of its day."""
-        sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
-        valid_input(s.DecisionSerializer, request)
-        services.timesheet_approve(
-            who=actor(request), timesheet=sheet, version=expected_version(request)
-        )
-        return self.answer(request, sheet)
+TimesheetSubmitView = _decision_view(
+    "TimesheetSubmitView",
+    "Submit one's week to the project manager: draft or rejected → submitted (locked).",
+    "Submit a week",
+    Perm.RECORD_WORK,
+    services.timesheet_submit,
+)
+TimesheetApproveView = _decision_view(
+    "TimesheetApproveView",
+    "Approve a submitted week (the project manager, never one's own); prices each entry.",
+    "Approve a week",
+    Perm.APPROVE_TIME,
+    services.timesheet_approve,
+)
 
 
 class TimesheetRejectView(_SheetView):
