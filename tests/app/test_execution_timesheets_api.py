@@ -324,3 +324,44 @@ def test_cli_import_exit_codes(world, tasks, tmp_path, monkeypatch):
     assert done.exit_code == 0 and "imported 1 time entries, 8 h" in done.output
     assert TimeEntry.objects.count() == 1
     assert runner.invoke(app, ["timesheet", "import", str(tmp_path / "none.csv")]).exit_code == 1
+
+
+# ------------------------------------------------------------------------ pages
+
+
+def test_week_page_refuses_bad_cells_with_400_and_the_queue_is_the_managers(world, tasks):
+    from django.test import Client
+
+    dev = Client()
+    dev.force_login(world.a["team_member"])
+    url = f"/projects/{world.project_a.public_id}/timesheet/{MONDAY.isoformat()}/"
+    page = dev.get(url)
+    assert page.status_code == 200 and b"Week of 11 Jan 2027" in page.content
+    form = {"task-0": str(tasks.build.public_id), "h-0-0": "-3", "note-0": "x"}
+    refused = dev.post(url, form)
+    assert refused.status_code == 400 and b"Hours cannot be negative" in refused.content
+    assert b'value="-3"' in refused.content and TimeEntry.objects.count() == 0
+    saved = dev.post(url, {**form, "h-0-0": "6"})
+    assert saved.status_code == 302 and TimeEntry.objects.get().hours == D(6)
+    stale = dev.post(url, {**form, "h-0-0": "5", "version": "9"})
+    assert stale.status_code == 409
+    submit = f"/projects/{world.project_a.public_id}/timesheet/{MONDAY.isoformat()}/submit/"
+    assert dev.post(submit, {"version": "1"}).status_code == 302
+    assert Timesheet.objects.get().status == "submitted"
+    queue = f"/projects/{world.project_a.public_id}/timesheets/"
+    assert dev.get(queue).status_code == 403
+    pm = Client()
+    pm.force_login(world.a["project_manager"])
+    listed = pm.get(queue)
+    assert listed.status_code == 200 and b"approve-dev_a" in listed.content
+    sheet = Timesheet.objects.get()
+    decide = f"{queue}{sheet.public_id}/decide/"
+    no_reason = pm.post(decide, {"action": "reject", "reason": "", "version": sheet.version})
+    assert no_reason.status_code == 400 and b"Say why" in no_reason.content
+    assert (
+        pm.post(
+            decide, {"action": "reject", "reason": "Split it", "version": sheet.version}
+        ).status_code
+        == 302
+    )
+    assert Timesheet.objects.get().status == "rejected"
