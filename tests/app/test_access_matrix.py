@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.execution.models import TimeEntry, Timesheet, TimesheetSettings
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     BusinessCase,
@@ -47,6 +48,7 @@ from keystage.planning.models import (
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 from keystage.resources.models import (
     Absence,
+    CostRate,
     Equipment,
     PersonSkill,
     ProcurementItem,
@@ -55,6 +57,9 @@ from keystage.resources.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+ENTRY_BODY = {"task": "x", "day": "2027-01-11", "hours": "8", "version": 1}
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,30 @@ ROUTES: dict[str, Route] = {
     "api:planning-budget-line-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=BUDGET_LINE_BODY
     ),
+    "api:execution-time-entry-list": Route("project", ("GET", "POST"), api=True, body=ENTRY_BODY),
+    "api:execution-time-entry-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=ENTRY_BODY
+    ),
+    "api:execution-timesheet-list": Route("project", ("GET",), api=True),
+    "api:execution-timesheet-totals": Route("project", ("GET",), api=True),
+    "api:execution-timesheet-settings": Route(
+        "project", ("GET", "PUT"), api=True, body={"allow_unassigned": True}
+    ),
+    "api:execution-timesheet-week": Route("project", ("GET", "PUT"), api=True, body={"rows": []}),
+    "api:execution-timesheet-detail": Route("project", ("GET",), api=True),
+    "api:execution-timesheet-submit": Route("project", ("POST",), api=True),
+    "api:execution-timesheet-approve": Route("project", ("POST",), api=True),
+    "api:execution-timesheet-reject": Route(
+        "project", ("POST",), api=True, body={"reason": "Pwned"}
+    ),
+    "execution:timesheet": Route("project", ("GET",)),
+    "execution:timesheet-week": Route("project", ("GET", "POST"), body={"task-0": "x"}),
+    "execution:timesheet-submit": Route("project", ("POST",), body={"version": 1}),
+    "execution:timesheet-approvals": Route("project", ("GET",)),
+    "execution:timesheet-settings": Route("project", ("POST",), body={"allow_unassigned": "on"}),
+    "execution:timesheet-decide": Route(
+        "project", ("POST",), body={"action": "approve", "version": 1}
+    ),
     "planning:budget": Route("project", ("GET",)),
     "planning:budget-settings": Route("project", ("GET", "POST"), body=BUDGET_BODY),
     "planning:budget-set": Route("project", ("POST",), body={"version": 1}),
@@ -466,6 +495,9 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "skill_need_id": TaskSkill.objects.filter(task__project=child).first(),
         "assignment_id": Assignment.objects.filter(project=child).first(),
         "holiday_id": Holiday.objects.filter(project=child).first(),
+        "time_entry_id": TimeEntry.objects.filter(project=child).first(),
+        "timesheet_id": Timesheet.objects.filter(project=child).first(),
+        "week": "2027-01-11",
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -503,6 +535,9 @@ def _initiation_snapshot() -> list:
             Assignment,
             ProjectCalendar,
             Holiday,
+            TimeEntry,
+            Timesheet,
+            TimesheetSettings,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -511,7 +546,7 @@ def _resources_snapshot() -> list:
     return [
         list(model.objects.order_by("pk").values_list("pk", "version"))
         for model in (Skill, PersonSkill, ResourceProfile, Absence, Equipment, ProcurementItem)
-    ]
+    ] + [list(CostRate.objects.order_by("pk").values_list("pk", "rate"))]
 
 
 def _snapshot() -> tuple:
@@ -646,6 +681,16 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
+    # A submitted week of B's team member (inserted as is: the rules are tested elsewhere).
+    from keystage.accounts.models import User
+
+    dev = User.objects.get(username="dev_b")
+    week = Timesheet.objects.create(
+        project=project, person=dev, week_start=dt.date(2027, 1, 11), status="submitted"
+    )
+    TimeEntry.objects.create(
+        project=project, timesheet=week, task=first, person=dev, day=dt.date(2027, 1, 11), hours=8
+    )
 
 
 @pytest.fixture
@@ -712,6 +757,8 @@ CHILD_ROUTES = [
             "skill_need_id",
             "assignment_id",
             "holiday_id",
+            "time_entry_id",
+            "timesheet_id",
         )
     )
 ]

@@ -19,6 +19,7 @@ from keystage.cli import (
     progress,
     psplib,
     schedule,
+    timesheet,
     users,
 )
 
@@ -44,6 +45,7 @@ app.command("createuser")(users.createuser_command)
 charter.register(app)
 baseline.register(app)
 progress.register(app)  # reschedule from the data date
+timesheet.register(app)  # import time entries from CSV
 manage.register(app)
 schedule.register(app)
 psplib.register(app)  # optimise

@@ -13,7 +13,6 @@ from keystage.core.openapi import SchemaView
 from keystage.costs import api_urls as costs_api_urls
 from keystage.costs import urls as costs_urls
 from keystage.execution import api_urls as execution_api_urls
-from keystage.execution import urls as execution_urls
 from keystage.initiation import api_urls as initiation_api_urls
 from keystage.initiation.charter import api_urls as charter_api_urls
 from keystage.initiation.charter import urls as charter_urls
@@ -101,7 +100,7 @@ urlpatterns = [
     ),
     path("accounts/", include("keystage.accounts.urls")),
     path("", include((planning_pages, "planning"))),
-    path("", include((execution_urls.urlpatterns, "execution"))),
+    path("", include("keystage.execution.urls")),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
     path("", include("keystage.portfolio.urls")),

@@ -2,16 +2,69 @@
 
 from django.urls import URLPattern, path
 
-from keystage.execution import api
+from keystage.execution.api import progress, timesheets
 
 P = "projects/<str:project_id>/"
 
-urlpatterns: list[URLPattern] = [
+progress_urlpatterns: list[URLPattern] = [
     path(
         P + "tasks/<str:task_id>/progress/",
-        api.TaskProgressView.as_view(),
+        progress.TaskProgressView.as_view(),
         name="execution-task-progress",
     ),
-    path(P + "data-date/", api.DataDateView.as_view(), name="execution-data-date"),
-    path(P + "reschedule/", api.RescheduleView.as_view(), name="execution-reschedule"),
+    path(P + "data-date/", progress.DataDateView.as_view(), name="execution-data-date"),
+    path(P + "reschedule/", progress.RescheduleView.as_view(), name="execution-reschedule"),
 ]
+
+timesheet_urlpatterns: list[URLPattern] = [
+    path(
+        P + "time-entries/",
+        timesheets.TimeEntryListView.as_view(),
+        name="execution-time-entry-list",
+    ),
+    path(
+        P + "time-entries/<str:time_entry_id>/",
+        timesheets.TimeEntryDetailView.as_view(),
+        name="execution-time-entry-detail",
+    ),
+    path(
+        P + "timesheets/", timesheets.TimesheetListView.as_view(), name="execution-timesheet-list"
+    ),
+    path(
+        P + "timesheets/totals/",
+        timesheets.TimesheetTotalsView.as_view(),
+        name="execution-timesheet-totals",
+    ),
+    path(
+        P + "timesheets/settings/",
+        timesheets.TimesheetSettingsView.as_view(),
+        name="execution-timesheet-settings",
+    ),
+    path(
+        P + "timesheets/week/<str:week>/",
+        timesheets.WeekView.as_view(),
+        name="execution-timesheet-week",
+    ),
+    path(
+        P + "timesheets/<str:timesheet_id>/",
+        timesheets.TimesheetDetailView.as_view(),
+        name="execution-timesheet-detail",
+    ),
+    path(
+        P + "timesheets/<str:timesheet_id>/submit/",
+        timesheets.TimesheetSubmitView.as_view(),
+        name="execution-timesheet-submit",
+    ),
+    path(
+        P + "timesheets/<str:timesheet_id>/approve/",
+        timesheets.TimesheetApproveView.as_view(),
+        name="execution-timesheet-approve",
+    ),
+    path(
+        P + "timesheets/<str:timesheet_id>/reject/",
+        timesheets.TimesheetRejectView.as_view(),
+        name="execution-timesheet-reject",
+    ),
+]
+
+urlpatterns: list[URLPattern] = [*progress_urlpatterns, *timesheet_urlpatterns]

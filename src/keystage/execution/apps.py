@@ -4,10 +4,11 @@ from django.apps import AppConfig
 
 
 class ExecutionConfig(AppConfig):
-    """Stage 3: the team records the work — progress on tasks and the data date.
+    """Stage 3: the team records its work — progress, the data date, timesheets, status updates.
 
-    No models of its own yet: progress lives on planning's ``Task`` and the data date on
-    its ``ProjectCalendar``, because the scheduler (planning's engine adapter) reads them.
+    Progress lives on planning's ``Task`` and the data date on its ``ProjectCalendar``,
+    because the scheduler (planning's engine adapter) reads them; timesheets and status
+    updates are this app's own records. Costs prices approved time as actuals.
     """
 
     name = "keystage.execution"

@@ -1,14 +1,32 @@
-"""Pages of keystage.execution: the project's progress (tasks, data date, reschedule)."""
+"""Pages of keystage.execution (the ``execution:`` namespace): progress and timesheets."""
 
 from django.urls import URLPattern, path
 
-from keystage.execution import views
+from keystage.execution.views import progress, timesheets
 
 P = "projects/<uuid:project_id>/"
 
-urlpatterns: list[URLPattern] = [
-    path(P + "progress/", views.progress_page, name="progress"),
-    path(P + "progress/data-date/", views.data_date_edit, name="data-date"),
-    path(P + "progress/reschedule/", views.reschedule, name="reschedule"),
-    path(P + "progress/tasks/<uuid:task_id>/", views.task_progress_edit, name="task-progress"),
+progress_urlpatterns: list[URLPattern] = [
+    path(P + "progress/", progress.progress_page, name="progress"),
+    path(P + "progress/data-date/", progress.data_date_edit, name="data-date"),
+    path(P + "progress/reschedule/", progress.reschedule, name="reschedule"),
+    path(
+        P + "progress/tasks/<uuid:task_id>/", progress.task_progress_edit, name="task-progress"
+    ),
 ]
+
+timesheet_urlpatterns: list[URLPattern] = [
+    path(P + "timesheet/", timesheets.timesheet_page, name="timesheet"),
+    path(P + "timesheet/<str:week>/", timesheets.week_page, name="timesheet-week"),
+    path(P + "timesheet/<str:week>/submit/", timesheets.week_submit, name="timesheet-submit"),
+    path(P + "timesheets/", timesheets.approvals_page, name="timesheet-approvals"),
+    path(P + "timesheets/settings/", timesheets.settings_save, name="timesheet-settings"),
+    path(
+        P + "timesheets/<uuid:timesheet_id>/decide/",
+        timesheets.timesheet_decide,
+        name="timesheet-decide",
+    ),
+]
+
+app_name = "execution"
+urlpatterns: list[URLPattern] = [*progress_urlpatterns, *timesheet_urlpatterns]

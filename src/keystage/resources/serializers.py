@@ -133,6 +133,11 @@ class ProfileWriteSerializer(serializers.Serializer[Any]):
 
     capacity_percent = serializers.IntegerField(required=False)
     cost_rate = serializers.DecimalField(max_digits=10, decimal_places=2, required=False)
+    rate_from = serializers.DateField(
+        required=False,
+        help_text="The day a new cost rate takes effect (default today); time is priced at "
+        "the rate of its day.",
+    )
     job_title = serializers.CharField(max_length=120, required=False, allow_blank=True)
     hours_per_day = serializers.DecimalField(max_digits=4, decimal_places=2, required=False)
     working_weekdays = serializers.CharField(max_length=20, required=False)

@@ -8,12 +8,14 @@ journaled without a project; a project's equipment and procurement are written i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Value
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from keystage.accounts.access import signed_in
 from keystage.accounts.models import User
@@ -28,7 +30,9 @@ from keystage.resources.access import (
     skills_visible_to,
 )
 from keystage.resources.models import (
+    RATE_SINCE_ALWAYS,
     Absence,
+    CostRate,
     PersonSkill,
     ResourceProfile,
     Skill,
@@ -158,27 +162,53 @@ def _normalise_weekdays(changes: dict[str, Any]) -> None:
     changes["working_weekdays"] = "".join(sorted(set(text)))
 
 
+def _record_rate(person: User, rate: Any, effective_from: dt.date) -> None:
+    """Add (or replace, on the same day) the rate history row effective from that day."""
+    CostRate.objects.update_or_create(
+        user=person, effective_from=effective_from, defaults={"rate": rate}
+    )
+
+
+def _rate_from(raw: Any) -> dt.date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise InvalidInput({"rate_from": "Enter a date as YYYY-MM-DD."}) from None
+
+
 @transaction.atomic
 def profile_update(
     *, who: User, person: User, version: int | None, changes: dict[str, Any]
 ) -> ResourceProfile:
-    """Set capacity, cost rate, title and personal calendar; ``version`` once it exists."""
+    """Set capacity, cost rate, title and personal calendar; ``version`` once it exists.
+
+    A new cost rate adds a row to the rate history, effective from ``rate_from`` (default
+    today): time is priced at the rate of its day. The first profile's rate holds since always.
+    """
     require_person_edit(who, person)
+    changes = dict(changes)
+    rate_from = _rate_from(changes.pop("rate_from", None))
     changes = records.editable(changes, PROFILE_FIELDS)
     _normalise_weekdays(changes)
     existing = ResourceProfile.objects.filter(user=person).first()
     if existing is None:
         profile = ResourceProfile(user=person, **{"job_title": person.job_title, **changes})
-        return records.create(
+        created = records.create(
             who=who,
             instance=profile,
             project=None,
             fields=PROFILE_FIELDS,
             summary=f"Created the resource profile of {person.display_name}",
         )
+        _record_rate(person, created.cost_rate, rate_from or RATE_SINCE_ALWAYS)
+        return created
     if version is None:
         raise VersionRequired()
-    return records.update(
+    updated = records.update(
         who=who,
         instance=existing,
         version=version,
@@ -186,6 +216,13 @@ def profile_update(
         project=None,
         summary=f"Edited the resource profile of {person.display_name}",
     )
+    if "cost_rate" in changes and (
+        updated.cost_rate != existing.cost_rate or rate_from is not None
+    ):
+        if not CostRate.objects.filter(user=person).exists():  # a profile from before history
+            _record_rate(person, existing.cost_rate, RATE_SINCE_ALWAYS)
+        _record_rate(person, updated.cost_rate, rate_from or timezone.localdate())
+    return updated
 
 
 def _level(value: Any, field: str) -> int:

@@ -23,7 +23,7 @@ def project_tab(match: Any) -> str:
     if app == "resources":
         return "team"
     if app == "execution":
-        return "progress"
+        return "timesheets" if name.startswith("timesheet") else "progress"
     if app == "planning":
         tab = next((tab for tab in PLANNING_TABS if name.startswith(tab)), "goals")
         return "assignments" if tab == "assignment" else tab

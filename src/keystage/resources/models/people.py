@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -83,6 +84,39 @@ class ResourceProfile(BaseModel):
     def weekday_labels(self) -> str:
         """The working days as names, e.g. 'Mon Tue Wed Thu Fri'."""
         return " ".join(WEEKDAY_NAMES[int(d) - 1] for d in sorted(set(self.working_weekdays)))
+
+
+#: The day a profile's first rate takes effect: it prices every day before a later change.
+RATE_SINCE_ALWAYS = dt.date(1990, 1, 1)
+
+
+class CostRate(models.Model):
+    """A cost rate per hour and the day it takes effect, for pricing time on its day.
+
+    ``ResourceProfile.cost_rate`` stays the current rate (what planning reads); each change of
+    it adds or replaces the row of its effective day. Insert-only in spirit: the journal of the
+    profile records who changed the rate; rows are never edited except by a same-day change.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cost_rates"
+    )
+    effective_from = models.DateField()
+    rate = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO, message="A cost rate is never negative.")],
+    )
+
+    class Meta:
+        ordering = ["user", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "effective_from"], name="cost_rate_unique_day"),
+            models.CheckConstraint(condition=Q(rate__gte=0), name="cost_rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rate}/h from {self.effective_from}"
 
 
 class Absence(BaseModel):

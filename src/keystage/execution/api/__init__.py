@@ -1,0 +1,1 @@
+"""The api of keystage.execution, one module per subdomain."""

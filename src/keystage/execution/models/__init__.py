@@ -1,0 +1,17 @@
+"""Models of keystage.execution, one module per subdomain; import them here so Django finds them."""
+
+from keystage.execution.models.timesheets import (
+    LOCKED_STATUSES,
+    TimeEntry,
+    Timesheet,
+    TimesheetSettings,
+    TimesheetStatus,
+)
+
+__all__ = [
+    "LOCKED_STATUSES",
+    "TimeEntry",
+    "Timesheet",
+    "TimesheetSettings",
+    "TimesheetStatus",
+]

@@ -1,0 +1,1 @@
+"""The serializers of keystage.execution, one module per subdomain."""

@@ -1,0 +1,1 @@
+"""The views of keystage.execution, one module per subdomain."""
