@@ -10,9 +10,7 @@ progress_urlpatterns: list[URLPattern] = [
     path(P + "progress/", progress.progress_page, name="progress"),
     path(P + "progress/data-date/", progress.data_date_edit, name="data-date"),
     path(P + "progress/reschedule/", progress.reschedule, name="reschedule"),
-    path(
-        P + "progress/tasks/<uuid:task_id>/", progress.task_progress_edit, name="task-progress"
-    ),
+    path(P + "progress/tasks/<uuid:task_id>/", progress.task_progress_edit, name="task-progress"),
 ]
 
 timesheet_urlpatterns: list[URLPattern] = [

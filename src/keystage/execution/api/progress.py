@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.core.api import IF_MATCH, expected_version, optional_version, valid_input
-from keystage.execution.serializers import progress as s
 from keystage.execution.selectors import progress as selectors
+from keystage.execution.serializers import progress as s
 from keystage.execution.services import progress as services
 from keystage.planning.models import ProjectCalendar
 
