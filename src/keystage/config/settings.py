@@ -85,10 +85,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "keystage.core",
     "keystage.portfolio",
+    "keystage.notifications",
     "keystage.initiation",
     "keystage.resources",
     "keystage.planning",
     "keystage.staffing",
+    "keystage.execution",
     "keystage.costs",
     "keystage.ops",
 ]

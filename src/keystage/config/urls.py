@@ -12,9 +12,12 @@ from keystage.accounts import api_admin as accounts_admin_api
 from keystage.core.openapi import SchemaView
 from keystage.costs import api_urls as costs_api_urls
 from keystage.costs import urls as costs_urls
+from keystage.execution import api_urls as execution_api_urls
+from keystage.execution import urls as execution_urls
 from keystage.initiation import api_urls as initiation_api_urls
 from keystage.initiation.charter import api_urls as charter_api_urls
 from keystage.initiation.charter import urls as charter_urls
+from keystage.notifications import api_urls as notifications_api_urls
 from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
@@ -74,6 +77,8 @@ api_v1 = [
     *staffing_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
+    *notifications_api_urls.urlpatterns,
+    *execution_api_urls.urlpatterns,
 ]
 
 # Stage 2's pages keep their ``planning:`` URL names wherever their app now lives
@@ -100,6 +105,8 @@ urlpatterns = [
     path("", include((planning_pages, "planning"))),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
+    path("", include("keystage.notifications.urls")),
+    path("", include((execution_urls.urlpatterns, "execution"))),
     path("", include("keystage.portfolio.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Execution (stage 3): the team records the work — progress, time, status updates."""
