@@ -16,6 +16,7 @@ from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput, NotFound, VersionRequired
 from keystage.core.lookup import parse_public_id
 from keystage.core.models import AuditAction
+from keystage.core.versioning import compare_and_set
 from keystage.planning.models.scope import (
     Deliverable,
     ScopeItem,
@@ -125,11 +126,16 @@ def linked_tasks(project: Project, raw: Any) -> list[Task]:
     return tasks
 
 
-def _set_tasks(who: User, deliverable: Deliverable, tasks: list[Task]) -> None:
+def _set_tasks(
+    who: User, deliverable: Deliverable, tasks: list[Task], *, bump: bool = True
+) -> Deliverable:
+    """Replace the linked tasks, journaled; an edit of links advances the version."""
     before = sorted(str(t.public_id) for t in deliverable.tasks.all())
     after = sorted(str(t.public_id) for t in tasks)
     if before == after:
-        return
+        return deliverable
+    if bump:
+        deliverable = compare_and_set(deliverable, deliverable.version, {})
     deliverable.tasks.set(tasks)
     names = ", ".join(f"'{t.name}'" for t in tasks) or "no task"
     audit_record(
@@ -140,6 +146,7 @@ def _set_tasks(who: User, deliverable: Deliverable, tasks: list[Task]) -> None:
         changes={"tasks": [before, after]},
         summary=f"Deliverable '{deliverable.name}' is produced by {names}",
     )
+    return deliverable
 
 
 @transaction.atomic
@@ -160,8 +167,7 @@ def deliverable_create(*, who: User, project: Project, data: dict[str, Any]) -> 
         fields=DELIVERABLE_FIELDS,
         summary=f"Added deliverable '{deliverable.name}'",
     )
-    _set_tasks(who, deliverable, tasks)
-    return deliverable
+    return _set_tasks(who, deliverable, tasks, bump=False)
 
 
 @transaction.atomic
@@ -186,7 +192,7 @@ def deliverable_update(
         summary=f"Edited deliverable '{changes.get('name', deliverable.name)}'",
     )
     if tasks is not None:
-        _set_tasks(who, updated, tasks)
+        updated = _set_tasks(who, updated, tasks)
     return updated
 
 
