@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.execution.models import StatusUpdate
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     BusinessCase,
@@ -28,6 +29,7 @@ from keystage.initiation.models import (
     ResearchNote,
     Stakeholder,
 )
+from keystage.notifications.models import Comment, Notification
 from keystage.planning.models import (
     Assignment,
     Baseline,
@@ -142,7 +144,35 @@ ASSIGNMENT_BODY = {
 }
 CALENDAR_BODY = {"name": "Pwned", "working_weekdays": ["1"], "shifts": "09:00-10:00", "version": 1}
 HOLIDAY_BODY = {"name": "Pwned", "start_date": "2027-02-01", "version": 1}
+STATUS_BODY = {"week_of": "2027-02-01", "health": "red", "summary": "Pwned", "version": 1}
 ROUTES: dict[str, Route] = {
+    # notifications: one's own; comment threads and status updates: a project's
+    "api:notification-list": Route("self", ("GET",), api=True),
+    "api:notification-read-all": Route("self", ("POST",), api=True),
+    "api:notification-preferences": Route("self", ("GET", "PUT"), api=True),
+    "api:notification-read": Route("self", ("POST",), api=True),
+    "notifications:list": Route("self", ("GET",)),
+    "notifications:read-all": Route("self", ("POST",)),
+    "notifications:preferences": Route("self", ("GET", "POST")),
+    "notifications:open": Route("self", ("POST",)),
+    "api:comment-list": Route("project", ("GET", "POST"), api=True, body={"body": "Pwned"}),
+    "api:comment-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body={"body": "Pwned", "version": 1}
+    ),
+    "notifications:thread": Route("project", ("GET", "POST"), body={"body": "Pwned"}),
+    "notifications:comment": Route(
+        "project", ("POST",), body={"body": "Pwned", "action": "remove", "version": 1}
+    ),
+    "execution:status_updates": Route("project", ("GET",)),
+    "execution:status_updates-create": Route("project", ("GET", "POST"), body=STATUS_BODY),
+    "execution:status_updates-edit": Route("project", ("GET", "POST"), body=STATUS_BODY),
+    "api:status-updates-list": Route("project", ("GET", "POST"), api=True, body=STATUS_BODY),
+    "api:status-updates-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=STATUS_BODY
+    ),
+    "planning:plan-task-detail": Route("project", ("GET",)),
+    "planning:deliverable-detail": Route("project", ("GET",)),
+    "planning:deliverable-tasks": Route("project", ("POST",), body={"tasks": [], "version": 1}),
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
     "api:token-list": Route("self", ("GET", "POST"), api=True),
@@ -457,6 +487,10 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "skill_need_id": TaskSkill.objects.filter(task__project=child).first(),
         "assignment_id": Assignment.objects.filter(project=child).first(),
         "holiday_id": Holiday.objects.filter(project=child).first(),
+        "comment_id": Comment.objects.filter(project=child).first(),
+        "thread_id": Task.objects.filter(project=child).first(),
+        "kind": "task",
+        "record_id": StatusUpdate.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -494,6 +528,8 @@ def _initiation_snapshot() -> list:
             Assignment,
             ProjectCalendar,
             Holiday,
+            Comment,
+            StatusUpdate,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -517,6 +553,7 @@ def _snapshot() -> tuple:
         ),
         GateDecision.objects.count(),
         AuditEntry.objects.count(),
+        Notification.objects.count(),
     )
 
 
@@ -631,6 +668,21 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     calendar_services.calendar_save(
         who=pm, project=project, version=None, data={"working_weekdays": "12345"}
     )
+    from keystage.execution.status_updates import STATUS_UPDATES
+    from keystage.notifications import comments
+    from keystage.notifications.threads import resolve_record
+
+    STATUS_UPDATES.create(
+        who=pm,
+        project=project,
+        data=bare(STATUS_BODY) | {"summary": "B", "week_of": dt.date(2027, 2, 1)},
+    )
+    comments.comment_create(
+        who=pm,
+        project=project,
+        record=resolve_record(project, "task", first.public_id),
+        data={"body": "B secret @dev_b"},
+    )
     calendar_services.holiday_create(
         who=pm, project=project, data={"name": "B shutdown", "start_date": dt.date(2027, 2, 1)}
     )
@@ -703,6 +755,9 @@ CHILD_ROUTES = [
             "skill_need_id",
             "assignment_id",
             "holiday_id",
+            "comment_id",
+            "thread_id",
+            "record_id",
         )
     )
 ]
