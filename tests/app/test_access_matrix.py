@@ -38,6 +38,7 @@ from keystage.planning.models import (
     Dependency,
     Goal,
     Holiday,
+    PlanFile,
     ProjectCalendar,
     ScheduleRun,
     ScopeItem,
@@ -173,6 +174,10 @@ ROUTES: dict[str, Route] = {
     "planning:plan-task-detail": Route("project", ("GET",)),
     "planning:deliverable-detail": Route("project", ("GET",)),
     "planning:deliverable-tasks": Route("project", ("POST",), body={"tasks": [], "version": 1}),
+    "planning:plan-task-files": Route("project", ("POST",)),
+    "planning:deliverable-files": Route("project", ("POST",)),
+    "planning:plan-file": Route("project", ("GET",)),
+    "planning:plan-file-delete": Route("project", ("POST",), body={"version": 1}),
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
     "api:token-list": Route("self", ("GET", "POST"), api=True),
@@ -488,6 +493,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "assignment_id": Assignment.objects.filter(project=child).first(),
         "holiday_id": Holiday.objects.filter(project=child).first(),
         "comment_id": Comment.objects.filter(project=child).first(),
+        "plan_file_id": PlanFile.objects.filter(project=child).first(),
         "thread_id": Task.objects.filter(project=child).first(),
         "kind": "task",
         "record_id": StatusUpdate.objects.filter(project=child).first(),
@@ -530,6 +536,7 @@ def _initiation_snapshot() -> list:
             Holiday,
             Comment,
             StatusUpdate,
+            PlanFile,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -683,6 +690,13 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         record=resolve_record(project, "task", first.public_id),
         data={"body": "B secret @dev_b"},
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keystage.planning.services.attachments import plan_file_create
+
+    plan_file_create(
+        who=pm, record=first, upload=SimpleUploadedFile("b-spec.pdf", b"%PDF-1.4 PRJ-B spec")
+    )
     calendar_services.holiday_create(
         who=pm, project=project, data={"name": "B shutdown", "start_date": dt.date(2027, 2, 1)}
     )
@@ -756,6 +770,7 @@ CHILD_ROUTES = [
             "assignment_id",
             "holiday_id",
             "comment_id",
+            "plan_file_id",
             "thread_id",
             "record_id",
         )

@@ -30,6 +30,22 @@ class PlanningConfig(AppConfig):
         register_start_moved(plan_follow_project_start)
         register_thread_record("task", thread_task)
         register_thread_record("deliverable", thread_deliverable)
+        from django.db.models.signals import post_delete
+
+        from keystage.planning.models import PlanFile
+
+        # A task or deliverable removed takes its files' rows along (cascade); the stored
+        # files go once that transaction commits.
+        post_delete.connect(_drop_stored_file, sender=PlanFile, dispatch_uid="plan-file-drop")
+
+
+def _drop_stored_file(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Delete a removed plan file's stored file after the commit."""
+    from django.db import transaction
+
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _schedule_job() -> Any:

@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import DomainError
+from keystage.core.files import max_bytes
 from keystage.core.versioning import parse_version
 from keystage.core.web import page_error
 from keystage.planning.models import Assignment, Deliverable, Task
@@ -21,7 +23,8 @@ from keystage.planning.selectors import scope as scope_selectors
 from keystage.planning.selectors.threads import deliverable_url
 from keystage.planning.selectors.wbs import task_get, task_list
 from keystage.planning.services import scope as scope_services
-from keystage.portfolio.access import project_perms
+from keystage.planning.services.attachments import files_of
+from keystage.portfolio.access import may_change_contribution, project_perms
 from keystage.portfolio.models import Project
 from keystage.portfolio.selectors import project_get
 
@@ -42,8 +45,25 @@ def task_detail(request: HttpRequest, project_id: str, task_id: str) -> HttpResp
         "assignments": Assignment.objects.filter(task=task).select_related("person"),
         "deliverables": task.deliverables.order_by("order", "id"),
         "can_edit": Perm.EDIT in project_perms(request.user, project),
+        **files_context(request, project, task),
+        "upload_url": reverse("planning:plan-task-files", args=[project.public_id, task.public_id]),
     }
     return render(request, "planning/records/task.html", context)
+
+
+def files_context(
+    request: HttpRequest, project: Project, record: Task | Deliverable
+) -> dict[str, object]:
+    """The record's files, with whether the user may remove each, and the size limit."""
+    perms = project_perms(request.user, project)
+    return {
+        "files": [
+            (f, may_change_contribution(request.user, project, f.uploaded_by_id, perms=perms))
+            for f in files_of(record).select_related("uploaded_by")
+        ],
+        "can_contribute": Perm.CONTRIBUTE in perms,
+        "limit_mb": max_bytes() // (1024 * 1024),
+    }
 
 
 class DeliverableTasksForm(forms.Form):
@@ -85,6 +105,10 @@ def _deliverable_page(
         "linked": deliverable.tasks.order_by("row"),
         "form": form,
         "can_edit": can_edit,
+        **files_context(request, project, deliverable),
+        "upload_url": reverse(
+            "planning:deliverable-files", args=[project.public_id, deliverable.public_id]
+        ),
     }
     return render(request, "planning/records/deliverable.html", context, status=status)
 
