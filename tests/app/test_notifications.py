@@ -244,7 +244,8 @@ def test_notifications_api_lists_and_marks_read(world, api):
     assert listed["X-Unread-Count"] == "2"
     first = listed.json()[0]["id"]
     assert client.post(f"/api/v1/notifications/{first}/read/").json()["read"] is True
-    assert [n["text"] for n in client.get("/api/v1/notifications/?unread=1").json()] == ["One"]
+    assert [n["text"] for n in client.get("/api/v1/notifications/?unread=true").json()] == ["One"]
+    assert client.get("/api/v1/notifications/?unread=1").status_code == 400
     assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
     prefs = client.put("/api/v1/notifications/preferences/", {"mentioned": False}, format="json")
     assert prefs.status_code == 200 and prefs.json()["mentioned"] is False

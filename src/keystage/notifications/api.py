@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.api import DELETE_PARAMS, IF_MATCH, expected_version, valid_input
+from keystage.core.errors import InvalidInput
 from keystage.core.lookup import get_by_public_id
 from keystage.core.paging import PAGE_PARAMETERS, paged_response
 from keystage.notifications import comments, services
@@ -33,6 +34,16 @@ RECORD = OpenApiParameter(
 UNREAD = OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")
 
 
+def _only_unread(request: Request) -> bool:
+    """``unread=true`` / ``false`` (absent: false); anything else is a field error."""
+    given = request.query_params.getlist("unread")
+    if not given:
+        return False
+    if len(given) > 1 or given[0] not in ("true", "false"):
+        raise InvalidInput({"unread": "Give true or false."})
+    return given[0] == "true"
+
+
 class NotificationListView(APIView):
     """My notifications, newest first."""
 
@@ -45,7 +56,7 @@ class NotificationListView(APIView):
         """One page; ``X-Total-Count`` gives the total and ``X-Unread-Count`` the unread."""
         mine = services.notifications_of(actor(request)).select_related("project")
         unread = mine.filter(read_at__isnull=True)
-        wanted = unread if request.query_params.get("unread") in ("1", "true") else mine
+        wanted = unread if _only_unread(request) else mine
         response = paged_response(request, wanted, s.NotificationSerializer)
         response["X-Unread-Count"] = str(unread.count())
         return response
