@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from keystage.core.models import BaseModel
+from keystage.core.models import AttachedFile
 from keystage.planning.models.scope import Deliverable
 from keystage.planning.models.wbs import Task
 from keystage.portfolio.models import Project
@@ -19,7 +18,7 @@ def _plan_file_path(instance: PlanFile, filename: str) -> str:
     return f"plan/{instance.project.public_id}/{uuid.uuid4().hex}"
 
 
-class PlanFile(BaseModel):
+class PlanFile(AttachedFile):
     """A file on exactly one task or one deliverable of the project (``core.files`` checks,
     stores and serves it; downloads go through a view that checks the project)."""
 
@@ -31,13 +30,6 @@ class PlanFile(BaseModel):
         Deliverable, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
     )
     file = models.FileField(upload_to=_plan_file_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -48,6 +40,3 @@ class PlanFile(BaseModel):
                 name="plan_file_on_one_record",
             )
         ]
-
-    def __str__(self) -> str:
-        return self.original_name
