@@ -249,8 +249,9 @@ def test_notifications_api_lists_and_marks_read(world, api):
     assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
     prefs = client.put("/api/v1/notifications/preferences/", {"mentioned": False}, format="json")
     assert prefs.status_code == 200 and prefs.json()["mentioned"] is False
-    bad = client.put("/api/v1/notifications/preferences/", {"mentioned": "maybe"}, format="json")
-    assert bad.status_code == 400
+    for wrong in ("maybe", 0, 1, None):
+        bad = client.put("/api/v1/notifications/preferences/", {"mentioned": wrong}, format="json")
+        assert bad.status_code == 400, wrong
 
 
 # ------------------------------------------------------------------ pages

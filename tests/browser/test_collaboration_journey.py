@@ -65,3 +65,34 @@ def test_status_update_comment_mention_and_bell(page, world):
     assert page.locator("#bell-count").count() == 0
     assert Notification.objects.get().read_at is not None
     shot(page, "collab-05-task-page")
+
+
+def test_deliverable_linked_to_tasks_with_a_specification(page, world, tmp_path):
+    from keystage.planning.models import PlanFile
+    from keystage.planning.services import scope
+
+    project, pm = world.project_a, world.a["project_manager"]
+    build = wbs.task_create(who=pm, project=project, data={"name": "Build the interfaces"})
+    deliverable = scope.deliverable_create(
+        who=pm, project=project, data={"name": "Interface spec", "acceptance_criteria": "Signed"}
+    )
+    spec = tmp_path / "interfaces.pdf"
+    spec.write_bytes(b"%PDF-1.4 interfaces")
+
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(f"/projects/{project.public_id}/scope/")
+    page.click("#deliverables >> text=Interface spec")
+    page.click("text=Change the linked tasks")
+    page.check("input[name=tasks]")
+    page.click("text=Save links")
+    page.wait_for_selector("text=Linked tasks saved.")
+    assert "Build the interfaces" in page.locator("#deliverable-tasks").inner_text()
+    page.set_input_files("#plan-file", str(spec))
+    page.click("#files button:text('Upload')")
+    page.wait_for_selector("#file-list >> text=interfaces.pdf")
+    shot(page, "collab-06-deliverable-page")
+    assert PlanFile.objects.get().deliverable == deliverable
+    assert list(deliverable.tasks.all()) == [build]
+
+    page.click("#deliverable-tasks >> text=Build the interfaces")
+    assert "Interface spec" in page.locator("#task-deliverables").inner_text()

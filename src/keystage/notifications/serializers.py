@@ -36,13 +36,26 @@ class ReadAllSerializer(serializers.Serializer[Any]):
     marked = serializers.IntegerField()
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only (JSON booleans, or the words in a form) — not 0, 1, "yes"."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        """The boolean, or the field's "Must be a valid boolean." error."""
+        if isinstance(data, bool):
+            return data
+        if data in ("true", "false"):
+            return bool(data == "true")
+        self.fail("invalid", input=data)
+        raise AssertionError  # fail() raises
+
+
 class PreferencesSerializer(serializers.Serializer[Any]):
     """E-mail on (true) or off (false) per notification kind."""
 
-    assigned = serializers.BooleanField(required=False)
-    timesheet_decided = serializers.BooleanField(required=False)
-    predecessor_finished = serializers.BooleanField(required=False)
-    mentioned = serializers.BooleanField(required=False)
+    assigned = StrictBooleanField(required=False)
+    timesheet_decided = StrictBooleanField(required=False)
+    predecessor_finished = StrictBooleanField(required=False)
+    mentioned = StrictBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Every kind is a field (kept in step with ``NotificationKind``)."""
