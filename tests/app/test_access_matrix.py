@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, ProjectBudget
-from keystage.execution.models import TimeEntry, Timesheet, TimesheetSettings
+from keystage.execution.models import StatusUpdate, TimeEntry, Timesheet, TimesheetSettings
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     BusinessCase,
@@ -29,6 +29,7 @@ from keystage.initiation.models import (
     ResearchNote,
     Stakeholder,
 )
+from keystage.notifications.models import Comment, Notification
 from keystage.planning.models import (
     Assignment,
     Baseline,
@@ -37,6 +38,7 @@ from keystage.planning.models import (
     Dependency,
     Goal,
     Holiday,
+    PlanFile,
     ProjectCalendar,
     ScheduleRun,
     ScopeItem,
@@ -147,6 +149,7 @@ ASSIGNMENT_BODY = {
 }
 CALENDAR_BODY = {"name": "Pwned", "working_weekdays": ["1"], "shifts": "09:00-10:00", "version": 1}
 HOLIDAY_BODY = {"name": "Pwned", "start_date": "2027-02-01", "version": 1}
+STATUS_BODY = {"week_of": "2027-02-01", "health": "red", "summary": "Pwned", "version": 1}
 PROGRESS_BODY = {"actual_start": "2027-01-04", "percent_complete": 10, "version": 1}
 DATA_DATE_BODY = {"data_date": "2027-02-01", "version": 1}
 ROUTES: dict[str, Route] = {
@@ -157,6 +160,37 @@ ROUTES: dict[str, Route] = {
     "execution:data-date": Route("project", ("POST",), body=DATA_DATE_BODY),
     "execution:reschedule": Route("project", ("POST",)),
     "execution:task-progress": Route("project", ("GET", "POST"), body=PROGRESS_BODY),
+    # notifications: one's own; comment threads and status updates: a project's
+    "api:notification-list": Route("self", ("GET",), api=True),
+    "api:notification-read-all": Route("self", ("POST",), api=True),
+    "api:notification-preferences": Route("self", ("GET", "PUT"), api=True),
+    "api:notification-read": Route("self", ("POST",), api=True),
+    "notifications:list": Route("self", ("GET",)),
+    "notifications:read-all": Route("self", ("POST",)),
+    "notifications:preferences": Route("self", ("GET", "POST")),
+    "notifications:open": Route("self", ("POST",)),
+    "api:comment-list": Route("project", ("GET", "POST"), api=True, body={"body": "Pwned"}),
+    "api:comment-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body={"body": "Pwned", "version": 1}
+    ),
+    "notifications:thread": Route("project", ("GET", "POST"), body={"body": "Pwned"}),
+    "notifications:comment": Route(
+        "project", ("POST",), body={"body": "Pwned", "action": "remove", "version": 1}
+    ),
+    "execution:status_updates": Route("project", ("GET",)),
+    "execution:status_updates-create": Route("project", ("GET", "POST"), body=STATUS_BODY),
+    "execution:status_updates-edit": Route("project", ("GET", "POST"), body=STATUS_BODY),
+    "api:status-updates-list": Route("project", ("GET", "POST"), api=True, body=STATUS_BODY),
+    "api:status-updates-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body=STATUS_BODY
+    ),
+    "planning:plan-task-detail": Route("project", ("GET",)),
+    "planning:deliverable-detail": Route("project", ("GET",)),
+    "planning:deliverable-tasks": Route("project", ("POST",), body={"tasks": [], "version": 1}),
+    "planning:plan-task-files": Route("project", ("POST",)),
+    "planning:deliverable-files": Route("project", ("POST",)),
+    "planning:plan-file": Route("project", ("GET",)),
+    "planning:plan-file-delete": Route("project", ("POST",), body={"version": 1}),
     "api:me": Route("self", ("GET",), api=True),
     "api:user-list": Route("self", ("GET",), api=True),
     "api:token-list": Route("self", ("GET", "POST"), api=True),
@@ -498,6 +532,11 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "time_entry_id": TimeEntry.objects.filter(project=child).first(),
         "timesheet_id": Timesheet.objects.filter(project=child).first(),
         "week": "2027-01-11",
+        "comment_id": Comment.objects.filter(project=child).first(),
+        "plan_file_id": PlanFile.objects.filter(project=child).first(),
+        "thread_id": Task.objects.filter(project=child).first(),
+        "kind": "task",
+        "record_id": StatusUpdate.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -538,6 +577,9 @@ def _initiation_snapshot() -> list:
             TimeEntry,
             Timesheet,
             TimesheetSettings,
+            Comment,
+            StatusUpdate,
+            PlanFile,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -561,6 +603,7 @@ def _snapshot() -> tuple:
         ),
         GateDecision.objects.count(),
         AuditEntry.objects.count(),
+        Notification.objects.count(),
     )
 
 
@@ -675,6 +718,28 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     calendar_services.calendar_save(
         who=pm, project=project, version=None, data={"working_weekdays": "12345"}
     )
+    from keystage.execution.status_updates import STATUS_UPDATES
+    from keystage.notifications import comments
+    from keystage.notifications.threads import resolve_record
+
+    STATUS_UPDATES.create(
+        who=pm,
+        project=project,
+        data=bare(STATUS_BODY) | {"summary": "B", "week_of": dt.date(2027, 2, 1)},
+    )
+    comments.comment_create(
+        who=pm,
+        project=project,
+        record=resolve_record(project, "task", first.public_id),
+        data={"body": "B secret @dev_b"},
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keystage.planning.services.attachments import plan_file_create
+
+    plan_file_create(
+        who=pm, record=first, upload=SimpleUploadedFile("b-spec.pdf", b"%PDF-1.4 PRJ-B spec")
+    )
     calendar_services.holiday_create(
         who=pm, project=project, data={"name": "B shutdown", "start_date": dt.date(2027, 2, 1)}
     )
@@ -759,6 +824,10 @@ CHILD_ROUTES = [
             "holiday_id",
             "time_entry_id",
             "timesheet_id",
+            "comment_id",
+            "plan_file_id",
+            "thread_id",
+            "record_id",
         )
     )
 ]

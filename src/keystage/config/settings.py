@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "keystage.core",
     "keystage.portfolio",
+    "keystage.notifications",
     "keystage.initiation",
     "keystage.resources",
     "keystage.planning",

@@ -16,6 +16,7 @@ from keystage.execution import api_urls as execution_api_urls
 from keystage.initiation import api_urls as initiation_api_urls
 from keystage.initiation.charter import api_urls as charter_api_urls
 from keystage.initiation.charter import urls as charter_urls
+from keystage.notifications import api_urls as notifications_api_urls
 from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
@@ -76,6 +77,7 @@ api_v1 = [
     *execution_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
+    *notifications_api_urls.urlpatterns,
 ]
 
 # Stage 2's pages keep their ``planning:`` URL names wherever their app now lives
@@ -103,6 +105,7 @@ urlpatterns = [
     path("", include("keystage.execution.urls")),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
+    path("", include("keystage.notifications.urls")),
     path("", include("keystage.portfolio.urls")),
 ]
 

@@ -39,6 +39,26 @@ class BaseModel(models.Model):
             raise ValidationError(errors)
 
 
+class AttachedFile(BaseModel):
+    """What every attached file keeps beside its stored ``file`` (which each subclass
+    declares with its own folder): the sanitised original name, the content type we
+    serve it with, size, SHA-256 and uploader (``core.files`` fills them)."""
+
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class AuditAction(models.TextChoices):
     """What kind of change an audit entry records."""
 

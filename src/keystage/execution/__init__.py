@@ -1,1 +1,1 @@
-"""Stage 3, execution: the work recorded — timesheets, progress, status updates."""
+"""Stage 3, execution: the work recorded — progress, timesheets, status updates."""

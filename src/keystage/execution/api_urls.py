@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from keystage.execution.api import progress, timesheets
+from keystage.execution.status_updates import STATUS_UPDATES
 
 P = "projects/<str:project_id>/"
 
@@ -67,4 +68,8 @@ timesheet_urlpatterns: list[URLPattern] = [
     ),
 ]
 
-urlpatterns: list[URLPattern] = [*progress_urlpatterns, *timesheet_urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *progress_urlpatterns,
+    *timesheet_urlpatterns,
+    *STATUS_UPDATES.api_urls(),
+]

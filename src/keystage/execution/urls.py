@@ -1,7 +1,8 @@
-"""Pages of keystage.execution (the ``execution:`` namespace): progress and timesheets."""
+"""Pages of keystage.execution (the ``execution:`` namespace): progress, timesheets, status."""
 
 from django.urls import URLPattern, path
 
+from keystage.execution import status_updates
 from keystage.execution.views import progress, timesheets
 
 P = "projects/<uuid:project_id>/"
@@ -27,4 +28,8 @@ timesheet_urlpatterns: list[URLPattern] = [
 ]
 
 app_name = "execution"
-urlpatterns: list[URLPattern] = [*progress_urlpatterns, *timesheet_urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *progress_urlpatterns,
+    *timesheet_urlpatterns,
+    *status_updates.page_urls(),
+]

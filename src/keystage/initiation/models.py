@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from keystage.core.fields import ZERO, long_text, money
-from keystage.core.models import BaseModel
+from keystage.core.models import AttachedFile, BaseModel
 from keystage.portfolio.models import Project
 
 
@@ -261,7 +261,7 @@ def _attachment_path(instance: ResearchAttachment, filename: str) -> str:
     return f"research/{instance.note.project.public_id}/{uuid.uuid4().hex}"
 
 
-class ResearchAttachment(BaseModel):
+class ResearchAttachment(AttachedFile):
     """A file attached to a research note, downloaded only through a view that checks access.
 
     The stored file has a random name under the data directory's media folder; the
@@ -270,19 +270,9 @@ class ResearchAttachment(BaseModel):
 
     note = models.ForeignKey(ResearchNote, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # The charter's model lives beside its selectors and services; Django finds it here.

@@ -15,8 +15,10 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         """Guard the Planning gate (to execution): a baseline and a set budget; register
         the schedule-run job with the services (``planning.tasks``); reschedule the plan
-        when the project's start date moves."""
+        when the project's start date moves; give tasks and deliverables a comment thread."""
+        from keystage.notifications.threads import register_thread_record
         from keystage.planning.selectors.gate import planning_checklist
+        from keystage.planning.selectors.threads import thread_deliverable, thread_task
         from keystage.planning.services.schedule_runs import register_schedule_job
         from keystage.planning.services.wbs import plan_follow_project_start
         from keystage.portfolio.gate_checks import register_gate_check
@@ -26,6 +28,24 @@ class PlanningConfig(AppConfig):
         register_gate_check(Stage.PLANNING, planning_checklist)
         register_schedule_job(_schedule_job)
         register_start_moved(plan_follow_project_start)
+        register_thread_record("task", thread_task)
+        register_thread_record("deliverable", thread_deliverable)
+        from django.db.models.signals import post_delete
+
+        from keystage.planning.models import PlanFile
+
+        # A task or deliverable removed takes its files' rows along (cascade); the stored
+        # files go once that transaction commits.
+        post_delete.connect(_drop_stored_file, sender=PlanFile, dispatch_uid="plan-file-drop")
+
+
+def _drop_stored_file(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Delete a removed plan file's stored file after the commit."""
+    from django.db import transaction
+
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _schedule_job() -> Any:

@@ -5,8 +5,10 @@ from django.urls import URLPattern, path
 from keystage.planning.views import baselines as baselines_views
 from keystage.planning.views import calendar as calendar_views
 from keystage.planning.views import collaboration as collaboration_views
+from keystage.planning.views import files as files_views
 from keystage.planning.views import gantt as gantt_views
 from keystage.planning.views import goals as goals_views
+from keystage.planning.views import records as records_views
 from keystage.planning.views import schedule as schedule_views
 from keystage.planning.views import scope as scope_views
 from keystage.planning.views import wbs as wbs_views
@@ -26,6 +28,21 @@ urlpatterns: list[URLPattern] = [
         scope_views.deliverable_edit,
         name="deliverable-edit",
     ),
+    path(
+        P + "scope/deliverables/<uuid:deliverable_id>/page/",
+        records_views.deliverable_detail,
+        name="deliverable-detail",
+    ),
+    path(
+        P + "scope/deliverables/<uuid:deliverable_id>/files/",
+        files_views.deliverable_files,
+        name="deliverable-files",
+    ),
+    path(
+        P + "scope/deliverables/<uuid:deliverable_id>/tasks/",
+        records_views.deliverable_tasks,
+        name="deliverable-tasks",
+    ),
     path(P + "scope/items/new/", scope_views.item_create, name="item-create"),
     path(P + "scope/items/<uuid:item_id>/", scope_views.item_edit, name="item-edit"),
     path(P + "scope/notes/new/", scope_views.note_create, name="scope-note-create"),
@@ -38,6 +55,14 @@ urlpatterns: list[URLPattern] = [
     # the plan: work breakdown table and calendar
     path(P + "plan/", wbs_views.plan_page, name="plan"),
     path(P + "plan/tasks/new/", wbs_views.task_create, name="plan-task-create"),
+    path(P + "plan/tasks/<uuid:task_id>/", records_views.task_detail, name="plan-task-detail"),
+    path(P + "plan/tasks/<uuid:task_id>/files/", files_views.task_files, name="plan-task-files"),
+    path(P + "plan/files/<uuid:plan_file_id>/", files_views.plan_file, name="plan-file"),
+    path(
+        P + "plan/files/<uuid:plan_file_id>/delete/",
+        files_views.plan_file_remove,
+        name="plan-file-delete",
+    ),
     path(P + "plan/tasks/<uuid:task_id>/cell/", wbs_views.task_cell, name="plan-task-cell"),
     path(P + "plan/tasks/<uuid:task_id>/move/", wbs_views.task_move, name="plan-task-move"),
     path(P + "plan/tasks/<uuid:task_id>/delete/", wbs_views.task_delete, name="plan-task-delete"),

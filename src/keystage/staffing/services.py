@@ -20,7 +20,10 @@ from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core import records
 from keystage.core.errors import InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id, parse_public_id
+from keystage.notifications.models import NotificationKind
+from keystage.notifications.services import notify
 from keystage.planning.models import Assignment, AssignmentSource, Task, TaskSkill
+from keystage.planning.selectors.threads import task_url
 from keystage.planning.services.plan_lock import plan_lock
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project, ProjectMembership
@@ -236,12 +239,25 @@ def assignment_create(
         # As MS Project does: a new assignment takes the person's maximum units.
         data["units_percent"] = _capacity(person)
     assignment = Assignment(project=project, task=leaf, person=person, source=source, **data)
-    return records.create(
+    records.create(
         who=who,
         instance=assignment,
         project=project,
         fields=ASSIGNMENT_JOURNAL,
         summary=f"Assigned {person.display_name} to '{leaf.name}' at {assignment.units_percent} %",
+    )
+    _tell_assigned(who, project, leaf, person)
+    return assignment
+
+
+def _tell_assigned(who: User, project: Project, task: Task, person: User) -> None:
+    notify(
+        [person],
+        kind=NotificationKind.ASSIGNED,
+        project=project,
+        text=f"{who.display_name} assigned you to '{task.name}' in {project.code}",
+        url=task_url(project, task),
+        actor=who,
     )
 
 
@@ -266,7 +282,10 @@ def assignment_update(
     if "units_percent" in changes and changes["units_percent"] is None:
         raise InvalidInput({"units_percent": "Give the units, from 1 to 1000 %."})
     who_now = changes["person"].display_name if "person" in changes else None
-    return records.update(
+    newcomer = changes.get("person")
+    if newcomer is not None and newcomer.pk == assignment.person_id:
+        newcomer = None
+    updated = records.update(
         who=who,
         instance=assignment,
         version=version,
@@ -275,6 +294,9 @@ def assignment_update(
         summary=f"Changed the assignment of {who_now or assignment.person.display_name} "
         f"to '{task.name}'",
     )
+    if newcomer is not None:
+        _tell_assigned(who, project, task, newcomer)
+    return updated
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Models of keystage.execution, one module per subdomain; import them here so Django finds them."""
 
+from keystage.execution.models.status_updates import Health, StatusUpdate
 from keystage.execution.models.timesheets import (
     LOCKED_STATUSES,
     TimeEntry,
@@ -10,6 +11,8 @@ from keystage.execution.models.timesheets import (
 
 __all__ = [
     "LOCKED_STATUSES",
+    "Health",
+    "StatusUpdate",
     "TimeEntry",
     "Timesheet",
     "TimesheetSettings",

@@ -5,6 +5,7 @@ from keystage.planning.models.assignments import (  # noqa: F401
     AssignmentSource,
     TaskSkill,
 )
+from keystage.planning.models.attachments import PlanFile  # noqa: F401
 from keystage.planning.models.baselines import Baseline, BaselineTask  # noqa: F401
 from keystage.planning.models.collaboration import CollaborationLink  # noqa: F401
 from keystage.planning.models.goals import Goal  # noqa: F401

@@ -56,6 +56,12 @@ class Deliverable(BaseModel):
         max_length=20, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED
     )
     order = models.PositiveIntegerField(default=0)
+    tasks = models.ManyToManyField(
+        "planning.Task",
+        blank=True,
+        related_name="deliverables",
+        help_text="The WBS tasks that produce it (same project).",
+    )
 
     class Meta:
         ordering = ["order", "id"]

@@ -24,9 +24,11 @@ def statement_get(*, who: Any, project: Project) -> ScopeStatement | None:
 
 def deliverable_list(*, who: Any, project: Project) -> QuerySet[Deliverable]:
     """The project's deliverables, in their order."""
-    return Deliverable.objects.filter(
-        project__in=projects_visible_to(who), project=project
-    ).select_related("project", "owner")
+    return (
+        Deliverable.objects.filter(project__in=projects_visible_to(who), project=project)
+        .select_related("project", "owner")
+        .prefetch_related("tasks")
+    )
 
 
 def deliverable_get(*, who: Any, project: Project, deliverable_id: Any) -> Deliverable:

@@ -46,14 +46,29 @@ class ScopeStatementWriteSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
+TASKS_HELP = "Ids of the WBS tasks of this project that produce the deliverable."
+
+
 class DeliverableSerializer(serializers.ModelSerializer[Deliverable]):
     """A deliverable with its acceptance criteria."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     owner = UserBriefSerializer(read_only=True, allow_null=True)
+    tasks: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="public_id", many=True, read_only=True, help_text=TASKS_HELP
+    )
     Meta = read_meta(
         Deliverable,
-        ["name", "description", "acceptance_criteria", "due_date", "owner", "status", "order"],
+        [
+            "name",
+            "description",
+            "acceptance_criteria",
+            "due_date",
+            "owner",
+            "status",
+            "order",
+            "tasks",
+        ],
     )
 
 
@@ -70,6 +85,9 @@ class DeliverableWriteSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=DeliverableStatus.choices, required=False)
     order = serializers.IntegerField(
         min_value=0, max_value=1_000_000, required=False, allow_null=True
+    )
+    tasks = serializers.ListField(
+        child=serializers.UUIDField(), max_length=500, required=False, help_text=TASKS_HELP
     )
     version = serializers.IntegerField(min_value=1, required=False)
 

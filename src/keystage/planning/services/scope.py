@@ -12,14 +12,18 @@ from django.db.models import Max, Model
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core import records
+from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput, NotFound, VersionRequired
 from keystage.core.lookup import parse_public_id
+from keystage.core.models import AuditAction
+from keystage.core.versioning import compare_and_set
 from keystage.planning.models.scope import (
     Deliverable,
     ScopeItem,
     ScopeNote,
     ScopeStatement,
 )
+from keystage.planning.models.wbs import Task
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
 
@@ -102,34 +106,84 @@ def _deliverable_data(project: Project, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+MAX_LINKED_TASKS = 500
+
+
+def linked_tasks(project: Project, raw: Any) -> list[Task]:
+    """The tasks named by public id, all of ``project`` (a field error on ``tasks``
+    otherwise: another project's task is never linked, nor told apart from a missing one)."""
+    if not isinstance(raw, list | tuple):
+        raise InvalidInput({"tasks": "Give a list of task ids."})
+    if len(raw) > MAX_LINKED_TASKS:
+        raise InvalidInput({"tasks": f"Link at most {MAX_LINKED_TASKS} tasks."})
+    try:
+        ids = {parse_public_id(item) for item in raw}
+    except NotFound:
+        raise InvalidInput({"tasks": "A task id is not valid."}) from None
+    tasks = list(Task.objects.filter(project=project, public_id__in=ids).order_by("row"))
+    if len(tasks) != len(ids):
+        raise InvalidInput({"tasks": "Link only tasks of this project's plan."})
+    return tasks
+
+
+def _set_tasks(
+    who: User, deliverable: Deliverable, tasks: list[Task], *, bump: bool = True
+) -> Deliverable:
+    """Replace the linked tasks, journaled; an edit of links advances the version."""
+    before = sorted(str(t.public_id) for t in deliverable.tasks.all())
+    after = sorted(str(t.public_id) for t in tasks)
+    if before == after:
+        return deliverable
+    if bump:
+        deliverable = compare_and_set(deliverable, deliverable.version, {})
+    deliverable.tasks.set(tasks)
+    names = ", ".join(f"'{t.name}'" for t in tasks) or "no task"
+    audit_record(
+        who=who,
+        obj=deliverable,
+        action=AuditAction.UPDATE,
+        project=deliverable.project,
+        changes={"tasks": [before, after]},
+        summary=f"Deliverable '{deliverable.name}' is produced by {names}",
+    )
+    return deliverable
+
+
 @transaction.atomic
 def deliverable_create(*, who: User, project: Project, data: dict[str, Any]) -> Deliverable:
-    """Add a deliverable with its acceptance criteria."""
+    """Add a deliverable with its acceptance criteria (and the tasks that produce it)."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
+    data = dict(data)
+    raw_tasks = data.pop("tasks", None)
     data = _deliverable_data(project, data)
+    tasks = linked_tasks(project, raw_tasks) if raw_tasks is not None else []
     if data.get("order") is None:
         data["order"] = next_order(Deliverable, project)
     deliverable = Deliverable(project=project, **data)
-    return records.create(
+    records.create(
         who=who,
         instance=deliverable,
         project=project,
         fields=DELIVERABLE_FIELDS,
         summary=f"Added deliverable '{deliverable.name}'",
     )
+    return _set_tasks(who, deliverable, tasks, bump=False)
 
 
 @transaction.atomic
 def deliverable_update(
     *, who: User, deliverable: Deliverable, version: int, changes: dict[str, Any]
 ) -> Deliverable:
-    """Edit a deliverable at ``version``."""
+    """Edit a deliverable at ``version``; ``tasks`` (public ids) replaces the linked tasks."""
     project = deliverable.project
     require_perm(who=who, project=project, perm=Perm.EDIT)
+    changes = dict(changes)
+    raw_tasks = changes.pop("tasks", None)
     changes = _deliverable_data(project, changes)
+    tasks = linked_tasks(project, raw_tasks) if raw_tasks is not None else None
     if "order" in changes and changes["order"] is None:
         del changes["order"]
-    return records.update(
+    updated = records.update(
         who=who,
         instance=deliverable,
         version=version,
@@ -137,6 +191,9 @@ def deliverable_update(
         project=project,
         summary=f"Edited deliverable '{changes.get('name', deliverable.name)}'",
     )
+    if tasks is not None:
+        updated = _set_tasks(who, updated, tasks)
+    return updated
 
 
 @transaction.atomic

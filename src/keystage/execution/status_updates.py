@@ -1,0 +1,85 @@
+"""Status updates: a plain journaled record (``portfolio.record_kit``), written by the
+project manager (*edit*), read by everyone on the project — the "Status" tab shows the
+history newest first with each week's health as a word and an icon.
+
+The kit gives the services (``STATUS_UPDATES.create / update / delete``), the selectors,
+the API (``/api/v1/projects/<id>/status-updates/``) and the new/edit pages; this module
+adds the history page in place of the kit's plain list.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
+
+from keystage.accounts.actor import actor
+from keystage.accounts.roles import Perm
+from keystage.core.errors import DomainError
+from keystage.core.web import page_error
+from keystage.execution.models import StatusUpdate
+from keystage.portfolio.access import project_perms
+from keystage.portfolio.record_kit import RecordKit, RecordSpec
+from keystage.portfolio.selectors import project_get
+
+STATUS_UPDATES = RecordKit(
+    RecordSpec(
+        model=StatusUpdate,
+        fields=(
+            "week_of",
+            "health",
+            "summary",
+            "accomplishments",
+            "next_steps",
+            "blockers",
+            "decisions_needed",
+        ),
+        noun="status update",
+        slug="status-updates",
+        title_field="summary",
+        write_perm=Perm.EDIT,
+        namespace="execution",
+        intro="Overall health as you judge it, and the week in a few lines each.",
+        widgets={
+            "week_of": forms.DateInput(attrs={"type": "date"}),
+            "health": forms.RadioSelect,
+            "accomplishments": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "blockers": forms.Textarea(attrs={"rows": 3}),
+            "decisions_needed": forms.Textarea(attrs={"rows": 3}),
+        },
+    )
+)
+
+
+@login_required
+@require_GET
+def status_page(request: HttpRequest, project_id: str) -> HttpResponse:
+    """The project's status updates, newest first (everyone on the project reads them)."""
+    who = actor(request)
+    try:
+        project = project_get(who=who, project_id=project_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    updates = list(STATUS_UPDATES.list_records(who=who, project=project))
+    context = {
+        "project": project,
+        "updates": updates,
+        "latest": updates[0] if updates else None,
+        "can_write": Perm.EDIT in project_perms(request.user, project),
+    }
+    return render(request, "execution/status_updates.html", context)
+
+
+def page_urls() -> list[URLPattern]:
+    """The history page (``execution:status_updates``) and the kit's new/edit pages."""
+    _, create_page, edit_page = STATUS_UPDATES.page_views()
+    stem = "projects/<uuid:project_id>/status-updates/"
+    return [
+        path(stem, status_page, name="status_updates"),
+        path(stem + "new/", create_page, name="status_updates-create"),
+        path(stem + "<uuid:record_id>/", edit_page, name="status_updates-edit"),
+    ]
