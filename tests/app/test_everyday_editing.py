@@ -197,7 +197,8 @@ def test_text_inputs_do_not_cut_long_input_silently(world):
 # ------------------------------------------------------- 4. work column, budget
 
 
-def test_wbs_work_column_shows_assigned_hours(world):
+def assigned_task(world):
+    """A three-day task 'Build' with project A's team member assigned full time (24 h)."""
     pm = world.a["project_manager"]
     task = wbs.task_create(
         who=pm, project=world.project_a, data={"name": "Build", "duration_minutes": 3 * 480}
@@ -208,6 +209,12 @@ def test_wbs_work_column_shows_assigned_hours(world):
         task=task.public_id,
         data={"person": world.a["team_member"].public_id, "units_percent": 100},
     )
+    return task
+
+
+def test_wbs_work_column_shows_assigned_hours(world):
+    pm = world.a["project_manager"]
+    task = assigned_task(world)
     table = wbs_selectors.plan_table(who=pm, project=world.project_a)
     row = next(r for r in table.rows if r.task.pk == task.pk)
     assert row.work_hours == Decimal("24")
