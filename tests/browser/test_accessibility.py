@@ -66,6 +66,7 @@ def test_main_pages_have_no_serious_axe_violations(axe_page, world):
             "metric": "Closing time",
             "baseline_value": 4,
             "target_value": 1,
+            "due_date": project.target_date,
         },
     )
     wbs.plan_append(
@@ -75,7 +76,7 @@ def test_main_pages_have_no_serious_axe_violations(axe_page, world):
             {"name": "Design", "duration_minutes": 960},
             {"name": "Build", "duration_minutes": 2400},
         ],
-        links=[(1, 2, "FS", 0)],
+        links=[(0, 1, "FS", 0)],
     )
     sign_in(page, "pm_a", PASSWORD)
     base = f"/projects/{project.public_id}/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,8 @@ from django.shortcuts import redirect, render
 
 from keystage.core import submissions
 from keystage.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+
+logger = logging.getLogger(__name__)
 
 #: A service call that saves a form's cleaned data with the version the form carried.
 Save = Callable[[dict[str, Any], int | None], Any]
@@ -69,6 +72,10 @@ def save_form(form: forms.Form, save: Save) -> Any:
         add_errors(form, exc)
     except DomainError:
         pass  # a conflict or a lost version: the form's own errors come first
+    except Exception:
+        # The check is advisory: partial data may trip a service. Its savepoint is rolled
+        # back and the form's own errors are shown.
+        logger.debug("check-only save failed", exc_info=True)
     raise InvalidInput({k: [str(m) for m in v] for k, v in form.errors.items()})
 
 
