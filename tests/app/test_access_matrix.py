@@ -366,7 +366,7 @@ ROUTES: dict[str, Route] = {
     ),
     "planning:budget": Route("project", ("GET",)),
     "planning:budget-settings": Route("project", ("GET", "POST"), body=BUDGET_BODY),
-    "planning:budget-set": Route("project", ("POST",), body={"version": 1}),
+    "planning:budget-set": Route("project", ("POST",), body={"version": 1, "confirm": "yes"}),
     "planning:budget-reopen": Route("project", ("POST",), body={"version": 1}),
     "planning:budget-line-create": Route("project", ("GET", "POST"), body=BUDGET_LINE_BODY),
     "planning:budget-line-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),

@@ -432,7 +432,9 @@ def test_page_is_read_only_for_stakeholders_and_hidden_from_outsiders(world):
 
 def test_page_adds_a_line_with_htmx_and_sets_the_budget(world):
     client = _signed_in(world.a["project_manager"])
-    refused = client.post(_page(world.project_a, "set/"), {"version": ""}, **HX)
+    ask = client.post(_page(world.project_a, "set/"), {"version": ""}, **HX)
+    assert ask.status_code == 200 and 'id="budget-confirm"' in ask.content.decode()
+    refused = client.post(_page(world.project_a, "set/"), {"version": "", "confirm": "yes"}, **HX)
     assert refused.status_code == 400 and "cost plan is empty" in refused.content.decode()
     form = client.get(_page(world.project_a, "lines/new/"), **HX)
     assert form.status_code == 200 and "<html" not in form.content.decode()
@@ -449,7 +451,7 @@ def test_page_adds_a_line_with_htmx_and_sets_the_budget(world):
     html = ok.content.decode()
     assert "Budget line saved." in html and 'data-line="SAP consultancy"' in html
     assert "12,500" in html and "Feb 2027" in html
-    done = client.post(_page(world.project_a, "set/"), {"version": ""}, **HX)
+    done = client.post(_page(world.project_a, "set/"), {"version": "", "confirm": "yes"}, **HX)
     assert done.status_code == 200 and "Budget set." in done.content.decode()
     assert "Reopen budget" in done.content.decode()
     assert "Add budget line" not in done.content.decode()

@@ -71,7 +71,7 @@ def test_person_edits_own_profile_with_field_errors_and_versions(world):
         },
     )
     assert bad.status_code == 400
-    assert "Ensure this value is less than or equal to 100." in bad.content.decode()
+    assert "Enter a number from 0 to 100." in bad.content.decode()  # one message per field
     good = {"capacity_percent": 80, "cost_rate": "70", "hours_per_day": "7.5"}
     saved = client.post(url, {**good, "working_weekdays": "1234"})
     assert saved.status_code == 302

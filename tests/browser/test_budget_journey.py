@@ -87,6 +87,11 @@ def test_budget_journey(page, world):
     page.set_viewport_size({"width": 1360, "height": 900})
 
     page.click("#budget-set")
+    # Setting the budget is confirmed first; nothing is set until then.
+    page.wait_for_selector("#budget-confirm")
+    assert "Set the budget at" in page.locator("#budget-confirm h2").inner_text()
+    assert ProjectBudget.objects.get(project=project).set_at is None
+    page.click("#budget-set-confirm")
     page.wait_for_selector("text=Budget set.")
     assert "Set" in page.locator("#fig-status .value").inner_text()
     assert "Pm_A Tester" in page.locator("#fig-status .note").inner_text()

@@ -93,7 +93,11 @@ INSTALLED_APPS = [
     "keystage.execution",
     "keystage.costs",
     "keystage.ops",
+    # Last: its widget templates are the fallback; keystage.core overrides attrs.html.
+    "django.forms",
 ]
+# Widgets render through the template engine, so app templates can override them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -8,7 +8,7 @@ belong to the organisation rather than to one project (skills, people).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,9 +19,18 @@ from keystage.core.errors import Conflict, InvalidInput
 from keystage.core.models import AuditAction, BaseModel
 from keystage.core.versioning import bump_version, versioned_update
 
+#: A record's whole-record rules: field name → message(s), empty when it is fine.
+Rules = Callable[[Any], Mapping[str, str | list[str]] | None]
 
-def clean(instance: BaseModel, exclude: Iterable[str] = ()) -> None:
-    """Model validation (lengths, ranges, choices, URLs) as field errors."""
+
+def clean(instance: BaseModel, exclude: Iterable[str] = (), rules: Rules | None = None) -> None:
+    """Model validation (lengths, ranges, choices, URLs) and ``rules``, as field errors.
+
+    Every error comes back at once: the model's field errors and the service's whole-record
+    ``rules`` (which may also raise :class:`InvalidInput`) join in one :class:`InvalidInput`.
+    A rule's message on a field that already failed its own validation is left out.
+    """
+    errors: dict[str, list[str]] = {}
     try:
         # Field rules here; whole-record rules are checked by the services with field names,
         # and the database constraints stay the last line of defence.
@@ -33,7 +42,21 @@ def clean(instance: BaseModel, exclude: Iterable[str] = ()) -> None:
         general = errors.pop("__all__", [])
         if general:
             errors.setdefault("non_field_errors", []).extend(general)
-        raise InvalidInput(errors) from None
+    if rules is not None:
+        try:
+            raw = rules(instance)
+            found = InvalidInput(raw).errors if raw else {}
+        except InvalidInput as exc:
+            found = exc.errors
+        except (TypeError, ValueError, ArithmeticError):
+            if not errors:
+                raise
+            found = {}  # a rule tripped on a value its field already refuses
+        for field, messages in found.items():
+            if field not in errors:
+                errors[field] = list(messages)
+    if errors:
+        raise InvalidInput(errors)
 
 
 def create[M: BaseModel](

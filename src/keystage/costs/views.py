@@ -26,6 +26,7 @@ from keystage.costs import selectors as selectors
 from keystage.costs import services as services
 from keystage.costs.forms import BudgetLineForm, BudgetSettingsForm
 from keystage.costs.selectors import CostPlan
+from keystage.initiation.selectors import proposal_get
 from keystage.planning.views.scope import (
     Section,
     editor,
@@ -237,6 +238,8 @@ def _action(request: HttpRequest, project_id: str, *, reopen: bool) -> HttpRespo
         return page_error(request, exc)
     raw = request.POST.get("version") or ""
     version = int(raw) if raw.isdigit() else None
+    if not reopen and request.POST.get("confirm") != "yes":
+        return _confirm_set(request, project, raw)
     action = services.budget_reopen if reopen else services.budget_set
     page_url = reverse("planning:budget", args=[project.public_id])
     try:
@@ -262,6 +265,43 @@ def _action(request: HttpRequest, project_id: str, *, reopen: bool) -> HttpRespo
         return render_section(request, project, _section(request, project), flash)
     messages.success(request, flash)
     return redirect(page_url)
+
+
+#: A budget this many times above (or below) the proposal's estimate is pointed out.
+ESTIMATE_GAP = Decimal("2")
+
+
+def set_budget_question(total: Decimal, estimate: Decimal | None) -> dict[str, Any]:
+    """What the "Set budget" confirmation says: the total and how it compares to the estimate.
+
+    ``gap`` reads e.g. "10× the proposal's estimate of 95,000" when the total is at least
+    :data:`ESTIMATE_GAP` times above or below the estimate, else it is empty.
+    """
+    gap = ""
+    if estimate and estimate > 0 and total > 0:
+        ratio = total / estimate
+        if ratio >= ESTIMATE_GAP:
+            gap = f"{ratio:.3g}× the proposal's estimate of {services.money(estimate)}"
+        elif ratio <= 1 / ESTIMATE_GAP:
+            gap = f"{1 / ratio:.3g}× below the proposal's estimate of {services.money(estimate)}"
+    return {"total": services.money(total), "estimate": estimate, "gap": gap}
+
+
+def _confirm_set(request: HttpRequest, project: Project, version: str) -> HttpResponse:
+    """Ask before setting the budget, saying how it compares with the proposal's estimate."""
+    context = {"project": project, **_context(request, project)}
+    proposal = proposal_get(who=actor(request), project=project)
+    estimate = proposal.estimated_budget if proposal else None
+    context["confirm_set"] = {
+        **set_budget_question(context["plan"].total_budget, estimate),
+        "version": version,
+    }
+    if htmx(request):
+        response = render(request, "costs/_budget.html", context)
+        response["HX-Retarget"] = "#budget"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "costs/page.html", context)
 
 
 @login_required

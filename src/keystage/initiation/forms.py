@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 
+from keystage.core.formfields import formfield
 from keystage.initiation import services
 from keystage.initiation.models import (
     BusinessCase,
@@ -30,7 +31,13 @@ def _form(
 ) -> type[forms.Form]:
     """A plain form with the model's field types, limits and choices, plus the version."""
     attrs: dict[str, Any] = dict(
-        forms.fields_for_model(model, fields=list(fields), widgets=widgets, labels=labels)
+        forms.fields_for_model(
+            model,
+            fields=list(fields),
+            widgets=widgets,
+            labels=labels,
+            formfield_callback=formfield,
+        )
     )
     attrs["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     return type(f"{model.__name__}Form", (forms.Form,), attrs)

@@ -41,6 +41,7 @@ from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core import records
 from keystage.core.errors import DomainError
+from keystage.core.formfields import formfield
 from keystage.core.lookup import get_by_public_id
 from keystage.core.versioning import parse_version
 from keystage.core.web import page_error, record_form_page
@@ -227,7 +228,14 @@ class RecordKit:
         """The HTML form: the fields with the model's rules, and the version hidden."""
         spec = self.spec
         meta = type(
-            "Meta", (), {"model": spec.model, "fields": list(spec.fields), "widgets": spec.widgets}
+            "Meta",
+            (),
+            {
+                "model": spec.model,
+                "fields": list(spec.fields),
+                "widgets": spec.widgets,
+                "formfield_callback": formfield,
+            },
         )
         attrs = {
             "version": forms.IntegerField(required=False, widget=forms.HiddenInput),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
 from keystage.accounts.roles import ProjectRole
@@ -111,8 +112,39 @@ def gate_list(*, who: Any, project: Project) -> QuerySet[GateDecision]:
     )
 
 
-def project_history(*, who: Any, project: Project) -> QuerySet[AuditEntry]:
-    """The journal of a visible project, newest first."""
-    return (
+def project_history(
+    *,
+    who: Any,
+    project: Project,
+    actor_id: Any = None,
+    object_type: str | None = None,
+    since: Any = None,
+    until: Any = None,
+) -> QuerySet[AuditEntry]:
+    """The journal of a visible project, newest first, optionally filtered.
+
+    ``actor_id`` is a user's public id, ``object_type`` a journal record type, ``since`` and
+    ``until`` days (both included, in the server's time zone).
+    """
+    entries = (
         audit_visible_to(who).filter(project=project).select_related("actor").order_by("-at", "-id")
     )
+    if actor_id:
+        entries = entries.filter(actor__public_id=actor_id)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    return entries
+
+
+def history_choices(*, who: Any, project: Project) -> tuple[list[Any], list[str]]:
+    """The people and record types that appear in a visible project's journal."""
+    entries = audit_visible_to(who).filter(project=project)
+    actor_ids = entries.exclude(actor=None).values_list("actor", flat=True).distinct()
+    people = list(get_user_model().objects.filter(pk__in=list(actor_ids)))
+    people.sort(key=lambda u: str(u.display_name).lower())
+    types = sorted(set(entries.values_list("object_type", flat=True).distinct()))
+    return people, types

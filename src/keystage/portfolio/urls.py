@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from keystage.portfolio import views
+from keystage.portfolio import history, views
 
 app_name = "portfolio"
 
@@ -18,5 +18,5 @@ urlpatterns = [
         views.member_update,
         name="member-update",
     ),
-    path("projects/<uuid:project_id>/history/", views.project_history, name="project-history"),
+    path("projects/<uuid:project_id>/history/", history.project_history, name="project-history"),
 ]

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -359,16 +358,3 @@ def _error_text(exc: DomainError) -> str:
     if isinstance(exc, InvalidInput):
         return " ".join(m for messages_ in exc.errors.values() for m in messages_)
     return exc.message
-
-
-@login_required
-@require_GET
-def project_history(request: HttpRequest, project_id: str) -> HttpResponse:
-    """Every change to the project, newest first, paginated."""
-    try:
-        project = selectors.project_get(who=actor(request), project_id=project_id)
-    except DomainError as exc:
-        return page_error(request, exc)
-    entries = selectors.project_history(who=actor(request), project=project)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "portfolio/project_history.html", {"project": project, "page": page})

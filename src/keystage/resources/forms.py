@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 
+from keystage.core.formfields import formfield
 from keystage.portfolio.forms import DateInput
 from keystage.resources import services, supplies
 from keystage.resources.models import (
@@ -41,7 +42,12 @@ def _form(
     widgets.update({f: forms.Textarea(attrs={"rows": 2}) for f in fields if f == "notes"})
     attrs: dict[str, Any] = dict(
         forms.fields_for_model(
-            model, fields=list(fields), widgets=widgets, labels=labels, help_texts=help_texts
+            model,
+            fields=list(fields),
+            widgets=widgets,
+            labels=labels,
+            help_texts=help_texts,
+            formfield_callback=formfield,
         )
     )
     if version:

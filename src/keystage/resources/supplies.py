@@ -15,7 +15,6 @@ from django.db import transaction
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core import records
-from keystage.core.errors import InvalidInput
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
 from keystage.resources.models import (
@@ -97,18 +96,23 @@ class _Supply:
 
 
 def _check_equipment(item: Equipment) -> None:
-    records.clean(item, exclude=["project"])
+    records.clean(item, exclude=["project"], rules=_equipment_rules)
+
+
+def _equipment_rules(item: Equipment) -> dict[str, str]:
     errors: dict[str, str] = {}
     if item.needed_from and item.needed_until and item.needed_until < item.needed_from:
         errors["needed_until"] = "Must not be before the first day it is needed."
     if item.cost_basis == CostBasis.PER_DAY and not (item.needed_from and item.needed_until):
         errors["needed_from"] = "A per-day cost needs the first and last day it is needed."
-    if errors:
-        raise InvalidInput(errors)
+    return errors
 
 
 def _check_procurement(item: ProcurementItem) -> None:
-    records.clean(item, exclude=["project"])
+    records.clean(item, exclude=["project"], rules=_procurement_rules)
+
+
+def _procurement_rules(item: ProcurementItem) -> dict[str, str]:
     errors: dict[str, str] = {}
     if item.order_date and item.delivery_date and item.delivery_date < item.order_date:
         errors["delivery_date"] = "Delivery cannot come before the order."
@@ -118,8 +122,7 @@ def _check_procurement(item: ProcurementItem) -> None:
         item.order_date is None
     ):
         errors["order_date"] = "Give the order date of an ordered item."
-    if errors:
-        raise InvalidInput(errors)
+    return errors
 
 
 _EQUIPMENT = _Supply(Equipment, EQUIPMENT_FIELDS, "equipment", _check_equipment)

@@ -8,6 +8,7 @@ from django import forms
 from django.db import models
 
 from keystage.accounts.models import User
+from keystage.core.formfields import formfield
 from keystage.planning.models.scope import Deliverable, ScopeItem, ScopeNote, ScopeStatement
 from keystage.planning.services import scope as services
 
@@ -55,7 +56,9 @@ def model_form(
     """A plain form with the model's field types, limits and choices, plus the version."""
     plain = [f for f in fields if f != "owner"]
     attrs: dict[str, Any] = dict(
-        forms.fields_for_model(model, fields=plain, widgets=widgets, labels=labels)
+        forms.fields_for_model(
+            model, fields=plain, widgets=widgets, labels=labels, formfield_callback=formfield
+        )
     )
     for name, field in attrs.items():
         if isinstance(field, forms.DateField):

@@ -99,7 +99,7 @@ class Task(BaseModel):
     kind = models.CharField(max_length=10, choices=TaskKind.choices, default=TaskKind.TASK)
     duration_minutes = models.PositiveIntegerField(
         default=MINUTES_PER_DAY_DEFAULT,
-        validators=[MaxValueValidator(60 * 24 * 3650)],
+        validators=[MaxValueValidator(60 * 24 * 3650, message="A duration is at most ten years.")],
         help_text="Working minutes.",
     )
     work_hours = models.DecimalField(

@@ -15,7 +15,8 @@ from keystage.core.errors import NotFound
 from keystage.core.lookup import get_by_public_id
 from keystage.engine.money import CENT, round_to
 from keystage.planning import engine
-from keystage.planning.models import Dependency, Holiday, ProjectCalendar, Task
+from keystage.planning.models import Assignment, Dependency, Holiday, ProjectCalendar, Task
+from keystage.planning.selectors.assignments import assignment_hours
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 
@@ -152,7 +153,7 @@ def plan_table(*, who: Any, project: Project) -> PlanTable:
         [(t.start_at, t.finish_at) for t in summaries],  # type: ignore[misc]
     )
     span_of = {t.pk: span for t, span in zip(summaries, spans, strict=True)}
-    work = _rolled_up_work(tasks)
+    work = _rolled_up_work(tasks, _assigned_work(project, tasks))
     rows = [
         PlanRow(
             task=t,
@@ -176,9 +177,28 @@ def plan_table(*, who: Any, project: Project) -> PlanTable:
     )
 
 
-def _rolled_up_work(tasks: list[Task]) -> dict[int, Decimal | None]:
-    """Each task's work; a summary's is the sum over its sub-tasks (None when nobody set any)."""
-    work: dict[int, Decimal | None] = {t.pk: t.work_hours for t in tasks if not t.is_summary}
+def _assigned_work(project: Project, tasks: list[Task]) -> dict[int, Decimal]:
+    """The hours of the people assigned to each task (one query), as the assignments page."""
+    by_pk = {t.pk: t for t in tasks}
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    for a in Assignment.objects.filter(project=project).only(
+        "task_id", "work_hours", "units_percent"
+    ):
+        task = by_pk.get(a.task_id)
+        if task is not None:
+            hours[a.task_id] += assignment_hours(a, task)
+    return hours
+
+
+def _rolled_up_work(
+    tasks: list[Task], assigned: dict[int, Decimal] | None = None
+) -> dict[int, Decimal | None]:
+    """Each task's work: its people's assigned hours, else its own estimate; a summary's is
+    the sum over its sub-tasks (None when there is neither)."""
+    assigned = assigned or {}
+    work: dict[int, Decimal | None] = {
+        t.pk: assigned.get(t.pk, t.work_hours) for t in tasks if not t.is_summary
+    }
     for task in sorted(tasks, key=lambda t: -t.outline_level):
         if task.parent_id is None:
             continue

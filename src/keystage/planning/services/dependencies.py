@@ -162,6 +162,7 @@ def parse_predecessors(text: str, minutes_per_day: int) -> list[tuple[int, str, 
     return found
 
 
+MAX_DURATION_MINUTES = 60 * 24 * 3650  # the task model's bound (ten years of minutes)
 DURATION_TEXT = re.compile(
     r"^\s*(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>min|m|h|d|w)?\s*$", re.IGNORECASE
 )
@@ -179,7 +180,12 @@ def parse_duration(text: str, minutes_per_day: int) -> int:
         )
     unit = (match["unit"] or "d").lower()
     per = {"d": minutes_per_day, "w": 5 * minutes_per_day, "h": 60, "m": 1, "min": 1}[unit]
-    return int(Decimal(match["amount"].replace(",", ".")) * per)
+    minutes = int(Decimal(match["amount"].replace(",", ".")) * per)
+    if minutes > MAX_DURATION_MINUTES:
+        # In the unit the user works in (days of this calendar), never in stored minutes.
+        most = MAX_DURATION_MINUTES // max(minutes_per_day, 1)
+        raise InvalidInput({"duration_minutes": f"A duration is at most {most:,} working days."})
+    return minutes
 
 
 @plan_write

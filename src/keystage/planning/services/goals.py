@@ -36,8 +36,11 @@ def _fmt(value: Decimal) -> str:
 
 
 def check_goal(goal: Goal) -> None:
-    """Field rules, then the target against the baseline in the goal's direction."""
-    records.clean(goal, exclude=["project"])
+    """Field rules and the target against the baseline in the goal's direction, at once."""
+    records.clean(goal, exclude=["project"], rules=_goal_rules)
+
+
+def _goal_rules(goal: Goal) -> None:
     base, target = goal.baseline_value, goal.target_value
     if target == base:
         raise InvalidInput(

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
-from keystage.core.errors import Conflict, DomainError
+from keystage.core import submissions
+from keystage.core.errors import Conflict, DomainError, InvalidInput
 from keystage.core.versioning import parse_version
-from keystage.core.web import add_errors, page_error
+from keystage.core.web import add_errors, page_error, save_form
 from keystage.planning.forms.scope import (
     DeliverableForm,
     ScopeItemForm,
@@ -112,28 +113,36 @@ def editor(
         "section": section,
         "page_url": page_url,
         "action": request.path,
+        # A page of its own (not swapped into a section) posts natively and redirects back.
+        "standalone": not htmx(request),
+        "submit_key": submissions.form_key(request),
     }
     status = 200
     if request.method == "POST":
+        submission = submissions.Submission(request)
+        first = submission.repeat_of()
+        if first is not None:
+            return _done(request, project, section, page_url, first or f"{noun} saved.")
         try:
             if remove is not None and request.POST.get("action") == "remove":
                 raw = request.POST.get("version") or None
                 remove(int(raw) if raw and raw.isdigit() else None)
-                return _done(request, project, section, page_url, f"{noun} removed.")
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                version = data.pop("version", None)
-                save(data, version)
-                return _done(request, project, section, page_url, f"{noun} saved.")
-            status = 400
+                flash = f"{noun} removed."
+            else:
+                save_form(form, save)
+                flash = f"{noun} saved."
+            submission.done(flash)
+            return _done(request, project, section, page_url, flash)
         except Conflict as exc:
             context.update({"conflict": exc.message, "current": exc.current})
             status = 409
         except DomainError as exc:
             if exc.status_code == 403:
                 return page_error(request, exc)
-            add_errors(form, exc)
+            if not isinstance(exc, InvalidInput) or not form.errors:
+                add_errors(form, exc)
             status = exc.status_code if exc.status_code == 428 else 400
+        submission.failed()
     return render(request, EDITOR if htmx(request) else page_template, context, status=status)
 
 

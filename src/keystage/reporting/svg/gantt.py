@@ -229,7 +229,8 @@ def _bar(p: _Placed, name: str) -> str:
     """The row's bar, diamond or bracket; ``name`` is the task's name, escaped."""
     row = p.row
     ids = f' data-task-id="{esc(row.id)}" data-wbs="{esc(row.wbs)}"'
-    tip = f"<title>{name}</title>"
+    flag = " · critical" if row.is_critical else ""  # said in words, not by colour alone
+    tip = f"<title>{name}{flag}</title>"
     mid = p.y + ROW_H / 2
     if row.is_milestone:
         r = BAR_H / 2 + 1
@@ -251,7 +252,7 @@ def _bar(p: _Placed, name: str) -> str:
     out = (
         f'<rect class="{kind}" x="{fmt(p.x0)}" y="{fmt(mid - BAR_H / 2)}" width="{fmt(width)}" '
         f'height="{BAR_H:g}" rx="2" fill="{fill}"{ids}>'
-        f"<title>{name} — {row.percent_complete:g} % complete</title></rect>"
+        f"<title>{name} — {row.percent_complete:g} % complete{flag}</title></rect>"
     )
     if row.percent_complete > 0:
         share = width * row.percent_complete / 100

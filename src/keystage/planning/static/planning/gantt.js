@@ -20,6 +20,7 @@
 
   const DAY_MS = 86400000;
   const EDGE_PX = 6;
+  const MIN_HIT_PX = 16;
 
   // ------------------------------------------------------------ helpers
 
@@ -44,6 +45,9 @@
   function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
 
   function addDays(iso, days) { return isoDay(parseDay(iso) + days * DAY_MS); }
+
+  // The UI's date format ("22 Feb 27"), shared with the templates (core/static/keystage/app.js).
+  function shown(iso) { return window.Keystage ? window.Keystage.shortDate(iso) : iso; }
 
   // ------------------------------------------------ pinned table and scale
 
@@ -174,7 +178,7 @@
     return tasks[id];
   }
 
-  wrap.addEventListener("gantt:redrawn", function () { tasks = null; });
+  wrap.addEventListener("gantt:redrawn", function () { tasks = null; picked = null; });
 
   function scale(el) {
     const ctm = el.ownerSVGElement && el.ownerSVGElement.getScreenCTM();
@@ -190,11 +194,28 @@
   function target(ev) {
     const el = box();
     if (!el || el.dataset.editable !== "true" || !ev.target.closest) return null;
-    const shape = ev.target.closest(".ks-bar[data-task-id], .ks-milestone[data-task-id]");
+    const shape =
+      ev.target.closest(".ks-bar[data-task-id], .ks-milestone[data-task-id]") || near(el, ev);
     if (!shape || !el.contains(shape)) return null;
     const info = meta(shape.getAttribute("data-task-id"));
     if (!info || info[1] === "s") return null; // summaries follow their sub-tasks
     return { shape: shape, info: info };
+  }
+
+  // A short bar keeps its true width but is grabbed as if it were MIN_HIT_PX wide: the
+  // pointer's row gives the bar (one per row, in order), then the widened box is tested.
+  function near(el, ev) {
+    if (ev.target.closest("g.ks-table, g.ks-header, g.ks-corner")) return null;
+    const svg = el.querySelector("svg");
+    const bars = svg ? svg.querySelectorAll("g.ks-bars [data-task-id]") : [];
+    if (!bars.length) return null;
+    const s = scale(bars[0]);
+    const y = (ev.clientY - svg.getBoundingClientRect().top) / s - parseFloat(el.dataset.headerHeight);
+    const bar = bars[Math.floor(y / parseFloat(el.dataset.rowHeight))];
+    if (!bar || !bar.matches(".ks-bar, .ks-milestone")) return null;
+    const r = bar.getBoundingClientRect();
+    const half = Math.max(r.width, MIN_HIT_PX) / 2;
+    return Math.abs(ev.clientX - (r.left + r.right) / 2) <= half ? bar : null;
   }
 
   function tip(ev, text) {
@@ -241,11 +262,11 @@
     drag.days = days;
     if (drag.mode === "move") {
       drag.shape.setAttribute("transform", "translate(" + days * drag.unit + " 0)");
-      tip(ev, days ? "Start no earlier than " + addDays(drag.info[2], days) : "");
+      tip(ev, days ? "Start no earlier than " + shown(addDays(drag.info[2], days)) : "");
     } else {
       const width = Math.max(drag.width + days * drag.unit, Math.min(drag.width, drag.unit / 2));
       drag.shape.setAttribute("width", String(width));
-      tip(ev, days ? "Finish " + addDays(drag.info[3], days) : "");
+      tip(ev, days ? "Finish " + shown(addDays(drag.info[3], days)) : "");
     }
   });
 
@@ -270,17 +291,24 @@
 
   wrap.addEventListener("pointerup", function () {
     const done = endDrag();
-    if (!done || !done.days) {
-      if (done) undo(done);
+    if (!done) return;
+    if (!done.days) {
+      undo(done);
+      select(done.shape);  // a click selects the task for the keyboard
       return;
     }
+    commit(done);
+  });
+
+  // Save a move (start no earlier than) or a resize (duration in working days).
+  function commit(done) {
     const version = done.info[0];
     let body;
     let summary;
     if (done.mode === "move") {
       const day = addDays(done.info[2], done.days);
       body = { constraint_type: "SNET", constraint_date: day };
-      summary = "Task " + done.wbs + " now starts no earlier than " + day + ".";
+      summary = "Task " + done.wbs + " now starts no earlier than " + shown(day) + ".";
     } else {
       const calendar = readJson("gantt-calendar");
       const perDay = calendar.minutes_per_day;
@@ -294,6 +322,82 @@
       summary = "Task " + done.wbs + " now lasts " + +(minutes / perDay).toFixed(2) + " working days.";
     }
     save(done, version, body, summary);
+  }
+
+  // ------------------------------------------------------------- keyboard
+
+  // The chart takes focus; Up / Down select a task, Left / Right move it a day,
+  // Shift + Left / Right change its finish, Enter saves, Escape puts it back.
+  let picked = null;
+
+  function editableBars() {
+    const el = box();
+    if (!el || el.dataset.editable !== "true") return [];
+    return Array.prototype.filter.call(
+      el.querySelectorAll("g.ks-bars .ks-bar[data-task-id], g.ks-bars .ks-milestone[data-task-id]"),
+      function (b) { const i = meta(b.getAttribute("data-task-id")); return i && i[1] !== "s"; }
+    );
+  }
+
+  function select(shape) {
+    if (picked) { undo(picked); picked.shape.classList.remove("ks-selected"); }
+    const info = shape && meta(shape.getAttribute("data-task-id"));
+    picked = !info ? null : {
+      shape: shape, id: shape.getAttribute("data-task-id"), wbs: shape.getAttribute("data-wbs") || "",
+      info: info, mode: "move", days: 0, width: parseFloat(shape.getAttribute("width") || "0"),
+      unit: parseFloat(box().dataset.pxPerDay),
+    };
+    if (!picked) return;
+    shape.classList.add("ks-selected");
+    say("Task " + picked.wbs + " selected: ← → move it a day, Shift + ← → change its finish, " +
+        "Enter saves, Escape cancels.", "");
+  }
+
+  function preview(p) {
+    p.shape.removeAttribute("transform");
+    p.shape.setAttribute("width", String(p.width));
+    if (p.mode === "move") {
+      p.shape.setAttribute("transform", "translate(" + p.days * p.unit + " 0)");
+      say("Task " + p.wbs + ": start no earlier than " + shown(addDays(p.info[2], p.days)) +
+          " — Enter to save, Escape to cancel.", "");
+    } else {
+      p.shape.setAttribute("width", String(Math.max(p.width + p.days * p.unit, Math.min(p.width, p.unit / 2))));
+      say("Task " + p.wbs + ": finish " + shown(addDays(p.info[3], p.days)) +
+          " — Enter to save, Escape to cancel.", "");
+    }
+  }
+
+  if (box() && box().dataset.editable === "true") {
+    wrap.tabIndex = 0;
+    wrap.setAttribute("aria-label", "Gantt chart: Up and Down select a task, arrows move it, Enter saves");
+  }
+
+  wrap.addEventListener("keydown", function (ev) {
+    const el = box();
+    if (!el || el.dataset.editable !== "true" || el.classList.contains("busy")) return;
+    if (ev.target !== wrap) return;
+    const bars = editableBars();
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      const at = picked ? bars.indexOf(picked.shape) : -1;
+      const next = bars[Math.min(Math.max(at + (ev.key === "ArrowDown" ? 1 : -1), 0), bars.length - 1)];
+      if (next) { select(next); scrollToX(el, next.getBBox().x, 24); }
+    } else if ((ev.key === "ArrowLeft" || ev.key === "ArrowRight") && picked) {
+      const mode = ev.shiftKey && picked.info[1] === "t" ? "resize" : "move";
+      if (mode !== picked.mode) { picked.days = 0; picked.mode = mode; }
+      picked.days += ev.key === "ArrowRight" ? 1 : -1;
+      preview(picked);
+    } else if (ev.key === "Enter" && picked && picked.days) {
+      const done = picked;
+      picked = null;
+      done.shape.classList.remove("ks-selected");
+      commit(done);
+    } else if (ev.key === "Escape" && picked) {
+      select(null);
+      say("", "");
+    } else {
+      return;
+    }
+    ev.preventDefault();
   });
 
   function firstError(payload) {
