@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0008_deliverable_tasks_and_files'),
+        ("planning", "0008_deliverable_tasks_and_files"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='task',
-            name='duration_minutes',
-            field=models.PositiveIntegerField(default=480, help_text='Working minutes.', validators=[django.core.validators.MaxValueValidator(5256000, message='A duration is at most ten years.')]),
+            model_name="task",
+            name="duration_minutes",
+            field=models.PositiveIntegerField(
+                default=480,
+                help_text="Working minutes.",
+                validators=[
+                    django.core.validators.MaxValueValidator(
+                        5256000, message="A duration is at most ten years."
+                    )
+                ],
+            ),
         ),
     ]
