@@ -62,7 +62,7 @@ def test_header_tabs_and_pages_fit_a_phone(page, world):
         assert current.count() == 1, href
         cbox = current.bounding_box()
         # The current tab is scrolled into view.
-        assert cbox is not None and 0 <= cbox["x"] and cbox["x"] + cbox["width"] <= WIDTH, href
+        assert cbox is not None and cbox["x"] >= 0 and cbox["x"] + cbox["width"] <= WIDTH, href
     page.goto(f"/projects/{project.public_id}/budget/")
     shot(page, "phone-02-budget")
 
