@@ -199,6 +199,8 @@ ROUTES: dict[str, Route] = {
     "api:org-user-list": Route("admin", ("GET",), api=True),
     "api:org-user-detail": Route("admin", ("GET", "PATCH"), api=True),
     "api:org-user-revoke": Route("admin", ("POST",), api=True),
+    # Read by every member of the organisation, changed by its admins: test_organisation.py.
+    "api:organisation": Route("admin", ("GET", "PATCH"), api=True),
     "api:project-list": Route("self", ("GET", "POST"), api=True),
     "api:project-detail": Route(
         "project", ("GET", "PATCH"), api=True, body={"name": "Pwned", "version": 1}
@@ -449,6 +451,7 @@ ROUTES: dict[str, Route] = {
     "accounts:password-change": Route("self", ("GET", "POST")),
     "accounts:user-admin": Route("admin", ("GET",)),
     "accounts:user-admin-update": Route("admin", ("POST",)),
+    "accounts:organisation": Route("admin", ("GET", "POST")),
     "accounts:token-revoke": Route("self", ("POST",)),
     "portfolio:project-list": Route("self", ("GET",)),
     "portfolio:project-create": Route("self", ("GET", "POST")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -75,6 +76,58 @@ def test_demo_loads_portfolio_once_and_prints_login(tmp_path):
     )
     tasks, unscheduled, planners = map(int, plan.stdout.split()[-3:])
     assert tasks >= 60 and unscheduled == 0 and planners >= 8
+    plans = subprocess.run(
+        [_keystage(), "manage", "shell", "-c", DEMO_PLANS],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KEYSTAGE_DATA_DIR": str(tmp_path)},
+        check=False,
+    )
+    facts = json.loads(plans.stdout.strip().splitlines()[-1])
+    for code in ("ERP-CLOUD", "NET-27", "BI-SALES", "DATA-PLAT"):
+        project = facts[code]
+        # A full plan: tasks with dates, dependencies, people on them, a finished run.
+        assert project["tasks"] >= 15 and project["unscheduled"] == 0, code
+        assert project["links"] >= project["tasks"] - 2, code
+        assert project["assigned"] >= 10, code
+        assert project["runs"] == ["done"], code
+    # A baseline where the stage says so: approved at the Planning gate, the day before it.
+    assert facts["NET-27"]["baselines"] == facts["DATA-PLAT"]["baselines"] == []
+    for code in ("ERP-CLOUD", "BI-SALES"):
+        (captured,) = facts[code]["baselines"]
+        assert captured < facts[code]["gates"][1], code
+        assert facts[code]["runs_at"][0] < captured, code
+    erp = facts["ERP-CLOUD"]
+    # The charter is dated with the planning work, between the two gates, and says so.
+    (charter_at, as_of) = erp["charters"][0]
+    assert erp["gates"][0] < charter_at < erp["gates"][1]
+    assert charter_at.startswith(as_of)
+
+
+DEMO_PLANS = """
+import json
+from keystage.initiation.charter.models import CharterVersion
+from keystage.planning.models import Assignment, Baseline, Dependency, ScheduleRun, Task
+from keystage.portfolio.models import Project
+out = {}
+for p in Project.objects.all():
+    leaves = Task.objects.filter(project=p, is_summary=False)
+    out[p.code] = {
+        "tasks": leaves.count(),
+        "unscheduled": leaves.filter(start_at__isnull=True).count(),
+        "links": Dependency.objects.filter(project=p).count(),
+        "assigned": Assignment.objects.filter(project=p).count(),
+        "runs": [r.status for r in ScheduleRun.objects.filter(project=p)],
+        "runs_at": [r.created_at.isoformat() for r in ScheduleRun.objects.filter(project=p)],
+        "baselines": [b.created_at.isoformat() for b in Baseline.objects.filter(project=p)],
+        "gates": [g.decided_at.isoformat() for g in p.gate_decisions.order_by("decided_at")],
+        "charters": [
+            (c.generated_at.isoformat(), c.content["as_of"])
+            for c in CharterVersion.objects.filter(project=p)
+        ],
+    }
+print(json.dumps(out))
+"""
 
 
 def test_createuser_and_readable_error(tmp_path):

@@ -488,8 +488,8 @@ def test_page_edits_settings_and_removes_a_line(world):
 
 
 def test_demo_budget_loads_and_sets_with_or_without_assignments(world, api):
-    from keystage.demo.budget import LINES, load_budget
-    from keystage.demo.plan import load_plan
+    from keystage.demo.costs import LINES, load_budget
+    from keystage.demo.planning import load_plan
 
     pm = world.a["project_manager"]
     load_plan(project=world.project_a, pm=pm)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from keystage.demo.plan import load_plan
+from keystage.demo.planning import load_plan
 from keystage.planning.models import Baseline, Task
 from keystage.planning.services import wbs
 from tests.browser.conftest import shot, sign_in

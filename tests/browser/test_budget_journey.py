@@ -62,7 +62,7 @@ def test_budget_journey(page, world):
     assert [m.strip() for m in months.all_text_contents()] == ["Jan 2027", "Feb 2027"]
     services = page.locator("#month-table tbody tr[data-category=services]").inner_text()
     assert "16,000" in services and "8,000" in services  # follows the task's working days
-    assert page.locator("#fig-baseline .value").inner_text() == "26,400"
+    assert page.locator("#fig-baseline .value").inner_text().replace("\xa0", " ") == "€ 26,400.00"
     assert _curve_points(page) == 3  # the start and two month ends
 
     page.click("text=Add budget line")
@@ -76,7 +76,9 @@ def test_budget_journey(page, world):
     page.wait_for_selector("tr[data-line='Workshops at the plants']")
     assert page.locator("#month-table thead th.num.nowrap").count() == 5
     assert _curve_points(page) == 6
-    assert page.locator("#fig-total .value").inner_text() == "31,700"  # 27,000 + 10 % + 2,000
+    assert (
+        page.locator("#fig-total .value").inner_text().replace("\xa0", " ") == "€ 31,700.00"
+    )  # 27,000 + 10 % + 2,000
     assert "Total budget (with reserve) 31.7k" in page.locator("#s-curve").inner_html()
     shot(page, "budget-02-draft")
 

@@ -12,11 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from keystage.accounts import offboarding
+from keystage.accounts import offboarding, organisation
 from keystage.accounts.actor import actor
 from keystage.accounts.serializers import (
     ManagedUserSerializer,
     ManagedUserUpdateSerializer,
+    OrganisationSerializer,
+    OrganisationUpdateSerializer,
     RevokedSerializer,
 )
 from keystage.core.api import IF_MATCH, expected_version, valid_input
@@ -112,3 +114,31 @@ class ManagedUserRevokeView(APIView):
         user = offboarding.managed_user_get(who=who, user_id=user_id)
         count = offboarding.managed_user_revoke_access(who=who, user=user)
         return Response(RevokedSerializer({"tokens_revoked": count}).data)
+
+
+class OrganisationView(APIView):
+    """My organisation's settings: everyone reads them, administrators change them."""
+
+    def conflict_payload(self, current: Any) -> dict[str, Any]:
+        """The stored settings, for a 409."""
+        return dict(OrganisationSerializer(current).data)
+
+    @extend_schema(summary="Read my organisation's settings", responses=OrganisationSerializer)
+    def get(self, request: Request) -> Response:
+        """Name, currency and whether project managers open projects."""
+        return Response(OrganisationSerializer(organisation.organisation_of(actor(request))).data)
+
+    @extend_schema(
+        summary="Change my organisation's settings (admins)",
+        request=OrganisationUpdateSerializer,
+        responses=OrganisationSerializer,
+        parameters=[IF_MATCH],
+    )
+    def patch(self, request: Request) -> Response:
+        """Send ``currency`` and/or ``project_managers_open_projects`` with the version."""
+        data = valid_input(OrganisationUpdateSerializer, request, partial=True)
+        data.pop("version", None)
+        fresh = organisation.organisation_settings_update(
+            who=actor(request), version=expected_version(request), changes=data
+        )
+        return Response(OrganisationSerializer(fresh).data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 
 from keystage.accounts.roles import OrgRole
@@ -16,6 +17,17 @@ class Organisation(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    currency = models.CharField(
+        max_length=3,
+        default="EUR",
+        validators=[RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. EUR.")],
+        help_text="ISO 4217 code every amount of the organisation is in.",
+    )
+    project_managers_open_projects = models.BooleanField(
+        default=True,
+        help_text="A project manager of one of the organisation's projects may open new ones.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     def __str__(self) -> str:
         return self.name

@@ -96,3 +96,23 @@ class RevokedSerializer(serializers.Serializer[Any]):
     """How many API tokens a revocation deleted."""
 
     tokens_revoked = serializers.IntegerField(read_only=True)
+
+
+class OrganisationSerializer(serializers.Serializer[Any]):
+    """The caller's organisation and its settings."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(read_only=True)
+    currency = serializers.CharField(
+        read_only=True, help_text="ISO 4217 code; every amount of the organisation is in it."
+    )
+    project_managers_open_projects = serializers.BooleanField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
+class OrganisationUpdateSerializer(serializers.Serializer[Any]):
+    """What an administrator may change about the organisation (send the version too)."""
+
+    currency = serializers.CharField(required=False, max_length=3)
+    project_managers_open_projects = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from keystage.accounts import admin_views, password_views, views
+from keystage.accounts import admin_views, organisation_views, password_views, views
 
 app_name = "accounts"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("password/", password_views.PasswordChangeView.as_view(), name="password-change"),
     path("users/", admin_views.user_admin, name="user-admin"),
+    path("organisation/", organisation_views.organisation_settings, name="organisation"),
     path("users/<str:user_id>/", admin_views.user_admin_update, name="user-admin-update"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<str:token_key>/revoke/", views.token_revoke, name="token-revoke"),

@@ -28,6 +28,7 @@ api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("users/", accounts_api.UserListView.as_view(), name="user-list"),
     path("org/users/", accounts_admin_api.ManagedUserListView.as_view(), name="org-user-list"),
+    path("org/", accounts_admin_api.OrganisationView.as_view(), name="organisation"),
     path(
         "org/users/<str:user_id>/",
         accounts_admin_api.ManagedUserDetailView.as_view(),

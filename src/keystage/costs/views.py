@@ -83,8 +83,10 @@ def cost_table(plan: CostPlan) -> tuple[list[TableRow], list[TableRow]]:
     return body, foot
 
 
-def s_curve_svg(plan: CostPlan) -> str:
-    """The cumulative cost baseline by month end, up to the budget at completion, as SVG."""
+def s_curve_svg(plan: CostPlan, currency: str = "") -> str:
+    """The cumulative cost baseline by month end, up to the budget at completion, as SVG.
+
+    ``currency`` (ISO code) names the unit on the value axis."""
     months = plan.phased.months
     if not months:
         return ""
@@ -100,6 +102,7 @@ def s_curve_svg(plan: CostPlan) -> str:
         subtitle="Cumulative planned costs with their contingency, at each month end",
         limits=limits,
         bac_label="Budget at completion",
+        currency=currency,
     )
 
 
@@ -116,7 +119,7 @@ def _context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "months": plan.phased.months,
         "table_body": body,
         "table_foot": foot,
-        "chart_svg": s_curve_svg(plan),
+        "chart_svg": s_curve_svg(plan, project.organisation.currency),
         "lines": lines,
         "lines_total": sum((line.amount for line in lines), ZERO),
         "labour": labour,

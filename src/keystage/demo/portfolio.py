@@ -10,6 +10,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -18,12 +19,16 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo.baseline import load_baseline
-from keystage.demo.budget import load_budget
+from keystage.demo.costs import load_budget
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
-from keystage.demo.plan import load_plan
+from keystage.demo.planning import OUTLINES, load_plan, load_schedule_run
 from keystage.demo.resources import load_people, load_project_resources
 from keystage.demo.scope import load_scope
 from keystage.demo.staffing import load_staffing
+from keystage.initiation.charter.models import CharterVersion
+from keystage.initiation.charter.services import document_context
+from keystage.initiation.charter.services import render_pdf as charter_pdf
+from keystage.planning.models import Baseline, ScheduleRun
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.gate_checks import gate_missing
 from keystage.portfolio.lifecycle import GateOutcome, ProjectKind, Stage, next_stage
@@ -49,9 +54,9 @@ PEOPLE: list[tuple[str, str, str, str, str]] = [
     ("hannah", "Hannah", "Brooks", "Head of Sales operations", OrgRole.MEMBER),
 ]
 
-# Projects that pass the Planning gate without a baseline or a set budget in Keystage.
+# Projects that pass the Planning gate without a set budget in Keystage.
 PLANNING_GATE_OVERRIDES = {
-    "BI-SALES": "Small, self-funded dashboards: the plan and budget were agreed in the sales "
+    "BI-SALES": "Small, self-funded dashboards: the budget was agreed in the sales "
     "operations workbook before the project moved to Keystage.",
 }
 
@@ -213,6 +218,15 @@ def demo_load(*, today: dt.date | None = None) -> DemoLogin:
     return DemoLogin("admin", password, "administrator", others)
 
 
+def _gate_day(start: dt.date, length: int, number: int) -> dt.date:
+    """The day the demo decides gate ``number`` of a project (before ``_backdate`` caps it)."""
+    return start + dt.timedelta(days=number * min(length // 6, 45))
+
+
+def _at(day: dt.date, today: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(min(day, today), dt.time(hour), tzinfo=dt.UTC)
+
+
 def _backdate(decision: GateDecision, day: dt.date, today: dt.date) -> None:
     """Give a demo gate the date it would have had in a real project (and its journal entry)."""
     at = dt.datetime.combine(min(day, today), dt.time(10, 30), tzinfo=dt.UTC)
@@ -227,6 +241,48 @@ def _override(project: Project, code: str, number: int, outcome: str) -> str:
     if outcome != GateOutcome.GO or not gate_missing(project):
         return ""
     return PLANNING_GATE_OVERRIDES.get(code, "Records kept outside Keystage for the demo.")
+
+
+def _backdate_planning(project: Project, since: dt.datetime, day: dt.date, today: dt.date) -> None:
+    """Date the plan's journal, schedule run and charter to ``day`` (they were written now).
+
+    Entries already given a date of their own (the budget set) are older than ``since``
+    and keep it.
+    """
+    at = _at(day, today, 11)
+    AuditEntry.objects.filter(project=project, at__gte=since).update(at=at)
+    ScheduleRun.objects.filter(project=project).update(
+        created_at=at, updated_at=at, started_at=at, finished_at=at, heartbeat_at=at
+    )
+    for version in CharterVersion.objects.filter(project=project):
+        # The snapshot and its PDF state the day too: re-render them as of that day.
+        version.generated_at = at
+        version.content = {**version.content, "as_of": min(day, today).isoformat()}
+        pdf = charter_pdf(document_context(version))
+        CharterVersion.objects.filter(pk=version.pk).update(
+            generated_at=at, content=version.content, pdf=pdf
+        )
+
+
+def _baseline_before_gate(project: Project, pm: User, day: dt.date, today: dt.date) -> None:
+    """Capture the approved plan and date it (and its journal entry) the day before the gate."""
+    baseline = load_baseline(project=project, pm=pm)
+    at = _at(day, today, 15)
+    Baseline.objects.filter(pk=baseline.pk).update(created_at=at, updated_at=at)
+    AuditEntry.objects.filter(object_id=baseline.public_id).update(at=at)
+
+
+def _load_plan(project: Project, code: str, pm: User, today: dt.date) -> None:
+    """Stage 2 records: plan, staffing, a schedule run, the budget (ERP-CLOUD), then the goals,
+    scope, links and the charter of an approved project."""
+    load_plan(project=project, pm=pm, code=code)
+    load_staffing(project=project, pm=pm, code=code)
+    load_schedule_run(project=project)
+    if code == "ERP-CLOUD":
+        start, length = project.start_date, (project.target_date - project.start_date).days
+        # Set a few days before the gate to execution (backdated like the gates).
+        set_on = _gate_day(start, length, 2) - dt.timedelta(days=3)
+        load_budget(project=project, pm=pm, set_on=min(set_on, today))
 
 
 @transaction.atomic
@@ -246,51 +302,66 @@ def _load(*, password: str, today: dt.date) -> None:
             check_password_strength=False,
         )
     load_people(users=users, today=today)
-    pmo = users["pmo"]
-    for code, name, kind, offset, length, description, members, gates in PROJECTS:
-        start = today + dt.timedelta(days=offset)
-        project = portfolio.project_create(
-            who=pmo,
-            name=name,
-            code=code,
-            kind=kind,
-            description=description,
-            start_date=start,
-            target_date=start + dt.timedelta(days=length),
+    for row in PROJECTS:
+        _load_project(row, users=users, today=today)
+
+
+def _load_project(row: tuple[Any, ...], *, users: dict[str, User], today: dt.date) -> None:
+    """One demo project through its stages: initiation, gates, plan, baseline — and, for a
+    project in execution, its execution history."""
+    code, name, kind, offset, length, description, members, gates = row
+    start = today + dt.timedelta(days=offset)
+    project = portfolio.project_create(
+        who=users["pmo"],
+        name=name,
+        code=code,
+        kind=kind,
+        description=description,
+        start_date=start,
+        target_date=start + dt.timedelta(days=length),
+    )
+    for username, role in members.items():
+        portfolio.member_add(who=users["admin"], project=project, user=users[username], role=role)
+    opened = dt.datetime.combine(start - dt.timedelta(days=30), dt.time(9), tzinfo=dt.UTC)
+    Project.objects.filter(pk=project.pk).update(created_at=opened)
+    AuditEntry.objects.filter(project=project).update(at=opened)
+    sponsor = next(users[u] for u, r in members.items() if r == ProjectRole.SPONSOR)
+    manager = next(users[u] for u, r in members.items() if r == ProjectRole.PROJECT_MANAGER)
+    load_initiation(project=project, users=users, pm=manager, today=today)
+    load_project_resources(project=project, pm=manager)
+    if not gates and code in OUTLINES:
+        # A draft plan while still in Initiation (no baseline before the Planning gate).
+        since = dt.datetime.now(tz=dt.UTC)
+        _load_plan(project, code, manager, today)
+        _backdate_planning(project, since, opened.date() + dt.timedelta(days=10), today)
+    for number, (outcome, rationale) in enumerate(gates, start=1):
+        current = Project.objects.get(pk=project.pk)
+        if current.stage == Stage.CLOSED:
+            break
+        if number == 2 and outcome == GateOutcome.GO and code in OUTLINES:
+            # The plan is baselined the day before the sponsor approves it.
+            _baseline_before_gate(
+                current, manager, _gate_day(start, length, 2) - dt.timedelta(days=1), today
+            )
+        decision = portfolio.gate_decide(
+            who=sponsor,
+            project=current,
+            version=Project.objects.get(pk=project.pk).version,
+            to_stage=next_stage(current.stage) or Stage.CLOSED,
+            outcome=outcome,
+            rationale=rationale,
+            override_reason=_override(current, code, number, outcome),
         )
-        for username, role in members.items():
-            portfolio.member_add(
-                who=users["admin"], project=project, user=users[username], role=role
-            )
-        opened = dt.datetime.combine(start - dt.timedelta(days=30), dt.time(9), tzinfo=dt.UTC)
-        Project.objects.filter(pk=project.pk).update(created_at=opened)
-        AuditEntry.objects.filter(project=project).update(at=opened)
-        sponsor = next(users[u] for u, r in members.items() if r == ProjectRole.SPONSOR)
-        manager = next(users[u] for u, r in members.items() if r == ProjectRole.PROJECT_MANAGER)
-        load_initiation(project=project, users=users, pm=manager, today=today)
-        load_project_resources(project=project, pm=manager)
-        for number, (outcome, rationale) in enumerate(gates, start=1):
-            current = Project.objects.get(pk=project.pk)
-            if current.stage == Stage.CLOSED:
-                break
-            decision = portfolio.gate_decide(
-                who=sponsor,
-                project=current,
-                version=current.version,
-                to_stage=next_stage(current.stage) or Stage.CLOSED,
-                outcome=outcome,
-                rationale=rationale,
-                override_reason=_override(current, code, number, outcome),
-            )
-            _backdate(decision, start + dt.timedelta(days=number * min(length // 6, 45)), today)
-            if number == 1 and outcome == GateOutcome.GO:
-                # Planning: goals, scope and links, and the charter of the approved project.
-                if code == "ERP-CLOUD":
-                    load_plan(project=project, pm=manager)
-                    load_staffing(project=project, pm=manager)
-                    # Set a few days before the gate to execution (backdated like the gates).
-                    set_on = start + dt.timedelta(days=2 * min(length // 6, 45) - 3)
-                    load_budget(project=project, pm=manager, set_on=min(set_on, today))
-                load_scope(project=project, users=users, pm=manager)
-                if code == "ERP-CLOUD":
-                    load_baseline(project=project, pm=manager)
+        _backdate(decision, _gate_day(start, length, number), today)
+        if number == 1 and outcome == GateOutcome.GO:
+            # Planning: the plan, then goals, scope and links, and the charter.
+            since = dt.datetime.now(tz=dt.UTC)
+            if code in OUTLINES:
+                _load_plan(project, code, manager, today)
+            load_scope(project=project, users=users, pm=manager)
+            planned = _gate_day(start, length, 1) + dt.timedelta(days=2)
+            _backdate_planning(project, since, planned, today)
+    # Stage 3 — execution history (timesheets, invoices, progress, status updates) of a
+    # project in Execution: `demo/execution.py` plugs in here, after the gates, e.g.
+    #     if Project.objects.get(pk=project.pk).stage == Stage.EXECUTION:
+    #         load_execution(project=project, users=users, pm=manager, today=today)

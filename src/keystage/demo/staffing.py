@@ -1,5 +1,5 @@
-"""The demo's staffing: the skills each ERP-CLOUD task needs, and a team member on every
-work task — picked by the recommender and accepted through the planning services."""
+"""The demo's staffing: the skills each task of a demo plan needs, and a team member on every
+work task — picked by the recommender and accepted through the staffing services."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from keystage.planning.models import Task
 from keystage.portfolio.models import Project
 from keystage.staffing import services as staffing
 
-# Task name: {skill: minimum level}; names are the demo plan's (demo.plan.ERP_OUTLINE).
+# Task name: {skill: minimum level}; names are the demo plans' (demo.planning.OUTLINES).
 ERP_SKILLS: dict[str, dict[str, int]] = {
     "Kick-off workshop": {"Project management": 4},
     "Confirm migration partner contract": {"Project management": 3, "Business analysis": 3},
@@ -64,10 +64,70 @@ ERP_SKILLS: dict[str, dict[str, int]] = {
 }
 
 
-def load_staffing(*, project: Project, pm: User) -> None:
-    """ERP-CLOUD: skill needs on its work tasks, then the recommended person on each."""
+NET_SKILLS: dict[str, dict[str, int]] = {
+    "Survey the three sites": {"Networking": 4},
+    "Site survey report": {"Networking": 3},
+    "Design core and access layers": {"Networking": 5},
+    "Design warehouse segmentation": {"Networking": 4, "Security": 3},
+    "Wi-Fi 7 coverage plan": {"Networking": 4},
+    "Tender for switches and access points": {"Project management": 3},
+    "Evaluate bids and award": {"Project management": 4},
+    "Order lead-time tracking": {"Project management": 3},
+    "Stage and configure the core switches": {"Networking": 4},
+    "Cut over head office core": {"Networking": 5},
+    "Replace access switches, head office": {"Networking": 3},
+    "Replace access switches, warehouses": {"Networking": 3},
+    "Install Wi-Fi 7 access points": {"Networking": 3},
+    "Warehouse staff briefing": {"Project management": 3},
+    "Acceptance tests and coverage measurements": {"Networking": 4, "Security": 3},
+    "Update network documentation": {"DevOps": 2},
+    "Handover to network operations": {"Project management": 3},
+}
+
+BI_SKILLS: dict[str, dict[str, int]] = {
+    "Interview sales managers": {"Business analysis": 3},
+    "Glossary of sales metrics": {"Business analysis": 3},
+    "Agree data sources": {"Data engineering": 3},
+    "Model pipeline and margin facts": {"Data engineering": 4},
+    "Build churn indicators": {"Data engineering": 4, "Python": 3},
+    "Nightly refresh jobs": {"PostgreSQL": 4},
+    "Pipeline dashboard": {"UX": 3},
+    "Margin dashboard": {"UX": 3},
+    "Churn dashboard": {"Python": 3},
+    "User guide and short videos": {"UX": 2},
+    "User acceptance with sales operations": {"Testing": 4},
+    "Train the sales teams": {"Business analysis": 3},
+    "Hand over to BI support": {"Project management": 3},
+}
+
+DATA_SKILLS: dict[str, dict[str, int]] = {
+    "Data governance charter": {"Project management": 3, "Business analysis": 3},
+    "Data protection impact assessment": {"Business analysis": 3},
+    "Choose the platform": {"Data engineering": 4},
+    "Provision the platform": {"PostgreSQL": 4},
+    "Ingest customer master data": {"Data engineering": 4},
+    "Ingest shipments": {"Data engineering": 4},
+    "Ingest billing": {"Python": 4},
+    "Data catalogue entries": {"Data engineering": 3},
+    "Data quality rules and monitoring": {"Python": 4, "PostgreSQL": 3},
+    "Analytics marts": {"Data engineering": 4},
+    "Customer portal API": {"Django": 4},
+    "End-to-end tests": {"Testing": 3},
+}
+
+SKILLS: dict[str, dict[str, dict[str, int]]] = {
+    "ERP-CLOUD": ERP_SKILLS,
+    "NET-27": NET_SKILLS,
+    "BI-SALES": BI_SKILLS,
+    "DATA-PLAT": DATA_SKILLS,
+}
+
+
+def load_staffing(*, project: Project, pm: User, code: str = "ERP-CLOUD") -> None:
+    """Skill needs on the work tasks of demo plan ``code``, then the recommended person on
+    each."""
     tasks = {t.name: t for t in Task.objects.filter(project=project, is_summary=False, kind="task")}
-    for name, needs in ERP_SKILLS.items():
+    for name, needs in SKILLS[code].items():
         task = tasks.get(name)
         if task is None:
             continue

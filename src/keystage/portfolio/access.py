@@ -20,6 +20,7 @@ from keystage.accounts.roles import (
     PROJECT_ROLE_PERMS,
     PROJECT_ROLE_WITHHOLDS,
     Perm,
+    ProjectRole,
 )
 from keystage.core.errors import Forbidden
 from keystage.core.lookup import get_by_public_id
@@ -155,7 +156,33 @@ def audit_visible_to(who: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(project__in=projects_visible_to(who))
 
 
-def can_create_projects(who: Any) -> bool:
-    """Administrators and portfolio owners open new projects."""
+def manages_a_project(who: Any) -> bool:
+    """Whether the user is project manager of at least one project of their organisation."""
     user = signed_in(who)
-    return bool(user and user.is_portfolio_owner)
+    if user is None or user.organisation_id is None:
+        return False
+    return ProjectMembership.objects.filter(
+        user=user,
+        role=ProjectRole.PROJECT_MANAGER,
+        project__organisation_id=user.organisation_id,
+    ).exists()
+
+
+def can_create_projects(who: Any) -> bool:
+    """Who opens new projects: administrators and portfolio owners always; a project manager
+    of one of the organisation's projects too while the organisation allows it (the
+    ``project_managers_open_projects`` setting, on by default) — they become its manager."""
+    user = signed_in(who)
+    if user is None:
+        return False
+    if user.is_portfolio_owner:
+        return True
+    if user.organisation_id is None:
+        return False
+    # One query, read fresh: the setting and the role together.
+    return ProjectMembership.objects.filter(
+        user=user,
+        role=ProjectRole.PROJECT_MANAGER,
+        project__organisation_id=user.organisation_id,
+        project__organisation__project_managers_open_projects=True,
+    ).exists()

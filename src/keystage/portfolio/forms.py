@@ -39,13 +39,22 @@ class ProjectCreateForm(ProjectForm):
     project_manager = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     sponsor = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args: Any, people: Any = None, sponsors: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Any = None,
+        sponsors: Any = None,
+        managers: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["project_manager"].queryset = people  # type: ignore[attr-defined]
             self.fields["sponsor"].queryset = people  # type: ignore[attr-defined]
         if sponsors is not None:
             self.fields["sponsor"].queryset = sponsors  # type: ignore[attr-defined]
+        if managers is not None:
+            self.fields["project_manager"].queryset = managers  # type: ignore[attr-defined]
 
 
 class ProjectEditForm(ProjectForm):

@@ -35,6 +35,11 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     monitoring_active = serializers.BooleanField(read_only=True)
+    currency = serializers.CharField(
+        source="organisation.currency",
+        read_only=True,
+        help_text="ISO 4217 code of the organisation: every amount of the project is in it.",
+    )
     project_manager = serializers.SerializerMethodField()
     sponsors = serializers.SerializerMethodField()
     last_gate_override = serializers.SerializerMethodField(
@@ -57,6 +62,7 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
             "status",
             "status_label",
             "monitoring_active",
+            "currency",
             "project_manager",
             "sponsors",
             "last_gate_override",

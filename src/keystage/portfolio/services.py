@@ -79,6 +79,12 @@ def _org_user(who: Any, user: User | None, field: str) -> User | None:
     return user
 
 
+CREATE_REFUSED = (
+    "Only administrators, portfolio owners and (when the organisation allows it) "
+    "project managers open new projects."
+)
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -92,11 +98,21 @@ def project_create(
     project_manager: User | None = None,
     sponsor: User | None = None,
 ) -> Project:
-    """Open a project in Initiation, with its project manager and sponsor if given."""
+    """Open a project in Initiation, with its project manager and sponsor if given.
+
+    A project manager who is not a portfolio owner opens it as its project manager
+    (``portfolio.access.can_create_projects``): naming someone else is refused.
+    """
     if not can_create_projects(who):
-        raise Forbidden("Only administrators and portfolio owners open new projects.")
+        raise Forbidden(CREATE_REFUSED)
     if who.organisation_id is None:
         raise InvalidInput({"organisation": "Your account belongs to no organisation."})
+    if not who.is_portfolio_owner:
+        if project_manager is not None and project_manager.pk != who.pk:
+            raise InvalidInput(
+                {"project_manager": "You open projects as their project manager: choose yourself."}
+            )
+        project_manager = who
     _check_dates(start_date, target_date)
     _org_user(who, project_manager, "project_manager")
     _org_user(who, sponsor, "sponsor")

@@ -79,13 +79,19 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_create(request: HttpRequest) -> HttpResponse:
     """Open a project."""
     if not can_create_projects(request.user):
-        return page_error(
-            request, Forbidden("Only administrators and portfolio owners open new projects.")
-        )
+        return page_error(request, Forbidden(services.CREATE_REFUSED))
+    who = actor(request)
     people = users_visible_to(request.user).order_by("last_name", "username")
+    # A project manager (not PMO) opens a project as its manager: the menu offers only them.
+    managers = people if who.is_portfolio_owner else people.filter(pk=who.pk)
     # Nobody names themselves sponsor (separation of duties, ``duties``).
     form = ProjectCreateForm(
-        request.POST or None, people=people, sponsors=people.exclude(pk=actor(request).pk)
+        request.POST or None,
+        people=people,
+        # Only an administrator or portfolio owner grants the sponsor role (``duties``).
+        sponsors=people.exclude(pk=who.pk) if who.is_portfolio_owner else people.none(),
+        managers=managers,
+        initial={} if who.is_portfolio_owner else {"project_manager": who.pk},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +103,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
             return redirect("portfolio:project-detail", project_id=project.public_id)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "portfolio/project_form.html", {"form": form, "creating": True}, status=status
+        request,
+        "portfolio/project_form.html",
+        {"form": form, "creating": True, "names_sponsor": who.is_portfolio_owner},
+        status=status,
     )
 
 

@@ -312,6 +312,7 @@ def charter_content(project: Project, *, today: dt.date | None = None) -> dict[s
     content = {
         "schema": SCHEMA,
         "as_of": day,
+        "currency": project.organisation.currency,
         "project": {
             "code": project.code,
             "name": project.name,

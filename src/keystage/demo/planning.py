@@ -1,5 +1,7 @@
-"""The demo's work breakdown: the ERP cloud migration as a 60-odd-task plan, loaded through
-the planning services like any user's outline."""
+"""The demo's work breakdowns, loaded through the planning services like any user's outline:
+the ERP cloud migration as a 60-odd-task plan, and smaller plans for the campus network
+(NET-27), the sales dashboards (BI-SALES) and the customer data platform (DATA-PLAT), so no
+demo Gantt is empty."""
 
 from __future__ import annotations
 
@@ -7,13 +9,22 @@ import itertools
 from typing import Any
 
 from keystage.accounts.models import User
+from keystage.planning.models import ScheduleMethod
 from keystage.planning.services import wbs
+from keystage.planning.services.schedule import schedule_now_as_system
 from keystage.portfolio.models import Project
 
 DAY = 480
 # Side work: starts with its phase and only has to finish before the phase's milestone.
 SIDE_TASKS = frozenset(
     {
+        "Site survey report",
+        "Order lead-time tracking",
+        "Warehouse staff briefing",
+        "Glossary of sales metrics",
+        "User guide and short videos",
+        "Data protection impact assessment",
+        "Data catalogue entries",
         "Stakeholder communication plan",
         "Interview key users",
         "Cost model for the cloud platform",
@@ -99,9 +110,91 @@ ERP_OUTLINE: list[tuple[int, str, int]] = [
 ]
 
 
-def _rows() -> list[dict[str, Any]]:
+NET_OUTLINE: list[tuple[int, str, int]] = [
+    (1, "Survey and design", -1),
+    (2, "Survey the three sites", 5),
+    (2, "Site survey report", 2),
+    (2, "Design core and access layers", 6),
+    (2, "Design warehouse segmentation", 4),
+    (2, "Wi-Fi 7 coverage plan", 4),
+    (2, "Design approved", 0),
+    (1, "Procurement", -1),
+    (2, "Tender for switches and access points", 10),
+    (2, "Evaluate bids and award", 5),
+    (2, "Order lead-time tracking", 3),
+    (2, "Hardware delivered", 0),
+    (1, "Rollout", -1),
+    (2, "Stage and configure the core switches", 5),
+    (2, "Cut over head office core", 2),
+    (2, "Replace access switches, head office", 6),
+    (2, "Replace access switches, warehouses", 8),
+    (2, "Install Wi-Fi 7 access points", 8),
+    (2, "Warehouse staff briefing", 1),
+    (2, "Network live on all sites", 0),
+    (1, "Handover", -1),
+    (2, "Acceptance tests and coverage measurements", 4),
+    (2, "Update network documentation", 3),
+    (2, "Handover to network operations", 1),
+    (2, "Network upgrade closed", 0),
+]
+
+BI_OUTLINE: list[tuple[int, str, int]] = [
+    (1, "Discovery", -1),
+    (2, "Interview sales managers", 4),
+    (2, "Glossary of sales metrics", 3),
+    (2, "Agree data sources", 2),
+    (2, "Requirements agreed", 0),
+    (1, "Data model", -1),
+    (2, "Model pipeline and margin facts", 6),
+    (2, "Build churn indicators", 5),
+    (2, "Nightly refresh jobs", 4),
+    (2, "Data model ready", 0),
+    (1, "Dashboards", -1),
+    (2, "Pipeline dashboard", 5),
+    (2, "Margin dashboard", 5),
+    (2, "Churn dashboard", 4),
+    (2, "User guide and short videos", 3),
+    (2, "Dashboards ready for acceptance", 0),
+    (1, "Rollout", -1),
+    (2, "User acceptance with sales operations", 5),
+    (2, "Train the sales teams", 3),
+    (2, "Hand over to BI support", 1),
+    (2, "Dashboards live", 0),
+]
+
+DATA_OUTLINE: list[tuple[int, str, int]] = [
+    (1, "Foundations", -1),
+    (2, "Data governance charter", 4),
+    (2, "Data protection impact assessment", 5),
+    (2, "Choose the platform", 6),
+    (2, "Foundations agreed", 0),
+    (1, "Platform build", -1),
+    (2, "Provision the platform", 5),
+    (2, "Ingest customer master data", 8),
+    (2, "Ingest shipments", 8),
+    (2, "Ingest billing", 6),
+    (2, "Data catalogue entries", 4),
+    (2, "Data quality rules and monitoring", 6),
+    (2, "Platform ready", 0),
+    (1, "Consumers", -1),
+    (2, "Analytics marts", 8),
+    (2, "Customer portal API", 10),
+    (2, "End-to-end tests", 6),
+    (2, "Customer data platform live", 0),
+]
+
+# Project code → its outline; ``load_plan`` defaults to the ERP migration's.
+OUTLINES: dict[str, list[tuple[int, str, int]]] = {
+    "ERP-CLOUD": ERP_OUTLINE,
+    "NET-27": NET_OUTLINE,
+    "BI-SALES": BI_OUTLINE,
+    "DATA-PLAT": DATA_OUTLINE,
+}
+
+
+def _rows(outline: list[tuple[int, str, int]]) -> list[dict[str, Any]]:
     rows = []
-    for level, name, days in ERP_OUTLINE:
+    for level, name, days in outline:
         row: dict[str, Any] = {"outline_level": level, "name": name}
         if days == 0:
             row |= {"kind": "milestone", "duration_minutes": 0}
@@ -111,11 +204,11 @@ def _rows() -> list[dict[str, Any]]:
     return rows
 
 
-def _links() -> list[tuple[int, int, str, int]]:
+def _links(outline: list[tuple[int, str, int]]) -> list[tuple[int, int, str, int]]:
     """Tasks of a phase in sequence (a few in parallel), each phase after the one before."""
     links: list[tuple[int, int, str, int]] = []
     phases: list[list[int]] = []
-    for i, (level, _name, _days) in enumerate(ERP_OUTLINE):
+    for i, (level, _name, _days) in enumerate(outline):
         if level == 1:
             phases.append([])
         else:
@@ -123,9 +216,9 @@ def _links() -> list[tuple[int, int, str, int]]:
     previous_end: int | None = None
     for tasks in phases:
         *steps, milestone = tasks
-        work = [t for t in steps if ERP_OUTLINE[t][1] not in SIDE_TASKS]
+        work = [t for t in steps if outline[t][1] not in SIDE_TASKS]
         first = work[0]
-        for side in (t for t in steps if ERP_OUTLINE[t][1] in SIDE_TASKS):
+        for side in (t for t in steps if outline[t][1] in SIDE_TASKS):
             links.append((first, side, "SS", 0))
             links.append((side, milestone, "FS", 0))
         if previous_end is not None:
@@ -140,6 +233,18 @@ def _links() -> list[tuple[int, int, str, int]]:
     return links
 
 
-def load_plan(*, project: Project, pm: User) -> None:
-    """The ERP migration's outline (8 phases, 61 tasks and milestones) and its links."""
-    wbs.plan_append(who=pm, project=project, rows=_rows(), links=_links())
+def load_plan(*, project: Project, pm: User, code: str = "ERP-CLOUD") -> None:
+    """The outline of demo project ``code`` (phases, tasks and milestones) and its links.
+
+    ERP-CLOUD's has 8 phases and 61 tasks and milestones; the others 3 to 4 phases.
+    """
+    outline = OUTLINES[code]
+    wbs.plan_append(who=pm, project=project, rows=_rows(outline), links=_links(outline))
+
+
+def load_schedule_run(*, project: Project) -> None:
+    """One finished schedule run on the staffed plan: levelled within float, as a project
+    manager runs it before asking for the gate."""
+    schedule_now_as_system(
+        project=project, method=ScheduleMethod.LEVEL_WITHIN_FLOAT, via="demo data"
+    )
