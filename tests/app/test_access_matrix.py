@@ -17,7 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
-from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.costs.models import BudgetLine, CostEntry, ProjectBudget
+from keystage.costs.records import COSTS
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     BusinessCase,
@@ -55,6 +56,16 @@ from keystage.resources.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+COST_BODY = {
+    "kind": "expense",
+    "category": "travel",
+    "description": "Pwned",
+    "amount": "10.00",
+    "date": "2027-01-05",
+    "version": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -298,6 +309,13 @@ ROUTES: dict[str, Route] = {
     "planning:budget-reopen": Route("project", ("POST",), body={"version": 1}),
     "planning:budget-line-create": Route("project", ("GET", "POST"), body=BUDGET_LINE_BODY),
     "planning:budget-line-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    **{
+        name: Route(scope, methods, api=api, body=COST_BODY)
+        for name, (scope, methods, api) in COSTS.access_routes().items()
+    },
+    "planning:costs-file": Route("project", ("GET", "POST"), body={"version": 1}),
+    "api:costs-file": Route("project", ("GET", "POST", "DELETE"), api=True, body={"version": 1}),
+    "api:costs-actuals": Route("project", ("GET",), api=True),
     "api:planning-baseline-list": Route(
         "project", ("GET", "POST"), api=True, body={"name": "Pwned"}
     ),
@@ -457,6 +475,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "skill_need_id": TaskSkill.objects.filter(task__project=child).first(),
         "assignment_id": Assignment.objects.filter(project=child).first(),
         "holiday_id": Holiday.objects.filter(project=child).first(),
+        "record_id": CostEntry.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -494,6 +513,7 @@ def _initiation_snapshot() -> list:
             Assignment,
             ProjectCalendar,
             Holiday,
+            CostEntry,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -637,6 +657,16 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
     )
+    CostEntry.objects.create(
+        project=project,
+        kind="invoice",
+        description="B invoice",
+        amount=Decimal("10"),
+        date=dt.date(2027, 1, 5),
+        supplier="B supplier",
+        reference="B-1",
+        attachment_name="b-invoice.pdf",
+    )
 
 
 @pytest.fixture
@@ -703,6 +733,7 @@ CHILD_ROUTES = [
             "skill_need_id",
             "assignment_id",
             "holiday_id",
+            "record_id",
         )
     )
 ]

@@ -113,7 +113,7 @@ def test_pages_scoping(world, client):
 
 
 def test_access_routes_declare_every_generated_route():
-    routes = KIT.access_routes()
+    routes = KIT.access_routes(api_namespace="")
     assert set(routes) == {
         "kit:test_notes",
         "kit:test_notes-create",
@@ -122,4 +122,5 @@ def test_access_routes_declare_every_generated_route():
         "test-notes-detail",
     }
     assert all(scope == "project" for scope, _, _ in routes.values())
+    assert "api:test-notes-list" in KIT.access_routes()  # mounted under /api/v1/ by default
     assert SPEC.nouns == "test notes"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -94,6 +95,35 @@ def _digest(upload: UploadedFile) -> tuple[str, bytes]:
     return sha.hexdigest(), head
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedUpload:
+    """An accepted upload: its sanitised name, the content type we serve, size and hash."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def inspect_upload(upload: Any, field: str = "file") -> CheckedUpload:
+    """Check an upload (a file, not empty, within the size limit) and describe it.
+
+    Refusals are field errors on ``field``. Other apps' attachments use this too.
+    """
+    if not isinstance(upload, UploadedFile):
+        raise InvalidInput({field: "Choose a file to upload."})
+    limit = max_bytes()
+    if upload.size is None or upload.size > limit:
+        raise InvalidInput(
+            {field: f"The file is larger than the limit of {limit // (1024 * 1024)} MB."}
+        )
+    if upload.size == 0:
+        raise InvalidInput({field: "The file is empty."})
+    name = sanitise_filename(upload.name)
+    sha256, head = _digest(upload)
+    return CheckedUpload(name, served_content_type(name, head), upload.size, sha256)
+
+
 def _remove_file_after_commit(name: str | None) -> None:
     if not name:
         return
@@ -107,24 +137,15 @@ def attachment_create(*, who: User, note: ResearchNote, upload: Any) -> Research
     require_own_contribution(
         who=who, project=note.project, owner_id=note.author_id, noun="research note"
     )
-    if not isinstance(upload, UploadedFile):
-        raise InvalidInput({"file": "Choose a file to upload."})
-    limit = max_bytes()
-    if upload.size is None or upload.size > limit:
-        raise InvalidInput(
-            {"file": f"The file is larger than the limit of {limit // (1024 * 1024)} MB."}
-        )
-    if upload.size == 0:
-        raise InvalidInput({"file": "The file is empty."})
+    checked = inspect_upload(upload)
     if note.attachments.count() >= MAX_PER_NOTE:
         raise InvalidInput({"file": f"A note holds at most {MAX_PER_NOTE} files."})
-    name = sanitise_filename(upload.name)
-    sha256, head = _digest(upload)
+    name, sha256 = checked.name, checked.sha256
     attachment = ResearchAttachment(
         note=note,
         original_name=name,
-        content_type=served_content_type(name, head),
-        size=upload.size,
+        content_type=checked.content_type,
+        size=checked.size,
         sha256=sha256,
         uploaded_by=who,
     )

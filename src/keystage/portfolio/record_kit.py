@@ -40,13 +40,20 @@ from rest_framework.views import APIView
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core import records
-from keystage.core.errors import DomainError
+from keystage.core.errors import DomainError, InvalidInput
 from keystage.core.lookup import get_by_public_id
 from keystage.core.versioning import parse_version
 from keystage.core.web import page_error, record_form_page
 from keystage.portfolio.access import project_perms, projects_visible_to, require_perm
+from keystage.portfolio.lifecycle import ProjectStatus, Stage
 from keystage.portfolio.record_api import record_views
 from keystage.portfolio.selectors import project_get
+
+CLOSED_STATUSES = frozenset({ProjectStatus.CANCELLED, ProjectStatus.COMPLETED})
+
+
+def _verbose(record: Any, name: str) -> str:
+    return str(record._meta.get_field(name).verbose_name)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,17 @@ class RecordSpec:
     #: The app's URL namespace for the pages ("" when mounted without one).
     namespace: str = ""
     widgets: dict[str, Any] = field(default_factory=dict)
+    #: Foreign keys (among ``fields``) to records of the same project: the API takes and
+    #: shows their public ids, the form offers the project's records only, and the
+    #: services refuse a record of another project as a field error.
+    references: tuple[str, ...] = ()
+    #: Further fields the API shows but nobody edits through the kit (a file's name …).
+    read_only: tuple[str, ...] = ()
+    #: Refuse writes while the project is closed, completed or cancelled.
+    open_projects_only: bool = False
+    #: Whole-record rules: ``check(record)`` on the new or edited copy (its ``project``
+    #: set) raises ``InvalidInput`` with field messages; called after the field rules.
+    check: Callable[[Any], None] | None = None
 
     @property
     def nouns(self) -> str:
@@ -107,6 +125,35 @@ class RecordKit:
     def _label(self, record: Any) -> str:
         return f"{self.spec.noun} '{getattr(record, self.spec.title_field, record)}'"
 
+    def require_open(self, project: Any) -> None:
+        """Refuse a write on a closed, completed or cancelled project (``open_projects_only``)."""
+        if self.spec.open_projects_only and (
+            project.stage == Stage.CLOSED or project.status in CLOSED_STATUSES
+        ):
+            raise InvalidInput(
+                {
+                    "non_field_errors": f"{project.code} is {project.get_status_display().lower()}"
+                    f" ({project.get_stage_display()}): its {self.spec.nouns} can no longer "
+                    "change."
+                }
+            )
+
+    def _validate(self, record: Any, project: Any) -> None:
+        """The project is open, the field rules, the references, the spec's own check."""
+        spec = self.spec
+        self.require_open(project)
+        records.clean(record)
+        errors = {
+            name: f"Choose one of this project's {_verbose(record, name)}s."
+            for name in spec.references
+            if getattr(record, f"{name}_id") is not None
+            and getattr(record, name).project_id != project.pk
+        }
+        if errors:
+            raise InvalidInput(errors)
+        if spec.check is not None:
+            spec.check(record)
+
     def create(self, *, who: Any, project: Any, data: dict[str, Any]) -> Any:
         """Add a record to ``project`` (the write permission), validated and journaled."""
         spec = self.spec
@@ -114,6 +161,7 @@ class RecordKit:
             require_perm(who=who, project=project, perm=spec.write_perm)
             data = records.editable(data, spec.fields)
             record = spec.model(project=project, **data)
+            self._validate(record, project)
             return records.create(
                 who=who,
                 instance=record,
@@ -129,6 +177,7 @@ class RecordKit:
             require_perm(who=who, project=record.project, perm=spec.write_perm)
             changes = records.editable(changes, spec.fields)
             candidate = records.with_changes(record, changes)
+            self._validate(candidate, record.project)
             return records.update(
                 who=who,
                 instance=record,
@@ -144,6 +193,7 @@ class RecordKit:
         spec = self.spec
         with transaction.atomic():
             require_perm(who=who, project=record.project, perm=spec.write_perm)
+            self.require_open(record.project)
             records.delete(
                 who=who,
                 instance=record,
@@ -164,12 +214,27 @@ class RecordKit:
             (),
             {
                 "model": spec.model,
-                "fields": ["id", *spec.fields, "version", "created_at", "updated_at"],
-                "read_only_fields": ["id", *spec.fields, "version", "created_at", "updated_at"],
+                "fields": [
+                    "id",
+                    *spec.fields,
+                    *spec.read_only,
+                    "version",
+                    "created_at",
+                    "updated_at",
+                ],
+                "read_only_fields": [
+                    "id",
+                    *spec.fields,
+                    *spec.read_only,
+                    "version",
+                    "created_at",
+                    "updated_at",
+                ],
             },
         )
         attrs = {
             "id": serializers.UUIDField(source="public_id", read_only=True),
+            **{name: self._reference_field(name, read_only=True) for name in spec.references},
             "Meta": meta,
             "__doc__": f"One {spec.noun}.",
         }
@@ -182,11 +247,25 @@ class RecordKit:
         meta = type("Meta", (), {"model": spec.model, "fields": [*spec.fields, "version"]})
         attrs = {
             "version": serializers.IntegerField(min_value=1, required=False),
+            **{name: self._reference_field(name) for name in spec.references},
             "Meta": meta,
             "__doc__": f"Add {spec.noun}s; on PATCH every field is optional and "
             "``version`` is required.",
         }
         return type(f"{self._class_stem}WriteSerializer", (serializers.ModelSerializer,), attrs)
+
+    def _reference_field(self, name: str, *, read_only: bool = False) -> Any:
+        """A reference by public id (which project it belongs to is the services' check)."""
+        model_field = self.spec.model._meta.get_field(name)
+        if read_only:
+            return serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+        return serializers.SlugRelatedField(
+            slug_field="public_id",
+            queryset=model_field.related_model._default_manager.all(),
+            required=not model_field.blank,
+            allow_null=model_field.null,
+            help_text=f"The public id of one of the project's {model_field.verbose_name}s.",
+        )
 
     @property
     def _class_stem(self) -> str:
@@ -235,6 +314,20 @@ class RecordKit:
         }
         return type(f"{self._class_stem}Form", (forms.ModelForm,), attrs)
 
+    def project_form(self, project: Any) -> type[forms.Form]:
+        """The form for one project: its reference fields offer that project's records only."""
+        base = self.form_class
+        references = self.spec.references
+
+        def __init__(form: Any, *args: Any, **kwargs: Any) -> None:
+            base.__init__(form, *args, **kwargs)
+            for name in references:
+                field = form.fields[name]
+                field.queryset = field.queryset.filter(project=project)
+                field.to_field_name = "public_id"
+
+        return cast(type[forms.Form], type(base.__name__, (base,), {"__init__": __init__}))
+
     def _url(self, suffix: str, *args: Any) -> str:
         stem = f"{self.spec.namespace}:" if self.spec.namespace else ""
         return reverse(f"{stem}{self.spec.name}{suffix}", args=args)
@@ -277,7 +370,7 @@ class RecordKit:
             return record_form_page(
                 request,
                 project,
-                form_class=cast(type[forms.Form], kit.form_class),
+                form_class=kit.project_form(project),
                 initial=None,
                 save=lambda data, v: kit.create(who=who, project=project, data=data),
                 title=f"New {spec.noun}",
@@ -298,7 +391,7 @@ class RecordKit:
             return record_form_page(
                 request,
                 project,
-                form_class=cast(type[forms.Form], kit.form_class),
+                form_class=kit.project_form(project),
                 initial=initial,
                 save=lambda data, v: kit.update(
                     who=who, record=record, version=parse_version(v), changes=data
@@ -314,9 +407,17 @@ class RecordKit:
         edit_page.__doc__ = f"Edit or remove {spec.noun}."
         return list_page, create_page, edit_page
 
-    def page_urls(self, prefix: str = "projects/<uuid:project_id>/") -> list[URLPattern]:
-        """``<slug>/``, ``<slug>/new/`` and ``<slug>/<record_id>/`` pages."""
+    def page_urls(
+        self,
+        prefix: str = "projects/<uuid:project_id>/",
+        list_view: Callable[..., HttpResponse] | None = None,
+    ) -> list[URLPattern]:
+        """``<slug>/``, ``<slug>/new/`` and ``<slug>/<record_id>/`` pages.
+
+        ``list_view`` replaces the generic list page (a record with a table of its own).
+        """
         list_page, create_page, edit_page = self.page_views()
+        list_page = list_view or list_page
         stem, name = f"{prefix}{self.spec.slug}/", self.spec.name
         return [
             path(stem, list_page, name=name),
@@ -326,17 +427,21 @@ class RecordKit:
 
     # -- access matrix -------------------------------------------------------------------------
 
-    def access_routes(self) -> dict[str, tuple[str, tuple[str, ...], bool]]:
+    def access_routes(
+        self, api_namespace: str = "api"
+    ) -> dict[str, tuple[str, tuple[str, ...], bool]]:
         """The generated routes' declarations for the access matrix: name → (scope, methods, api).
 
         Every route is project-scoped: reads need ``read_perm``, writes ``write_perm``.
+        ``api_namespace`` is where ``api_urls`` are mounted (``/api/v1/``: "api").
         """
         stem = f"{self.spec.namespace}:" if self.spec.namespace else ""
+        api = f"{api_namespace}:" if api_namespace else ""
         name = self.spec.name
         return {
             f"{stem}{name}": ("project", ("GET",), False),
             f"{stem}{name}-create": ("project", ("GET", "POST"), False),
             f"{stem}{name}-edit": ("project", ("GET", "POST"), False),
-            f"{self.spec.slug}-list": ("project", ("GET", "POST"), True),
-            f"{self.spec.slug}-detail": ("project", ("GET", "PATCH", "DELETE"), True),
+            f"{api}{self.spec.slug}-list": ("project", ("GET", "POST"), True),
+            f"{api}{self.spec.slug}-detail": ("project", ("GET", "PATCH", "DELETE"), True),
         }
