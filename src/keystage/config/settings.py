@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",
         "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
+        "CostKindEnum": "keystage.costs.models.CostKind",
     },
 }
 

@@ -159,8 +159,12 @@ def actuals_s_curve(plan: CostPlan, data: BudgetActuals, currency: str) -> str:
         labels,
         planned,
         actual=actual,
-        title="Planned value and actual cost over time",
-        subtitle="Cumulative cost baseline and actual cost (AC) at each month end",
+        title="Planned value and actual cost over time"
+        if actual
+        else "Planned spending: the cost baseline over time",
+        subtitle="Cumulative cost baseline and actual cost (AC) at each month end"
+        if actual
+        else "Cumulative planned costs with their contingency, at each month end",
         currency=currency,
         forecast=forecast,
         limits=limits,

@@ -40,7 +40,6 @@ from keystage.planning.views.scope import (
 )
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
-from keystage.reporting.svg import charts
 
 EDITOR_PAGE = "costs/editor_page.html"
 RECENT = 5
@@ -86,27 +85,6 @@ def cost_table(plan: CostPlan) -> tuple[list[TableRow], list[TableRow]]:
     return body, foot
 
 
-def s_curve_svg(plan: CostPlan, currency: str = "") -> str:
-    """The cumulative cost baseline by month end, up to the budget at completion, as SVG."""
-    months = plan.phased.months
-    if not months:
-        return ""
-    labels = ["", *(m.strftime("%b %y") for m in months)]
-    planned = [ZERO, *plan.cumulative_baseline]
-    limits = []
-    if plan.management_reserve > 0:
-        limits.append(("Total budget (with reserve)", plan.total_budget))
-    return charts.s_curve(
-        labels,
-        planned,
-        title="Planned spending: the cost baseline over time",
-        subtitle="Cumulative planned costs with their contingency, at each month end",
-        currency=currency,
-        limits=limits,
-        bac_label="Budget at completion",
-    )
-
-
 def _context(request: HttpRequest, project: Project) -> dict[str, Any]:
     who = actor(request)
     plan, actual = budget_actuals(who=who, project=project)
@@ -132,7 +110,6 @@ def _context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "months": plan.phased.months,
         "table_body": body,
         "table_foot": foot,
-        "chart_svg": s_curve_svg(plan, currency),
         "lines": lines,
         "lines_total": sum((line.amount for line in lines), ZERO),
         "labour": labour,

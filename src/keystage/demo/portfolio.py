@@ -18,7 +18,7 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo.baseline import load_baseline
-from keystage.demo.budget import load_budget
+from keystage.demo.budget import load_actuals, load_budget
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo.plan import load_plan
 from keystage.demo.resources import load_people, load_project_resources
@@ -294,3 +294,6 @@ def _load(*, password: str, today: dt.date) -> None:
                 load_scope(project=project, users=users, pm=manager)
                 if code == "ERP-CLOUD":
                     load_baseline(project=project, pm=manager)
+        if code == "ERP-CLOUD" and Project.objects.get(pk=project.pk).stage == Stage.EXECUTION:
+            # Execution so far: supplier invoices, expenses and purchases received.
+            load_actuals(project=Project.objects.get(pk=project.pk), pm=manager, today=today)
