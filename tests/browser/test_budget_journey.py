@@ -6,10 +6,10 @@ test-artifacts/browser/budget-*.png)."""
 
 from __future__ import annotations
 
-import pytest
-
 import datetime as dt
 from decimal import Decimal
+
+import pytest
 
 from keystage.costs import services as budget_services
 from keystage.costs.models import CostEntry, ProjectBudget
@@ -121,8 +121,12 @@ def test_actual_cost_journey(page, world):
         budget_services.line_create(
             who=pm,
             project=project,
-            data={"name": name, "category": "services", "amount": Decimal(amount),
-                  "start_date": day},
+            data={
+                "name": name,
+                "category": "services",
+                "amount": Decimal(amount),
+                "start_date": day,
+            },
         )
 
     sign_in(page, "pm_a", PASSWORD)
