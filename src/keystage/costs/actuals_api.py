@@ -97,8 +97,13 @@ def _entry(request: Request, project_id: str, record_id: str, perm: str) -> Cost
 class CostFileView(APIView):
     """The file of one cost (an invoice's PDF, a receipt)."""
 
-    renderer_classes = [JSONRenderer, PassthroughRenderer]
     parser_classes = [MultiPartParser]
+
+    def get_renderers(self) -> list[Any]:
+        """JSON, and for the download also the file's own type (errors stay JSON)."""
+        if self.request is not None and self.request.method == "GET":
+            return [JSONRenderer(), PassthroughRenderer()]
+        return [JSONRenderer()]
 
     @extend_schema(
         summary="Download a cost's file",
@@ -128,7 +133,9 @@ class CostFileView(APIView):
         return Response(COSTS.serializer(fresh).data)
 
     @extend_schema(
-        summary="Remove a cost's file", responses=COSTS.serializer, parameters=DELETE_PARAMS
+        summary="Remove a cost's file",
+        responses={200: COSTS.serializer},
+        parameters=DELETE_PARAMS,
     )
     def delete(self, request: Request, project_id: str, record_id: str) -> Response:
         """Remove the file at the cost's version (journaled)."""
