@@ -201,7 +201,7 @@ def load_actuals(*, project: Project, pm: User, today: dt.date) -> None:
     items = {i.name: i for i in ProcurementItem.objects.filter(project=project)}
     for offset, kind, category, text, supplier, ref, amount, item_name in COSTS:
         day = project.start_date + dt.timedelta(days=offset)
-        if day > today:
+        if day > min(today, timezone.localdate()):
             continue
         item = items.get(item_name) if item_name else None
         COST_RECORDS.create(
