@@ -17,7 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from keystage.core.models import AuditEntry
-from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.costs.models import BudgetLine, CostEntry, ProjectBudget
+from keystage.costs.records import COSTS
 from keystage.execution.models import StatusUpdate, TimeEntry, Timesheet, TimesheetSettings
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
@@ -62,6 +63,14 @@ pytestmark = pytest.mark.django_db
 
 
 ENTRY_BODY = {"task": "x", "day": "2027-01-11", "hours": "8", "version": 1}
+COST_BODY = {
+    "kind": "expense",
+    "category": "travel",
+    "description": "Pwned",
+    "amount": "10.00",
+    "date": "2027-01-05",
+    "version": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -372,6 +381,13 @@ ROUTES: dict[str, Route] = {
     "planning:budget-reopen": Route("project", ("POST",), body={"version": 1}),
     "planning:budget-line-create": Route("project", ("GET", "POST"), body=BUDGET_LINE_BODY),
     "planning:budget-line-edit": Route("project", ("GET", "POST"), body=REMOVE_BODY),
+    **{
+        name: Route(scope, methods, api=api, body=COST_BODY)
+        for name, (scope, methods, api) in COSTS.access_routes().items()
+    },
+    "planning:costs-file": Route("project", ("GET", "POST"), body={"version": 1}),
+    "api:costs-file": Route("project", ("GET", "POST", "DELETE"), api=True, body={"version": 1}),
+    "api:costs-actuals": Route("project", ("GET",), api=True),
     "api:planning-baseline-list": Route(
         "project", ("GET", "POST"), api=True, body={"name": "Pwned"}
     ),
@@ -539,7 +555,8 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "plan_file_id": PlanFile.objects.filter(project=child).first(),
         "thread_id": Task.objects.filter(project=child).first(),
         "kind": "task",
-        "record_id": StatusUpdate.objects.filter(project=child).first(),
+        "status_update_id": StatusUpdate.objects.filter(project=child).first(),
+        "cost_id": CostEntry.objects.filter(project=child).first(),
         "number": 1,
     }
     for kind in ("uuid", "str", "int"):
@@ -583,6 +600,7 @@ def _initiation_snapshot() -> list:
             Comment,
             StatusUpdate,
             PlanFile,
+            CostEntry,
         )
     ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
 
@@ -759,6 +777,16 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     TimeEntry.objects.create(
         project=project, timesheet=week, task=first, person=dev, day=dt.date(2027, 1, 11), hours=8
     )
+    CostEntry.objects.create(
+        project=project,
+        kind="invoice",
+        description="B invoice",
+        amount=Decimal("10"),
+        date=dt.date(2027, 1, 5),
+        supplier="B supplier",
+        reference="B-1",
+        attachment_name="b-invoice.pdf",
+    )
 
 
 @pytest.fixture
@@ -830,6 +858,8 @@ CHILD_ROUTES = [
             "comment_id",
             "plan_file_id",
             "thread_id",
+            "status_update_id",
+            "cost_id",
             "record_id",
         )
     )

@@ -192,6 +192,12 @@ def test_approval_prices_each_day_at_its_rate(world, tasks):
     assert sum(c.amount for c in selectors.approved_labour(world.project_a.pk)) == D("1040.00")
     journal = AuditEntry.objects.filter(object_type="timesheet").order_by("pk").last()
     assert "Approved the week of" in journal.summary and "12 h" in journal.summary
+    # The budget's actual cost counts the approved labour in its month, as labour.
+    from keystage.costs.actuals import actual_costs
+
+    actual = actual_costs(Project.objects.get(pk=world.project_a.pk))
+    assert actual.by_month[dt.date(2027, 1, 1)]["labour"] == D("1040.00")
+    assert actual.by_category["labour"] == D("1040.00") and actual.total == D("1040.00")
 
 
 def test_only_the_projects_manager_approves_and_never_their_own(world, tasks):

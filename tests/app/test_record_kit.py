@@ -113,7 +113,7 @@ def test_pages_scoping(world, client):
 
 
 def test_access_routes_declare_every_generated_route():
-    routes = KIT.access_routes()
+    routes = KIT.access_routes(api_namespace="")
     assert set(routes) == {
         "kit:test_notes",
         "kit:test_notes-create",
@@ -122,4 +122,84 @@ def test_access_routes_declare_every_generated_route():
         "test-notes-detail",
     }
     assert all(scope == "project" for scope, _, _ in routes.values())
+    assert "api:test-notes-list" in KIT.access_routes()  # mounted under /api/v1/ by default
     assert SPEC.nouns == "test notes"
+
+
+def test_hooks_check_references_and_open_projects(world):
+    """``check`` runs on the new and the edited copy; ``open_projects_only`` refuses closed
+    projects; ``references`` refuse another project's records (here: a scope note's
+    project is checked through a test-only reference on the same model)."""
+    from keystage.core.errors import Forbidden, InvalidInput
+    from keystage.portfolio.models import Project
+    from keystage.portfolio.record_kit import RecordKit, RecordSpec
+
+    seen = []
+
+    def no_secrets(note):
+        seen.append(note.text)
+        if "secret" in note.text:
+            raise InvalidInput({"text": "No secrets."})
+
+    kit = RecordKit(
+        RecordSpec(
+            model=ScopeNote,
+            fields=("kind", "text"),
+            noun="checked note",
+            slug="checked-notes",
+            title_field="text",
+            open_projects_only=True,
+            check=no_secrets,
+        )
+    )
+    dev = world.a["team_member"]
+    note = kit.create(who=dev, project=world.project_a, data=dict(BODY))
+    with pytest.raises(InvalidInput) as caught:
+        kit.create(who=dev, project=world.project_a, data={**BODY, "text": "a secret"})
+    assert caught.value.errors == {"text": ["No secrets."]}
+    with pytest.raises(InvalidInput):
+        kit.update(who=dev, record=note, version=1, changes={"text": "secret 2"})
+    assert seen == ["Runbook", "a secret", "secret 2"]
+    # Field rules come first: an over-long text never reaches the check.
+    with pytest.raises(InvalidInput) as caught:
+        kit.create(who=dev, project=world.project_a, data={**BODY, "text": "x" * 1001})
+    assert "text" in caught.value.errors and len(seen) == 3
+    # A completed project (its work done, before the gate to Closed) takes no more records
+    # (the kit's field error); a closed or cancelled one is read-only at the chokepoint (403).
+    Project.objects.filter(pk=world.project_a.pk).update(status="completed")
+    world.project_a.refresh_from_db()
+    note.project = world.project_a
+    calls = (
+        lambda: kit.create(who=dev, project=world.project_a, data=dict(BODY)),
+        lambda: kit.update(who=dev, record=note, version=1, changes={"text": "x"}),
+        lambda: kit.delete(who=dev, record=note, version=1),
+    )
+    for call in calls:
+        with pytest.raises(InvalidInput) as caught:
+            call()
+        assert "completed" in caught.value.errors["non_field_errors"][0]
+    Project.objects.filter(pk=world.project_a.pk).update(status="cancelled")
+    world.project_a.refresh_from_db()
+    for call in calls:
+        with pytest.raises(Forbidden, match="cancelled"):
+            call()
+    assert ScopeNote.objects.filter(pk=note.pk, version=1, text="Runbook").exists()
+
+
+def test_reference_fields_take_public_ids_and_stay_in_the_project(world):
+    """A spec's ``references`` become public-id fields; the form lists the project's rows."""
+    from keystage.costs.records import COSTS
+    from keystage.planning.services import wbs
+
+    ours = wbs.task_create(
+        who=world.a["project_manager"], project=world.project_a, data={"name": "Ours"}
+    )
+    wbs.task_create(who=world.b["project_manager"], project=world.project_b, data={"name": "B"})
+    form = COSTS.project_form(world.project_a)()
+    choices = [str(value) for value, _ in form.fields["task"].choices if value]
+    assert choices == [str(ours.public_id)]
+    write = COSTS.write_serializer(data={"task": str(ours.public_id)}, partial=True)
+    assert write.is_valid(), write.errors
+    assert write.validated_data["task"] == ours
+    missing = COSTS.write_serializer(data={"task": "not-a-uuid"}, partial=True)
+    assert not missing.is_valid() and "task" in missing.errors

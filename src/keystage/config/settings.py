@@ -355,6 +355,7 @@ SPECTACULAR_SETTINGS = {
         "TaskChangeEnum": "keystage.planning.selectors.baselines.Change",
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
         "TaskStatusEnum": "keystage.planning.models.wbs.TaskStatus",
+        "CostKindEnum": "keystage.costs.models.CostKind",
     },
 }
 

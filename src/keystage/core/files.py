@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -90,21 +91,45 @@ def _digest(upload: UploadedFile) -> tuple[str, bytes]:
     return sha.hexdigest(), head
 
 
-def check_upload(upload: Any, *, held: int, max_held: int, holder: str) -> UploadedFile:
-    """The upload if it is a non-empty file within the size limit and ``holder`` (which
-    holds ``held`` files) has room for it; field errors on ``file`` otherwise."""
+def _refuse_bad_file(upload: Any, field: str = "file") -> UploadedFile:
     if not isinstance(upload, UploadedFile):
-        raise InvalidInput({"file": "Choose a file to upload."})
+        raise InvalidInput({field: "Choose a file to upload."})
     limit = max_bytes()
     if upload.size is None or upload.size > limit:
         raise InvalidInput(
-            {"file": f"The file is larger than the limit of {limit // (1024 * 1024)} MB."}
+            {field: f"The file is larger than the limit of {limit // (1024 * 1024)} MB."}
         )
     if upload.size == 0:
-        raise InvalidInput({"file": "The file is empty."})
+        raise InvalidInput({field: "The file is empty."})
+    return upload
+
+
+def check_upload(upload: Any, *, held: int, max_held: int, holder: str) -> UploadedFile:
+    """The upload if it is a non-empty file within the size limit and ``holder`` (which
+    holds ``held`` files) has room for it; field errors on ``file`` otherwise."""
+    upload = _refuse_bad_file(upload)
     if held >= max_held:
         raise InvalidInput({"file": f"A {holder} holds at most {max_held} files."})
     return upload
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedUpload:
+    """An accepted upload: its sanitised name, the content type we serve, size and hash."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def inspect_upload(upload: Any, field: str = "file") -> CheckedUpload:
+    """Check an upload (a file, not empty, within the size limit) and describe it, for a
+    record that carries one file in its own fields rather than an attachment row."""
+    upload = _refuse_bad_file(upload, field)
+    name = sanitise_filename(upload.name)
+    sha256, head = _digest(upload)
+    return CheckedUpload(name, served_content_type(name, head), upload.size or 0, sha256)
 
 
 def store_upload(attachment: Any, upload: UploadedFile) -> dict[str, list[Any]]:
@@ -155,18 +180,20 @@ def delete_file_after_commit(attachment: Any) -> None:
 
 
 def file_response(attachment: Any) -> FileResponse:
-    """The file as ``Content-Disposition: attachment`` (404 if it is gone from storage),
-    with headers that stop a browser from rendering or sniffing it in our origin."""
+    """The attachment's file as a download (see ``stored_file_response``)."""
+    return stored_file_response(
+        attachment.file, name=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+def stored_file_response(file: Any, *, name: str, content_type: str) -> FileResponse:
+    """Any stored file as a download (404 if it is gone from storage), with headers that
+    stop a browser from rendering or sniffing it in our origin."""
     try:
-        handle = attachment.file.open("rb")
+        handle = file.open("rb")
     except (FileNotFoundError, ValueError):
         raise NotFound("The file is missing from storage.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -2,7 +2,9 @@
 
 from django.urls import URLPattern, path
 
-from keystage.costs import api
+from keystage.core.middleware import accepts_uploads
+from keystage.costs import actuals_api, api
+from keystage.costs.records import COSTS
 
 P = "projects/<str:project_id>/"
 
@@ -23,5 +25,12 @@ urlpatterns: list[URLPattern] = [
         P + "budget-lines/<str:budget_line_id>/",
         api.BudgetLineDetailView.as_view(),
         name="planning-budget-line-detail",
+    ),
+    path(P + "budget/actuals/", actuals_api.ActualsView.as_view(), name="costs-actuals"),
+    *COSTS.api_urls(),
+    path(
+        P + "costs/<str:cost_id>/file/",
+        accepts_uploads(actuals_api.CostFileView.as_view()),
+        name="costs-file",
     ),
 ]

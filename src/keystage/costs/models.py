@@ -11,6 +11,7 @@ to execution checks it).
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -113,3 +114,82 @@ class BudgetLine(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_category_display()})"
+
+
+def _attachment_path(instance: CostEntry, filename: str) -> str:
+    # A random name under the project's folder; the original name is kept in a field.
+    return f"costs/{instance.project.public_id}/{uuid.uuid4().hex}"
+
+
+class CostKind(models.TextChoices):
+    """An actual cost is an expense (paid or claimed) or a supplier's invoice."""
+
+    EXPENSE = "expense", "Expense"
+    INVOICE = "invoice", "Supplier invoice"
+
+
+class CostEntry(BaseModel):
+    """An actual cost: an expense or a supplier invoice, in one category of the cost plan.
+
+    It may name the task or the procurement item it pays for (both of the same project).
+    An invoice's reference (its number) is unique per supplier within the project.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="cost_entries")
+    kind = models.CharField(max_length=10, choices=CostKind.choices, default=CostKind.INVOICE)
+    category = models.CharField(
+        max_length=12, choices=CostCategory.choices, default=CostCategory.SERVICES
+    )
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), message="Enter an amount above zero.")],
+        help_text="In the organisation's currency, to the cent.",
+    )
+    date = models.DateField(help_text="The invoice or expense date.")
+    supplier = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="The invoice number (unique per supplier)."
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="cost_entries"
+    )
+    procurement_item = models.ForeignKey(
+        "resources.ProcurementItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cost_entries",
+    )
+    notes = long_text(2000)
+    attachment = models.FileField(
+        upload_to=_attachment_path, max_length=200, blank=True, editable=False
+    )
+    attachment_name = models.CharField(max_length=200, blank=True, editable=False)
+    attachment_type = models.CharField(max_length=100, blank=True, editable=False)
+    attachment_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    attachment_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "cost entry"
+        verbose_name_plural = "cost entries"
+        indexes = [models.Index(fields=["project", "date"], name="cost_entry_project_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="cost_entry_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=CostKind.values), name="cost_entry_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=CostCategory.values), name="cost_entry_category_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "supplier", "reference"],
+                condition=~Q(reference=""),
+                name="cost_entry_reference_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.get_kind_display()})"

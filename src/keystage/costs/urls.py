@@ -6,7 +6,8 @@ They keep the ``planning:`` URL names they had before the cost plan became its o
 
 from django.urls import URLPattern, path
 
-from keystage.costs import views
+from keystage.costs import cost_views, views
+from keystage.costs.records import COSTS
 
 P = "projects/<uuid:project_id>/"
 
@@ -21,4 +22,6 @@ urlpatterns: list[URLPattern] = [
         views.line_edit,
         name="budget-line-edit",
     ),
+    *COSTS.page_urls(P, list_view=cost_views.costs_page),
+    path(P + "costs/<uuid:cost_id>/file/", cost_views.cost_file, name="costs-file"),
 ]

@@ -24,7 +24,10 @@ from keystage.core.errors import DomainError, InvalidInput
 from keystage.core.web import page_error
 from keystage.costs import selectors as selectors
 from keystage.costs import services as services
+from keystage.costs.actuals import budget_actuals, currency_of
+from keystage.costs.cost_views import actuals_s_curve, actuals_table
 from keystage.costs.forms import BudgetLineForm, BudgetSettingsForm
+from keystage.costs.records import COSTS
 from keystage.costs.selectors import CostPlan
 from keystage.initiation.selectors import proposal_get
 from keystage.planning.views.scope import (
@@ -38,9 +41,9 @@ from keystage.planning.views.scope import (
 )
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
-from keystage.reporting.svg import charts
 
 EDITOR_PAGE = "costs/editor_page.html"
+RECENT = 5
 ZERO = Decimal("0")
 
 
@@ -83,43 +86,31 @@ def cost_table(plan: CostPlan) -> tuple[list[TableRow], list[TableRow]]:
     return body, foot
 
 
-def s_curve_svg(plan: CostPlan, currency: str = "") -> str:
-    """The cumulative cost baseline by month end, up to the budget at completion, as SVG.
-
-    ``currency`` (ISO code) names the unit on the value axis."""
-    months = plan.phased.months
-    if not months:
-        return ""
-    labels = ["", *(m.strftime("%b %y") for m in months)]
-    planned = [ZERO, *plan.cumulative_baseline]
-    limits = []
-    if plan.management_reserve > 0:
-        limits.append(("Total budget (with reserve)", plan.total_budget))
-    return charts.s_curve(
-        labels,
-        planned,
-        title="Planned spending: the cost baseline over time",
-        subtitle="Cumulative planned costs with their contingency, at each month end",
-        limits=limits,
-        bac_label="Budget at completion",
-        currency=currency,
-    )
-
-
 def _context(request: HttpRequest, project: Project) -> dict[str, Any]:
     who = actor(request)
-    plan = selectors.budget_plan(who=who, project=project)
+    plan, actual = budget_actuals(who=who, project=project)
     body, foot = cost_table(plan)
+    actual_body, actual_foot = actuals_table(actual)
     lines = list(selectors.line_list(who=who, project=project))
     labour = plan.labour_by_person
-    can_edit = Perm.EDIT in project_perms(request.user, project)
+    perms = project_perms(request.user, project)
+    can_edit = Perm.EDIT in perms
+    currency = currency_of(project)
     return {
+        "actual": actual,
+        "actual_body": actual_body,
+        "actual_foot": actual_foot,
+        "actual_svg": actuals_s_curve(plan, actual, currency),
+        "recent_costs": list(
+            COSTS.list_records(who=who, project=project).select_related("task")[:RECENT]
+        ),
+        "can_record": COSTS.spec.write_perm in perms,
+        "currency": currency,
         "plan": plan,
         "budget": plan.budget,
         "months": plan.phased.months,
         "table_body": body,
         "table_foot": foot,
-        "chart_svg": s_curve_svg(plan, project.organisation.currency),
         "lines": lines,
         "lines_total": sum((line.amount for line in lines), ZERO),
         "labour": labour,

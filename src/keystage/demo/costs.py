@@ -15,8 +15,11 @@ from keystage.accounts.models import User
 from keystage.core.models import AuditEntry
 from keystage.costs import services as budget
 from keystage.costs.models import ProjectBudget
+from keystage.costs.records import COSTS as COST_RECORDS
 from keystage.planning.models import Task
 from keystage.portfolio.models import Project
+from keystage.resources import supplies
+from keystage.resources.models import ProcurementItem
 
 D = Decimal
 
@@ -112,3 +115,119 @@ def load_budget(*, project: Project, pm: User, set_on: dt.date | None = None) ->
             AuditEntry.objects.filter(
                 object_id=done.public_id, summary__startswith="Set the budget"
             ).update(at=at)
+
+
+# ERP-CLOUD's actual costs: (days after the start, kind, category, description, supplier,
+# reference, amount, purchase it pays for). Travel ends up above its plan.
+COSTS: list[tuple[int, str, str, str, str, str, str, str | None]] = [
+    (
+        42,
+        "invoice",
+        "procurement",
+        "Cloud ERP subscription, year 1",
+        "Vendora Cloud",
+        "VC-24-0117",
+        "110000",
+        "Managed cloud ERP subscription (year 1)",
+    ),
+    (
+        47,
+        "invoice",
+        "procurement",
+        "Data migration tool licence",
+        "MoveData Inc",
+        "MD-88412",
+        "19800",
+        "Data migration tool",
+    ),
+    (58, "expense", "travel", "Assessment visit, vendor data centre", "", "", "2450", None),
+    (
+        61,
+        "invoice",
+        "services",
+        "Migration mappings workshop (6 days)",
+        "Northwind SAP",
+        "NW-3301",
+        "9600",
+        None,
+    ),
+    (
+        75,
+        "invoice",
+        "procurement",
+        "Migration partner, month 1",
+        "Atlas Consulting",
+        "AC-2026-041",
+        "38500",
+        "Migration partner",
+    ),
+    (88, "expense", "travel", "Plant visits, Linz and Graz", "", "", "3900", None),
+    (
+        92,
+        "invoice",
+        "services",
+        "Migration mappings, second block",
+        "Northwind SAP",
+        "NW-3342",
+        "9600",
+        None,
+    ),
+    (
+        105,
+        "invoice",
+        "procurement",
+        "Migration partner, month 2",
+        "Atlas Consulting",
+        "AC-2026-058",
+        "41200",
+        "Migration partner",
+    ),
+    (118, "expense", "travel", "Trial migration weekend on site", "", "", "5100", None),
+    (
+        135,
+        "invoice",
+        "procurement",
+        "Migration partner, month 3",
+        "Atlas Consulting",
+        "AC-2026-073",
+        "39800",
+        "Migration partner",
+    ),
+]
+
+
+def load_actuals(*, project: Project, pm: User, today: dt.date) -> None:
+    """ERP-CLOUD's execution so far: invoices and expenses up to today, purchases received."""
+    items = {i.name: i for i in ProcurementItem.objects.filter(project=project)}
+    for offset, kind, category, text, supplier, ref, amount, item_name in COSTS:
+        day = project.start_date + dt.timedelta(days=offset)
+        if day > min(today, timezone.localdate()):
+            continue
+        item = items.get(item_name) if item_name else None
+        COST_RECORDS.create(
+            who=pm,
+            project=project,
+            data={
+                "kind": kind,
+                "category": category,
+                "description": text,
+                "amount": D(amount),
+                "date": day,
+                "supplier": supplier,
+                "reference": ref,
+                "procurement_item": item,
+            },
+        )
+        if item is not None and item.order_date and item.status == "delivered":
+            supplies.procurement_update(
+                who=pm,
+                item=item,
+                version=item.version,
+                changes={
+                    "ordered_amount": D(item.cost),
+                    "received_date": item.delivery_date,
+                    "received_amount": D(item.cost),
+                    "invoiced_date": max(day, item.order_date),
+                    "invoiced_amount": D(amount),
+                },
+            )

@@ -19,7 +19,7 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo.baseline import load_baseline
-from keystage.demo.costs import load_budget
+from keystage.demo.costs import load_actuals, load_budget
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo.planning import OUTLINES, load_plan, load_schedule_run
 from keystage.demo.resources import load_people, load_project_resources
@@ -361,7 +361,8 @@ def _load_project(row: tuple[Any, ...], *, users: dict[str, User], today: dt.dat
             load_scope(project=project, users=users, pm=manager)
             planned = _gate_day(start, length, 1) + dt.timedelta(days=2)
             _backdate_planning(project, since, planned, today)
-    # Stage 3 — execution history (timesheets, invoices, progress, status updates) of a
-    # project in Execution: `demo/execution.py` plugs in here, after the gates, e.g.
-    #     if Project.objects.get(pk=project.pk).stage == Stage.EXECUTION:
-    #         load_execution(project=project, users=users, pm=manager, today=today)
+    # Stage 3 — execution history of a project in Execution, after the gates: supplier
+    # invoices, expenses and purchases received (`demo/costs.py`); timesheets, progress and
+    # status updates plug in here too (`demo/execution.py`).
+    if code == "ERP-CLOUD" and Project.objects.get(pk=project.pk).stage == Stage.EXECUTION:
+        load_actuals(project=Project.objects.get(pk=project.pk), pm=manager, today=today)

@@ -236,7 +236,7 @@ class StakeholderSignOffView(_Conflicts, APIView):
 # ---------------------------------------------------------------- attachments
 
 
-class _PassthroughRenderer(BaseRenderer):
+class PassthroughRenderer(BaseRenderer):
     """Lets a client ask for the file's own type; errors still go out as JSON."""
 
     media_type = "*/*"
@@ -313,7 +313,7 @@ class AttachmentDetailView(_AttachmentLookup, _Conflicts, APIView):
 class AttachmentDownloadView(_AttachmentLookup, APIView):
     """The file itself, as a download."""
 
-    renderer_classes = [JSONRenderer, _PassthroughRenderer]
+    renderer_classes = [JSONRenderer, PassthroughRenderer]
 
     @extend_schema(
         summary="Download an attachment",

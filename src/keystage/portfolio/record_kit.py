@@ -40,14 +40,21 @@ from rest_framework.views import APIView
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core import records
-from keystage.core.errors import DomainError
+from keystage.core.errors import DomainError, InvalidInput
 from keystage.core.formfields import formfield
 from keystage.core.lookup import get_by_public_id
 from keystage.core.versioning import parse_version
 from keystage.core.web import page_error, record_form_page
 from keystage.portfolio.access import project_perms, projects_visible_to, require_perm
+from keystage.portfolio.lifecycle import ProjectStatus, Stage
 from keystage.portfolio.record_api import record_views
 from keystage.portfolio.selectors import project_get
+
+CLOSED_STATUSES = frozenset({ProjectStatus.CANCELLED, ProjectStatus.COMPLETED})
+
+
+def _verbose(record: Any, name: str) -> str:
+    return str(record._meta.get_field(name).verbose_name)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,17 @@ class RecordSpec:
     #: The app's URL namespace for the pages ("" when mounted without one).
     namespace: str = ""
     widgets: dict[str, Any] = field(default_factory=dict)
+    #: Foreign keys (among ``fields``) to records of the same project: the API takes and
+    #: shows their public ids, the form offers the project's records only, and the
+    #: services refuse a record of another project as a field error.
+    references: tuple[str, ...] = ()
+    #: Further fields the API shows but nobody edits through the kit (a file's name …).
+    read_only: tuple[str, ...] = ()
+    #: Refuse writes while the project is closed, completed or cancelled.
+    open_projects_only: bool = False
+    #: Whole-record rules: ``check(record)`` on the new or edited copy (its ``project``
+    #: set) raises ``InvalidInput`` with field messages; called after the field rules.
+    check: Callable[[Any], None] | None = None
 
     @property
     def nouns(self) -> str:
@@ -82,6 +100,12 @@ class RecordSpec:
     def name(self) -> str:
         """The route-name stem: the slug with underscores ("change_request")."""
         return self.slug.replace("-", "_")
+
+    @property
+    def id_kwarg(self) -> str:
+        """The URL parameter naming one record: the noun with underscores ("change_request_id"),
+        so that two kinds of record never share a parameter name in the routes or the schema."""
+        return "_".join(self.noun.replace("-", " ").split()) + "_id"
 
 
 class RecordKit:
@@ -108,6 +132,35 @@ class RecordKit:
     def _label(self, record: Any) -> str:
         return f"{self.spec.noun} '{getattr(record, self.spec.title_field, record)}'"
 
+    def require_open(self, project: Any) -> None:
+        """Refuse a write on a closed, completed or cancelled project (``open_projects_only``)."""
+        if self.spec.open_projects_only and (
+            project.stage == Stage.CLOSED or project.status in CLOSED_STATUSES
+        ):
+            raise InvalidInput(
+                {
+                    "non_field_errors": f"{project.code} is {project.get_status_display().lower()}"
+                    f" ({project.get_stage_display()}): its {self.spec.nouns} can no longer "
+                    "change."
+                }
+            )
+
+    def _validate(self, record: Any, project: Any) -> None:
+        """The project is open, the field rules, the references, the spec's own check."""
+        spec = self.spec
+        self.require_open(project)
+        records.clean(record)
+        errors = {
+            name: f"Choose one of this project's {_verbose(record, name)}s."
+            for name in spec.references
+            if getattr(record, f"{name}_id") is not None
+            and getattr(record, name).project_id != project.pk
+        }
+        if errors:
+            raise InvalidInput(errors)
+        if spec.check is not None:
+            spec.check(record)
+
     def create(self, *, who: Any, project: Any, data: dict[str, Any]) -> Any:
         """Add a record to ``project`` (the write permission), validated and journaled."""
         spec = self.spec
@@ -115,6 +168,7 @@ class RecordKit:
             require_perm(who=who, project=project, perm=spec.write_perm)
             data = records.editable(data, spec.fields)
             record = spec.model(project=project, **data)
+            self._validate(record, project)
             return records.create(
                 who=who,
                 instance=record,
@@ -130,6 +184,7 @@ class RecordKit:
             require_perm(who=who, project=record.project, perm=spec.write_perm)
             changes = records.editable(changes, spec.fields)
             candidate = records.with_changes(record, changes)
+            self._validate(candidate, record.project)
             return records.update(
                 who=who,
                 instance=record,
@@ -145,6 +200,7 @@ class RecordKit:
         spec = self.spec
         with transaction.atomic():
             require_perm(who=who, project=record.project, perm=spec.write_perm)
+            self.require_open(record.project)
             records.delete(
                 who=who,
                 instance=record,
@@ -165,12 +221,27 @@ class RecordKit:
             (),
             {
                 "model": spec.model,
-                "fields": ["id", *spec.fields, "version", "created_at", "updated_at"],
-                "read_only_fields": ["id", *spec.fields, "version", "created_at", "updated_at"],
+                "fields": [
+                    "id",
+                    *spec.fields,
+                    *spec.read_only,
+                    "version",
+                    "created_at",
+                    "updated_at",
+                ],
+                "read_only_fields": [
+                    "id",
+                    *spec.fields,
+                    *spec.read_only,
+                    "version",
+                    "created_at",
+                    "updated_at",
+                ],
             },
         )
         attrs = {
             "id": serializers.UUIDField(source="public_id", read_only=True),
+            **{name: self._reference_field(name, read_only=True) for name in spec.references},
             "Meta": meta,
             "__doc__": f"One {spec.noun}.",
         }
@@ -183,11 +254,25 @@ class RecordKit:
         meta = type("Meta", (), {"model": spec.model, "fields": [*spec.fields, "version"]})
         attrs = {
             "version": serializers.IntegerField(min_value=1, required=False),
+            **{name: self._reference_field(name) for name in spec.references},
             "Meta": meta,
             "__doc__": f"Add {spec.noun}s; on PATCH every field is optional and "
             "``version`` is required.",
         }
         return type(f"{self._class_stem}WriteSerializer", (serializers.ModelSerializer,), attrs)
+
+    def _reference_field(self, name: str, *, read_only: bool = False) -> Any:
+        """A reference by public id (which project it belongs to is the services' check)."""
+        model_field = self.spec.model._meta.get_field(name)
+        if read_only:
+            return serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+        return serializers.SlugRelatedField(
+            slug_field="public_id",
+            queryset=model_field.related_model._default_manager.all(),
+            required=not model_field.blank,
+            allow_null=model_field.null,
+            help_text=f"The public id of one of the project's {model_field.verbose_name}s.",
+        )
 
     @property
     def _class_stem(self) -> str:
@@ -200,7 +285,8 @@ class RecordKit:
         return record_views(
             noun=spec.noun,
             plural=spec.plural or None,
-            id_kwarg="record_id",
+            id_kwarg=spec.id_kwarg,
+            lookup_kwarg="record_id",
             output=self.serializer,
             write=self.write_serializer,
             perm=spec.write_perm,
@@ -213,12 +299,13 @@ class RecordKit:
         )
 
     def api_urls(self, prefix: str = "projects/<str:project_id>/") -> list[URLPattern]:
-        """``<prefix><slug>/`` and ``<prefix><slug>/<record_id>/`` (under /api/v1/)."""
+        """``<prefix><slug>/`` and ``<prefix><slug>/<noun>_id/`` (under /api/v1/)."""
         list_view, detail_view = self.api_views
         stem = f"{prefix}{self.spec.slug}/"
+        one = f"<str:{self.spec.id_kwarg}>/"
         return [
             path(stem, list_view.as_view(), name=f"{self.spec.slug}-list"),
-            path(stem + "<str:record_id>/", detail_view.as_view(), name=f"{self.spec.slug}-detail"),
+            path(stem + one, detail_view.as_view(), name=f"{self.spec.slug}-detail"),
         ]
 
     # -- pages -------------------------------------------------------------------------------
@@ -242,6 +329,20 @@ class RecordKit:
             "Meta": meta,
         }
         return type(f"{self._class_stem}Form", (forms.ModelForm,), attrs)
+
+    def project_form(self, project: Any) -> type[forms.Form]:
+        """The form for one project: its reference fields offer that project's records only."""
+        base = self.form_class
+        references = self.spec.references
+
+        def __init__(form: Any, *args: Any, **kwargs: Any) -> None:
+            base.__init__(form, *args, **kwargs)
+            for name in references:
+                field = form.fields[name]
+                field.queryset = field.queryset.filter(project=project)
+                field.to_field_name = "public_id"
+
+        return cast(type[forms.Form], type(base.__name__, (base,), {"__init__": __init__}))
 
     def _url(self, suffix: str, *args: Any) -> str:
         stem = f"{self.spec.namespace}:" if self.spec.namespace else ""
@@ -285,7 +386,7 @@ class RecordKit:
             return record_form_page(
                 request,
                 project,
-                form_class=cast(type[forms.Form], kit.form_class),
+                form_class=kit.project_form(project),
                 initial=None,
                 save=lambda data, v: kit.create(who=who, project=project, data=data),
                 title=f"New {spec.noun}",
@@ -295,8 +396,9 @@ class RecordKit:
 
         @login_required
         @require_http_methods(["GET", "POST"])
-        def edit_page(request: HttpRequest, project_id: str, record_id: str) -> HttpResponse:
+        def edit_page(request: HttpRequest, project_id: str, **ids: str) -> HttpResponse:
             who = actor(request)
+            record_id = ids[spec.id_kwarg]
             try:
                 project = project_get(who=who, project_id=project_id, perm=spec.write_perm)
                 record = kit.get_record(who=who, project=project, record_id=record_id)
@@ -306,7 +408,7 @@ class RecordKit:
             return record_form_page(
                 request,
                 project,
-                form_class=cast(type[forms.Form], kit.form_class),
+                form_class=kit.project_form(project),
                 initial=initial,
                 save=lambda data, v: kit.update(
                     who=who, record=record, version=parse_version(v), changes=data
@@ -322,29 +424,41 @@ class RecordKit:
         edit_page.__doc__ = f"Edit or remove {spec.noun}."
         return list_page, create_page, edit_page
 
-    def page_urls(self, prefix: str = "projects/<uuid:project_id>/") -> list[URLPattern]:
-        """``<slug>/``, ``<slug>/new/`` and ``<slug>/<record_id>/`` pages."""
+    def page_urls(
+        self,
+        prefix: str = "projects/<uuid:project_id>/",
+        list_view: Callable[..., HttpResponse] | None = None,
+    ) -> list[URLPattern]:
+        """``<slug>/``, ``<slug>/new/`` and ``<slug>/<noun>_id/`` pages.
+
+        ``list_view`` replaces the generic list page (a record with a table of its own).
+        """
         list_page, create_page, edit_page = self.page_views()
+        list_page = list_view or list_page
         stem, name = f"{prefix}{self.spec.slug}/", self.spec.name
         return [
             path(stem, list_page, name=name),
             path(stem + "new/", create_page, name=f"{name}-create"),
-            path(stem + "<uuid:record_id>/", edit_page, name=f"{name}-edit"),
+            path(stem + f"<uuid:{self.spec.id_kwarg}>/", edit_page, name=f"{name}-edit"),
         ]
 
     # -- access matrix -------------------------------------------------------------------------
 
-    def access_routes(self) -> dict[str, tuple[str, tuple[str, ...], bool]]:
+    def access_routes(
+        self, api_namespace: str = "api"
+    ) -> dict[str, tuple[str, tuple[str, ...], bool]]:
         """The generated routes' declarations for the access matrix: name → (scope, methods, api).
 
         Every route is project-scoped: reads need ``read_perm``, writes ``write_perm``.
+        ``api_namespace`` is where ``api_urls`` are mounted (``/api/v1/``: "api").
         """
         stem = f"{self.spec.namespace}:" if self.spec.namespace else ""
+        api = f"{api_namespace}:" if api_namespace else ""
         name = self.spec.name
         return {
             f"{stem}{name}": ("project", ("GET",), False),
             f"{stem}{name}-create": ("project", ("GET", "POST"), False),
             f"{stem}{name}-edit": ("project", ("GET", "POST"), False),
-            f"{self.spec.slug}-list": ("project", ("GET", "POST"), True),
-            f"{self.spec.slug}-detail": ("project", ("GET", "PATCH", "DELETE"), True),
+            f"{api}{self.spec.slug}-list": ("project", ("GET", "POST"), True),
+            f"{api}{self.spec.slug}-detail": ("project", ("GET", "PATCH", "DELETE"), True),
         }

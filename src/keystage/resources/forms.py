@@ -26,6 +26,8 @@ DATE_FIELDS = {
     "needed_until",
     "order_date",
     "delivery_date",
+    "received_date",
+    "invoiced_date",
 }
 
 
@@ -72,7 +74,13 @@ EquipmentForm = _form(
 ProcurementForm = _form(
     ProcurementItem,
     supplies.PROCUREMENT_FIELDS,
-    help_texts={"delivery_date": "Expected, or actual once delivered."},
+    help_texts={
+        "delivery_date": "Expected, or actual once delivered.",
+        "ordered_amount": "What the order commits, once ordered.",
+        "received_amount": "The value received (with the date it arrived).",
+        "invoiced_amount": "What the supplier invoiced (with the invoice's date). Record the "
+        "invoice itself under Budget → Costs so it counts as actual cost.",
+    },
 )
 
 

@@ -209,8 +209,19 @@ class ProcurementSerializer(serializers.ModelSerializer[ProcurementItem]):
             "status",
             "order_date",
             "delivery_date",
+            "ordered_amount",
+            "received_date",
+            "received_amount",
+            "invoiced_date",
+            "invoiced_amount",
             "notes",
         ],
+    )
+
+
+def _amount() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
     )
 
 
@@ -224,5 +235,10 @@ class ProcurementWriteSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ProcurementStatus.choices, required=False)
     order_date = serializers.DateField(required=False, allow_null=True)
     delivery_date = serializers.DateField(required=False, allow_null=True)
+    ordered_amount = _amount()
+    received_date = serializers.DateField(required=False, allow_null=True)
+    received_amount = _amount()
+    invoiced_date = serializers.DateField(required=False, allow_null=True)
+    invoiced_amount = _amount()
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)

@@ -43,6 +43,11 @@ PROCUREMENT_FIELDS = (
     "status",
     "order_date",
     "delivery_date",
+    "ordered_amount",
+    "received_date",
+    "received_amount",
+    "invoiced_date",
+    "invoiced_amount",
     "notes",
 )
 
@@ -122,6 +127,20 @@ def _procurement_rules(item: ProcurementItem) -> dict[str, str]:
         item.order_date is None
     ):
         errors["order_date"] = "Give the order date of an ordered item."
+    if item.received_date and item.order_date and item.received_date < item.order_date:
+        errors["received_date"] = "Receipt cannot come before the order."
+    if item.invoiced_date and item.order_date and item.invoiced_date < item.order_date:
+        errors["invoiced_date"] = "The invoice cannot come before the order."
+    planned = item.status == ProcurementStatus.PLANNED
+    for stage in ("ordered", "received", "invoiced"):
+        if planned and getattr(item, f"{stage}_amount") is not None:
+            errors[f"{stage}_amount"] = "A planned item has not been ordered yet; set its status."
+    if (item.received_amount is not None) != (item.received_date is not None):
+        field = "received_date" if item.received_date is None else "received_amount"
+        errors.setdefault(field, "Give the date and the value received together.")
+    if (item.invoiced_amount is not None) != (item.invoiced_date is not None):
+        field = "invoiced_date" if item.invoiced_date is None else "invoiced_amount"
+        errors.setdefault(field, "Give the invoice's date and amount together.")
     return errors
 
 

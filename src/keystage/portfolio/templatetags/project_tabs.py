@@ -28,6 +28,8 @@ def project_tab(match: Any) -> str:
         return "timesheets" if name.startswith("timesheet") else "progress"
     if app == "planning":
         tab = next((tab for tab in PLANNING_TABS if name.startswith(tab)), "goals")
+        if name.startswith("costs"):  # the recorded costs belong to the budget
+            return "budget"
         return "assignments" if tab == "assignment" else tab
     return {
         "project-detail": "overview",

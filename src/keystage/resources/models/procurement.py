@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -47,6 +49,13 @@ class ProcurementItem(BaseModel):
     delivery_date = models.DateField(
         null=True, blank=True, help_text="Expected, or actual once delivered."
     )
+    ordered_amount = money(
+        null=True, blank=True, help_text="What the order commits (the plan is the cost)."
+    )
+    received_date = models.DateField(null=True, blank=True, help_text="When it arrived.")
+    received_amount = money(null=True, blank=True, help_text="The value received so far.")
+    invoiced_date = models.DateField(null=True, blank=True, help_text="The supplier's invoice.")
+    invoiced_amount = money(null=True, blank=True, help_text="What the supplier has invoiced.")
     notes = long_text(2000)
 
     class Meta:
@@ -67,7 +76,19 @@ class ProcurementItem(BaseModel):
                 | Q(delivery_date__gte=F("order_date")),
                 name="procurement_dates_ordered",
             ),
+            models.CheckConstraint(
+                condition=(Q(ordered_amount__isnull=True) | Q(ordered_amount__gte=0))
+                & (Q(received_amount__isnull=True) | Q(received_amount__gte=0))
+                & (Q(invoiced_amount__isnull=True) | Q(invoiced_amount__gte=0)),
+                name="procurement_amounts_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Planned cost minus what is invoiced (or else ordered): negative when over plan."""
+        spent = self.invoiced_amount if self.invoiced_amount is not None else self.ordered_amount
+        return None if spent is None else Decimal(self.cost) - Decimal(spent)
