@@ -20,6 +20,7 @@ from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo.baseline import load_baseline
 from keystage.demo.costs import load_actuals, load_budget
+from keystage.demo.execution import load_execution
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo.planning import OUTLINES, load_plan, load_schedule_run
 from keystage.demo.resources import load_people, load_project_resources
@@ -362,7 +363,8 @@ def _load_project(row: tuple[Any, ...], *, users: dict[str, User], today: dt.dat
             planned = _gate_day(start, length, 1) + dt.timedelta(days=2)
             _backdate_planning(project, since, planned, today)
     # Stage 3 — execution history of a project in Execution, after the gates: supplier
-    # invoices, expenses and purchases received (`demo/costs.py`); timesheets, progress and
-    # status updates plug in here too (`demo/execution.py`).
+    # invoices, expenses and purchases received (`demo/costs.py`); then progress, the data
+    # date, timesheets, status updates and comments (`demo/execution.py`).
     if code == "ERP-CLOUD" and Project.objects.get(pk=project.pk).stage == Stage.EXECUTION:
         load_actuals(project=Project.objects.get(pk=project.pk), pm=manager, today=today)
+        load_execution(project=Project.objects.get(pk=project.pk), pm=manager, today=today)
