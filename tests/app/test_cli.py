@@ -102,6 +102,35 @@ def test_demo_loads_portfolio_once_and_prints_login(tmp_path):
     (charter_at, as_of) = erp["charters"][0]
     assert erp["gates"][0] < charter_at < erp["gates"][1]
     assert charter_at.startswith(as_of)
+    _check_execution_history(tmp_path)
+
+
+def _check_execution_history(data_dir: Path) -> None:
+    """ERP-CLOUD, in execution, tells a story up to today: approved time priced into the
+    actual cost, done tasks with actual dates, a data date, weekly status updates."""
+    done = subprocess.run(
+        [_keystage(), "manage", "shell", "-c", DEMO_EXECUTION],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KEYSTAGE_DATA_DIR": str(data_dir)},
+        check=False,
+    )
+    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    today = facts["today"]
+    assert facts["approved"] >= 20 and facts["rejected_then_approved"] >= 1
+    assert facts["drafts"] >= 1 and facts["approvers"] == ["priya"]
+    assert facts["priced"] == facts["approved_entries"] > 0
+    assert facts["labour"] > 0 and facts["labour"] == facts["approved_amount"]
+    assert facts["actual_total"] > facts["labour"]  # invoices and expenses too
+    assert facts["done"] >= 20 and facts["done_without_dates"] == 0
+    assert facts["late"] >= 2 and facts["in_progress"] >= 1
+    assert facts["data_date"] is not None and facts["data_date"] < today
+    assert facts["latest_actual"] <= facts["data_date"]
+    healths = facts["health"]
+    assert len(healths) >= 6 and "amber" in healths and healths.count("green") > len(healths) / 2
+    assert facts["mentions"] >= 1
+    # Backdated, never after the real today.
+    assert facts["journal_last"][:10] <= today and facts["first_timesheet"] < facts["data_date"]
 
 
 DEMO_PLANS = """
@@ -126,6 +155,55 @@ for p in Project.objects.all():
             for c in CharterVersion.objects.filter(project=p)
         ],
     }
+print(json.dumps(out))
+"""
+
+DEMO_EXECUTION = """
+import datetime as dt, json
+from django.db.models import Max, Min, Sum
+from django.utils import timezone
+from keystage.core.models import AuditEntry
+from keystage.costs.actuals import LABOUR, actual_costs
+from keystage.execution.models import StatusUpdate, TimeEntry, Timesheet
+from keystage.notifications.models import Notification
+from keystage.planning.models import BaselineTask, ProjectCalendar, Task
+from keystage.portfolio.models import Project
+p = Project.objects.get(code='ERP-CLOUD')
+sheets = Timesheet.objects.filter(project=p)
+approved = TimeEntry.objects.filter(project=p, timesheet__status='approved')
+tasks = Task.objects.filter(project=p, is_summary=False)
+done = tasks.filter(percent_complete=100)
+planned = dict(BaselineTask.objects.filter(baseline__project=p).values_list('task_id', 'finish_at'))
+late = [t for t in done if t.actual_finish > timezone.localtime(planned[t.pk]).date()]
+costs = actual_costs(p)
+latest = tasks.aggregate(a=Max('actual_finish'), b=Max('actual_start'))
+out = {
+    "today": timezone.localdate().isoformat(),
+    "approved": sheets.filter(status='approved').count(),
+    "rejected_then_approved": AuditEntry.objects.filter(
+        project=p, summary__startswith='Rejected the week'
+    ).count(),
+    "drafts": sheets.filter(status='draft').count(),
+    "approvers": sorted(
+        set(sheets.filter(status='approved').values_list('decided_by__username', flat=True))
+    ),
+    "approved_entries": approved.count(),
+    "priced": approved.filter(amount__gt=0, rate__gt=0).count(),
+    "approved_amount": float(approved.aggregate(s=Sum('amount'))['s'] or 0),
+    "labour": float(costs.by_category.get(LABOUR, 0)),
+    "actual_total": float(costs.total),
+    "done": done.count(),
+    "done_without_dates": done.filter(actual_start__isnull=True).count()
+    + done.filter(actual_finish__isnull=True).count(),
+    "late": len(late),
+    "in_progress": tasks.filter(actual_start__isnull=False, actual_finish__isnull=True).count(),
+    "data_date": str(ProjectCalendar.objects.get(project=p).data_date),
+    "latest_actual": str(max(d for d in latest.values() if d)),
+    "health": list(StatusUpdate.objects.filter(project=p).values_list('health', flat=True)),
+    "mentions": Notification.objects.filter(project=p, kind='mentioned').count(),
+    "journal_last": AuditEntry.objects.filter(project=p).aggregate(m=Max('at'))['m'].isoformat(),
+    "first_timesheet": str(sheets.aggregate(m=Min('week_start'))['m']),
+}
 print(json.dumps(out))
 """
 

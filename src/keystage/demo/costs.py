@@ -16,6 +16,7 @@ from keystage.core.models import AuditEntry
 from keystage.costs import services as budget
 from keystage.costs.models import ProjectBudget
 from keystage.costs.records import COSTS as COST_RECORDS
+from keystage.demo.history import at, dated
 from keystage.planning.models import Task
 from keystage.portfolio.models import Project
 from keystage.resources import supplies
@@ -204,30 +205,37 @@ def load_actuals(*, project: Project, pm: User, today: dt.date) -> None:
         if day > min(today, timezone.localdate()):
             continue
         item = items.get(item_name) if item_name else None
-        COST_RECORDS.create(
+        with dated(at(day, 14)):
+            _record_cost(pm, project, item, (kind, category, text, supplier, ref, amount, day))
+
+
+def _record_cost(pm: User, project: Project, item: Any, row: tuple[Any, ...]) -> None:
+    """One cost through the costs' record kit; a purchase it pays is received and invoiced."""
+    kind, category, text, supplier, ref, amount, day = row
+    COST_RECORDS.create(
+        who=pm,
+        project=project,
+        data={
+            "kind": kind,
+            "category": category,
+            "description": text,
+            "amount": D(amount),
+            "date": day,
+            "supplier": supplier,
+            "reference": ref,
+            "procurement_item": item,
+        },
+    )
+    if item is not None and item.order_date and item.status == "delivered":
+        supplies.procurement_update(
             who=pm,
-            project=project,
-            data={
-                "kind": kind,
-                "category": category,
-                "description": text,
-                "amount": D(amount),
-                "date": day,
-                "supplier": supplier,
-                "reference": ref,
-                "procurement_item": item,
+            item=item,
+            version=item.version,
+            changes={
+                "ordered_amount": D(item.cost),
+                "received_date": item.delivery_date,
+                "received_amount": D(item.cost),
+                "invoiced_date": max(day, item.order_date),
+                "invoiced_amount": D(amount),
             },
         )
-        if item is not None and item.order_date and item.status == "delivered":
-            supplies.procurement_update(
-                who=pm,
-                item=item,
-                version=item.version,
-                changes={
-                    "ordered_amount": D(item.cost),
-                    "received_date": item.delivery_date,
-                    "received_amount": D(item.cost),
-                    "invoiced_date": max(day, item.order_date),
-                    "invoiced_amount": D(amount),
-                },
-            )

@@ -8,8 +8,9 @@ the journal entries, notifications and records a call wrote to the day it happen
 after the real today.
 
 The story, relative to today: tasks planned to finish before the data date (the end of last
-week) are done, on time or a few days late (``LATE``), and a slip carries on to their
-successors; a task that slipped past the data date is in progress with a % complete. Each
+week) are done, on time or a few days late (``LATE``; their successors start late
+and catch up by their planned finish); a task that slipped past the data date is in
+progress with a % complete. Each
 team member logs the days of their tasks' actual dates; past weeks are submitted and
 approved, one was rejected and resubmitted, the current week is in draft (one submitted).
 """
@@ -18,70 +19,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.core.models import AuditEntry
+from keystage.demo.execution_status import load_comments, load_status_updates
+from keystage.demo.history import LATE, Actual, at, dated
 from keystage.execution.models import TimeEntry, Timesheet
 from keystage.execution.services import progress, timesheets
 from keystage.execution.services.timesheet_rules import week_start
-from keystage.notifications.models import Notification
 from keystage.planning.models import Assignment, Dependency, Task, TaskKind
 from keystage.planning.services.wbs import calendar_of
 from keystage.portfolio.models import Project
 
 D = Decimal
-# Tasks that finished late (working days beyond their planned finish, a slip their
-# successors inherit).
-LATE = {
-    "Data volume and quality profiling": 2,
-    "Build extraction jobs": 3,
-    "Port custom reports": 4,
-}
 # Hours a person books on a working day (varied a little, all tasks of the day together).
 DAY_HOURS = (D("8"), D("7.5"), D("8"), D("8.5"), D("7"))
 REJECTED_REASON = (
     "{day} shows {hours} h on '{task}'. Overtime needs my OK beforehand: "
     "please book the hours you worked and resubmit."
 )
-
-
-@dataclass
-class Actual:
-    """What happened to one leaf task up to the data date (``finish`` None: not finished)."""
-
-    task: Task
-    planned_start: dt.date
-    planned_finish: dt.date
-    start: dt.date | None
-    finish: dt.date | None
-    begin: dt.date
-    projected_finish: dt.date
-    percent: int = 0
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    """``day`` at ``hour:minute`` UTC, never after the real now."""
-    moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
-    return min(moment, timezone.now())
-
-
-def _last_pk(model: type) -> int:
-    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0  # type: ignore[attr-defined,no-any-return]
-
-
-@contextmanager
-def dated(moment: dt.datetime) -> Iterator[None]:
-    """Give the journal entries and notifications written inside the block ``moment``."""
-    audit, notes = _last_pk(AuditEntry), _last_pk(Notification)
-    yield
-    AuditEntry.objects.filter(pk__gt=audit).update(at=moment)
-    Notification.objects.filter(pk__gt=notes).update(created_at=moment, updated_at=moment)
 
 
 def _workday(day: dt.date) -> dt.date:
@@ -111,21 +69,27 @@ def plan_actuals(project: Project, data_date: dt.date) -> list[Actual]:
         )
     )
     preds: dict[int, list[int]] = defaultdict(list)
-    for pred, succ in Dependency.objects.filter(project=project).values_list(
+    for pred, succ in Dependency.objects.filter(project=project, type="FS").values_list(
         "predecessor_id", "successor_id"
     ):
         preds[succ].append(pred)
-    slip: dict[int, int] = {}
+    ends: dict[int, dt.date] = {}
     out: list[Actual] = []
     for task in tasks:
         start = timezone.localtime(task.start_at).date()
         finish = timezone.localtime(task.finish_at).date() if task.finish_at else start
-        shift = max((slip.get(p, 0) for p in preds[task.pk]), default=0)
-        begin = _add_workdays(_workday(start), shift)
-        end = max(_add_workdays(_workday(finish), shift + LATE.get(task.name, 0)), begin)
-        if task.kind == TaskKind.MILESTONE:
+        milestone = task.kind == TaskKind.MILESTONE
+        begin = _workday(start)
+        for pred in preds[task.pk]:
+            if pred in ends and ends[pred] >= begin:
+                # Starts once its predecessor actually finished.
+                begin = ends[pred] if milestone else _add_workdays(ends[pred], 1)
+        # A late start is caught up by the end of the task (the team absorbs it), unless
+        # the task itself is one that slipped.
+        end = _add_workdays(max(_workday(finish), begin), LATE.get(task.name, 0))
+        if milestone:
             begin = end
-        slip[task.pk] = shift + LATE.get(task.name, 0)
+        ends[task.pk] = end
         actual = Actual(task, start, finish, None, None, begin, end)
         if end <= data_date:
             actual.start, actual.finish, actual.percent = begin, end, 100
@@ -255,8 +219,6 @@ def load_timesheets(*, project: Project, pm: User, actuals: list[Actual], today:
 
 def load_execution(*, project: Project, pm: User, today: dt.date) -> None:
     """ERP-CLOUD's execution up to today: progress and data date, timesheets, status."""
-    from keystage.demo.execution_status import load_comments, load_status_updates
-
     today = min(today, timezone.localdate())
     data_date = week_start(today) - dt.timedelta(days=1)
     actuals = plan_actuals(project, data_date)

@@ -2,7 +2,7 @@
 manager and the team through the record kit and the comment service, each dated to the week
 it speaks of (``demo/execution.py`` computes what happened; this module tells it).
 
-Health is green unless a task that slipped (``execution.LATE``) is running late that week:
+Health is green unless a task that slipped (``history.LATE``) is running late that week:
 then amber, with the blocker and the decision the PM asks for.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from keystage.accounts.models import User
-from keystage.demo.execution import LATE, Actual, at, dated
+from keystage.demo.history import LATE, Actual, at, dated
 from keystage.execution.models import StatusUpdate
 from keystage.execution.services.timesheet_rules import week_start
 from keystage.execution.status_updates import STATUS_UPDATES
@@ -30,7 +30,8 @@ SLIP_NOTES = {
     ),
     "Build extraction jobs": (
         "The on-premises database only allows extraction runs at night; the extraction jobs "
-        "are three days behind and push the load jobs and trial migration 1 with them.",
+        "are three days behind, so the load jobs start late (Atlas adds a developer to "
+        "catch up before trial migration 1).",
         "Sponsor: approve two weekend extraction windows (IT operations needs 5 days' "
         "notice) so trial migration 2 keeps its date.",
     ),
