@@ -84,7 +84,11 @@ def _week_text(
     done = f"Finished: {_names(finished)}." if finished else "No task finished this week."
     if reached:
         done += f" Milestone reached: {_names(reached)}."
-    running = [a for a in leaves if a.start and a.start <= sunday and (a.finish or sunday) > sunday]
+    running = [
+        a
+        for a in leaves
+        if a.start and a.start <= sunday and (a.finish is None or a.finish > sunday)
+    ]
     if running:
         done += f" Under way: {_names(running)}."
     steps = f"Start {_names(upcoming)}. {NEXT_DEFAULT}" if upcoming else NEXT_DEFAULT
