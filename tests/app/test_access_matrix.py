@@ -189,6 +189,7 @@ ROUTES: dict[str, Route] = {
     "execution:status_updates": Route("project", ("GET",)),
     "execution:status_updates-create": Route("project", ("GET", "POST"), body=STATUS_BODY),
     "execution:status_updates-edit": Route("project", ("GET", "POST"), body=STATUS_BODY),
+    "execution:status_updates-detail": Route("project", ("GET",)),
     "api:status-updates-list": Route("project", ("GET", "POST"), api=True, body=STATUS_BODY),
     "api:status-updates-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=STATUS_BODY
