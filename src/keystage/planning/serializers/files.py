@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from keystage.accounts.serializers import UserBriefSerializer
-from keystage.planning.models import PlanFile
+from keystage.planning.models import Deliverable, PlanFile, Task
 
 
 class PlanFileSerializer(serializers.ModelSerializer[PlanFile]):
@@ -35,10 +35,10 @@ class PlanFileSerializer(serializers.ModelSerializer[PlanFile]):
 
     def get_download(self, obj: PlanFile) -> str:
         """The API path that sends the file (with access checked)."""
-        if obj.task_id is not None:
-            holder, kwarg, record = "task", "task_id", obj.task
-        else:
-            holder, kwarg, record = "deliverable", "deliverable_id", obj.deliverable
+        record: Task | Deliverable | None = obj.task
+        holder, kwarg = "task", "task_id"
+        if obj.task_id is None:
+            record, holder, kwarg = obj.deliverable, "deliverable", "deliverable_id"
         return reverse(
             f"api:planning-{holder}-file-download",
             kwargs={
