@@ -189,6 +189,7 @@ ROUTES: dict[str, Route] = {
     "execution:status_updates": Route("project", ("GET",)),
     "execution:status_updates-create": Route("project", ("GET", "POST"), body=STATUS_BODY),
     "execution:status_updates-edit": Route("project", ("GET", "POST"), body=STATUS_BODY),
+    "execution:status_updates-detail": Route("project", ("GET",)),
     "api:status-updates-list": Route("project", ("GET", "POST"), api=True, body=STATUS_BODY),
     "api:status-updates-detail": Route(
         "project", ("GET", "PATCH", "DELETE"), api=True, body=STATUS_BODY
@@ -240,6 +241,18 @@ ROUTES: dict[str, Route] = {
         "project", ("GET", "DELETE"), api=True, body={"version": 1}
     ),
     "api:initiation-attachment-download": Route("project", ("GET",), api=True),
+    "api:planning-task-files": Route(
+        "project", ("GET", "POST"), api=True, body={"file": "not a file", "version": 1}
+    ),
+    "api:planning-task-file": Route("project", ("GET", "DELETE"), api=True, body={"version": 1}),
+    "api:planning-task-file-download": Route("project", ("GET",), api=True),
+    "api:planning-deliverable-files": Route(
+        "project", ("GET", "POST"), api=True, body={"file": "not a file", "version": 1}
+    ),
+    "api:planning-deliverable-file": Route(
+        "project", ("GET", "DELETE"), api=True, body={"version": 1}
+    ),
+    "api:planning-deliverable-file-download": Route("project", ("GET",), api=True),
     "api:initiation-feasibility": Route("project", ("GET", "PUT"), api=True, body=FEASIBILITY_BODY),
     "api:initiation-stakeholder-list": Route(
         "project", ("GET", "POST"), api=True, body=STAKEHOLDER_BODY

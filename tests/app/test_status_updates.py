@@ -92,3 +92,57 @@ def test_status_tab_shows_health_as_word_and_icon(world):
         {"week_of": "2027-02-10", "health": "green", "summary": "x"},
     )
     assert form.status_code == 400 and "Monday" in form.content.decode()
+
+
+# ------------------------------------------------------------------ comment threads
+
+
+def test_a_status_update_carries_a_comment_thread(world, api):
+    from keystage.notifications.models import Notification
+
+    pm, dev = world.a["project_manager"], world.a["team_member"]
+    update = STATUS_UPDATES.create(who=pm, project=world.project_a, data=WEEK)
+    base = f"/api/v1/projects/{world.project_a.public_id}/comments/"
+    key = f"status_update:{update.public_id}"
+    posted = api(dev).post(
+        f"{base}?record={key}", {"body": "Overtime is fine by me @pm_a"}, format="json"
+    )
+    assert posted.status_code == 201, posted.content
+    listed = api(world.a["stakeholder"]).get(base, {"record": key})
+    assert [c["body"] for c in listed.json()] == ["Overtime is fine by me @pm_a"]
+    [mention] = Notification.objects.filter(recipient=pm, kind="mentioned")
+    assert mention.url.endswith(f"/status-updates/{update.public_id}/page/")
+    # Project A's thread URL never reaches B's status update, nor B's members A's.
+    b_update = STATUS_UPDATES.create(
+        who=world.b["project_manager"], project=world.project_b, data=WEEK
+    )
+    stray = api(pm).get(base, {"record": f"status_update:{b_update.public_id}"})
+    assert stray.status_code == 404
+    assert api(world.b["project_manager"]).get(base, {"record": key}).status_code == 404
+
+
+def test_status_update_page_shows_the_update_and_its_thread(world):
+    pm = world.a["project_manager"]
+    update = STATUS_UPDATES.create(who=pm, project=world.project_a, data=WEEK)
+    stem = f"/projects/{world.project_a.public_id}/status-updates/"
+    page = f"{stem}{update.public_id}/page/"
+    client = Client()
+    client.force_login(world.a["team_member"])
+    history = client.get(stem).content.decode()
+    assert page in history and "Discuss" in history
+    thread = f"/projects/{world.project_a.public_id}/threads/status_update/{update.public_id}/"
+    assert client.post(thread, {"body": "Dry run on **Friday**"}).status_code in (200, 302)
+    shown = client.get(page)
+    html = shown.content.decode()
+    assert shown.status_code == 200
+    assert "Migration slipping" in html and "Approve overtime" in html
+    assert "Dry run on <strong>Friday</strong>" in html and "Post comment" in html
+    assert "1 comment" in client.get(stem).content.decode()
+    client.force_login(world.a["stakeholder"])  # reads the discussion; read-only role
+    html = client.get(page).content.decode()
+    assert "Dry run on" in html and "Post comment" not in html
+    client.force_login(world.b["project_manager"])
+    assert client.get(page).status_code == 404
+    # The kit's edit page is reached through the renamed id too.
+    client.force_login(pm)
+    assert client.get(f"{stem}{update.public_id}/").status_code == 200

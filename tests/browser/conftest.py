@@ -73,7 +73,17 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 def shot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/browser/."""
+    """Save a full-page screenshot under test-artifacts/browser/, once htmx has settled.
+
+    Playwright hides the caret with a ``<style>`` it adds for the screenshot (from its own
+    script world, which the page's CSP does not govern). Taken while htmx is still settling
+    a swap, that style is applied from the page's world and the CSP blocks it: two
+    "Applying inline style violates … style-src" console errors blamed on htmx. So wait
+    until no element is mid-request, mid-swap or mid-settle.
+    """
+    page.wait_for_selector(
+        ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added", state="detached"
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

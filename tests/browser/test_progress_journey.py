@@ -16,17 +16,9 @@ from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Every step below passes; the page fixture then reports two "inline style blocked by the
-# CSP" console errors on the progress page once a task has progress (not yet traced: no
-# element carries a style attribute afterwards). Known issue, see the branch report.
-KNOWN_CSP_NOISE = pytest.mark.xfail(
-    reason="two CSP inline-style console errors on the progress page (untraced)", strict=False
-)
-
 TODAY = dt.date(2027, 2, 15)
 
 
-@KNOWN_CSP_NOISE
 def test_team_member_records_progress_pm_reschedules_gantt_shows_it(page, world, monkeypatch):
     monkeypatch.setattr(progress, "today", lambda: TODAY)
     rows = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -9,6 +10,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -82,3 +84,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "errors": data if isinstance(data, dict) else {"non_field_errors": data},
         }
     return response
+
+
+class PassthroughRenderer(BaseRenderer):
+    """Lets a client ask for a downloaded file's own type; errors still go out as JSON."""
+
+    media_type = "*/*"
+    format = "file"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> Any:
+        """Error bodies as JSON text (the file itself bypasses rendering)."""
+        return json.dumps(data).encode() if data is not None else b""

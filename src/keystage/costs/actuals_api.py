@@ -20,12 +20,11 @@ from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
-from keystage.core.api import DELETE_PARAMS, expected_version
+from keystage.core.api import DELETE_PARAMS, PassthroughRenderer, expected_version
 from keystage.costs import attachments
 from keystage.costs.actuals import actuals_document, budget_actuals, currency_of
 from keystage.costs.models import CostEntry
 from keystage.costs.records import COSTS
-from keystage.initiation.api import PassthroughRenderer
 from keystage.initiation.attachments import SERVED_MEDIA_TYPES
 from keystage.portfolio.selectors import project_get
 

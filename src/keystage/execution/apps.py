@@ -14,3 +14,10 @@ class ExecutionConfig(AppConfig):
     name = "keystage.execution"
     label = "execution"
     verbose_name = "Execution"
+
+    def ready(self) -> None:
+        """Give status updates a comment thread (``notifications.threads``)."""
+        from keystage.execution.status_updates import THREAD_KIND, thread_status_update
+        from keystage.notifications.threads import register_thread_record
+
+        register_thread_record(THREAD_KIND, thread_status_update)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpResponseBase
@@ -10,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +19,7 @@ from keystage.accounts.roles import Perm
 from keystage.core.api import (
     DELETE_PARAMS,
     IF_MATCH,
+    PassthroughRenderer,
     expected_version,
     optional_version,
     valid_input,
@@ -234,19 +234,6 @@ class StakeholderSignOffView(_Conflicts, APIView):
 
 
 # ---------------------------------------------------------------- attachments
-
-
-class PassthroughRenderer(BaseRenderer):
-    """Lets a client ask for the file's own type; errors still go out as JSON."""
-
-    media_type = "*/*"
-    format = "file"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        """Error bodies as JSON text (the file itself bypasses rendering)."""
-        return json.dumps(data).encode() if data is not None else b""
 
 
 class AttachmentListCreateView(APIView):

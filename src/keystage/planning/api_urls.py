@@ -2,8 +2,10 @@
 
 from django.urls import URLPattern, path
 
+from keystage.core.middleware import accepts_uploads
 from keystage.planning.api import baselines as baselines_api
 from keystage.planning.api import collaboration as collaboration_api
+from keystage.planning.api import files as files_api
 from keystage.planning.api import gantt as gantt_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import schedule as schedule_api
@@ -12,7 +14,28 @@ from keystage.planning.api import wbs as wbs_api
 
 P = "projects/<str:project_id>/"
 
+
+def _file_routes(stem: str, holder: str) -> list[URLPattern]:
+    """List/upload, detail/remove and download of a task's or deliverable's files."""
+    one = stem + "files/<str:plan_file_id>/"
+    return [
+        path(
+            stem + "files/",
+            accepts_uploads(files_api.PlanFileListView.as_view()),
+            name=f"planning-{holder}-files",
+        ),
+        path(one, files_api.PlanFileDetailView.as_view(), name=f"planning-{holder}-file"),
+        path(
+            one + "download/",
+            files_api.PlanFileDownloadView.as_view(),
+            name=f"planning-{holder}-file-download",
+        ),
+    ]
+
+
 urlpatterns: list[URLPattern] = [
+    *_file_routes(P + "tasks/<str:task_id>/", "task"),
+    *_file_routes(P + "scope/deliverables/<str:deliverable_id>/", "deliverable"),
     # goals, scope and collaboration links
     path(P + "goals/", goals_api.GoalListView.as_view(), name="planning-goal-list"),
     path(

@@ -27,6 +27,7 @@ from keystage.accounts.roles import Perm
 from keystage.core import records
 from keystage.core.errors import Forbidden, InvalidInput, NotFound, VersionRequired
 from keystage.execution.selectors.progress import progress_task
+from keystage.execution.services.notices import tell_predecessor_finished
 from keystage.planning.models import Assignment, ProjectCalendar, Task, TaskKind, TaskStatus
 from keystage.planning.services.plan_lock import plan_lock
 from keystage.planning.services.wbs import calendar_of, reschedule
@@ -234,6 +235,7 @@ def update_progress(
             data_date=calendar.data_date if calendar else None,
             today=today(),
         )
+        finished_now = fresh.actual_finish is None and changes.get("actual_finish") is not None
         stored = records.update(
             who=who,
             instance=fresh,
@@ -243,6 +245,8 @@ def update_progress(
             summary=_summary(fresh, changes),
         )
         reschedule(project)
+        if finished_now:
+            tell_predecessor_finished(who, stored)
     stored.refresh_from_db()
     return stored
 

@@ -30,6 +30,7 @@ from keystage.core.models import AuditAction
 from keystage.core.versioning import compare_and_set
 from keystage.engine.money import to_cents
 from keystage.execution.models import TimeEntry, Timesheet, TimesheetSettings, TimesheetStatus
+from keystage.execution.services.notices import tell_timesheet_decided
 from keystage.execution.services.timesheet_rules import (
     Candidate,
     check_entries,
@@ -405,7 +406,7 @@ def timesheet_approve(*, who: User, timesheet: Timesheet, version: int) -> Times
     TimeEntry.objects.bulk_update(entries, ["rate", "amount"])
     total = sum((e.amount or Decimal(0) for e in entries), Decimal(0))
     hours = sum((e.hours for e in entries), Decimal(0))
-    return _decide(
+    decided = _decide(
         who,
         timesheet,
         version,
@@ -413,6 +414,8 @@ def timesheet_approve(*, who: User, timesheet: Timesheet, version: int) -> Times
         f"Approved the week of {label(timesheet.week_start)} of "
         f"{timesheet.person.display_name}: {hours.normalize():f} h, {total:,.2f}",
     )
+    tell_timesheet_decided(who, decided)
+    return decided
 
 
 @transaction.atomic
@@ -422,7 +425,7 @@ def timesheet_reject(*, who: User, timesheet: Timesheet, version: int, reason: s
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": "Say why the week is rejected, so it can be corrected."})
-    return _decide(
+    decided = _decide(
         who,
         timesheet,
         version,
@@ -434,6 +437,8 @@ def timesheet_reject(*, who: User, timesheet: Timesheet, version: int, reason: s
         },
         f"Rejected the week of {label(timesheet.week_start)} of {timesheet.person.display_name}",
     )
+    tell_timesheet_decided(who, decided)
+    return decided
 
 
 @transaction.atomic
