@@ -177,9 +177,12 @@ def test_log_today_creates_changes_and_removes_the_entry(world, plan):
     assert "24" in " ".join(caught.value.errors["hours"])
     with pytest.raises(NotFound):  # B's task: not even its existence
         my_work_services.log_today(who=dev, task_id=plan["b"].public_id, hours="1")
-    assert my_work_services.log_today(
-        who=dev, task_id=plan["late"].public_id, hours="0", version=changed.version
-    ) is None
+    assert (
+        my_work_services.log_today(
+            who=dev, task_id=plan["late"].public_id, hours="0", version=changed.version
+        )
+        is None
+    )
     assert TimeEntry.objects.count() == 0
 
 
@@ -206,7 +209,9 @@ def test_page_start_done_and_progress_form(world, plan, client):
     nxt.refresh_from_db()
     assert nxt.actual_start == TODAY and nxt.progress_status == "in_progress"
     response = client.post(
-        url, {"action": "save", "percent_complete": "50", "version": nxt.version}, HTTP_HX_REQUEST="true"
+        url,
+        {"action": "save", "percent_complete": "50", "version": nxt.version},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and "Progress on &#x27;Next&#x27; saved." in response.text
     nxt.refresh_from_db()
@@ -215,8 +220,12 @@ def test_page_start_done_and_progress_form(world, plan, client):
     journal = AuditEntry.objects.count()
     response = client.post(
         url,
-        {"action": "save", "actual_start": "2027-01-19", "actual_finish": "2027-01-10",
-         "version": nxt.version},
+        {
+            "action": "save",
+            "actual_start": "2027-01-19",
+            "actual_finish": "2027-01-10",
+            "version": nxt.version,
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 400 and "before the actual start" in response.text
@@ -229,10 +238,13 @@ def test_page_start_done_and_progress_form(world, plan, client):
     assert nxt.actual_finish == TODAY and nxt.percent_complete == 100
     # B's task is not found, and nothing of B changes
     b = plan["b"]
-    assert client.post(
-        reverse("execution:my-work-progress", args=[b.public_id]),
-        {"action": "start", "version": b.version},
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("execution:my-work-progress", args=[b.public_id]),
+            {"action": "start", "version": b.version},
+        ).status_code
+        == 404
+    )
     assert Task.objects.get(pk=b.pk).actual_start is None
 
 

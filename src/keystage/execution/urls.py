@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 
 from keystage.execution import status_updates
-from keystage.execution.views import my_work, progress, timesheets
+from keystage.execution.views import calendar, my_work, progress, timesheets
 
 P = "projects/<uuid:project_id>/"
 
@@ -35,6 +35,7 @@ my_work_urlpatterns: list[URLPattern] = [
         name="my-work-progress",
     ),
     path("my-work/tasks/<uuid:task_id>/time/", my_work.my_work_time, name="my-work-time"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed_view, name="calendar-feed"),
 ]
 
 app_name = "execution"

@@ -98,7 +98,10 @@ def my_work_progress(request: HttpRequest, task_id: Any) -> HttpResponse:
                 data.pop("percent_complete", None)  # finished: 100 %, set by the service
         try:
             progress_services.update_progress(
-                who=who, task_id=task.public_id, version=_version(request.POST.get("version")), data=data
+                who=who,
+                task_id=task.public_id,
+                version=_version(request.POST.get("version")),
+                data=data,
             )
         except (InvalidInput, Conflict) as exc:
             form.is_valid()
