@@ -132,7 +132,7 @@ def test_query_count_does_not_grow_with_projects_and_tasks(world, plan, client):
     with CaptureQueriesContext(connection) as many_page:
         response = client.get(reverse("execution:my-work"))
     assert response.status_code == 200
-    assert len(few) == len(many) == 3
+    assert len(few) == len(many) == 5
     assert len(many_page) == len(few_page)
 
 
@@ -266,3 +266,20 @@ def test_page_logs_time_today_and_shows_errors(world, plan, client):
     b_url = reverse("execution:my-work-time", args=[plan["b"].public_id])
     assert client.post(b_url, {"hours": "1"}).status_code == 404
     assert TimeEntry.objects.count() == 1
+
+
+def test_pages_and_api_offsets_keep_the_order(world, plan, client, api, monkeypatch):
+    from keystage.execution.views import my_work as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    dev = world.a["team_member"]
+    _login(client, dev)
+    first = client.get(reverse("execution:my-work")).content.decode()
+    second = client.get(reverse("execution:my-work") + "?page=2").content.decode()
+    assert "Tasks 1–2 of 3" in first and "Late" in first and ">Next<" not in first
+    assert "Tasks 3–3 of 3" in second and ">Next<" in second and ">Late<" not in second
+    body = api(dev).get("/api/v1/me/work/?offset=1&limit=1").json()
+    assert (body["total"], body["offset"], body["overdue_count"]) == (3, 1, 1)
+    assert [r["name"] for r in body["rows"]] == ["Long"]
+    refused = api(dev).get("/api/v1/me/work/?limit=0")
+    assert refused.status_code == 400 and "limit" in refused.json()["errors"]

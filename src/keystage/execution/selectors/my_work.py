@@ -5,7 +5,7 @@ A row is a leaf task the person is assigned to, in a project they can see
 week (Sunday). Overdue rows (planned finish before today, not done) come first, then tasks
 in progress, then by planned start. Each row carries the person's remaining work, whether
 they may record progress and time there (``perms_by_project``), and the time they logged
-on it today. Three queries, whatever the number of projects and tasks.
+on it today. Five queries, whatever the number of projects and tasks.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from keystage.accounts.roles import Perm
@@ -61,13 +61,11 @@ class MyWork:
     today: dt.date
     week_start: dt.date
     week_end: dt.date
-    rows: tuple[MyWorkRow, ...]
-    projects: tuple[Project, ...]
-
-    @property
-    def overdue_count(self) -> int:
-        """How many rows are overdue."""
-        return sum(1 for r in self.rows if r.overdue)
+    rows: tuple[MyWorkRow, ...]  # this page's
+    projects: tuple[Project, ...]  # of every page's rows
+    total: int  # rows on every page
+    overdue_count: int  # on every page
+    offset: int = 0
 
     @property
     def hours_today(self) -> Decimal:
@@ -80,36 +78,49 @@ def remaining_hours(planned: Decimal, percent: int) -> Decimal:
     return (planned * Decimal(100 - percent) / 100).quantize(Decimal("0.01"))
 
 
-def _sort_key(row: MyWorkRow) -> tuple[Any, ...]:
-    far = dt.date.max
-    return (
-        not row.overdue,
-        row.status != TaskStatus.IN_PROGRESS,
-        row.planned_start or far,
-        row.planned_finish or far,
-        row.project.code,
-        row.task.row,
-    )
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def my_work(who: Any, *, today: dt.date | None = None) -> MyWork:
-    """The tasks ``who`` should work on today and this week, overdue first (three queries)."""
+def my_work(
+    who: Any, *, today: dt.date | None = None, offset: int = 0, limit: int | None = None
+) -> MyWork:
+    """The tasks ``who`` should work on today and this week, overdue first (five queries).
+
+    Ordered in the database (overdue, in progress, planned start, planned finish, project
+    code, WBS row), so ``offset`` / ``limit`` give one page whatever the number of tasks.
+    """
     day = today or timesheet_services.today()
     monday = week_start(day)
     sunday = monday + dt.timedelta(days=6)
-    week_end = timezone.make_aware(dt.datetime.combine(sunday + dt.timedelta(days=1), dt.time()))
-    assignments = list(
-        Assignment.objects.filter(
-            person_id=who.pk,
-            project__in=projects_visible_to(who),
-            task__is_summary=False,
-            task__actual_finish__isnull=True,
-        )
-        .filter(Q(task__start_at__lt=week_end) | Q(task__actual_start__isnull=False))
-        .select_related("task", "project")
+    today_starts = _midnight(day)
+    base = Assignment.objects.filter(
+        person_id=who.pk,
+        project__in=projects_visible_to(who),
+        task__is_summary=False,
+        task__actual_finish__isnull=True,
+    ).filter(
+        Q(task__start_at__lt=_midnight(sunday + dt.timedelta(days=1)))
+        | Q(task__actual_start__isnull=False)
     )
-    projects = {a.project_id: a.project for a in assignments}
-    perms = perms_by_project(who, projects.values())
+    overdue = Q(task__finish_at__lt=today_starts)
+    counts = base.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue))
+    ordered = base.annotate(
+        late=Case(When(overdue, then=Value(0)), default=Value(1)),
+        started=Case(When(task__actual_start__isnull=False, then=Value(0)), default=Value(1)),
+    ).order_by(
+        "late",
+        "started",
+        F("task__start_at").asc(nulls_last=True),
+        F("task__finish_at").asc(nulls_last=True),
+        "project__code",
+        "task__row",
+        "pk",
+    )
+    end = None if limit is None else offset + limit
+    assignments = list(ordered.select_related("task", "project")[offset:end])
+    projects = list(Project.objects.filter(pk__in=base.values("project_id")).order_by("code"))
+    perms = perms_by_project(who, projects)
     logged = {
         e.task_id: e
         for e in TimeEntry.objects.filter(
@@ -130,17 +141,19 @@ def my_work(who: Any, *, today: dt.date | None = None) -> MyWork:
                 planned_finish=finish,
                 planned_hours=planned,
                 remaining_hours=remaining_hours(planned, task.percent_complete),
-                overdue=finish is not None and finish < day,
+                overdue=task.finish_at is not None and task.finish_at < today_starts,
                 can_progress=bool({Perm.RECORD_WORK, Perm.EDIT} & perms[a.project_id]),
                 can_log=Perm.RECORD_WORK in perms[a.project_id],
                 today_entry=logged.get(task.pk),
             )
         )
-    rows.sort(key=_sort_key)
     return MyWork(
         today=day,
         week_start=monday,
         week_end=sunday,
         rows=tuple(rows),
-        projects=tuple(sorted(projects.values(), key=lambda p: p.code)),
+        projects=tuple(projects),
+        total=counts["total"],
+        overdue_count=counts["overdue"],
+        offset=offset,
     )

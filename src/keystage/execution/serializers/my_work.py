@@ -45,5 +45,7 @@ class MyWorkSerializer(serializers.Serializer[Any]):
     today = serializers.DateField()
     week_start = serializers.DateField()
     week_end = serializers.DateField()
-    overdue_count = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="Rows in all; page with offset and limit.")
+    offset = serializers.IntegerField()
+    overdue_count = serializers.IntegerField(help_text="Overdue rows in all.")
     rows = MyWorkRowSerializer(many=True)

@@ -29,6 +29,12 @@ from keystage.execution.views.progress import one_click
 from keystage.planning.models import ProjectCalendar
 
 SECTION = "#mywork-section"
+PAGE_SIZE = 50  # rows a page renders; the rest follow on the next pages, in the same order
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page") or request.POST.get("page") or "1"
+    return max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
 
 
 def _section(
@@ -39,8 +45,20 @@ def _section(
     flash: str = "",
 ) -> HttpResponse:
     """The section (htmx) or the whole page; ``failed`` = (task id, "progress" | "time", form)."""
-    work = my_work(actor(request))
-    context = {"work": work, "failed": failed, "flash": flash}
+    page = _page(request)
+    work = my_work(actor(request), offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, -(-work.total // PAGE_SIZE))
+    context = {
+        "work": work,
+        "failed": failed,
+        "flash": flash,
+        "page": page,
+        "pages": pages,
+        "prev_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if page < pages else None,
+        "first": work.offset + 1,
+        "last": work.offset + len(work.rows),
+    }
     template = "execution/_my_work.html" if request.htmx else "execution/my_work.html"  # type: ignore[attr-defined]
     response = render(request, template, context, status=status)
     if request.htmx:  # type: ignore[attr-defined]
@@ -56,7 +74,8 @@ def _version(raw: Any) -> int | None:
 def _done(request: HttpRequest, flash: str) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return _section(request, flash=flash)
-    return redirect(reverse("execution:my-work"))
+    page = _page(request)
+    return redirect(reverse("execution:my-work") + (f"?page={page}" if page > 1 else ""))
 
 
 def _refused(request: HttpRequest, task_id: Any, kind: str, form: Form, exc: DomainError) -> Any:
