@@ -2,10 +2,12 @@
 
 A row is a leaf task the person is assigned to, in a project they can see
 (``projects_visible_to``), not done, whose planned start is on or before the end of this
-week (Sunday). Overdue rows (planned finish before today, not done) come first, then tasks
-in progress, then by planned start. Each row carries the person's remaining work, whether
-they may record progress and time there (``perms_by_project``), and the time they logged
-on it today. Five queries, whatever the number of projects and tasks.
+week (Sunday; a started task's planned start is its actual start). Overdue rows (planned
+finish before today, not done) come first, then tasks in progress, then by planned start.
+Each row carries the person's remaining work, whether they may record progress and time
+there (``perms_by_project``), and the time they logged on it today. Five queries, whatever
+the number of projects and tasks; ``planning.Task``'s partial index ``task_open_by_start``
+finds the open tasks.
 """
 
 from __future__ import annotations
@@ -99,12 +101,15 @@ def my_work(
         project__in=projects_visible_to(who),
         task__is_summary=False,
         task__actual_finish__isnull=True,
-    ).filter(
-        Q(task__start_at__lt=_midnight(sunday + dt.timedelta(days=1)))
-        | Q(task__actual_start__isnull=False)
+        task__start_at__lt=_midnight(sunday + dt.timedelta(days=1)),
     )
     overdue = Q(task__finish_at__lt=today_starts)
-    counts = base.aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue))
+    per_project = {
+        row["project_id"]: row
+        for row in base.values("project_id").annotate(
+            total=Count("pk"), overdue=Count("pk", filter=overdue)
+        )
+    }
     ordered = base.annotate(
         late=Case(When(overdue, then=Value(0)), default=Value(1)),
         started=Case(When(task__actual_start__isnull=False, then=Value(0)), default=Value(1)),
@@ -119,7 +124,7 @@ def my_work(
     )
     end = None if limit is None else offset + limit
     assignments = list(ordered.select_related("task", "project")[offset:end])
-    projects = list(Project.objects.filter(pk__in=base.values("project_id")).order_by("code"))
+    projects = list(Project.objects.filter(pk__in=list(per_project)).order_by("code"))
     perms = perms_by_project(who, projects)
     logged = {
         e.task_id: e
@@ -153,7 +158,7 @@ def my_work(
         week_end=sunday,
         rows=tuple(rows),
         projects=tuple(projects),
-        total=counts["total"],
-        overdue_count=counts["overdue"],
+        total=sum(r["total"] for r in per_project.values()),
+        overdue_count=sum(r["overdue"] for r in per_project.values()),
         offset=offset,
     )
