@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from keystage.accounts.roles import OrgRole
 
@@ -89,3 +90,20 @@ class User(AbstractUser):
     def is_portfolio_owner(self) -> bool:
         """Portfolio owners (PMO) see every project of their organisation."""
         return self.is_org_admin or self.org_role == OrgRole.PORTFOLIO_OWNER
+
+
+class CalendarToken(models.Model):
+    """A person's secret calendar-feed token: only its SHA-256 digest is stored.
+
+    One per person; rotating replaces it, revoking deletes it (the old URL then answers 404).
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="calendar_token", primary_key=True
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The token's first characters, to tell it.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -38,4 +38,6 @@ urlpatterns = [
     path("users/<str:user_id>/", admin_views.user_admin_update, name="user-admin-update"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<str:token_key>/revoke/", views.token_revoke, name="token-revoke"),
+    path("calendar/", views.calendar_token_create, name="calendar-token"),
+    path("calendar/revoke/", views.calendar_token_revoke, name="calendar-token-revoke"),
 ]

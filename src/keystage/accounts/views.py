@@ -7,11 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
-from keystage.accounts import services
+from keystage.accounts import calendar_tokens, services
 from keystage.accounts.actor import actor
 from keystage.accounts.throttle import (
     TooManyAttempts,
@@ -75,7 +76,40 @@ def token_list(request: HttpRequest) -> HttpResponse:
     tokens = AuthToken.objects.filter(user=request.user, expiry__gt=timezone.now()).order_by(
         "-created"
     )
-    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
+    return _tokens_page(request, tokens=tokens, new_token=new_token)
+
+
+def _tokens_page(request: HttpRequest, **context: object) -> HttpResponse:
+    """The account page: API tokens and the calendar feed link."""
+    if "tokens" not in context:
+        context["tokens"] = AuthToken.objects.filter(
+            user=request.user, expiry__gt=timezone.now()
+        ).order_by("-created")
+    context["calendar_token"] = calendar_tokens.calendar_token_of(request.user)
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_POST
+def calendar_token_create(request: HttpRequest) -> HttpResponse:
+    """Create or rotate my calendar feed link; its address is shown once."""
+    token = calendar_tokens.calendar_token_create(who=actor(request))
+    # The feed lives in keystage.execution; its address is found by name, not by import.
+    url = request.build_absolute_uri(reverse("execution:calendar-feed", args=[token]))
+    return _tokens_page(request, calendar_url=url)
+
+
+@login_required
+@require_POST
+def calendar_token_revoke(request: HttpRequest) -> HttpResponse:
+    """Revoke my calendar feed link."""
+    try:
+        calendar_tokens.calendar_token_revoke(who=actor(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Calendar feed link revoked: calendars using it stop updating.")
+    return redirect("accounts:tokens")
 
 
 @login_required

@@ -2,12 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from keystage.execution.api import progress, timesheets
+from keystage.execution.api import my_work, progress, timesheets
 from keystage.execution.status_updates import STATUS_UPDATES
 
 P = "projects/<str:project_id>/"
 
 progress_urlpatterns: list[URLPattern] = [
+    path("me/work/", my_work.MyWorkView.as_view(), name="execution-my-work"),
     path(
         P + "tasks/<str:task_id>/progress/",
         progress.TaskProgressView.as_view(),
@@ -18,6 +19,7 @@ progress_urlpatterns: list[URLPattern] = [
 ]
 
 timesheet_urlpatterns: list[URLPattern] = [
+    path("me/work/", my_work.MyWorkView.as_view(), name="execution-my-work"),
     path(
         P + "time-entries/",
         timesheets.TimeEntryListView.as_view(),
@@ -69,6 +71,7 @@ timesheet_urlpatterns: list[URLPattern] = [
 ]
 
 urlpatterns: list[URLPattern] = [
+    path("me/work/", my_work.MyWorkView.as_view(), name="execution-my-work"),
     *progress_urlpatterns,
     *timesheet_urlpatterns,
     *STATUS_UPDATES.api_urls(),

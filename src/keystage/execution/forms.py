@@ -47,3 +47,33 @@ class DataDateForm(forms.Form):
         label="Data date",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class QuickProgressForm(forms.Form):
+    """A row of *My work*: status, duration % complete and the actual dates."""
+
+    status = forms.ChoiceField(choices=TaskStatus.choices, required=False)
+    percent_complete = forms.IntegerField(
+        min_value=0, max_value=100, required=False, label="% complete"
+    )
+    actual_start = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Actual start",
+    )
+    actual_finish = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Actual finish",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LogTodayForm(forms.Form):
+    """Today's hours on a task, with a note; 0 removes them."""
+
+    hours = forms.DecimalField(
+        min_value=0, max_value=24, max_digits=5, decimal_places=2, label="Hours today"
+    )
+    note = forms.CharField(max_length=500, required=False, label="Note")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

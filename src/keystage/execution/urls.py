@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 
 from keystage.execution import status_updates
-from keystage.execution.views import progress, timesheets
+from keystage.execution.views import calendar, my_work, progress, timesheets
 
 P = "projects/<uuid:project_id>/"
 
@@ -27,8 +27,20 @@ timesheet_urlpatterns: list[URLPattern] = [
     ),
 ]
 
+my_work_urlpatterns: list[URLPattern] = [
+    path("my-work/", my_work.my_work_page, name="my-work"),
+    path(
+        "my-work/tasks/<uuid:task_id>/progress/",
+        my_work.my_work_progress,
+        name="my-work-progress",
+    ),
+    path("my-work/tasks/<uuid:task_id>/time/", my_work.my_work_time, name="my-work-time"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed_view, name="calendar-feed"),
+]
+
 app_name = "execution"
 urlpatterns: list[URLPattern] = [
+    *my_work_urlpatterns,
     *progress_urlpatterns,
     *timesheet_urlpatterns,
     *status_updates.page_urls(),

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
@@ -121,6 +122,7 @@ class Week:
     rows: list[WeekRow]
     other_tasks: list[Task] = field(default_factory=list)  # may be added as rows
     editable: bool = True
+    assigned_ids: frozenset[int] = frozenset()
 
     @property
     def days(self) -> list[dt.date]:
@@ -148,6 +150,16 @@ class Week:
         return self.timesheet.version if self.timesheet else None
 
 
+def in_week(task: Task, monday: dt.date) -> bool:
+    """Whether an assigned task belongs on the week's grid: planned to start before the week
+    ends, and not finished before it began (unscheduled tasks always)."""
+    if task.start_at is None:
+        return task.actual_finish is None
+    if timezone.localtime(task.start_at).date() > monday + dt.timedelta(days=6):
+        return False
+    return task.actual_finish is None or task.actual_finish >= monday
+
+
 def week_view(*, who: User, project: Project, day: dt.date, person: User | None = None) -> Week:
     """A person's week (``who`` by default) in the project: a row per assigned leaf task and
     per task with time; the other leaf tasks when the project allows un-assigned logging."""
@@ -166,9 +178,13 @@ def week_view(*, who: User, project: Project, day: dt.date, person: User | None 
     settings = project_settings(project)
     allow = bool(settings and settings.allow_unassigned)
     rows: dict[int, WeekRow] = {}
+    later: list[Task] = []  # assigned, but not on this week: offered to add as a row
     for task in leaves:
         if task.pk in assigned_ids:
-            rows[task.pk] = WeekRow(task, [None] * 7)
+            if in_week(task, monday):
+                rows[task.pk] = WeekRow(task, [None] * 7)
+            else:
+                later.append(task)
     for entry in entries:
         row = rows.get(entry.task_id)
         if row is None:
@@ -178,14 +194,16 @@ def week_view(*, who: User, project: Project, day: dt.date, person: User | None 
         row.cells[(entry.day - monday).days] = entry.hours
         row.note = row.note or entry.note
     ordered = sorted(rows.values(), key=lambda r: (r.task.row, r.task.pk))
-    others = [t for t in leaves if t.pk not in rows] if allow else []
+    others = (
+        [t for t in leaves if t.pk not in rows] if allow else [t for t in later if t.pk not in rows]
+    )
     editable = (
         person.pk == who.pk
         and Perm.RECORD_WORK in project_perms(who, project)
         and not project_closed(project)
         and not (sheet and sheet.locked)
     )
-    return Week(project, person, monday, sheet, ordered, others, editable)
+    return Week(project, person, monday, sheet, ordered, others, editable, frozenset(assigned_ids))
 
 
 # ------------------------------------------------------------------- totals

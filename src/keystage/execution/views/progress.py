@@ -82,7 +82,7 @@ def _initial(task: Task, per_day: int) -> dict[str, Any]:
     }
 
 
-def _one_click(action: str, task: Task, day: dt.date) -> dict[str, Any]:
+def one_click(action: str, task: Task, day: dt.date) -> dict[str, Any]:
     """The change a *Start* or *Done* button makes, on ``day``."""
     if action == "start":
         return {"actual_start": task.actual_start or day}
@@ -121,7 +121,7 @@ def task_progress_edit(request: HttpRequest, project_id: Any, task_id: Any) -> H
             data_date = calendar.data_date if calendar else None
             now = services.today()
             day = min(now, data_date) if data_date else now
-            data = _one_click(action, task, day)
+            data = one_click(action, task, day)
         else:
             form = ProgressForm(request.POST)
             if not form.is_valid():

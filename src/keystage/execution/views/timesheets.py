@@ -85,7 +85,9 @@ def _week_context(
     if add and week.editable:
         extra = next((t for t in week.other_tasks if str(t.public_id) == add), None)
         if extra is not None:
-            week.rows.append(selectors.WeekRow(extra, [None] * 7, assigned=False))
+            week.rows.append(
+                selectors.WeekRow(extra, [None] * 7, assigned=extra.pk in week.assigned_ids)
+            )
             week.other_tasks.remove(extra)
     if typed:  # re-show what was typed, rows the page added included
         known = {str(r.task.public_id) for r in week.rows}
@@ -93,7 +95,9 @@ def _week_context(
             if task_id not in known:
                 task = Task.objects.filter(project=project, public_id__iexact=task_id).first()
                 if task is not None:
-                    week.rows.append(selectors.WeekRow(task, [None] * 7, assigned=False))
+                    week.rows.append(
+                        selectors.WeekRow(task, [None] * 7, assigned=task.pk in week.assigned_ids)
+                    )
     rows = []
     for r in week.rows:
         values = (typed or {}).get(str(r.task.public_id))

@@ -163,7 +163,15 @@ class Task(BaseModel):
 
     class Meta:
         ordering = ["row", "id"]
-        indexes = [models.Index(fields=["project", "row"])]
+        indexes = [
+            models.Index(fields=["project", "row"]),
+            # My work: the open leaf tasks planned to start before a day (few of many)
+            models.Index(
+                fields=["start_at"],
+                name="task_open_by_start",
+                condition=Q(actual_finish__isnull=True, is_summary=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(fixed_cost__gte=0), name="task_fixed_cost_not_negative"
