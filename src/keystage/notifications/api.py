@@ -18,6 +18,7 @@ from keystage.core.api import DELETE_PARAMS, IF_MATCH, expected_version, valid_i
 from keystage.core.errors import InvalidInput
 from keystage.core.lookup import get_by_public_id
 from keystage.core.paging import PAGE_PARAMETERS, paged_response
+from keystage.core.parsers import StrictJSONParser
 from keystage.notifications import comments, services
 from keystage.notifications import serializers as s
 from keystage.notifications.models import Comment
@@ -87,6 +88,10 @@ class NotificationReadAllView(APIView):
 
 class PreferencesView(APIView):
     """Which notification kinds I also get by e-mail."""
+
+    # JSON only: every field is optional, so an empty form body would otherwise pass as
+    # "change nothing" whatever was sent.
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(summary="Read my e-mail preferences", responses=s.PreferencesSerializer)
     def get(self, request: Request) -> Response:
