@@ -22,6 +22,7 @@ from keystage.accounts.serializers import (
     RevokedSerializer,
 )
 from keystage.core.api import IF_MATCH, expected_version, valid_input
+from keystage.core.parsers import StrictJSONParser
 
 
 class StrictLimitOffset(LimitOffsetPagination):
@@ -118,6 +119,10 @@ class ManagedUserRevokeView(APIView):
 
 class OrganisationView(APIView):
     """My organisation's settings: everyone reads them, administrators change them."""
+
+    # JSON only: in a form body DRF reads a blank optional field as "not sent", so a blank
+    # currency would pass as "no change" instead of being refused.
+    parser_classes = [StrictJSONParser]
 
     def conflict_payload(self, current: Any) -> dict[str, Any]:
         """The stored settings, for a 409."""

@@ -36,7 +36,7 @@ class MyWorkView(APIView):
 
 def _number(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise InvalidInput({name: f"Give a whole number from {low} to {high}."})

@@ -41,7 +41,7 @@
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") return;
+    if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
     if (form.dataset.sending) {  // a second click while the first is on its way
       event.preventDefault();
       event.stopImmediatePropagation();
