@@ -3,6 +3,8 @@ chart; the sponsor signs off the key stakeholder and passes the Initiation gate.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from keystage.initiation import services
@@ -105,7 +107,7 @@ def test_initiation_to_green_light(page, world):
         page.click("main button:text('Save')")
         page.wait_for_selector("text=Cash-flow line saved.")
     npv = page.locator("#npv").inner_text()
-    assert npv.replace(",", "").lstrip("-").isdigit()
+    assert re.fullmatch(r"-?€\xa0[0-9,]+\.[0-9]{2}", npv), npv  # in the organisation's currency
     assert page.locator("#irr").inner_text().endswith("%")
     assert page.locator("#npv-histogram svg").count() == 1
     assert page.locator("#power-interest-grid svg").count() == 1
