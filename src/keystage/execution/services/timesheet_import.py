@@ -31,7 +31,12 @@ from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput
 from keystage.core.models import AuditAction
 from keystage.execution.models import TimeEntry, Timesheet
-from keystage.execution.services.timesheet_rules import Candidate, check_entries, week_start
+from keystage.execution.services.timesheet_rules import (
+    Candidate,
+    check_entries,
+    lock_people,
+    week_start,
+)
 from keystage.execution.services.timesheets import parse_day, parse_hours, today
 from keystage.planning.models import Task
 from keystage.portfolio.models import Project, ProjectMembership
@@ -266,6 +271,7 @@ def _check_and_write(
     rows: list[_Row], result: ImportResult, *, name: str, dry_run: bool, on: dt.date | None
 ) -> None:
     candidates, kept = _resolve(rows, result.errors)
+    lock_people(c.person_id for c in candidates)
     by_line = {i: row.line for i, row in enumerate(kept)}
     for index, field_name, message in check_entries(candidates, today=on or today()):
         column = {"day": "date", "project": "project_code"}.get(field_name, field_name)

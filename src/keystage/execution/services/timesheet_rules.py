@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from keystage.accounts.models import User
 from keystage.execution.models import (
     LOCKED_STATUSES,
     TimeEntry,
@@ -50,6 +51,18 @@ class Candidate:
 
 
 Problem = tuple[int, str, str]
+
+
+def lock_people(person_ids: Iterable[int]) -> None:
+    """Hold the people's rows until the transaction ends, in id order (no deadlock).
+
+    Every write of a person's time takes this first, so two requests at once (two tabs,
+    the API and the CSV import) check the 24-hour day and the week's lock one after the
+    other instead of both passing on the same committed hours.
+    """
+    ids = sorted(set(person_ids))
+    if ids:
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
 def week_start(day: dt.date) -> dt.date:

@@ -35,6 +35,7 @@ from keystage.execution.services.timesheet_rules import (
     Candidate,
     check_entries,
     label,
+    lock_people,
     project_closed,
     week_start,
 )
@@ -126,6 +127,7 @@ def _require_editable(sheet: Timesheet) -> None:
 def time_entry_create(*, who: User, project: Project, data: dict[str, Any]) -> TimeEntry:
     """Log hours on a task of the project for oneself, on one day."""
     require_perm(who=who, project=project, perm=Perm.RECORD_WORK)
+    lock_people([who.pk])
     data = records.editable(data, ENTRY_FIELDS)
     missing = {f: "This field is required." for f in ("task", "day", "hours") if f not in data}
     if missing:
@@ -159,6 +161,8 @@ def _own_entry(who: User, entry: TimeEntry) -> None:
     require_perm(who=who, project=entry.project, perm=Perm.RECORD_WORK)
     if entry.person_id != who.pk:
         raise Forbidden("You change only your own time.")
+    lock_people([who.pk])
+    entry.timesheet.refresh_from_db()  # its status as of the lock, not as first read
     _require_editable(entry.timesheet)
 
 
@@ -281,6 +285,7 @@ def week_save(
     cell (or 0) means no time; the row's note goes on each of the row's entries.
     """
     require_perm(who=who, project=project, perm=Perm.RECORD_WORK)
+    lock_people([who.pk])
     monday = week_start(week)
     sheet = (
         Timesheet.objects.select_for_update()
@@ -363,6 +368,8 @@ def timesheet_submit(*, who: User, timesheet: Timesheet, version: int) -> Timesh
     require_perm(who=who, project=timesheet.project, perm=Perm.RECORD_WORK)
     if timesheet.person_id != who.pk:
         raise Forbidden("You submit only your own timesheet.")
+    lock_people([who.pk])
+    timesheet.refresh_from_db()
     if timesheet.status not in (TimesheetStatus.DRAFT, TimesheetStatus.REJECTED):
         raise InvalidInput({"status": f"This week is already {timesheet.status}."})
     if project_closed(timesheet.project):
