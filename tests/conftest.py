@@ -132,8 +132,11 @@ def api(db: Any) -> Any:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Mark database-free engine and chart tests so the PostgreSQL run can skip them."""
+    """Mark database-free engine and chart tests, and the browser journeys, so the
+    PostgreSQL run can skip them."""
     for item in items:
         parts = item.path.parts
+        if "browser" in parts:
+            item.add_marker(pytest.mark.browser)
         if "engine" in parts or ("reporting" in parts and "svg" in item.path.name):
             item.add_marker(pytest.mark.engine)
