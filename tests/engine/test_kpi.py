@@ -163,3 +163,17 @@ def test_contradictory_rules_are_refused_by_name(rules, field):
     with pytest.raises(ThresholdError) as caught:
         thresholds_from_dict(rules)
     assert caught.value.field == field
+
+
+def test_working_days_between_counts_forward_and_back_without_weekends_and_holidays():
+    import datetime as dt
+
+    from keystage.engine.kpi import working_days_between
+
+    friday, next_friday = dt.date(2027, 3, 5), dt.date(2027, 3, 12)
+    assert working_days_between(friday, next_friday) == 5
+    assert working_days_between(next_friday, friday) == -5
+    assert working_days_between(friday, friday) == 0
+    off = [(dt.date(2027, 3, 8), dt.date(2027, 3, 9))]
+    assert working_days_between(friday, next_friday, holidays=off) == 3
+    assert working_days_between(friday, next_friday, weekdays="1234567") == 7

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "format_value",
     "health",
     "thresholds_from_dict",
+    "working_days_between",
 ]
 
 
@@ -183,6 +185,7 @@ class KpiResult:
     threshold_text: str
     rag: Rag
     reason: str
+    threshold_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +229,7 @@ def evaluate(kpi: KpiInput) -> KpiResult:
         reason = f"{kpi.name}: not measured — {kpi.missing or 'no figure yet'}"
         return KpiResult(
             kpi.key, kpi.area, kpi.name, None, "—", kpi.unit, t.direction, t, limits,
-            Rag.NOT_MEASURED, reason,
+            Rag.NOT_MEASURED, reason, kpi.threshold_key or kpi.key,
         )  # fmt: skip
     value = float(value)
     value_text = format_value(value, kpi.decimals, kpi.unit)
@@ -249,7 +252,7 @@ def evaluate(kpi: KpiInput) -> KpiResult:
         reason = f"{reason} ({kpi.detail})"
     return KpiResult(
         kpi.key, kpi.area, kpi.name, value, value_text, kpi.unit, t.direction, t, limits,
-        rag, reason,
+        rag, reason, kpi.threshold_key or kpi.key,
     )  # fmt: skip
 
 
@@ -275,3 +278,25 @@ def crossed_into_warning(before: Rag | None, after: Rag) -> bool:
     level (no earlier verdict counts as green): green → amber, green/amber → red."""
     previous = before.severity if before is not None else 0
     return after.severity >= 1 and after.severity > previous
+
+
+def working_days_between(
+    start: date,
+    end: date,
+    *,
+    weekdays: str = "12345",
+    holidays: Sequence[tuple[date, date]] = (),
+) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` is
+    earlier (then the days after ``end`` up to ``start``). ``weekdays`` lists the working
+    ISO weekdays as digits (Monday = 1); ``holidays`` are inclusive date ranges off work."""
+    if end == start:
+        return 0
+    sign, lo, hi = (1, start, end) if end > start else (-1, end, start)
+    count = 0
+    day = lo + timedelta(days=1)
+    while day <= hi:
+        if str(day.isoweekday()) in weekdays and not any(a <= day <= b for a, b in holidays):
+            count += 1
+        day += timedelta(days=1)
+    return sign * count
