@@ -17,7 +17,7 @@ from keystage.core.errors import Forbidden, InvalidInput
 from keystage.core.models import AuditEntry
 from keystage.engine.kpi import DEFAULT_THRESHOLDS, Rag
 from keystage.notifications.models import Notification
-from keystage.planning.models import Goal, GoalMeasurement, ProjectCalendar
+from keystage.planning.models import GoalMeasurement, ProjectCalendar
 from keystage.planning.services import goal_measurements, goals
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_kpis_api_describes_each_kpi_and_never_fakes_unmeasured_figures(world, g
     for key in ("spi_t", "cpi", "finish_slip", "eac_overrun", "risk_exposure"):
         assert by_key[key]["rag"] == "not_measured" and by_key[key]["value"] is None
     assert (
-        by_key["risk_exposure"]["reason"] == "high risks open: not measured — no risk register yet"
+        by_key["risk_exposure"]["reason"] == "High risks open: not measured — no risk register yet"
     )
     assert by_key["cpi"]["thresholds"] == {"direction": "higher", "green": 0.95, "amber": 0.9}
     goal_row = by_key[f"goal:{goal.public_id}"]

@@ -154,7 +154,8 @@ class KpiInput:
     ``name`` names it in the reason ("CPI"); with ``count`` the value comes first
     ("3 milestones late"). ``decimals`` and ``unit`` format the value ("0.87", "12 %",
     "4 working days"). ``missing`` says why a ``None`` value is not measured; ``detail``
-    is appended to the reason in brackets (e.g. the figures behind a ratio).
+    is appended to the reason in brackets (e.g. the figures behind a ratio); ``label``
+    names the KPI in a table (default: ``name``).
     """
 
     key: str
@@ -168,6 +169,7 @@ class KpiInput:
     missing: str = ""
     detail: str = ""
     threshold_key: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,7 @@ class KpiResult:
     rag: Rag
     reason: str
     threshold_key: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,10 +229,10 @@ def evaluate(kpi: KpiInput) -> KpiResult:
     limits = threshold_text(t, kpi.decimals, kpi.unit)
     value = kpi.value
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        reason = f"{kpi.name}: not measured — {kpi.missing or 'no figure yet'}"
+        reason = f"{kpi.label or kpi.name}: not measured — {kpi.missing or 'no figure yet'}"
         return KpiResult(
             kpi.key, kpi.area, kpi.name, None, "—", kpi.unit, t.direction, t, limits,
-            Rag.NOT_MEASURED, reason, kpi.threshold_key or kpi.key,
+            Rag.NOT_MEASURED, reason, kpi.threshold_key or kpi.key, kpi.label or kpi.name,
         )  # fmt: skip
     value = float(value)
     value_text = format_value(value, kpi.decimals, kpi.unit)
@@ -252,7 +255,7 @@ def evaluate(kpi: KpiInput) -> KpiResult:
         reason = f"{reason} ({kpi.detail})"
     return KpiResult(
         kpi.key, kpi.area, kpi.name, value, value_text, kpi.unit, t.direction, t, limits,
-        rag, reason, kpi.threshold_key or kpi.key,
+        rag, reason, kpi.threshold_key or kpi.key, kpi.label or kpi.name,
     )  # fmt: skip
 
 

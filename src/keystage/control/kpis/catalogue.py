@@ -19,6 +19,12 @@ class KpiSpec:
     decimals: int = 2
     count: bool = False
     help: str = ""
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        """The KPI's name in a table or form."""
+        return self.label or self.name[:1].upper() + self.name[1:]
 
 
 AREAS = {

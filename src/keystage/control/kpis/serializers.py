@@ -34,6 +34,7 @@ class KpiSerializer(serializers.Serializer[Any]):
         read_only=True, help_text="time, cost, scope, quality, risk or goals."
     )
     name = serializers.CharField(read_only=True, help_text="The KPI as the reason names it.")
+    label = serializers.CharField(read_only=True, help_text="The KPI as a table names it.")
     value = serializers.FloatField(
         read_only=True, allow_null=True, help_text="The measured value; null: not measured."
     )
@@ -130,6 +131,7 @@ def kpi_document(kpis: Any) -> dict[str, Any]:
                 "threshold_key": r.threshold_key,
                 "area": r.area,
                 "name": r.name,
+                "label": r.label,
                 "value": r.value,
                 "value_text": r.value_text,
                 "unit": r.unit,

@@ -80,6 +80,7 @@ def kpi(
     detail: str = "",
     row_key: str = "",
     name: str = "",
+    label: str = "",
 ) -> KpiInput:
     """A KPI input from the catalogue's entry ``key`` and the organisation's thresholds."""
     spec = CATALOGUE[key]
@@ -95,6 +96,7 @@ def kpi(
         missing=missing,
         detail=detail,
         threshold_key=key,
+        label=label or spec.title,
     )
 
 
@@ -163,10 +165,11 @@ def _local_day(value: dt.datetime | None) -> dt.date | None:
 def milestones_source(ctx: KpiContext) -> list[KpiInput]:
     """Milestones late: not done by their reference date before the status date, or done
     after it. The reference is the latest baseline's finish, else the milestone's
-    deadline, else its scheduled finish."""
+    deadline; never the scheduled finish, which moves with the plan. Milestones with
+    neither are not counted; without any, the KPI is not measured."""
     milestones = list(
         Task.objects.filter(project=ctx.project, kind=TaskKind.MILESTONE, is_summary=False).only(
-            "pk", "name", "actual_finish", "deadline", "finish_at"
+            "pk", "name", "actual_finish", "deadline"
         )
     )
     if not milestones:
@@ -177,14 +180,25 @@ def milestones_source(ctx: KpiContext) -> list[KpiInput]:
         rows = BaselineTask.objects.filter(baseline=baseline, task__isnull=False)
         planned = {tid: _local_day(at) for tid, at in rows.values_list("task_id", "finish_at")}
     late = []
+    judged = 0
     for m in milestones:
-        ref = planned.get(m.pk) or m.deadline or _local_day(m.finish_at)
+        ref = planned.get(m.pk) or m.deadline
         if ref is None:
             continue
+        judged += 1
         if (m.actual_finish is None and ref < ctx.status_date) or (
             m.actual_finish is not None and m.actual_finish > ref
         ):
             late.append(m.name)
+    if not judged:
+        return [
+            kpi(
+                "milestones_late",
+                ctx,
+                None,
+                missing="no baseline yet, and no milestone has a deadline",
+            )
+        ]
     detail = ", ".join(late[:3]) + (f" and {len(late) - 3} more" if len(late) > 3 else "")
     return [kpi("milestones_late", ctx, len(late), detail=detail)]
 
@@ -274,6 +288,7 @@ def goals_source(ctx: KpiContext) -> list[KpiInput]:
                 behind,
                 row_key=f"goal:{goal.public_id}",
                 name=f"Goal '{goal.title}' behind schedule by",
+                label=f"Goal: {goal.title}",
                 detail=f"{goal.metric} {plain_number(goal.current_value)}{unit}{when}, "
                 f"target {plain_number(goal.target_value)}{unit} by {_day(goal.due_date)}",
             )
