@@ -34,7 +34,7 @@ class KpiSerializer(serializers.Serializer[Any]):
         read_only=True, help_text="time, cost, scope, quality, risk or goals."
     )
     name = serializers.CharField(read_only=True, help_text="The KPI as the reason names it.")
-    label = serializers.CharField(read_only=True, help_text="The KPI as a table names it.")
+    label = serializers.CharField(read_only=True, help_text="The KPI as a table names it.")  # type: ignore[assignment]
     value = serializers.FloatField(
         read_only=True, allow_null=True, help_text="The measured value; null: not measured."
     )
