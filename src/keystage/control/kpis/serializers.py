@@ -78,17 +78,21 @@ class ProjectKpisSerializer(serializers.Serializer[Any]):
 class ThresholdRowSerializer(serializers.Serializer[Any]):
     """One KPI's boundaries in the organisation, with the default."""
 
-    key = serializers.CharField(read_only=True)
-    area = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    unit = serializers.CharField(read_only=True)
+    key = serializers.CharField(read_only=True, help_text="The KPI's key, e.g. cpi.")
+    area = serializers.CharField(
+        read_only=True, help_text="time, cost, scope, quality, risk or goals."
+    )
+    name = serializers.CharField(read_only=True, help_text="The KPI as reasons name it.")
+    unit = serializers.CharField(read_only=True, help_text="%, working days, points or empty.")
     help = serializers.CharField(read_only=True, help_text="What the KPI measures.")
     direction = serializers.CharField(read_only=True, help_text="higher or lower is better.")
-    green = serializers.FloatField(read_only=True)
-    amber = serializers.FloatField(read_only=True)
-    default_green = serializers.FloatField(read_only=True)
-    default_amber = serializers.FloatField(read_only=True)
-    is_default = serializers.BooleanField(read_only=True)
+    green = serializers.FloatField(read_only=True, help_text="The organisation's green boundary.")
+    amber = serializers.FloatField(read_only=True, help_text="The organisation's amber boundary.")
+    default_green = serializers.FloatField(read_only=True, help_text="Keystage's default.")
+    default_amber = serializers.FloatField(read_only=True, help_text="Keystage's default.")
+    is_default = serializers.BooleanField(
+        read_only=True, help_text="Whether the organisation keeps the defaults."
+    )
 
 
 class ThresholdSheetSerializer(serializers.Serializer[Any]):

@@ -271,8 +271,8 @@ def goals_source(ctx: KpiContext) -> list[KpiInput]:
         last_measured=Max("measurements__measured_on")
     )
     out = []
-    for goal in goals.select_related("project"):
-        goal.project = ctx.project
+    for goal in goals:
+        goal.project = ctx.project  # the goal's status runs from the project's start
         progress = goal_progress(goal, today=ctx.status_date)
         behind = (
             0.0

@@ -16,6 +16,15 @@ from keystage.reporting.svg.base import PALETTE, document, esc, fmt, line, money
 __all__ = ["trend_chart"]
 
 
+def _spaced_labels(frame: Frame, days: Sequence[date], gap: float = 70) -> list[tuple[float, str]]:
+    """Date labels at least ``gap`` pixels apart; the last day always keeps its label."""
+    chosen: list[date] = []
+    for day in reversed(days):
+        if all(abs(frame.x(day.toordinal()) - frame.x(c.toordinal())) >= gap for c in chosen):
+            chosen.append(day)
+    return [(d.toordinal(), f"{d:%d %b %y}") for d in sorted(chosen)]
+
+
 def trend_chart(
     points: Sequence[tuple[date, float]],
     *,
@@ -35,17 +44,13 @@ def trend_chart(
     end = max(days).toordinal() if days else 1
     if end == start:
         start, end = start - 1, end + 1
-    frame = Frame(64, 56, width - 64 - 36, height - 56 - 62, start, end, ticks[0], ticks[-1])
+    frame = Frame(64, 70, width - 64 - 36, height - 70 - 62, start, end, ticks[0], ticks[-1])
     body = [rect(0, 0, width, height, "#ffffff")]
     body.append(text(16, 24, title, font_size=15, font_weight=600))
     if subtitle:
         body.append(text(16, 42, subtitle, font_size=11, fill=PALETTE["muted"]))
     body += frame.y_grid(ticks, money_label)
-    labelled = sorted({d for d in days})
-    if len(labelled) > 6:
-        step = len(labelled) / 5
-        labelled = [labelled[round(i * step)] for i in range(5)] + [labelled[-1]]
-    body += frame.x_labels([(d.toordinal(), f"{d:%d %b %y}") for d in sorted(set(labelled))])
+    body += frame.x_labels(_spaced_labels(frame, sorted(set(days))))
     body += frame.axis_titles("", "")
     for label, value in levels:
         y = frame.y(value)
@@ -60,7 +65,9 @@ def trend_chart(
                 data_level=label,
             )
         )
-        body.append(text(frame.left + 6, y - 5, f"{label} {money_label(value)}", font_size=11))
+        below = y - frame.top < 16  # at the top edge: write it under the line
+        label_y = y + 14 if below else y - 5
+        body.append(text(frame.left + 6, label_y, f"{label} {money_label(value)}", font_size=11))
     if due is not None:
         x = frame.x(due.toordinal())
         body.append(
