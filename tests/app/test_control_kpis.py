@@ -401,3 +401,20 @@ def test_thresholds_page_edits_for_the_pmo_and_reads_for_members(world):
         from keystage.control.kpis.thresholds import thresholds_save
 
         thresholds_save(who=world.admin, version=1, rules={"cpi": {"green": "high"}})
+
+
+def test_a_data_date_change_checks_the_kpis_after_its_commit(
+    world, django_capture_on_commit_callbacks
+):
+    from keystage.execution.services.progress import set_data_date
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        set_data_date(
+            who=world.a["project_manager"],
+            project_id=world.project_a.public_id,
+            data_date="2027-02-01",
+            version=None,
+        )
+    assert len(callbacks) == 1
+    states = dict(KpiState.objects.filter(project=world.project_a).values_list("key", "rag"))
+    assert states["risk_exposure"] == "not_measured" and "cpi" in states
