@@ -418,3 +418,32 @@ def test_a_data_date_change_checks_the_kpis_after_its_commit(
     assert len(callbacks) == 1
     states = dict(KpiState.objects.filter(project=world.project_a).values_list("key", "rag"))
     assert states["risk_exposure"] == "not_measured" and "cpi" in states
+
+
+def test_new_thresholds_recheck_the_organisations_projects_in_a_job(
+    world, goal, api, django_capture_on_commit_callbacks, monkeypatch
+):
+    from keystage.control import tasks
+
+    queued = []
+    job = tasks.check_organisation_kpis
+
+    class Queue:
+        enqueue = staticmethod(queued.append)
+
+    monkeypatch.setattr(tasks, "check_organisation_kpis", Queue)
+    measure(world, goal, "19.5")  # ≈ 45 points behind: red by default
+    check_project(world.project_a)
+    assert len(alerts()) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        api(world.pmo).put(
+            "/api/v1/org/kpi-thresholds/",
+            {"thresholds": {"goal_behind": {"green": 50, "amber": 60}}},
+            format="json",
+        )
+    assert queued == [world.org.pk]
+    assert job.call(world.org.pk) == 2  # both open projects
+    assert (
+        KpiState.objects.get(project=world.project_a, key=f"goal:{goal.public_id}").rag == "green"
+    )
+    assert len(alerts()) == 2  # better now: nobody is told

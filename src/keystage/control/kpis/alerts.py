@@ -97,7 +97,7 @@ def check_project(project: Project) -> CheckResult:
     return CheckResult(kpis, crossings, told)
 
 
-def _check_quietly(project_id: int) -> None:
+def check_quietly(project_id: int) -> None:
     """Run a check after a commit; a failure is logged, never raised into the request
     whose write has already committed."""
     project = Project.objects.filter(pk=project_id).first()
@@ -112,7 +112,7 @@ def _check_quietly(project_id: int) -> None:
 def check_after_commit(project: Any) -> None:
     """Check ``project``'s KPIs once the current transaction commits (the services' hook)."""
     project_id = project.pk
-    transaction.on_commit(lambda: _check_quietly(project_id))
+    transaction.on_commit(lambda: check_quietly(project_id))
 
 
 OPEN = (ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD)
@@ -127,10 +127,8 @@ def open_projects(organisation_id: int | None = None) -> Any:
 
 
 def check_organisation_after_commit(organisation_id: int) -> None:
-    """Re-check every open project of an organisation after the commit (new thresholds)."""
+    """Re-check every open project of an organisation in a background job queued after the
+    commit (new thresholds: a request never waits for a whole portfolio)."""
+    from keystage.control.tasks import check_organisation_kpis
 
-    def run() -> None:
-        for project_id in open_projects(organisation_id).values_list("pk", flat=True):
-            _check_quietly(project_id)
-
-    transaction.on_commit(run)
+    transaction.on_commit(lambda: check_organisation_kpis.enqueue(organisation_id))
