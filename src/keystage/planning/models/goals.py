@@ -90,9 +90,9 @@ class GoalMeasurement(BaseModel):
     """One measured value of a goal's metric on a day; the latest is the goal's current value."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measurements")
-    measured_on = models.DateField()
+    measured_on = models.DateField(help_text="The day the value was measured (not in the future).")
     value = measure(help_text="The metric's value on that day.")
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=500, blank=True, help_text="Where or how it was measured.")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
