@@ -47,10 +47,11 @@ def main() -> None:
     print("|---|---|---:|---:|---:|")
     for project in Project.objects.order_by("code"):
         pm = project.memberships.filter(role="project_manager").first()
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(pm.user)
         health = f"/projects/{project.public_id}/health/"
         api = f"/api/v1/projects/{project.public_id}/kpis/"
+        assert client.get(health).status_code == 200 and client.get(api).status_code == 200
         for name, fn in (
             ("evaluate", lambda p=project: evaluate_project(p)),
             ("check (no crossing)", lambda p=project: check_project(p)),
