@@ -447,3 +447,24 @@ def test_new_thresholds_recheck_the_organisations_projects_in_a_job(
         KpiState.objects.get(project=world.project_a, key=f"goal:{goal.public_id}").rag == "green"
     )
     assert len(alerts()) == 2  # better now: nobody is told
+
+
+def test_evaluating_costs_the_same_queries_whatever_the_number_of_goals(world, goal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    measure(world, goal, "15")
+    with CaptureQueriesContext(connection) as one:
+        evaluate_project(world.project_a)
+    for n in range(4):
+        more = goals.goal_create(
+            who=world.a["project_manager"],
+            project=world.project_a,
+            data={"title": f"Goal {n}", "metric": "m", "baseline_value": Decimal(0),
+                  "target_value": Decimal(10), "due_date": dt.date(2027, 6, 30)},
+        )  # fmt: skip
+        measure(world, more, "3")
+    with CaptureQueriesContext(connection) as five:
+        kpis = evaluate_project(world.project_a)
+    assert sum(r.key.startswith("goal:") for r in kpis.results) == 5
+    assert len(five) == len(one)
