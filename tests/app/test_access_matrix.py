@@ -38,6 +38,7 @@ from keystage.planning.models import (
     Deliverable,
     Dependency,
     Goal,
+    GoalMeasurement,
     Holiday,
     PlanFile,
     ProjectCalendar,
@@ -132,6 +133,7 @@ GOAL_BODY = {
     "due_date": "2027-06-30",
     "version": 1,
 }
+MEASUREMENT_BODY = {"measured_on": "2026-11-02", "value": "7", "note": "Pwned", "version": 1}
 STATEMENT_BODY = {"statement": "Pwned", "version": 1}
 DELIVERABLE_BODY = {"name": "Pwned", "acceptance_criteria": "c", "version": 1}
 ITEM_BODY = {"text": "Pwned", "in_scope": True, "version": 1}
@@ -218,6 +220,19 @@ ROUTES: dict[str, Route] = {
     "api:org-user-revoke": Route("admin", ("POST",), api=True),
     # Read by every member of the organisation, changed by its admins: test_organisation.py.
     "api:organisation": Route("admin", ("GET", "PATCH"), api=True),
+    # The organisation's KPI thresholds: members read, admins and PMO write (test_control_kpis).
+    "api:kpi-thresholds": Route("admin", ("GET", "PUT"), api=True),
+    "control:kpi-thresholds": Route("admin", ("GET", "POST")),
+    "control:health": Route("project", ("GET",)),
+    "api:project-kpis": Route("project", ("GET",), api=True),
+    "planning:goal-measurements": Route("project", ("GET", "POST"), body=MEASUREMENT_BODY),
+    "planning:goal-measurement-remove": Route("project", ("POST",), body={"version": 1}),
+    "api:planning-goal-measurement-list": Route(
+        "project", ("GET", "POST"), api=True, body=MEASUREMENT_BODY
+    ),
+    "api:planning-goal-measurement-detail": Route(
+        "project", ("GET", "DELETE"), api=True, body={"version": 1}
+    ),
     "api:project-list": Route("self", ("GET", "POST"), api=True),
     "api:project-detail": Route(
         "project", ("GET", "PATCH"), api=True, body={"name": "Pwned", "version": 1}
@@ -556,6 +571,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "equipment_id": Equipment.objects.filter(project=child).first(),
         "procurement_id": ProcurementItem.objects.filter(project=child).first(),
         "goal_id": Goal.objects.filter(project=child).first(),
+        "measurement_id": GoalMeasurement.objects.filter(goal__project=child).first(),
         "deliverable_id": Deliverable.objects.filter(project=child).first(),
         "item_id": ScopeItem.objects.filter(project=child).first(),
         "scope_note_id": ScopeNote.objects.filter(project=child).first(),
@@ -599,6 +615,7 @@ def _initiation_snapshot() -> list:
             Stakeholder,
             ResearchAttachment,
             Goal,
+            GoalMeasurement,
             ScopeStatement,
             Deliverable,
             ScopeItem,
@@ -722,7 +739,12 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     """Project B's goals, scope and links (the charter version is inserted as is: cheap)."""
     from keystage.planning.services import collaboration, goals, scope
 
-    goals.goal_create(who=pm, project=project, data=bare(GOAL_BODY) | {"title": "B goal"})
+    goal = goals.goal_create(who=pm, project=project, data=bare(GOAL_BODY) | {"title": "B goal"})
+    from keystage.planning.services.goal_measurements import measurement_add
+
+    measurement_add(
+        who=pm, goal=goal, data={"measured_on": dt.date(2026, 11, 1), "value": Decimal("1.5")}
+    )
     scope.statement_save(who=pm, project=project, version=None, data=bare(STATEMENT_BODY))
     scope.deliverable_create(who=pm, project=project, data=bare(DELIVERABLE_BODY))
     scope.item_create(who=pm, project=project, data=bare(ITEM_BODY))
@@ -860,6 +882,7 @@ CHILD_ROUTES = [
             "equipment_id",
             "procurement_id",
             "goal_id",
+            "measurement_id",
             "deliverable_id",
             "item_id",
             "link_id",

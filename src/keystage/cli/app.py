@@ -14,6 +14,7 @@ from keystage.cli import (
     baseline,
     charter,
     demo,
+    kpi,
     manage,
     ops,
     progress,
@@ -46,6 +47,7 @@ charter.register(app)
 baseline.register(app)
 progress.register(app)  # reschedule from the data date
 timesheet.register(app)  # import time entries from CSV
+kpi.register(app)  # check KPIs, alert on crossings
 manage.register(app)
 schedule.register(app)
 psplib.register(app)  # optimise

@@ -18,6 +18,7 @@ from django.utils import timezone
 from keystage.accounts.roles import Perm
 from keystage.core.errors import InvalidInput
 from keystage.costs.models import CostEntry, CostKind
+from keystage.portfolio.project_events import project_figures_moved
 from keystage.portfolio.record_kit import RecordKit, RecordSpec
 
 COST_FIELDS = (
@@ -69,12 +70,26 @@ def check_cost(entry: CostEntry) -> None:
 
 
 class CostKit(RecordKit):
-    """The kit, plus: a removed cost's file goes once the transaction commits."""
+    """The kit, plus: a removed cost's file goes once the transaction commits; every write
+    tells the monitored figures moved (``portfolio.project_events``)."""
+
+    def create(self, *, who: Any, project: Any, data: dict[str, Any]) -> Any:
+        """Add a cost (journaled); the project's KPIs are checked after the commit."""
+        record = super().create(who=who, project=project, data=data)
+        project_figures_moved(project)
+        return record
+
+    def update(self, *, who: Any, record: Any, version: int, changes: dict[str, Any]) -> Any:
+        """Edit a cost at ``version`` (journaled); the KPIs are checked after the commit."""
+        stored = super().update(who=who, record=record, version=version, changes=changes)
+        project_figures_moved(record.project)
+        return stored
 
     def delete(self, *, who: Any, record: Any, version: int) -> None:
         """Remove a cost at ``version`` (journaled) and, after the commit, its file."""
         name = record.attachment.name if record.attachment else ""
         super().delete(who=who, record=record, version=version)
+        project_figures_moved(record.project)
         if name:
             storage = CostEntry._meta.get_field("attachment").storage  # type: ignore[attr-defined]
             transaction.on_commit(lambda: storage.delete(name))

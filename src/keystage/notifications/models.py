@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     TIMESHEET_DECIDED = "timesheet_decided", "My timesheet is approved or rejected"
     PREDECESSOR_FINISHED = "predecessor_finished", "A task I depend on finishes"
     MENTIONED = "mentioned", "Someone @mentions me"
+    KPI_ALERT = "kpi_alert", "A KPI of my project turns amber or red"
 
 
 class Notification(BaseModel):

@@ -7,6 +7,7 @@ from keystage.planning.api import baselines as baselines_api
 from keystage.planning.api import collaboration as collaboration_api
 from keystage.planning.api import files as files_api
 from keystage.planning.api import gantt as gantt_api
+from keystage.planning.api import goal_measurements as measurements_api
 from keystage.planning.api import goals as goals_api
 from keystage.planning.api import schedule as schedule_api
 from keystage.planning.api import scope as scope_api
@@ -42,6 +43,16 @@ urlpatterns: list[URLPattern] = [
         P + "goals/<str:goal_id>/",
         goals_api.GoalDetailView.as_view(),
         name="planning-goal-detail",
+    ),
+    path(
+        P + "goals/<str:goal_id>/measurements/",
+        measurements_api.GoalMeasurementListView.as_view(),
+        name="planning-goal-measurement-list",
+    ),
+    path(
+        P + "goals/<str:goal_id>/measurements/<str:measurement_id>/",
+        measurements_api.GoalMeasurementDetailView.as_view(),
+        name="planning-goal-measurement-detail",
     ),
     path(P + "scope/", scope_api.ScopeStatementView.as_view(), name="planning-scope"),
     path(

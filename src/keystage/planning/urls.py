@@ -7,6 +7,7 @@ from keystage.planning.views import calendar as calendar_views
 from keystage.planning.views import collaboration as collaboration_views
 from keystage.planning.views import files as files_views
 from keystage.planning.views import gantt as gantt_views
+from keystage.planning.views import goal_measurements as measurement_views
 from keystage.planning.views import goals as goals_views
 from keystage.planning.views import records as records_views
 from keystage.planning.views import schedule as schedule_views
@@ -20,6 +21,16 @@ urlpatterns: list[URLPattern] = [
     path(P + "goals/", goals_views.goals_page, name="goals"),
     path(P + "goals/new/", goals_views.goal_create, name="goal-create"),
     path(P + "goals/<uuid:goal_id>/", goals_views.goal_edit, name="goal-edit"),
+    path(
+        P + "goals/<uuid:goal_id>/measurements/",
+        measurement_views.measurements_page,
+        name="goal-measurements",
+    ),
+    path(
+        P + "goals/<uuid:goal_id>/measurements/<uuid:measurement_id>/remove/",
+        measurement_views.measurement_remove,
+        name="goal-measurement-remove",
+    ),
     path(P + "scope/", scope_views.scope_page, name="scope"),
     path(P + "scope/statement/", scope_views.statement_edit, name="scope-statement"),
     path(P + "scope/deliverables/new/", scope_views.deliverable_create, name="deliverable-create"),

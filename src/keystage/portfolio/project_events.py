@@ -26,3 +26,22 @@ def project_start_moved(project: Any) -> None:
     """Tell every registered app that ``project`` starts on another date now."""
     for callback in _START_MOVED:
         callback(project)
+
+
+FiguresMoved = Callable[[Any], None]
+
+_FIGURES_MOVED: list[FiguresMoved] = []
+
+
+def register_figures_moved(callback: FiguresMoved) -> None:
+    """Call ``callback(project)`` after a write that moves the project's monitored figures
+    (progress, approved time, costs, the data date, a goal measurement); idempotent."""
+    if callback not in _FIGURES_MOVED:
+        _FIGURES_MOVED.append(callback)
+
+
+def project_figures_moved(project: Any) -> None:
+    """Tell every registered app that ``project``'s figures moved. Callers are services,
+    inside their transaction; the callbacks defer their work to the commit themselves."""
+    for callback in _FIGURES_MOVED:
+        callback(project)

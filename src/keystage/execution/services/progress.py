@@ -33,6 +33,7 @@ from keystage.planning.services.plan_lock import plan_lock
 from keystage.planning.services.wbs import calendar_of, reschedule
 from keystage.portfolio.access import access_project, is_closed, project_perms, require_perm
 from keystage.portfolio.models import Project
+from keystage.portfolio.project_events import project_figures_moved
 
 PROGRESS_FIELDS = (
     "actual_start",
@@ -247,6 +248,7 @@ def update_progress(
         reschedule(project)
         if finished_now:
             tell_predecessor_finished(who, stored)
+        project_figures_moved(project)
     stored.refresh_from_db()
     return stored
 
@@ -327,6 +329,7 @@ def _set_data_date(
                 summary=summary,
             )
         reschedule(project)
+        project_figures_moved(project)
     return calendar
 
 

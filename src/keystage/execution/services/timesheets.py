@@ -42,6 +42,7 @@ from keystage.execution.services.timesheet_rules import (
 from keystage.planning.models import Task
 from keystage.portfolio.access import require_perm
 from keystage.portfolio.models import Project
+from keystage.portfolio.project_events import project_figures_moved
 from keystage.resources.rates import rate_book
 
 ENTRY_FIELDS = ("task", "day", "hours", "note")
@@ -422,6 +423,7 @@ def timesheet_approve(*, who: User, timesheet: Timesheet, version: int) -> Times
         f"{timesheet.person.display_name}: {hours.normalize():f} h, {total:,.2f}",
     )
     tell_timesheet_decided(who, decided)
+    project_figures_moved(timesheet.project)
     return decided
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from keystage.planning.forms.scope import model_form, rows
-from keystage.planning.models.goals import Goal, GoalDirection
+from keystage.planning.models.goals import Goal, GoalDirection, GoalMeasurement
+from keystage.planning.services import goal_measurements as measurement_services
 from keystage.planning.services import goals as services
 
 GoalForm = model_form(
@@ -25,3 +26,9 @@ GoalForm.base_fields["direction"] = forms.ChoiceField(
 )
 GoalForm.base_fields["current_value"].required = False
 GoalForm.base_fields["current_value"].help_text = "The latest measurement; empty = the baseline."
+
+MeasurementForm = model_form(
+    GoalMeasurement,
+    measurement_services.MEASUREMENT_FIELDS,
+    labels={"measured_on": "Measured on", "value": "Value"},
+)

@@ -8,7 +8,7 @@ from keystage.planning.models.assignments import (  # noqa: F401
 from keystage.planning.models.attachments import PlanFile  # noqa: F401
 from keystage.planning.models.baselines import Baseline, BaselineTask  # noqa: F401
 from keystage.planning.models.collaboration import CollaborationLink  # noqa: F401
-from keystage.planning.models.goals import Goal  # noqa: F401
+from keystage.planning.models.goals import Goal, GoalMeasurement  # noqa: F401
 from keystage.planning.models.scope import (  # noqa: F401
     Deliverable,
     ScopeItem,

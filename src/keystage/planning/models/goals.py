@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -83,3 +84,27 @@ def plain_number(value: Decimal) -> str:
     """``620.0000`` → ``620``, ``1.5000`` → ``1.5`` (never ``6.2E+2``)."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class GoalMeasurement(BaseModel):
+    """One measured value of a goal's metric on a day; the latest is the goal's current value."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField(help_text="The day the value was measured (not in the future).")
+    value = measure(help_text="The metric's value on that day.")
+    note = models.CharField(max_length=500, blank=True, help_text="Where or how it was measured.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["measured_on", "created_at", "id"]
+        indexes = [models.Index(fields=["goal", "-measured_on"], name="goal_measurement_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.goal.title} {self.measured_on}: {plain_number(self.value)}"
+
+    @property
+    def value_text(self) -> str:
+        """The value without trailing zeros or exponent."""
+        return plain_number(self.value)

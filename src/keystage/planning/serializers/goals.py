@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from keystage.planning.models.goals import Goal, GoalDirection
+from keystage.planning.models.goals import Goal, GoalDirection, GoalMeasurement
 from keystage.planning.selectors.goals import goal_progress
 from keystage.planning.serializers.scope import read_meta
 
@@ -90,3 +90,23 @@ class GoalWriteSerializer(serializers.Serializer[Any]):
         min_value=0, max_value=1_000_000, required=False, allow_null=True
     )
     version = serializers.IntegerField(min_value=1, required=False)
+
+
+class GoalMeasurementSerializer(serializers.ModelSerializer[GoalMeasurement]):
+    """One measured value of a goal; the latest (by day) is the goal's ``current_value``."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    recorded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who recorded it."
+    )
+    Meta = read_meta(GoalMeasurement, ["measured_on", "value", "note", "recorded_by"])
+
+
+class GoalMeasurementWriteSerializer(serializers.Serializer[Any]):
+    """Record a measurement: the day (not in the future), the value and an optional note."""
+
+    measured_on = serializers.DateField(help_text="The day the value was measured.")
+    value = serializers.DecimalField(
+        max_digits=18, decimal_places=4, help_text="The metric's value on that day."
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)

@@ -22,6 +22,8 @@ def project_tab(match: Any) -> str:
         return "initiation"
     if app == "execution" and name.startswith("status"):
         return "status"
+    if app == "control":
+        return "health"
     if app == "resources":
         return "team"
     if app == "execution":

@@ -1,0 +1,18 @@
+"""App configuration for keystage.control."""
+
+from django.apps import AppConfig
+
+
+class ControlConfig(AppConfig):
+    """Monitoring & control: KPIs, thresholds, health and alerts."""
+
+    name = "keystage.control"
+    label = "control"
+    verbose_name = "Monitoring & control"
+
+    def ready(self) -> None:
+        """Re-check a project's KPIs after every write that moves its figures."""
+        from keystage.control.kpis.alerts import check_after_commit
+        from keystage.portfolio.project_events import register_figures_moved
+
+        register_figures_moved(check_after_commit)

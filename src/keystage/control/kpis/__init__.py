@@ -1,0 +1,1 @@
+"""KPIs with RAG: the catalogue, the sources of their figures, thresholds, health, alerts."""
