@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "keystage.staffing",
     "keystage.execution",
     "keystage.costs",
+    "keystage.control",
     "keystage.ops",
     # Last: its widget templates are the fallback; keystage.core overrides attrs.html.
     "django.forms",

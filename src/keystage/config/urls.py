@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
 from keystage.accounts import api_admin as accounts_admin_api
+from keystage.control import api_urls as control_api_urls
 from keystage.core.openapi import SchemaView
 from keystage.costs import api_urls as costs_api_urls
 from keystage.costs import urls as costs_urls
@@ -77,6 +78,7 @@ api_v1 = [
     *staffing_api_urls.urlpatterns,
     *execution_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
+    *control_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
     *notifications_api_urls.urlpatterns,
 ]
@@ -104,6 +106,7 @@ urlpatterns = [
     path("accounts/", include("keystage.accounts.urls")),
     path("", include((planning_pages, "planning"))),
     path("", include("keystage.execution.urls")),
+    path("", include("keystage.control.urls")),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
     path("", include("keystage.notifications.urls")),

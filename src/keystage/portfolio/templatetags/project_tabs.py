@@ -24,6 +24,8 @@ def project_tab(match: Any) -> str:
         return "status"
     if app == "resources":
         return "team"
+    if app == "control" and name == "evm":
+        return "evm"
     if app == "execution":
         return "timesheets" if name.startswith("timesheet") else "progress"
     if app == "planning":

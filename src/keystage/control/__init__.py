@@ -1,0 +1,1 @@
+"""Stage 4, monitoring and control: earned value, KPIs and status reports."""
