@@ -384,14 +384,16 @@ def summary_rows(rec: EvmRecords, c: Curves) -> list[EvmRow]:
         f = _figures(s, 0)
         pvc, evc = _cents(pv[i]), f.ev
         es, at, start = float(es_days[k]), int(at_all[k]), int(first[k])
-        spi_t = max(es - start, 0.0) / (at - start) if at > start else None
-        f = _with_schedule(f, pvc, evc, es, at, spi_t)
+        if at <= start:  # not due to start yet: no schedule figures
+            f = _with_schedule(f, pvc, evc, None, at, None)
+        else:
+            f = _with_schedule(f, pvc, evc, es, at, max(es - start, 0.0) / (at - start))
         rows.append(EvmRow(t.wbs_codes[i], t.names[i], int(t.levels[i]), f))
     return rows
 
 
 def _with_schedule(
-    f: EvmFigures, pv: Decimal, ev: Decimal, es: float, at: int, spi_t: float | None
+    f: EvmFigures, pv: Decimal, ev: Decimal, es: float | None, at: int, spi_t: float | None
 ) -> EvmFigures:
     spi = float(ev / pv) if pv else None
     cpi = f.cpi
@@ -407,7 +409,7 @@ def _with_schedule(
             "spi": spi,
             "eac_cpi_spi": eac_cpi_spi,
             "es_days": es,
-            "sv_t_days": es - at if at > 0 else None,
+            "sv_t_days": es - at if es is not None and at > 0 else None,
             "spi_t": spi_t,
             "ieac_t_days": None,
         }
