@@ -456,7 +456,7 @@ def _ac_by_row(rec: EvmRecords) -> Floats:
     pos = np.searchsorted(sorted_pks, rec.ac_task)
     pos = np.clip(pos, 0, len(sorted_pks) - 1)
     hit = (sorted_pks[pos] == rec.ac_task) & (rec.ac_task >= 0)
-    np.add.at(out, order[pos[hit]], rec.ac_amount[hit])
+    np.add.at(out, order[pos[hit]], rec.ac_task_amount[hit])
     return out
 
 
@@ -505,7 +505,7 @@ def category_rows(
     pv = tied_pv + loe_share * loe_now
     ev = tied_ev + loe_share * loe_now
     ac = np.zeros(len(keys))
-    for key, amount in _ac_by_category(rec).items():
+    for key, amount in rec.ac_category.items():
         ac[position[key]] += amount
     rows = []
     for k, key in enumerate(keys):
@@ -535,13 +535,6 @@ def category_rows(
         label = CATEGORY_LABELS.get(key) or rec.budget_categories.get(key, (key, 0))[0]
         rows.append(EvmRow(key, str(label), 1, f))
     return rows
-
-
-def _ac_by_category(rec: EvmRecords) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, amount in zip(rec.ac_category, rec.ac_amount.tolist(), strict=True):
-        out[key] = out.get(key, 0.0) + amount
-    return out
 
 
 def task_category_shares(project: Project) -> dict[int, dict[str, float]]:

@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Max, Sum
+from django.db.models import F, FloatField, Max, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from keystage.costs.models import CostEntry
@@ -48,6 +49,11 @@ TAIL_DAYS = 7
 
 def _local(value: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(value).date() if value is not None else None
+
+
+def _float_sum(name: str) -> Cast:
+    """SUM of a money column as a float (the exact cents are rounded once, at the end)."""
+    return Cast(Sum(name), FloatField())
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -95,10 +101,12 @@ class EvmRecords:
     contingency: float
     budget_months: tuple[tuple[dt.date, float, Mapping[str, float]], ...]
     budget_categories: Mapping[str, tuple[str, float]]  # key → (label, amount)
+    # Actual cost to the data date, three ways: by day (the curve), by task, by category.
     ac_day: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     ac_amount: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     ac_task: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
-    ac_category: tuple[str, ...] = ()
+    ac_task_amount: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    ac_category: Mapping[str, float] = field(default_factory=dict)
     unbaselined_tasks: int = 0
 
     @property
@@ -114,6 +122,16 @@ class EvmRecords:
     def data_index(self) -> int:
         """Index of the data date (progress and costs count up to the end of this day)."""
         return self.index(self.data_date)
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """One project's actual cost as read: labour by day and by task (already cut at the
+    data date in SQL), and expenses and invoices by date, task and category."""
+
+    labour_by_day: list[tuple[dt.date, float]]
+    labour_by_task: list[tuple[int, float]]
+    costs: list[tuple[dt.date, float, int, str]]
 
 
 def _baselines(projects: list[Project], chosen: Mapping[int, Any] | None) -> dict[int, Baseline]:
@@ -147,7 +165,7 @@ def load_records(
     baselines: Mapping[int, Any] | None = None,
     today: dt.date | None = None,
 ) -> dict[int, EvmRecords | None]:
-    """Earned-value inputs of each project (None without a baseline), in seven queries.
+    """Earned-value inputs of each project (None without a baseline), in nine queries.
 
     ``baselines`` maps a project pk to the public id of the baseline to measure against
     (the latest by default); an unknown id counts as no baseline.
@@ -166,6 +184,7 @@ def load_records(
     for row in (
         BaselineTask.objects.filter(baseline_id__in=list(rows_by_baseline))
         .order_by("baseline_id", "row")
+        .annotate(amount=Cast("cost", FloatField()))  # no Decimal per row
         .values(
             "baseline_id",
             "task_id",
@@ -175,7 +194,7 @@ def load_records(
             "is_summary",
             "start_at",
             "finish_at",
-            "cost",
+            "amount",
         )
     ):
         rows_by_baseline[row["baseline_id"]].append(dict(row))
@@ -191,23 +210,27 @@ def load_records(
     ):
         progress[t["pk"]] = dict(t)
         current[t["project_id"]] = current.get(t["project_id"], 0) + 1
-    labour = (
-        TimeEntry.objects.filter(project_id__in=pks, timesheet__status=TimesheetStatus.APPROVED)
-        .values("project_id", "day", "task_id")
-        .annotate(a=Sum("amount"))
-        .order_by()
-    )
-    costs = (
+    # Approved labour, summed in SQL up to each project's data date (today without one):
+    # by day for the curve and by task for the WBS, never row by row.
+    approved = TimeEntry.objects.filter(
+        project_id__in=pks,
+        timesheet__status=TimesheetStatus.APPROVED,
+        day__lte=Coalesce(F("project__planning_calendar__data_date"), Value(today)),
+    ).order_by()
+    by_day: dict[int, list[tuple[dt.date, float]]] = {pk: [] for pk in pks}
+    for r in approved.values("project_id", "day").annotate(a=_float_sum("amount")):
+        by_day[r["project_id"]].append((r["day"], float(r["a"] or 0)))
+    by_task: dict[int, list[tuple[int, float]]] = {pk: [] for pk in pks}
+    for lt in approved.values("project_id", "task_id").annotate(a=_float_sum("amount")):
+        by_task[lt["project_id"]].append((lt["task_id"], float(lt["a"] or 0)))
+    costs: dict[int, list[tuple[dt.date, float, int, str]]] = {pk: [] for pk in pks}
+    for c in (
         CostEntry.objects.filter(project_id__in=pks)
         .values("project_id", "date", "task_id", "category")
         .annotate(a=Sum("amount"))
         .order_by()
-    )
-    actual: dict[int, list[tuple[dt.date, float, int, str]]] = {pk: [] for pk in pks}
-    for r in labour:
-        actual[r["project_id"]].append((r["day"], float(r["a"] or 0), r["task_id"], LABOUR))
-    for c in costs:
-        actual[c["project_id"]].append(
+    ):
+        costs[c["project_id"]].append(
             (c["date"], float(c["a"] or 0), c["task_id"] or -1, c["category"])
         )
 
@@ -224,7 +247,7 @@ def load_records(
             baseline,
             rows_by_baseline.get(baseline.pk, []),
             progress,
-            actual[project.pk],
+            Actuals(by_day[project.pk], by_task[project.pk], costs[project.pk]),
             weekdays=calendar.get("working_weekdays") or "12345",
             data_date=data_date,
             data_date_set=calendar.get("data_date") is not None,
@@ -238,7 +261,7 @@ def _assemble(
     baseline: Baseline,
     rows: list[dict[str, Any]],
     progress: Mapping[int, Mapping[str, Any]],
-    actual: list[tuple[dt.date, float, int, str]],
+    actual: Actuals,
     *,
     weekdays: str,
     data_date: dt.date,
@@ -254,11 +277,14 @@ def _assemble(
         )
         for m in budget.get("months", [])
     )
-    starts = [_local(r["start_at"]) for r in rows]
-    finishes = [_local(r["finish_at"]) for r in rows]
+    zone = timezone.get_current_timezone()
+    starts = [r["start_at"].astimezone(zone).date() if r["start_at"] else None for r in rows]
+    finishes = [r["finish_at"].astimezone(zone).date() if r["finish_at"] else None for r in rows]
     known = [d for d in (*starts, *finishes) if d is not None]
     known += [project.start_date, data_date]
-    known += [a[0] for a in actual]
+    if actual.labour_by_day:
+        known += [min(d for d, _ in actual.labour_by_day), max(d for d, _ in actual.labour_by_day)]
+    known += [c[0] for c in actual.costs]
     if months:
         known += [months[0][0], _next_month(months[-1][0]) - dt.timedelta(days=1)]
     origin = axis_origin(min(known))
@@ -278,7 +304,7 @@ def _assemble(
     )
     plan_last = np.maximum(plan_last, plan_first)
     summary = np.array([bool(r["is_summary"]) for r in rows], dtype=bool)
-    bac = np.array([0.0 if r["is_summary"] else float(r["cost"]) for r in rows])
+    bac = np.array([0.0 if r["is_summary"] else float(r["amount"] or 0) for r in rows])
     task_pks = np.array([r["task_id"] or -1 for r in rows], dtype=np.int64)
     share = np.zeros(n)
     earn_first = plan_first.copy()
@@ -300,7 +326,15 @@ def _assemble(
         c["key"]: (str(c.get("label", c["key"])), float(c.get("amount", 0)))
         for c in budget.get("categories", [])
     }
-    in_time = [a for a in actual if a[0] <= data_date]
+    costs = [c for c in actual.costs if c[0] <= data_date]
+    days_ac = [(d, a) for d, a in actual.labour_by_day] + [(c[0], c[1]) for c in costs]
+    tasks_ac = list(actual.labour_by_task) + [(c[2], c[1]) for c in costs if c[2] >= 0]
+    by_category: dict[str, float] = {}
+    labour_total = sum(a for _, a in actual.labour_by_day)
+    if labour_total:
+        by_category[LABOUR] = labour_total
+    for c in costs:
+        by_category[c[3]] = by_category.get(c[3], 0.0) + c[1]
     return EvmRecords(
         project_pk=project.pk,
         baseline_pk=baseline.pk,
@@ -328,10 +362,11 @@ def _assemble(
         contingency=float(Decimal(budget.get("contingency", "0") or "0")),
         budget_months=months,
         budget_categories=budget_categories,
-        ac_day=np.array([(a[0] - origin).days for a in in_time], dtype=np.int64),
-        ac_amount=np.array([a[1] for a in in_time], dtype=np.float64),
-        ac_task=np.array([a[2] for a in in_time], dtype=np.int64),
-        ac_category=tuple(a[3] for a in in_time),
+        ac_day=np.array([(d - origin).days for d, _ in days_ac], dtype=np.int64),
+        ac_amount=np.array([a for _, a in days_ac], dtype=np.float64),
+        ac_task=np.array([t for t, _ in tasks_ac], dtype=np.int64),
+        ac_task_amount=np.array([a for _, a in tasks_ac], dtype=np.float64),
+        ac_category=by_category,
         unbaselined_tasks=max(current_tasks - int(np.count_nonzero((task_pks >= 0) & ~summary)), 0),
     )
 
