@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import F, FloatField, Max, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import FloatField, Max, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from keystage.costs.models import CostEntry
@@ -173,9 +173,11 @@ def load_records(
     projects = list(projects)
     today = today or timezone.localdate()
     pks = [p.pk for p in projects]
+    if not pks:
+        return {}
     chosen = _baselines(projects, baselines)
-    calendars = {
-        c["project_id"]: c
+    calendars: dict[int, dict[str, Any]] = {
+        c["project_id"]: dict(c)
         for c in ProjectCalendar.objects.filter(project_id__in=pks).values(
             "project_id", "working_weekdays", "data_date"
         )
@@ -212,11 +214,10 @@ def load_records(
         current[t["project_id"]] = current.get(t["project_id"], 0) + 1
     # Approved labour, summed in SQL up to each project's data date (today without one):
     # by day for the curve and by task for the WBS, never row by row.
-    approved = TimeEntry.objects.filter(
-        project_id__in=pks,
-        timesheet__status=TimesheetStatus.APPROVED,
-        day__lte=Coalesce(F("project__planning_calendar__data_date"), Value(today)),
-    ).order_by()
+    cut = Q()
+    for pk in pks:  # each project's own data date, so the index on (project, day) serves
+        cut |= Q(project_id=pk, day__lte=calendars.get(pk, {}).get("data_date") or today)
+    approved = TimeEntry.objects.filter(cut, timesheet__status=TimesheetStatus.APPROVED).order_by()
     by_day: dict[int, list[tuple[dt.date, float]]] = {pk: [] for pk in pks}
     for r in approved.values("project_id", "day").annotate(a=_float_sum("amount")):
         by_day[r["project_id"]].append((r["day"], float(r["a"] or 0)))
