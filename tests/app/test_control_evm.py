@@ -112,7 +112,9 @@ def erp(db: Any) -> tuple[Any, Any]:
     return project, manager
 
 
-def test_demo_erp_cloud_earned_value_matches_the_hand_computation(erp, api):
+def test_demo_erp_cloud_earned_value_matches_the_hand_computation(
+    erp, api, django_assert_max_num_queries
+):
     project, manager = erp
     hand = _by_hand(project)
     body = api(manager).get(f"/api/v1/projects/{project.public_id}/evm/").json()
@@ -161,6 +163,17 @@ def test_demo_erp_cloud_earned_value_matches_the_hand_computation(erp, api):
     assert 'id="evm-s-curve"' in html and 'id="evm-trend"' in html
     assert 'data-series="earned"' in html and "Forecast (EAC)" in html
     assert "TCPI(BAC) is" in html  # the edge case is said in words
+
+    # The summaries of the whole demo portfolio (two projects with a baseline) in the same
+    # handful of queries as for none.
+    from keystage.accounts.models import User
+    from keystage.control.selectors.evm import visible_evm_summaries
+
+    admin = User.objects.get(username="admin")
+    with django_assert_max_num_queries(12):
+        summaries = visible_evm_summaries(who=admin)
+    assert sum(s.has_baseline for s in summaries.values()) >= 2
+    assert summaries[project.pk].cpi == pytest.approx(f["cpi"])
 
 
 def test_without_a_baseline_the_page_and_api_explain(world, api):
