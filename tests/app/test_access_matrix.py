@@ -423,6 +423,9 @@ ROUTES: dict[str, Route] = {
     "planning:costs-file": Route("project", ("GET", "POST"), body={"version": 1}),
     "api:costs-file": Route("project", ("GET", "POST", "DELETE"), api=True, body={"version": 1}),
     "api:costs-actuals": Route("project", ("GET",), api=True),
+    "control:evm": Route("project", ("GET",)),
+    "api:evm": Route("project", ("GET",), api=True),
+    "api:evm-history": Route("project", ("GET",), api=True),
     "api:planning-baseline-list": Route(
         "project", ("GET", "POST"), api=True, body={"name": "Pwned"}
     ),

@@ -78,9 +78,9 @@ api_v1 = [
     *staffing_api_urls.urlpatterns,
     *execution_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
+    *control_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
     *notifications_api_urls.urlpatterns,
-    *control_api_urls.urlpatterns,
 ]
 
 # Stage 2's pages keep their ``planning:`` URL names wherever their app now lives

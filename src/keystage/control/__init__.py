@@ -1,2 +1,2 @@
-"""Stage 4, monitoring & control: KPIs with RAG and their alerts (earned value, risks,
+"""Stage 4, monitoring & control: earned value, KPIs with RAG and their alerts (risks,
 issues, change requests and status reports join here)."""

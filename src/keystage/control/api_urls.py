@@ -1,10 +1,15 @@
-"""REST routes of keystage.control, mounted under /api/v1/."""
+"""REST routes of keystage.control, mounted under /api/v1/ in the ``api`` namespace."""
 
 from django.urls import URLPattern, path
 
+from keystage.control.api import evm
 from keystage.control.kpis import api as kpi_api
 
+P = "projects/<str:project_id>/"
+
 urlpatterns: list[URLPattern] = [
-    path("projects/<str:project_id>/kpis/", kpi_api.ProjectKpisView.as_view(), name="project-kpis"),
+    path(P + "evm/", evm.EvmView.as_view(), name="evm"),
+    path(P + "evm/history/", evm.EvmHistoryView.as_view(), name="evm-history"),
+    path(P + "kpis/", kpi_api.ProjectKpisView.as_view(), name="project-kpis"),
     path("org/kpi-thresholds/", kpi_api.KpiThresholdsView.as_view(), name="kpi-thresholds"),
 ]

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 class ControlConfig(AppConfig):
-    """Monitoring & control: KPIs, thresholds, health and alerts."""
+    """Monitoring & control: earned value, KPIs, thresholds, health and alerts."""
 
     name = "keystage.control"
     label = "control"

@@ -1,12 +1,16 @@
-"""Pages of keystage.control (namespace ``control``)."""
+"""Pages of keystage.control (namespace ``control``), under the project like the other tabs."""
 
 from django.urls import URLPattern, path
 
 from keystage.control.kpis import views as kpi_views
+from keystage.control.views import evm
 
 app_name = "control"
 
+P = "projects/<uuid:project_id>/"
+
 urlpatterns: list[URLPattern] = [
-    path("projects/<uuid:project_id>/health/", kpi_views.health_page, name="health"),
+    path(P + "earned-value/", evm.evm_page, name="evm"),
+    path(P + "health/", kpi_views.health_page, name="health"),
     path("kpi-thresholds/", kpi_views.thresholds_page, name="kpi-thresholds"),
 ]

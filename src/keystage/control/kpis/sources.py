@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from keystage.control.kpis.catalogue import CATALOGUE
+from keystage.control.selectors.evm import evm_summaries
 from keystage.core.models import AuditAction, AuditEntry
 from keystage.engine.kpi import KpiInput, Thresholds, working_days_between
 from keystage.planning.models import (
@@ -146,16 +147,12 @@ def evm_inputs(summary: Any | None, ctx: KpiContext, *, missing: str = NO_EVM) -
 
 
 def evm_source(ctx: KpiContext) -> list[KpiInput]:
-    """THE place earned value enters the KPIs.
-
-    To wire the earned-value module, replace the body with::
-
-        from keystage.control.selectors.evm import project_evm_summary
-        return evm_inputs(project_evm_summary(ctx.project, data_date=ctx.status_date), ctx)
-
-    Until then every EVM KPI is reported as not measured.
-    """
-    return evm_inputs(None, ctx)
+    """THE place earned value enters the KPIs: the project's earned-value summary at the
+    status date (`control.selectors.evm`), turned into the four EVM KPIs."""
+    summary = evm_summaries([ctx.project], today=ctx.status_date)[ctx.project.pk]
+    if not summary.has_baseline:
+        return evm_inputs(None, ctx, missing="no baseline yet: earned value needs one")
+    return evm_inputs(summary, ctx)
 
 
 def _local_day(value: dt.datetime | None) -> dt.date | None:

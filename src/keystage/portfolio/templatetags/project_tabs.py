@@ -23,7 +23,7 @@ def project_tab(match: Any) -> str:
     if app == "execution" and name.startswith("status"):
         return "status"
     if app == "control":
-        return "health"
+        return "evm" if name == "evm" else "health"
     if app == "resources":
         return "team"
     if app == "execution":

@@ -1,0 +1,1 @@
+"""REST endpoints of the control stage, one module per concern."""

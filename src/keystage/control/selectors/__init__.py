@@ -1,0 +1,1 @@
+"""Reads of the control stage, one module per concern."""

@@ -1,0 +1,1 @@
+"""API representations of the control stage, one module per concern."""

@@ -1,0 +1,1 @@
+"""Pages of the control stage, one module per concern."""
