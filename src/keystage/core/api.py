@@ -57,11 +57,30 @@ def expected_version(request: Request) -> int:
     return parse_version(raw)
 
 
+def flat_errors(errors: Any, prefix: str = "") -> dict[str, list[Any]]:
+    """Field errors as ``{field: [messages]}`` whatever their nesting: a nested serializer's
+    errors go under dotted names (``thresholds.cpi.green``, ``rows.2.hours``), so every
+    client reads one shape, the one the schema describes."""
+    if isinstance(errors, dict):
+        out: dict[str, list[Any]] = {}
+        for key, value in errors.items():
+            out.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(errors, list | tuple) and any(isinstance(e, dict | list) for e in errors):
+        out = {}
+        for index, value in enumerate(errors):
+            if value:
+                out.update(flat_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    messages = list(errors) if isinstance(errors, list | tuple) else [errors]
+    return {prefix or "non_field_errors": messages}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map domain errors to clear 4xx bodies: ``{"detail": ..., "errors": {field: [...]}}``."""
     if isinstance(exc, InvalidInput):
         return Response(
-            {"detail": "Some fields are not valid.", "errors": exc.errors},
+            {"detail": "Some fields are not valid.", "errors": flat_errors(exc.errors)},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Conflict):
@@ -81,7 +100,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         data = response.data
         response.data = {
             "detail": "Some fields are not valid.",
-            "errors": data if isinstance(data, dict) else {"non_field_errors": data},
+            "errors": flat_errors(data),
         }
     return response
 

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from keystage.core.errors import InvalidInput
 from keystage.core.limits import MAX_OFFSET, MAX_PAGE_SIZE, bounded_int
 
 DEFAULT_PAGE_SIZE = 100
@@ -37,7 +38,18 @@ PAGE_PARAMETERS = [
 
 
 def page_bounds(request: Request) -> tuple[int, int]:
-    """The requested ``(limit, offset)``, refused as field errors when out of range."""
+    """The requested ``(limit, offset)``, refused as field errors when out of range.
+
+    A parameter given blank (``?limit=``) is refused as well, as any other value that is
+    not a whole number: only a missing one takes the default.
+    """
+    blank = {
+        name: "Enter a whole number."
+        for name in ("limit", "offset")
+        if name in request.query_params and not request.query_params[name].strip()
+    }
+    if blank:
+        raise InvalidInput(blank)
     limit = bounded_int(
         request.query_params.get("limit"),
         field="limit",
