@@ -110,6 +110,33 @@ class WeekView(APIView):
         )
 
 
+class TimesheetTaskSearchView(APIView):
+    """The tasks one may log time on, found by name or WBS code (for adding a row)."""
+
+    @extend_schema(
+        summary="Find tasks to log time on",
+        responses=s.TimesheetTaskSerializer(many=True),
+        parameters=[
+            OpenApiParameter("q", str, description="Part of the name, or the WBS code's start."),
+            OpenApiParameter("limit", int, description="At most this many (1–100, default 20)."),
+        ],
+    )
+    def get(self, request: Request, project_id: str) -> Response:
+        """Assigned leaf tasks (every leaf when the project allows it), in WBS order."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.RECORD_WORK)
+        raw = request.query_params.get("limit", "")
+        limit = int(raw) if raw.isdigit() else selectors.SEARCH_LIMIT if raw == "" else 0
+        if not 1 <= limit <= 100:
+            raise InvalidInput({"limit": "Give a whole number from 1 to 100."})
+        found = selectors.task_search(
+            who=actor(request),
+            project=project,
+            query=request.query_params.get("q", "")[:100],
+            limit=limit,
+        )
+        return Response(s.TimesheetTaskSerializer(found, many=True).data)
+
+
 class TimesheetListView(APIView):
     """The project's weeks: one's own, or everyone's for the project manager."""
 
@@ -117,7 +144,9 @@ class TimesheetListView(APIView):
         summary="List the weeks",
         responses=s.TimesheetSerializer(many=True),
         parameters=[
-            OpenApiParameter("status", str, description="draft, submitted, approved, rejected.")
+            OpenApiParameter(
+                "status", str, description="draft, submitted, approved, rejected, reopened."
+            )
         ],
     )
     def get(self, request: Request, project_id: str) -> Response:
@@ -181,7 +210,7 @@ def _decision_view(name: str, doc: str, summary: str, perm: str, service: Any) -
 
 TimesheetSubmitView = _decision_view(
     "TimesheetSubmitView",
-    "Submit one's week to the project manager: draft or rejected → submitted (locked).",
+    "Submit one's week to the project manager: draft, rejected or reopened → submitted.",
     "Submit a week",
     Perm.RECORD_WORK,
     services.timesheet_submit,
@@ -209,6 +238,28 @@ class TimesheetRejectView(_SheetView):
         sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
         data = valid_input(s.RejectSerializer, request)
         services.timesheet_reject(
+            who=actor(request),
+            timesheet=sheet,
+            version=expected_version(request),
+            reason=data.get("reason", ""),
+        )
+        return self.answer(request, sheet)
+
+
+class TimesheetReopenView(_SheetView):
+    """Reopen an approved week with a reason."""
+
+    @extend_schema(
+        summary="Reopen an approved week",
+        request=s.RejectSerializer,
+        responses=s.TimesheetSerializer,
+        parameters=[IF_MATCH],
+    )
+    def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
+        """Approved → reopened (the project manager); its owner corrects and resubmits."""
+        sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
+        data = valid_input(s.RejectSerializer, request)
+        services.timesheet_reopen(
             who=actor(request),
             timesheet=sheet,
             version=expected_version(request),

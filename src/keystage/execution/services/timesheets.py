@@ -36,15 +36,18 @@ from keystage.execution.services.timesheet_rules import (
     check_entries,
     label,
     lock_people,
-    project_closed,
     week_start,
 )
 from keystage.planning.models import Task
-from keystage.portfolio.access import require_perm
+from keystage.portfolio.access import is_closed, require_perm
 from keystage.portfolio.models import Project
 from keystage.resources.rates import rate_book
 
 ENTRY_FIELDS = ("task", "day", "hours", "note")
+#: Weeks their owner edits and submits: new, sent back, or reopened after approval.
+EDITABLE_STATUSES = frozenset(
+    {TimesheetStatus.DRAFT, TimesheetStatus.REJECTED, TimesheetStatus.REOPENED}
+)
 
 
 def today() -> dt.date:
@@ -234,6 +237,27 @@ class GridRow:
     note: str = ""
 
 
+def _grid_tasks(project: Project, rows: Sequence[GridRow]) -> dict[int, Task]:
+    """The task of each row (by index) that names one of the project's, in one query."""
+    ids: dict[int, Any] = {}
+    for r, row in enumerate(rows):
+        if isinstance(row.task, Task):
+            continue
+        try:
+            ids[r] = parse_public_id(row.task)
+        except NotFound:
+            continue
+    by_id = {
+        t.public_id: t
+        for t in Task.objects.filter(project=project, public_id__in=set(ids.values()))
+    }
+    found = {r: by_id[i] for r, i in ids.items() if i in by_id}
+    for r, row in enumerate(rows):
+        if isinstance(row.task, Task) and row.task.project_id == project.pk:
+            found[r] = row.task
+    return found
+
+
 def _grid_candidates(
     who: User, project: Project, monday: dt.date, rows: Sequence[GridRow]
 ) -> tuple[list[Candidate], list[str], dict[str, list[str]]]:
@@ -241,11 +265,11 @@ def _grid_candidates(
     notes: list[str] = []
     errors: dict[str, list[str]] = {}
     seen: set[int] = set()
+    tasks = _grid_tasks(project, rows)
     for r, row in enumerate(rows):
-        try:
-            task = project_task(project, row.task, field="rows")
-        except InvalidInput as exc:
-            errors.setdefault("rows", []).append(f"Row {r + 1}: {exc.errors['rows'][0]}")
+        task = tasks.get(r)
+        if task is None:
+            errors.setdefault("rows", []).append(f"Row {r + 1}: Choose a task of {project.code}.")
             continue
         if task.pk in seen:
             errors.setdefault("rows", []).append(f"Row {r + 1}: '{task.name}' is listed twice.")
@@ -301,7 +325,7 @@ def week_save(
     candidates, notes, errors = _grid_candidates(who, project, monday, rows)
     if errors:
         raise InvalidInput(errors)
-    old = list(sheet.entries.all()) if sheet is not None else []
+    old = list(sheet.entries.select_related("task")) if sheet is not None else []
     _raise(
         check_entries(candidates, replaced=[e.pk for e in old], today=today()),
         prefix=lambda i: f"'{candidates[i].task.name}', {label(candidates[i].day)}: ",
@@ -364,15 +388,15 @@ def _decide(
 
 @transaction.atomic
 def timesheet_submit(*, who: User, timesheet: Timesheet, version: int) -> Timesheet:
-    """Send one's draft or rejected week to the project manager; it is locked from now."""
+    """Send one's draft, rejected or reopened week to the project manager; locked from now."""
     require_perm(who=who, project=timesheet.project, perm=Perm.RECORD_WORK)
     if timesheet.person_id != who.pk:
         raise Forbidden("You submit only your own timesheet.")
     lock_people([who.pk])
     timesheet.refresh_from_db()
-    if timesheet.status not in (TimesheetStatus.DRAFT, TimesheetStatus.REJECTED):
+    if timesheet.status not in EDITABLE_STATUSES:
         raise InvalidInput({"status": f"This week is already {timesheet.status}."})
-    if project_closed(timesheet.project):
+    if is_closed(timesheet.project):
         raise InvalidInput({"project": f"{timesheet.project.code} is closed."})
     if not timesheet.entries.exists():
         raise InvalidInput({"status": "The week has no time yet; log some before submitting."})
@@ -446,6 +470,42 @@ def timesheet_reject(*, who: User, timesheet: Timesheet, version: int, reason: s
     )
     tell_timesheet_decided(who, decided)
     return decided
+
+
+@transaction.atomic
+def timesheet_reopen(*, who: User, timesheet: Timesheet, version: int, reason: str) -> Timesheet:
+    """Reopen an approved week with a reason (the project manager, never their own): its
+    entries lose their approved price, its owner is told, edits it and submits it again."""
+    require_perm(who=who, project=timesheet.project, perm=Perm.APPROVE_TIME)
+    if timesheet.person_id == who.pk:
+        raise Forbidden("Nobody reopens their own timesheet.")
+    lock_people([timesheet.person_id])
+    timesheet.refresh_from_db()
+    if timesheet.status != TimesheetStatus.APPROVED:
+        raise InvalidInput(
+            {"status": f"Only an approved week is reopened; this one is {timesheet.status}."}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": "Say why the week is reopened, so its owner knows."})
+    if len(reason) > 2000:
+        raise InvalidInput({"reason": "At most 2,000 characters."})
+    reopened = _decide(
+        who,
+        timesheet,
+        version,
+        {
+            "status": TimesheetStatus.REOPENED,
+            "decided_by": who,
+            "decided_at": timezone.now(),
+            "reason": reason,
+        },
+        f"Reopened the week of {label(timesheet.week_start)} of "
+        f"{timesheet.person.display_name}: {reason}"[:500],
+    )
+    TimeEntry.objects.filter(timesheet=reopened).update(rate=None, amount=None)
+    tell_timesheet_decided(who, reopened)
+    return reopened
 
 
 @transaction.atomic
