@@ -8,7 +8,8 @@ queries, so the page, the API and the 100,000-line import share one definition:
 - at most 24 hours in a day for a person, across every task and project;
 - a leaf task (not a summary), assigned to the person unless the project allows un-assigned
   logging (``TimesheetSettings.allow_unassigned``);
-- a project neither closed, cancelled nor completed; a day not before its start, not after today;
+- a project that is not closed (``portfolio.access.is_closed``); a day not before its start,
+  not after today;
 - a week that is neither submitted nor approved (locked);
 - one entry per person, task and day.
 """
@@ -32,11 +33,10 @@ from keystage.execution.models import (
 )
 from keystage.execution.models.timesheets import MAX_DAY_HOURS
 from keystage.planning.models import Assignment, Task
-from keystage.portfolio.lifecycle import ProjectStatus, Stage
+from keystage.portfolio.access import closed_state, is_closed
 from keystage.portfolio.models import Project
 
 HUNDREDTH = Decimal("0.01")
-CLOSED_STATUSES = frozenset({ProjectStatus.CANCELLED, ProjectStatus.COMPLETED})
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,6 @@ def label(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def project_closed(project: Project) -> bool:
-    """Whether no more time may be logged on the project (closed, cancelled or completed)."""
-    return project.stage == Stage.CLOSED or project.status in CLOSED_STATUSES
-
-
 def _hours_problem(hours: Decimal) -> str | None:
     if hours < 0:
         return "Hours cannot be negative."
@@ -97,14 +92,11 @@ def _single_problems(c: Candidate, today: dt.date) -> list[tuple[str, str]]:
     problem = _hours_problem(c.hours)
     if problem:
         found.append(("hours", problem))
-    if project_closed(c.project):
+    if is_closed(c.project):
         found.append(
             (
                 "project",
-                f"{c.project.code} is {c.project.get_status_display().lower()}; "
-                "no more time can be logged on it."
-                if c.project.status in CLOSED_STATUSES
-                else f"{c.project.code} is closed; no more time can be logged on it.",
+                f"{c.project.code} is {closed_state(c.project)}; no more time can be logged on it.",
             )
         )
     if c.task.project_id != c.project.pk:
