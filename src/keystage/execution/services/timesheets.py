@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -97,9 +97,9 @@ def _raise(problems: list[tuple[int, str, str]], prefix: Any = None) -> None:
     if not problems:
         return
     errors: dict[str, list[str]] = {}
-    for index, field, message in problems:
+    for index, name, message in problems:
         text = f"{prefix(index)}{message}" if prefix else message
-        errors.setdefault(field, []).append(text)
+        errors.setdefault(name, []).append(text)
     raise InvalidInput(errors)
 
 
@@ -258,29 +258,71 @@ def _grid_tasks(project: Project, rows: Sequence[GridRow]) -> dict[int, Task]:
     return found
 
 
+class GridInvalid(InvalidInput):
+    """A refused week's grid: the field messages, and where each problem sits, so the page
+    shows it on the offending cell (``cells``: (row index, day index) → messages) or row
+    (``rows``: row index → messages). Indexes are those of the rows given to ``week_save``."""
+
+    def __init__(
+        self,
+        errors: dict[str, list[str]],
+        cells: dict[tuple[int, int], list[str]],
+        rows: dict[int, list[str]],
+    ) -> None:
+        """Keep the messages and their places."""
+        super().__init__(errors)
+        self.cells = cells
+        self.rows = rows
+
+
+@dataclass
+class _GridProblems:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    cells: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    rows: dict[int, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, text: str, row: int, day: int | None = None, short: str = "") -> None:
+        self.errors.setdefault(name, []).append(text)
+        if day is None:
+            self.rows.setdefault(row, []).append(short or text)
+        else:
+            self.cells.setdefault((row, day), []).append(short or text)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise GridInvalid(self.errors, self.cells, self.rows)
+
+
 def _grid_candidates(
-    who: User, project: Project, monday: dt.date, rows: Sequence[GridRow]
-) -> tuple[list[Candidate], list[str], dict[str, list[str]]]:
+    who: User, project: Project, monday: dt.date, rows: Sequence[GridRow], found: _GridProblems
+) -> tuple[list[Candidate], list[str], list[tuple[int, int]]]:
+    """The entries the grid asks for, each row's note and each entry's (row, day) place."""
     candidates: list[Candidate] = []
     notes: list[str] = []
-    errors: dict[str, list[str]] = {}
+    places: list[tuple[int, int]] = []
     seen: set[int] = set()
     tasks = _grid_tasks(project, rows)
     for r, row in enumerate(rows):
         task = tasks.get(r)
         if task is None:
-            errors.setdefault("rows", []).append(f"Row {r + 1}: Choose a task of {project.code}.")
+            found.add("rows", f"Row {r + 1}: Choose a task of {project.code}.", r)
             continue
         if task.pk in seen:
-            errors.setdefault("rows", []).append(f"Row {r + 1}: '{task.name}' is listed twice.")
+            found.add("rows", f"Row {r + 1}: '{task.name}' is listed twice.", r)
             continue
         seen.add(task.pk)
         if len(row.hours) != 7:
-            errors.setdefault("rows", []).append(f"Row {r + 1}: give 7 days, Monday to Sunday.")
+            found.add("rows", f"Row {r + 1}: give 7 days, Monday to Sunday.", r)
             continue
         note = (row.note or "").strip()
         if len(note) > 500:
-            errors.setdefault("note", []).append(f"'{task.name}': at most 500 characters.")
+            found.add(
+                "note",
+                f"'{task.name}': at most 500 characters.",
+                r,
+                None,
+                "Note: at most 500 characters.",
+            )
         for d, raw in enumerate(row.hours):
             if raw in (None, ""):
                 continue
@@ -288,15 +330,20 @@ def _grid_candidates(
             try:
                 hours = parse_hours(raw)
             except InvalidInput:
-                errors.setdefault("hours", []).append(
-                    f"'{task.name}', {label(day)}: enter the hours as a number, e.g. 7.5."
+                found.add(
+                    "hours",
+                    f"'{task.name}', {label(day)}: enter the hours as a number, e.g. 7.5.",
+                    r,
+                    d,
+                    "Enter the hours as a number, e.g. 7.5.",
                 )
                 continue
             if hours == 0:
                 continue
             candidates.append(Candidate(who.pk, project, task, day, hours))
             notes.append(note)
-    return candidates, notes, errors
+            places.append((r, d))
+    return candidates, notes, places
 
 
 @transaction.atomic
@@ -322,14 +369,14 @@ def week_save(
         if sheet.version != version:
             raise Conflict(current=sheet)
         _require_editable(sheet)
-    candidates, notes, errors = _grid_candidates(who, project, monday, rows)
-    if errors:
-        raise InvalidInput(errors)
+    problems = _GridProblems()
+    candidates, notes, places = _grid_candidates(who, project, monday, rows, problems)
+    problems.raise_any()
     old = list(sheet.entries.select_related("task")) if sheet is not None else []
-    _raise(
-        check_entries(candidates, replaced=[e.pk for e in old], today=today()),
-        prefix=lambda i: f"'{candidates[i].task.name}', {label(candidates[i].day)}: ",
-    )
+    for i, name, message in check_entries(candidates, replaced=[e.pk for e in old], today=today()):
+        c = candidates[i]
+        problems.add(name, f"'{c.task.name}', {label(c.day)}: {message}", *places[i], message)
+    problems.raise_any()
     if sheet is None:
         sheet = Timesheet.objects.create(project=project, person=who, week_start=monday)
     else:

@@ -94,8 +94,14 @@ def _assigned(task: Any) -> bool:
 
 
 def _week_context(
-    request: HttpRequest, project: Project, monday: dt.date, typed: dict[str, list[str]] | None
+    request: HttpRequest,
+    project: Project,
+    monday: dt.date,
+    typed: dict[str, list[str]] | None,
+    places: dict[tuple[str, int | None], list[str]] | None = None,
 ) -> dict[str, Any]:
+    """The grid's context; ``places`` are a refused save's messages by (task id, day index),
+    day None for the whole row, shown on the offending cell or row."""
     who = actor(request)
     week = selectors.week_view(who=who, project=project, day=monday)
     shown = {r.task.pk for r in week.rows}
@@ -119,11 +125,16 @@ def _week_context(
         cells = (
             values[:7] if values else [("" if c is None else f"{c.normalize():f}") for c in r.cells]
         )
+        task_id = str(r.task.public_id)
         rows.append(
             {
                 "row": r,
-                "cells": list(zip(week.days, cells, strict=True)),
+                "cells": [
+                    (day, value, (places or {}).get((task_id, d), []))
+                    for d, (day, value) in enumerate(zip(week.days, cells, strict=True))
+                ],
                 "note": values[7] if values else r.note,
+                "problems": (places or {}).get((task_id, None), []),
             }
         )
     perms = project_perms(who, project)
@@ -192,6 +203,13 @@ def week_page(request: HttpRequest, project_id: str, week: str) -> HttpResponse:
     except InvalidInput as exc:
         context["errors"] = [m for messages_ in exc.errors.values() for m in messages_]
         status = 400
+        if isinstance(exc, services.GridInvalid):  # on the offending cells and rows too
+            task_of = [str(r.task) for r in rows]
+            places: dict[tuple[str, int | None], list[str]] = {
+                (task_of[r], d): texts for (r, d), texts in exc.cells.items() if r < len(task_of)
+            }
+            places |= {(task_of[r], None): t for r, t in exc.rows.items() if r < len(task_of)}
+            context["places"] = places
     except Conflict:
         context["errors"] = ["Someone changed this week meanwhile; reload it and try again."]
         status = 409
@@ -201,7 +219,7 @@ def week_page(request: HttpRequest, project_id: str, week: str) -> HttpResponse:
     else:
         messages.success(request, f"Week of {monday:%d %b %Y} saved.")
         return redirect(_week_url(project, monday))
-    context.update(_week_context(request, project, monday, typed))
+    context.update(_week_context(request, project, monday, typed, context.get("places")))
     return render(request, WEEK, context, status=status)
 
 
