@@ -103,12 +103,18 @@ class Timesheet(BaseModel):
 class TimeEntry(BaseModel):
     """Hours of one person on one task on one day; priced when its week is approved."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="time_entries")
+    # project and person: no index of their own, the (…, day) indexes lead with them
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="time_entries", db_index=False
+    )
     timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="entries")
     # RESTRICT: a task with time is never deleted, whatever the path
     task = models.ForeignKey(Task, on_delete=models.RESTRICT, related_name="time_entries")
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="time_entries",
+        db_index=False,
     )
     day = models.DateField()
     hours = models.DecimalField(
