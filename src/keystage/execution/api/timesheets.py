@@ -224,48 +224,44 @@ TimesheetApproveView = _decision_view(
 )
 
 
-class TimesheetRejectView(_SheetView):
-    """Reject a submitted week with a reason."""
+def _reason_view(name: str, doc: str, summary: str, service: Any) -> type[APIView]:
+    """A POST view of the project manager that moves a week on with a reason (reject, reopen)."""
 
-    @extend_schema(
-        summary="Reject a week",
-        request=s.RejectSerializer,
-        responses=s.TimesheetSerializer,
-        parameters=[IF_MATCH],
-    )
-    def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
-        """Submitted → rejected; its owner corrects and resubmits."""
-        sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
-        data = valid_input(s.RejectSerializer, request)
-        services.timesheet_reject(
-            who=actor(request),
-            timesheet=sheet,
-            version=expected_version(request),
-            reason=data.get("reason", ""),
+    class View(_SheetView):
+        @extend_schema(
+            summary=summary,
+            request=s.RejectSerializer,
+            responses=s.TimesheetSerializer,
+            parameters=[IF_MATCH],
         )
-        return self.answer(request, sheet)
+        def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
+            sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
+            data = valid_input(s.RejectSerializer, request)
+            service(
+                who=actor(request),
+                timesheet=sheet,
+                version=expected_version(request),
+                reason=data.get("reason", ""),
+            )
+            return self.answer(request, sheet)
+
+    View.__name__ = View.__qualname__ = name
+    View.__doc__ = doc
+    return View
 
 
-class TimesheetReopenView(_SheetView):
-    """Reopen an approved week with a reason."""
-
-    @extend_schema(
-        summary="Reopen an approved week",
-        request=s.RejectSerializer,
-        responses=s.TimesheetSerializer,
-        parameters=[IF_MATCH],
-    )
-    def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
-        """Approved → reopened (the project manager); its owner corrects and resubmits."""
-        sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
-        data = valid_input(s.RejectSerializer, request)
-        services.timesheet_reopen(
-            who=actor(request),
-            timesheet=sheet,
-            version=expected_version(request),
-            reason=data.get("reason", ""),
-        )
-        return self.answer(request, sheet)
+TimesheetRejectView = _reason_view(
+    "TimesheetRejectView",
+    "Reject a submitted week with a reason: submitted → rejected; its owner corrects it.",
+    "Reject a week",
+    services.timesheet_reject,
+)
+TimesheetReopenView = _reason_view(
+    "TimesheetReopenView",
+    "Reopen an approved week with a reason: approved → reopened; its owner corrects it.",
+    "Reopen an approved week",
+    services.timesheet_reopen,
+)
 
 
 class TimesheetSettingsView(APIView):

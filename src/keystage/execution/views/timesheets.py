@@ -36,6 +36,11 @@ WEEK = "execution/timesheets/week.html"
 APPROVALS = "execution/timesheets/approvals.html"
 SEARCH = "execution/timesheets/_task_search.html"
 MAX_ROWS = selectors.MAX_ROWS
+#: The decisions that take a reason: the service and what the message says was done.
+WITH_REASON = {
+    "reject": (services.timesheet_reject, "rejected"),
+    "reopen": (services.timesheet_reopen, "reopened"),
+}
 
 
 def _project(request: HttpRequest, project_id: Any, perm: str = Perm.VIEW) -> Project:
@@ -309,22 +314,15 @@ def timesheet_decide(request: HttpRequest, project_id: str, timesheet_id: str) -
         )
         raw = request.POST.get("version") or ""
         version = int(raw) if raw.isdigit() else 0
-        if request.POST.get("action") == "reopen":
-            services.timesheet_reopen(
+        with_reason = WITH_REASON.get(request.POST.get("action", ""))
+        if with_reason is not None:
+            service, done = with_reason
+            service(
                 who=actor(request),
                 timesheet=sheet,
                 version=version,
                 reason=request.POST.get("reason", ""),
             )
-            done = "reopened"
-        elif request.POST.get("action") == "reject":
-            services.timesheet_reject(
-                who=actor(request),
-                timesheet=sheet,
-                version=version,
-                reason=request.POST.get("reason", ""),
-            )
-            done = "rejected"
         else:
             services.timesheet_approve(who=actor(request), timesheet=sheet, version=version)
             done = "approved"
