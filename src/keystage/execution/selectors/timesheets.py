@@ -164,15 +164,6 @@ def in_week_q(monday: dt.date) -> Q:
     )
 
 
-def in_week(task: Task, monday: dt.date) -> bool:
-    """``in_week_q`` for one task in memory."""
-    if task.start_at is None:
-        return task.actual_finish is None
-    if timezone.localtime(task.start_at).date() > monday + dt.timedelta(days=6):
-        return False
-    return task.actual_finish is None or task.actual_finish >= monday
-
-
 def loggable_tasks(*, who: Any, project: Project, person: User | None = None) -> QuerySet[Task]:
     """The leaf tasks of a project ``who`` can see that ``person`` (``who``) may log time on:
     those assigned to them, or every leaf when the project allows un-assigned logging. Each
