@@ -113,3 +113,19 @@ def test_the_api_reopens_with_the_same_rules(world, approved, api):
         again.status_code == 400 and "Only an approved week" in again.json()["errors"]["status"][0]
     )
     assert Timesheet.objects.filter(status="reopened").count() == 1
+
+
+def test_nobody_reopens_their_own_week(world, monkeypatch, api):
+    tasks = plan(world, monkeypatch)
+    pm, admin = world.a["project_manager"], world.admin
+    rows = [services.GridRow(str(tasks.build.public_id), ["2", "", "", "", "", "", ""], "")]
+    sheet = services.week_save(
+        who=pm, project=world.project_a, week=MONDAY, version=None, rows=rows
+    )
+    sheet = services.timesheet_submit(who=pm, timesheet=sheet, version=sheet.version)
+    sheet = services.timesheet_approve(who=admin, timesheet=sheet, version=sheet.version)
+    url = f"/api/v1/projects/{world.project_a.public_id}/timesheets/{sheet.public_id}/reopen/"
+    own = api(pm).post(url, {"reason": "mine", "version": sheet.version}, format="json")
+    assert own.status_code == 403 and "own" in own.json()["detail"]
+    by_admin = api(admin).post(url, {"reason": "typo", "version": sheet.version}, format="json")
+    assert by_admin.status_code == 200 and by_admin.json()["status"] == "reopened"
