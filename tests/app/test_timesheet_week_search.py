@@ -100,6 +100,8 @@ def test_the_week_page_reads_a_constant_number_of_queries(world, tasks):
         Assignment.objects.create(project=world.project_a, task=task, person=dev)
     page = client.get(url).content.decode()
     assert "More 19" in page  # unscheduled, assigned: on the grid
+    found = client.get(url + "tasks/", {"q": "More"}).content.decode()
+    assert found.count("<li>") == 20 and "The first 20 matches" in found  # capped
     assert count() == few
     rows = {f"task-{i}": str(t.public_id) for i, t in enumerate([tasks.build, tasks.test])}
     client.post(url, {**rows, "h-0-0": "1"})

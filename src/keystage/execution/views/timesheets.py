@@ -156,6 +156,7 @@ def _week_context(
         "can_record": Perm.RECORD_WORK in perms,
         "can_approve": Perm.APPROVE_TIME in perms,
         "query": query,
+        "limit": selectors.SEARCH_LIMIT,
         "found": (
             selectors.task_search(who=who, project=project, query=query, exclude=shown)
             if query and week.editable
@@ -179,7 +180,12 @@ def task_search(request: HttpRequest, project_id: str, week: str) -> HttpRespons
     return render(
         request,
         SEARCH,
-        {"found": found, "query": query, "week_url": _week_url(project, monday)},
+        {
+            "found": found,
+            "query": query,
+            "week_url": _week_url(project, monday),
+            "limit": selectors.SEARCH_LIMIT,
+        },
     )
 
 
