@@ -187,20 +187,22 @@ class TimesheetDetailView(_SheetView):
         return self.answer(request, self.sheet(request, project_id, timesheet_id, Perm.VIEW))
 
 
-def _decision_view(name: str, doc: str, summary: str, perm: str, service: Any) -> type[APIView]:
-    """A POST view that moves a week on at its version (submit, approve)."""
+def _decision_view(
+    name: str, doc: str, summary: str, perm: str, service: Any, *, reason: bool = False
+) -> type[APIView]:
+    """A POST view that moves a week on at its version (submit, approve), or with a reason
+    (``reason``: reject, reopen)."""
+    body = s.RejectSerializer if reason else s.DecisionSerializer
 
     class View(_SheetView):
         @extend_schema(
-            summary=summary,
-            request=s.DecisionSerializer,
-            responses=s.TimesheetSerializer,
-            parameters=[IF_MATCH],
+            summary=summary, request=body, responses=s.TimesheetSerializer, parameters=[IF_MATCH]
         )
         def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
             sheet = self.sheet(request, project_id, timesheet_id, perm)
-            valid_input(s.DecisionSerializer, request)
-            service(who=actor(request), timesheet=sheet, version=expected_version(request))
+            data = valid_input(body, request)
+            extra = {"reason": data.get("reason", "")} if reason else {}
+            service(who=actor(request), timesheet=sheet, version=expected_version(request), **extra)
             return self.answer(request, sheet)
 
     View.__name__ = View.__qualname__ = name
@@ -222,45 +224,21 @@ TimesheetApproveView = _decision_view(
     Perm.APPROVE_TIME,
     services.timesheet_approve,
 )
-
-
-def _reason_view(name: str, doc: str, summary: str, service: Any) -> type[APIView]:
-    """A POST view of the project manager that moves a week on with a reason (reject, reopen)."""
-
-    class View(_SheetView):
-        @extend_schema(
-            summary=summary,
-            request=s.RejectSerializer,
-            responses=s.TimesheetSerializer,
-            parameters=[IF_MATCH],
-        )
-        def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
-            sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
-            data = valid_input(s.RejectSerializer, request)
-            service(
-                who=actor(request),
-                timesheet=sheet,
-                version=expected_version(request),
-                reason=data.get("reason", ""),
-            )
-            return self.answer(request, sheet)
-
-    View.__name__ = View.__qualname__ = name
-    View.__doc__ = doc
-    return View
-
-
-TimesheetRejectView = _reason_view(
+TimesheetRejectView = _decision_view(
     "TimesheetRejectView",
     "Reject a submitted week with a reason: submitted → rejected; its owner corrects it.",
     "Reject a week",
+    Perm.APPROVE_TIME,
     services.timesheet_reject,
+    reason=True,
 )
-TimesheetReopenView = _reason_view(
+TimesheetReopenView = _decision_view(
     "TimesheetReopenView",
     "Reopen an approved week with a reason: approved → reopened; its owner corrects it.",
     "Reopen an approved week",
+    Perm.APPROVE_TIME,
     services.timesheet_reopen,
+    reason=True,
 )
 
 
