@@ -17,8 +17,10 @@ and the figures are printed: rows, seconds, rows per second, and the entries sto
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -137,6 +139,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
+    parser.add_argument(
+        "--profile", action="store_true", help="Print the import's 25 costliest calls (cProfile)."
+    )
+    parser.add_argument("--sort", default="tottime", help="cProfile's order: tottime, cumtime.")
     args = parser.parse_args()
     _setup()
     from django.db import connection
@@ -154,10 +160,17 @@ def main() -> None:
     before = TimeEntry.objects.count()
     started = time.perf_counter()
     cpu = time.process_time()
+    profiler = cProfile.Profile() if args.profile else None
     with path.open(encoding="utf-8", newline="") as handle:
+        if profiler is not None:
+            profiler.enable()
         result = import_time_entries(handle, name=path.name, dry_run=args.dry_run)
+        if profiler is not None:
+            profiler.disable()
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(25)
     if result.errors:
         print("\n".join(result.errors[:20]))
         sys.exit(1)

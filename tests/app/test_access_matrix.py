@@ -395,6 +395,7 @@ ROUTES: dict[str, Route] = {
     "api:execution-timesheet-settings": Route(
         "project", ("GET", "PUT"), api=True, body={"allow_unassigned": True}
     ),
+    "api:execution-timesheet-tasks": Route("project", ("GET",), api=True),
     "api:execution-timesheet-week": Route("project", ("GET", "PUT"), api=True, body={"rows": []}),
     "api:execution-timesheet-detail": Route("project", ("GET",), api=True),
     "api:execution-timesheet-submit": Route("project", ("POST",), api=True),
@@ -402,9 +403,13 @@ ROUTES: dict[str, Route] = {
     "api:execution-timesheet-reject": Route(
         "project", ("POST",), api=True, body={"reason": "Pwned"}
     ),
+    "api:execution-timesheet-reopen": Route(
+        "project", ("POST",), api=True, body={"reason": "Pwned"}
+    ),
     "execution:timesheet": Route("project", ("GET",)),
     "execution:timesheet-week": Route("project", ("GET", "POST"), body={"task-0": "x"}),
     "execution:timesheet-submit": Route("project", ("POST",), body={"version": 1}),
+    "execution:timesheet-task-search": Route("project", ("GET",)),
     "execution:timesheet-approvals": Route("project", ("GET",)),
     "execution:timesheet-settings": Route("project", ("POST",), body={"allow_unassigned": "on"}),
     "execution:timesheet-decide": Route(

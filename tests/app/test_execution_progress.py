@@ -220,7 +220,7 @@ def test_closed_and_cancelled_projects_are_read_only(world, chain):
             version=design.version, data={"name": "Renamed"},
         )  # fmt: skip
     Project.objects.filter(pk=world.project_a.pk).update(status="completed")
-    with pytest.raises(Forbidden, match="PRJ-A is closed"):
+    with pytest.raises(Forbidden, match="PRJ-A is completed"):
         progress.set_data_date(
             who=world.admin, project_id=world.project_a.public_id, data_date=TODAY, version=None
         )
@@ -405,3 +405,36 @@ def test_cli_progress_reschedules_from_the_data_date(world, chain):
     assert bad.exit_code == 1
     assert "'Design' has an actual date of 08 Jan 2027" in bad.output
     assert runner.invoke(app, ["progress", "PRJ-A", "--data-date", "soon"]).exit_code == 1
+
+
+def test_a_batch_reschedules_once_and_ends_where_single_writes_end(world, chain, monkeypatch):
+    """``progress_batch`` (the demo's bulk path): each write checked and journaled, the plan
+    rescheduled once at the end, to the same dates as one reschedule per write."""
+    design, build = chain
+    pm = world.a["project_manager"]
+    start = dt.date(2027, 1, 5)
+    _update(pm, design, actual_start=start, percent_complete=40)
+    _update(pm, design, actual_finish=dt.date(2027, 1, 12), percent_complete=100)
+    single = {
+        t.name: (t.start_at, t.finish_at) for t in Task.objects.filter(project=world.project_a)
+    }
+    # back to no progress, then the same writes in a batch
+    _update(pm, design, actual_finish=None, actual_start=None, percent_complete=0)
+    calls = []
+    real = progress.reschedule
+    monkeypatch.setattr(progress, "reschedule", lambda p: (calls.append(p.pk), real(p)))
+    journal = AuditEntry.objects.count()
+    with progress.progress_batch():
+        _update(pm, design, actual_start=start, percent_complete=40)
+        _update(pm, design, actual_finish=dt.date(2027, 1, 12), percent_complete=100)
+        assert calls == []  # not yet
+    assert calls == [world.project_a.pk]
+    assert AuditEntry.objects.count() == journal + 2
+    batched = {
+        t.name: (t.start_at, t.finish_at) for t in Task.objects.filter(project=world.project_a)
+    }
+    assert batched == single
+    calls.clear()
+    with pytest.raises(InvalidInput), progress.progress_batch():
+        _update(pm, build, percent_complete=101)
+    assert calls == []  # a failed batch reschedules nothing

@@ -103,11 +103,17 @@ def test_days_before_the_start_or_in_the_future_are_refused(world, tasks):
 def test_no_time_on_a_closed_project(world, tasks, status):
     Project.objects.filter(pk=world.project_a.pk).update(status=status)
     world.project_a.refresh_from_db()
-    if status == "cancelled":  # the chokepoint makes a cancelled project read-only: 403
-        with pytest.raises(Forbidden, match="cancelled"):
-            _log(world, tasks.build)
-    else:
-        assert "no more time" in _refused("project", _log, world, tasks.build)
+    # one definition (``portfolio.access.is_closed``): the chokepoint makes it read-only (403)
+    with pytest.raises(Forbidden, match=status):
+        _log(world, tasks.build)
+    # and the time rules, which the CSV import runs as the system, refuse it with a field error
+    from keystage.execution.services.timesheet_rules import Candidate, check_entries
+
+    found = check_entries(
+        [Candidate(world.a["team_member"].pk, world.project_a, tasks.build, MONDAY, D(2))],
+        today=TODAY,
+    )
+    assert (0, "project", f"PRJ-A is {status}; no more time can be logged on it.") in found
 
 
 def test_one_entry_per_task_and_day(world, tasks):

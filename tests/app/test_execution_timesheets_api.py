@@ -241,6 +241,18 @@ def test_import_writes_every_row_in_one_go(world, tasks):
     }
 
 
+def test_import_keeps_notes_with_quotes_tabs_backslashes_and_new_lines(world, tasks):
+    """The entries go in as COPY text on PostgreSQL: every special character survives."""
+    note = 'a "quoted",\ttabbed \\N back\\slash\nand a second line'
+    quoted = '"' + note.replace('"', '""') + '"'
+    result = import_time_entries(
+        _csv(f"dev_a@example.test,PRJ-A,1,2027-01-11,8,{quoted}"), on=TODAY
+    )
+    assert result.errors == []
+    assert TimeEntry.objects.get().note == note
+    assert len(TimeEntry.objects.get().public_id.hex) == 32
+
+
 def test_import_with_any_bad_row_writes_nothing_and_names_each_line(world, tasks):
     Timesheet.objects.create(
         project=world.project_a,

@@ -164,25 +164,22 @@ def test_hooks_check_references_and_open_projects(world):
     with pytest.raises(InvalidInput) as caught:
         kit.create(who=dev, project=world.project_a, data={**BODY, "text": "x" * 1001})
     assert "text" in caught.value.errors and len(seen) == 3
-    # A completed project (its work done, before the gate to Closed) takes no more records
-    # (the kit's field error); a closed or cancelled one is read-only at the chokepoint (403).
-    Project.objects.filter(pk=world.project_a.pk).update(status="completed")
-    world.project_a.refresh_from_db()
-    note.project = world.project_a
-    calls = (
-        lambda: kit.create(who=dev, project=world.project_a, data=dict(BODY)),
-        lambda: kit.update(who=dev, record=note, version=1, changes={"text": "x"}),
-        lambda: kit.delete(who=dev, record=note, version=1),
-    )
-    for call in calls:
+    # Completed and cancelled projects are closed (``portfolio.access.is_closed``, the one
+    # definition): read-only at the chokepoint (403); the kit's own check says the same.
+    for status in ("completed", "cancelled"):
+        Project.objects.filter(pk=world.project_a.pk).update(status=status)
+        world.project_a.refresh_from_db()
+        note.project = world.project_a
+        for call in (
+            lambda: kit.create(who=dev, project=world.project_a, data=dict(BODY)),
+            lambda: kit.update(who=dev, record=note, version=1, changes={"text": "x"}),
+            lambda: kit.delete(who=dev, record=note, version=1),
+        ):
+            with pytest.raises(Forbidden, match=status):
+                call()
         with pytest.raises(InvalidInput) as caught:
-            call()
-        assert "completed" in caught.value.errors["non_field_errors"][0]
-    Project.objects.filter(pk=world.project_a.pk).update(status="cancelled")
-    world.project_a.refresh_from_db()
-    for call in calls:
-        with pytest.raises(Forbidden, match="cancelled"):
-            call()
+            kit.require_open(world.project_a)
+        assert status in caught.value.errors["non_field_errors"][0].lower()
     assert ScopeNote.objects.filter(pk=note.pk, version=1, text="Runbook").exists()
 
 

@@ -1,12 +1,14 @@
-"""Journey: a team member fills a week on the grid (a bad cell is refused first), saves and
-submits it; the project manager approves it from the queue; the week is locked for its owner.
-Also the grid at phone width (screenshots in test-artifacts/browser/timesheet-*.png)."""
+"""Journey: a team member finds a task to add by searching, fills a week on the grid (a bad
+cell is refused first, its message on the cell), saves and submits it; the project manager
+approves it from the queue; the week is locked for its owner. Also the grid at phone width
+(screenshots in test-artifacts/browser/timesheet-*.png)."""
 
 from __future__ import annotations
 
 import pytest
 
 from keystage.execution.models import TimeEntry, Timesheet
+from keystage.execution.services import timesheets as services
 from tests.app.timesheet_world import MONDAY, plan
 from tests.browser.conftest import shot, sign_in
 from tests.conftest import PASSWORD
@@ -26,6 +28,17 @@ def test_timesheet_journey(page, world, monkeypatch):
     page.goto(week_url)
     rows = page.locator("#ts-grid tbody tr")
     assert rows.count() == 3  # Build, Test, Child: the tasks assigned to dev_a
+    # Add a task: a search, not a list of every task (the PM lets the team log on any task)
+    services.settings_save(
+        who=world.a["project_manager"], project=project, version=None, allow_unassigned=True
+    )
+    page.reload()
+    page.fill("#ts-add-q", "Doc")
+    page.wait_for_selector("#ts-found a")  # htmx answers as one types
+    assert page.locator("#ts-found li").count() == 1
+    page.click("#ts-found a")
+    page.wait_for_selector(f"tr[data-task='{tasks.docs.public_id}']")
+    assert rows.count() == 4 and "not assigned" in rows.nth(3).inner_text().lower()
     build = page.locator(f"tr[data-task='{tasks.build.public_id}']")
     test = page.locator(f"tr[data-task='{tasks.test.public_id}']")
     build.locator("input.ts-cell").nth(0).fill("8")
@@ -34,6 +47,10 @@ def test_timesheet_journey(page, world, monkeypatch):
     page.click("#ts-save")
     page.wait_for_selector("#ts-errors")
     assert "24" in page.locator("#ts-errors").inner_text()
+    bad = build.locator("input.ts-cell").nth(1)
+    assert bad.get_attribute("aria-invalid") == "true"  # the message sits on the cell
+    assert "24 hours" in build.locator(".ts-cell-error").inner_text()
+    shot(page, "timesheet-cell-error")
     assert build.locator("input.ts-cell").nth(1).input_value() == "30"  # kept for correction
     assert TimeEntry.objects.count() == 0
     build.locator("input.ts-cell").nth(1).fill("7.5")
@@ -44,6 +61,7 @@ def test_timesheet_journey(page, world, monkeypatch):
     shot(page, "timesheet-week")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth <= 390")  # the page itself fits
     wrap = page.locator(".ts-wrap")
     assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the grid scrolls sideways
     shot(page, "timesheet-week-phone")
@@ -73,3 +91,19 @@ def test_timesheet_journey(page, world, monkeypatch):
     page.wait_for_selector("#ts-approved")
     assert page.locator("input.ts-cell").count() == 0
     assert page.locator("#ts-submit").count() == 0
+    page.click("text=Sign out")
+
+    # the project manager reopens the approved week with a reason; its owner edits it again
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(f"/projects/{project.public_id}/timesheets/")
+    page.click(f"#reopen-dev_a-{MONDAY.isoformat()}")
+    page.fill(f"#reopen-reason-{sheet.public_id}", "Test was 3 h, not 4")
+    page.click(f"#reopen-submit-{sheet.public_id}")
+    page.wait_for_selector("text=reopened")
+    assert Timesheet.objects.get().status == "reopened"
+    page.click("text=Sign out")
+    sign_in(page, "dev_a", PASSWORD)
+    page.goto(week_url)
+    page.wait_for_selector("#ts-reopened")
+    assert "Test was 3 h, not 4" in page.locator("#ts-reopened").inner_text()
+    assert page.locator("input.ts-cell").count() > 0  # editable again

@@ -102,24 +102,26 @@ def plan_actuals(project: Project, data_date: dt.date) -> list[Actual]:
 
 
 def load_progress(*, project: Project, pm: User, actuals: list[Actual], data_date: dt.date) -> None:
-    """The project manager records each task's progress on its day, then the data date."""
-    for a in sorted((a for a in actuals if a.start), key=lambda a: a.finish or data_date):
-        task = Task.objects.get(pk=a.task.pk)
-        data: dict[str, object] = {"actual_start": a.start, "percent_complete": a.percent}
-        if a.finish is not None:
-            data["actual_finish"] = a.finish
-        with dated(at(a.finish or data_date, 17)):
-            progress.update_progress(
-                who=pm, task_id=task.public_id, version=task.version, data=data
+    """The project manager records each task's progress on its day, then the data date; the
+    plan is rescheduled once at the end (``progress_batch``), not after every record."""
+    with progress.progress_batch():
+        for a in sorted((a for a in actuals if a.start), key=lambda a: a.finish or data_date):
+            task = Task.objects.get(pk=a.task.pk)
+            data: dict[str, object] = {"actual_start": a.start, "percent_complete": a.percent}
+            if a.finish is not None:
+                data["actual_finish"] = a.finish
+            with dated(at(a.finish or data_date, 17)):
+                progress.update_progress(
+                    who=pm, task_id=task.public_id, version=task.version, data=data
+                )
+        calendar = calendar_of(project)
+        with dated(at(data_date + dt.timedelta(days=1), 9)):
+            progress.set_data_date(
+                who=pm,
+                project_id=project.public_id,
+                data_date=data_date,
+                version=calendar.version if calendar else None,
             )
-    calendar = calendar_of(project)
-    with dated(at(data_date + dt.timedelta(days=1), 9)):
-        progress.set_data_date(
-            who=pm,
-            project_id=project.public_id,
-            data_date=data_date,
-            version=calendar.version if calendar else None,
-        )
 
 
 def _week_hours(

@@ -44,6 +44,11 @@ timesheet_urlpatterns: list[URLPattern] = [
         name="execution-timesheet-settings",
     ),
     path(
+        P + "timesheets/tasks/",
+        timesheets.TimesheetTaskSearchView.as_view(),
+        name="execution-timesheet-tasks",
+    ),
+    path(
         P + "timesheets/week/<str:week>/",
         timesheets.WeekView.as_view(),
         name="execution-timesheet-week",
@@ -67,6 +72,11 @@ timesheet_urlpatterns: list[URLPattern] = [
         P + "timesheets/<str:timesheet_id>/reject/",
         timesheets.TimesheetRejectView.as_view(),
         name="execution-timesheet-reject",
+    ),
+    path(
+        P + "timesheets/<str:timesheet_id>/reopen/",
+        timesheets.TimesheetReopenView.as_view(),
+        name="execution-timesheet-reopen",
     ),
 ]
 

@@ -18,6 +18,7 @@ timesheet_urlpatterns: list[URLPattern] = [
     path(P + "timesheet/", timesheets.timesheet_page, name="timesheet"),
     path(P + "timesheet/<str:week>/", timesheets.week_page, name="timesheet-week"),
     path(P + "timesheet/<str:week>/submit/", timesheets.week_submit, name="timesheet-submit"),
+    path(P + "timesheet/<str:week>/tasks/", timesheets.task_search, name="timesheet-task-search"),
     path(P + "timesheets/", timesheets.approvals_page, name="timesheet-approvals"),
     path(P + "timesheets/settings/", timesheets.settings_save, name="timesheet-settings"),
     path(

@@ -33,16 +33,34 @@ from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 CLOSED_PERMS = frozenset({Perm.VIEW})
 
 
+CLOSED_STATUSES = frozenset({ProjectStatus.CANCELLED, ProjectStatus.COMPLETED})
+
+
 def is_closed(project: Project) -> bool:
-    """Whether the project is closed or cancelled (and so read-only)."""
-    return project.stage == Stage.CLOSED or project.status == ProjectStatus.CANCELLED
+    """The one definition of a closed project: in the Closed stage, or cancelled, or completed.
+
+    (Closing a project completes it; the status is read too, so that a project completed by
+    any other path is closed as well.) A closed project is kept for the record, read-only
+    for everyone: ``project_perms`` keeps only ``Perm.VIEW``, and the writes that check the
+    project themselves (time entries, progress, the record kit's ``open_projects_only``)
+    ask this function.
+    """
+    return project.stage == Stage.CLOSED or project.status in CLOSED_STATUSES
+
+
+def closed_state(project: Project) -> str:
+    """How a closed project ended, for messages: 'cancelled', 'completed' or 'closed'."""
+    if project.status == ProjectStatus.CANCELLED:
+        return "cancelled"
+    return "completed" if project.status == ProjectStatus.COMPLETED else "closed"
 
 
 def _refusal(project: Project, perm: str) -> Forbidden:
     """The 403 for a permission the user lacks: the closed project's, else the role's."""
     if is_closed(project):
-        state = "cancelled" if project.status == ProjectStatus.CANCELLED else "closed"
-        return Forbidden(f"{project.code} is {state}; its records can be read but not changed.")
+        return Forbidden(
+            f"{project.code} is {closed_state(project)}; its records can be read but not changed."
+        )
     return Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
 
 

@@ -45,12 +45,9 @@ from keystage.core.formfields import formfield
 from keystage.core.lookup import get_by_public_id
 from keystage.core.versioning import parse_version
 from keystage.core.web import page_error, record_form_page
-from keystage.portfolio.access import project_perms, projects_visible_to, require_perm
-from keystage.portfolio.lifecycle import ProjectStatus, Stage
+from keystage.portfolio.access import is_closed, project_perms, projects_visible_to, require_perm
 from keystage.portfolio.record_api import record_views
 from keystage.portfolio.selectors import project_get
-
-CLOSED_STATUSES = frozenset({ProjectStatus.CANCELLED, ProjectStatus.COMPLETED})
 
 
 def _verbose(record: Any, name: str) -> str:
@@ -134,9 +131,7 @@ class RecordKit:
 
     def require_open(self, project: Any) -> None:
         """Refuse a write on a closed, completed or cancelled project (``open_projects_only``)."""
-        if self.spec.open_projects_only and (
-            project.stage == Stage.CLOSED or project.status in CLOSED_STATUSES
-        ):
+        if self.spec.open_projects_only and is_closed(project):
             raise InvalidInput(
                 {
                     "non_field_errors": f"{project.code} is {project.get_status_display().lower()}"

@@ -110,6 +110,33 @@ class WeekView(APIView):
         )
 
 
+class TimesheetTaskSearchView(APIView):
+    """The tasks one may log time on, found by name or WBS code (for adding a row)."""
+
+    @extend_schema(
+        summary="Find tasks to log time on",
+        responses=s.TimesheetTaskSerializer(many=True),
+        parameters=[
+            OpenApiParameter("q", str, description="Part of the name, or the WBS code's start."),
+            OpenApiParameter("limit", int, description="At most this many (1–100, default 20)."),
+        ],
+    )
+    def get(self, request: Request, project_id: str) -> Response:
+        """Assigned leaf tasks (every leaf when the project allows it), in WBS order."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.RECORD_WORK)
+        raw = request.query_params.get("limit", "")
+        limit = int(raw) if raw.isdigit() else selectors.SEARCH_LIMIT if raw == "" else 0
+        if not 1 <= limit <= 100:
+            raise InvalidInput({"limit": "Give a whole number from 1 to 100."})
+        found = selectors.task_search(
+            who=actor(request),
+            project=project,
+            query=request.query_params.get("q", "")[:100],
+            limit=limit,
+        )
+        return Response(s.TimesheetTaskSerializer(found, many=True).data)
+
+
 class TimesheetListView(APIView):
     """The project's weeks: one's own, or everyone's for the project manager."""
 
@@ -117,7 +144,9 @@ class TimesheetListView(APIView):
         summary="List the weeks",
         responses=s.TimesheetSerializer(many=True),
         parameters=[
-            OpenApiParameter("status", str, description="draft, submitted, approved, rejected.")
+            OpenApiParameter(
+                "status", str, description="draft, submitted, approved, rejected, reopened."
+            )
         ],
     )
     def get(self, request: Request, project_id: str) -> Response:
@@ -158,20 +187,22 @@ class TimesheetDetailView(_SheetView):
         return self.answer(request, self.sheet(request, project_id, timesheet_id, Perm.VIEW))
 
 
-def _decision_view(name: str, doc: str, summary: str, perm: str, service: Any) -> type[APIView]:
-    """A POST view that moves a week on at its version (submit, approve)."""
+def _decision_view(
+    name: str, doc: str, summary: str, perm: str, service: Any, *, reason: bool = False
+) -> type[APIView]:
+    """A POST view that moves a week on at its version (submit, approve), or with a reason
+    (``reason``: reject, reopen)."""
+    body = s.RejectSerializer if reason else s.DecisionSerializer
 
     class View(_SheetView):
         @extend_schema(
-            summary=summary,
-            request=s.DecisionSerializer,
-            responses=s.TimesheetSerializer,
-            parameters=[IF_MATCH],
+            summary=summary, request=body, responses=s.TimesheetSerializer, parameters=[IF_MATCH]
         )
         def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
             sheet = self.sheet(request, project_id, timesheet_id, perm)
-            valid_input(s.DecisionSerializer, request)
-            service(who=actor(request), timesheet=sheet, version=expected_version(request))
+            data = valid_input(body, request)
+            extra = {"reason": data.get("reason", "")} if reason else {}
+            service(who=actor(request), timesheet=sheet, version=expected_version(request), **extra)
             return self.answer(request, sheet)
 
     View.__name__ = View.__qualname__ = name
@@ -181,7 +212,7 @@ def _decision_view(name: str, doc: str, summary: str, perm: str, service: Any) -
 
 TimesheetSubmitView = _decision_view(
     "TimesheetSubmitView",
-    "Submit one's week to the project manager: draft or rejected → submitted (locked).",
+    "Submit one's week to the project manager: draft, rejected or reopened → submitted.",
     "Submit a week",
     Perm.RECORD_WORK,
     services.timesheet_submit,
@@ -193,28 +224,22 @@ TimesheetApproveView = _decision_view(
     Perm.APPROVE_TIME,
     services.timesheet_approve,
 )
-
-
-class TimesheetRejectView(_SheetView):
-    """Reject a submitted week with a reason."""
-
-    @extend_schema(
-        summary="Reject a week",
-        request=s.RejectSerializer,
-        responses=s.TimesheetSerializer,
-        parameters=[IF_MATCH],
-    )
-    def post(self, request: Request, project_id: str, timesheet_id: str) -> Response:
-        """Submitted → rejected; its owner corrects and resubmits."""
-        sheet = self.sheet(request, project_id, timesheet_id, Perm.APPROVE_TIME)
-        data = valid_input(s.RejectSerializer, request)
-        services.timesheet_reject(
-            who=actor(request),
-            timesheet=sheet,
-            version=expected_version(request),
-            reason=data.get("reason", ""),
-        )
-        return self.answer(request, sheet)
+TimesheetRejectView = _decision_view(
+    "TimesheetRejectView",
+    "Reject a submitted week with a reason: submitted → rejected; its owner corrects it.",
+    "Reject a week",
+    Perm.APPROVE_TIME,
+    services.timesheet_reject,
+    reason=True,
+)
+TimesheetReopenView = _decision_view(
+    "TimesheetReopenView",
+    "Reopen an approved week with a reason: approved → reopened; its owner corrects it.",
+    "Reopen an approved week",
+    Perm.APPROVE_TIME,
+    services.timesheet_reopen,
+    reason=True,
+)
 
 
 class TimesheetSettingsView(APIView):

@@ -4,10 +4,11 @@ A ``Timesheet`` is one person's week (Monday to Sunday) in one project: the proj
 approves the time of their project, as in MS Project Server and Odoo, so a person working on
 three projects submits three weeks that three managers decide independently. Its status runs
 draft → submitted → approved, or → rejected (with a reason) and back to submitted; submitted
-and approved weeks are locked. A ``TimeEntry`` is the hours of one person on one task on one
-day (at most one entry per person, task and day). Approval prices each entry at the person's
-cost rate of its day and stores ``rate`` and ``amount``: the actual cost stays what was
-approved even when the rate history is corrected later.
+and approved weeks are locked. The project manager may reopen an approved week (with a
+reason): its owner edits it and submits it again. A ``TimeEntry`` is the hours of one
+person on one task on one day (at most one entry per person, task and day). Approval
+prices each entry at the person's cost rate of its day and stores ``rate`` and ``amount``:
+the actual cost stays what was approved even when the rate history is corrected later.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class TimesheetStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+    REOPENED = "reopened", "Reopened"
 
 
 #: Weeks whose time cannot change: waiting for the manager, or approved.
@@ -75,7 +77,7 @@ class Timesheet(BaseModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = long_text(2000, help_text="Why the week was rejected.")
+    reason = long_text(2000, help_text="Why the week was rejected or reopened.")
 
     class Meta:
         ordering = ["-week_start", "person_id"]
@@ -101,11 +103,18 @@ class Timesheet(BaseModel):
 class TimeEntry(BaseModel):
     """Hours of one person on one task on one day; priced when its week is approved."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="time_entries")
+    # project and person: no index of their own, the (…, day) indexes lead with them
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="time_entries", db_index=False
+    )
     timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="entries")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="time_entries")
+    # RESTRICT: a task with time is never deleted, whatever the path
+    task = models.ForeignKey(Task, on_delete=models.RESTRICT, related_name="time_entries")
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="time_entries",
+        db_index=False,
     )
     day = models.DateField()
     hours = models.DecimalField(

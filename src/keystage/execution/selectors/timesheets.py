@@ -9,11 +9,12 @@ approved time of a project, priced when it was approved, aggregated in SQL.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -21,12 +22,13 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.lookup import get_by_public_id
 from keystage.execution.models import TimeEntry, Timesheet, TimesheetSettings, TimesheetStatus
-from keystage.execution.services.timesheet_rules import project_closed, week_start
+from keystage.execution.services.timesheet_rules import week_start
 from keystage.planning.models import Assignment, Task
-from keystage.portfolio.access import project_perms, projects_visible_to
+from keystage.portfolio.access import is_closed, project_perms, projects_visible_to
 from keystage.portfolio.models import Project
 
 ZERO = Decimal("0")
+MAX_ROWS = 500  # rows a week's grid holds (and posts)
 
 
 def _may_approve(who: Any, project: Project) -> bool:
@@ -120,9 +122,8 @@ class Week:
     monday: dt.date
     timesheet: Timesheet | None
     rows: list[WeekRow]
-    other_tasks: list[Task] = field(default_factory=list)  # may be added as rows
-    editable: bool = True
-    assigned_ids: frozenset[int] = frozenset()
+    editable: bool = True  # also: other tasks may be added (``task_search``)
+    assigned_ids: frozenset[int] = frozenset()  # of the rows' tasks
 
     @property
     def days(self) -> list[dt.date]:
@@ -150,19 +151,60 @@ class Week:
         return self.timesheet.version if self.timesheet else None
 
 
-def in_week(task: Task, monday: dt.date) -> bool:
-    """Whether an assigned task belongs on the week's grid: planned to start before the week
-    ends, and not finished before it began (unscheduled tasks always)."""
-    if task.start_at is None:
-        return task.actual_finish is None
-    if timezone.localtime(task.start_at).date() > monday + dt.timedelta(days=6):
-        return False
-    return task.actual_finish is None or task.actual_finish >= monday
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def in_week_q(monday: dt.date) -> Q:
+    """Which tasks belong on the week's grid, in SQL: planned to start before the week ends
+    and not finished before it began (unscheduled tasks while not finished)."""
+    return Q(start_at__isnull=True, actual_finish__isnull=True) | (
+        Q(start_at__lt=_midnight(monday + dt.timedelta(days=7)))
+        & (Q(actual_finish__isnull=True) | Q(actual_finish__gte=monday))
+    )
+
+
+def loggable_tasks(*, who: Any, project: Project, person: User | None = None) -> QuerySet[Task]:
+    """The leaf tasks of a project ``who`` can see that ``person`` (``who``) may log time on:
+    those assigned to them, or every leaf when the project allows un-assigned logging. Each
+    carries ``is_assigned``."""
+    person = person or who
+    found = Task.objects.filter(
+        project=project, project__in=projects_visible_to(who), is_summary=False
+    )
+    if not TimesheetSettings.objects.filter(project=project, allow_unassigned=True).exists():
+        found = found.filter(assignments__person=person)
+    mine = Assignment.objects.filter(task=OuterRef("pk"), person=person)
+    return found.annotate(is_assigned=Exists(mine)).order_by("row", "id")
+
+
+SEARCH_LIMIT = 20
+
+
+def task_search(
+    *,
+    who: Any,
+    project: Project,
+    query: str = "",
+    exclude: Iterable[int] = (),
+    limit: int = SEARCH_LIMIT,
+) -> list[Task]:
+    """Up to ``limit`` tasks ``who`` may log time on whose name contains ``query`` or whose
+    WBS code starts with it, in WBS order (for *Add a task*); ``exclude`` are task ids."""
+    found = loggable_tasks(who=who, project=project)
+    query = (query or "").strip()
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(wbs_code__istartswith=query))
+    ids = list(exclude)
+    if ids:
+        found = found.exclude(pk__in=ids)
+    return list(found[:limit])
 
 
 def week_view(*, who: User, project: Project, day: dt.date, person: User | None = None) -> Week:
-    """A person's week (``who`` by default) in the project: a row per assigned leaf task and
-    per task with time; the other leaf tasks when the project allows un-assigned logging."""
+    """A person's week (``who`` by default) in the project: a row per assigned leaf task of the
+    week (``in_week_q``, at most ``MAX_ROWS``) and per task with time. Other tasks are found
+    with ``task_search``. A constant number of queries, whatever the size of the project."""
     person = person or who
     monday = week_start(day)
     sheet = timesheets_visible_to(who, project).filter(person=person, week_start=monday).first()
@@ -171,20 +213,18 @@ def week_view(*, who: User, project: Project, day: dt.date, person: User | None 
             project=project, person=person, day__gte=monday, day__lte=monday + dt.timedelta(6)
         ).select_related("task")
     )
-    leaves = Task.objects.filter(project=project, is_summary=False).order_by("row", "id")
-    assigned_ids = set(
-        Assignment.objects.filter(project=project, person=person).values_list("task_id", flat=True)
-    )
-    settings = project_settings(project)
-    allow = bool(settings and settings.allow_unassigned)
-    rows: dict[int, WeekRow] = {}
-    later: list[Task] = []  # assigned, but not on this week: offered to add as a row
-    for task in leaves:
-        if task.pk in assigned_ids:
-            if in_week(task, monday):
-                rows[task.pk] = WeekRow(task, [None] * 7)
-            else:
-                later.append(task)
+    planned = Task.objects.filter(
+        in_week_q(monday), project=project, is_summary=False, assignments__person=person
+    ).order_by("row", "id")[:MAX_ROWS]
+    rows: dict[int, WeekRow] = {t.pk: WeekRow(t, [None] * 7) for t in planned}
+    assigned_ids = set(rows)
+    unplanned = {e.task_id for e in entries} - assigned_ids
+    if unplanned:
+        assigned_ids |= set(
+            Assignment.objects.filter(person=person, task_id__in=unplanned).values_list(
+                "task_id", flat=True
+            )
+        )
     for entry in entries:
         row = rows.get(entry.task_id)
         if row is None:
@@ -194,16 +234,13 @@ def week_view(*, who: User, project: Project, day: dt.date, person: User | None 
         row.cells[(entry.day - monday).days] = entry.hours
         row.note = row.note or entry.note
     ordered = sorted(rows.values(), key=lambda r: (r.task.row, r.task.pk))
-    others = (
-        [t for t in leaves if t.pk not in rows] if allow else [t for t in later if t.pk not in rows]
-    )
     editable = (
         person.pk == who.pk
         and Perm.RECORD_WORK in project_perms(who, project)
-        and not project_closed(project)
+        and not is_closed(project)
         and not (sheet and sheet.locked)
     )
-    return Week(project, person, monday, sheet, ordered, others, editable, frozenset(assigned_ids))
+    return Week(project, person, monday, sheet, ordered, editable, frozenset(assigned_ids))
 
 
 # ------------------------------------------------------------------- totals

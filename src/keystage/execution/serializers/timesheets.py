@@ -94,7 +94,6 @@ class WeekSerializer(serializers.Serializer[Any]):
     rows = WeekRowSerializer(many=True, read_only=True)
     day_totals = serializers.ListField(child=hours_field(), read_only=True)
     total = hours_field(read_only=True)
-    other_tasks = TimesheetTaskSerializer(many=True, read_only=True)
 
     def get_id(self, obj: Any) -> str | None:
         """The week's id once saved."""
@@ -130,7 +129,7 @@ class DecisionSerializer(serializers.Serializer[Any]):
 
 
 class RejectSerializer(serializers.Serializer[Any]):
-    """Reject a week: say why."""
+    """Reject (or reopen) a week: say why."""
 
     reason = serializers.CharField(max_length=2000, allow_blank=True)
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)

@@ -1,6 +1,7 @@
 """Notifications the execution services send (``notifications.services.notify``).
 
-``timesheet_decided``: the person whose week was approved or rejected (with the reason).
+``timesheet_decided``: the person whose week was approved, rejected or reopened (with the
+reason).
 ``predecessor_finished``: the people assigned to the successors of a task that has just
 got its actual finish. Each is called inside the writing transaction; ``notify`` writes
 the in-app notices there and queues e-mail only after the commit.
@@ -20,12 +21,17 @@ from keystage.planning.selectors.threads import task_url
 
 
 def tell_timesheet_decided(who: User, sheet: Timesheet) -> None:
-    """Tell the week's owner that ``who`` approved or rejected it (a rejection with its
-    reason), linking to the week."""
+    """Tell the week's owner that ``who`` approved, rejected or reopened it (a rejection or
+    a reopening with its reason), linking to the week."""
     project = sheet.project
     week = label(sheet.week_start)
     if sheet.status == TimesheetStatus.APPROVED:
         text = f"{who.display_name} approved your week of {week} in {project.code}"
+    elif sheet.status == TimesheetStatus.REOPENED:
+        text = (
+            f"{who.display_name} reopened your approved week of {week} in {project.code}: "
+            f"{sheet.reason} — correct it and submit it again"
+        )
     else:
         text = f"{who.display_name} rejected your week of {week} in {project.code}: {sheet.reason}"
     url = reverse(

@@ -7,7 +7,8 @@ are assigned to (``Perm.RECORD_WORK``), the project manager any task (``Perm.EDI
 recalculates the plan so that remaining work starts after it with retained logic.
 Every write runs in one transaction under planning's plan lock, is version-checked and
 journaled, and leaves the plan rescheduled (``planning.services.wbs.reschedule``, which
-gives the engine the tasks' actuals and the data date).
+gives the engine the tasks' actuals and the data date) — or, inside ``progress_batch``
+(bulk loads), rescheduled once per project when the batch ends.
 
 Rules (field errors, 400): percent complete within 0–100; *done* needs an actual
 finish; an actual finish needs an actual start and is not before it; work done (% > 0)
@@ -18,6 +19,9 @@ summary tasks are not edited (they roll up from their sub-tasks).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -43,6 +47,45 @@ PROGRESS_FIELDS = (
     "remaining_minutes",
 )
 INPUT_FIELDS = (*PROGRESS_FIELDS, "status")
+
+#: Projects whose reschedule waits for the end of a ``progress_batch`` (None: no batch).
+_DEFERRED: ContextVar[set[int] | None] = ContextVar("progress_deferred", default=None)
+
+
+def _reschedule(project: Project) -> None:
+    """Reschedule now and tell the apps that read the figures (KPIs), or do both once at
+    the end of the enclosing ``progress_batch``."""
+    waiting = _DEFERRED.get()
+    if waiting is None:
+        reschedule(project)
+        project_figures_moved(project)
+    else:
+        waiting.add(project.pk)
+
+
+@contextmanager
+def progress_batch() -> Iterator[None]:
+    """Record many progress and data-date writes, then reschedule each project once.
+
+    Inside the block every write is still checked, versioned and journaled on its own; the
+    plan is recalculated once per project when the block ends (in one transaction under
+    the plan lock), instead of after each write — the demo's and an import's bulk path.
+    Nothing is rescheduled when the block raises.
+    """
+    if _DEFERRED.get() is not None:  # already batching: the outer block reschedules
+        yield
+        return
+    token = _DEFERRED.set(set())
+    try:
+        yield
+        waiting = _DEFERRED.get() or set()
+    finally:
+        _DEFERRED.reset(token)
+    for project in Project.objects.filter(pk__in=waiting).order_by("pk"):
+        with transaction.atomic():
+            plan_lock(project)
+            reschedule(project)
+            project_figures_moved(project)
 
 
 def today() -> dt.date:
@@ -245,10 +288,9 @@ def update_progress(
             project=project,
             summary=_summary(fresh, changes),
         )
-        reschedule(project)
+        _reschedule(project)
         if finished_now:
             tell_predecessor_finished(who, stored)
-        project_figures_moved(project)
     stored.refresh_from_db()
     return stored
 
@@ -328,8 +370,7 @@ def _set_data_date(
                 project=project,
                 summary=summary,
             )
-        reschedule(project)
-        project_figures_moved(project)
+        _reschedule(project)
     return calendar
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import uuid
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +37,7 @@ from keystage.execution.services.timesheet_rules import (
     lock_people,
     week_start,
 )
-from keystage.execution.services.timesheets import parse_day, parse_hours, today
+from keystage.execution.services.timesheets import parse_hours, today
 from keystage.planning.models import Task
 from keystage.portfolio.models import Project, ProjectMembership
 
@@ -68,42 +68,41 @@ class _Row:
     note: str
 
 
-def _parse(reader: Iterable[dict[str, Any]], line_of: Any, errors: list[str]) -> list[_Row]:
+def _parse(reader: Any, header: list[str], errors: list[str]) -> list[_Row]:
+    """The CSV's rows (the header read already), each checked alone: values, date, hours."""
     rows: list[_Row] = []
+    width = len(header)
+    at = {name: header.index(name) for name in COLUMNS}
+    note_at = header.index("note") if "note" in header else None
+    fromisoformat = dt.date.fromisoformat
     for raw in reader:
-        line = line_of()
-        if None in raw:
+        line = reader.line_num
+        if len(raw) > width:
             errors.append(f"line {line}: more values than columns")
             continue
-        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(values.values()):
+        values = [v.strip() for v in raw] + [""] * (width - len(raw))
+        if not any(values):
             continue
-        missing = [c for c in COLUMNS if not values.get(c)]
-        if missing:
+        email, code, task, day_text, hours_text = (values[at[c]] for c in COLUMNS)
+        if not (email and code and task and day_text and hours_text):
+            missing = [c for c in COLUMNS if not values[at[c]]]
             errors.append(f"line {line}: {', '.join(missing)}: required")
             continue
         try:
-            day = parse_day(values["date"], "date")
-            hours = parse_hours(values["hours"])
-        except InvalidInput as exc:
-            for name, messages in exc.errors.items():
-                errors.append(f"line {line}: {name}: {messages[0]}")
+            day = fromisoformat(day_text)
+        except ValueError:
+            errors.append(f"line {line}: date: Enter a date as YYYY-MM-DD.")
             continue
-        note = values.get("note", "")
+        try:
+            hours = parse_hours(hours_text)
+        except InvalidInput as exc:
+            errors.append(f"line {line}: hours: {exc.errors['hours'][0]}")
+            continue
+        note = values[note_at] if note_at is not None else ""
         if len(note) > 500:
             errors.append(f"line {line}: note: at most 500 characters")
             continue
-        rows.append(
-            _Row(
-                line,
-                values["person_email"].lower(),
-                values["project_code"].upper(),
-                values["task"],
-                day,
-                hours,
-                note,
-            )
-        )
+        rows.append(_Row(line, email.lower(), code.upper(), task, day, hours, note))
     return rows
 
 
@@ -164,17 +163,44 @@ def _resolve(rows: list[_Row], errors: list[str]) -> tuple[list[Candidate], list
 ENTRY_COLUMNS = ("project_id", "timesheet_id", "task_id", "person_id", "day", "hours", "note")
 
 
+def _copy_text(value: str) -> str:
+    """A text value escaped for COPY's text format."""
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _random_ids(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs as text, from one read of the system's randomness."""
+    hexes = os.urandom(16 * count).hex()
+    out = []
+    for i in range(0, 32 * count, 32):
+        h = hexes[i : i + 32]
+        variant = "89ab"[int(h[16], 16) & 3]
+        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}")
+    return out
+
+
 def _insert_entries(values: list[tuple[Any, ...]]) -> None:
-    """Insert the entries: PostgreSQL's COPY (a single stream), else bulk INSERTs."""
+    """Insert the entries: PostgreSQL's COPY (one stream of text), else bulk INSERTs."""
     if connection.vendor == "postgresql":
-        now = timezone.now()
+        stamp = timezone.now().isoformat()
         table = TimeEntry._meta.db_table
         columns = ", ".join(("public_id", "created_at", "updated_at", "version", *ENTRY_COLUMNS))
+        ids = _random_ids(len(values))
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row((uuid.uuid4(), now, now, 1, *row))
+                for start in range(0, len(values), BATCH):
+                    copy.write(
+                        "".join(
+                            f"{ids[start + i]}\t{stamp}\t{stamp}\t1\t{project}\t{sheet}\t"
+                            f"{task}\t{person}\t{day.isoformat()}\t{hours}\t{_copy_text(note)}\n"
+                            for i, (project, sheet, task, person, day, hours, note) in enumerate(
+                                values[start : start + BATCH]
+                            )
+                        )
+                    )
         return
     TimeEntry.objects.bulk_create(
         (TimeEntry(**dict(zip(ENTRY_COLUMNS, row, strict=True))) for row in values),
@@ -183,7 +209,7 @@ def _insert_entries(values: list[tuple[Any, ...]]) -> None:
 
 
 def _write(candidates: list[Candidate], rows: list[_Row], result: ImportResult, name: str) -> None:
-    keys = {(c.project.pk, c.person_id, week_start(c.day)) for c in candidates}
+    keys = {(c.project.id, c.person_id, week_start(c.day)) for c in candidates}
     first = min(k[2] for k in keys)
     last = max(k[2] for k in keys)
     weeks = {
@@ -217,9 +243,9 @@ def _write(candidates: list[Candidate], rows: list[_Row], result: ImportResult, 
     _insert_entries(
         [
             (
-                c.project.pk,
-                weeks[(c.project.pk, c.person_id, week_start(c.day))],
-                c.task.pk,
+                c.project.id,
+                weeks[(c.project.id, c.person_id, week_start(c.day))],
+                c.task.id,
                 c.person_id,
                 c.day,
                 c.hours,
@@ -250,8 +276,8 @@ def import_time_entries(
     """Check every row of the CSV ``lines`` and, when all are valid and not ``dry_run``,
     write them in one transaction. Errors are returned, one line each, naming the CSV line."""
     result = ImportResult()
-    reader = csv.DictReader(lines)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.reader(lines)
+    header = [h.strip().lower() for h in next(reader, [])]
     absent = [c for c in COLUMNS if c not in header]
     if absent:
         result.errors.append(f"line 1: missing column(s): {', '.join(absent)}")
@@ -260,8 +286,7 @@ def import_time_entries(
     if unknown:
         result.errors.append(f"line 1: unknown column(s): {', '.join(unknown)}")
         return result
-    reader.fieldnames = header
-    rows = _parse(reader, lambda: reader.line_num, result.errors)
+    rows = _parse(reader, header, result.errors)
     with transaction.atomic():  # checks and writes see the same data
         _check_and_write(rows, result, name=name, dry_run=dry_run, on=on)
     return result

@@ -8,7 +8,8 @@ queries, so the page, the API and the 100,000-line import share one definition:
 - at most 24 hours in a day for a person, across every task and project;
 - a leaf task (not a summary), assigned to the person unless the project allows un-assigned
   logging (``TimesheetSettings.allow_unassigned``);
-- a project neither closed, cancelled nor completed; a day not before its start, not after today;
+- a project that is not closed (``portfolio.access.is_closed``); a day not before its start,
+  not after today;
 - a week that is neither submitted nor approved (locked);
 - one entry per person, task and day.
 """
@@ -18,8 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import Sum
 
@@ -32,16 +34,15 @@ from keystage.execution.models import (
 )
 from keystage.execution.models.timesheets import MAX_DAY_HOURS
 from keystage.planning.models import Assignment, Task
-from keystage.portfolio.lifecycle import ProjectStatus, Stage
+from keystage.portfolio.access import closed_state, is_closed
 from keystage.portfolio.models import Project
 
 HUNDREDTH = Decimal("0.01")
-CLOSED_STATUSES = frozenset({ProjectStatus.CANCELLED, ProjectStatus.COMPLETED})
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A time entry to be written: who, where, which day and how long."""
+class Candidate(NamedTuple):
+    """A time entry to be written: who, where, which day and how long (a tuple: the import
+    makes 100,000 of them)."""
 
     person_id: int
     project: Project
@@ -65,6 +66,7 @@ def lock_people(person_ids: Iterable[int]) -> None:
         list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
+@lru_cache(maxsize=8192)
 def week_start(day: dt.date) -> dt.date:
     """The Monday of ``day``'s ISO week."""
     return day - dt.timedelta(days=day.weekday())
@@ -73,11 +75,6 @@ def week_start(day: dt.date) -> dt.date:
 def label(day: dt.date) -> str:
     """A day as pages show it: 'Tue 5 Jan 2027'."""
     return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def project_closed(project: Project) -> bool:
-    """Whether no more time may be logged on the project (closed, cancelled or completed)."""
-    return project.stage == Stage.CLOSED or project.status in CLOSED_STATUSES
 
 
 def _hours_problem(hours: Decimal) -> str | None:
@@ -97,17 +94,14 @@ def _single_problems(c: Candidate, today: dt.date) -> list[tuple[str, str]]:
     problem = _hours_problem(c.hours)
     if problem:
         found.append(("hours", problem))
-    if project_closed(c.project):
+    if is_closed(c.project):
         found.append(
             (
                 "project",
-                f"{c.project.code} is {c.project.get_status_display().lower()}; "
-                "no more time can be logged on it."
-                if c.project.status in CLOSED_STATUSES
-                else f"{c.project.code} is closed; no more time can be logged on it.",
+                f"{c.project.code} is {closed_state(c.project)}; no more time can be logged on it.",
             )
         )
-    if c.task.project_id != c.project.pk:
+    if c.task.project_id != c.project.id:
         found.append(("task", f"Choose a task of {c.project.code}."))
     elif c.task.is_summary:
         found.append(("task", f"'{c.task.name}' is a summary task; log time on its sub-tasks."))
@@ -143,7 +137,7 @@ def check_entries(
         problems += [(index, f, m) for f, m in _single_problems(c, today)]
 
     person_ids = {c.person_id for c in candidates}
-    project_ids = {c.project.pk for c in candidates}
+    project_ids = {c.project.id for c in candidates}
     first = min(c.day for c in candidates)
     last = max(c.day for c in candidates)
     assigned = set(
@@ -177,24 +171,25 @@ def check_entries(
     ):
         day_total[(person_id, day)] += hours
     existing = set(
-        stored.filter(task_id__in={c.task.pk for c in candidates}).values_list(
+        stored.filter(task_id__in={c.task.id for c in candidates}).values_list(
             "person_id", "task_id", "day"
         )
     )
 
     seen: set[tuple[int, int, dt.date]] = set()
     for index, c in enumerate(candidates):
-        key = (c.person_id, c.task.pk, c.day)
+        task_id, project_id = c.task.id, c.project.id
+        key = (c.person_id, task_id, c.day)
         if key in existing or key in seen:
             problems.append(
                 (index, "day", f"There is already time on '{c.task.name}' on {label(c.day)}.")
             )
         seen.add(key)
         if (
-            c.task.project_id == c.project.pk
+            c.task.project_id == project_id
             and not c.task.is_summary
-            and (c.task.pk, c.person_id) not in assigned
-            and c.project.pk not in open_projects
+            and (task_id, c.person_id) not in assigned
+            and project_id not in open_projects
         ):
             problems.append(
                 (
@@ -204,15 +199,16 @@ def check_entries(
                     f"{c.project.code} allows time only on assigned tasks.",
                 )
             )
-        status = locked.get((c.project.pk, c.person_id, week_start(c.day)))
-        if status is not None:
-            problems.append(
-                (
-                    index,
-                    "day",
-                    f"The week of {label(week_start(c.day))} is {status}: its time is locked.",
+        if locked:
+            status = locked.get((project_id, c.person_id, week_start(c.day)))
+            if status is not None:
+                problems.append(
+                    (
+                        index,
+                        "day",
+                        f"The week of {label(week_start(c.day))} is {status}: its time is locked.",
+                    )
                 )
-            )
         if c.hours > 0:
             day_total[(c.person_id, c.day)] += c.hours
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,16 +36,19 @@ from keystage.execution.services.timesheet_rules import (
     check_entries,
     label,
     lock_people,
-    project_closed,
     week_start,
 )
 from keystage.planning.models import Task
-from keystage.portfolio.access import require_perm
+from keystage.portfolio.access import is_closed, require_perm
 from keystage.portfolio.models import Project
 from keystage.portfolio.project_events import project_figures_moved
 from keystage.resources.rates import rate_book
 
 ENTRY_FIELDS = ("task", "day", "hours", "note")
+#: Weeks their owner edits and submits: new, sent back, or reopened after approval.
+EDITABLE_STATUSES = frozenset(
+    {TimesheetStatus.DRAFT, TimesheetStatus.REJECTED, TimesheetStatus.REOPENED}
+)
 
 
 def today() -> dt.date:
@@ -95,9 +98,9 @@ def _raise(problems: list[tuple[int, str, str]], prefix: Any = None) -> None:
     if not problems:
         return
     errors: dict[str, list[str]] = {}
-    for index, field, message in problems:
+    for index, name, message in problems:
         text = f"{prefix(index)}{message}" if prefix else message
-        errors.setdefault(field, []).append(text)
+        errors.setdefault(name, []).append(text)
     raise InvalidInput(errors)
 
 
@@ -235,29 +238,92 @@ class GridRow:
     note: str = ""
 
 
+def _grid_tasks(project: Project, rows: Sequence[GridRow]) -> dict[int, Task]:
+    """The task of each row (by index) that names one of the project's, in one query."""
+    ids: dict[int, Any] = {}
+    for r, row in enumerate(rows):
+        if isinstance(row.task, Task):
+            continue
+        try:
+            ids[r] = parse_public_id(row.task)
+        except NotFound:
+            continue
+    by_id = {
+        t.public_id: t
+        for t in Task.objects.filter(project=project, public_id__in=set(ids.values()))
+    }
+    found = {r: by_id[i] for r, i in ids.items() if i in by_id}
+    for r, row in enumerate(rows):
+        if isinstance(row.task, Task) and row.task.project_id == project.pk:
+            found[r] = row.task
+    return found
+
+
+class GridInvalid(InvalidInput):
+    """A refused week's grid: the field messages, and where each problem sits, so the page
+    shows it on the offending cell (``cells``: (row index, day index) → messages) or row
+    (``rows``: row index → messages). Indexes are those of the rows given to ``week_save``."""
+
+    def __init__(
+        self,
+        errors: dict[str, list[str]],
+        cells: dict[tuple[int, int], list[str]],
+        rows: dict[int, list[str]],
+    ) -> None:
+        """Keep the messages and their places."""
+        super().__init__(errors)
+        self.cells = cells
+        self.rows = rows
+
+
+@dataclass
+class _GridProblems:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    cells: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    rows: dict[int, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, text: str, row: int, day: int | None = None, short: str = "") -> None:
+        self.errors.setdefault(name, []).append(text)
+        if day is None:
+            self.rows.setdefault(row, []).append(short or text)
+        else:
+            self.cells.setdefault((row, day), []).append(short or text)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise GridInvalid(self.errors, self.cells, self.rows)
+
+
 def _grid_candidates(
-    who: User, project: Project, monday: dt.date, rows: Sequence[GridRow]
-) -> tuple[list[Candidate], list[str], dict[str, list[str]]]:
+    who: User, project: Project, monday: dt.date, rows: Sequence[GridRow], found: _GridProblems
+) -> tuple[list[Candidate], list[str], list[tuple[int, int]]]:
+    """The entries the grid asks for, each row's note and each entry's (row, day) place."""
     candidates: list[Candidate] = []
     notes: list[str] = []
-    errors: dict[str, list[str]] = {}
+    places: list[tuple[int, int]] = []
     seen: set[int] = set()
+    tasks = _grid_tasks(project, rows)
     for r, row in enumerate(rows):
-        try:
-            task = project_task(project, row.task, field="rows")
-        except InvalidInput as exc:
-            errors.setdefault("rows", []).append(f"Row {r + 1}: {exc.errors['rows'][0]}")
+        task = tasks.get(r)
+        if task is None:
+            found.add("rows", f"Row {r + 1}: Choose a task of {project.code}.", r)
             continue
         if task.pk in seen:
-            errors.setdefault("rows", []).append(f"Row {r + 1}: '{task.name}' is listed twice.")
+            found.add("rows", f"Row {r + 1}: '{task.name}' is listed twice.", r)
             continue
         seen.add(task.pk)
         if len(row.hours) != 7:
-            errors.setdefault("rows", []).append(f"Row {r + 1}: give 7 days, Monday to Sunday.")
+            found.add("rows", f"Row {r + 1}: give 7 days, Monday to Sunday.", r)
             continue
         note = (row.note or "").strip()
         if len(note) > 500:
-            errors.setdefault("note", []).append(f"'{task.name}': at most 500 characters.")
+            found.add(
+                "note",
+                f"'{task.name}': at most 500 characters.",
+                r,
+                None,
+                "Note: at most 500 characters.",
+            )
         for d, raw in enumerate(row.hours):
             if raw in (None, ""):
                 continue
@@ -265,15 +331,20 @@ def _grid_candidates(
             try:
                 hours = parse_hours(raw)
             except InvalidInput:
-                errors.setdefault("hours", []).append(
-                    f"'{task.name}', {label(day)}: enter the hours as a number, e.g. 7.5."
+                found.add(
+                    "hours",
+                    f"'{task.name}', {label(day)}: enter the hours as a number, e.g. 7.5.",
+                    r,
+                    d,
+                    "Enter the hours as a number, e.g. 7.5.",
                 )
                 continue
             if hours == 0:
                 continue
             candidates.append(Candidate(who.pk, project, task, day, hours))
             notes.append(note)
-    return candidates, notes, errors
+            places.append((r, d))
+    return candidates, notes, places
 
 
 @transaction.atomic
@@ -299,14 +370,14 @@ def week_save(
         if sheet.version != version:
             raise Conflict(current=sheet)
         _require_editable(sheet)
-    candidates, notes, errors = _grid_candidates(who, project, monday, rows)
-    if errors:
-        raise InvalidInput(errors)
-    old = list(sheet.entries.all()) if sheet is not None else []
-    _raise(
-        check_entries(candidates, replaced=[e.pk for e in old], today=today()),
-        prefix=lambda i: f"'{candidates[i].task.name}', {label(candidates[i].day)}: ",
-    )
+    problems = _GridProblems()
+    candidates, notes, places = _grid_candidates(who, project, monday, rows, problems)
+    problems.raise_any()
+    old = list(sheet.entries.select_related("task")) if sheet is not None else []
+    for i, name, message in check_entries(candidates, replaced=[e.pk for e in old], today=today()):
+        c = candidates[i]
+        problems.add(name, f"'{c.task.name}', {label(c.day)}: {message}", *places[i], message)
+    problems.raise_any()
     if sheet is None:
         sheet = Timesheet.objects.create(project=project, person=who, week_start=monday)
     else:
@@ -365,15 +436,15 @@ def _decide(
 
 @transaction.atomic
 def timesheet_submit(*, who: User, timesheet: Timesheet, version: int) -> Timesheet:
-    """Send one's draft or rejected week to the project manager; it is locked from now."""
+    """Send one's draft, rejected or reopened week to the project manager; locked from now."""
     require_perm(who=who, project=timesheet.project, perm=Perm.RECORD_WORK)
     if timesheet.person_id != who.pk:
         raise Forbidden("You submit only your own timesheet.")
     lock_people([who.pk])
     timesheet.refresh_from_db()
-    if timesheet.status not in (TimesheetStatus.DRAFT, TimesheetStatus.REJECTED):
+    if timesheet.status not in EDITABLE_STATUSES:
         raise InvalidInput({"status": f"This week is already {timesheet.status}."})
-    if project_closed(timesheet.project):
+    if is_closed(timesheet.project):
         raise InvalidInput({"project": f"{timesheet.project.code} is closed."})
     if not timesheet.entries.exists():
         raise InvalidInput({"status": "The week has no time yet; log some before submitting."})
@@ -448,6 +519,42 @@ def timesheet_reject(*, who: User, timesheet: Timesheet, version: int, reason: s
     )
     tell_timesheet_decided(who, decided)
     return decided
+
+
+@transaction.atomic
+def timesheet_reopen(*, who: User, timesheet: Timesheet, version: int, reason: str) -> Timesheet:
+    """Reopen an approved week with a reason (the project manager, never their own): its
+    entries lose their approved price, its owner is told, edits it and submits it again."""
+    require_perm(who=who, project=timesheet.project, perm=Perm.APPROVE_TIME)
+    if timesheet.person_id == who.pk:
+        raise Forbidden("Nobody reopens their own timesheet.")
+    lock_people([timesheet.person_id])
+    timesheet.refresh_from_db()
+    if timesheet.status != TimesheetStatus.APPROVED:
+        raise InvalidInput(
+            {"status": f"Only an approved week is reopened; this one is {timesheet.status}."}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": "Say why the week is reopened, so its owner knows."})
+    if len(reason) > 2000:
+        raise InvalidInput({"reason": "At most 2,000 characters."})
+    reopened = _decide(
+        who,
+        timesheet,
+        version,
+        {
+            "status": TimesheetStatus.REOPENED,
+            "decided_by": who,
+            "decided_at": timezone.now(),
+            "reason": reason,
+        },
+        f"Reopened the week of {label(timesheet.week_start)} of "
+        f"{timesheet.person.display_name}: {reason}"[:500],
+    )
+    TimeEntry.objects.filter(timesheet=reopened).update(rate=None, amount=None)
+    tell_timesheet_decided(who, reopened)
+    return reopened
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ meanwhile). Rows are ``task-<i>``, ``h-<i>-<0..6>`` and ``note-<i>``.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -21,19 +22,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from keystage.core.lookup import parse_public_id
 from keystage.core.web import page_error
 from keystage.execution.models import TimesheetStatus
 from keystage.execution.selectors import timesheets as selectors
 from keystage.execution.services import timesheets as services
 from keystage.execution.services.timesheet_rules import week_start
-from keystage.planning.models import Task
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
 from keystage.portfolio.selectors import project_get
 
 WEEK = "execution/timesheets/week.html"
 APPROVALS = "execution/timesheets/approvals.html"
-MAX_ROWS = 500
+SEARCH = "execution/timesheets/_task_search.html"
+MAX_ROWS = selectors.MAX_ROWS
+#: The decisions that take a reason: the service and what the message says was done.
+WITH_REASON = {
+    "reject": (services.timesheet_reject, "rejected"),
+    "reopen": (services.timesheet_reopen, "reopened"),
+}
 
 
 def _project(request: HttpRequest, project_id: Any, perm: str = Perm.VIEW) -> Project:
@@ -76,42 +83,67 @@ def _posted_rows(request: HttpRequest) -> tuple[list[services.GridRow], dict[str
     return rows, typed
 
 
+def _public_ids(raw: list[str]) -> list[uuid.UUID]:
+    found = []
+    for value in raw:
+        try:
+            found.append(parse_public_id(value))
+        except NotFound:
+            continue
+    return found
+
+
+def _assigned(task: Any) -> bool:
+    """``loggable_tasks``' annotation: the task is assigned to the person."""
+    return bool(getattr(task, "is_assigned", False))
+
+
 def _week_context(
-    request: HttpRequest, project: Project, monday: dt.date, typed: dict[str, list[str]] | None
+    request: HttpRequest,
+    project: Project,
+    monday: dt.date,
+    typed: dict[str, list[str]] | None,
+    places: dict[tuple[str, int | None], list[str]] | None = None,
 ) -> dict[str, Any]:
+    """The grid's context; ``places`` are a refused save's messages by (task id, day index),
+    day None for the whole row, shown on the offending cell or row."""
     who = actor(request)
     week = selectors.week_view(who=who, project=project, day=monday)
-    add = request.GET.get("add")
+    shown = {r.task.pk for r in week.rows}
+    add = _public_ids([request.GET.get("add") or ""])
     if add and week.editable:
-        extra = next((t for t in week.other_tasks if str(t.public_id) == add), None)
-        if extra is not None:
-            week.rows.append(
-                selectors.WeekRow(extra, [None] * 7, assigned=extra.pk in week.assigned_ids)
-            )
-            week.other_tasks.remove(extra)
-    if typed:  # re-show what was typed, rows the page added included
+        for task in selectors.loggable_tasks(who=who, project=project).filter(public_id=add[0]):
+            if task.pk not in shown:
+                week.rows.append(selectors.WeekRow(task, [None] * 7, assigned=_assigned(task)))
+                shown.add(task.pk)
+    if typed:  # re-show what was typed, rows the page added included (one query)
         known = {str(r.task.public_id) for r in week.rows}
-        for task_id in typed:
-            if task_id not in known:
-                task = Task.objects.filter(project=project, public_id__iexact=task_id).first()
-                if task is not None:
-                    week.rows.append(
-                        selectors.WeekRow(task, [None] * 7, assigned=task.pk in week.assigned_ids)
-                    )
+        missing = _public_ids([t for t in typed if t not in known])
+        if missing:
+            for task in selectors.loggable_tasks(who=who, project=project).filter(
+                public_id__in=missing
+            ):
+                week.rows.append(selectors.WeekRow(task, [None] * 7, assigned=_assigned(task)))
     rows = []
     for r in week.rows:
         values = (typed or {}).get(str(r.task.public_id))
         cells = (
             values[:7] if values else [("" if c is None else f"{c.normalize():f}") for c in r.cells]
         )
+        task_id = str(r.task.public_id)
         rows.append(
             {
                 "row": r,
-                "cells": list(zip(week.days, cells, strict=True)),
+                "cells": [
+                    (day, value, (places or {}).get((task_id, d), []))
+                    for d, (day, value) in enumerate(zip(week.days, cells, strict=True))
+                ],
                 "note": values[7] if values else r.note,
+                "problems": (places or {}).get((task_id, None), []),
             }
         )
     perms = project_perms(who, project)
+    query = request.GET.get("q", "").strip()[:100]
     return {
         "project": project,
         "week": week,
@@ -119,10 +151,42 @@ def _week_context(
         "prev": _week_url(project, monday - dt.timedelta(days=7)),
         "next": _week_url(project, monday + dt.timedelta(days=7)),
         "this_week": _week_url(project, week_start(services.today())),
+        "week_url": _week_url(project, monday),
         "today": services.today(),
         "can_record": Perm.RECORD_WORK in perms,
         "can_approve": Perm.APPROVE_TIME in perms,
+        "query": query,
+        "limit": selectors.SEARCH_LIMIT,
+        "found": (
+            selectors.task_search(who=who, project=project, query=query, exclude=shown)
+            if query and week.editable
+            else None
+        ),
     }
+
+
+@login_required
+@require_GET
+def task_search(request: HttpRequest, project_id: str, week: str) -> HttpResponse:
+    """*Add a task*: the tasks one may log time on matching ``q`` (htmx partial), each a link
+    that adds it as a row of the week."""
+    try:
+        project = _project(request, project_id, Perm.RECORD_WORK)
+        monday = _monday(week)
+    except DomainError as exc:
+        return page_error(request, exc)
+    query = request.GET.get("q", "").strip()[:100]
+    found = selectors.task_search(who=actor(request), project=project, query=query)
+    return render(
+        request,
+        SEARCH,
+        {
+            "found": found,
+            "query": query,
+            "week_url": _week_url(project, monday),
+            "limit": selectors.SEARCH_LIMIT,
+        },
+    )
 
 
 @login_required
@@ -150,6 +214,13 @@ def week_page(request: HttpRequest, project_id: str, week: str) -> HttpResponse:
     except InvalidInput as exc:
         context["errors"] = [m for messages_ in exc.errors.values() for m in messages_]
         status = 400
+        if isinstance(exc, services.GridInvalid):  # on the offending cells and rows too
+            task_of = [str(r.task) for r in rows]
+            places: dict[tuple[str, int | None], list[str]] = {
+                (task_of[r], d): texts for (r, d), texts in exc.cells.items() if r < len(task_of)
+            }
+            places |= {(task_of[r], None): t for r, t in exc.rows.items() if r < len(task_of)}
+            context["places"] = places
     except Conflict:
         context["errors"] = ["Someone changed this week meanwhile; reload it and try again."]
         status = 409
@@ -159,7 +230,7 @@ def week_page(request: HttpRequest, project_id: str, week: str) -> HttpResponse:
     else:
         messages.success(request, f"Week of {monday:%d %b %Y} saved.")
         return redirect(_week_url(project, monday))
-    context.update(_week_context(request, project, monday, typed))
+    context.update(_week_context(request, project, monday, typed, context.get("places")))
     return render(request, WEEK, context, status=status)
 
 
@@ -240,7 +311,8 @@ def approvals_page(request: HttpRequest, project_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def timesheet_decide(request: HttpRequest, project_id: str, timesheet_id: str) -> HttpResponse:
-    """Approve or reject (with a reason) a submitted week."""
+    """Approve or reject (with a reason) a submitted week; reopen (with a reason) an approved
+    one."""
     try:
         project = _project(request, project_id, Perm.APPROVE_TIME)
         sheet = selectors.timesheet_get(
@@ -248,14 +320,15 @@ def timesheet_decide(request: HttpRequest, project_id: str, timesheet_id: str) -
         )
         raw = request.POST.get("version") or ""
         version = int(raw) if raw.isdigit() else 0
-        if request.POST.get("action") == "reject":
-            services.timesheet_reject(
+        with_reason = WITH_REASON.get(request.POST.get("action", ""))
+        if with_reason is not None:
+            service, done = with_reason
+            service(
                 who=actor(request),
                 timesheet=sheet,
                 version=version,
                 reason=request.POST.get("reason", ""),
             )
-            done = "rejected"
         else:
             services.timesheet_approve(who=actor(request), timesheet=sheet, version=version)
             done = "approved"
@@ -266,7 +339,7 @@ def timesheet_decide(request: HttpRequest, project_id: str, timesheet_id: str) -
             if isinstance(exc, InvalidInput)
             else ["Someone changed this week meanwhile; reload and decide again."]
         )
-        context["error_sheet"] = timesheet_id
+        context["error_sheet"] = str(timesheet_id)
         return render(request, APPROVALS, context, status=409 if isinstance(exc, Conflict) else 400)
     except DomainError as exc:
         return page_error(request, exc)

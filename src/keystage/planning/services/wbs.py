@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 
 from keystage.accounts.models import User
 from keystage.core import records
@@ -276,10 +276,43 @@ def task_update(
     return fresh
 
 
+def _subtree_ids(project: Project, task: Task) -> set[int]:
+    """The task's id and its descendants' (one query)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Task.objects.filter(project=project).values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    found, todo = set(), [task.pk]
+    while todo:
+        pk = todo.pop()
+        found.add(pk)
+        todo.extend(children[pk])
+    return found
+
+
+def _refuse_logged_time(project: Project, task: Task) -> None:
+    """InvalidInput when time entries (of any status) name the task or one of its sub-tasks."""
+    logged = Task.objects.filter(pk__in=_subtree_ids(project, task)).aggregate(
+        n=Count("time_entries"), h=Sum("time_entries__hours")
+    )
+    if logged["n"]:
+        where = "it" if not task.is_summary else "it or its sub-tasks"
+        raise InvalidInput(
+            {
+                "task": f"'{task.name}' cannot be deleted: {logged['n']} time "
+                f"entr{'y is' if logged['n'] == 1 else 'ies are'} ({logged['h'].normalize():f} h) "
+                f"logged on {where}. Recorded work stays with its task; mark it done instead."
+            }
+        )
+
+
 @plan_write
 def task_delete(*, who: User, project: Project, task: Task, version: int) -> None:
-    """Delete a task and its sub-tasks at ``version``; their dependencies go with them."""
+    """Delete a task and its sub-tasks at ``version``; their dependencies go with them.
+
+    Refused (400 on ``task``) when time is logged on any of them: recorded work stays with
+    its task (``execution.TimeEntry.task`` also restricts the delete in the database)."""
     below = Task.objects.filter(project=project, parent=task).count()
+    _refuse_logged_time(project, task)
     records.delete(
         who=who,
         instance=task,
