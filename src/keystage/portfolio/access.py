@@ -29,20 +29,40 @@ from keystage.core.models import AuditEntry
 from keystage.portfolio.lifecycle import ProjectStatus, Stage
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 
-# What a closed or cancelled project still allows: it is kept for the record, read-only.
-CLOSED_PERMS = frozenset({Perm.VIEW})
+# What a closed or cancelled project still allows: it is kept for the record, read-only;
+# an organisation administrator may reopen it (``portfolio.reopen``).
+CLOSED_PERMS = frozenset({Perm.VIEW, Perm.REOPEN})
 
 
 def is_closed(project: Project) -> bool:
-    """Whether the project is closed or cancelled (and so read-only)."""
-    return project.stage == Stage.CLOSED or project.status == ProjectStatus.CANCELLED
+    """Whether the project is closed, completed or cancelled (and so read-only)."""
+    return project.stage == Stage.CLOSED or project.status in (
+        ProjectStatus.CANCELLED,
+        ProjectStatus.COMPLETED,
+    )
+
+
+def closed_message(project: Project) -> str:
+    """Why a closed or cancelled project refuses a change, naming the project and its state."""
+    state = "cancelled" if project.status == ProjectStatus.CANCELLED else "closed"
+    return f"{project.code} is {state}; its records can be read but not changed."
+
+
+def require_open(project: Project) -> None:
+    """Raise the archive's 403 when the project is closed or cancelled.
+
+    ``project_perms`` already reduces everyone to *view* there; this is the same rule for
+    writers who hold no permission set: the system actor (the command line, imports, the
+    worker) and services whose own rule is not a single permission (sign-offs, roles).
+    """
+    if is_closed(project):
+        raise Forbidden(closed_message(project))
 
 
 def _refusal(project: Project, perm: str) -> Forbidden:
     """The 403 for a permission the user lacks: the closed project's, else the role's."""
     if is_closed(project):
-        state = "cancelled" if project.status == ProjectStatus.CANCELLED else "closed"
-        return Forbidden(f"{project.code} is {state}; its records can be read but not changed.")
+        return Forbidden(closed_message(project))
     return Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
 
 
@@ -96,8 +116,10 @@ def _perms(user: Any, project: Project, role: str | None) -> frozenset[str]:
         perms -= PROJECT_ROLE_WITHHOLDS[role]
         perms |= PROJECT_ROLE_PERMS[role]
     if is_closed(project):
-        # Closed and cancelled projects are read-only for everyone (nothing reopens them).
+        # Closed and cancelled projects are read-only for everyone until an admin reopens one.
         perms &= CLOSED_PERMS
+    else:
+        perms.discard(Perm.REOPEN)  # nothing to reopen
     return frozenset(perms)
 
 

@@ -32,6 +32,7 @@ from keystage.execution.models import (
 )
 from keystage.execution.models.timesheets import MAX_DAY_HOURS
 from keystage.planning.models import Assignment, Task
+from keystage.portfolio.access import closed_message
 from keystage.portfolio.lifecycle import ProjectStatus, Stage
 from keystage.portfolio.models import Project
 
@@ -98,15 +99,7 @@ def _single_problems(c: Candidate, today: dt.date) -> list[tuple[str, str]]:
     if problem:
         found.append(("hours", problem))
     if project_closed(c.project):
-        found.append(
-            (
-                "project",
-                f"{c.project.code} is {c.project.get_status_display().lower()}; "
-                "no more time can be logged on it."
-                if c.project.status in CLOSED_STATUSES
-                else f"{c.project.code} is closed; no more time can be logged on it.",
-            )
-        )
+        found.append(("project", closed_message(c.project)))
     if c.task.project_id != c.project.pk:
         found.append(("task", f"Choose a task of {c.project.code}."))
     elif c.task.is_summary:
