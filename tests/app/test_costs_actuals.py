@@ -156,8 +156,8 @@ def test_no_costs_on_a_closed_or_cancelled_project(world, a, state):
     entry = COSTS.create(who=pm, project=a, data=_invoice())
     Project.objects.filter(pk=a.pk).update(**state)
     a.refresh_from_db()
-    # completed: the kit's field error; closed or cancelled: read-only at the chokepoint
-    refused = InvalidInput if state == {"status": "completed"} else Forbidden
+    # closed, completed or cancelled: read-only at the chokepoint (403 with the reason)
+    refused = Forbidden
     with pytest.raises(refused) as caught:
         COSTS.create(who=pm, project=a, data=_invoice(reference="INV-2"))
     assert "can be read" in str(caught.value) or "non_field_errors" in caught.value.errors

@@ -42,7 +42,6 @@ from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import (
     GATE_DESCRIPTIONS,
     STAGE_ORDER,
-    GateOutcome,
     ProjectKind,
     ProjectStatus,
     Stage,
@@ -133,9 +132,7 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     checklist = gate_checklist(project) if project.status != ProjectStatus.CANCELLED else []
     gate_form = None
     if target and project.status != ProjectStatus.CANCELLED and Perm.DECIDE_GATE in perms:
-        gate_form = GateForm(
-            initial={"to_stage": target, "version": project.version, "outcome": GateOutcome.GO}
-        )
+        gate_form = GateForm(initial={"to_stage": target, "version": project.version})
     return {
         "project": project,
         "leads": selectors.project_leads(project),
