@@ -151,7 +151,10 @@ def test_the_overview_offers_reopening_to_admins_only(world, api):
     assert done.status_code == 302
     project.refresh_from_db()
     assert (project.stage, project.status) == ("closing", "active")
-    assert "Closed: read-only" not in admin.get(url).content.decode()
+    after = admin.get(url).content.decode()
+    assert "Closed: read-only" not in after
+    closed_step = after.split('data-stage="closed"')[1].split("</div></div>")[0]
+    assert "since" not in closed_step  # no longer closed: the timeline dates no future step
 
 
 def test_the_project_list_and_reads_stay_available_when_closed(world, api):

@@ -124,7 +124,9 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
             "value": stage,
             "label": Stage(stage).label,
             "state": "done" if i < current_index else ("current" if i == current_index else "todo"),
-            "entered": entered.get(stage),
+            # A reopened project has been in later stages; the timeline dates only the
+            # stages up to the current one.
+            "entered": entered.get(stage) if i <= current_index else None,
         }
         for i, stage in enumerate(STAGE_ORDER)
     ]
