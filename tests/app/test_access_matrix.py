@@ -93,6 +93,7 @@ GATE_BODY = {
     "override_reason": "waived",
     "version": 1,
 }
+REOPEN_BODY = {"reason": "Pwned", "version": 1}
 PROPOSAL_BODY = {
     "objective": "Pwned",
     "problem": "p",
@@ -245,6 +246,7 @@ ROUTES: dict[str, Route] = {
     ),
     "api:gate-list": Route("project", ("GET", "POST"), api=True, body=GATE_BODY),
     "api:project-history": Route("project", ("GET",), api=True),
+    "api:project-reopen": Route("project", ("POST",), api=True, body=REOPEN_BODY),
     "api:initiation-summary": Route("project", ("GET",), api=True),
     "api:initiation-proposal": Route("project", ("GET", "PUT"), api=True, body=PROPOSAL_BODY),
     "api:initiation-business-case": Route("project", ("GET", "PUT"), api=True, body=CASE_BODY),
@@ -528,6 +530,7 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "portfolio:gate-decide": Route("project", ("POST",), body=GATE_BODY),
+    "portfolio:project-reopen": Route("project", ("POST",), body=REOPEN_BODY),
     "portfolio:member-list": Route("project", ("GET", "POST"), body={"role": "team_member"}),
     "portfolio:member-update": Route("project", ("POST",), body={"action": "remove", "version": 1}),
     "portfolio:project-history": Route("project", ("GET",)),
@@ -698,7 +701,11 @@ def initiation_records(request):
     """Project B's records, so child routes have something to protect (tests with a world)."""
     if "world" not in request.fixturenames:
         return
-    world = request.getfixturevalue("world")
+    build_project_b_records(request.getfixturevalue("world"))
+
+
+def build_project_b_records(world: Any) -> None:
+    """A record of every kind in project B (the archive test closes it and tries each route)."""
     from keystage.initiation import services
 
     def bare(body: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
         ("execution", "active", False, ""),
         ("execution", "on_hold", False, ""),
         ("closed", "active", True, "closed"),
-        ("closed", "completed", True, "completed"),
+        ("closed", "completed", True, "closed"),
         ("execution", "completed", True, "completed"),
         ("closed", "cancelled", True, "cancelled"),
         ("planning", "cancelled", True, "cancelled"),

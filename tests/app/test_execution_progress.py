@@ -220,7 +220,7 @@ def test_closed_and_cancelled_projects_are_read_only(world, chain):
             version=design.version, data={"name": "Renamed"},
         )  # fmt: skip
     Project.objects.filter(pk=world.project_a.pk).update(status="completed")
-    with pytest.raises(Forbidden, match="PRJ-A is completed"):
+    with pytest.raises(Forbidden, match="PRJ-A is closed"):
         progress.set_data_date(
             who=world.admin, project_id=world.project_a.public_id, data_date=TODAY, version=None
         )

@@ -113,7 +113,7 @@ def test_no_time_on_a_closed_project(world, tasks, status):
         [Candidate(world.a["team_member"].pk, world.project_a, tasks.build, MONDAY, D(2))],
         today=TODAY,
     )
-    assert (0, "project", f"PRJ-A is {status}; no more time can be logged on it.") in found
+    assert (0, "project", f"PRJ-A is {status}; its records can be read but not changed.") in found
 
 
 def test_one_entry_per_task_and_day(world, tasks):

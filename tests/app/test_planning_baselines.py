@@ -353,6 +353,19 @@ def test_execution_gate_needs_a_baseline_and_a_set_budget(world, api, plan):
     html = page.get(f"/projects/{project.public_id}/").content.decode()
     assert 'data-check="baseline"' in html and "baseline 1 &#x27;Approved plan&#x27;" in html
     ProjectBudget.objects.filter(project=project).update(set_at=timezone.now())
+    # The other items of the gate: the team staffed (Build has nobody) and the charter issued.
+    message = go_to_execution(sponsor, project).json()["errors"]["outcome"][0]
+    assert "Team staffed" in message and "Charter issued" in message
+    from keystage.initiation.charter.services import charter_regenerate
+    from keystage.planning.models import Task
+    from keystage.staffing import services as staffing
+
+    pm = world.a["project_manager"]
+    build = Task.objects.get(project=project, name="Build")
+    staffing.assignment_create(
+        who=pm, project=project, task=build, data={"person": "dev_a", "units_percent": 50}
+    )
+    charter_regenerate(who=pm, project=project)
     passed = go_to_execution(sponsor, project)
     assert passed.status_code == 201, passed.json()
     assert passed.json()["override_reason"] == ""

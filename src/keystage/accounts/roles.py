@@ -33,6 +33,7 @@ class Perm(models.TextChoices):
     CONTRIBUTE = "contribute", "Contribute notes, files and links"
     RECORD_WORK = "record_work", "Record progress and time on one's own assignments"
     APPROVE_TIME = "approve_time", "Approve or reject timesheets and record costs"
+    REOPEN = "reopen", "Reopen a closed or cancelled project"
 
 
 PROJECT_ROLE_PERMS: dict[str, frozenset[str]] = {

@@ -68,6 +68,11 @@ api_v1 = [
         name="gate-list",
     ),
     path(
+        "projects/<str:project_id>/reopen/",
+        portfolio_api.ProjectReopenView.as_view(),
+        name="project-reopen",
+    ),
+    path(
         "projects/<str:project_id>/history/",
         portfolio_api.ProjectHistoryView.as_view(),
         name="project-history",

@@ -122,7 +122,7 @@ class CostFileView(APIView):
     )
     def post(self, request: Request, project_id: str, cost_id: str) -> Response:
         """Upload a file (field ``file``, at most 20 MB by default) with the cost's ``version``."""
-        entry = _entry(request, project_id, cost_id, Perm.VIEW)
+        entry = _entry(request, project_id, cost_id, COSTS.spec.write_perm)
         fresh = attachments.cost_file_set(
             who=actor(request),
             entry=entry,
@@ -138,7 +138,7 @@ class CostFileView(APIView):
     )
     def delete(self, request: Request, project_id: str, cost_id: str) -> Response:
         """Remove the file at the cost's version (journaled)."""
-        entry = _entry(request, project_id, cost_id, Perm.VIEW)
+        entry = _entry(request, project_id, cost_id, COSTS.spec.write_perm)
         fresh = attachments.cost_file_remove(
             who=actor(request), entry=entry, version=expected_version(request)
         )

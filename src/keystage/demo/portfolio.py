@@ -24,7 +24,7 @@ from keystage.demo.execution import load_execution
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo.planning import OUTLINES, load_plan, load_schedule_run
 from keystage.demo.resources import load_people, load_project_resources
-from keystage.demo.scope import load_scope
+from keystage.demo.scope import load_handed_over, load_scope
 from keystage.demo.staffing import load_staffing
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.charter.services import document_context
@@ -344,6 +344,9 @@ def _load_project(row: tuple[Any, ...], *, users: dict[str, User], today: dt.dat
             _baseline_before_gate(
                 current, manager, _gate_day(start, length, 2) - dt.timedelta(days=1), today
             )
+        if number == 3 and outcome == GateOutcome.GO:
+            # The gate to Closing checks that every deliverable was handed over.
+            load_handed_over(project=current, users=users, pm=manager)
         decision = portfolio.gate_decide(
             who=sponsor,
             project=current,

@@ -154,18 +154,7 @@ def load_scope(*, project: Project, users: dict[str, User], pm: User) -> None:
             },
         )
     scope.statement_save(who=pm, project=project, version=None, data={"statement": STATEMENT})
-    for name, criteria, due, owner, status in DELIVERABLES:
-        scope.deliverable_create(
-            who=pm,
-            project=project,
-            data={
-                "name": name,
-                "acceptance_criteria": criteria,
-                "due_date": start + dt.timedelta(days=due),
-                "owner": users[owner],
-                "status": status,
-            },
-        )
+    _deliverables(project, users, pm, DELIVERABLES)
     for texts, inside in ((IN_SCOPE, True), (OUT_OF_SCOPE, False)):
         for text in texts:
             scope.item_create(who=pm, project=project, data={"text": text, "in_scope": inside})
@@ -186,3 +175,62 @@ def load_scope(*, project: Project, users: dict[str, User], pm: User) -> None:
             },
         )
     charter.charter_regenerate(who=pm, project=Project.objects.get(pk=project.pk))
+
+
+# The dashboards' products, handed to Sales before the gate to Closing (which checks that
+# every deliverable is submitted or accepted): name, criteria, due (days from start),
+# owner, status.
+HANDED_OVER = {
+    "BI-SALES": [
+        (
+            "Pipeline dashboard",
+            "Sales operations reconcile the pipeline total with the CRM to the euro.",
+            150,
+            "elena",
+            "accepted",
+        ),
+        (
+            "Margin and churn dashboards",
+            "Finance signs off the margin figures for two closed months.",
+            180,
+            "elena",
+            "accepted",
+        ),
+        (
+            "Nightly data refresh",
+            "Ten nights in a row without a failed load; alerts reach BI support.",
+            190,
+            "mateo",
+            "accepted",
+        ),
+        (
+            "User guide for the sales teams",
+            "Every regional lead has walked through it in a training session.",
+            200,
+            "sofia",
+            "submitted",
+        ),
+    ],
+}
+
+
+def load_handed_over(*, project: Project, users: dict[str, User], pm: User) -> None:
+    """A project about to close: its deliverables, submitted or accepted (none elsewhere)."""
+    _deliverables(project, users, pm, HANDED_OVER.get(project.code, []))
+
+
+def _deliverables(
+    project: Project, users: dict[str, User], pm: User, rows: list[tuple[str, str, int, str, str]]
+) -> None:
+    for name, criteria, due, owner, status in rows:
+        scope.deliverable_create(
+            who=pm,
+            project=project,
+            data={
+                "name": name,
+                "acceptance_criteria": criteria,
+                "due_date": project.start_date + dt.timedelta(days=due),
+                "owner": users[owner],
+                "status": status,
+            },
+        )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from keystage.accounts.roles import ProjectRole
+from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.models import (
     BusinessCase,
     FeasibilityStudy,
@@ -32,8 +35,13 @@ def initiation_checklist(project: Project) -> list[GateCheckItem]:
         case_detail = "needs at least one cost and one benefit line"
     else:
         case_detail = "costs and benefits recorded"
+    # A study that advises against the project is not a reason to go: it stays missing
+    # (the sponsor may still pass the gate with an override reason, on the record).
+    study_done = study is not None and study.recommendation != Recommendation.DO_NOT_PROCEED
     if study is None:
         study_detail = "no feasibility study yet"
+    elif not study_done:
+        study_detail = "the study recommends not to proceed"
     else:
         study_detail = f"recommendation: {Recommendation(study.recommendation).label.lower()}"
     if not keys:
@@ -55,7 +63,7 @@ def initiation_checklist(project: Project) -> list[GateCheckItem]:
             case is not None and kinds == {FlowKind.COST, FlowKind.BENEFIT},
             case_detail,
         ),
-        GateCheckItem("feasibility", "Feasibility study", study is not None, study_detail),
+        GateCheckItem("feasibility", "Feasibility study", study_done, study_detail),
         GateCheckItem(
             "stakeholders",
             "Key stakeholders signed off",
@@ -68,4 +76,25 @@ def initiation_checklist(project: Project) -> list[GateCheckItem]:
             has_pm,
             "" if has_pm else "assign one on the Members tab",
         ),
+    ]
+
+
+def charter_checklist(project: Project) -> list[GateCheckItem]:
+    """The gate to Execution: a charter has been issued (a generated, numbered version)."""
+    latest = (
+        CharterVersion.objects.filter(project=project)
+        .order_by("-number")
+        .values_list("number", "generated_at")
+        .first()
+    )
+    if latest is None:
+        return [GateCheckItem("charter", "Charter issued", False, "generate it on the Charter tab")]
+    number, at = latest
+    return [
+        GateCheckItem(
+            "charter",
+            "Charter issued",
+            True,
+            f"version {number} of {timezone.localtime(at):%d %b %Y}",
+        )
     ]

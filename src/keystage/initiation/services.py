@@ -24,7 +24,12 @@ from keystage.initiation.models import (
     ResearchNote,
     Stakeholder,
 )
-from keystage.portfolio.access import project_perms, require_own_contribution, require_perm
+from keystage.portfolio.access import (
+    project_perms,
+    require_open,
+    require_own_contribution,
+    require_perm,
+)
 from keystage.portfolio.models import Project
 
 PROPOSAL_FIELDS = (
@@ -369,6 +374,7 @@ def stakeholder_sign_off(
     date: dt.date | None = None,
 ) -> Stakeholder:
     """Record the stakeholder's due-diligence sign-off, signed by ``who`` (PM or sponsor)."""
+    require_open(stakeholder.project)
     perms = project_perms(who, stakeholder.project)
     if Perm.EDIT not in perms and Perm.DECIDE_GATE not in perms:
         raise Forbidden("Only the project manager or the sponsor records a sign-off.")

@@ -13,3 +13,10 @@ class NotificationsConfig(AppConfig):
     name = "keystage.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        """Tell a project's members when an administrator reopens it."""
+        from keystage.notifications.services import tell_project_reopened
+        from keystage.portfolio.project_events import register_reopened
+
+        register_reopened(tell_project_reopened)

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     PREDECESSOR_FINISHED = "predecessor_finished", "A task I depend on finishes"
     MENTIONED = "mentioned", "Someone @mentions me"
     KPI_ALERT = "kpi_alert", "A KPI of my project turns amber or red"
+    PROJECT_REOPENED = "project_reopened", "A closed project I am on is reopened"
 
 
 class Notification(BaseModel):

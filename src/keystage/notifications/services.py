@@ -105,3 +105,20 @@ def preferences_save(*, who: Any, email: dict[str, Any]) -> dict[str, bool]:
     for kind, wanted in email.items():
         EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": wanted})
     return preferences_of(user)
+
+
+def tell_project_reopened(project: Project, *, who: Any, reason: str) -> None:
+    """Tell every member of ``project`` (not who reopened it) that it is open again, why,
+    and in which stage (registered with ``portfolio.project_events`` in ``apps``)."""
+    from django.urls import reverse
+
+    members = User.objects.filter(memberships__project=project)
+    notify(
+        members,
+        kind=NotificationKind.PROJECT_REOPENED,
+        project=project,
+        text=f"{project.code} was reopened in {project.get_stage_display()} by "
+        f"{getattr(who, 'display_name', 'an administrator')}: {reason}",
+        url=reverse("portfolio:project-detail", args=[project.public_id]),
+        actor=who,
+    )

@@ -13,11 +13,12 @@ class PlanningConfig(AppConfig):
     verbose_name = "Planning"
 
     def ready(self) -> None:
-        """Guard the Planning gate (to execution): a baseline and a set budget; register
+        """Guard the Planning gate (to execution) with a baseline, and the gate to Closing
+        with the deliverables submitted; register
         the schedule-run job with the services (``planning.tasks``); reschedule the plan
         when the project's start date moves; give tasks and deliverables a comment thread."""
         from keystage.notifications.threads import register_thread_record
-        from keystage.planning.selectors.gate import planning_checklist
+        from keystage.planning.selectors.gate import deliverables_checklist, planning_checklist
         from keystage.planning.selectors.threads import thread_deliverable, thread_task
         from keystage.planning.services.schedule_runs import register_schedule_job
         from keystage.planning.services.wbs import plan_follow_project_start
@@ -26,6 +27,7 @@ class PlanningConfig(AppConfig):
         from keystage.portfolio.project_events import register_start_moved
 
         register_gate_check(Stage.PLANNING, planning_checklist)
+        register_gate_check(Stage.EXECUTION, deliverables_checklist)
         register_schedule_job(_schedule_job)
         register_start_moved(plan_follow_project_start)
         register_thread_record("task", thread_task)

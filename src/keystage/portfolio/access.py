@@ -29,8 +29,9 @@ from keystage.core.models import AuditEntry
 from keystage.portfolio.lifecycle import ProjectStatus, Stage
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
 
-# What a closed or cancelled project still allows: it is kept for the record, read-only.
-CLOSED_PERMS = frozenset({Perm.VIEW})
+# What a closed or cancelled project still allows: it is kept for the record, read-only;
+# an organisation administrator may reopen it (``portfolio.reopen``).
+CLOSED_PERMS = frozenset({Perm.VIEW, Perm.REOPEN})
 
 
 CLOSED_STATUSES = frozenset({ProjectStatus.CANCELLED, ProjectStatus.COMPLETED})
@@ -41,26 +42,41 @@ def is_closed(project: Project) -> bool:
 
     (Closing a project completes it; the status is read too, so that a project completed by
     any other path is closed as well.) A closed project is kept for the record, read-only
-    for everyone: ``project_perms`` keeps only ``Perm.VIEW``, and the writes that check the
-    project themselves (time entries, progress, the record kit's ``open_projects_only``)
-    ask this function.
+    for everyone: ``project_perms`` keeps only ``Perm.VIEW`` (and ``Perm.REOPEN`` for an
+    organisation administrator), and writers without a permission set (the system actor,
+    imports) call ``require_open``.
     """
     return project.stage == Stage.CLOSED or project.status in CLOSED_STATUSES
 
 
 def closed_state(project: Project) -> str:
-    """How a closed project ended, for messages: 'cancelled', 'completed' or 'closed'."""
+    """How a closed project ended, for messages: 'cancelled', 'closed' (the Closed stage) or
+    'completed' (completed before reaching it)."""
     if project.status == ProjectStatus.CANCELLED:
         return "cancelled"
-    return "completed" if project.status == ProjectStatus.COMPLETED else "closed"
+    return "closed" if project.stage == Stage.CLOSED else "completed"
+
+
+def closed_message(project: Project) -> str:
+    """Why a closed or cancelled project refuses a change, naming the project and its state."""
+    return f"{project.code} is {closed_state(project)}; its records can be read but not changed."
+
+
+def require_open(project: Project) -> None:
+    """Raise the archive's 403 when the project is closed or cancelled.
+
+    ``project_perms`` already reduces everyone to *view* there; this is the same rule for
+    writers who hold no permission set: the system actor (the command line, imports, the
+    worker) and services whose own rule is not a single permission (sign-offs, roles).
+    """
+    if is_closed(project):
+        raise Forbidden(closed_message(project))
 
 
 def _refusal(project: Project, perm: str) -> Forbidden:
     """The 403 for a permission the user lacks: the closed project's, else the role's."""
     if is_closed(project):
-        return Forbidden(
-            f"{project.code} is {closed_state(project)}; its records can be read but not changed."
-        )
+        return Forbidden(closed_message(project))
     return Forbidden(f"Your role in {project.code} does not allow this ({Perm(perm).label}).")
 
 
@@ -114,8 +130,10 @@ def _perms(user: Any, project: Project, role: str | None) -> frozenset[str]:
         perms -= PROJECT_ROLE_WITHHOLDS[role]
         perms |= PROJECT_ROLE_PERMS[role]
     if is_closed(project):
-        # Closed and cancelled projects are read-only for everyone (nothing reopens them).
+        # Closed and cancelled projects are read-only for everyone until an admin reopens one.
         perms &= CLOSED_PERMS
+    else:
+        perms.discard(Perm.REOPEN)  # nothing to reopen
     return frozenset(perms)
 
 

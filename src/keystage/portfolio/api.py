@@ -14,12 +14,12 @@ from keystage.accounts.actor import actor
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core.api import IF_MATCH, expected_version
-from keystage.core.errors import Forbidden, InvalidInput, NotFound
+from keystage.core.errors import InvalidInput, NotFound
 from keystage.core.lookup import parse_public_id
 from keystage.core.paging import PAGE_PARAMETERS, page_bounds, paged_response
-from keystage.portfolio import selectors, services
+from keystage.portfolio import reopen, selectors, services
 from keystage.portfolio.access import users_visible_to
-from keystage.portfolio.duties import may_manage_roles
+from keystage.portfolio.duties import require_manage_roles
 from keystage.portfolio.serializers import (
     AuditEntrySerializer,
     GateDecisionCreateSerializer,
@@ -28,6 +28,7 @@ from keystage.portfolio.serializers import (
     MembershipSerializer,
     MembershipUpdateSerializer,
     ProjectCreateSerializer,
+    ProjectReopenSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
 )
@@ -147,8 +148,7 @@ class MemberListCreateView(APIView):
     def post(self, request: Request, project_id: str) -> Response:
         """Invite a person with a role (the sponsor role only from an admin or PMO)."""
         project = selectors.project_get(who=actor(request), project_id=project_id)
-        if not may_manage_roles(request.user, project):
-            raise Forbidden(f"Your role in {project.code} does not allow inviting members.")
+        require_manage_roles(request.user, project, "inviting members")
         data = _valid(MembershipCreateSerializer, request.data)
         if data.get("email"):
             membership = services.member_invite(
@@ -177,8 +177,8 @@ class MemberDetailView(APIView):
 
     def _membership(self, request: Request, project_id: str, member_id: str, perm: str) -> Any:
         project = selectors.project_get(who=actor(request), project_id=project_id)
-        if perm != Perm.VIEW and not may_manage_roles(request.user, project):
-            raise Forbidden(f"Your role in {project.code} does not allow changing members.")
+        if perm != Perm.VIEW:
+            require_manage_roles(request.user, project, "changing members")
         return selectors.member_get(who=actor(request), project=project, membership_id=member_id)
 
     @extend_schema(summary="Read a member", responses=MembershipSerializer)
@@ -256,6 +256,35 @@ class GateListCreateView(APIView):
             **data,
         )
         return Response(GateDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectReopenView(APIView):
+    """Reopen a closed or cancelled project (organisation administrators)."""
+
+    def conflict_payload(self, current: Any) -> dict[str, Any]:
+        """The current project sent with a 409."""
+        return ProjectSerializer(current).data  # type: ignore[return-value]
+
+    @extend_schema(
+        summary="Reopen a closed or cancelled project",
+        description="Organisation administrators only, with a reason (journaled). The project "
+        "returns, active, to the stage its closing gate left; its members are notified.",
+        request=ProjectReopenSerializer,
+        responses={200: ProjectSerializer},
+        parameters=[IF_MATCH],
+    )
+    def post(self, request: Request, project_id: str) -> Response:
+        """Reopen with ``reason`` and the project's ``version`` (or If-Match)."""
+        project = selectors.project_get(who=actor(request), project_id=project_id)
+        reopen.require_reopen(actor(request), project)
+        data = _valid(ProjectReopenSerializer, request.data)
+        reopened = reopen.project_reopen(
+            who=actor(request),
+            project=project,
+            version=expected_version(request),
+            reason=data["reason"],
+        )
+        return Response(ProjectSerializer(reopened).data)
 
 
 class ProjectHistoryView(APIView):

@@ -15,7 +15,7 @@ from typing import Any
 
 from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.errors import Forbidden, InvalidInput
-from keystage.portfolio.access import project_perms
+from keystage.portfolio.access import project_perms, require_open
 from keystage.portfolio.models import Project, ProjectMembership
 
 NOT_YOURS = (
@@ -41,8 +41,18 @@ def may_manage_roles(who: Any, project: Project) -> bool:
     return bool(MANAGE_ROLES & project_perms(who, project))
 
 
+def require_manage_roles(who: Any, project: Project, action: str) -> None:
+    """Refuse (403) ``who`` any change to the project's members: the closed project's reason
+    first, else the role's (``action`` says what was asked, e.g. "inviting members")."""
+    require_open(project)
+    if not may_manage_roles(who, project):
+        raise Forbidden(f"Your role in {project.code} does not allow {action}.")
+
+
 def require_role_grant(*, who: Any, project: Project, user: Any, role: str, field: str) -> None:
-    """Refuse (400 on ``field``) a grant of ``role`` to ``user`` that ``who`` may not make."""
+    """Refuse (400 on ``field``) a grant of ``role`` to ``user`` that ``who`` may not make
+    (403 on a closed or cancelled project)."""
+    require_open(project)
     perms = project_perms(who, project)
     if role == ProjectRole.SPONSOR:
         if Perm.MANAGE_SPONSOR not in perms:
@@ -56,6 +66,7 @@ def require_role_grant(*, who: Any, project: Project, user: Any, role: str, fiel
 def require_role_change(*, who: Any, membership: ProjectMembership, role: str) -> None:
     """Refuse a change of ``membership`` to ``role`` that ``who`` may not make (400 on role)."""
     project = membership.project
+    require_open(project)
     old = membership.role
     if ProjectRole.SPONSOR not in (old, role):
         require_role_grant(who=who, project=project, user=membership.user, role=role, field="role")
@@ -86,6 +97,7 @@ def may_remove(
 
 def require_member_removal(*, who: Any, membership: ProjectMembership) -> None:
     """Refuse (403) a removal ``who`` may not make: the sponsor goes only by admin or PMO."""
+    require_open(membership.project)
     if not may_remove(who, membership):
         if membership.role == ProjectRole.SPONSOR:
             raise Forbidden(NOT_YOURS)

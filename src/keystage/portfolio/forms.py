@@ -137,3 +137,14 @@ class GateForm(forms.Form):
         "The portfolio shows the project as passed by override.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReopenForm(forms.Form):
+    """Reopen a closed or cancelled project (organisation administrators), saying why."""
+
+    reason = forms.CharField(
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why it is reopened; kept in the project's history and sent to its members.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

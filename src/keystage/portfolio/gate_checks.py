@@ -5,6 +5,19 @@ planning…), so it cannot import them. Each such app registers a check for
 the stage whose gate it guards, from its ``AppConfig.ready()``;
 ``gate_decide`` asks the registry what is missing and refuses a 'go' unless
 the sponsor gives an override reason.
+
+Who registers what (the stage is the one the gate leaves):
+
+- Initiation → Planning: proposal, business case, a feasibility study that does not
+  advise against, key stakeholders signed off, a project manager (``initiation``).
+- Planning → Execution: a baseline (``planning``), the budget set (``costs``), the team
+  staffed (``staffing``), the charter issued (``initiation``), and *risks identified* —
+  to be registered here by the risk register (stage 4's ``control`` app) with
+  ``register_gate_check(Stage.PLANNING, …)``. There is no register yet, so there is no
+  such item: the gate does not pretend to check it.
+- Execution → Closing: every deliverable submitted or accepted (``planning``).
+- Closing → Closed: the closing app's acceptance, handover, final budget, review and
+  final report (stage 5).
 """
 
 from __future__ import annotations

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 StartMoved = Callable[[Any], None]
+Reopened = Callable[..., None]
 
 _START_MOVED: list[StartMoved] = []
+_REOPENED: list[Reopened] = []
 
 
 def register_start_moved(callback: StartMoved) -> None:
@@ -45,3 +47,16 @@ def project_figures_moved(project: Any) -> None:
     inside their transaction; the callbacks defer their work to the commit themselves."""
     for callback in _FIGURES_MOVED:
         callback(project)
+
+
+def register_reopened(callback: Reopened) -> None:
+    """Call ``callback(project, who=, reason=)`` when an administrator reopens a project
+    (the notifications app tells its members; idempotent)."""
+    if callback not in _REOPENED:
+        _REOPENED.append(callback)
+
+
+def project_reopened(project: Any, *, who: Any, reason: str) -> None:
+    """Tell every registered app that ``project`` was reopened, in the reopening transaction."""
+    for callback in _REOPENED:
+        callback(project, who=who, reason=reason)

@@ -206,6 +206,15 @@ class GateDecisionCreateSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
+class ProjectReopenSerializer(serializers.Serializer[Any]):
+    """Reopen a closed or cancelled project; ``version`` is the project's."""
+
+    reason = serializers.CharField(
+        max_length=4000, help_text="Why the project is reopened; kept in the journal."
+    )
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
 class AuditEntrySerializer(serializers.Serializer[Any]):
     """One journal entry."""
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<uuid:project_id>/", views.project_detail, name="project-detail"),
     path("projects/<uuid:project_id>/edit/", views.project_edit, name="project-edit"),
     path("projects/<uuid:project_id>/gate/", views.gate_decide, name="gate-decide"),
+    path("projects/<uuid:project_id>/reopen/", views.project_reopen, name="project-reopen"),
     path("projects/<uuid:project_id>/members/", views.member_list, name="member-list"),
     path(
         "projects/<uuid:project_id>/members/<uuid:member_id>/",

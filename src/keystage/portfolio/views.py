@@ -14,17 +14,18 @@ from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from keystage.core.web import add_errors, page_error
-from keystage.portfolio import selectors, services
+from keystage.portfolio import reopen, selectors, services
 from keystage.portfolio.access import (
     can_create_projects,
+    is_closed,
     project_perms,
     project_role,
     users_visible_to,
 )
 from keystage.portfolio.duties import (
     MANAGE_ROLES,
-    may_manage_roles,
     may_remove,
+    require_manage_roles,
     role_options,
 )
 from keystage.portfolio.forms import (
@@ -34,13 +35,13 @@ from keystage.portfolio.forms import (
     MemberRoleForm,
     ProjectCreateForm,
     ProjectEditForm,
+    ReopenForm,
     VersionForm,
 )
 from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.lifecycle import (
     GATE_DESCRIPTIONS,
     STAGE_ORDER,
-    GateOutcome,
     ProjectKind,
     ProjectStatus,
     Stage,
@@ -123,7 +124,9 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
             "value": stage,
             "label": Stage(stage).label,
             "state": "done" if i < current_index else ("current" if i == current_index else "todo"),
-            "entered": entered.get(stage),
+            # A reopened project has been in later stages; the timeline dates only the
+            # stages up to the current one.
+            "entered": entered.get(stage) if i <= current_index else None,
         }
         for i, stage in enumerate(STAGE_ORDER)
     ]
@@ -131,9 +134,7 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
     checklist = gate_checklist(project) if project.status != ProjectStatus.CANCELLED else []
     gate_form = None
     if target and project.status != ProjectStatus.CANCELLED and Perm.DECIDE_GATE in perms:
-        gate_form = GateForm(
-            initial={"to_stage": target, "version": project.version, "outcome": GateOutcome.GO}
-        )
+        gate_form = GateForm(initial={"to_stage": target, "version": project.version})
     return {
         "project": project,
         "leads": selectors.project_leads(project),
@@ -150,6 +151,11 @@ def _overview_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "last_override": selectors.last_gate_override(project),
         "perms": perms,
         "Perm": Perm,
+        "closed": is_closed(project),
+        "reopen_form": ReopenForm(initial={"version": project.version})
+        if Perm.REOPEN in perms
+        else None,
+        "reopen_stage": Stage(reopen.reopen_stage(project)).label if is_closed(project) else None,
     }
 
 
@@ -232,6 +238,35 @@ def gate_decide(request: HttpRequest, project_id: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def project_reopen(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Reopen a closed or cancelled project with a reason (organisation administrators)."""
+    who = actor(request)
+    try:
+        project = selectors.project_get(who=who, project_id=project_id)
+        reopen.require_reopen(who, project)
+    except DomainError as exc:
+        return page_error(request, exc)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            done = reopen.project_reopen(who=who, project=project, **form.cleaned_data)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("portfolio:project-detail", project_id=project.public_id)
+        except DomainError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{done.code} is reopened in {done.get_stage_display()}; members told."
+            )
+            return redirect("portfolio:project-detail", project_id=project.public_id)
+    context = _overview_context(request, project)
+    context["reopen_form"] = form
+    return render(request, "portfolio/project_detail.html", context, status=400)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
     """Members of a project; invite with a role."""
@@ -241,11 +276,11 @@ def member_list(request: HttpRequest, project_id: str) -> HttpResponse:
     except DomainError as exc:
         return page_error(request, exc)
     perms = project_perms(request.user, project)
-    can_manage = bool(MANAGE_ROLES & perms)
-    if request.method == "POST" and not can_manage:
-        return page_error(
-            request, Forbidden(f"Your role in {project.code} does not allow inviting members.")
-        )
+    if request.method == "POST":
+        try:
+            require_manage_roles(request.user, project, "inviting members")
+        except Forbidden as exc:
+            return page_error(request, exc)
     inviting = request.POST.get("mode") == "email"
     form, invite_form = _member_forms(request, project, perms, bound=request.method == "POST")
     status = 200
@@ -327,8 +362,7 @@ def member_update(request: HttpRequest, project_id: str, member_id: str) -> Http
     """
     try:
         project = selectors.project_get(who=actor(request), project_id=project_id)
-        if not may_manage_roles(request.user, project):
-            raise Forbidden(f"Your role in {project.code} does not allow changing members.")
+        require_manage_roles(request.user, project, "changing members")
         membership = selectors.member_get(
             who=actor(request), project=project, membership_id=member_id
         )

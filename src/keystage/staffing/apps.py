@@ -13,3 +13,11 @@ class StaffingConfig(AppConfig):
     name = "keystage.staffing"
     label = "staffing"
     verbose_name = "Staffing"
+
+    def ready(self) -> None:
+        """Guard the gate to Execution: every task with work has someone assigned."""
+        from keystage.portfolio.gate_checks import register_gate_check
+        from keystage.portfolio.lifecycle import Stage
+        from keystage.staffing.gate import team_checklist
+
+        register_gate_check(Stage.PLANNING, team_checklist)

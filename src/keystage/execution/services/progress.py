@@ -35,7 +35,7 @@ from keystage.execution.services.notices import tell_predecessor_finished
 from keystage.planning.models import Assignment, ProjectCalendar, Task, TaskKind, TaskStatus
 from keystage.planning.services.plan_lock import plan_lock
 from keystage.planning.services.wbs import calendar_of, reschedule
-from keystage.portfolio.access import access_project, is_closed, project_perms, require_perm
+from keystage.portfolio.access import access_project, project_perms, require_open, require_perm
 from keystage.portfolio.models import Project
 from keystage.portfolio.project_events import project_figures_moved
 
@@ -331,8 +331,7 @@ def set_data_date_as_system(
 
     Closed and cancelled projects stay read-only here too.
     """
-    if is_closed(project):
-        raise Forbidden(f"{project.code} is closed; its records can be read but not changed.")
+    require_open(project)
     return _set_data_date(who=None, project=project, data_date=data_date, version=None, via=via)
 
 

@@ -34,7 +34,7 @@ from keystage.execution.models import (
 )
 from keystage.execution.models.timesheets import MAX_DAY_HOURS
 from keystage.planning.models import Assignment, Task
-from keystage.portfolio.access import closed_state, is_closed
+from keystage.portfolio.access import closed_message, is_closed
 from keystage.portfolio.models import Project
 
 HUNDREDTH = Decimal("0.01")
@@ -95,13 +95,8 @@ def _single_problems(c: Candidate, today: dt.date) -> list[tuple[str, str]]:
     if problem:
         found.append(("hours", problem))
     if is_closed(c.project):
-        found.append(
-            (
-                "project",
-                f"{c.project.code} is {closed_state(c.project)}; no more time can be logged on it.",
-            )
-        )
-    if c.task.project_id != c.project.id:
+        found.append(("project", closed_message(c.project)))
+    if c.task.project_id != c.project.pk:
         found.append(("task", f"Choose a task of {c.project.code}."))
     elif c.task.is_summary:
         found.append(("task", f"'{c.task.name}' is a summary task; log time on its sub-tasks."))

@@ -111,8 +111,8 @@ def task_progress_edit(request: HttpRequest, project_id: Any, task_id: Any) -> H
         task = selectors.progress_task(who=who, task_id=task_id, project_id=project_id)
         calendar = ProjectCalendar.objects.filter(project=task.project).first()
         per_day = minutes_per_day(calendar)
+        services.require_progress_right(who, task)  # before reading the form: 403, not 400
         if request.method == "GET":
-            services.require_progress_right(who, task)
             form = ProgressForm(initial=_initial(task, per_day))
             return _form(request, task, form, 200)
         action = request.POST.get("action", "save")

@@ -20,7 +20,7 @@ from keystage.core.errors import Conflict, DomainError
 from keystage.core.models import AuditAction
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.charter.selectors import charter_content
-from keystage.portfolio.access import require_perm
+from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import Project
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "initiation"
@@ -141,8 +141,10 @@ def charter_regenerate_as_system(*, project: Project, via: str = "keystage CLI")
     """Generate the next version as the system actor (the command line has no signed-in user).
 
     Whoever runs the command line already holds the database; the journal records the
-    version with no user and says it came from the system.
+    version with no user and says it came from the system. Refused on a closed or
+    cancelled project like every write.
     """
+    require_open(project)
     return _generate(
         project=project,
         user=None,

@@ -20,7 +20,7 @@ from keystage.core.errors import Conflict, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.planning.models import Baseline, BaselineTask
 from keystage.planning.selectors.plan_snapshot import plan_snapshot
-from keystage.portfolio.access import require_perm
+from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import Project
 
 NAME_MAX = 200
@@ -129,7 +129,9 @@ def baseline_capture(*, who: User, project: Project, name: str = "", note: str =
 def baseline_capture_as_system(
     *, project: Project, name: str = "", note: str = "", via: str = "keystage CLI"
 ) -> Baseline:
-    """Capture a baseline as the system actor (the command line has no signed-in user)."""
+    """Capture a baseline as the system actor (the command line has no signed-in user);
+    refused on a closed or cancelled project like every write."""
+    require_open(project)
     return _capture(who=None, project=project, name=name, note=note, via=via)
 
 

@@ -57,7 +57,7 @@ from keystage.planning.services.schedule_summary import (
     outcome_summary,
 )
 from keystage.planning.services.wbs import calendar_of, reschedule
-from keystage.portfolio.access import require_perm
+from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import Project
 from keystage.resources.selectors import team_profiles
 
@@ -135,7 +135,9 @@ def schedule_request(
 def schedule_now_as_system(
     *, project: Project, method: Any, time_limit: Any = None, via: str = "keystage CLI"
 ) -> ScheduleRun:
-    """Record and execute a run right here, as the system actor (the command line)."""
+    """Record and execute a run right here, as the system actor (the command line);
+    refused on a closed or cancelled project like every write."""
+    require_open(project)
     method, limit = check_request(method, time_limit)
     with transaction.atomic():
         run = _create(
@@ -234,6 +236,7 @@ def _latest_finish(project: Project) -> dt.datetime | None:
 
 def _execute(run: ScheduleRun) -> None:
     project = run.project
+    require_open(project)  # closed since the run was queued: the run fails, the plan stays
     if not Task.objects.filter(project=project, is_summary=False).exists():
         raise rcpsp.ScheduleFailure("The plan has no tasks yet; add tasks before scheduling.")
     if run.method == ScheduleMethod.CPM:
