@@ -106,6 +106,7 @@ urlpatterns = [
     path("", include("keystage.execution.urls")),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
+    path("", include("keystage.initiation.intake_urls")),
     path("", include("keystage.notifications.urls")),
     path("", include("keystage.portfolio.urls")),
 ]

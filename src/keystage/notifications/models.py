@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     TIMESHEET_DECIDED = "timesheet_decided", "My timesheet is approved or rejected"
     PREDECESSOR_FINISHED = "predecessor_finished", "A task I depend on finishes"
     MENTIONED = "mentioned", "Someone @mentions me"
+    PROPOSAL_DECIDED = "proposal_decided", "The PMO decides on a project proposal of mine"
 
 
 class Notification(BaseModel):

@@ -56,6 +56,7 @@ class PreferencesSerializer(serializers.Serializer[Any]):
     timesheet_decided = StrictBooleanField(required=False)
     predecessor_finished = StrictBooleanField(required=False)
     mentioned = StrictBooleanField(required=False)
+    proposal_decided = StrictBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Every kind is a field (kept in step with ``NotificationKind``)."""
