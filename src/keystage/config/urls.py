@@ -20,6 +20,7 @@ from keystage.notifications import api_urls as notifications_api_urls
 from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
+from keystage.portfolio import dashboard_views as portfolio_dashboard
 from keystage.resources import api_urls as resources_api_urls
 from keystage.staffing import api_urls as staffing_api_urls
 from keystage.staffing import urls as staffing_urls
@@ -70,6 +71,11 @@ api_v1 = [
         "projects/<str:project_id>/history/",
         portfolio_api.ProjectHistoryView.as_view(),
         name="project-history",
+    ),
+    path(
+        "portfolio/dashboard/",
+        portfolio_dashboard.DashboardView.as_view(),
+        name="portfolio-dashboard",
     ),
     *initiation_api_urls.urlpatterns,
     *resources_api_urls.urlpatterns,

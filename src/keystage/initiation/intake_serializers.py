@@ -11,7 +11,9 @@ from keystage.initiation.models import IntakeProposal
 from keystage.portfolio.lifecycle import ProjectKind
 
 
-class _Person(serializers.Serializer[Any]):
+class IntakePerson(serializers.Serializer[Any]):
+    """A person named on a proposal."""
+
     id = serializers.UUIDField(source="public_id")
     username = serializers.CharField()
     name = serializers.CharField(source="display_name")
@@ -22,9 +24,9 @@ class IntakeProposalSerializer(serializers.ModelSerializer[IntakeProposal]):
     was given, discounted at 8 %) and the PMO's mean score."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
-    submitted_by = _Person(read_only=True)
-    suggested_sponsor = _Person(read_only=True, allow_null=True)
-    decided_by = _Person(read_only=True, allow_null=True)
+    submitted_by = IntakePerson(read_only=True)
+    suggested_sponsor = IntakePerson(read_only=True, allow_null=True)
+    decided_by = IntakePerson(read_only=True, allow_null=True)
     project = serializers.SerializerMethodField()
     npv = serializers.SerializerMethodField()
     roi = serializers.SerializerMethodField()
