@@ -23,6 +23,7 @@ from keystage.core.web import page_error
 from keystage.execution.selectors.resource_load import (
     MAX_WEEKS,
     ResourceLoad,
+    load_payload,
     parse_window,
     resource_load,
 )
@@ -92,14 +93,7 @@ class LoadCellSerializer(serializers.Serializer[Any]):
         max_digits=10, decimal_places=2, help_text="Hours per day × working days × capacity %."
     )
     over = serializers.BooleanField(help_text="Planned or recorded hours above capacity.")
-    projects = serializers.SerializerMethodField()
-
-    def get_projects(self, cell: Any) -> list[dict[str, Any]]:
-        """Hours by project code."""
-        return LoadSplitSerializer(
-            [{"project": code, **hours} for code, hours in sorted(cell.by_project.items())],
-            many=True,
-        ).data  # type: ignore[return-value]
+    projects = LoadSplitSerializer(many=True, help_text="Hours by project code.")
 
 
 class LoadPersonSerializer(serializers.Serializer[Any]):
@@ -111,7 +105,7 @@ class LoadPersonSerializer(serializers.Serializer[Any]):
 
 
 class ResourceLoadSerializer(serializers.Serializer[Any]):
-    """People × weeks over the projects the caller may see."""
+    """People × weeks over the projects the caller may see (documents ``load_payload``)."""
 
     start = serializers.DateField()
     weeks = serializers.ListField(child=serializers.DateField())
@@ -131,4 +125,4 @@ class ResourceLoadView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Planned and recorded hours per person and week, against capacity."""
-        return Response(ResourceLoadSerializer(_load(request.query_params, actor(request))).data)
+        return Response(load_payload(_load(request.query_params, actor(request))))
