@@ -12,7 +12,7 @@ from django.db.models import Sum
 from keystage.costs.models import CostEntry
 from keystage.engine.money import to_cents
 from keystage.execution.models import TimeEntry, TimesheetStatus
-from keystage.planning.models import Baseline
+from keystage.planning.selectors.portfolio_figures import latest_baselines
 from keystage.portfolio.models import Project
 
 ZERO = Decimal("0")
@@ -24,13 +24,8 @@ def portfolio_figures(projects: Sequence[Project]) -> dict[int, dict[str, Any]]:
     (invoices and expenses plus approved labour)."""
     ids = [p.pk for p in projects]
     out: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
-    baselines = (
-        Baseline.objects.filter(project_id__in=ids)
-        .order_by("project_id", "-number")
-        .values_list("project_id", "cost")
-    )
-    for pk, cost in baselines:
-        out[pk].setdefault("budget", Decimal(cost))
+    for pk, cost in latest_baselines(ids, "cost").items():
+        out[pk]["budget"] = Decimal(cost)
     actual: dict[int, Decimal] = {}
     entries = (
         CostEntry.objects.filter(project_id__in=ids)

@@ -290,7 +290,7 @@ def _decide(
 
 @transaction.atomic
 def intake_request_info(
-    *, who: User, proposal: IntakeProposal, version: int, question: Any
+    *, who: User, proposal: IntakeProposal, version: int, note: Any
 ) -> IntakeProposal:
     """The PMO asks the submitter for more; the proposal waits for their edit."""
     _require_pmo(who, proposal)
@@ -299,14 +299,14 @@ def intake_request_info(
         proposal=proposal,
         version=version,
         status=IntakeStatus.INFO_REQUESTED,
-        note=_note(question, "question", "what you need to know"),
+        note=_note(note, "note", "what you need to know"),
         summary=f"More information requested on {proposal.title!r}",
     )
 
 
 @transaction.atomic
 def intake_reject(
-    *, who: User, proposal: IntakeProposal, version: int, reason: Any
+    *, who: User, proposal: IntakeProposal, version: int, note: Any
 ) -> IntakeProposal:
     """The PMO rejects a proposal, with a reason the submitter reads."""
     _require_pmo(who, proposal)
@@ -315,7 +315,7 @@ def intake_reject(
         proposal=proposal,
         version=version,
         status=IntakeStatus.REJECTED,
-        note=_note(reason, "reason", "why it is rejected"),
+        note=_note(note, "note", "why it is rejected"),
         summary=f"Rejected the proposal {proposal.title!r}",
     )
 

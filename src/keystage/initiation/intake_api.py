@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -118,48 +118,48 @@ class IntakeScoreView(_Conflicts, APIView):
         return Response(_out(proposal))
 
 
-class IntakeRequestInfoView(_Conflicts, APIView):
-    """Ask the submitter for more information."""
+class _NoteActionView(_Conflicts, APIView):
+    """A decision that carries a note for the submitter (a question or a reason)."""
 
-    @extend_schema(
-        summary="Ask for more information",
-        request=s.IntakeNoteSerializer,
-        responses=s.IntakeProposalSerializer,
-        parameters=[IF_MATCH],
-    )
+    decide: Any = None
+
     def post(self, request: Request, proposal_id: str) -> Response:
-        """The question goes to the submitter; the proposal waits for their edit."""
+        """Decide at ``version``; the note goes to the submitter."""
         proposal = intake.intake_get(who=actor(request), proposal_id=proposal_id)
         data = valid_input(s.IntakeNoteSerializer, request)
-        proposal = intake.intake_request_info(
+        decide = type(self).decide
+        proposal = decide(
             who=actor(request),
             proposal=proposal,
             version=expected_version(request),
-            question=data["note"],
+            note=data["note"],
         )
         return Response(_out(proposal))
 
 
-class IntakeRejectView(_Conflicts, APIView):
+def _note_schema(summary: str) -> Any:
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            request=s.IntakeNoteSerializer,
+            responses=s.IntakeProposalSerializer,
+            parameters=[IF_MATCH],
+        )
+    )
+
+
+@_note_schema("Ask for more information")
+class IntakeRequestInfoView(_NoteActionView):
+    """Ask the submitter for more information; the proposal waits for their edit."""
+
+    decide = staticmethod(intake.intake_request_info)
+
+
+@_note_schema("Reject a proposal")
+class IntakeRejectView(_NoteActionView):
     """Reject a proposal with a reason."""
 
-    @extend_schema(
-        summary="Reject a proposal",
-        request=s.IntakeNoteSerializer,
-        responses=s.IntakeProposalSerializer,
-        parameters=[IF_MATCH],
-    )
-    def post(self, request: Request, proposal_id: str) -> Response:
-        """The reason goes to the submitter."""
-        proposal = intake.intake_get(who=actor(request), proposal_id=proposal_id)
-        data = valid_input(s.IntakeNoteSerializer, request)
-        proposal = intake.intake_reject(
-            who=actor(request),
-            proposal=proposal,
-            version=expected_version(request),
-            reason=data["note"],
-        )
-        return Response(_out(proposal))
+    decide = staticmethod(intake.intake_reject)
 
 
 class IntakePromoteView(_Conflicts, APIView):

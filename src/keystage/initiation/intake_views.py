@@ -106,17 +106,14 @@ def _forms(
 def _save(request: HttpRequest, proposal: IntakeProposal, action: str) -> Callable[..., Any]:
     who = actor(request)
 
-    def note(data: dict[str, Any]) -> str:
-        return str(data.get("note", ""))
-
     savers: dict[str, Callable[[dict[str, Any], Any], Any]] = {
         "edit": lambda d, v: intake.intake_update(who=who, proposal=proposal, version=v, data=d),
         "score": lambda d, v: intake.intake_score(who=who, proposal=proposal, version=v, data=d),
         "request_info": lambda d, v: intake.intake_request_info(
-            who=who, proposal=proposal, version=v, question=note(d)
+            who=who, proposal=proposal, version=v, note=d.get("note", "")
         ),
         "reject": lambda d, v: intake.intake_reject(
-            who=who, proposal=proposal, version=v, reason=note(d)
+            who=who, proposal=proposal, version=v, note=d.get("note", "")
         ),
         "promote": lambda d, v: intake.intake_promote(
             who=who,

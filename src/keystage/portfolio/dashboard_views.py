@@ -23,6 +23,7 @@ from keystage.core.templatetags.ks_format import short_date_text
 from keystage.core.templatetags.money import format_money
 from keystage.core.web import page_error
 from keystage.portfolio.dashboard import HEALTHS, SORTS, Dashboard, DashboardRow, dashboard
+from keystage.portfolio.lifecycle import ProjectStatus, Stage
 from keystage.reporting.svg.portfolio import Bubble, bubble_chart
 
 
@@ -55,6 +56,10 @@ def chart(data: Dashboard) -> str:
     return bubble_chart(bubbles)
 
 
+STAGE_LABELS = dict(Stage.choices)
+STATUS_LABELS = dict(ProjectStatus.choices)
+
+
 def _dash(value: Any, text: str) -> str:
     return "—" if value is None else text
 
@@ -65,7 +70,16 @@ def display(row: DashboardRow, currency: str) -> dict[str, Any]:
     f = row.figures
     finish = f["forecast_finish"] or f["planned_finish"]
     slip = row.slip_days
+    project = row.project
     return {
+        "code": project.code,
+        "name": project.name,
+        "url": f"/projects/{project.public_id}/",
+        "stage": project.stage,
+        "stage_label": STAGE_LABELS[project.stage],
+        "status": "" if project.status == ProjectStatus.ACTIVE else project.status,
+        "status_label": STATUS_LABELS.get(project.status, ""),
+        "pm": row.project_manager or "—",
         "health": f["health"],
         "reason": f["health_reason"] or "",
         "spi": _dash(f["spi"], f"{f['spi']:.2f}" if f["spi"] is not None else ""),
@@ -94,7 +108,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "portfolio/dashboard.html",
         {
             "data": data,
-            "rows": [(r, display(r, currency)) for r in data.rows],
+            "rows": [display(r, currency) for r in data.rows],
             "chart": chart(data),
             "filters": request.GET,
             "healths": HEALTHS,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from keystage.planning.models import Baseline, Task
@@ -24,17 +24,25 @@ def finish_day(value: dt.datetime | None) -> dt.date | None:
     return end.date()
 
 
+def latest_baselines(ids: Sequence[int], field: str) -> dict[int, Any]:
+    """``field`` of each project's latest baseline (one query), by project pk."""
+    newest = (
+        Baseline.objects.filter(project_id=OuterRef("project_id"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    rows = Baseline.objects.filter(project_id__in=ids, number=Subquery(newest)).values_list(
+        "project_id", field
+    )
+    return dict(rows)
+
+
 def schedule_figures(projects: Sequence[Project]) -> dict[int, dict[str, Any]]:
     """``baseline_finish`` (latest baseline) and ``planned_finish`` (the plan now) by project."""
     ids = [p.pk for p in projects]
     out: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
-    baselines = (
-        Baseline.objects.filter(project_id__in=ids)
-        .order_by("project_id", "-number")
-        .values_list("project_id", "finish_at")
-    )
-    for pk, finish in baselines:
-        out[pk].setdefault("baseline_finish", finish_day(finish))
+    for pk, finish in latest_baselines(ids, "finish_at").items():
+        out[pk]["baseline_finish"] = finish_day(finish)
     planned = (
         Task.objects.filter(project_id__in=ids)
         .values("project_id")
