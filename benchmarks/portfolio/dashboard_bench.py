@@ -158,7 +158,6 @@ def main() -> None:
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections, connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from keystage.portfolio.dashboard import register_project_figures
 
@@ -183,8 +182,13 @@ def main() -> None:
         for name, path in pages.items():
             response = client.get(path)
             assert response.status_code == 200, (name, response.status_code)
-            connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as queries:
+            queries: list[str] = []
+
+            def counter(execute: Any, sql: str, *rest: Any, queries: list[str] = queries) -> Any:
+                queries.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(counter):
                 client.get(path)
             times = _measure(lambda path=path, client=client: client.get(path), args.n)
             print(
