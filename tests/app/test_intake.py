@@ -55,6 +55,8 @@ def test_bad_input_is_field_errors_and_nothing_written(world, api):
     )
     assert response.status_code == 400
     assert {"rough_cost", "rough_duration_days"} <= set(response.json()["errors"])
+    response = api(world.outsider).post(URL, {**IDEA, "annual_benefit": ""}, format="json")
+    assert response.status_code == 400 and "annual_benefit" in response.json()["errors"]
     response = api(world.outsider).post(URL, {**IDEA, "suggested_sponsor": "nobody"}, format="json")
     assert response.status_code == 400 and "suggested_sponsor" in response.json()["errors"]
     assert IntakeProposal.objects.count() == 0

@@ -87,7 +87,14 @@ def test_control_figures_filter_and_sort(world, api, control):
     assert [r["code"] for r in pmo.get(DASH + "?pm=Pm_B Tester").json()["rows"]] == ["PRJ-B"]
     assert [r["code"] for r in pmo.get(DASH + "?search=project b").json()["rows"]] == ["PRJ-B"]
     assert pmo.get(DASH + "?stage=planning").json()["rows"] == []
-    for bad in ("?sort=evil", "?health=purple", "?stage=nowhere"):
+    for bad in (
+        "?sort=evil",
+        "?health=purple",
+        "?stage=nowhere",
+        "?order=up",
+        "?sort=",
+        "?health=",
+    ):
         assert pmo.get(DASH + bad).status_code == 400
     client = Client()
     client.force_login(world.pmo)

@@ -96,6 +96,16 @@ class IntakeProposalSerializer(serializers.ModelSerializer[IntakeProposal]):
         return ranked.rank if ranked else None
 
 
+class _OptionalAmount(serializers.DecimalField):
+    """A non-negative amount or null; an empty string is no amount (400), as the schema says."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        """Refuse "" instead of reading it as null."""
+        if data == "":
+            self.fail("invalid")
+        return super().validate_empty_values(data)  # type: ignore[no-any-return]
+
+
 class IntakeSubmitSerializer(serializers.Serializer[Any]):
     """A new proposal (or, with ``version``, the submitter's edit of it)."""
 
@@ -104,7 +114,7 @@ class IntakeSubmitSerializer(serializers.Serializer[Any]):
     benefits = serializers.CharField(max_length=4000)
     rough_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     rough_duration_days = serializers.IntegerField(min_value=1, max_value=3650)
-    annual_benefit = serializers.DecimalField(
+    annual_benefit = _OptionalAmount(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     benefit_years = serializers.IntegerField(min_value=1, max_value=20, required=False)

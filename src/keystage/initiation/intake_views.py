@@ -150,7 +150,11 @@ def intake_detail(request: HttpRequest, proposal_id: Any) -> HttpResponse:
             "only the submitter edits an open one."
         )
         return render(request, "core/error.html", {"message": reason}, status=403)
-    context: dict[str, Any] = {"proposal": proposal, "figures": intake.figures(proposal)}
+    context: dict[str, Any] = {
+        "proposal": proposal,
+        "figures": intake.figures(proposal),
+        "is_pmo": intake.may_decide(request.user),
+    }
     status = 200
     if action is not None:
         available = _forms(request, proposal, action)

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.accounts.organisation import currency_of
-from keystage.core.errors import DomainError
+from keystage.core.errors import DomainError, InvalidInput
 from keystage.core.templatetags.ks_format import short_date_text
 from keystage.core.templatetags.money import format_money
 from keystage.core.web import page_error
@@ -28,6 +28,9 @@ from keystage.reporting.svg.portfolio import Bubble, bubble_chart
 
 
 def _query(params: Any, who: Any) -> Dashboard:
+    order = params.get("order", "")
+    if order not in ("", "asc", "desc"):
+        raise InvalidInput({"order": "asc or desc."})
     return dashboard(
         who=who,
         search=params.get("q", params.get("search", ""))[:100],
@@ -35,7 +38,7 @@ def _query(params: Any, who: Any) -> Dashboard:
         health=params.get("health", ""),
         pm=params.get("pm", "")[:200],
         sort=params.get("sort", "code") or "code",
-        descending=params.get("order", "") == "desc",
+        descending=order == "desc",
     )
 
 
@@ -225,4 +228,10 @@ class DashboardView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Every visible project and its figures, filtered and sorted."""
-        return Response(DashboardSerializer(_query(request.query_params, actor(request))).data)
+        params = request.query_params
+        # The enumerated parameters take one of their values; an empty one is an error here
+        # (the page's form sends empty fields and reads them as "any").
+        for name in ("health", "sort", "order"):
+            if name in params and not params[name]:
+                raise InvalidInput({name: "Leave it out or give one of the listed values."})
+        return Response(DashboardSerializer(_query(params, actor(request))).data)
