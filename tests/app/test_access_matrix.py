@@ -219,6 +219,23 @@ ROUTES: dict[str, Route] = {
     "api:org-user-list": Route("admin", ("GET",), api=True),
     "api:org-user-detail": Route("admin", ("GET", "PATCH"), api=True),
     "api:org-user-revoke": Route("admin", ("POST",), api=True),
+    # Read across the projects the caller may see (``projects_visible_to``); the A5 canary
+    # of test_portfolio_dashboard.py crawls them as a member of A only.
+    "api:portfolio-dashboard": Route("self", ("GET",), api=True),
+    "portfolio:dashboard": Route("self", ("GET",)),
+    "api:portfolio-resource-load": Route("self", ("GET",), api=True),
+    "execution:resource-load": Route("self", ("GET",)),
+    # "intake": the submitter's own proposals, every proposal of the organisation for its
+    # PMO and admins, 404 for anyone else; covered route by route in test_intake.py.
+    "api:intake-list": Route("intake", ("GET", "POST"), api=True),
+    "api:intake-detail": Route("intake", ("GET", "PATCH"), api=True),
+    "api:intake-score": Route("intake", ("POST",), api=True),
+    "api:intake-request-info": Route("intake", ("POST",), api=True),
+    "api:intake-reject": Route("intake", ("POST",), api=True),
+    "api:intake-promote": Route("intake", ("POST",), api=True),
+    "intake:list": Route("intake", ("GET",)),
+    "intake:new": Route("intake", ("GET", "POST")),
+    "intake:detail": Route("intake", ("GET", "POST")),
     # Read by every member of the organisation, changed by its admins: test_organisation.py.
     "api:organisation": Route("admin", ("GET", "PATCH"), api=True),
     # The organisation's KPI thresholds: members read, admins and PMO write (test_control_kpis).

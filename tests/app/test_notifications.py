@@ -81,6 +81,7 @@ def test_email_preference_is_honoured_per_kind(world, django_capture_on_commit_c
         "mentioned": False,
         "kpi_alert": True,
         "project_reopened": True,
+        "proposal_decided": True,
     }
     with django_capture_on_commit_callbacks(execute=True):
         quiet = services.notify([dev], kind="mentioned", text="Psst")

@@ -21,6 +21,7 @@ from keystage.notifications import api_urls as notifications_api_urls
 from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
+from keystage.portfolio import dashboard_views as portfolio_dashboard
 from keystage.resources import api_urls as resources_api_urls
 from keystage.staffing import api_urls as staffing_api_urls
 from keystage.staffing import urls as staffing_urls
@@ -77,6 +78,11 @@ api_v1 = [
         portfolio_api.ProjectHistoryView.as_view(),
         name="project-history",
     ),
+    path(
+        "portfolio/dashboard/",
+        portfolio_dashboard.DashboardView.as_view(),
+        name="portfolio-dashboard",
+    ),
     *initiation_api_urls.urlpatterns,
     *resources_api_urls.urlpatterns,
     *planning_api_urls.urlpatterns,
@@ -114,6 +120,7 @@ urlpatterns = [
     path("", include("keystage.execution.urls")),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),
+    path("", include("keystage.initiation.intake_urls")),
     path("", include("keystage.notifications.urls")),
     path("", include("keystage.portfolio.urls")),
 ]

@@ -4,11 +4,17 @@ from django.urls import URLPattern, path
 
 from keystage.execution.api import my_work, progress, timesheets
 from keystage.execution.status_updates import STATUS_UPDATES
+from keystage.execution.views.resource_load import ResourceLoadView
 
 P = "projects/<str:project_id>/"
 
 progress_urlpatterns: list[URLPattern] = [
     path("me/work/", my_work.MyWorkView.as_view(), name="execution-my-work"),
+    path(
+        "portfolio/resource-load/",
+        ResourceLoadView.as_view(),
+        name="portfolio-resource-load",
+    ),
     path(
         P + "tasks/<str:task_id>/progress/",
         progress.TaskProgressView.as_view(),
@@ -20,6 +26,11 @@ progress_urlpatterns: list[URLPattern] = [
 
 timesheet_urlpatterns: list[URLPattern] = [
     path("me/work/", my_work.MyWorkView.as_view(), name="execution-my-work"),
+    path(
+        "portfolio/resource-load/",
+        ResourceLoadView.as_view(),
+        name="portfolio-resource-load",
+    ),
     path(
         P + "time-entries/",
         timesheets.TimeEntryListView.as_view(),
@@ -82,6 +93,11 @@ timesheet_urlpatterns: list[URLPattern] = [
 
 urlpatterns: list[URLPattern] = [
     path("me/work/", my_work.MyWorkView.as_view(), name="execution-my-work"),
+    path(
+        "portfolio/resource-load/",
+        ResourceLoadView.as_view(),
+        name="portfolio-resource-load",
+    ),
     *progress_urlpatterns,
     *timesheet_urlpatterns,
     *STATUS_UPDATES.api_urls(),

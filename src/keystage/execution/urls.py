@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 
 from keystage.execution import status_updates
-from keystage.execution.views import calendar, my_work, progress, timesheets
+from keystage.execution.views import calendar, my_work, progress, resource_load, timesheets
 
 P = "projects/<uuid:project_id>/"
 
@@ -37,6 +37,7 @@ my_work_urlpatterns: list[URLPattern] = [
     ),
     path("my-work/tasks/<uuid:task_id>/time/", my_work.my_work_time, name="my-work-time"),
     path("calendar/<str:token>.ics", calendar.calendar_feed_view, name="calendar-feed"),
+    path("portfolio/resource-load/", resource_load.resource_load_page, name="resource-load"),
 ]
 
 app_name = "execution"

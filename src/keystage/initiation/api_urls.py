@@ -3,7 +3,7 @@
 from django.urls import path
 
 from keystage.core.middleware import accepts_uploads
-from keystage.initiation import api
+from keystage.initiation import api, intake_api
 
 P = "projects/<str:project_id>/initiation/"
 
@@ -53,5 +53,25 @@ urlpatterns = [
         P + "stakeholders/<str:stakeholder_id>/sign-off/",
         api.StakeholderSignOffView.as_view(),
         name="initiation-stakeholder-sign-off",
+    ),
+    path("intake/", intake_api.IntakeListView.as_view(), name="intake-list"),
+    path("intake/<str:proposal_id>/", intake_api.IntakeDetailView.as_view(), name="intake-detail"),
+    path(
+        "intake/<str:proposal_id>/score/", intake_api.IntakeScoreView.as_view(), name="intake-score"
+    ),
+    path(
+        "intake/<str:proposal_id>/request-info/",
+        intake_api.IntakeRequestInfoView.as_view(),
+        name="intake-request-info",
+    ),
+    path(
+        "intake/<str:proposal_id>/reject/",
+        intake_api.IntakeRejectView.as_view(),
+        name="intake-reject",
+    ),
+    path(
+        "intake/<str:proposal_id>/promote/",
+        intake_api.IntakePromoteView.as_view(),
+        name="intake-promote",
     ),
 ]

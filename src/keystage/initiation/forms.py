@@ -8,15 +8,17 @@ from django import forms
 from django.db import models
 
 from keystage.core.formfields import formfield
-from keystage.initiation import services
+from keystage.initiation import intake, services
 from keystage.initiation.models import (
     BusinessCase,
     CashFlowLine,
     FeasibilityStudy,
+    IntakeProposal,
     Proposal,
     ResearchNote,
     Stakeholder,
 )
+from keystage.portfolio.lifecycle import ProjectKind
 
 
 def _rows(n: int) -> forms.Textarea:
@@ -91,3 +93,64 @@ class SignOffForm(forms.Form):
 
     comment = forms.CharField(max_length=2000, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _people_choice(people: Any, *, label: str, required: bool) -> forms.ModelChoiceField[Any]:
+    return forms.ModelChoiceField(queryset=people, required=required, label=label)
+
+
+class IntakeForm(
+    _form(  # type: ignore[misc]
+        IntakeProposal,
+        tuple(f for f in intake.SUBMIT_FIELDS if f != "suggested_sponsor"),
+        widgets={"problem": _rows(4), "benefits": _rows(4)},
+        labels={
+            "problem": "Problem or opportunity",
+            "benefits": "Expected benefits",
+            "rough_cost": "Rough cost",
+            "rough_duration_days": "Rough duration (days)",
+            "annual_benefit": "Benefit per year (optional)",
+            "benefit_years": "Years of benefit",
+        },
+    )
+):
+    """Submit or edit a project proposal; the sponsor is offered from the organisation."""
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["suggested_sponsor"] = _people_choice(
+            people, label="Suggested sponsor", required=False
+        )
+
+
+IntakeScoreForm = _form(
+    IntakeProposal,
+    intake.SCORE_FIELDS,
+    labels={"strategic_score": "Strategic fit (1–5)", "feasibility_score": "Feasibility (1–5)"},
+)
+
+
+class IntakeNoteForm(forms.Form):
+    """A question for the submitter, or the reason for a rejection."""
+
+    note = forms.CharField(max_length=4000, widget=_rows(3), label="Note")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class IntakePromoteForm(forms.Form):
+    """The project a proposal becomes."""
+
+    code = forms.CharField(max_length=20, help_text="2–20 capital letters, digits or hyphens.")
+    name = forms.CharField(max_length=200, required=False, help_text="The title when empty.")
+    kind = forms.ChoiceField(choices=ProjectKind.choices, initial=ProjectKind.OTHER)
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project_manager"] = _people_choice(
+            people, label="Project manager", required=True
+        )
+        self.fields["sponsor"] = _people_choice(
+            people, label="Sponsor (the suggested one when empty)", required=False
+        )

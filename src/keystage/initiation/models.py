@@ -277,3 +277,82 @@ class ResearchAttachment(AttachedFile):
 
 # The charter's model lives beside its selectors and services; Django finds it here.
 from keystage.initiation.charter.models import CharterVersion  # noqa: E402, F401
+
+
+class IntakeStatus(models.TextChoices):
+    """Where a submitted idea stands in the intake queue."""
+
+    SUBMITTED = "submitted", "Submitted"
+    INFO_REQUESTED = "info_requested", "More information requested"
+    REJECTED = "rejected", "Rejected"
+    PROMOTED = "promoted", "Promoted to a project"
+
+
+INTAKE_OPEN = (IntakeStatus.SUBMITTED, IntakeStatus.INFO_REQUESTED)
+
+
+class IntakeProposal(BaseModel):
+    """An idea for a project, submitted by any member of the organisation, before any
+    project exists; the PMO scores it, asks for more, rejects it or promotes it to a
+    project (whose initiation proposal it then fills)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="intake_proposals"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intake_proposals"
+    )
+    title = models.CharField(max_length=200)
+    problem = long_text(4000, blank=False, help_text="The problem to solve or the opportunity.")
+    benefits = long_text(4000, blank=False, help_text="The benefits expected, in words.")
+    rough_cost = money(help_text="Rough one-off cost, before any business case.")
+    rough_duration_days = score(1, 3650, help_text="Rough duration in calendar days.")
+    annual_benefit = money(
+        null=True, blank=True, help_text="Expected benefit per year, if it can be put in money."
+    )
+    benefit_years = score(1, 20, default=3, help_text="Years the benefit runs.")
+    suggested_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        max_length=20, choices=IntakeStatus.choices, default=IntakeStatus.SUBMITTED
+    )
+    strategic_score = score(1, 5, null=True, blank=True, help_text="Strategic fit, 1–5 (PMO).")
+    feasibility_score = score(1, 5, null=True, blank=True, help_text="Feasibility, 1–5 (PMO).")
+    decision_note = long_text(4000, help_text="The question asked or the reason given.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    project = models.OneToOneField(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="intake_proposal",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=IntakeStatus.values), name="intake_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(rough_cost__gte=0), name="intake_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(annual_benefit__isnull=True) | Q(annual_benefit__gte=0),
+                name="intake_benefit_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(project__isnull=True) | Q(status=IntakeStatus.PROMOTED),
+                name="intake_project_only_when_promoted",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="intake_org_status")]
+
+    def __str__(self) -> str:
+        return f"Proposal: {self.title}"

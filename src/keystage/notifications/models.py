@@ -21,6 +21,7 @@ class NotificationKind(models.TextChoices):
     MENTIONED = "mentioned", "Someone @mentions me"
     KPI_ALERT = "kpi_alert", "A KPI of my project turns amber or red"
     PROJECT_REOPENED = "project_reopened", "A closed project I am on is reopened"
+    PROPOSAL_DECIDED = "proposal_decided", "The PMO decides on a project proposal of mine"
 
 
 class Notification(BaseModel):

@@ -58,6 +58,7 @@ class PreferencesSerializer(serializers.Serializer[Any]):
     mentioned = StrictBooleanField(required=False)
     kpi_alert = StrictBooleanField(required=False)
     project_reopened = StrictBooleanField(required=False)
+    proposal_decided = StrictBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Every kind is a field (kept in step with ``NotificationKind``)."""

@@ -16,12 +16,15 @@ class PlanningConfig(AppConfig):
         """Guard the Planning gate (to execution) with a baseline, and the gate to Closing
         with the deliverables submitted; register
         the schedule-run job with the services (``planning.tasks``); reschedule the plan
-        when the project's start date moves; give tasks and deliverables a comment thread."""
+        when the project's start date moves; give tasks and deliverables a comment thread;
+        give the portfolio dashboard each project's baseline and planned finish."""
         from keystage.notifications.threads import register_thread_record
         from keystage.planning.selectors.gate import deliverables_checklist, planning_checklist
+        from keystage.planning.selectors.portfolio_figures import schedule_figures
         from keystage.planning.selectors.threads import thread_deliverable, thread_task
         from keystage.planning.services.schedule_runs import register_schedule_job
         from keystage.planning.services.wbs import plan_follow_project_start
+        from keystage.portfolio.dashboard import register_project_figures
         from keystage.portfolio.gate_checks import register_gate_check
         from keystage.portfolio.lifecycle import Stage
         from keystage.portfolio.project_events import register_start_moved
@@ -32,6 +35,7 @@ class PlanningConfig(AppConfig):
         register_start_moved(plan_follow_project_start)
         register_thread_record("task", thread_task)
         register_thread_record("deliverable", thread_deliverable)
+        register_project_figures(schedule_figures)
         from django.db.models.signals import post_delete
 
         from keystage.planning.models import PlanFile

@@ -40,7 +40,7 @@ def _valid(serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
-def _user_ref(who: Any, ref: Any, field: str) -> User | None:
+def user_ref(who: Any, ref: Any, field: str) -> User | None:
     """Resolve a user id or username within the caller's organisation."""
     if ref in (None, ""):
         return None
@@ -88,10 +88,10 @@ class ProjectListCreateView(APIView):
     def post(self, request: Request) -> Response:
         """Open a project in Initiation."""
         data = _valid(ProjectCreateSerializer, request.data)
-        data["project_manager"] = _user_ref(
+        data["project_manager"] = user_ref(
             request.user, data.get("project_manager"), "project_manager"
         )
-        data["sponsor"] = _user_ref(request.user, data.get("sponsor"), "sponsor")
+        data["sponsor"] = user_ref(request.user, data.get("sponsor"), "sponsor")
         project = services.project_create(who=actor(request), **data)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
@@ -162,7 +162,7 @@ class MemberListCreateView(APIView):
             membership = services.member_add(
                 who=actor(request),
                 project=project,
-                user=_user_ref(request.user, data["user"], "user"),
+                user=user_ref(request.user, data["user"], "user"),
                 role=data["role"],
             )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from keystage.portfolio import history, views
+from keystage.portfolio import dashboard_views, history, views
 
 app_name = "portfolio"
 
 urlpatterns = [
     path("", views.project_list, name="project-list"),
+    path("portfolio/dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/<uuid:project_id>/", views.project_detail, name="project-detail"),
     path("projects/<uuid:project_id>/edit/", views.project_edit, name="project-edit"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -42,9 +43,18 @@ def assignment_hours(assignment: Assignment, task: Task | None = None) -> Decima
 
     ``task`` saves a query where the caller already holds the assignment's task.
     """
-    if assignment.work_hours is not None:
-        return Decimal(assignment.work_hours)
-    minutes = Decimal((task or assignment.task).duration_minutes) * assignment.units_percent / 100
+    return planned_hours(
+        assignment.work_hours,
+        (task or assignment.task).duration_minutes,
+        assignment.units_percent,
+    )
+
+
+def planned_hours(work_hours: Any, duration_minutes: int, units_percent: int) -> Decimal:
+    """:func:`assignment_hours` from the plain values (for reads that fetch no models)."""
+    if work_hours is not None:
+        return Decimal(work_hours)
+    minutes = Decimal(duration_minutes) * units_percent / 100
     return round_to(minutes / 60, CENT)
 
 

@@ -1,0 +1,70 @@
+"""Control's figures for the portfolio dashboard: earned value and the last health check.
+
+Registered with ``portfolio.dashboard.register_project_figures`` from ``ControlConfig.ready``;
+one call for the whole list, in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from keystage.accounts.models import Organisation
+from keystage.control.models import KpiState
+from keystage.control.selectors.evm import evm_summaries
+from keystage.portfolio.models import Project
+
+#: Worst first: the project's health is the worst RAG its last check found.
+_ORDER = ("red", "amber", "green")
+
+
+def _with_organisations(projects: Sequence[Project]) -> None:
+    """Give each project its organisation from one query (the summaries read its currency)."""
+    wanted = {p.organisation_id for p in projects if "organisation" not in p._state.fields_cache}
+    if not wanted:
+        return
+    organisations = Organisation.objects.in_bulk(wanted)
+    for project in projects:
+        if project.organisation_id in organisations:
+            project.organisation = organisations[project.organisation_id]
+
+
+def _health(projects: Sequence[Project]) -> dict[int, tuple[str, str]]:
+    """Each project's health from its stored KPI states: the worst measured RAG and the
+    reasons at that level (as of the last check: alerts and the Health tab keep it fresh)."""
+    found: dict[int, dict[str, list[str]]] = {}
+    for state in KpiState.objects.filter(
+        project_id__in=[p.pk for p in projects], rag__in=_ORDER
+    ).only("project_id", "rag", "reason"):
+        found.setdefault(state.project_id, {}).setdefault(state.rag, []).append(state.reason)
+    out = {}
+    for pk, by_rag in found.items():
+        worst = next(rag for rag in _ORDER if rag in by_rag)
+        reasons = [r for r in by_rag[worst] if r] if worst != "green" else []
+        out[pk] = (worst, "; ".join(reasons[:3]))
+    return out
+
+
+def control_figures(projects: Sequence[Project]) -> dict[int, dict[str, Any]]:
+    """SPI, CPI, EAC, forecast finish and health (with its reason) per project pk."""
+    projects = list(projects)
+    if not projects:
+        return {}
+    _with_organisations(projects)
+    summaries = evm_summaries(projects)
+    health = _health(projects)
+    out: dict[int, dict[str, Any]] = {}
+    for project in projects:
+        summary = summaries.get(project.pk)
+        figures: dict[str, Any] = {}
+        if summary is not None and summary.has_baseline:
+            figures.update(
+                spi=summary.spi,
+                cpi=summary.cpi,
+                eac=summary.eac,
+                forecast_finish=summary.forecast_finish,
+            )
+        if project.pk in health:
+            figures["health"], figures["health_reason"] = health[project.pk]
+        out[project.pk] = figures
+    return out
