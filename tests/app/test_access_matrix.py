@@ -224,6 +224,7 @@ ROUTES: dict[str, Route] = {
     "api:kpi-thresholds": Route("admin", ("GET", "PUT"), api=True),
     "control:kpi-thresholds": Route("admin", ("GET", "POST")),
     "control:health": Route("project", ("GET",)),
+    "control:status-report": Route("project", ("GET",)),
     "api:project-kpis": Route("project", ("GET",), api=True),
     "planning:goal-measurements": Route("project", ("GET", "POST"), body=MEASUREMENT_BODY),
     "planning:goal-measurement-remove": Route("project", ("POST",), body={"version": 1}),
