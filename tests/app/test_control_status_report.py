@@ -31,6 +31,10 @@ def _page(user: Any, project: Any, query: str = "") -> Any:
     return client.get(f"/projects/{project.public_id}/status-report/{query}")
 
 
+def _body(html: str) -> str:
+    return html[html.index('<article class="status-report"') : html.index("</article>")]
+
+
 def test_the_live_report_shows_health_evm_budget_and_says_there_is_no_risk_register(erp):
     project, _, sponsor = erp
     response = _page(sponsor, project)
@@ -74,3 +78,74 @@ def test_a_bad_period_is_a_field_error_and_outsiders_see_nothing(world):
     assert _page(world.outsider, project).status_code == 404
     assert _page(world.b["project_manager"], project).status_code == 404
     assert _page(world.a["stakeholder"], project).status_code == 200
+
+
+def test_a_stakeholder_reads_an_issued_report_exactly_as_issued_after_the_data_change(erp, api):
+    from keystage.control.models import StatusReport
+    from keystage.core.models import AuditEntry
+    from keystage.execution.models import StatusUpdate
+
+    project, manager, sponsor = erp
+    client = Client()
+    client.force_login(manager)
+    base = f"/projects/{project.public_id}/status-report"
+    response = client.post(
+        base + "/issue/", {"period_start": "2026-11-23", "period_end": "2026-11-29"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/projects/{project.public_id}/status-reports/1/")
+    report = StatusReport.objects.get(project=project, number=1)
+    assert report.issued_by == manager and bytes(report.pdf).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(summary__startswith="Issued status report 1").exists()
+
+    sponsor_page = Client()
+    sponsor_page.force_login(sponsor)
+    before = sponsor_page.get(f"/projects/{project.public_id}/status-reports/1/").content.decode()
+    assert "Decide whether" in before and "<svg" in before
+    api_before = api(sponsor).get(f"/api/v1/projects/{project.public_id}/status-reports/1/").json()
+
+    # The data change after issue: the PM rewrites the decision, a new week is reported.
+    update = StatusUpdate.objects.filter(project=project).order_by("-week_of").first()
+    StatusUpdate.objects.filter(pk=update.pk).update(decisions_needed="Approve the new budget.")
+    live = _page(sponsor, project, "?period_start=2026-11-23&period_end=2026-11-29")
+    assert "Approve the new budget." in live.content.decode()
+
+    after = sponsor_page.get(f"/projects/{project.public_id}/status-reports/1/").content.decode()
+    assert "Approve the new budget." not in after
+    assert _body(after) == _body(before)
+    api_after = api(sponsor).get(f"/api/v1/projects/{project.public_id}/status-reports/1/").json()
+    assert api_after == api_before
+    assert api_after["content"]["decisions_needed"].startswith("Decide whether")
+    pdf = sponsor_page.get(f"/projects/{project.public_id}/status-reports/1/pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content == bytes(report.pdf)
+
+    # The next one is number 2 and says the new thing; the list has both.
+    created = api(manager).post(f"/api/v1/projects/{project.public_id}/status-reports/", {})
+    assert created.status_code == 201 and created.json()["number"] == 2
+    assert created.json()["content"]["decisions_needed"] == "Approve the new budget."
+    listed = api(sponsor).get(f"/api/v1/projects/{project.public_id}/status-reports/").json()
+    assert [r["number"] for r in listed] == [2, 1]
+
+
+def test_issuing_is_for_editors_bad_periods_are_field_errors_outsiders_see_nothing(world, api):
+    project = world.project_a
+    url = f"/api/v1/projects/{project.public_id}/status-reports/"
+    pm = api(world.a["project_manager"])
+    response = pm.post(url, {"period_start": "2027-02-10", "period_end": "2027-02-01"})
+    assert response.status_code == 400 and "period_end" in response.json()["errors"]
+    response = pm.post(url, {"period_start": "soon"})
+    assert response.status_code == 400 and "period_start" in response.json()["errors"]
+    assert api(world.a["stakeholder"]).post(url, {}).status_code == 403
+    assert pm.post(url, {}).status_code == 201
+    for who in (world.outsider, world.b["project_manager"]):
+        assert api(who).get(url).status_code == 404
+        assert api(who).get(url + "1/").status_code == 404
+        assert api(who).get(url + "1/pdf/").status_code == 404
+        assert api(who).post(url, {}).status_code == 404
+        assert _page(who, project, "").status_code == 404
+        client = Client()
+        client.force_login(who)
+        assert client.get(f"/projects/{project.public_id}/status-reports/1/").status_code == 404
+    assert api(world.a["stakeholder"]).get(url + "1/").status_code == 200
+    assert pm.get(url + "9/").status_code == 404

@@ -9,7 +9,9 @@ from typing import Any
 from django.utils import timezone
 
 from keystage.accounts.roles import Perm
+from keystage.control.models import StatusReport
 from keystage.control.reports.content import parse_period, status_report_content
+from keystage.core.errors import NotFound
 from keystage.planning.models import ProjectCalendar
 from keystage.portfolio.access import access_project, project_perms
 from keystage.portfolio.models import Project
@@ -47,4 +49,25 @@ def status_report_preview(
         project=project,
         content=content,
         can_issue=Perm.EDIT in project_perms(who, project),
+        issued=issued_reports(who=who, project=project),
     )
+
+
+def issued_reports(*, who: Any, project: Project) -> list[StatusReport]:
+    """The project's issued reports, newest first (``project`` read through the chokepoint)."""
+    access_project(who=who, project_id=project.public_id, perm=Perm.VIEW)
+    return list(
+        StatusReport.objects.filter(project=project)
+        .select_related("project")
+        .defer("pdf", "html", "content")
+        .order_by("-number")
+    )
+
+
+def issued_report(*, who: Any, project_id: Any, number: int) -> StatusReport:
+    """One issued report of a project the reader may see (404 otherwise)."""
+    project = access_project(who=who, project_id=project_id, perm=Perm.VIEW)
+    report = StatusReport.objects.filter(project=project, number=number).first()
+    if report is None:
+        raise NotFound("No such status report.")
+    return report

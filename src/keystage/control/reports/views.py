@@ -7,11 +7,15 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
 
 from keystage.accounts.actor import actor
-from keystage.control.reports import selectors
+from keystage.control.models import StatusReport
+from keystage.control.reports import selectors, services
 from keystage.core.documents import for_display
 from keystage.core.errors import DomainError, InvalidInput
 from keystage.core.web import page_error
@@ -54,3 +58,56 @@ def status_report_page(request: HttpRequest, project_id: str) -> HttpResponse:
         "issued": preview.issued,
     }
     return render(request, "control/status_report.html", context, status=status)
+
+
+def pdf_response(report: StatusReport) -> HttpResponse:
+    """The issued report's frozen PDF as a download."""
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    name = f"{report.project.code}-status-report-{report.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def status_report_issue(request: HttpRequest, project_id: str) -> HttpResponse:
+    """The PM issues the report for the period shown: a new numbered, frozen snapshot."""
+    try:
+        report = services.report_issue(
+            who=actor(request),
+            project_id=project_id,
+            period_start=request.POST.get("period_start"),
+            period_end=request.POST.get("period_end"),
+        )
+    except InvalidInput:
+        query = urlencode({k: request.POST.get(k, "") for k in ("period_start", "period_end")})
+        return redirect(reverse("control:status-report", args=[project_id]) + "?" + query)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return redirect("control:status-report-issued", project_id=project_id, number=report.number)
+
+
+@login_required
+@require_GET
+def status_report_issued(request: HttpRequest, project_id: str, number: int) -> HttpResponse:
+    """An issued report exactly as it was sent: the body frozen at issue time."""
+    try:
+        report = selectors.issued_report(who=actor(request), project_id=project_id, number=number)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return render(
+        request,
+        "control/status_report_issued.html",
+        {"project": report.project, "report": report, "body": mark_safe(report.html)},  # noqa: S308
+    )
+
+
+@login_required
+@require_GET
+def status_report_pdf(request: HttpRequest, project_id: str, number: int) -> HttpResponse:
+    """The issued report's PDF, as rendered when it was issued."""
+    try:
+        report = selectors.issued_report(who=actor(request), project_id=project_id, number=number)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return pdf_response(report)
