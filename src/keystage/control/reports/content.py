@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from keystage.control.kpis.selectors import evaluate_project
-from keystage.control.selectors.evm import project_evm
+from keystage.control.selectors.evm import evm_report_of
 from keystage.control.views.evm import evm_charts, headline_rows
 from keystage.core.errors import InvalidInput
 from keystage.core.templatetags.money import format_money
@@ -84,8 +84,8 @@ def _milestones(project: Any, start: dt.date, end: dt.date) -> tuple[list[dict],
     return done, [row for _, row in upcoming[:NEXT_MILESTONES]]
 
 
-def _evm(who: Any, project: Any) -> tuple[dict[str, Any], str]:
-    report = project_evm(who=who, project_id=project.public_id)
+def _evm(project: Any) -> tuple[dict[str, Any], str]:
+    report = evm_report_of(project)
     currency = report.currency
     evm: dict[str, Any] = {"available": report.figures is not None, "notes": list(report.notes)}
     if report.figures is None:
@@ -161,12 +161,13 @@ def _narrative(project: Any, start: dt.date, end: dt.date) -> dict[str, Any] | N
 
 
 def status_report_content(
-    *, who: Any, project: Any, period_start: dt.date, period_end: dt.date
+    *, project: Any, period_start: dt.date, period_end: dt.date
 ) -> dict[str, Any]:
-    """The status report of ``project`` (already read through the chokepoint by ``who``)
-    for the period, from the data as they are now: a JSON-safe dict."""
+    """The status report of ``project`` (already read through the chokepoint, or the
+    system's: the command line) for the period, from the data as they are now: a JSON-safe
+    dict."""
     kpis = evaluate_project(project)
-    evm, s_curve = _evm(who, project)
+    evm, s_curve = _evm(project)
     done, upcoming = _milestones(project, period_start, period_end)
     narrative = _narrative(project, period_start, period_end)
     return {

@@ -44,7 +44,7 @@ def status_report_preview(
     ``YYYY-MM-DD`` text (default: the week up to the data date)."""
     project = access_project(who=who, project_id=project_id, perm=Perm.VIEW)
     start, end = parse_period(period_start, period_end, data_date=data_date_of(project))
-    content = status_report_content(who=who, project=project, period_start=start, period_end=end)
+    content = status_report_content(project=project, period_start=start, period_end=end)
     return ReportPreview(
         project=project,
         content=content,

@@ -25,7 +25,7 @@ from keystage.portfolio.access import access_project
 from keystage.portfolio.models import Project
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "control"
-STYLESHEETS = ("health.css", "status-report.css", "status-report-print.css")
+STYLESHEETS = ("status-report.css", "status-report-print.css")
 
 
 def document_context(content: dict[str, Any], meta: dict[str, Any] | None) -> dict[str, Any]:
@@ -57,7 +57,7 @@ def report_issue(
     Project.objects.select_for_update().filter(pk=project.pk).first()  # serialise numbering
     last = StatusReport.objects.filter(project=project).aggregate(m=Max("number"))["m"]
     number = (last or 0) + 1
-    content = status_report_content(who=who, project=project, period_start=start, period_end=end)
+    content = status_report_content(project=project, period_start=start, period_end=end)
     now = timezone.now()
     meta = {"number": number, "issued_at": now, "issued_by": who.display_name}
     html = render_to_string("control/reports/_body.html", document_context(content, meta))
@@ -90,3 +90,13 @@ def report_issue(
         summary=f"Issued status report {number} ({start:%d %b %Y} – {end:%d %b %Y})",
     )
     return report
+
+
+def live_report_pdf_as_system(
+    *, project: Project, period_start: str | None = None, period_end: str | None = None
+) -> tuple[dict[str, Any], bytes]:
+    """The live report of ``project`` for the period and its PDF, for the command line
+    (which holds the database and acts as the system). Nothing is issued or written."""
+    start, end = parse_period(period_start, period_end, data_date=data_date_of(project))
+    content = status_report_content(project=project, period_start=start, period_end=end)
+    return content, render_report_pdf(content, None)
