@@ -149,3 +149,39 @@ def test_issuing_is_for_editors_bad_periods_are_field_errors_outsiders_see_nothi
         assert client.get(f"/projects/{project.public_id}/status-reports/1/").status_code == 404
     assert api(world.a["stakeholder"]).get(url + "1/").status_code == 200
     assert pm.get(url + "9/").status_code == 404
+
+
+def test_cli_writes_the_live_report_as_pdf_and_refuses_bad_input(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from keystage.cli.app import app
+    from keystage.control.models import StatusReport
+
+    runner = CliRunner()
+    out = tmp_path / "report.pdf"
+    made = runner.invoke(
+        app,
+        ["report", "status", "prj-a", "--period-start", "2027-01-04", "--period-end",
+         "2027-01-10", "-o", str(out)],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert made.output.count("\n") == 1
+    assert "PRJ-A: status report 2027-01-04 – 2027-01-10" in made.output and str(out) in made.output
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert not StatusReport.objects.exists()  # nothing issued
+
+    bad = runner.invoke(
+        app,
+        ["report", "status", "PRJ-A", "--period-start", "2027-01-10", "--period-end",
+         "2027-01-04", "-o", str(out)],
+    )  # fmt: skip
+    assert bad.exit_code == 2 and bad.output.count("\n") == 1
+    assert "--period-end: The period must end on or after its start." in bad.output
+    garbled = runner.invoke(
+        app, ["report", "status", "PRJ-A", "--period-start", "x", "-o", str(out)]
+    )
+    assert garbled.exit_code == 2 and "--period-start: Give a date as YYYY-MM-DD." in garbled.output
+    unknown = runner.invoke(app, ["report", "status", "NOPE-1", "-o", str(out)])
+    assert unknown.exit_code == 1 and "no project 'NOPE-1'" in unknown.output
+    txt = runner.invoke(app, ["report", "status", "PRJ-A", "-o", str(tmp_path / "r.txt")])
+    assert txt.exit_code == 1 and ".pdf" in txt.output
