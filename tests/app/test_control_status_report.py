@@ -137,7 +137,18 @@ def test_issuing_is_for_editors_bad_periods_are_field_errors_outsiders_see_nothi
     response = pm.post(url, {"period_start": "soon"})
     assert response.status_code == 400 and "period_start" in response.json()["errors"]
     assert api(world.a["stakeholder"]).post(url, {}).status_code == 403
-    assert pm.post(url, {}).status_code == 201
+    from keystage.notifications.models import Notification
+
+    created = pm.post(url, {"notify": True}, format="json")
+    assert created.status_code == 201
+    told = set(
+        Notification.objects.filter(kind="status_report").values_list("recipient", flat=True)
+    )
+    members = set(project.memberships.values_list("user", flat=True))
+    assert told == members - {world.a["project_manager"].pk}  # members only, not the issuer
+    assert world.outsider.pk not in told and world.b["project_manager"].pk not in told
+    note = Notification.objects.filter(kind="status_report").first()
+    assert note.url == f"/projects/{project.public_id}/status-reports/1/"
     for who in (world.outsider, world.b["project_manager"]):
         assert api(who).get(url).status_code == 404
         assert api(who).get(url + "1/").status_code == 404

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     PREDECESSOR_FINISHED = "predecessor_finished", "A task I depend on finishes"
     MENTIONED = "mentioned", "Someone @mentions me"
     KPI_ALERT = "kpi_alert", "A KPI of my project turns amber or red"
+    STATUS_REPORT = "status_report", "A status report of my project is issued"
 
 
 class Notification(BaseModel):

@@ -57,6 +57,7 @@ class PreferencesSerializer(serializers.Serializer[Any]):
     predecessor_finished = StrictBooleanField(required=False)
     mentioned = StrictBooleanField(required=False)
     kpi_alert = StrictBooleanField(required=False)
+    status_report = StrictBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Every kind is a field (kept in step with ``NotificationKind``)."""

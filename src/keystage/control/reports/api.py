@@ -58,6 +58,9 @@ class IssueSerializer(serializers.Serializer[Any]):
 
     period_start = serializers.CharField(required=False, allow_blank=True)
     period_end = serializers.CharField(required=False, allow_blank=True)
+    notify = serializers.BooleanField(
+        required=False, default=False, help_text="Tell the project's members (in-app, e-mail)."
+    )
 
 
 class StatusReportListView(APIView):
@@ -86,6 +89,7 @@ class StatusReportListView(APIView):
             project_id=project_id,
             period_start=str(data.get("period_start") or "") or None,
             period_end=str(data.get("period_end") or "") or None,
+            notify_members=data.get("notify") is True,
         )
         return Response(StatusReportSerializer(report).data, status=status.HTTP_201_CREATED)
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from keystage.accounts.models import User
@@ -21,8 +22,10 @@ from keystage.core.audit import audit_record
 from keystage.core.documents import for_display
 from keystage.core.errors import Conflict
 from keystage.core.models import AuditAction
+from keystage.notifications.models import NotificationKind
+from keystage.notifications.services import notify
 from keystage.portfolio.access import access_project
-from keystage.portfolio.models import Project
+from keystage.portfolio.models import Project, ProjectMembership
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "control"
 STYLESHEETS = ("status-report.css", "status-report-print.css")
@@ -49,9 +52,13 @@ def report_issue(
     project_id: Any,
     period_start: str | None = None,
     period_end: str | None = None,
+    notify_members: bool = False,
 ) -> StatusReport:
     """Issue the project's next status report for the period (default: the week up to the
-    data date): frozen content, body and PDF; journaled. Editors of the project only."""
+    data date): frozen content, body and PDF; journaled. Editors of the project only.
+
+    With ``notify_members`` every member of the project (the only people who may read it)
+    is told in-app and, unless they turned it off, by e-mail after the commit."""
     project = access_project(who=who, project_id=project_id, perm=Perm.EDIT)
     start, end = parse_period(period_start, period_end, data_date=data_date_of(project))
     Project.objects.select_for_update().filter(pk=project.pk).first()  # serialise numbering
@@ -89,6 +96,17 @@ def report_issue(
         changes={"number": [None, number], "period": [None, f"{start} – {end}"]},
         summary=f"Issued status report {number} ({start:%d %b %Y} – {end:%d %b %Y})",
     )
+    if notify_members:
+        members = ProjectMembership.objects.filter(project=project).select_related("user")
+        notify(
+            [m.user for m in members],
+            kind=NotificationKind.STATUS_REPORT,
+            project=project,
+            text=f"{project.code}: status report {number} issued "
+            f"({start:%d %b %Y} – {end:%d %b %Y}) by {who.display_name}",
+            url=reverse("control:status-report-issued", args=[project.public_id, number]),
+            actor=who,
+        )
     return report
 
 

@@ -78,6 +78,7 @@ def status_report_issue(request: HttpRequest, project_id: str) -> HttpResponse:
             project_id=project_id,
             period_start=request.POST.get("period_start"),
             period_end=request.POST.get("period_end"),
+            notify_members=request.POST.get("notify") == "on",
         )
     except InvalidInput:
         query = urlencode({k: request.POST.get(k, "") for k in ("period_start", "period_end")})
