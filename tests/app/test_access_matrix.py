@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from keystage.control.models import StatusReport
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, CostEntry, ProjectBudget
 from keystage.costs.records import COSTS
@@ -242,6 +243,13 @@ ROUTES: dict[str, Route] = {
     "api:kpi-thresholds": Route("admin", ("GET", "PUT"), api=True),
     "control:kpi-thresholds": Route("admin", ("GET", "POST")),
     "control:health": Route("project", ("GET",)),
+    "control:status-report": Route("project", ("GET",)),
+    "control:status-report-issue": Route("project", ("POST",)),
+    "control:status-report-issued": Route("project", ("GET",)),
+    "control:status-report-pdf": Route("project", ("GET",)),
+    "api:status-report-list": Route("project", ("GET", "POST"), api=True),
+    "api:status-report-detail": Route("project", ("GET",), api=True),
+    "api:status-report-pdf": Route("project", ("GET",), api=True),
     "api:project-kpis": Route("project", ("GET",), api=True),
     "planning:goal-measurements": Route("project", ("GET", "POST"), body=MEASUREMENT_BODY),
     "planning:goal-measurement-remove": Route("project", ("POST",), body={"version": 1}),
@@ -667,7 +675,10 @@ def _initiation_snapshot() -> list:
             PlanFile,
             CostEntry,
         )
-    ] + [list(CharterVersion.objects.order_by("pk").values_list("pk", "number"))]
+    ] + [
+        list(CharterVersion.objects.order_by("pk").values_list("pk", "number")),
+        list(StatusReport.objects.order_by("pk").values_list("pk", "number")),
+    ]
 
 
 def _resources_snapshot() -> list:
@@ -840,6 +851,17 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     )
     CharterVersion.objects.create(
         project=project, number=1, generated_by=pm, generated_by_label="B", content={}, pdf=b"%PDF"
+    )
+    StatusReport.objects.create(
+        project=project,
+        number=1,
+        period_start=dt.date(2027, 1, 4),
+        period_end=dt.date(2027, 1, 10),
+        issued_by=pm,
+        issued_by_label="B",
+        content={"secret": "B report"},
+        html="<p>B report</p>",
+        pdf=b"%PDF",
     )
     # A submitted week of B's team member (inserted as is: the rules are tested elsewhere).
     from keystage.accounts.models import User

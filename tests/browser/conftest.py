@@ -97,3 +97,19 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url("**/")
+
+
+def demo_project_manager(code: str = "ERP-CLOUD", password: str = "") -> tuple[Any, Any]:
+    """Load the demo portfolio as of 5 Dec 2026; the project ``code`` and its manager, whose
+    password is set to ``password`` so the journey can sign in."""
+    import datetime as dt
+
+    from keystage.demo.portfolio import demo_load
+    from keystage.portfolio.models import Project
+
+    demo_load(today=dt.date(2026, 12, 5))
+    project = Project.objects.get(code=code)
+    manager = project.memberships.get(role="project_manager").user
+    manager.set_password(password)
+    manager.save()
+    return project, manager

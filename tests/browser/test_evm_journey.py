@@ -4,25 +4,16 @@ phone (screenshots in test-artifacts/browser/evm-*.png)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import demo_project_manager, shot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_earned_value_journey(page):
-    from keystage.demo.portfolio import demo_load
-    from keystage.portfolio.models import Project
-
-    demo_load(today=dt.date(2026, 12, 5))
-    project = Project.objects.get(code="ERP-CLOUD")
-    manager = project.memberships.get(role="project_manager").user
-    manager.set_password(PASSWORD)
-    manager.save()
+    project, manager = demo_project_manager(password=PASSWORD)
 
     sign_in(page, manager.username, PASSWORD)
     page.goto(f"/projects/{project.public_id}/")

@@ -19,6 +19,7 @@ from keystage.cli import (
     ops,
     progress,
     psplib,
+    report,
     schedule,
     timesheet,
     users,
@@ -48,6 +49,7 @@ baseline.register(app)
 progress.register(app)  # reschedule from the data date
 timesheet.register(app)  # import time entries from CSV
 kpi.register(app)  # check KPIs, alert on crossings
+report.register(app)  # status report PDF
 manage.register(app)
 schedule.register(app)
 psplib.register(app)  # optimise

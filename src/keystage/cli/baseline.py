@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from keystage.cli.common import django_setup, fail, find_project
+from keystage.cli.common import OrganisationOption, django_setup, fail, find_project
 
 
 def register(app: typer.Typer) -> None:
@@ -54,10 +54,7 @@ def baseline_command(
             help="Compare baseline A with baseline B or the current plan: --compare A [B|current].",
         ),
     ] = "",
-    organisation: Annotated[
-        str | None,
-        typer.Option("--organisation", metavar="NAME", help="The organisation, when codes clash."),
-    ] = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """Capture a baseline of a project's plan, list them, or compare two plans (as the system)."""
     django_setup()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from keystage.cli.common import django_setup, fail, find_project
+from keystage.cli.common import OrganisationOption, django_setup, fail, find_project
 
 
 def register(app: typer.Typer) -> None:
@@ -23,10 +23,7 @@ def charter_command(
         bool,
         typer.Option("--regenerate", help="Generate a new version from the current data first."),
     ] = False,
-    organisation: Annotated[
-        str | None,
-        typer.Option("--organisation", metavar="NAME", help="The organisation, when codes clash."),
-    ] = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """Show, regenerate or export a project's charter (acts as the system, journaled)."""
     django_setup()

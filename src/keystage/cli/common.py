@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
     from keystage.portfolio.models import Project
+
+#: The ``--organisation`` option of the commands that find a project by its code.
+OrganisationOption = Annotated[
+    str | None,
+    typer.Option("--organisation", metavar="NAME", help="The organisation, when codes clash."),
+]
 
 
 def django_setup() -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from keystage.cli.common import django_setup, find_project
+from keystage.cli.common import OrganisationOption, django_setup, find_project
 
 kpi_app = typer.Typer(
     help="KPIs with RAG: check them and alert on crossings.", no_args_is_help=True
@@ -24,10 +24,7 @@ def check_command(
         str | None,
         typer.Argument(help="A project's code or id; without it, every open project."),
     ] = None,
-    organisation: Annotated[
-        str | None,
-        typer.Option("--organisation", metavar="NAME", help="The organisation, when codes clash."),
-    ] = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """Evaluate the KPIs; tell the project manager and sponsor of each new amber or red
     (once per crossing). One line per project: its health, reasons and alerts sent."""

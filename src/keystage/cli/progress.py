@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from keystage.cli.common import django_setup, fail, find_project
+from keystage.cli.common import OrganisationOption, django_setup, fail, find_project
 
 
 def register(app: typer.Typer) -> None:
@@ -24,10 +24,7 @@ def progress_command(
             help="The status date: progress is recorded to the end of this day.",
         ),
     ],
-    organisation: Annotated[
-        str | None,
-        typer.Option("--organisation", metavar="NAME", help="The organisation, when codes clash."),
-    ] = None,
+    organisation: OrganisationOption = None,
 ) -> None:
     """Reschedule a project's remaining work from its data date (as the system)."""
     django_setup()

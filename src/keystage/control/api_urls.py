@@ -4,6 +4,7 @@ from django.urls import URLPattern, path
 
 from keystage.control.api import evm
 from keystage.control.kpis import api as kpi_api
+from keystage.control.reports import api as report_api
 
 P = "projects/<str:project_id>/"
 
@@ -11,5 +12,20 @@ urlpatterns: list[URLPattern] = [
     path(P + "evm/", evm.EvmView.as_view(), name="evm"),
     path(P + "evm/history/", evm.EvmHistoryView.as_view(), name="evm-history"),
     path(P + "kpis/", kpi_api.ProjectKpisView.as_view(), name="project-kpis"),
+    path(
+        P + "status-reports/",
+        report_api.StatusReportListView.as_view(),
+        name="status-report-list",
+    ),
+    path(
+        P + "status-reports/<int:number>/",
+        report_api.StatusReportDetailView.as_view(),
+        name="status-report-detail",
+    ),
+    path(
+        P + "status-reports/<int:number>/pdf/",
+        report_api.StatusReportPdfView.as_view(),
+        name="status-report-pdf",
+    ),
     path("org/kpi-thresholds/", kpi_api.KpiThresholdsView.as_view(), name="kpi-thresholds"),
 ]

@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     KPI_ALERT = "kpi_alert", "A KPI of my project turns amber or red"
     PROJECT_REOPENED = "project_reopened", "A closed project I am on is reopened"
     PROPOSAL_DECIDED = "proposal_decided", "The PMO decides on a project proposal of mine"
+    STATUS_REPORT = "status_report", "A status report of my project is issued"
 
 
 class Notification(BaseModel):

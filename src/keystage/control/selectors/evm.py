@@ -702,6 +702,22 @@ def project_evm(
     if period not in PERIODS:
         raise InvalidInput({"period": ["Choose week or month."]})
     project = access_project(who=who, project_id=project_id, perm=Perm.VIEW)
+    return evm_report_of(project, period=period, baseline_id=baseline_id, today=today)
+
+
+def evm_report_of(
+    project: Project,
+    *,
+    period: str = "week",
+    baseline_id: Any = None,
+    today: dt.date | None = None,
+) -> EvmReport:
+    """The earned-value report of ``project`` (already read through the chokepoint, or the
+    system's: the command line)."""
+    from keystage.core.errors import InvalidInput
+
+    if period not in PERIODS:
+        raise InvalidInput({"period": ["Choose week or month."]})
     baselines = tuple(Baseline.objects.filter(project=project).order_by("-number"))
     if baseline_id and not any(str(b.public_id) == str(baseline_id) for b in baselines):
         raise InvalidInput({"baseline": ["No such baseline in this project."]})

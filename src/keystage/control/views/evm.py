@@ -107,7 +107,7 @@ def headline_rows(f: EvmFigures) -> list[dict[str, Any]]:
     ]
 
 
-def _charts(report: EvmReport) -> tuple[str, str]:
+def evm_charts(report: EvmReport) -> tuple[str, str]:
     if not report.plan_points or report.figures is None:
         return "", ""
     labels = ["", *(label for label, _ in report.plan_points)]
@@ -158,7 +158,7 @@ def evm_page(request: HttpRequest, project_id: str) -> HttpResponse:
         )
     except DomainError as exc:
         return page_error(request, exc)
-    s_curve, trend = _charts(report)
+    s_curve, trend = evm_charts(report)
     return render(
         request,
         "control/evm.html",

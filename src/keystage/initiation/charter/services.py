@@ -3,20 +3,19 @@ JSON snapshot and the PDF rendered (WeasyPrint) from the same template as the pa
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
+from keystage.core import documents
 from keystage.core.audit import audit_record
-from keystage.core.errors import Conflict, DomainError
+from keystage.core.documents import for_display
+from keystage.core.errors import Conflict
 from keystage.core.models import AuditAction
 from keystage.initiation.charter.models import CharterVersion
 from keystage.initiation.charter.selectors import charter_content
@@ -25,15 +24,7 @@ from keystage.portfolio.models import Project
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "initiation"
 STYLESHEETS = ("charter.css", "charter-print.css")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
 SYSTEM_LABEL = "Keystage system (command line)"
-
-
-class PdfUnavailable(DomainError):
-    """WeasyPrint or the libraries it needs (Pango) are missing."""
-
-    status_code = 503
 
 
 def document_context(version: CharterVersion | dict[str, Any]) -> dict[str, Any]:
@@ -50,36 +41,11 @@ def document_context(version: CharterVersion | dict[str, Any]) -> dict[str, Any]
     return {"c": for_display(content), "v": meta}
 
 
-def for_display(value: Any) -> Any:
-    """The snapshot with its ISO dates turned back into dates, for the template's filters."""
-    if isinstance(value, dict):
-        return {k: for_display(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [for_display(v) for v in value]
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):
-        return dt.date.fromisoformat(value)
-    if isinstance(value, str) and ISO_DATETIME.fullmatch(value):
-        return dt.datetime.fromisoformat(value)
-    return value
-
-
-def _deny_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """The charter embeds nothing: no file, no network access while rendering."""
-    raise ValueError(f"The charter does not load external resources ({url[:60]}).")
-
-
 def render_pdf(context: dict[str, Any]) -> bytes:
     """A4 PDF of the charter, from the same template as the page, with the print stylesheet."""
-    try:
-        from weasyprint import CSS, HTML
-    except (ImportError, OSError) as exc:  # OSError: Pango / GObject libraries missing
-        raise PdfUnavailable(
-            "PDF output needs WeasyPrint and the Pango library of the operating system "
-            f"({exc.__class__.__name__}: {exc})."
-        ) from None
-    html = render_to_string("initiation/charter/print.html", context)
-    sheets = [CSS(filename=str(STATIC / name)) for name in STYLESHEETS]
-    return bytes(HTML(string=html, url_fetcher=_deny_fetch).write_pdf(stylesheets=sheets))
+    return documents.render_pdf(
+        "initiation/charter/print.html", context, (STATIC / name for name in STYLESHEETS)
+    )
 
 
 def _generate(*, project: Project, user: User | None, label: str, summary: str) -> CharterVersion:

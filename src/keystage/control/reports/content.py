@@ -1,0 +1,189 @@
+"""What a status report says, as a JSON-safe snapshot built from live data.
+
+The page renders this dict; issuing a report freezes the same dict (with the rendered
+S-curve SVG inside), so an issued report reads exactly as it was sent. Money and figures are
+kept as numbers for the API and as text (already in the project's currency) for people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from keystage.control.kpis.selectors import evaluate_project
+from keystage.control.selectors.evm import evm_report_of
+from keystage.control.views.evm import evm_charts, headline_rows
+from keystage.core.errors import InvalidInput
+from keystage.core.templatetags.money import format_money
+from keystage.execution.models import StatusUpdate
+from keystage.planning.models import Task
+
+HEADLINE = ("bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac_cpi", "vac", "sv_t", "spi_t")
+MAX_PERIOD_DAYS = 366
+NEXT_MILESTONES = 5
+NO_RISK_REGISTER = (
+    "No risk register yet: risks and issues are not recorded in Keystage for this project, "
+    "so none are listed here."
+)
+
+
+def parse_period(
+    raw_start: str | None, raw_end: str | None, *, data_date: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The reporting period from ``YYYY-MM-DD`` text; default the week up to the data date.
+
+    Raises :class:`InvalidInput` with a message per field for bad dates or an empty period.
+    """
+    errors: dict[str, list[str]] = {}
+    values: dict[str, dt.date | None] = {}
+    for name, raw in (("period_start", raw_start), ("period_end", raw_end)):
+        text = (raw or "").strip()
+        values[name] = None
+        if text:
+            try:
+                values[name] = dt.date.fromisoformat(text)
+            except ValueError:
+                errors[name] = ["Give a date as YYYY-MM-DD."]
+    if errors:
+        raise InvalidInput(errors)
+    end = values["period_end"] or data_date
+    start = values["period_start"] or end - dt.timedelta(days=6)
+    if start > end:
+        raise InvalidInput({"period_end": ["The period must end on or after its start."]})
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise InvalidInput({"period_start": ["A reporting period spans at most a year."]})
+    return start, end
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localtime(value).date() if value is not None else None
+
+
+def _milestones(project: Any, start: dt.date, end: dt.date) -> tuple[list[dict], list[dict]]:
+    done: list[dict[str, Any]] = []
+    upcoming: list[tuple[dt.date, dict[str, Any]]] = []
+    for t in Task.objects.filter(project=project, kind="milestone").order_by("row"):
+        finished = t.actual_finish or (_day(t.finish_at) if t.percent_complete >= 100 else None)
+        row = {"wbs": t.wbs_code, "name": t.name}
+        if finished is not None:
+            if start <= finished <= end:
+                done.append({**row, "date": finished.isoformat()})
+            continue
+        planned = _day(t.finish_at)
+        if planned is not None:
+            late = planned < end
+            upcoming.append(
+                (
+                    planned,
+                    {**row, "date": planned.isoformat(), "late": late, "critical": t.is_critical},
+                )
+            )
+    upcoming.sort(key=lambda item: item[0])
+    return done, [row for _, row in upcoming[:NEXT_MILESTONES]]
+
+
+def _evm(project: Any) -> tuple[dict[str, Any], str]:
+    report = evm_report_of(project)
+    currency = report.currency
+    evm: dict[str, Any] = {"available": report.figures is not None, "notes": list(report.notes)}
+    if report.figures is None:
+        return {**evm, "rows": [], "categories": []}, ""
+    rows = []
+    for r in headline_rows(report.figures):
+        if r["key"] not in HEADLINE:
+            continue
+        value = r["value"]
+        if value is None:
+            text = "not defined"
+        elif r["kind"] == "money":
+            text = format_money(value, currency)
+        elif r["kind"] == "days":
+            text = f"{value:.1f} days"
+        else:
+            text = f"{value:.2f}"
+        rows.append(
+            {
+                "key": r["key"],
+                "abbr": r["abbr"],
+                "name": r["name"],
+                "value": None if value is None else str(value),
+                "text": text,
+                "formula": r["formula"],
+            }
+        )
+    categories = [
+        {
+            "key": c.key,
+            "label": c.label,
+            "budget": str(c.figures.bac),
+            "actual": str(c.figures.ac),
+            "variance": str(c.figures.bac - c.figures.ac),
+            "budget_text": format_money(c.figures.bac, currency),
+            "actual_text": format_money(c.figures.ac, currency),
+            "variance_text": format_money(c.figures.bac - c.figures.ac, currency),
+            "over": c.figures.ac > c.figures.bac,
+        }
+        for c in report.categories
+    ]
+    s_curve, _ = evm_charts(report)
+    forecast = report.summary.forecast_finish
+    evm.update(
+        rows=rows,
+        categories=categories,
+        forecast_finish=forecast.isoformat() if forecast else None,
+        baseline=report.baseline.name if report.baseline else "",
+    )
+    return evm, s_curve
+
+
+def _narrative(project: Any, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    update = (
+        StatusUpdate.objects.filter(
+            project=project, week_of__lte=end, week_of__gte=start - dt.timedelta(days=6)
+        )
+        .order_by("-week_of", "-created_at", "-pk")
+        .first()
+    )
+    if update is None:
+        return None
+    return {
+        "week_of": update.week_of.isoformat(),
+        "health": update.health,
+        "health_label": update.get_health_display(),
+        "summary": update.summary,
+        "accomplishments": update.accomplishments,
+        "next_steps": update.next_steps,
+        "blockers": update.blockers,
+        "decisions_needed": update.decisions_needed,
+    }
+
+
+def status_report_content(
+    *, project: Any, period_start: dt.date, period_end: dt.date
+) -> dict[str, Any]:
+    """The status report of ``project`` (already read through the chokepoint, or the
+    system's: the command line) for the period, from the data as they are now: a JSON-safe
+    dict."""
+    kpis = evaluate_project(project)
+    evm, s_curve = _evm(project)
+    done, upcoming = _milestones(project, period_start, period_end)
+    narrative = _narrative(project, period_start, period_end)
+    return {
+        "project": {"code": project.code, "name": project.name, "id": str(project.public_id)},
+        "period": {"start": period_start.isoformat(), "end": period_end.isoformat()},
+        "data_date": kpis.status_date.isoformat(),
+        "health": {
+            "rag": kpis.health.rag.value,
+            "label": kpis.health.rag.label,
+            "reasons": list(kpis.health.reasons),
+        },
+        "milestones_done": done,
+        "milestones_next": upcoming,
+        "evm": evm,
+        "s_curve_svg": s_curve,
+        "risks": {"available": False, "note": NO_RISK_REGISTER, "items": []},
+        "narrative": narrative,
+        "decisions_needed": narrative["decisions_needed"] if narrative else "",
+    }
