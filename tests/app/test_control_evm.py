@@ -132,12 +132,9 @@ def test_demo_erp_cloud_earned_value_matches_the_hand_computation(
     assert float(f["eac_budget_rate"]) == pytest.approx(ac + bac - ev, abs=0.02)
     assert float(f["vac"]) == pytest.approx(bac - float(f["eac_cpi"]), abs=0.01)
     assert f["tcpi_bac"] == pytest.approx((bac - ev) / (bac - ac), rel=1e-6)
-    # The demo as of 5 Dec 2026 (data date Sunday 29 Nov): a little behind, well over cost,
-    # the cloud subscription invoiced a year ahead.
-    assert hand["data_date"] == dt.date(2026, 11, 29)
-    assert f["bac"] == "751586.80"
-    assert (f["pv"], f["ev"], f["ac"]) == ("268989.30", "266949.30", "363114.50")
-    assert 0.99 < f["spi"] < 1 and 0.73 < f["cpi"] < 0.74
+    # The demo's dates follow today's, so its amounts are checked against the hand
+    # computation above rather than pinned.
+    assert f["cpi"] < 0.9 and ac > ev  # the demo is well over cost (procurement)
     assert body["summary"]["forecast_finish"] >= body["summary"]["baseline_finish"]
     # Categories and WBS summaries add up; every summary is a baselined summary row.
     cats = body["categories"]
