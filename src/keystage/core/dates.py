@@ -16,9 +16,18 @@ from typing import Any
 
 from django.db import models
 
+from keystage.core.errors import InvalidInput
 from keystage.engine.daterange import EARLIEST, LATEST, MESSAGE, plausible
 
-__all__ = ["EARLIEST", "LATEST", "MESSAGE", "date_errors", "plausible", "project_window"]
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "MESSAGE",
+    "date_errors",
+    "parse_day",
+    "plausible",
+    "project_window",
+]
 
 YEARS_BEFORE_START = 10
 YEARS_AFTER_TARGET = 20
@@ -33,6 +42,18 @@ def _years(day: dt.date, years: int) -> dt.date:
 
 def _label(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
+
+
+def parse_day(raw: str, field: str) -> dt.date:
+    """A query parameter's ``YYYY-MM-DD`` as a plausible date, else a field error, so no
+    date arithmetic on it can run off the calendar (``date.max`` plus a week)."""
+    try:
+        day = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput({field: "Give a date as YYYY-MM-DD."}) from None
+    if not plausible(day):
+        raise InvalidInput({field: MESSAGE})
+    return day
 
 
 def project_window(start: dt.date, target: dt.date) -> tuple[dt.date, dt.date]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from keystage.control.kpis.selectors import evaluate_project
 from keystage.control.selectors.evm import evm_report_of
 from keystage.control.views.evm import evm_charts, headline_rows
+from keystage.core.dates import parse_day
 from keystage.core.errors import InvalidInput
 from keystage.core.templatetags.money import format_money
 from keystage.execution.models import StatusUpdate
@@ -39,13 +40,12 @@ def parse_period(
     errors: dict[str, list[str]] = {}
     values: dict[str, dt.date | None] = {}
     for name, raw in (("period_start", raw_start), ("period_end", raw_end)):
-        text = (raw or "").strip()
         values[name] = None
-        if text:
+        if (raw or "").strip():
             try:
-                values[name] = dt.date.fromisoformat(text)
-            except ValueError:
-                errors[name] = ["Give a date as YYYY-MM-DD."]
+                values[name] = parse_day(raw or "", name)
+            except InvalidInput as refused:
+                errors.update(refused.errors)
     if errors:
         raise InvalidInput(errors)
     end = values["period_end"] or data_date

@@ -20,7 +20,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.core.errors import InvalidInput
+from keystage.core.dates import parse_day
+from keystage.core.limits import bounded_int
 from keystage.execution.models import TimeEntry
 from keystage.planning.models import Assignment
 from keystage.planning.selectors.assignments import planned_hours
@@ -84,16 +85,8 @@ def parse_window(
 ) -> tuple[dt.date, int]:
     """``from`` (any day; its week's Monday is used, this week by default) and ``weeks``
     (1–26, 12 by default), or field errors."""
-    try:
-        day = dt.date.fromisoformat(raw_from) if raw_from else today
-    except ValueError:
-        raise InvalidInput({"from": "A date as YYYY-MM-DD."}) from None
-    try:
-        weeks = int(raw_weeks) if raw_weeks not in (None, "") else DEFAULT_WEEKS
-    except ValueError:
-        raise InvalidInput({"weeks": f"A whole number from 1 to {MAX_WEEKS}."}) from None
-    if not 1 <= weeks <= MAX_WEEKS:
-        raise InvalidInput({"weeks": f"A whole number from 1 to {MAX_WEEKS}."})
+    day = parse_day(raw_from, "from") if raw_from else today
+    weeks = bounded_int(raw_weeks, field="weeks", low=1, high=MAX_WEEKS, default=DEFAULT_WEEKS)
     return day - dt.timedelta(days=day.weekday()), weeks
 
 
