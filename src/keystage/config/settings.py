@@ -92,7 +92,10 @@ INSTALLED_APPS = [
     "keystage.staffing",
     "keystage.execution",
     "keystage.costs",
+    "keystage.risks",
+    "keystage.quality",
     "keystage.control",
+    "keystage.closing",
     "keystage.ops",
     # Last: its widget templates are the fallback; keystage.core overrides attrs.html.
     "django.forms",

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from keystage.accounts import api as accounts_api
 from keystage.accounts import api_admin as accounts_admin_api
+from keystage.closing import api_urls as closing_api_urls
 from keystage.control import api_urls as control_api_urls
 from keystage.core.openapi import SchemaView
 from keystage.costs import api_urls as costs_api_urls
@@ -22,7 +23,9 @@ from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
 from keystage.portfolio import api as portfolio_api
 from keystage.portfolio import dashboard_views as portfolio_dashboard
+from keystage.quality import api_urls as quality_api_urls
 from keystage.resources import api_urls as resources_api_urls
+from keystage.risks import api_urls as risks_api_urls
 from keystage.staffing import api_urls as staffing_api_urls
 from keystage.staffing import urls as staffing_urls
 
@@ -89,7 +92,10 @@ api_v1 = [
     *staffing_api_urls.urlpatterns,
     *execution_api_urls.urlpatterns,
     *costs_api_urls.urlpatterns,
+    *risks_api_urls.urlpatterns,
+    *quality_api_urls.urlpatterns,
     *control_api_urls.urlpatterns,
+    *closing_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
     *notifications_api_urls.urlpatterns,
 ]
@@ -116,7 +122,10 @@ urlpatterns = [
     ),
     path("accounts/", include("keystage.accounts.urls")),
     path("", include((planning_pages, "planning"))),
+    path("", include("keystage.closing.urls")),
     path("", include("keystage.control.urls")),
+    path("", include("keystage.quality.urls")),
+    path("", include("keystage.risks.urls")),
     path("", include("keystage.execution.urls")),
     path("", include("keystage.resources.urls")),
     path("", include("keystage.initiation.urls")),

@@ -1,0 +1,1 @@
+"""Stage 5, closing: acceptance, handover, training, final budget, review, final report."""

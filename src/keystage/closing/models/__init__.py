@@ -1,0 +1,1 @@
+"""Models of keystage.closing, one module per record kind."""

@@ -1,0 +1,1 @@
+"""Quality: how each deliverable is verified, sign-offs, defects and test runs."""

@@ -1,0 +1,1 @@
+"""Models of keystage.quality, one module per record kind."""

@@ -1,0 +1,1 @@
+"""Risk register, issue log and quantitative schedule & cost risk (Monte Carlo)."""

@@ -1,0 +1,1 @@
+"""Models of keystage.risks, one module per record kind."""
