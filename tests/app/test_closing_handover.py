@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from keystage.closing.models import Handover, HandoverItem, TrainingAttendance
+from keystage.closing.models import ClosingFile, Handover, HandoverItem, TrainingAttendance
 from keystage.core.models import AuditEntry
 from keystage.portfolio.gate_checks import gate_checklist
 from keystage.portfolio.models import Project
@@ -119,7 +119,7 @@ def test_handover_pages_show_the_sign_off_to_the_lead_only(world):
     assert b"Signed off" in client.get(url).content
 
 
-def test_training_attendance_and_completion(world, api):
+def test_training_attendance_and_completion(world, api, django_capture_on_commit_callbacks):
     project = _closing(world.project_a)
     pm = api(world.a["project_manager"])
     base = _base(project)
@@ -173,3 +173,20 @@ def test_training_attendance_and_completion(world, api):
     page.force_login(world.a["team_member"])
     body = page.get(f"/projects/{project.public_id}/training/").content.decode()
     assert "67 %" in body and "Carla" in body and "3 / 3" in body
+    # A session's materials: attached, downloaded by a reader, gone with the session.
+    upload = SimpleUploadedFile("slides.pdf", b"%PDF-1.4 slides")
+    attached = pm.post(
+        base + "closing-files/",
+        {"file": upload, "topic": "training", "session": session["id"]},
+        format="multipart",
+    )
+    assert attached.status_code == 201, attached.json()
+    stored = ClosingFile.objects.get()
+    download = api(world.a["stakeholder"]).get(base + f"closing-files/{attached.json()['id']}/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = pm.delete(
+            base + f"training-sessions/{session['id']}/", {"version": 2}, format="json"
+        )
+    assert gone.status_code == 204
+    assert not ClosingFile.objects.exists() and not stored.file.storage.exists(stored.file.name)

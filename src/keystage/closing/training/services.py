@@ -53,7 +53,23 @@ def _check_session(session: TrainingSession) -> None:
         raise InvalidInput({"invited": f"{held} people already attended; invite at least as many."})
 
 
-TRAINING_SESSIONS = RecordKit(
+class TrainingSessionKit(RecordKit):
+    """The kit, plus: a removed session's material files leave the storage after the commit."""
+
+    def delete(self, *, who: Any, record: Any, version: int) -> None:
+        """Remove a session at ``version`` (journaled); its attendance and files go with it."""
+        stored = [(f.file.storage, f.file.name) for f in record.files.all() if f.file.name]
+        super().delete(who=who, record=record, version=version)
+
+        def remove_files() -> None:
+            for storage, name in stored:
+                storage.delete(name)
+
+        if stored:
+            transaction.on_commit(remove_files)
+
+
+TRAINING_SESSIONS = TrainingSessionKit(
     RecordSpec(
         model=TrainingSession,
         fields=(
