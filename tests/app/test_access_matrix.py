@@ -16,6 +16,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from keystage.closing.models import (
+    ClosingFile,
+    Handover,
+    HandoverItem,
+    Lesson,
+    Review,
+    TrainingAttendance,
+    TrainingPlan,
+    TrainingSession,
+)
 from keystage.control.models import StatusReport
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, CostEntry, ProjectBudget
@@ -165,7 +175,76 @@ HOLIDAY_BODY = {"name": "Pwned", "start_date": "2027-02-01", "version": 1}
 STATUS_BODY = {"week_of": "2027-02-01", "health": "red", "summary": "Pwned", "version": 1}
 PROGRESS_BODY = {"actual_start": "2027-01-04", "percent_complete": 10, "version": 1}
 DATA_DATE_BODY = {"data_date": "2027-02-01", "version": 1}
+HANDOVER_BODY = {"support_group": "Pwned", "notes": "Pwned", "version": 1}
+HANDOVER_ITEM_BODY = {"title": "Pwned", "done": True, "version": 1}
+SESSION_BODY = {
+    "title": "Pwned",
+    "audience": "a",
+    "session_date": "2027-05-03",
+    "trainer": "t",
+    "invited": 5,
+    "version": 1,
+}
+ATTENDANCE_BODY = {"names": ["Pwned"], "version": 1}
+REVIEW_BODY = {
+    "held_on": "2026-11-02",
+    "attendees": "a",
+    "went_well": "Pwned",
+    "went_badly": "b",
+    "version": 1,
+}
+LESSON_BODY = {
+    "title": "Pwned",
+    "category": "other",
+    "stage": "closing",
+    "what_happened": "w",
+    "recommendation": "r",
+    "version": 1,
+}
+CLOSING_ROUTES: dict[str, Route] = {
+    "api:closing-handover": Route("project", ("GET", "PUT"), api=True, body=HANDOVER_BODY),
+    "api:closing-handover-sign": Route("project", ("POST",), api=True, body={"version": 1}),
+    "api:closing-files": Route("project", ("GET", "POST"), api=True, body={"topic": "handover"}),
+    "api:closing-file": Route("project", ("GET", "DELETE"), api=True, body={"version": 1}),
+    "api:closing-training": Route(
+        "project", ("GET", "PUT"), api=True, body={"users_to_train": 9, "version": 1}
+    ),
+    "api:closing-attendance": Route("project", ("GET", "PUT"), api=True, body=ATTENDANCE_BODY),
+    "api:closing-review": Route("project", ("GET", "PUT"), api=True, body=REVIEW_BODY),
+    "api:lesson-search": Route("self", ("GET",), api=True),
+    "closing:handover-edit": Route("project", ("GET", "POST"), body=HANDOVER_BODY),
+    "closing:handover-sign": Route("project", ("POST",), body={"version": 1}),
+    "closing:file-upload": Route("project", ("POST",), body={"topic": "handover"}),
+    "closing:file": Route("project", ("GET",)),
+    "closing:file-remove": Route("project", ("POST",), body={"version": 1}),
+    "closing:training-plan": Route(
+        "project", ("GET", "POST"), body={"users_to_train": 9, "version": 1}
+    ),
+    "closing:attendance": Route("project", ("GET", "POST"), body={"names": "Pwned", "version": 1}),
+    "closing:review-edit": Route("project", ("GET", "POST"), body=REVIEW_BODY),
+    "closing:lesson-search": Route("self", ("GET",)),
+}
+
+
+def _closing_kit_routes() -> dict[str, Route]:
+    from keystage.closing.handover.services import HANDOVER_ITEMS
+    from keystage.closing.review.services import LESSONS
+    from keystage.closing.training.services import TRAINING_SESSIONS
+
+    routes = {}
+    for kit, body in (
+        (HANDOVER_ITEMS, HANDOVER_ITEM_BODY),
+        (TRAINING_SESSIONS, SESSION_BODY),
+        (LESSONS, LESSON_BODY),
+    ):
+        for name, (scope, methods, api) in kit.access_routes().items():
+            routes[name] = Route(scope, methods, api=api, body=body)
+    return routes
+
+
 ROUTES: dict[str, Route] = {
+    **CLOSING_ROUTES,
+    **_closing_kit_routes(),
     "api:execution-task-progress": Route("project", ("GET", "PATCH"), api=True, body=PROGRESS_BODY),
     "api:execution-data-date": Route("project", ("GET", "PUT"), api=True, body=DATA_DATE_BODY),
     "api:execution-reschedule": Route("project", ("POST",), api=True),
@@ -630,6 +709,10 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "status_update_id": StatusUpdate.objects.filter(project=child).first(),
         "cost_id": CostEntry.objects.filter(project=child).first(),
         "number": 1,
+        "file_id": ClosingFile.objects.filter(project=child).first(),
+        "handover_item_id": HandoverItem.objects.filter(project=child).first(),
+        "training_session_id": TrainingSession.objects.filter(project=child).first(),
+        "lesson_id": Lesson.objects.filter(project=child).first(),
     }
     for kind in ("uuid", "str", "int"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
@@ -674,8 +757,16 @@ def _initiation_snapshot() -> list:
             StatusUpdate,
             PlanFile,
             CostEntry,
+            Handover,
+            HandoverItem,
+            ClosingFile,
+            TrainingPlan,
+            TrainingSession,
+            Review,
+            Lesson,
         )
     ] + [
+        list(TrainingAttendance.objects.order_by("pk").values_list("pk", "name")),
         list(CharterVersion.objects.order_by("pk").values_list("pk", "number")),
         list(StatusReport.objects.order_by("pk").values_list("pk", "number")),
     ]
@@ -776,6 +867,7 @@ def build_project_b_records(world: Any) -> None:
         data={"start_date": dt.date(2027, 3, 1), "end_date": dt.date(2027, 3, 2)},
     )
     _planning_records(pm, project, bare)
+    _closing_records(pm, project, world.b["stakeholder"])
 
 
 def _planning_records(pm: Any, project: Project, bare: Any) -> None:
@@ -885,6 +977,54 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     )
 
 
+def _closing_records(pm: Any, project: Project, lead: Any) -> None:
+    """Project B's handover, training and review (the services, before B is closed)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keystage.closing.handover.services import HANDOVER_ITEMS, closing_file_add, handover_save
+    from keystage.closing.review.services import LESSONS, review_save
+    from keystage.closing.training.services import (
+        TRAINING_SESSIONS,
+        attendance_set,
+        training_plan_save,
+    )
+
+    handover_save(who=pm, project=project, version=None, data={"support_lead": lead})
+    HANDOVER_ITEMS.create(who=pm, project=project, data={"title": "B access"})
+    closing_file_add(
+        who=pm,
+        project=project,
+        upload=SimpleUploadedFile("b-runbook.txt", b"PRJ-B runbook"),
+        topic="handover",
+    )
+    training_plan_save(who=pm, project=project, version=None, data={"users_to_train": 3})
+    session = TRAINING_SESSIONS.create(
+        who=pm,
+        project=project,
+        data={
+            "title": "B session",
+            "audience": "B users",
+            "session_date": dt.date(2026, 11, 2),
+            "trainer": "B",
+            "invited": 3,
+        },
+    )
+    attendance_set(who=pm, session=session, version=1, names=["B attendee"], people=[])
+    review_save(
+        who=pm,
+        project=project,
+        version=None,
+        data={
+            "held_on": dt.date(2026, 11, 2),
+            "attendees": "B",
+            "went_well": "B",
+            "went_badly": "B",
+        },
+    )
+    lesson = {k: v for k, v in LESSON_BODY.items() if k != "version"}
+    LESSONS.create(who=pm, project=project, data=lesson | {"title": "B lesson"})
+
+
 @pytest.fixture
 def foreigners(world):
     from keystage.accounts.services import organisation_get_or_create
@@ -958,6 +1098,10 @@ CHILD_ROUTES = [
             "status_update_id",
             "cost_id",
             "record_id",
+            "file_id",
+            "handover_item_id",
+            "training_session_id",
+            "lesson_id",
         )
     )
 ]

@@ -15,6 +15,7 @@ from keystage.cli import (
     charter,
     demo,
     kpi,
+    lessons,
     manage,
     ops,
     progress,
@@ -50,6 +51,7 @@ progress.register(app)  # reschedule from the data date
 timesheet.register(app)  # import time entries from CSV
 kpi.register(app)  # check KPIs, alert on crossings
 report.register(app)  # status report PDF
+lessons.register(app)  # search lessons learned
 manage.register(app)
 schedule.register(app)
 psplib.register(app)  # optimise

@@ -9,3 +9,15 @@ class ClosingConfig(AppConfig):
     name = "keystage.closing"
     label = "closing"
     verbose_name = "Closing"
+
+    def ready(self) -> None:
+        """Guard the gate to Closed (handover, training, review) and offer past lessons to
+        new projects' planning pages."""
+        from keystage.closing.gate import closing_checklist
+        from keystage.closing.review.suggestions import lesson_suggestions
+        from keystage.planning.suggestions import register_plan_suggestions
+        from keystage.portfolio.gate_checks import register_gate_check
+        from keystage.portfolio.lifecycle import Stage
+
+        register_gate_check(Stage.CLOSING, closing_checklist)
+        register_plan_suggestions(lesson_suggestions)

@@ -360,6 +360,9 @@ SPECTACULAR_SETTINGS = {
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
         "TaskStatusEnum": "keystage.planning.models.wbs.TaskStatus",
         "CostKindEnum": "keystage.costs.models.CostKind",
+        "LessonCategoryEnum": "keystage.closing.models.review.LessonCategory",
+        "SupportModelEnum": "keystage.closing.models.handover.SupportModel",
+        "FileTopicEnum": "keystage.closing.models.handover.FileTopic",
     },
 }
 

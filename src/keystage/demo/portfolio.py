@@ -19,6 +19,7 @@ from keystage.accounts.models import User
 from keystage.accounts.roles import OrgRole, ProjectRole
 from keystage.core.models import AuditEntry
 from keystage.demo.baseline import load_baseline
+from keystage.demo.closing import load_cancelled_review, load_closing_file
 from keystage.demo.costs import load_actuals, load_budget
 from keystage.demo.execution import load_execution
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
@@ -335,6 +336,9 @@ def _load_project(row: tuple[Any, ...], *, users: dict[str, User], today: dt.dat
         since = dt.datetime.now(tz=dt.UTC)
         _load_plan(project, code, manager, today)
         _backdate_planning(project, since, opened.date() + dt.timedelta(days=10), today)
+    if code == "CRM-LEGACY":
+        # Stage 5: its short review, written before the no-go makes it read-only.
+        load_cancelled_review(project=project, pm=manager, today=today)
     for number, (outcome, rationale) in enumerate(gates, start=1):
         current = Project.objects.get(pk=project.pk)
         if current.stage == Stage.CLOSED:
@@ -368,6 +372,10 @@ def _load_project(row: tuple[Any, ...], *, users: dict[str, User], today: dt.dat
     # Stage 3 — execution history of a project in Execution, after the gates: supplier
     # invoices, expenses and purchases received (`demo/costs.py`); then progress, the data
     # date, timesheets, status updates and comments (`demo/execution.py`).
+    if code == "BI-SALES" and Project.objects.get(pk=project.pk).stage == Stage.CLOSING:
+        # Stage 5: a nearly complete closing file (`demo/closing.py`).
+        current = Project.objects.get(pk=project.pk)
+        load_closing_file(project=current, users=users, pm=manager, today=today)
     if code == "ERP-CLOUD" and Project.objects.get(pk=project.pk).stage == Stage.EXECUTION:
         load_actuals(project=Project.objects.get(pk=project.pk), pm=manager, today=today)
         load_execution(project=Project.objects.get(pk=project.pk), pm=manager, today=today)

@@ -16,8 +16,10 @@ from keystage.core.web import page_error
 from keystage.planning.forms.goals import GoalForm
 from keystage.planning.selectors import goals as selectors
 from keystage.planning.services import goals as services
+from keystage.planning.suggestions import plan_suggestions
 from keystage.planning.views.scope import Section, editor, need_version, open_project, values
 from keystage.portfolio.access import project_perms
+from keystage.portfolio.lifecycle import Stage
 from keystage.portfolio.models import Project
 
 
@@ -49,6 +51,8 @@ def goals_page(request: HttpRequest, project_id: str) -> HttpResponse:
     except DomainError as exc:
         return page_error(request, exc)
     context = {"project": project, **_section(request, project).context()}
+    if project.stage in (Stage.INITIATION, Stage.PLANNING):
+        context["suggestions"] = plan_suggestions(who=actor(request), project=project)
     return render(request, "planning/goals/page.html", context)
 
 
