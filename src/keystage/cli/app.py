@@ -20,6 +20,7 @@ from keystage.cli import (
     progress,
     psplib,
     report,
+    risk,
     schedule,
     timesheet,
     users,
@@ -50,6 +51,7 @@ progress.register(app)  # reschedule from the data date
 timesheet.register(app)  # import time entries from CSV
 kpi.register(app)  # check KPIs, alert on crossings
 report.register(app)  # status report PDF
+risk.register(app)  # Monte Carlo schedule & cost risk
 manage.register(app)
 schedule.register(app)
 psplib.register(app)  # optimise

@@ -135,6 +135,7 @@ class RiskModel:
     correlations: tuple[CorrelationGroup, ...] = ()
     baseline_finish: datetime | None = None
     budget: float | None = None
+    other_cost: float = 0.0  # planned cost tied to no task (fixed in every run)
 
 
 MIN_RUNS, MAX_RUNS = 2, 1_000_000
@@ -311,7 +312,7 @@ def _prepare(model: RiskModel) -> _Net:
         pad, reverse=True,
     )  # fmt: skip
     cells = max((lv.cells for lv in (*forward, *backward)), default=0)
-    fixed_cost = 0.0
+    fixed_cost = float(model.other_cost)
     rate = np.zeros(n + 1)
     done = (c.full_dur - c.dur).astype(np.float64)
     done[c.state != IN_PROGRESS] = 0.0
