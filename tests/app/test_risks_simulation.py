@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from keystage.cli.app import app
 from keystage.core.models import AuditEntry
-from keystage.planning.models import Task
+from keystage.planning.models import Assignment, Task
 from keystage.planning.services import wbs
 from keystage.portfolio.models import Project
+from keystage.resources.services import profile_update
 from keystage.risks.models import SimulationRun, TaskEstimate
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,10 @@ def plan(world: Any) -> dict[str, Task]:
     tasks = wbs.plan_append(
         who=world.a["project_manager"], project=world.project_a, rows=outline, links=links
     )
+    # Dev builds full time at 100 an hour: the Build's labour (2,400) scales with its duration.
+    dev = world.a["team_member"]
+    profile_update(who=world.admin, person=dev, version=None, changes={"cost_rate": 100})
+    Assignment.objects.create(project=world.project_a, task=tasks[1], person=dev, units_percent=100)
     return {t.name: t for t in tasks}
 
 
@@ -145,6 +150,11 @@ def test_simulation_runs_in_the_background_and_reports(world, api, immediate):
     crit = {c["name"].split(" ", 1)[-1]: c["index"] for c in result["criticality"]}
     assert crit["Design"] == 1.0 and crit["Build"] > 0.9 > crit["Docs"]
     assert result["tornado"][0]["name"].endswith("Build")
+    cost = result["cost"]
+    assert (cost["planned"], cost["duration_driven"]) == (2400.0, "2400.00")
+    # Build's labour at 100 an hour scales with its draw: 2 to 8 days → 1,600 to 6,400
+    amounts = [p["amount"] for p in cost["percentiles"]]
+    assert 1600 <= amounts[0] <= amounts[-1] <= 6400 and amounts == sorted(amounts)
     assert result["inputs"] == {"estimated_tasks": 1, "default_spread_tasks": 2, "risk_events": 0}
     # same seed, same result
     again = client.post(sim_url(world.project_a), {"runs": 400, "seed": 11}, format="json")

@@ -24,6 +24,7 @@ from keystage.accounts.roles import Perm
 from keystage.core.audit import audit_record
 from keystage.core.errors import Conflict, DomainError, InvalidInput
 from keystage.core.models import AuditAction
+from keystage.core.versioning import versioned_update
 from keystage.engine.errors import FieldError, ScheduleError
 from keystage.engine.risk import simulate
 from keystage.planning.models import RunStatus, Task
@@ -148,7 +149,7 @@ def estimates_put(
         for task, values, version in plans:
             current = TaskEstimate.objects.select_for_update().filter(task=task).first()
             if current is not None and version is not None and current.version != version:
-                raise Conflict(current=current)
+                raise Conflict(current=current)  # also for a removal
             if values is None:
                 if current is not None:
                     audit_record(
@@ -165,20 +166,11 @@ def estimates_put(
                     summary=f"Estimated {task}",
                 )  # fmt: skip
             else:
-                changes = {
-                    k: [getattr(current, k), v]
-                    for k, v in values.items()
-                    if getattr(current, k) != v
-                }
-                if changes:
-                    for k, v in values.items():
-                        setattr(current, k, v)
-                    current.version += 1
-                    current.save()
-                    audit_record(
-                        who=who, obj=current, action=AuditAction.UPDATE, project=project,
-                        changes=changes, summary=f"Changed the estimate of {task}",
-                    )  # fmt: skip
+                current = versioned_update(
+                    who=who, instance=current, project=project, changes=values,
+                    expected_version=current.version if version is None else version,
+                    summary=f"Changed the estimate of {task}",
+                )  # fmt: skip
             out.append(current)
     return out
 
@@ -221,22 +213,11 @@ def settings_update(
                 summary=f"Set the default estimate spread: {current}",
             )  # fmt: skip
             return current
-        if version is not None and version != current.version:
-            raise Conflict(current=current)
-        changes = {
-            k: [str(getattr(current, k)), str(v)]
-            for k, v in values.items()
-            if getattr(current, k) != v
-        }
-        if changes:
-            for k, v in values.items():
-                setattr(current, k, v)
-            current.version += 1
-            current.save()
-            audit_record(
-                who=who, obj=current, action=AuditAction.UPDATE, project=project,
-                changes=changes, summary=f"Changed the default estimate spread: {current}",
-            )  # fmt: skip
+        current = versioned_update(
+            who=who, instance=current, project=project, changes=values,
+            expected_version=current.version if version is None else version,
+            summary="Changed the default estimate spread",
+        )  # fmt: skip
     return current
 
 

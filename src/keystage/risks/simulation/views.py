@@ -208,7 +208,9 @@ def charts(result: dict[str, Any]) -> dict[str, Any]:
                 x_title="Project finish",
             )
         ),
-        "cost_chart": mark_safe(  # noqa: S308 - our own escaped SVG
+        "cost_chart": None
+        if cost["std"] == 0
+        else mark_safe(  # noqa: S308 - our own escaped SVG
             distribution_chart(
                 cost["histogram"]["counts"],
                 cost["histogram"]["edges"],
