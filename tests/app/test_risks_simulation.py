@@ -3,6 +3,7 @@ their results (API and pages), `keystage risk simulate`, bad input, access, clos
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -180,6 +181,22 @@ def test_bad_requests_and_access(world, api, immediate):
     run = pm.post(sim_url(world.project_a), {"runs": 100}, format="json").json()
     other = api(world.b["project_manager"])
     assert other.get(sim_url(world.project_b, run["id"])).status_code == 404
+    # two running simulations fill the queue (429); once silent for minutes they are given up
+    now = dt.datetime.now(dt.UTC)
+    busy = [
+        SimulationRun.objects.create(
+            project=world.project_a, runs=100, seed=1, status="running", heartbeat_at=now
+        )
+        for _ in range(2)
+    ]
+    assert pm.post(sim_url(world.project_a), {"runs": 100}, format="json").status_code == 429
+    SimulationRun.objects.filter(pk__in=[r.pk for r in busy]).update(
+        heartbeat_at=now - dt.timedelta(minutes=5)
+    )
+    assert pm.post(sim_url(world.project_a), {"runs": 100}, format="json").status_code == 202
+    assert SimulationRun.objects.filter(status="failed").count() == 2
+    SimulationRun.objects.filter(pk__in=[r.pk for r in busy]).delete()
+    SimulationRun.objects.filter(pk=SimulationRun.objects.order_by("-pk").first().pk).delete()
     # a closed project is read-only
     Project.objects.filter(pk=world.project_a.pk).update(stage="closed", status="completed")
     closed = pm.post(sim_url(world.project_a), {"runs": 100}, format="json")

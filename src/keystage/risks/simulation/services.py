@@ -8,6 +8,7 @@ run: it reports progress while it draws, and stores its result as JSON.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import random
@@ -46,6 +47,11 @@ ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 PER_PROJECT = 2  # queued or running simulations per project
 MAX_ROWS = 5000
 SEED_MAX = 2**53
+STALE_AFTER = 120  # seconds without progress after which a running simulation is given up
+STALE_MESSAGE = (
+    "The worker running this simulation stopped answering; it was given up and nothing "
+    "was kept. Run it again."
+)
 
 
 class SimulationQueueFull(DomainError):
@@ -250,7 +256,21 @@ def check_request(runs: Any, seed: Any) -> tuple[int, int]:
     return count, value
 
 
+def fail_stale(*, project: Project) -> int:
+    """Fail the project's running simulations whose worker stopped answering (no progress
+    for ``STALE_AFTER`` seconds), so that they never block the queue; journaled."""
+    cutoff = timezone.now() - dt.timedelta(seconds=STALE_AFTER)
+    stale = SimulationRun.objects.filter(
+        project=project, status=RunStatus.RUNNING, heartbeat_at__lt=cutoff
+    ).select_related("project", "requested_by")
+    count = 0
+    for run in stale:
+        count += _end(run, RunStatus.FAILED, STALE_MESSAGE)
+    return count
+
+
 def _create(*, who: User | None, project: Project, runs: int, seed: int, via: str) -> SimulationRun:
+    fail_stale(project=project)
     active = SimulationRun.objects.filter(project=project, status__in=ACTIVE).count()
     if active >= PER_PROJECT:
         raise SimulationQueueFull(
@@ -344,7 +364,7 @@ def _execute(run: SimulationRun) -> None:
 
 def _end(
     run: SimulationRun, status: str, message: str, result: dict[str, Any] | None = None
-) -> None:
+) -> int:
     with transaction.atomic():
         touched = SimulationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=status,
@@ -359,6 +379,7 @@ def _end(
                 changes={"status": [RunStatus.RUNNING, status]},
                 summary=f"Risk simulation {status}: {message}",
             )  # fmt: skip
+    return touched
 
 
 __all__ = [
@@ -366,6 +387,7 @@ __all__ = [
     "default_settings",
     "estimates_put",
     "execute_simulation",
+    "fail_stale",
     "settings_update",
     "simulate_now_as_system",
     "simulation_request",
