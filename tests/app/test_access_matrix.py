@@ -70,6 +70,7 @@ from keystage.resources.models import (
     ResourceProfile,
     Skill,
 )
+from keystage.risks.models import SimulationRun, SimulationSettings, TaskEstimate
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,13 @@ GATE_BODY = {
     "version": 1,
 }
 REOPEN_BODY = {"reason": "Pwned", "version": 1}
+SPREAD_BODY = {"low_percent": "5", "high_percent": "50", "distribution": "pert", "version": 1}
+# The task id is filled in by _path's caller only for pages; an unknown task is a 400 for
+# those allowed to write, and every intruder is refused before the body is read.
+ESTIMATES_BODY = {
+    "rows": [{"task": "x", "optimistic_days": "1", "likely_days": "2", "pessimistic_days": "3"}]
+}
+ESTIMATE_FORM = {"o-x": "1", "l-x": "2", "p-x": "3", "d-x": "pert"}
 PROPOSAL_BODY = {
     "objective": "Pwned",
     "problem": "p",
@@ -461,6 +469,12 @@ ROUTES: dict[str, Route] = {
         "project", ("GET", "POST"), api=True, body={"method": "cpm"}
     ),
     "api:planning-schedule-run-detail": Route("project", ("GET",), api=True),
+    "api:risks-estimate-list": Route("project", ("GET", "PUT"), api=True, body=ESTIMATES_BODY),
+    "api:risks-estimate-spread": Route("project", ("PATCH",), api=True, body=SPREAD_BODY),
+    "api:risks-simulation-list": Route(
+        "project", ("GET", "POST"), api=True, body={"runs": 100, "seed": 1}
+    ),
+    "api:risks-simulation-detail": Route("project", ("GET",), api=True),
     "api:planning-schedule-run-cancel": Route("project", ("POST",), api=True),
     "api:planning-skill-need-list": Route(
         "project", ("GET", "POST"), api=True, body=SKILL_NEED_BODY
@@ -588,6 +602,12 @@ ROUTES: dict[str, Route] = {
     "planning:schedule-run": Route("project", ("GET",)),
     "planning:schedule-run-cancel": Route("project", ("POST",)),
     "planning:gantt": Route("project", ("GET",)),
+    "risks:simulation": Route("project", ("GET",)),
+    "risks:simulation-create": Route("project", ("POST",), body={"runs": 100, "seed": 1}),
+    "risks:simulation-run": Route("project", ("GET",)),
+    "risks:estimates": Route("project", ("GET",)),
+    "risks:estimates-save": Route("project", ("POST",), body=ESTIMATE_FORM),
+    "risks:estimates-spread": Route("project", ("POST",), body=SPREAD_BODY),
     "initiation:overview": Route("project", ("GET",)),
     "initiation:proposal": Route("project", ("GET", "POST"), body=PROPOSAL_BODY),
     "initiation:business-case": Route("project", ("GET", "POST"), body=CASE_BODY),
@@ -695,6 +715,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "dependency_id": Dependency.objects.filter(project=child).first(),
         "budget_line_id": BudgetLine.objects.filter(project=child).first(),
         "run_id": ScheduleRun.objects.filter(project=child).first(),
+        "simulation_id": SimulationRun.objects.filter(project=child).first(),
         "baseline_id": Baseline.objects.filter(project=child).first(),
         "skill_need_id": TaskSkill.objects.filter(task__project=child).first(),
         "assignment_id": Assignment.objects.filter(project=child).first(),
@@ -764,6 +785,9 @@ def _initiation_snapshot() -> list:
             TrainingSession,
             Review,
             Lesson,
+            SimulationRun,
+            SimulationSettings,
+            TaskEstimate,
         )
     ] + [
         list(TrainingAttendance.objects.order_by("pk").values_list("pk", "name")),
@@ -902,6 +926,13 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     budget.budget_save(who=pm, project=project, version=None, data={"management_reserve": 10})
     budget.line_create(who=pm, project=project, data={"name": "B travel", "amount": 10})
     ScheduleRun.objects.create(project=project, method="level", requested_by=pm)
+    SimulationRun.objects.create(project=project, runs=100, seed=1, requested_by=pm)
+    task = Task.objects.filter(project=project, is_summary=False, kind="task").first()
+    if task is not None:
+        TaskEstimate.objects.create(
+            task=task, project=project, optimistic_minutes=240, likely_minutes=480,
+            pessimistic_minutes=960,
+        )  # fmt: skip
     from keystage.planning.services import baselines
 
     baselines.baseline_capture(who=pm, project=project, name="B plan")

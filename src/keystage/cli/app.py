@@ -21,6 +21,7 @@ from keystage.cli import (
     progress,
     psplib,
     report,
+    risk,
     schedule,
     timesheet,
     users,
@@ -52,6 +53,7 @@ timesheet.register(app)  # import time entries from CSV
 kpi.register(app)  # check KPIs, alert on crossings
 report.register(app)  # status report PDF
 lessons.register(app)  # search lessons learned
+risk.register(app)  # Monte Carlo schedule & cost risk
 manage.register(app)
 schedule.register(app)
 psplib.register(app)  # optimise

@@ -28,6 +28,8 @@ def project_tab(match: Any) -> str:
         return "evm" if name == "evm" else "health"
     if app == "resources":
         return "team"
+    if app == "risks" and (name.startswith("simulation") or name.startswith("estimates")):
+        return "risk-analysis"
     if app == "execution":
         return "timesheets" if name.startswith("timesheet") else "progress"
     if app == "planning":

@@ -1,0 +1,1 @@
+"""Quantitative schedule & cost risk: estimates, background Monte Carlo runs, results."""
