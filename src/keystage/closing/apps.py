@@ -9,3 +9,14 @@ class ClosingConfig(AppConfig):
     name = "keystage.closing"
     label = "closing"
     verbose_name = "Closing"
+
+    def ready(self) -> None:
+        """Guard the gate to Closed; assemble the final report's sections."""
+        from keystage.closing.final_report.builtin import register_builtin_sections
+        from keystage.closing.gate import final_budget_checklist, final_report_checklist
+        from keystage.portfolio.gate_checks import register_gate_check
+        from keystage.portfolio.lifecycle import Stage
+
+        register_gate_check(Stage.CLOSING, final_budget_checklist)
+        register_gate_check(Stage.CLOSING, final_report_checklist)
+        register_builtin_sections()

@@ -20,6 +20,8 @@ def project_tab(match: Any) -> str:
     app, name = match.app_name, match.url_name or ""
     if app == "initiation":
         return "initiation"
+    if app == "closing":
+        return "closing"
     if app == "execution" and name.startswith("status"):
         return "status"
     if app == "control":
