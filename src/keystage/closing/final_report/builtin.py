@@ -90,7 +90,7 @@ def goals_section(project: Any) -> dict[str, Any] | None:
         "summary": [["Goals met", f"{met} of {len(goals)}"]],
         "tables": [
             {
-                "id": "fr-goals",
+                "id": "fr-goals-table",
                 "caption": "Goals against their targets",
                 "columns": ["Goal", "Metric", "Baseline", "Target", "Final", "Measured", "Result"],
                 "numeric": [False, False, True, True, True, False, False],
@@ -129,7 +129,7 @@ def scope_section(project: Any) -> dict[str, Any] | None:
     if rows:
         tables.append(
             {
-                "id": "fr-deliverables",
+                "id": "fr-deliverables-table",
                 "caption": "Deliverables planned and delivered",
                 "columns": ["Deliverable", "Owner", "Due", "Status"],
                 "numeric": [False, False, False, False],
@@ -151,7 +151,7 @@ def schedule_section(project: Any) -> dict[str, Any] | None:
         "summary": summary,
         "tables": [
             {
-                "id": "fr-evm",
+                "id": "fr-evm-table",
                 "caption": "Earned value at close",
                 "columns": ["Figure", "Value", "How it is worked out"],
                 "numeric": [False, True, False],
@@ -220,7 +220,7 @@ def budget_section(project: Any) -> dict[str, Any] | None:
         "summary": summary,
         "tables": [
             {
-                "id": "fr-budget",
+                "id": "fr-budget-table",
                 "caption": "Budget against actual by category",
                 "columns": ["Category", "Budget", "Actual", "Variance", "Explanation"],
                 "numeric": [False, True, True, True, False],
@@ -253,7 +253,7 @@ def signoffs_section(project: Any) -> dict[str, Any] | None:
     return {
         "tables": [
             {
-                "id": "fr-gates",
+                "id": "fr-gates-table",
                 "caption": "Gate decisions",
                 "columns": ["Gate", "Decision", "By", "On", "Override reason"],
                 "numeric": [False] * 5,

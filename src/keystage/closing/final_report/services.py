@@ -17,6 +17,7 @@ from keystage.accounts.roles import Perm
 from keystage.closing.final_budget.services import require_closing
 from keystage.closing.final_report.content import final_report_content
 from keystage.closing.models import FinalReport
+from keystage.control.reports.services import STATIC as STATUS_REPORT_STATIC
 from keystage.core import documents
 from keystage.core.audit import audit_record
 from keystage.core.documents import for_display
@@ -28,7 +29,11 @@ from keystage.portfolio.access import access_project
 from keystage.portfolio.models import Project, ProjectMembership
 
 STATIC = Path(__file__).resolve().parents[1] / "static" / "closing"
-STYLESHEETS = ("final-report.css", "final-report-print.css")
+STYLESHEETS = (
+    STATUS_REPORT_STATIC / "status-report-print.css",  # the page, running title, tables
+    STATIC / "final-report.css",
+    STATIC / "final-report-print.css",
+)
 
 
 def document_context(content: dict[str, Any], meta: dict[str, Any] | None) -> dict[str, Any]:
@@ -41,7 +46,7 @@ def render_final_report_pdf(content: dict[str, Any], meta: dict[str, Any] | None
     return documents.render_pdf(
         "closing/final_report/print.html",
         document_context(content, meta),
-        (STATIC / name for name in STYLESHEETS),
+        STYLESHEETS,
     )
 
 
