@@ -286,7 +286,9 @@ def test_pages_explain_reconcile_and_issue(world):
     assert 'id="fb-reconciled"' in pm.get(base + "final-budget/").content.decode()
     issued = pm.post(base + "final-report/issue/", {"latest": "0"})
     assert issued.status_code == 302 and issued["Location"].endswith("/closing/final-reports/1/")
-    assert pm.post(base + "final-report/issue/", {"latest": "0"}).status_code == 409
+    repeat = pm.post(base + "final-report/issue/", {"latest": "0"})
+    assert repeat.status_code == 409 and 'id="fr-error"' in repeat.content.decode()
+    assert "Final report 1 is already issued" in repeat.content.decode()
     html = pm.get(base).content.decode()
     assert 'data-key="final_budget" data-done="true"' in html
     assert 'data-key="final_report" data-done="true"' in html

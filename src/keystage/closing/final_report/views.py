@@ -13,7 +13,7 @@ from keystage.accounts.actor import actor
 from keystage.closing.final_report import selectors, services
 from keystage.closing.models import FinalReport
 from keystage.core.documents import for_display
-from keystage.core.errors import DomainError, InvalidInput
+from keystage.core.errors import Conflict, DomainError, InvalidInput
 from keystage.core.web import page_error
 
 
@@ -68,6 +68,8 @@ def final_report_issue(request: HttpRequest, project_id: str) -> HttpResponse:
         except InvalidInput as exc:
             message = " ".join(str(m) for v in exc.errors.values() for m in v)
             return _live_page(request, project_id, error=message, status=400)
+        except Conflict as exc:  # a repeat, or someone issued one meanwhile: show it
+            return _live_page(request, project_id, error=exc.message, status=409)
     except DomainError as exc:
         return page_error(request, exc)
     return redirect("closing:final-report-issued", project_id=project_id, number=report.number)
