@@ -17,7 +17,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from keystage.closing.models import (
+    BudgetReconciliation,
     ClosingFile,
+    FinalBudget,
+    FinalReport,
     Handover,
     HandoverItem,
     Lesson,
@@ -330,6 +333,25 @@ ROUTES: dict[str, Route] = {
     "api:kpi-thresholds": Route("admin", ("GET", "PUT"), api=True),
     "control:kpi-thresholds": Route("admin", ("GET", "POST")),
     "control:health": Route("project", ("GET",)),
+    "closing:closing": Route("project", ("GET",)),
+    "closing:final-budget": Route(
+        "project", ("GET", "POST"), body={"version": 1, "explanation_services": "Pwned"}
+    ),
+    "closing:final-budget-reconcile": Route("project", ("POST",), body={"version": 1}),
+    "closing:final-report": Route("project", ("GET",)),
+    "closing:final-report-issue": Route("project", ("POST",), body={"latest": 1}),
+    "closing:final-report-issued": Route("project", ("GET",)),
+    "closing:final-report-pdf": Route("project", ("GET",)),
+    "api:final-budget": Route(
+        "project",
+        ("GET", "PATCH"),
+        api=True,
+        body={"version": 1, "explanations": {"services": "Pwned"}},
+    ),
+    "api:final-budget-reconcile": Route("project", ("POST",), api=True, body={"version": 1}),
+    "api:final-report-list": Route("project", ("GET", "POST"), api=True, body={"latest": 1}),
+    "api:final-report-detail": Route("project", ("GET",), api=True),
+    "api:final-report-pdf": Route("project", ("GET",), api=True),
     "control:status-report": Route("project", ("GET",)),
     "control:status-report-issue": Route("project", ("POST",)),
     "control:status-report-issued": Route("project", ("GET",)),
@@ -788,11 +810,14 @@ def _initiation_snapshot() -> list:
             SimulationRun,
             SimulationSettings,
             TaskEstimate,
+            FinalBudget,
         )
     ] + [
         list(TrainingAttendance.objects.order_by("pk").values_list("pk", "name")),
         list(CharterVersion.objects.order_by("pk").values_list("pk", "number")),
         list(StatusReport.objects.order_by("pk").values_list("pk", "number")),
+        list(FinalReport.objects.order_by("pk").values_list("pk", "number")),
+        list(BudgetReconciliation.objects.order_by("pk").values_list("pk", "number")),
     ]
 
 
@@ -985,6 +1010,24 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         content={"secret": "B report"},
         html="<p>B report</p>",
         pdf=b"%PDF",
+    )
+    FinalBudget.objects.create(project=project, explanations={"services": "B secret"})
+    FinalReport.objects.create(
+        project=project,
+        number=1,
+        issued_by=pm,
+        issued_by_label="B",
+        content={"secret": "B final"},
+        html="<p>B final</p>",
+        pdf=b"%PDF",
+    )
+    BudgetReconciliation.objects.create(
+        project=project,
+        number=1,
+        reconciled_by=pm,
+        reconciled_by_label="B",
+        figures={"secret": "B figures"},
+        fingerprint="x",
     )
     # A submitted week of B's team member (inserted as is: the rules are tested elsewhere).
     from keystage.accounts.models import User

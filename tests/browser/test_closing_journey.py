@@ -1,81 +1,81 @@
-"""Journey: the demo's BI-SALES in Closing. The project manager opens the Closing tab,
-ticks the last handover item; the receiving support lead signs the handover off; the
-training and the review with its lessons are read; lessons of every visible project are
-searched; a new project's Goals page suggests a past lesson
-(screenshots in test-artifacts/browser/closing-*.png)."""
+"""Journey: a project in Closing — the project manager explains and reconciles the final
+budget and issues the final report; the sponsor passes the gate to Closed; the project is
+then read-only, its final report still readable."""
 
 from __future__ import annotations
 
 import pytest
 
-from keystage.accounts.models import User
-from keystage.portfolio.gate_checks import gate_checklist
+from keystage.closing.models import BudgetReconciliation, FinalReport
 from keystage.portfolio.models import Project
-from tests.browser.conftest import demo_project_manager, shot, sign_in
+from tests.app.test_closing_final import _approve_time, _closing
+from tests.browser.conftest import shot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_closing_journey(page):
-    project, manager = demo_project_manager("BI-SALES", password=PASSWORD)
-    sign_in(page, manager.username, PASSWORD)
-    page.goto(f"/projects/{project.public_id}/")
+def test_reconcile_issue_and_close(page, world):
+    project = _closing(world)
+    base = f"/projects/{project.public_id}/"
+
+    # The PM opens the Closing tab: both of this gate's items are missing.
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(base)
     page.click("nav.tabs >> text=Closing")
-    page.wait_for_selector("#checklist")
-    assert page.locator("nav.tabs a[aria-current=page]").inner_text() == "Closing"
-    assert "4 of 5 done" in page.inner_text("#checklist-h")
-    assert "Not signed" in page.inner_text("#handover-state")
-    assert page.locator("#sign").count() == 0  # the PM does not sign for support
-    shot(page, "closing-handover-open")
+    assert page.locator('#closing-checklist li[data-done="false"]').count() == 2
+    page.click("nav.subtabs >> text=Final budget")
+    # Time still waits for approval: the page says which week, and reconciling is refused.
+    assert "11 Jan 2027" in page.locator("#fb-pending").inner_text()
+    page.click("#fb-reconcile button")
+    assert "not approved" in page.locator("#fb-errors").inner_text()
+    shot(page, "closing-01-pending-time")
 
-    # The PM ticks the walkthrough item.
-    page.click("#checklist tr[data-done=no] >> text=Edit")
-    page.check("input[name=done]")
-    page.click("form button[type=submit] >> text=Save")
-    page.wait_for_selector("#checklist")
-    assert "5 of 5 done" in page.inner_text("#checklist-h")
+    _approve_time(project)
+    page.goto(base + "closing/final-budget/")
+    page.fill("#ex-services", "The integrator came in under quote.")
+    page.fill("#ex-labour", "An unplanned tuning week after go-live.")
+    page.fill("#release-note", "Unspent contingency and reserve return to the IT portfolio fund.")
+    page.click("text=Save the explanations")
+    page.wait_for_selector("text=Explanations saved.")
+    page.click("#fb-reconcile button")
+    page.wait_for_selector("#fb-reconciled")
+    assert BudgetReconciliation.objects.filter(project=project).count() == 1
+    assert "Labour" in page.locator("#fb-table").inner_text()
+    shot(page, "closing-02-reconciled")
 
-    # The receiving support lead signs it off.
-    lead = User.objects.get(username="chen")
-    lead.set_password(PASSWORD)
-    lead.save()
-    page.context.clear_cookies()
-    sign_in(page, "chen", PASSWORD)
-    page.goto(f"/projects/{project.public_id}/handover/")
-    page.fill("#sign input[name=comment]", "BI support takes over on Monday.")
-    page.click("#sign-off")
-    page.wait_for_selector("#signed-line")
-    assert "Chen Wei" in page.inner_text("#signed-line")
-    assert "Signed off" in page.inner_text("#handover-state")
-    shot(page, "closing-handover-signed")
-    checklist = {i.key: i for i in gate_checklist(Project.objects.get(pk=project.pk))}
-    assert checklist["handover"].done and checklist["training"].done and checklist["review"].done
+    page.click("nav.subtabs >> text=Final report")
+    assert page.locator("#fr-budget-h").count() == 1
+    page.click("#fr-issue button")
+    page.wait_for_selector("#fr-frozen")
+    assert FinalReport.objects.filter(project=project).count() == 1
+    assert "Reconciliation 1 by" in page.locator("#fr-budget").inner_text()
+    assert page.locator('#fr-risks[data-recorded="false"]').count() == 1
+    shot(page, "closing-03-final-report-issued")
+    page.click("text=Sign out")
 
-    page.click("nav.subtabs >> text=Training")
-    page.wait_for_selector("#completion")
-    assert "38 of 40 end users trained" in page.inner_text("#completion")
-    shot(page, "closing-training")
-    page.click("nav.subtabs >> text=Review & lessons")
-    page.wait_for_selector("#lessons")
-    assert page.locator("#lessons tr[data-lesson]").count() == 4
-    shot(page, "closing-review")
+    # The sponsor passes the gate to Closed, every item done.
+    sign_in(page, "sponsor_a", PASSWORD)
+    page.goto(base)
+    assert page.locator("#gate-checklist li.missing").count() == 0
+    page.check("input[name=outcome][value=go]")
+    page.fill("textarea[name=rationale]", "Books reconciled, report issued: close it.")
+    page.click("text=Record decision")
+    page.wait_for_selector("text=Gate recorded")
+    project.refresh_from_db()
+    assert (project.stage, project.status) == ("closed", "completed")
+    shot(page, "closing-04-closed")
+    page.click("text=Sign out")
 
-    # Lessons of every project chen may see: BI-SALES only (not CRM-LEGACY's).
-    page.click("nav.mainnav >> text=Lessons")
-    page.fill("#q", "vendor delay")
-    page.click("#lesson-search button")
-    page.wait_for_selector("#found")
-    codes = page.locator("#found tbody tr td:nth-child(2)").all_inner_texts()
-    assert codes == ["BI-SALES"]
-    page.context.clear_cookies()
-    sign_in(page, manager.username, PASSWORD)  # Sofia manages BI-SALES
-    page.goto("/lessons/?q=vendor+delay")
-    shot(page, "closing-lessons-search")
-
-    # A new data project of Sofia's suggests the BI lesson tagged "analytics".
-    fresh = Project.objects.get(code="DATA-PLAT")
-    page.goto(f"/projects/{fresh.public_id}/goals/")
-    page.wait_for_selector("#lesson-suggestions")
-    assert "Early mock-ups settled the metric definitions" in page.inner_text("#lesson-suggestions")
-    shot(page, "closing-suggestions")
+    # Closed: the PM reads the final report and budget but can no longer change anything.
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(base + "closing/")
+    assert "PRJ-A is closed" in page.locator("#closing-closed").inner_text()
+    page.goto(base + "closing/final-budget/")
+    assert page.locator("textarea").count() == 0 and page.locator("#fb-reconcile").count() == 0
+    page.goto(base + "closing/final-reports/1/")
+    assert "Final report 1, issued" in page.locator("#fr-frozen").inner_text()
+    page.goto(base + "edit/")
+    assert "PRJ-A is closed; its records can be read but not changed." in page.inner_text("main")
+    shot(page, "closing-05-edit-refused")
+    assert Project.objects.get(pk=project.pk).stage == "closed"

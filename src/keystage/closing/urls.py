@@ -3,6 +3,8 @@
 from django.urls import URLPattern, path
 
 from keystage.closing import views
+from keystage.closing.final_budget import views as budget_views
+from keystage.closing.final_report import views as report_views
 from keystage.closing.handover.services import HANDOVER_ITEMS
 from keystage.closing.review.services import LESSONS
 from keystage.closing.training.services import TRAINING_SESSIONS
@@ -45,4 +47,27 @@ urlpatterns: list[URLPattern] = [
     path(P + "review/meeting/", views.review_edit, name="review-edit"),
     *_kit_pages(LESSONS, "review/lessons/"),
     path("lessons/", views.lesson_search_page, name="lesson-search"),
+    path(P + "closing/", budget_views.closing_page, name="closing"),
+    path(P + "closing/final-budget/", budget_views.final_budget_page, name="final-budget"),
+    path(
+        P + "closing/final-budget/reconcile/",
+        budget_views.final_budget_reconcile,
+        name="final-budget-reconcile",
+    ),
+    path(P + "closing/final-report/", report_views.final_report_page, name="final-report"),
+    path(
+        P + "closing/final-report/issue/",
+        report_views.final_report_issue,
+        name="final-report-issue",
+    ),
+    path(
+        P + "closing/final-reports/<int:number>/",
+        report_views.final_report_issued,
+        name="final-report-issued",
+    ),
+    path(
+        P + "closing/final-reports/<int:number>/pdf/",
+        report_views.final_report_pdf,
+        name="final-report-pdf",
+    ),
 ]

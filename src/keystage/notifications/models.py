@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     PROJECT_REOPENED = "project_reopened", "A closed project I am on is reopened"
     PROPOSAL_DECIDED = "proposal_decided", "The PMO decides on a project proposal of mine"
     STATUS_REPORT = "status_report", "A status report of my project is issued"
+    FINAL_REPORT = "final_report", "The final report of my project is issued"
 
 
 class Notification(BaseModel):

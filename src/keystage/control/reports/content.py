@@ -84,7 +84,9 @@ def _milestones(project: Any, start: dt.date, end: dt.date) -> tuple[list[dict],
     return done, [row for _, row in upcoming[:NEXT_MILESTONES]]
 
 
-def _evm(project: Any) -> tuple[dict[str, Any], str]:
+def evm_snapshot(project: Any) -> tuple[dict[str, Any], str]:
+    """The earned-value headline, the categories and the S-curve SVG of ``project`` as JSON-safe
+    data (the status report's and the final report's EVM section)."""
     report = evm_report_of(project)
     currency = report.currency
     evm: dict[str, Any] = {"available": report.figures is not None, "notes": list(report.notes)}
@@ -167,7 +169,7 @@ def status_report_content(
     system's: the command line) for the period, from the data as they are now: a JSON-safe
     dict."""
     kpis = evaluate_project(project)
-    evm, s_curve = _evm(project)
+    evm, s_curve = evm_snapshot(project)
     done, upcoming = _milestones(project, period_start, period_end)
     narrative = _narrative(project, period_start, period_end)
     return {
