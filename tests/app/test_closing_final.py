@@ -17,6 +17,7 @@ from keystage.execution.models import TimeEntry, Timesheet
 from keystage.notifications.models import Notification
 from keystage.planning.services import wbs
 from keystage.portfolio.models import GateDecision, Project
+from tests.app.closing_file import complete_the_other_closing_items
 
 pytestmark = pytest.mark.django_db
 
@@ -358,6 +359,7 @@ def test_the_gate_to_closed_checks_the_budget_and_report_and_the_sponsor_may_ove
 
 def test_the_gate_passes_without_override_once_reconciled_and_issued(world, api):
     project = _closing(world)
+    complete_the_other_closing_items(project, world.a["team_member"])
     _approve_time(project)
     pm = api(world.a["project_manager"])
     pm.patch(

@@ -8,6 +8,7 @@ import pytest
 
 from keystage.closing.models import BudgetReconciliation, FinalReport
 from keystage.portfolio.models import Project
+from tests.app.closing_file import complete_the_other_closing_items
 from tests.app.test_closing_final import _approve_time, _closing
 from tests.browser.conftest import shot, sign_in
 from tests.conftest import PASSWORD
@@ -17,12 +18,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_reconcile_issue_and_close(page, world):
     project = _closing(world)
+    complete_the_other_closing_items(project, world.a["team_member"])
     base = f"/projects/{project.public_id}/"
 
     # The PM opens the Closing tab: both of this gate's items are missing.
     sign_in(page, "pm_a", PASSWORD)
     page.goto(base)
     page.click("nav.tabs >> text=Closing")
+    page.wait_for_selector("#closing-checklist")
     assert page.locator('#closing-checklist li[data-done="false"]').count() == 2
     page.click("nav.subtabs >> text=Final budget")
     # Time still waits for approval: the page says which week, and reconciling is refused.
