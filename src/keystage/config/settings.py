@@ -360,6 +360,12 @@ SPECTACULAR_SETTINGS = {
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
         "TaskStatusEnum": "keystage.planning.models.wbs.TaskStatus",
         "CostKindEnum": "keystage.costs.models.CostKind",
+        "RiskCategoryEnum": "keystage.risks.models.RiskCategory",
+        "RiskStatusEnum": "keystage.risks.models.RiskStatus",
+        "RiskResponseStatusEnum": "keystage.risks.models.ResponseStatus",
+        "IssueStatusEnum": "keystage.risks.models.IssueStatus",
+        "IssueSeverityEnum": "keystage.risks.models.Severity",
+        "RiskStrategyEnum": "keystage.risks.models.Strategy",
     },
 }
 

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     PROJECT_REOPENED = "project_reopened", "A closed project I am on is reopened"
     PROPOSAL_DECIDED = "proposal_decided", "The PMO decides on a project proposal of mine"
     STATUS_REPORT = "status_report", "A status report of my project is issued"
+    ISSUE_ESCALATED = "issue_escalated", "An issue of a project I sponsor is escalated to me"
 
 
 class Notification(BaseModel):

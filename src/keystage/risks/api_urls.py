@@ -1,7 +1,27 @@
 """REST routes of keystage.risks, mounted under /api/v1/ in the ``api`` namespace."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from keystage.risks import api
+from keystage.risks.records import ISSUES, RESPONSES, RISKS
 
 P = "projects/<str:project_id>/"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("org/risk-matrix/", api.RiskMatrixView.as_view(), name="risk-matrix"),
+    path(P + "risks/carry-forward/", api.CarryForwardView.as_view(), name="risks-carry-forward"),
+    path(P + "risk-heat-map/", api.HeatMapView.as_view(), name="risk-heat-map"),
+    path(
+        P + "risks/<str:risk_id>/occurred/",
+        api.RiskOccurredView.as_view(),
+        name="risks-occurred",
+    ),
+    path(
+        P + "issues/<str:issue_id>/escalate/",
+        api.IssueEscalateView.as_view(),
+        name="issues-escalate",
+    ),
+    *RISKS.api_urls(),
+    *RESPONSES.api_urls(),
+    *ISSUES.api_urls(),
+]

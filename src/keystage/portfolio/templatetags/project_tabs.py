@@ -22,6 +22,8 @@ def project_tab(match: Any) -> str:
         return "initiation"
     if app == "execution" and name.startswith("status"):
         return "status"
+    if app == "risks":
+        return "risks"
     if app == "control":
         return "evm" if name == "evm" else "health"
     if app == "resources":
