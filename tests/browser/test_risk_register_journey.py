@@ -39,7 +39,7 @@ def test_pm_raises_answers_and_escalates_a_risk(page, world):
     page.click("main button[type=submit]:has-text('Save')")
     page.wait_for_selector("#risk-table tr[data-risk='RSK-1']")
     row = page.inner_text("#risk-table tr[data-risk='RSK-1']")
-    assert "high · 16" in row and "Integrate vendor API" in row
+    assert "high · 20" in row and "Integrate vendor API" in row
     assert page.get_attribute("#heat-before g[data-cell='5-4']", "data-count") == "1"
 
     page.click("#risk-table >> text=RSK-1")
@@ -55,8 +55,8 @@ def test_pm_raises_answers_and_escalates_a_risk(page, world):
     page.click("main button[type=submit]:has-text('Save')")
     page.goto(f"/projects/{project.public_id}/risks/")
     row = page.inner_text("#risk-table tr[data-risk='RSK-1']")
-    assert "high · 16" in row and "low · 2" in row
-    assert page.get_attribute("#heat-after g[data-cell='1-2']", "data-count") == "1"
+    assert "high · 20" in row and "low · 2" in row
+    assert page.get_attribute("#heat-after g[data-cell='2-1']", "data-count") == "1"
     shot(page, "risks-01-register")
 
     page.click("#risk-table >> text=RSK-1")

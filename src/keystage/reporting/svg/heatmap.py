@@ -43,7 +43,7 @@ def risk_heat_map(
     bad = {x for r in ratings for x in r} - set(RATING_FILL)
     if bad:
         raise ChartError("ratings", f"unknown rating {sorted(bad)[0]!r}")
-    left, top = 116.0, 64.0 if subtitle else 48.0
+    left, top = 116.0, 76.0 if subtitle else 60.0
     width = left + cols * CELL + 24
     height = top + rows * CELL + 64
     body = [rect(0, 0, width, height, "#ffffff")]
@@ -103,7 +103,16 @@ def risk_heat_map(
     body.append(
         text(left + cols * CELL / 2, top + rows * CELL + 40, "Impact →", text_anchor="middle")
     )
-    body.append(text(12, top - 10, "Probability ↑", font_size=11, fill=PALETTE["muted"]))
+    body.append(
+        text(
+            left - 8,
+            top - 8,
+            "Probability ↑",
+            font_size=11,
+            fill=PALETTE["muted"],
+            text_anchor="end",
+        )
+    )
     total = sum(sum(r) for r in counts)
     desc = f"{total} risk{'s' if total != 1 else ''}. " + ("; ".join(described) or "No risks.")
     return document(width, height, body, title=title, desc=desc)
