@@ -367,6 +367,7 @@ def test_pages_show_the_register_heat_maps_and_the_issue_log(world, api):
     )
     assert escalate.status_code == 302
     assert b"Escalated on" in client.get(base + f"issues/{issue.public_id}/").content
+    assert client.get(base + "risk-responses/")["Location"] == base + "risks/"
     edit = client.get(base + f"risks/{risk.public_id}/edit/")
     assert edit.status_code == 200 and b"Vendor API late" in edit.content
     assert RiskResponse.objects.count() == 0

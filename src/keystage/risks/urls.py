@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern] = [
     path(P + "risks/<uuid:risk_id>/", views.risk_page, name="risks-detail"),
     path(P + "risks/<uuid:risk_id>/edit/", views.risk_edit_page, name="risks-edit"),
     path(P + "risks/<uuid:risk_id>/occurred/", views.risk_occurred_page, name="risks-occurred"),
-    *RESPONSES.page_urls(),
+    *RESPONSES.page_urls(list_view=views.responses_page),
     path(P + "issues/", views.issue_log_page, name="issues"),
     path(P + "issues/new/", issue_create, name="issues-create"),
     path(P + "issues/<uuid:issue_id>/", views.issue_page, name="issues-detail"),

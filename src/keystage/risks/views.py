@@ -75,6 +75,17 @@ def register_page(request: HttpRequest, project_id: str) -> HttpResponse:
     return render(request, "risks/register.html", context)
 
 
+@login_required
+@require_GET
+def responses_page(request: HttpRequest, project_id: str) -> HttpResponse:
+    """Responses are listed under their risks: back to the register (after an edit too)."""
+    try:
+        project = project_get(who=actor(request), project_id=project_id)
+    except DomainError as exc:
+        return page_error(request, exc)
+    return redirect(reverse("risks:risks", args=[project.public_id]))
+
+
 def _risk(request: HttpRequest, project_id: str, risk_id: str, perm: str = Perm.VIEW) -> Any:
     who = actor(request)
     project = project_get(who=who, project_id=project_id, perm=perm)

@@ -67,7 +67,7 @@ def risk_occurred(*, who: Any, risk: Risk, version: int, data: dict[str, Any]) -
             "description": data.get("description")
             or "\n".join(t for t in (current.event, current.effect) if t),
             "severity": data.get("severity") or Severity.HIGH,
-            "owner": data.get("owner", current.owner),
+            "owner": data.get("owner") or _still_member(project, current.owner),
             "due_date": data.get("due_date"),
         }
         issue = ISSUES.create(who=who, project=project, data=fields)
@@ -82,6 +82,12 @@ def risk_occurred(*, who: Any, risk: Risk, version: int, data: dict[str, Any]) -
             summary=f"{current.key} occurred: it became {issue.key}",
         )
     return issue
+
+
+def _still_member(project: Project, user: Any) -> Any:
+    """The risk's owner for its issue, unless they have left the project since."""
+    on = user is not None and ProjectMembership.objects.filter(project=project, user=user).exists()
+    return user if on else None
 
 
 def sponsors_of(project: Project) -> list[Any]:
