@@ -73,7 +73,16 @@ from keystage.resources.models import (
     ResourceProfile,
     Skill,
 )
-from keystage.risks.models import SimulationRun, SimulationSettings, TaskEstimate
+from keystage.risks.models import (
+    Issue,
+    Risk,
+    RiskMatrixSet,
+    RiskResponse,
+    SimulationRun,
+    SimulationSettings,
+    TaskEstimate,
+)
+from keystage.risks.records import RESPONSES
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +192,7 @@ ASSIGNMENT_BODY = {
 }
 CALENDAR_BODY = {"name": "Pwned", "working_weekdays": ["1"], "shifts": "09:00-10:00", "version": 1}
 HOLIDAY_BODY = {"name": "Pwned", "start_date": "2027-02-01", "version": 1}
+RISK_BODY = {"title": "Pwned", "probability": "0.5", "version": 1}
 STATUS_BODY = {"week_of": "2027-02-01", "health": "red", "summary": "Pwned", "version": 1}
 PROGRESS_BODY = {"actual_start": "2027-01-04", "percent_complete": 10, "version": 1}
 DATA_DATE_BODY = {"data_date": "2027-02-01", "version": 1}
@@ -332,6 +342,36 @@ ROUTES: dict[str, Route] = {
     # The organisation's KPI thresholds: members read, admins and PMO write (test_control_kpis).
     "api:kpi-thresholds": Route("admin", ("GET", "PUT"), api=True),
     "control:kpi-thresholds": Route("admin", ("GET", "POST")),
+    # The organisation's risk matrix: members read, admins and PMO write (test_risks_register).
+    "api:risk-matrix": Route("admin", ("GET", "PUT"), api=True),
+    "risks:risk-matrix": Route("admin", ("GET", "POST")),
+    "risks:risks": Route("project", ("GET",)),
+    "risks:risks-create": Route("project", ("GET", "POST"), body=RISK_BODY),
+    "risks:risks-carry-forward": Route("project", ("POST",)),
+    "risks:risks-detail": Route("project", ("GET",)),
+    "risks:risks-edit": Route("project", ("GET", "POST"), body=RISK_BODY),
+    "risks:risks-occurred": Route("project", ("POST",), body={"version": 1}),
+    "api:risks-list": Route("project", ("GET", "POST"), api=True, body=RISK_BODY),
+    "api:risks-detail": Route("project", ("GET", "PATCH", "DELETE"), api=True, body=RISK_BODY),
+    "api:risks-carry-forward": Route("project", ("POST",), api=True),
+    "api:risk-heat-map": Route("project", ("GET",), api=True),
+    "api:risks-occurred": Route("project", ("POST",), api=True, body={"version": 1}),
+    **{
+        name: Route(scope, methods, api=api, body={"description": "Pwned", "version": 1})
+        for name, (scope, methods, api) in RESPONSES.access_routes().items()
+    },
+    "risks:issues": Route("project", ("GET",)),
+    "risks:issues-create": Route("project", ("GET", "POST"), body={"title": "Pwned"}),
+    "risks:issues-detail": Route("project", ("GET",)),
+    "risks:issues-edit": Route("project", ("GET", "POST"), body={"title": "Pwned", "version": 1}),
+    "risks:issues-escalate": Route("project", ("POST",), body={"reason": "Pwned", "version": 1}),
+    "api:issues-list": Route("project", ("GET", "POST"), api=True, body={"title": "Pwned"}),
+    "api:issues-detail": Route(
+        "project", ("GET", "PATCH", "DELETE"), api=True, body={"title": "Pwned", "version": 1}
+    ),
+    "api:issues-escalate": Route(
+        "project", ("POST",), api=True, body={"reason": "Pwned", "version": 1}
+    ),
     "control:health": Route("project", ("GET",)),
     "closing:closing": Route("project", ("GET",)),
     "closing:final-budget": Route(
@@ -751,6 +791,9 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "kind": "task",
         "status_update_id": StatusUpdate.objects.filter(project=child).first(),
         "cost_id": CostEntry.objects.filter(project=child).first(),
+        "risk_id": Risk.objects.filter(project=child).first(),
+        "risk_response_id": RiskResponse.objects.filter(project=child).first(),
+        "issue_id": Issue.objects.filter(project=child).first(),
         "number": 1,
         "file_id": ClosingFile.objects.filter(project=child).first(),
         "handover_item_id": HandoverItem.objects.filter(project=child).first(),
@@ -811,6 +854,10 @@ def _initiation_snapshot() -> list:
             SimulationSettings,
             TaskEstimate,
             FinalBudget,
+            Risk,
+            RiskResponse,
+            Issue,
+            RiskMatrixSet,
         )
     ] + [
         list(TrainingAttendance.objects.order_by("pk").values_list("pk", "name")),
@@ -1039,6 +1086,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
     TimeEntry.objects.create(
         project=project, timesheet=week, task=first, person=dev, day=dt.date(2027, 1, 11), hours=8
     )
+    _risk_records(pm, project, first)
     CostEntry.objects.create(
         project=project,
         kind="invoice",
@@ -1097,6 +1145,23 @@ def _closing_records(pm: Any, project: Project, lead: Any) -> None:
     )
     lesson = {k: v for k, v in LESSON_BODY.items() if k != "version"}
     LESSONS.create(who=pm, project=project, data=lesson | {"title": "B lesson"})
+
+
+def _risk_records(pm: Any, project: Project, task: Any) -> None:
+    """Project B's risk (linked to a task), its response and an issue."""
+    from keystage.risks.records import ISSUES, RISKS
+
+    risk = RISKS.create(
+        who=pm,
+        project=project,
+        data={"title": "B secret risk", "probability": Decimal("0.5"), "tasks": [task]},
+    )
+    RESPONSES.create(
+        who=pm,
+        project=project,
+        data={"risk": risk, "strategy": "avoid", "description": "B", "probability": 0},
+    )
+    ISSUES.create(who=pm, project=project, data={"title": "B secret issue"})
 
 
 @pytest.fixture
@@ -1176,6 +1241,9 @@ CHILD_ROUTES = [
             "handover_item_id",
             "training_session_id",
             "lesson_id",
+            "risk_id",
+            "risk_response_id",
+            "issue_id",
         )
     )
 ]

@@ -167,7 +167,8 @@ def test_kpis_api_describes_each_kpi_and_never_fakes_unmeasured_figures(world, g
     for key in ("spi_t", "cpi", "finish_slip", "eac_overrun", "risk_exposure"):
         assert by_key[key]["rag"] == "not_measured" and by_key[key]["value"] is None
     assert (
-        by_key["risk_exposure"]["reason"] == "High risks open: not measured — no risk register yet"
+        by_key["risk_exposure"]["reason"]
+        == "High risks open: not measured — the risk register is empty"
     )
     assert by_key["cpi"]["thresholds"] == {"direction": "higher", "green": 0.95, "amber": 0.9}
     goal_row = by_key[f"goal:{goal.public_id}"]

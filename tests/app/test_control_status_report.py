@@ -35,7 +35,7 @@ def _body(html: str) -> str:
     return html[html.index('<article class="status-report"') : html.index("</article>")]
 
 
-def test_the_live_report_shows_health_evm_budget_and_says_there_is_no_risk_register(erp):
+def test_the_live_report_shows_health_evm_budget_and_the_top_risks_and_issues(erp):
     project, _, sponsor = erp
     response = _page(sponsor, project)
     assert response.status_code == 200
@@ -45,7 +45,9 @@ def test_the_live_report_shows_health_evm_budget_and_says_there_is_no_risk_regis
     for section in ("sr-health", "sr-milestones", "sr-evm-table", "sr-budget-table", "sr-s-curve"):
         assert f'id="{section}"' in html, section
     assert "<svg" in html
-    assert "No risk register yet" in html
+    # The demo register: its highest-rated open risk first, the escalated issue listed.
+    assert 'data-risk="RSK-' in html and 'id="sr-issues-table"' in html
+    assert "(escalated to the sponsor)" in html
     # A sponsor reads; only editors may issue.
     assert 'id="sr-issue"' not in html
 

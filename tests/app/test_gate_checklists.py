@@ -99,7 +99,7 @@ def test_gate_to_execution_needs_the_team_staffed_and_the_charter_issued(world, 
     charter = _item(project, "charter")
     assert charter.done and charter.detail.startswith("version 1 of ")
     keys = [i.key for i in gate_checklist(project)]
-    assert {"baseline", "budget", "team", "charter"} <= set(keys)
+    assert {"baseline", "budget", "team", "charter", "risks"} <= set(keys)
     message = go(api(world.a["sponsor"]), project, to_stage="execution").json()["errors"]
     assert "A baseline exists" in message["outcome"][0]
     assert "Team staffed" not in message["outcome"][0]

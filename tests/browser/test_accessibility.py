@@ -78,6 +78,9 @@ def test_main_pages_have_no_serious_axe_violations(axe_page, world):
         ],
         links=[(0, 1, "FS", 0)],
     )
+    from keystage.risks.records import RISKS
+
+    RISKS.create(who=pm, project=project, data={"title": "Vendor late", "probability": "0.6"})
     sign_in(page, "pm_a", PASSWORD)
     base = f"/projects/{project.public_id}/"
     pages = [
@@ -91,6 +94,10 @@ def test_main_pages_have_no_serious_axe_violations(axe_page, world):
         base + "budget/",
         base + "team/",
         base + "history/",
+        base + "risks/",
+        base + "risks/new/",
+        base + "issues/",
+        "/risk-matrix/",
         "/people/",
     ]
     problems: dict[str, list[str]] = {}

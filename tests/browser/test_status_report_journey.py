@@ -28,7 +28,7 @@ def test_status_report_journey(page):
     summary = project_evm_summary(who=manager, project_id=project.public_id)
     cpi = page.locator("#sr-evm-table tr[data-figure=cpi] td.num").inner_text()
     assert cpi == f"{summary.cpi:.2f}"  # the same figure as the Earned value tab
-    assert "No risk register yet" in page.inner_text("#sr-risks")
+    assert "RSK-" in page.inner_text("#sr-risks-table")
     shot(page, "status-report-preview")
 
     page.fill("#sr-period-form [name=period_start]", "2026-11-02")

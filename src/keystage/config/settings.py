@@ -363,6 +363,12 @@ SPECTACULAR_SETTINGS = {
         "LessonCategoryEnum": "keystage.closing.models.review.LessonCategory",
         "SupportModelEnum": "keystage.closing.models.handover.SupportModel",
         "FileTopicEnum": "keystage.closing.models.handover.FileTopic",
+        "RiskCategoryEnum": "keystage.risks.models.RiskCategory",
+        "RiskStatusEnum": "keystage.risks.models.RiskStatus",
+        "RiskResponseStatusEnum": "keystage.risks.models.ResponseStatus",
+        "IssueStatusEnum": "keystage.risks.models.IssueStatus",
+        "IssueSeverityEnum": "keystage.risks.models.Severity",
+        "RiskStrategyEnum": "keystage.risks.models.Strategy",
     },
 }
 

@@ -25,6 +25,7 @@ from keystage.demo.execution import load_execution
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo.planning import OUTLINES, load_plan, load_schedule_run
 from keystage.demo.resources import load_people, load_project_resources
+from keystage.demo.risks import load_risks
 from keystage.demo.scope import load_handed_over, load_scope
 from keystage.demo.staffing import load_staffing
 from keystage.initiation.charter.models import CharterVersion
@@ -280,6 +281,9 @@ def _load_plan(project: Project, code: str, pm: User, today: dt.date) -> None:
     load_plan(project=project, pm=pm, code=code)
     load_staffing(project=project, pm=pm, code=code)
     load_schedule_run(project=project)
+    if code in ("ERP-CLOUD", "DATA-PLAT"):
+        # The risk register, before the gate to execution checks it (`demo/risks.py`).
+        load_risks(project=project, pm=pm, code=code, today=today)
     if code == "ERP-CLOUD":
         start, length = project.start_date, (project.target_date - project.start_date).days
         # Set a few days before the gate to execution (backdated like the gates).

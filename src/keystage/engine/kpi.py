@@ -118,6 +118,8 @@ DEFAULT_THRESHOLDS: dict[str, Thresholds] = {
     "scope_changes": Thresholds(Direction.LOWER, 2, 5),
     "deliverables_rejected_late": Thresholds(Direction.LOWER, 0, 1),
     "risk_exposure": Thresholds(Direction.LOWER, 0, 2),
+    "risk_responses_overdue": Thresholds(Direction.LOWER, 0, 2),
+    "risk_exposure_contingency": Thresholds(Direction.LOWER, 80, 100),
     "goal_behind": Thresholds(Direction.LOWER, 10, 25),
 }
 

@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     PROPOSAL_DECIDED = "proposal_decided", "The PMO decides on a project proposal of mine"
     STATUS_REPORT = "status_report", "A status report of my project is issued"
     FINAL_REPORT = "final_report", "The final report of my project is issued"
+    ISSUE_ESCALATED = "issue_escalated", "An issue of a project I sponsor is escalated to me"
 
 
 class Notification(BaseModel):

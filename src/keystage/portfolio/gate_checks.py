@@ -11,10 +11,8 @@ Who registers what (the stage is the one the gate leaves):
 - Initiation → Planning: proposal, business case, a feasibility study that does not
   advise against, key stakeholders signed off, a project manager (``initiation``).
 - Planning → Execution: a baseline (``planning``), the budget set (``costs``), the team
-  staffed (``staffing``), the charter issued (``initiation``), and *risks identified* —
-  to be registered here by the risk register (stage 4's ``control`` app) with
-  ``register_gate_check(Stage.PLANNING, …)``. There is no register yet, so there is no
-  such item: the gate does not pretend to check it.
+  staffed (``staffing``), the charter issued (``initiation``), and *risks identified*
+  (``risks``: a register, an owner and a response for every high risk).
 - Execution → Closing: every deliverable submitted or accepted (``planning``).
 - Closing → Closed: the closing app's acceptance, handover, final budget, review and
   final report (stage 5).

@@ -2,6 +2,8 @@
 
 from django.urls import URLPattern, path
 
+from keystage.risks import api
+from keystage.risks.records import ISSUES, RESPONSES, RISKS
 from keystage.risks.simulation import api as simulation_api
 
 P = "projects/<str:project_id>/"
@@ -27,4 +29,20 @@ urlpatterns: list[URLPattern] = [
         simulation_api.SimulationDetailView.as_view(),
         name="risks-simulation-detail",
     ),
+    path("org/risk-matrix/", api.RiskMatrixView.as_view(), name="risk-matrix"),
+    path(P + "risks/carry-forward/", api.CarryForwardView.as_view(), name="risks-carry-forward"),
+    path(P + "risk-heat-map/", api.HeatMapView.as_view(), name="risk-heat-map"),
+    path(
+        P + "risks/<str:risk_id>/occurred/",
+        api.RiskOccurredView.as_view(),
+        name="risks-occurred",
+    ),
+    path(
+        P + "issues/<str:issue_id>/escalate/",
+        api.IssueEscalateView.as_view(),
+        name="issues-escalate",
+    ),
+    *RISKS.api_urls(),
+    *RESPONSES.api_urls(),
+    *ISSUES.api_urls(),
 ]

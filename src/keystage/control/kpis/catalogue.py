@@ -101,7 +101,25 @@ CATALOGUE: dict[str, KpiSpec] = {
             "high risks open",
             decimals=0,
             count=True,
-            help="Open risks rated high (from the risk register).",
+            help="Open or mitigating risks rated high on the organisation's risk matrix "
+            "(before their responses).",
+        ),
+        KpiSpec(
+            "risk_responses_overdue",
+            "risk",
+            "risk responses overdue",
+            decimals=0,
+            count=True,
+            help="Responses to open risks past their due date and not done.",
+        ),
+        KpiSpec(
+            "risk_exposure_contingency",
+            "risk",
+            "Risk exposure against contingency",
+            unit="%",
+            decimals=0,
+            help="Σ probability × expected cost impact of the open risks, after their "
+            "responses, in % of the contingency in the cost baseline.",
         ),
         KpiSpec(
             "goal_behind",

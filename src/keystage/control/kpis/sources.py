@@ -22,6 +22,7 @@ from django.utils import timezone
 from keystage.control.kpis.catalogue import CATALOGUE
 from keystage.control.selectors.evm import evm_summaries
 from keystage.core.models import AuditAction, AuditEntry
+from keystage.costs.selectors import cost_plan
 from keystage.engine.kpi import KpiInput, Thresholds, working_days_between
 from keystage.planning.models import (
     Baseline,
@@ -37,6 +38,7 @@ from keystage.planning.models.goals import plain_number
 from keystage.planning.models.scope import DeliverableStatus
 from keystage.planning.selectors.goals import goal_progress
 from keystage.portfolio.models import Project
+from keystage.risks.selectors.register import project_risk_figures
 
 NO_EVM = "no earned value yet (earned value is not available for this project)"
 
@@ -257,8 +259,39 @@ def quality_source(ctx: KpiContext) -> list[KpiInput]:
 
 
 def risk_source(ctx: KpiContext) -> list[KpiInput]:
-    """No risk register yet: reported as not measured, never as a value."""
-    return [kpi("risk_exposure", ctx, None, missing="no risk register yet")]
+    """From the risk register: live risks rated high, responses overdue, and the exposure
+    after responses (Σ p × expected cost) against the contingency of the cost plan."""
+    keys = ("risk_exposure", "risk_responses_overdue", "risk_exposure_contingency")
+    figures = project_risk_figures(ctx.project, today=ctx.status_date)
+    if not figures.registered:
+        return [kpi(key, ctx, None, missing="the risk register is empty") for key in keys]
+    overdue = figures.overdue_responses
+    contingency = cost_plan(project=ctx.project).contingency
+    currency = ctx.project.organisation.currency if ctx.project.organisation_id else ""
+    return [
+        kpi(
+            "risk_exposure",
+            ctx,
+            figures.high,
+            detail=f"{figures.high} of {figures.live} open risks; {figures.high_after} "
+            "after their responses",
+        ),
+        kpi(
+            "risk_responses_overdue",
+            ctx,
+            len(overdue),
+            detail=", ".join(f"{r.risk.key}: {r.description}" for r in overdue[:3])
+            + (f" and {len(overdue) - 3} more" if len(overdue) > 3 else ""),
+        ),
+        kpi(
+            "risk_exposure_contingency",
+            ctx,
+            figures.exposure_after / contingency * 100 if contingency > 0 else None,
+            missing="no contingency in the cost plan",
+            detail=f"exposure {figures.exposure_after:,.0f} against contingency "
+            f"{contingency:,.0f} {currency}".strip(),
+        ),
+    ]
 
 
 def goals_source(ctx: KpiContext) -> list[KpiInput]:

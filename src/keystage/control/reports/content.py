@@ -20,14 +20,14 @@ from keystage.core.errors import InvalidInput
 from keystage.core.templatetags.money import format_money
 from keystage.execution.models import StatusUpdate
 from keystage.planning.models import Task
+from keystage.risks.models import LIVE_STATUSES, OPEN_ISSUE_STATUSES, Issue
+from keystage.risks.selectors.register import positioned_risks
 
 HEADLINE = ("bac", "pv", "ev", "ac", "sv", "cv", "spi", "cpi", "eac_cpi", "vac", "sv_t", "spi_t")
 MAX_PERIOD_DAYS = 366
 NEXT_MILESTONES = 5
-NO_RISK_REGISTER = (
-    "No risk register yet: risks and issues are not recorded in Keystage for this project, "
-    "so none are listed here."
-)
+TOP_RISKS = 5
+EMPTY_REGISTER = "The risk register holds no open risk and the issue log no open issue."
 
 
 def parse_period(
@@ -140,6 +140,44 @@ def evm_snapshot(project: Any) -> tuple[dict[str, Any], str]:
     return evm, s_curve
 
 
+def _risks(project: Any, today: dt.date) -> dict[str, Any]:
+    """The highest-rated open risks (before and after their responses) and the open issues."""
+    risks = [r for r in positioned_risks(project) if r.status in LIVE_STATUSES]
+    risks.sort(key=lambda r: (-r.before_at.score, -r.before.exposure, r.number))
+    items = [
+        {
+            "key": r.key,
+            "title": r.title,
+            "status": r.get_status_display(),
+            "owner": r.owner.display_name if r.owner else "",
+            "rating": r.before_at.rating,
+            "score": r.before_at.score,
+            "rating_after": r.after_at.rating,
+            "score_after": r.after_at.score,
+            "response": str(r.residual) if r.residual else "",
+            "proximity": r.proximity.isoformat() if r.proximity else None,
+        }
+        for r in risks[:TOP_RISKS]
+    ]
+    issues = [
+        {
+            "key": i.key,
+            "title": i.title,
+            "severity": i.get_severity_display(),
+            "owner": i.owner.display_name if i.owner else "",
+            "due_date": i.due_date.isoformat() if i.due_date else None,
+            "overdue": bool(i.due_date and i.due_date < today),
+            "escalated": i.escalated_at is not None,
+        }
+        for i in Issue.objects.filter(project=project, status__in=OPEN_ISSUE_STATUSES)
+        .select_related("owner")
+        .order_by("number")
+    ]
+    note = "" if items or issues else EMPTY_REGISTER
+    more = len(risks) - len(items)
+    return {"available": True, "note": note, "items": items, "more": more, "issues": issues}
+
+
 def _narrative(project: Any, start: dt.date, end: dt.date) -> dict[str, Any] | None:
     update = (
         StatusUpdate.objects.filter(
@@ -185,7 +223,7 @@ def status_report_content(
         "milestones_next": upcoming,
         "evm": evm,
         "s_curve_svg": s_curve,
-        "risks": {"available": False, "note": NO_RISK_REGISTER, "items": []},
+        "risks": _risks(project, kpis.status_date),
         "narrative": narrative,
         "decisions_needed": narrative["decisions_needed"] if narrative else "",
     }

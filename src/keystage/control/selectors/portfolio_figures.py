@@ -1,4 +1,5 @@
-"""Control's figures for the portfolio dashboard: earned value and the last health check.
+"""Control's figures for the portfolio dashboard: earned value, the last health check and
+the highest-rated open risk of the register.
 
 Registered with ``portfolio.dashboard.register_project_figures`` from ``ControlConfig.ready``;
 one call for the whole list, in a constant number of queries.
@@ -13,6 +14,7 @@ from keystage.accounts.models import Organisation
 from keystage.control.models import KpiState
 from keystage.control.selectors.evm import evm_summaries
 from keystage.portfolio.models import Project
+from keystage.risks.selectors.register import top_risks
 
 #: Worst first: the project's health is the worst RAG its last check found.
 _ORDER = ("red", "amber", "green")
@@ -46,13 +48,14 @@ def _health(projects: Sequence[Project]) -> dict[int, tuple[str, str]]:
 
 
 def control_figures(projects: Sequence[Project]) -> dict[int, dict[str, Any]]:
-    """SPI, CPI, EAC, forecast finish and health (with its reason) per project pk."""
+    """SPI, CPI, EAC, forecast finish, health (with its reason) and the top risk per project pk."""
     projects = list(projects)
     if not projects:
         return {}
     _with_organisations(projects)
     summaries = evm_summaries(projects)
     health = _health(projects)
+    top = top_risks(projects)
     out: dict[int, dict[str, Any]] = {}
     for project in projects:
         summary = summaries.get(project.pk)
@@ -66,5 +69,8 @@ def control_figures(projects: Sequence[Project]) -> dict[int, dict[str, Any]]:
             )
         if project.pk in health:
             figures["health"], figures["health_reason"] = health[project.pk]
+        if project.pk in top:
+            risk = top[project.pk]
+            figures["top_risk"] = f"{risk.key} {risk.title} ({risk.before_at.rating})"
         out[project.pk] = figures
     return out

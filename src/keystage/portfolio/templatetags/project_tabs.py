@@ -24,12 +24,14 @@ def project_tab(match: Any) -> str:
         return "closing"
     if app == "execution" and name.startswith("status"):
         return "status"
+    if app == "risks" and (name.startswith("simulation") or name.startswith("estimates")):
+        return "risk-analysis"
+    if app == "risks":
+        return "risks"
     if app == "control":
         return "evm" if name == "evm" else "health"
     if app == "resources":
         return "team"
-    if app == "risks" and (name.startswith("simulation") or name.startswith("estimates")):
-        return "risk-analysis"
     if app == "execution":
         return "timesheets" if name.startswith("timesheet") else "progress"
     if app == "planning":
