@@ -334,26 +334,24 @@ def test_many_writes_in_one_transaction_check_each_project_once(
     checked: list[int] = []
     monkeypatch.setattr(kpi_alerts, "check_quietly", checked.append)
     a, b = world.project_a, world.project_b
-    with django_capture_on_commit_callbacks(execute=True) as hooks:
-        with transaction.atomic():
-            for k, value in enumerate(("18", "18.5", "19")):  # three real writes to A
-                measure(world, goal, value, PAST + dt.timedelta(days=k))
-            project_figures_moved(b)
-            project_figures_moved(a)
+    with django_capture_on_commit_callbacks(execute=True) as hooks, transaction.atomic():
+        for k, value in enumerate(("18", "18.5", "19")):  # three real writes to A
+            measure(world, goal, value, PAST + dt.timedelta(days=k))
+        project_figures_moved(b)
+        project_figures_moved(a)
     assert (checked, len(hooks)) == ([a.pk, b.pk], 2)
     with django_capture_on_commit_callbacks(execute=True):  # the next transaction: again
         measure(world, goal, "19.5", PAST + dt.timedelta(days=5))
     assert checked == [a.pk, b.pk, a.pk]
     # A savepoint rolled back takes its queued check with it; the next write queues it again.
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    project_figures_moved(b)
-                    raise RuntimeError("undo")
-            except RuntimeError:
-                pass
-            project_figures_moved(b)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                project_figures_moved(b)
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        project_figures_moved(b)
     assert checked == [a.pk, b.pk, a.pk, b.pk]
 
 
