@@ -78,6 +78,7 @@ def build() -> Any:
     """The organisation, people, the project, its tasks, baseline, progress and time."""
     from keystage.accounts.models import Organisation, User
     from keystage.execution.models import TimeEntry, Timesheet
+    from keystage.execution.services import labour
     from keystage.planning.models import Baseline, BaselineTask, ProjectCalendar, Task
     from keystage.portfolio.models import Project, ProjectMembership
 
@@ -211,6 +212,8 @@ def build() -> Any:
             )
         )
     TimeEntry.objects.bulk_create(entries, batch_size=5000)
+    # Approved in bulk, not through timesheet_approve: sum them as approval would have.
+    labour.rebuild([project.pk])
     return project
 
 

@@ -6,13 +6,15 @@ Usage (from the repository root; the database is created and migrated when missi
         --database-url postgres://postgres@127.0.0.1:5432/ks_portfolio_bench [--n 30]
 
 Each run builds a fresh organisation with bulk inserts: 200 projects, each with a project
-manager, a sponsor, two baselines, 20 scheduled tasks of which 10 are assigned (to 100
-people, so everyone works on several projects) and 5 cost entries; the figure providers of
-planning and costs are registered as in production, plus a stand-in for control's (SPI,
-CPI, EAC, health; no queries). Then, through Django's test client as the PMO (three warm-up
-requests, ``--n`` timed ones): the dashboard API, the dashboard page, and the resource load
-API and page over 12 weeks. The same pages timed with 20 projects show the query count does
-not grow with the portfolio.
+manager, a sponsor, two baselines of its 20 scheduled tasks (each task baselined at 5,000),
+progress on the tasks begun by today, 10 tasks assigned (to 100 people, so everyone works on
+several projects), 5 cost entries, 40 approved and priced time entries (summed into the
+approved-labour summaries as approval would) and three stored KPI states. Every figure
+provider is the production one: planning's, costs' and control's (earned value from the
+baselines, progress and actuals; health from the KPI states). Then, through Django's test
+client as the PMO (three warm-up requests, ``--n`` timed ones): the dashboard API, the
+dashboard page, and the resource load API and page over 12 weeks. The same pages with 20
+projects: the run asserts each page makes as many queries with 200 projects as with 20.
 """
 
 from __future__ import annotations
@@ -42,9 +44,14 @@ def _aware(day: dt.date, hour: int) -> dt.datetime:
 
 def build(count: int) -> Any:
     """An organisation with ``count`` projects; returns its PMO."""
+    from django.utils import timezone
+
     from keystage.accounts.models import Organisation, User
+    from keystage.control.models import KpiState
     from keystage.costs.models import CostEntry
-    from keystage.planning.models import Assignment, Baseline, Task
+    from keystage.execution.models import TimeEntry, Timesheet
+    from keystage.execution.services import labour
+    from keystage.planning.models import Assignment, Baseline, BaselineTask, Task
     from keystage.portfolio.models import Project, ProjectMembership
 
     run = uuid.uuid4().hex[:6].upper()
@@ -81,15 +88,18 @@ def build(count: int) -> Any:
             ProjectMembership(project=p, user=people[(i + 1) % PEOPLE], role="sponsor")
         )
     ProjectMembership.objects.bulk_create(memberships)
-    Baseline.objects.bulk_create(
+    plan = str(TASKS * 5000)
+    baselines = Baseline.objects.bulk_create(
         Baseline(
             project=p,
             number=n,
             name=f"B{n}",
-            finish_at=_aware(start + dt.timedelta(days=280 + n), 17),
-            cost=Decimal(100_000 + 1000 * i),
+            start_at=_aware(start, 8),
+            finish_at=_aware(start + dt.timedelta(days=7 * TASKS - 3), 17),
+            cost=Decimal(plan),
+            budget={"subtotal": plan, "contingency": "0", "months": [], "categories": []},
         )
-        for i, p in enumerate(projects)
+        for p in projects
         for n in (1, 2)
     )
     tasks = Task.objects.bulk_create(
@@ -103,11 +113,76 @@ def build(count: int) -> Any:
                 duration_minutes=4800,
                 start_at=_aware(start + dt.timedelta(days=7 * k), 8),
                 finish_at=_aware(start + dt.timedelta(days=7 * k + 4), 17),
+                # begun by today: done one week in two, else part done (behind the plan)
+                actual_start=start + dt.timedelta(days=7 * k) if 7 * k <= 60 else None,
+                actual_finish=start + dt.timedelta(days=7 * k + 6)
+                if 7 * k < 50 and k % 2
+                else None,
+                percent_complete=(100 if 7 * k < 50 and k % 2 else 40) if 7 * k <= 60 else 0,
             )
             for p in projects
             for k in range(TASKS)
         ),
         batch_size=5000,
+    )
+    by_project: dict[int, list[Any]] = {}
+    for t in tasks:
+        by_project.setdefault(t.project_id, []).append(t)
+    BaselineTask.objects.bulk_create(
+        (
+            BaselineTask(
+                baseline=b,
+                task=t,
+                task_public_id=t.public_id,
+                row=t.row,
+                wbs_code=t.wbs_code,
+                name=t.name,
+                start_at=t.start_at,
+                finish_at=t.finish_at,
+                duration_minutes=t.duration_minutes,
+                cost=Decimal(5000),
+            )
+            for b in baselines
+            for t in by_project[b.project_id]
+        ),
+        batch_size=5000,
+    )
+    weeks = [start - dt.timedelta(days=start.weekday()) + dt.timedelta(weeks=w) for w in range(8)]
+    sheets = Timesheet.objects.bulk_create(
+        Timesheet(project=p, person=people[i % PEOPLE], week_start=w, status="approved")
+        for i, p in enumerate(projects)
+        for w in weeks
+    )
+    TimeEntry.objects.bulk_create(
+        (
+            TimeEntry(
+                project_id=s.project_id,
+                timesheet=s,
+                task=by_project[s.project_id][d % 4],
+                person_id=s.person_id,
+                day=s.week_start + dt.timedelta(days=d),
+                hours=Decimal(8),
+                rate=Decimal(90),
+                amount=Decimal(720),
+            )
+            for s in sheets
+            for d in range(5)
+        ),
+        batch_size=5000,
+    )
+    labour.rebuild([p.pk for p in projects])  # as approval would have summed them
+    now = timezone.now()
+    KpiState.objects.bulk_create(
+        KpiState(
+            project=p,
+            key=key,
+            rag=("green", "amber", "red")[(i + k) % 3],
+            reason=f"{key} outside its threshold" if (i + k) % 3 else "",
+            checked_at=now,
+            changed_at=now,
+        )
+        for i, p in enumerate(projects)
+        for k, key in enumerate(("spi_t", "cpi", "milestones_late"))
     )
     Assignment.objects.bulk_create(
         (
@@ -134,19 +209,6 @@ def build(count: int) -> Any:
     return pmo
 
 
-def _control(projects: Any) -> dict[int, dict[str, Any]]:
-    """Stand-in for control's provider: no queries, plausible figures."""
-    return {
-        p.pk: {
-            "spi": 0.8 + (p.pk % 40) / 100,
-            "cpi": 0.85 + (p.pk % 30) / 100,
-            "eac": Decimal(110_000),
-            "health": ("green", "amber", "red")[p.pk % 3],
-        }
-        for p in projects
-    }
-
-
 def main() -> None:
     """Build, measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -159,9 +221,6 @@ def main() -> None:
     from django.db import close_old_connections, connection
     from django.test import Client
 
-    from keystage.portfolio.dashboard import register_project_figures
-
-    register_project_figures(_control)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 28)
@@ -171,6 +230,7 @@ def main() -> None:
         "Resource load API (12 weeks)": f"/api/v1/portfolio/resource-load/?from={monday}",
         "Resource load page (12 weeks)": f"/portfolio/resource-load/?from={monday}",
     }
+    counted: dict[str, dict[int, int]] = {}
     print("| page | projects | p50 ms | p95 ms | queries |")
     print("|---|---:|---:|---:|---:|")
     for count in (20, PROJECTS):
@@ -190,11 +250,14 @@ def main() -> None:
 
             with connection.execute_wrapper(counter):
                 client.get(path)
+            counted.setdefault(name, {})[count] = len(queries)
             times = _measure(lambda path=path, client=client: client.get(path), args.n)
             print(
                 f"| {name} | {count} | {statistics.median(times):.0f} | {_p95(times):.0f} | "
                 f"{len(queries)} |"
             )
+    for name, by_count in counted.items():  # the query count does not grow with the portfolio
+        assert len(set(by_count.values())) == 1, (name, by_count)
 
 
 if __name__ == "__main__":

@@ -324,6 +324,38 @@ def test_a_measurement_checks_after_its_commit_not_page_views(
     assert len(alerts()) == 2  # still red: no second alert
 
 
+def test_many_writes_in_one_transaction_check_each_project_once(
+    world, goal, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    from keystage.control.kpis import alerts as kpi_alerts
+    from keystage.portfolio.project_events import project_figures_moved
+
+    checked: list[int] = []
+    monkeypatch.setattr(kpi_alerts, "check_quietly", checked.append)
+    a, b = world.project_a, world.project_b
+    with django_capture_on_commit_callbacks(execute=True) as hooks, transaction.atomic():
+        for k, value in enumerate(("18", "18.5", "19")):  # three real writes to A
+            measure(world, goal, value, PAST + dt.timedelta(days=k))
+        project_figures_moved(b)
+        project_figures_moved(a)
+    assert (checked, len(hooks)) == ([a.pk, b.pk], 2)
+    with django_capture_on_commit_callbacks(execute=True):  # the next transaction: again
+        measure(world, goal, "19.5", PAST + dt.timedelta(days=5))
+    assert checked == [a.pk, b.pk, a.pk]
+    # A savepoint rolled back takes its queued check with it; the next write queues it again.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                project_figures_moved(b)
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        project_figures_moved(b)
+    assert checked == [a.pk, b.pk, a.pk, b.pk]
+
+
 def test_cli_checks_one_or_every_open_project(world, goal):
     from typer.testing import CliRunner
 

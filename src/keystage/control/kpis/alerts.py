@@ -109,10 +109,28 @@ def check_quietly(project_id: int) -> None:
         logger.exception("KPI check of project %s failed", project_id)
 
 
+@dataclass(slots=True)
+class _PendingCheck:
+    """A check queued for the commit; ``ran`` once it has (tests keep run hooks around)."""
+
+    project_id: int
+    ran: bool = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        check_quietly(self.project_id)
+
+
 def check_after_commit(project: Any) -> None:
-    """Check ``project``'s KPIs once the current transaction commits (the services' hook)."""
-    project_id = project.pk
-    transaction.on_commit(lambda: check_quietly(project_id))
+    """Check ``project``'s KPIs once the current transaction commits (the services' hook):
+    once per project and transaction, however many of its writes move the figures. The
+    queue is Django's own list of commit hooks, so a check queued inside a savepoint that
+    rolls back is gone with it and the next write queues it again."""
+    connection = transaction.get_connection()
+    for _sids, hook, *_ in connection.run_on_commit:
+        if isinstance(hook, _PendingCheck) and hook.project_id == project.pk and not hook.ran:
+            return
+    transaction.on_commit(_PendingCheck(project.pk))
 
 
 OPEN = (ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD)

@@ -19,7 +19,8 @@ Decisions (see ``docs/architecture.md``, *Control: earned value*):
   when it is set (above 0), else the duration % complete; a finished task is 100 %. The
   history spreads what a task has earned evenly over the working days from its actual
   start to its actual finish (or the data date), since progress keeps no history of its own.
-- **Actual cost**: approved labour (by day and task) + expenses and invoices (by date,
+- **Actual cost**: approved labour (by day and by task, from the summaries approval keeps
+  in ``execution.models.labour``) + expenses and invoices (by date,
   category and optional task), up to the data date.
 """
 
@@ -29,16 +30,21 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import FloatField, Max, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from keystage.costs.models import CostEntry
-from keystage.execution.models import TimeEntry, TimesheetStatus
+from keystage.execution.models import (
+    ApprovedLabourDay,
+    ApprovedLabourTask,
+    TimeEntry,
+    TimesheetStatus,
+)
 from keystage.planning.models import Baseline, BaselineTask, ProjectCalendar, Task
 from keystage.portfolio.models import Project
 
@@ -49,11 +55,6 @@ TAIL_DAYS = 7
 
 def _local(value: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(value).date() if value is not None else None
-
-
-def _float_sum(name: str) -> Cast:
-    """SUM of a money column as a float (the exact cents are rounded once, at the end)."""
-    return Cast(Sum(name), FloatField())
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -138,20 +139,66 @@ def _baselines(projects: list[Project], chosen: Mapping[int, Any] | None) -> dic
     """The chosen baseline per project (by public id), else the latest (one query)."""
     pks = [p.pk for p in projects]
     wanted = {pk: ref for pk, ref in (chosen or {}).items() if ref}
-    latest = (
-        Baseline.objects.filter(project_id__in=[pk for pk in pks if pk not in wanted])
-        .values("project_id")
-        .annotate(top=Max("number"))
+    top = (
+        Baseline.objects.filter(project_id=OuterRef("project_id"))
+        .order_by("-number")
+        .values("number")[:1]
     )
-    query = Baseline.objects.none()
-    for row in latest:
-        query = query | Baseline.objects.filter(project_id=row["project_id"], number=row["top"])
-    found = {b.project_id: b for b in query}
+    found = {
+        b.project_id: b
+        for b in Baseline.objects.filter(
+            project_id__in=[pk for pk in pks if pk not in wanted], number=Subquery(top)
+        )
+    }
     if wanted:
         for b in Baseline.objects.filter(project_id__in=list(wanted)):
             if str(b.public_id) == str(wanted[b.project_id]):
                 found[b.project_id] = b
     return found
+
+
+def _approved_labour(
+    pks: list[int], cuts: Mapping[int, dt.date]
+) -> tuple[dict[int, list[tuple[dt.date, float]]], dict[int, list[tuple[int, float]]]]:
+    """Approved labour cost per project, by day and by task, up to each project's cut, in
+    three queries: the days before the cut, the tasks' totals, and the few approved entries
+    after the cut, which are taken away from their tasks' totals (in exact cents)."""
+    by_day: dict[int, list[tuple[dt.date, float]]] = {pk: [] for pk in pks}
+    sharing: dict[dt.date, list[int]] = {}
+    for pk in pks:  # one condition per distinct cut (most share today), not per project
+        sharing.setdefault(cuts[pk], []).append(pk)
+    upto = Q()
+    after = Q()
+    for cut, ids in sorted(sharing.items()):  # the (project, day) indexes serve
+        upto |= Q(project_id__in=ids, day__lte=cut)
+        after |= Q(project_id__in=ids, day__gt=cut)
+    for d in (
+        ApprovedLabourDay.objects.filter(upto, centihours__gt=0)
+        .order_by("project_id", "day")
+        .values_list("project_id", "day", "cents")
+    ):
+        by_day[d[0]].append((d[1], d[2] / 100))
+    late: dict[tuple[int, int], tuple[int, int]] = {
+        (r["project_id"], r["task_id"]): (_cents(r["a"]), _cents(r["h"]))
+        for r in TimeEntry.objects.filter(after, timesheet__status=TimesheetStatus.APPROVED)
+        .order_by()
+        .values("project_id", "task_id")
+        .annotate(a=Sum("amount"), h=Sum("hours"))
+    }
+    by_task: dict[int, list[tuple[int, float]]] = {pk: [] for pk in pks}
+    for project_id, task_id, cents, centihours in (
+        ApprovedLabourTask.objects.filter(project_id__in=pks, centihours__gt=0)
+        .order_by("project_id", "task_id")
+        .values_list("project_id", "task_id", "cents", "centihours")
+    ):
+        later_cents, later_hours = late.get((project_id, task_id), (0, 0))
+        if centihours > later_hours:  # some of its approved time lies before the cut
+            by_task[project_id].append((task_id, (cents - later_cents) / 100))
+    return by_day, by_task
+
+
+def _cents(value: Decimal | None) -> int:
+    return int(((value or Decimal(0)) * 100).to_integral_value())
 
 
 def _month(text: str) -> dt.date:
@@ -183,10 +230,16 @@ def load_records(
         )
     }
     rows_by_baseline: dict[int, list[dict[str, Any]]] = {b.pk: [] for b in chosen.values()}
+    zone = timezone.get_current_timezone()
     for row in (
         BaselineTask.objects.filter(baseline_id__in=list(rows_by_baseline))
         .order_by("baseline_id", "row")
-        .annotate(amount=Cast("cost", FloatField()))  # no Decimal per row
+        .annotate(
+            amount=Cast("cost", FloatField()),  # no Decimal per row
+            # the local days, from the database: no aware datetime built per row
+            start=TruncDate("start_at", tzinfo=zone),
+            finish=TruncDate("finish_at", tzinfo=zone),
+        )
         .values(
             "baseline_id",
             "task_id",
@@ -194,12 +247,12 @@ def load_records(
             "wbs_code",
             "outline_level",
             "is_summary",
-            "start_at",
-            "finish_at",
+            "start",
+            "finish",
             "amount",
         )
     ):
-        rows_by_baseline[row["baseline_id"]].append(dict(row))
+        rows_by_baseline[row["baseline_id"]].append(cast(dict[str, Any], row))
     progress: dict[int, dict[str, Any]] = {}
     current: dict[int, int] = {}
     for t in Task.objects.filter(project_id__in=pks, is_summary=False).values(
@@ -210,20 +263,12 @@ def load_records(
         "actual_start",
         "actual_finish",
     ):
-        progress[t["pk"]] = dict(t)
+        progress[t["pk"]] = cast(dict[str, Any], t)
         current[t["project_id"]] = current.get(t["project_id"], 0) + 1
-    # Approved labour, summed in SQL up to each project's data date (today without one):
-    # by day for the curve and by task for the WBS, never row by row.
-    cut = Q()
-    for pk in pks:  # each project's own data date, so the index on (project, day) serves
-        cut |= Q(project_id=pk, day__lte=calendars.get(pk, {}).get("data_date") or today)
-    approved = TimeEntry.objects.filter(cut, timesheet__status=TimesheetStatus.APPROVED).order_by()
-    by_day: dict[int, list[tuple[dt.date, float]]] = {pk: [] for pk in pks}
-    for r in approved.values("project_id", "day").annotate(a=_float_sum("amount")):
-        by_day[r["project_id"]].append((r["day"], float(r["a"] or 0)))
-    by_task: dict[int, list[tuple[int, float]]] = {pk: [] for pk in pks}
-    for lt in approved.values("project_id", "task_id").annotate(a=_float_sum("amount")):
-        by_task[lt["project_id"]].append((lt["task_id"], float(lt["a"] or 0)))
+    # Approved labour up to each project's data date (today without one), from the
+    # summaries approval keeps (execution.models.labour), never entry by entry.
+    cuts = {pk: calendars.get(pk, {}).get("data_date") or today for pk in pks}
+    by_day, by_task = _approved_labour(pks, cuts)
     costs: dict[int, list[tuple[dt.date, float, int, str]]] = {pk: [] for pk in pks}
     for c in (
         CostEntry.objects.filter(project_id__in=pks)
@@ -278,9 +323,8 @@ def _assemble(
         )
         for m in budget.get("months", [])
     )
-    zone = timezone.get_current_timezone()
-    starts = [r["start_at"].astimezone(zone).date() if r["start_at"] else None for r in rows]
-    finishes = [r["finish_at"].astimezone(zone).date() if r["finish_at"] else None for r in rows]
+    starts: list[dt.date | None] = [r["start"] for r in rows]
+    finishes: list[dt.date | None] = [r["finish"] for r in rows]
     known = [d for d in (*starts, *finishes) if d is not None]
     known += [project.start_date, data_date]
     if actual.labour_by_day:

@@ -1,5 +1,6 @@
 """Models of keystage.execution, one module per subdomain; import them here so Django finds them."""
 
+from keystage.execution.models.labour import ApprovedLabourDay, ApprovedLabourTask
 from keystage.execution.models.status_updates import Health, StatusUpdate
 from keystage.execution.models.timesheets import (
     LOCKED_STATUSES,
@@ -11,6 +12,8 @@ from keystage.execution.models.timesheets import (
 
 __all__ = [
     "LOCKED_STATUSES",
+    "ApprovedLabourDay",
+    "ApprovedLabourTask",
     "Health",
     "StatusUpdate",
     "TimeEntry",

@@ -30,6 +30,7 @@ from keystage.core.models import AuditAction
 from keystage.core.versioning import compare_and_set
 from keystage.engine.money import to_cents
 from keystage.execution.models import TimeEntry, Timesheet, TimesheetSettings, TimesheetStatus
+from keystage.execution.services import labour
 from keystage.execution.services.notices import tell_timesheet_decided
 from keystage.execution.services.timesheet_rules import (
     Candidate,
@@ -483,6 +484,7 @@ def timesheet_approve(*, who: User, timesheet: Timesheet, version: int) -> Times
         entry.rate = book.rate(timesheet.person_id, entry.day)
         entry.amount = to_cents(entry.hours * entry.rate)
     TimeEntry.objects.bulk_update(entries, ["rate", "amount"])
+    labour.count_entries(entries, sign=1)
     total = sum((e.amount or Decimal(0) for e in entries), Decimal(0))
     hours = sum((e.hours for e in entries), Decimal(0))
     decided = _decide(
@@ -552,6 +554,7 @@ def timesheet_reopen(*, who: User, timesheet: Timesheet, version: int, reason: s
         f"Reopened the week of {label(timesheet.week_start)} of "
         f"{timesheet.person.display_name}: {reason}"[:500],
     )
+    labour.count_entries(TimeEntry.objects.filter(timesheet=reopened), sign=-1)
     TimeEntry.objects.filter(timesheet=reopened).update(rate=None, amount=None)
     tell_timesheet_decided(who, reopened)
     return reopened
