@@ -360,6 +360,8 @@ SPECTACULAR_SETTINGS = {
         "GanttRowKindEnum": "keystage.planning.selectors.gantt.GanttKind",
         "TaskStatusEnum": "keystage.planning.models.wbs.TaskStatus",
         "CostKindEnum": "keystage.costs.models.CostKind",
+        "VerificationMethodEnum": "keystage.quality.models.plan.Method",
+        "DefectStatusEnum": "keystage.quality.models.defects.DefectStatus",
     },
 }
 

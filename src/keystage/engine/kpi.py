@@ -117,6 +117,9 @@ DEFAULT_THRESHOLDS: dict[str, Thresholds] = {
     "deliverables_accepted": Thresholds(Direction.HIGHER, 100, 80),
     "scope_changes": Thresholds(Direction.LOWER, 2, 5),
     "deliverables_rejected_late": Thresholds(Direction.LOWER, 0, 1),
+    "critical_defects_open": Thresholds(Direction.LOWER, 0, 0),
+    "defects_open": Thresholds(Direction.LOWER, 5, 15),
+    "test_pass_rate": Thresholds(Direction.HIGHER, 95, 85),
     "risk_exposure": Thresholds(Direction.LOWER, 0, 2),
     "goal_behind": Thresholds(Direction.LOWER, 10, 25),
 }

@@ -24,6 +24,8 @@ def project_tab(match: Any) -> str:
         return "status"
     if app == "control":
         return "evm" if name == "evm" else "health"
+    if app == "quality":
+        return "quality"
     if app == "resources":
         return "team"
     if app == "execution":
