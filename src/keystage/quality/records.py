@@ -114,7 +114,7 @@ class QualityKit(RecordKit):
         return cast(type[forms.Form], type(base.__name__, (base,), {"__init__": __init__}))
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 CRITERIA = QualityKit(
     RecordSpec(

@@ -94,7 +94,7 @@ class SignOffForm(forms.Form):
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     signed_by = forms.ChoiceField(label="Signed by")
-    signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     supersedes = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, criteria: list[Criterion], signers: list[Any], **kw: Any):
