@@ -580,6 +580,8 @@ ROUTES: dict[str, Route] = {
         "project", ("GET", "POST"), api=True, body=QUALITY_SIGN_OFF_BODY
     ),
     "api:quality-summary": Route("project", ("GET",), api=True),
+    "quality:criteria-from-scope": Route("project", ("POST",)),
+    "api:quality-criteria-from-scope": Route("project", ("POST",), api=True),
 }
 
 

@@ -349,3 +349,30 @@ def test_quality_pages_plan_record_and_sign_off(world, setup):
     assert again.status_code == 409
     tab = client.get(f"/projects/{a.public_id}/quality/").content.decode()
     assert "Accepted with conditions" in tab and "Training first" in tab
+
+
+def test_plan_started_from_the_scope_lines_once(world, api, setup):
+    from keystage.planning.services import scope
+
+    pm, base = setup["pm"], setup["base"]
+    reports = setup["other"]
+    scope.deliverable_update(
+        who=world.a["project_manager"],
+        deliverable=reports,
+        version=reports.version,
+        changes={"acceptance_criteria": "- Loads in 2 s\n\n* Prints on A4\n1. Exports to CSV"},
+    )
+    url = base + f"quality/deliverables/{reports.public_id}/criteria-from-scope/"
+    made = pm.post(url)
+    assert made.status_code == 201
+    assert [c["text"] for c in made.json()] == ["Loads in 2 s", "Prints on A4", "Exports to CSV"]
+    assert pm.post(url).json() == []  # nothing twice
+    assert api(world.a["stakeholder"]).post(url).status_code == 403
+    client = Client()
+    client.force_login(world.a["team_member"])
+    page = client.post(
+        f"/projects/{world.project_a.public_id}/quality/deliverables/"
+        f"{setup['b_deliverable'].public_id}/criteria-from-scope/"
+    )
+    assert page.status_code == 404
+    assert Criterion.objects.filter(deliverable=reports).count() == 3

@@ -12,10 +12,14 @@ from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.core.api import valid_input
+from keystage.core.lookup import get_by_public_id
+from keystage.planning.models import Deliverable
 from keystage.portfolio.access import require_open
 from keystage.portfolio.selectors import project_get
 from keystage.quality.models import Decision, SignOff
+from keystage.quality.records import CRITERIA
 from keystage.quality.selectors.summary import quality_summary
+from keystage.quality.services.plan import criteria_from_scope
 from keystage.quality.services.sign_offs import sign_off_create
 
 
@@ -220,3 +224,19 @@ class QualitySummaryView(APIView):
         """Acceptance per deliverable, defects by severity and status, the pass rate."""
         project = project_get(who=actor(request), project_id=project_id)
         return Response(SummarySerializer(quality_summary(project=project)).data)
+
+
+class CriteriaFromScopeView(APIView):
+    """Start a deliverable's quality plan from its scope's criteria (one per line)."""
+
+    @extend_schema(
+        summary="Take a deliverable's criteria from the scope",
+        request=None,
+        responses={201: CRITERIA.serializer(many=True)},
+    )
+    def post(self, request: Request, project_id: str, deliverable_id: str) -> Response:
+        """Adds the lines not yet in the plan; answers the criteria added (maybe none)."""
+        project = project_get(who=actor(request), project_id=project_id)
+        deliverable = get_by_public_id(Deliverable.objects.filter(project=project), deliverable_id)
+        made = criteria_from_scope(who=actor(request), deliverable=deliverable)
+        return Response(CRITERIA.serializer(made, many=True).data, status=status.HTTP_201_CREATED)

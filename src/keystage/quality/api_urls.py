@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from keystage.quality.api import QualitySummaryView, SignOffListView
+from keystage.quality.api import CriteriaFromScopeView, QualitySummaryView, SignOffListView
 from keystage.quality.records import CRITERIA, DEFECTS, TEST_RUNS
 
 P = "projects/<str:project_id>/"
@@ -13,4 +13,9 @@ urlpatterns: list[URLPattern] = [
     *DEFECTS.api_urls(P),
     path(P + "sign-offs/", SignOffListView.as_view(), name="quality-sign-off-list"),
     path(P + "quality/", QualitySummaryView.as_view(), name="quality-summary"),
+    path(
+        P + "quality/deliverables/<str:deliverable_id>/criteria-from-scope/",
+        CriteriaFromScopeView.as_view(),
+        name="quality-criteria-from-scope",
+    ),
 ]

@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern] = [
         views.sign_off,
         name="sign-off",
     ),
+    path(
+        P + "quality/deliverables/<uuid:deliverable_id>/criteria-from-scope/",
+        views.criteria_from_scope_page,
+        name="criteria-from-scope",
+    ),
     *CRITERIA.page_urls(P + "quality/", list_view=views.back_to("plan")),
     *TEST_RUNS.page_urls(P + "quality/", list_view=views.back_to("test-runs")),
     *DEFECTS.page_urls(P + "quality/", list_view=views.back_to("defects")),

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
@@ -30,6 +30,7 @@ from keystage.quality.charts import defects_chart
 from keystage.quality.models import Criterion, Decision, Defect, TestRun
 from keystage.quality.records import members
 from keystage.quality.selectors.summary import quality_summary
+from keystage.quality.services.plan import criteria_from_scope
 from keystage.quality.services.sign_offs import latest_sign_off, sign_off_create
 
 
@@ -78,6 +79,30 @@ def back_to(anchor: str) -> Any:
 
     view.__doc__ = f"The Quality tab, at its {anchor}."
     return view
+
+
+@login_required
+@require_POST
+def criteria_from_scope_page(
+    request: HttpRequest, project_id: str, deliverable_id: str
+) -> HttpResponse:
+    """Start a deliverable's plan from the criteria written in its scope."""
+    who = actor(request)
+    try:
+        project = project_get(who=who, project_id=project_id, perm=Perm.CONTRIBUTE)
+        deliverable = Deliverable.objects.filter(project=project, public_id=deliverable_id).first()
+        if deliverable is None:
+            raise Http404
+        made = criteria_from_scope(who=who, deliverable=deliverable)
+    except DomainError as exc:
+        return page_error(request, exc)
+    messages.success(
+        request,
+        f"'{deliverable}': {len(made)} criteria taken from the scope."
+        if made
+        else f"'{deliverable}': every criterion of the scope is in the plan already.",
+    )
+    return redirect(overview_url(project, "plan"))
 
 
 METHOD_CHOICES = [("met", "Met"), ("not_met", "Not met")]
