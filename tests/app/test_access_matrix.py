@@ -64,6 +64,8 @@ from keystage.planning.models import (
     TaskSkill,
 )
 from keystage.portfolio.models import GateDecision, Project, ProjectMembership
+from keystage.quality.models import Criterion, Defect, SignOff, TestRun
+from keystage.quality.records import CRITERIA, DEFECTS, TEST_RUNS
 from keystage.resources.models import (
     Absence,
     CostRate,
@@ -87,6 +89,10 @@ from keystage.risks.records import RESPONSES
 pytestmark = pytest.mark.django_db
 
 
+CRITERION_BODY = {"text": "Pwned", "method": "test", "version": 1}
+TEST_RUN_BODY = {"name": "Pwned", "run_on": "2027-01-05", "version": 1}
+DEFECT_BODY = {"title": "Pwned", "severity": "critical", "status": "open", "version": 1}
+QUALITY_SIGN_OFF_BODY = {"decision": "accepted", "signer": "pm_b", "signed_on": "2026-12-01"}
 ENTRY_BODY = {"task": "x", "day": "2027-01-11", "hours": "8", "version": 1}
 COST_BODY = {
     "kind": "expense",
@@ -720,6 +726,23 @@ ROUTES: dict[str, Route] = {
     "portfolio:member-list": Route("project", ("GET", "POST"), body={"role": "team_member"}),
     "portfolio:member-update": Route("project", ("POST",), body={"action": "remove", "version": 1}),
     "portfolio:project-history": Route("project", ("GET",)),
+    **{
+        name: Route(scope, methods, api=api, body=body)
+        for kit, body in (
+            (CRITERIA, CRITERION_BODY),
+            (TEST_RUNS, TEST_RUN_BODY),
+            (DEFECTS, DEFECT_BODY),
+        )
+        for name, (scope, methods, api) in kit.access_routes().items()
+    },
+    "quality:overview": Route("project", ("GET",)),
+    "quality:sign-off": Route("project", ("GET", "POST"), body=QUALITY_SIGN_OFF_BODY),
+    "api:quality-sign-off-list": Route(
+        "project", ("GET", "POST"), api=True, body=QUALITY_SIGN_OFF_BODY
+    ),
+    "api:quality-summary": Route("project", ("GET",), api=True),
+    "quality:criteria-from-scope": Route("project", ("POST",)),
+    "api:quality-criteria-from-scope": Route("project", ("POST",), api=True),
 }
 
 
@@ -794,6 +817,9 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "risk_id": Risk.objects.filter(project=child).first(),
         "risk_response_id": RiskResponse.objects.filter(project=child).first(),
         "issue_id": Issue.objects.filter(project=child).first(),
+        "criterion_id": Criterion.objects.filter(project=child).first(),
+        "test_run_id": TestRun.objects.filter(project=child).first(),
+        "defect_id": Defect.objects.filter(project=child).first(),
         "number": 1,
         "file_id": ClosingFile.objects.filter(project=child).first(),
         "handover_item_id": HandoverItem.objects.filter(project=child).first(),
@@ -858,6 +884,10 @@ def _initiation_snapshot() -> list:
             RiskResponse,
             Issue,
             RiskMatrixSet,
+            Criterion,
+            TestRun,
+            Defect,
+            SignOff,
         )
     ] + [
         list(TrainingAttendance.objects.order_by("pk").values_list("pk", "name")),
@@ -1087,6 +1117,7 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         project=project, timesheet=week, task=first, person=dev, day=dt.date(2027, 1, 11), hours=8
     )
     _risk_records(pm, project, first)
+    _quality_records(project, dev)
     CostEntry.objects.create(
         project=project,
         kind="invoice",
@@ -1164,6 +1195,28 @@ def _risk_records(pm: Any, project: Project, task: Any) -> None:
     ISSUES.create(who=pm, project=project, data={"title": "B secret issue"})
 
 
+def _quality_records(project: Project, dev: Any) -> None:
+    """B's quality plan, a test run, a defect and a sign-off (inserted as is)."""
+    deliverable = Deliverable.objects.filter(project=project).first()
+    Criterion.objects.create(project=project, deliverable=deliverable, text="B criterion")
+    run = TestRun.objects.create(
+        project=project, deliverable=deliverable, name="B run", run_on=dt.date(2027, 1, 12)
+    )
+    Defect.objects.create(
+        project=project, number=1, title="B defect", deliverable=deliverable, test_run=run
+    )
+    SignOff.objects.create(
+        project=project,
+        deliverable=deliverable,
+        decision="rejected",
+        comment="B secret",
+        signer=dev,
+        signed_by="B dev",
+        signed_on=dt.date(2026, 12, 1),
+        recorded_by=dev,
+    )
+
+
 @pytest.fixture
 def foreigners(world):
     from keystage.accounts.services import organisation_get_or_create
@@ -1236,6 +1289,9 @@ CHILD_ROUTES = [
             "thread_id",
             "status_update_id",
             "cost_id",
+            "criterion_id",
+            "test_run_id",
+            "defect_id",
             "record_id",
             "file_id",
             "handover_item_id",

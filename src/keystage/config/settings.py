@@ -368,7 +368,10 @@ SPECTACULAR_SETTINGS = {
         "RiskResponseStatusEnum": "keystage.risks.models.ResponseStatus",
         "IssueStatusEnum": "keystage.risks.models.IssueStatus",
         "IssueSeverityEnum": "keystage.risks.models.Severity",
+        "DefectSeverityEnum": "keystage.quality.models.defects.Severity",
         "RiskStrategyEnum": "keystage.risks.models.Strategy",
+        "VerificationMethodEnum": "keystage.quality.models.plan.Method",
+        "DefectStatusEnum": "keystage.quality.models.defects.DefectStatus",
     },
 }
 

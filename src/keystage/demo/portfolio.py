@@ -24,6 +24,7 @@ from keystage.demo.costs import load_actuals, load_budget
 from keystage.demo.execution import load_execution
 from keystage.demo.initiation import GATE_OVERRIDES, load_initiation
 from keystage.demo.planning import OUTLINES, load_plan, load_schedule_run
+from keystage.demo.quality import load_quality
 from keystage.demo.resources import load_people, load_project_resources
 from keystage.demo.risks import load_risks
 from keystage.demo.scope import load_handed_over, load_scope
@@ -383,3 +384,5 @@ def _load_project(row: tuple[Any, ...], *, users: dict[str, User], today: dt.dat
     if code == "ERP-CLOUD" and Project.objects.get(pk=project.pk).stage == Stage.EXECUTION:
         load_actuals(project=Project.objects.get(pk=project.pk), pm=manager, today=today)
         load_execution(project=Project.objects.get(pk=project.pk), pm=manager, today=today)
+    # Quality: the plan, test runs, defects and the customer's sign-offs (`demo/quality.py`).
+    load_quality(project=Project.objects.get(pk=project.pk), users=users, pm=manager, today=today)

@@ -27,7 +27,6 @@ from keystage.engine.kpi import KpiInput, Thresholds, working_days_between
 from keystage.planning.models import (
     Baseline,
     BaselineTask,
-    Deliverable,
     Goal,
     Holiday,
     ProjectCalendar,
@@ -35,9 +34,10 @@ from keystage.planning.models import (
     TaskKind,
 )
 from keystage.planning.models.goals import plain_number
-from keystage.planning.models.scope import DeliverableStatus
 from keystage.planning.selectors.goals import goal_progress
 from keystage.portfolio.models import Project
+from keystage.quality.selectors.acceptance import acceptance_rows
+from keystage.quality.selectors.summary import QualitySummary, quality_summary
 from keystage.risks.selectors.register import project_risk_figures
 
 NO_EVM = "no earned value yet (earned value is not available for this project)"
@@ -203,11 +203,12 @@ def milestones_source(ctx: KpiContext) -> list[KpiInput]:
 
 
 def scope_source(ctx: KpiContext) -> list[KpiInput]:
-    """Deliverables accepted of those due by the status date; scope changes (deliverables
+    """Deliverables accepted (by their latest sign-off, else as set in the scope) of those
+    due by the status date; scope changes (deliverables
     and scope items added or removed) since the first baseline."""
-    rows = list(Deliverable.objects.filter(project=ctx.project).values("status", "due_date"))
-    due = [r for r in rows if r["due_date"] is not None and r["due_date"] <= ctx.status_date]
-    accepted = sum(1 for r in due if r["status"] == DeliverableStatus.ACCEPTED)
+    rows = acceptance_rows(ctx.project)
+    due = [r for r in rows if r.due_date is not None and r.due_date <= ctx.status_date]
+    accepted = sum(1 for r in due if r.accepted)
     out = [
         kpi(
             "deliverables_accepted",
@@ -232,21 +233,26 @@ def scope_source(ctx: KpiContext) -> list[KpiInput]:
 
 
 def quality_source(ctx: KpiContext) -> list[KpiInput]:
-    """Until the risk & quality register: deliverables rejected, or past due and neither
-    accepted nor rejected."""
-    rows = list(Deliverable.objects.filter(project=ctx.project).values("status", "due_date"))
+    """Deliverables rejected, or past due and neither accepted nor rejected (acceptance by
+    the latest sign-off, else the scope's status); open and critical open defects; the
+    pass rate of each deliverable's latest test run (``keystage.quality``)."""
+    rows = acceptance_rows(ctx.project)
+    summary = quality_summary(project=ctx.project)
+    out = [*_defect_kpis(ctx, summary), _pass_rate_kpi(ctx, summary)]
     if not rows:
         return [
-            kpi("deliverables_rejected_late", ctx, None, missing="the project has no deliverables")
+            kpi("deliverables_rejected_late", ctx, None, missing="the project has no deliverables"),
+            *out,
         ]
-    rejected = sum(1 for r in rows if r["status"] == DeliverableStatus.REJECTED)
-    accepted = sum(1 for r in rows if r["status"] == DeliverableStatus.ACCEPTED)
+    rejected = sum(1 for r in rows if r.rejected)
+    accepted = sum(1 for r in rows if r.accepted)
     late = sum(
         1
         for r in rows
-        if r["status"] not in (DeliverableStatus.ACCEPTED, DeliverableStatus.REJECTED)
-        and r["due_date"] is not None
-        and r["due_date"] < ctx.status_date
+        if not r.accepted
+        and not r.rejected
+        and r.due_date is not None
+        and r.due_date < ctx.status_date
     )
     return [
         kpi(
@@ -254,8 +260,30 @@ def quality_source(ctx: KpiContext) -> list[KpiInput]:
             ctx,
             rejected + late,
             detail=f"{accepted} accepted, {rejected} rejected, {late} late",
-        )
+        ),
+        *out,
     ]
+
+
+def _defect_kpis(ctx: KpiContext, summary: QualitySummary) -> list[KpiInput]:
+    by_severity = summary.open_by_severity
+    total = sum(by_severity.values())
+    detail = ", ".join(f"{n} {s}" for s, n in by_severity.items() if n) or "none open"
+    return [
+        kpi("critical_defects_open", ctx, summary.critical_open, detail=detail),
+        kpi("defects_open", ctx, total, detail=detail),
+    ]
+
+
+def _pass_rate_kpi(ctx: KpiContext, summary: QualitySummary) -> KpiInput:
+    return kpi(
+        "test_pass_rate",
+        ctx,
+        summary.pass_rate,
+        missing="no test run yet",
+        detail=f"{summary.cases_passed} of {summary.cases_run} cases passed in each "
+        "deliverable's latest run",
+    )
 
 
 def risk_source(ctx: KpiContext) -> list[KpiInput]:

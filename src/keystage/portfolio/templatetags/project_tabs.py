@@ -30,6 +30,8 @@ def project_tab(match: Any) -> str:
         return "risks"
     if app == "control":
         return "evm" if name == "evm" else "health"
+    if app == "quality":
+        return "quality"
     if app == "resources":
         return "team"
     if app == "execution":

@@ -1,0 +1,1 @@
+"""Reads of keystage.quality (through the project chokepoint where a user asks)."""

@@ -1,0 +1,1 @@
+"""Writes of keystage.quality that are more than a plain record (the kits are in ``records``)."""
