@@ -20,12 +20,26 @@ from keystage.closing.models import (
     TrainingPlan,
     TrainingSession,
 )
+from keystage.planning.models import Deliverable
 from keystage.portfolio.models import Project
+from keystage.quality.models import SignOff
 
 
 def complete_the_other_closing_items(project: Project, lead: Any) -> None:
-    """Handover signed by ``lead``, one training session attended, the review held with a
-    lesson: the closing app's own gate items done."""
+    """Every deliverable accepted (one made if there is none), handover signed by ``lead``,
+    one training session attended, the review held with a lesson."""
+    if not Deliverable.objects.filter(project=project).exists():
+        Deliverable.objects.create(project=project, name="Go-live", status="accepted")
+    for deliverable in Deliverable.objects.filter(project=project):
+        SignOff.objects.create(
+            project=project,
+            deliverable=deliverable,
+            decision="accepted",
+            signer=lead,
+            signed_by=lead.username,
+            signed_on=dt.date(2027, 2, 1),
+            recorded_by=lead,
+        )
     Handover.objects.create(
         project=project, support_lead=lead, signed_by=lead, signed_at=timezone.now()
     )

@@ -84,6 +84,7 @@ def test_email_preference_is_honoured_per_kind(world, django_capture_on_commit_c
         "proposal_decided": True,
         "status_report": True,
         "final_report": True,
+        "issue_escalated": True,
     }
     with django_capture_on_commit_callbacks(execute=True):
         quiet = services.notify([dev], kind="mentioned", text="Psst")

@@ -61,6 +61,7 @@ class PreferencesSerializer(serializers.Serializer[Any]):
     proposal_decided = StrictBooleanField(required=False)
     status_report = StrictBooleanField(required=False)
     final_report = StrictBooleanField(required=False)
+    issue_escalated = StrictBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Every kind is a field (kept in step with ``NotificationKind``)."""
