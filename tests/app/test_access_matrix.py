@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from keystage.control.models import StatusReport
+from keystage.control.models import ChangeRequest, StatusReport
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, CostEntry, ProjectBudget
 from keystage.costs.records import COSTS
@@ -95,6 +95,8 @@ GATE_BODY = {
     "version": 1,
 }
 REOPEN_BODY = {"reason": "Pwned", "version": 1}
+CHANGE_EDIT_BODY = {"op": "add_line", "name": "Pwned", "amount": "1.00", "version": 1}
+CHANGE_DECISION_BODY = {"outcome": "approve", "comment": "Pwned", "version": 1}
 PROPOSAL_BODY = {
     "objective": "Pwned",
     "problem": "p",
@@ -250,6 +252,24 @@ ROUTES: dict[str, Route] = {
     "api:status-report-list": Route("project", ("GET", "POST"), api=True),
     "api:status-report-detail": Route("project", ("GET",), api=True),
     "api:status-report-pdf": Route("project", ("GET",), api=True),
+    "control:changes": Route("project", ("GET",)),
+    "control:change-new": Route("project", ("POST",), body={"title": "Pwned"}),
+    "control:change-detail": Route("project", ("GET",)),
+    "control:change-update": Route("project", ("POST",), body={"title": "Pwned", "version": 1}),
+    "control:change-edit-add": Route("project", ("POST",), body=CHANGE_EDIT_BODY),
+    "control:change-edit-remove": Route("project", ("POST",), body={"version": 1}),
+    "control:change-impact": Route("project", ("POST",), body={"version": 1}),
+    "control:change-submit": Route("project", ("POST",), body={"version": 1}),
+    "control:change-decide": Route("project", ("POST",), body=CHANGE_DECISION_BODY),
+    "control:change-apply": Route("project", ("POST",), body={"version": 1}),
+    "api:change-list": Route("project", ("GET", "POST"), api=True, body={"title": "Pwned"}),
+    "api:change-detail": Route("project", ("GET", "PATCH"), api=True, body={"title": "Pwned"}),
+    "api:change-edits": Route("project", ("POST",), api=True, body=CHANGE_EDIT_BODY),
+    "api:change-edit": Route("project", ("DELETE",), api=True),
+    "api:change-impact": Route("project", ("POST",), api=True),
+    "api:change-submit": Route("project", ("POST",), api=True),
+    "api:change-decision": Route("project", ("POST",), api=True, body=CHANGE_DECISION_BODY),
+    "api:change-apply": Route("project", ("POST",), api=True),
     "api:project-kpis": Route("project", ("GET",), api=True),
     "planning:goal-measurements": Route("project", ("GET", "POST"), body=MEASUREMENT_BODY),
     "planning:goal-measurement-remove": Route("project", ("POST",), body={"version": 1}),
@@ -630,6 +650,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "status_update_id": StatusUpdate.objects.filter(project=child).first(),
         "cost_id": CostEntry.objects.filter(project=child).first(),
         "number": 1,
+        "index": 1,
     }
     for kind in ("uuid", "str", "int"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
@@ -678,6 +699,7 @@ def _initiation_snapshot() -> list:
     ] + [
         list(CharterVersion.objects.order_by("pk").values_list("pk", "number")),
         list(StatusReport.objects.order_by("pk").values_list("pk", "number")),
+        list(ChangeRequest.objects.order_by("pk").values_list("pk", "version")),
     ]
 
 
@@ -862,6 +884,14 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         content={"secret": "B report"},
         html="<p>B report</p>",
         pdf=b"%PDF",
+    )
+    ChangeRequest.objects.create(
+        project=project,
+        number=1,
+        title="B change",
+        requester=pm,
+        status="submitted",
+        edits=[{"op": "add_line", "name": "B", "category": "services", "amount": "1.00"}],
     )
     # A submitted week of B's team member (inserted as is: the rules are tested elsewhere).
     from keystage.accounts.models import User

@@ -23,6 +23,8 @@ class NotificationKind(models.TextChoices):
     PROJECT_REOPENED = "project_reopened", "A closed project I am on is reopened"
     PROPOSAL_DECIDED = "proposal_decided", "The PMO decides on a project proposal of mine"
     STATUS_REPORT = "status_report", "A status report of my project is issued"
+    CHANGE_TO_DECIDE = "change_to_decide", "A change request of a project I sponsor awaits me"
+    CHANGE_DECIDED = "change_decided", "A change request I raised is approved or rejected"
 
 
 class Notification(BaseModel):

@@ -23,6 +23,8 @@ def project_tab(match: Any) -> str:
     if app == "execution" and name.startswith("status"):
         return "status"
     if app == "control":
+        if name.startswith("change"):
+            return "changes"
         return "evm" if name == "evm" else "health"
     if app == "resources":
         return "team"
