@@ -170,7 +170,7 @@ def business_case_save(
     existing = BusinessCase.objects.filter(project=project).first()
     candidate = BusinessCase(project=project)
     for field in CASE_FIELDS:
-        setattr(candidate, field, data.get(field, getattr(existing, field, None)))
+        setattr(candidate, field, data.get(field, getattr(existing or candidate, field)))
     # The horizon sizes every cash-flow array: its range (1–50) is checked before
     # any allocation and before the version, so a huge value costs nothing.
     records.clean(candidate, exclude=["project"], rules=_case_rules)
