@@ -329,7 +329,7 @@ def tornado(
     values = [v for _, lo, hi in bars for v in (lo, hi)] + [base]
     ticks = nice_ticks(min(values), max(values), 6)
     frame = Frame(
-        label_w + 16, 64, width - label_w - 40, row_h * len(bars), ticks[0], ticks[-1], 0, 1
+        label_w + 16, 64, width - label_w - 80, row_h * len(bars), ticks[0], ticks[-1], 0, 1
     )
     body = [rect(0, 0, width, height, "#ffffff"), *_title(width, title, subtitle)]
     for tick in ticks:
