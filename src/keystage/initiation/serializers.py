@@ -104,39 +104,22 @@ class CashFlowLineWriteSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
+def _rate(help_text: str) -> serializers.DecimalField:
+    """An optional percentage per period."""
+    return serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, help_text=help_text
+    )
+
+
 class BusinessCaseWriteSerializer(serializers.Serializer[Any]):
     """Set the discount rate (percent per period) and horizon (periods)."""
 
     discount_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     horizon = serializers.IntegerField(min_value=1, max_value=MAX_PERIOD)
-    finance_rate = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        required=False,
-        allow_null=True,
-        help_text="MIRR finance rate, % per period (null: the discount rate).",
-    )
-    reinvest_rate = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        required=False,
-        allow_null=True,
-        help_text="MIRR reinvestment rate, % per period (null: the discount rate).",
-    )
-    rate_low = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        required=False,
-        allow_null=True,
-        help_text="Lowest simulated discount rate, % (null with rate_high: certain).",
-    )
-    rate_high = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        required=False,
-        allow_null=True,
-        help_text="Highest simulated discount rate, %.",
-    )
+    finance_rate = _rate("MIRR finance rate, % per period (null: the discount rate).")
+    reinvest_rate = _rate("MIRR reinvestment rate, % per period (null: the discount rate).")
+    rate_low = _rate("Lowest simulated discount rate, % (null with rate_high: certain).")
+    rate_high = _rate("Highest simulated discount rate, %.")
     correlation = serializers.DecimalField(
         max_digits=3,
         decimal_places=2,
