@@ -333,27 +333,31 @@ def test_pages_compose_decide_and_show_the_impact(world, plan):
     response = pm.post(root + "new/", {"title": "Add a review", "category": "scope"})
     assert response.status_code == 302
     page = root + "1/"
+    assert 'id="cr-reword"' in pm.get(page).content.decode()
+    reworded = pm.post(page + "edit/", {"title": "Add a review", "reason": "Audit", "version": 1})
+    assert reworded.status_code == 302
+    assert ChangeRequest.objects.get(project=plan).reason == "Audit"
     response = pm.post(
         page + "edits/",
-        {"op": "duration", "task": tid(plan, "Build"), "duration_days": "4", "version": 1},
+        {"op": "duration", "task": tid(plan, "Build"), "duration_days": "4", "version": 2},
     )
     assert response.status_code == 302
     body = pm.get(page).content.decode()
     assert "Go live" in body and "+1" in body and 'id="cr-milestones"' in body
-    bad = pm.post(page + "edits/", {"op": "duration", "task": "nope", "version": 2})
+    bad = pm.post(page + "edits/", {"op": "duration", "task": "nope", "version": 3})
     assert bad.status_code == 400 and "Choose a task of this project" in bad.content.decode()
-    assert pm.post(page + "submit/", {"version": 2}).status_code == 302
+    assert pm.post(page + "submit/", {"version": 3}).status_code == 302
     assert (
-        pm.post(page + "decide/", {"version": 3, "outcome": "approve", "comment": "x"}).status_code
+        pm.post(page + "decide/", {"version": 4, "outcome": "approve", "comment": "x"}).status_code
         == 403
     )
     sponsor = Client()
     sponsor.force_login(world.a["sponsor"])
     assert 'id="cr-decide"' in sponsor.get(page).content.decode()
-    assert sponsor.post(page + "decide/", {"version": 3, "outcome": "approve"}).status_code == 400
-    ok = sponsor.post(page + "decide/", {"version": 3, "outcome": "approve", "comment": "Fine"})
+    assert sponsor.post(page + "decide/", {"version": 4, "outcome": "approve"}).status_code == 400
+    ok = sponsor.post(page + "decide/", {"version": 4, "outcome": "approve", "comment": "Fine"})
     assert ok.status_code == 302
-    assert pm.post(page + "apply/", {"version": 4}).status_code == 302
+    assert pm.post(page + "apply/", {"version": 5}).status_code == 302
     done = pm.get(page).content.decode()
     assert 'id="cr-applied"' in done and "CR-1 Add a review" in done
     assert "CR-1" in pm.get(root).content.decode()

@@ -124,6 +124,9 @@ def _detail(
         "fresh_impact": _impact_view(fresh_impact),
         "can_edit": can_edit,
         "can_compose": can_edit and change.status == ChangeStatus.DRAFT,
+        "can_reword": change.status == ChangeStatus.DRAFT
+        and (can_edit or (Perm.CONTRIBUTE in perms and change.requester_id == who.pk)),
+        "categories": ChangeCategory.choices,
         "can_decide": Perm.DECIDE_GATE in perms and change.status == ChangeStatus.SUBMITTED,
         "can_apply": can_edit and change.status == ChangeStatus.APPROVED,
         "ops": OPS,
