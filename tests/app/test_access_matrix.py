@@ -29,7 +29,7 @@ from keystage.closing.models import (
     TrainingPlan,
     TrainingSession,
 )
-from keystage.control.models import StatusReport
+from keystage.control.models import ChangeRequest, StatusReport
 from keystage.core.models import AuditEntry
 from keystage.costs.models import BudgetLine, CostEntry, ProjectBudget
 from keystage.costs.records import COSTS
@@ -131,6 +131,8 @@ ESTIMATES_BODY = {
     "rows": [{"task": "x", "optimistic_days": "1", "likely_days": "2", "pessimistic_days": "3"}]
 }
 ESTIMATE_FORM = {"o-x": "1", "l-x": "2", "p-x": "3", "d-x": "pert"}
+CHANGE_EDIT_BODY = {"op": "add_line", "name": "Pwned", "amount": "1.00", "version": 1}
+CHANGE_DECISION_BODY = {"outcome": "approve", "comment": "Pwned", "version": 1}
 PROPOSAL_BODY = {
     "objective": "Pwned",
     "problem": "p",
@@ -405,6 +407,24 @@ ROUTES: dict[str, Route] = {
     "api:status-report-list": Route("project", ("GET", "POST"), api=True),
     "api:status-report-detail": Route("project", ("GET",), api=True),
     "api:status-report-pdf": Route("project", ("GET",), api=True),
+    "control:changes": Route("project", ("GET",)),
+    "control:change-new": Route("project", ("POST",), body={"title": "Pwned"}),
+    "control:change-detail": Route("project", ("GET",)),
+    "control:change-update": Route("project", ("POST",), body={"title": "Pwned", "version": 1}),
+    "control:change-edit-add": Route("project", ("POST",), body=CHANGE_EDIT_BODY),
+    "control:change-edit-remove": Route("project", ("POST",), body={"version": 1}),
+    "control:change-impact": Route("project", ("POST",), body={"version": 1}),
+    "control:change-submit": Route("project", ("POST",), body={"version": 1}),
+    "control:change-decide": Route("project", ("POST",), body=CHANGE_DECISION_BODY),
+    "control:change-apply": Route("project", ("POST",), body={"version": 1}),
+    "api:change-list": Route("project", ("GET", "POST"), api=True, body={"title": "Pwned"}),
+    "api:change-detail": Route("project", ("GET", "PATCH"), api=True, body={"title": "Pwned"}),
+    "api:change-edits": Route("project", ("POST",), api=True, body=CHANGE_EDIT_BODY),
+    "api:change-edit": Route("project", ("DELETE",), api=True),
+    "api:change-impact": Route("project", ("POST",), api=True),
+    "api:change-submit": Route("project", ("POST",), api=True),
+    "api:change-decision": Route("project", ("POST",), api=True, body=CHANGE_DECISION_BODY),
+    "api:change-apply": Route("project", ("POST",), api=True),
     "api:project-kpis": Route("project", ("GET",), api=True),
     "planning:goal-measurements": Route("project", ("GET", "POST"), body=MEASUREMENT_BODY),
     "planning:goal-measurement-remove": Route("project", ("POST",), body={"version": 1}),
@@ -825,6 +845,7 @@ def _path(pattern: str, project: Project, membership: ProjectMembership) -> str:
         "handover_item_id": HandoverItem.objects.filter(project=child).first(),
         "training_session_id": TrainingSession.objects.filter(project=child).first(),
         "lesson_id": Lesson.objects.filter(project=child).first(),
+        "index": 1,
     }
     for kind in ("uuid", "str", "int"):
         pattern = pattern.replace(f"<{kind}:project_id>", str(project.public_id))
@@ -895,6 +916,7 @@ def _initiation_snapshot() -> list:
         list(StatusReport.objects.order_by("pk").values_list("pk", "number")),
         list(FinalReport.objects.order_by("pk").values_list("pk", "number")),
         list(BudgetReconciliation.objects.order_by("pk").values_list("pk", "number")),
+        list(ChangeRequest.objects.order_by("pk").values_list("pk", "version")),
     ]
 
 
@@ -1105,6 +1127,14 @@ def _planning_records(pm: Any, project: Project, bare: Any) -> None:
         reconciled_by_label="B",
         figures={"secret": "B figures"},
         fingerprint="x",
+    )
+    ChangeRequest.objects.create(
+        project=project,
+        number=1,
+        title="B change",
+        requester=pm,
+        status="submitted",
+        edits=[{"op": "add_line", "name": "B", "category": "services", "amount": "1.00"}],
     )
     # A submitted week of B's team member (inserted as is: the rules are tested elsewhere).
     from keystage.accounts.models import User

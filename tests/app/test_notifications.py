@@ -85,6 +85,8 @@ def test_email_preference_is_honoured_per_kind(world, django_capture_on_commit_c
         "status_report": True,
         "final_report": True,
         "issue_escalated": True,
+        "change_to_decide": True,
+        "change_decided": True,
     }
     with django_capture_on_commit_callbacks(execute=True):
         quiet = services.notify([dev], kind="mentioned", text="Psst")

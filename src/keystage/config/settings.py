@@ -353,6 +353,8 @@ SPECTACULAR_SETTINGS = {
         "ScopeNoteKindEnum": "keystage.planning.models.scope.ScopeNoteKind",
         "DeliverableStatusEnum": "keystage.planning.models.scope.DeliverableStatus",
         "CostCategoryEnum": "keystage.costs.models.CostCategory",
+        "ChangeCategoryEnum": "keystage.control.models.changes.ChangeCategory",
+        "ChangeStatusEnum": "keystage.control.models.changes.ChangeStatus",
         "ProcurementCategoryEnum": "keystage.resources.models.ProcurementCategory",
         "ScheduleMethodEnum": "keystage.planning.models.wbs.ScheduleMethod",
         "ScheduleRunStatusEnum": "keystage.planning.models.wbs.RunStatus",

@@ -39,12 +39,17 @@ __all__ = [
     "BusinessCaseResult",
     "CashFlowLine",
     "Estimate",
+    "IrrAssessment",
     "NpvSimulation",
     "Payback",
+    "TornadoBar",
     "evaluate",
     "irr",
+    "irr_assessment",
+    "mirr",
     "net_cash_flows",
     "npv",
+    "npv_tornado",
     "payback",
     "roi",
     "simulate_npv",
@@ -350,13 +355,168 @@ def evaluate(case: BusinessCase) -> BusinessCaseResult:
     )
 
 
+# ---------------------------------------------------------------- investment risk
+
+
+@dataclass(frozen=True, slots=True)
+class IrrAssessment:
+    """What the IRR of a cash flow can be trusted for.
+
+    ``sign_changes`` counts sign changes of the net flows (zeros skipped); ``rates`` are
+    every real IRR above -100 % (roots of the NPV polynomial), lowest first. ``kind`` is
+    ``investment`` (money out first, then in: a higher IRR is better), ``borrowing``
+    (money in first, then out: a higher IRR is *worse*, the IRR is the cost of the
+    money) or ``mixed`` (more than one sign change). ``warning`` says it in words.
+    """
+
+    sign_changes: int
+    rates: tuple[float, ...]
+    kind: Literal["investment", "borrowing", "mixed", "none"]
+    warning: str | None
+
+
+def _sign_changes(flows: np.ndarray) -> int:
+    signs = np.sign(flows[np.abs(flows) > 0.005])
+    return int(np.count_nonzero(signs[1:] != signs[:-1])) if signs.size > 1 else 0
+
+
+def _irr_roots(flows: np.ndarray) -> tuple[float, ...]:
+    """Every real rate r > -1 with NPV(r) = 0: the polynomial in x = 1 / (1 + r)."""
+    trimmed = np.trim_zeros(flows, "b")
+    if trimmed.size < 2:
+        return ()
+    # NPV = sum c_t x^t; np.roots wants the highest power first.
+    roots = np.roots(trimmed[::-1])
+    rates = set()
+    for root in roots:
+        if abs(root.imag) > 1e-9 * max(1.0, abs(root.real)) or root.real <= 0:
+            continue
+        rate = 1.0 / root.real - 1.0
+        if rate > -1.0 and math.isfinite(rate):
+            rates.add(round(rate, 10))
+    return tuple(sorted(rates))
+
+
+def irr_assessment(case: BusinessCase) -> IrrAssessment:
+    """Sign changes, every IRR and a warning when the IRR misleads (see the class)."""
+    flows = _flows(case)
+    changes = _sign_changes(flows)
+    rates = _irr_roots(flows) if changes else ()
+    listed = ", ".join(f"{r:.1%}" for r in rates)
+    if changes == 0:
+        return IrrAssessment(0, (), "none", None)
+    if changes > 1 or len(rates) > 1:
+        warning = (
+            f"The net cash flow changes sign {changes} times"
+            + (f" and has {len(rates)} IRRs ({listed})" if len(rates) > 1 else "")
+            + ": the IRR is ambiguous. Judge the case by its NPV and MIRR."
+        )
+        return IrrAssessment(changes, rates, "mixed", warning)
+    first = flows[np.abs(flows) > 0.005][0]
+    if first > 0:
+        return IrrAssessment(
+            changes,
+            rates,
+            "borrowing",
+            "Money comes in before it goes out (a borrowing-type flow): a higher IRR is "
+            "worse — the IRR is what the money costs; it pays off when the IRR is below "
+            "the discount rate.",
+        )
+    return IrrAssessment(changes, rates, "investment", None)
+
+
+def mirr(case: BusinessCase, *, finance_rate: Decimal, reinvest_rate: Decimal) -> float:
+    """Modified IRR (``numpy_financial.mirr``): outflows discounted to period 0 at
+    ``finance_rate``, inflows compounded to the horizon at ``reinvest_rate``;
+    ``(FV(inflows) / PV(outflows)) ** (1 / horizon) - 1``.
+
+    Raises :class:`IrrUndefinedError` without both an outflow and an inflow.
+    """
+    for name, rate in (("finance_rate", finance_rate), ("reinvest_rate", reinvest_rate)):
+        if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= Decimal(-1):
+            raise FinanceFieldError(name, "must be a finite rate above -100 %")
+    flows = _flows(case)
+    n = case.horizon
+    out = np.where(flows < -0.005, flows, 0.0)
+    inflow = np.where(flows > 0.005, flows, 0.0)
+    if not out.any() or not inflow.any() or n == 0:
+        raise IrrUndefinedError("MIRR is undefined: the cash flow needs money out and money in")
+    t = np.arange(n + 1, dtype=float)
+    pv_out = -float(out @ (1.0 + float(finance_rate)) ** -t)
+    fv_in = float(inflow @ (1.0 + float(reinvest_rate)) ** (n - t))
+    return float((fv_in / pv_out) ** (1.0 / n) - 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class TornadoBar:
+    """NPV with one line at its low and at its high amount, the others at likely."""
+
+    name: str
+    npv_low: Decimal
+    npv_high: Decimal
+
+    @property
+    def swing(self) -> Decimal:
+        """How far the NPV moves across the line's range."""
+        return abs(self.npv_high - self.npv_low)
+
+
+def npv_tornado(case: BusinessCase, *, rate: Estimate | None = None) -> tuple[TornadoBar, ...]:
+    """The lines (and an uncertain discount rate, as a fraction) that drive NPV most,
+    widest swing first; lines without a range are left out."""
+    factors = _discount_factors(float(case.discount_rate), case.horizon)
+    base = float(_flows(case) @ factors)
+    bars = []
+    for line in case.lines:
+        if not isinstance(line.amount, Estimate) or line.amount.low == line.amount.high:
+            continue
+        unit = line.sign * float(line.mask(case.horizon) @ factors)
+        likely = float(line.amount.likely)
+        bars.append(
+            TornadoBar(
+                line.name,
+                to_cents(base + unit * (float(line.amount.low) - likely)),
+                to_cents(base + unit * (float(line.amount.high) - likely)),
+            )
+        )
+    if rate is not None and rate.low != rate.high:
+        flows = _flows(case)
+        at = {
+            name: to_cents(float(flows @ _discount_factors(float(value), case.horizon)))
+            for name, value in (("low", rate.low), ("high", rate.high))
+        }
+        bars.append(TornadoBar("Discount rate", at["low"], at["high"]))
+    return tuple(sorted(bars, key=lambda b: b.swing, reverse=True))
+
+
 # ---------------------------------------------------------------- Monte Carlo
 
 
+def _correlate(samples: np.ndarray, rho: float, rng: np.random.Generator) -> np.ndarray:
+    """Reorder each column so the columns share rank correlation ``rho`` (Iman–Conover
+    with one common factor); every column keeps exactly its own values."""
+    runs, k = samples.shape
+    common = rng.standard_normal((runs, 1))
+    scores = math.sqrt(rho) * common + math.sqrt(1.0 - rho) * rng.standard_normal((runs, k))
+    ranks = np.argsort(np.argsort(scores, axis=0), axis=0)
+    return np.take_along_axis(np.sort(samples, axis=0), ranks, axis=0)
+
+
 def simulate_npv(
-    case: BusinessCase, *, runs: int, rng: np.random.Generator, bins: int = 40
+    case: BusinessCase,
+    *,
+    runs: int,
+    rng: np.random.Generator,
+    bins: int = 40,
+    correlation: float = 0.0,
+    rate: Estimate | None = None,
 ) -> NpvSimulation:
     """Monte Carlo NPV over the estimates of ``case``: ``runs`` vectorised draws.
+
+    ``correlation`` (0 ≤ ρ < 1) ties the uncertain lines together: their draws share a
+    rank correlation ρ (a cost overrun comes with late benefits rather than
+    independently). ``rate`` makes the discount rate itself uncertain (a fraction per
+    period, low / likely / high), drawn once per run.
 
     Returns P10/P50/P90 (10th/50th/90th percentiles), the mean, the probability
     that NPV < 0 and a histogram (``bins`` bars) for charting.
@@ -367,13 +527,30 @@ def simulate_npv(
         raise FinanceFieldError("bins", f"must be a positive integer, got {bins!r}")
     if not isinstance(rng, np.random.Generator):
         raise FinanceFieldError("rng", "must be a numpy.random.Generator")
-    factors = _discount_factors(float(case.discount_rate), case.horizon)
+    if not (isinstance(correlation, float | int) and 0.0 <= correlation < 1.0):
+        raise FinanceFieldError("correlation", f"must be in [0, 1), got {correlation!r}")
+    if rate is not None and rate.low <= Decimal(-1):
+        raise FinanceFieldError("rate", "must be above -100 %")
+    uncertain = [line for line in case.lines if isinstance(line.amount, Estimate)]
+    amounts = np.zeros((runs, len(uncertain)))
+    for j, line in enumerate(uncertain):
+        assert isinstance(line.amount, Estimate)
+        amounts[:, j] = line.amount.sample(rng, runs)
+    if correlation > 0.0 and len(uncertain) > 1:
+        amounts = _correlate(amounts, float(correlation), rng)
+    if rate is None:
+        factors = _discount_factors(float(case.discount_rate), case.horizon)[None, :]
+    else:
+        rates = rate.sample(rng, runs)
+        factors = (1.0 + rates[:, None]) ** -np.arange(case.horizon + 1, dtype=float)[None, :]
     values = np.zeros(runs)
+    column = 0
     for line in case.lines:
-        # Present value of one unit of this line, then scale by the sampled amount.
-        unit_pv = line.sign * float(line.mask(case.horizon) @ factors)
+        # Present value of one unit of this line (per run), scaled by the drawn amount.
+        unit_pv = line.sign * (factors @ line.mask(case.horizon))
         if isinstance(line.amount, Estimate):
-            values += unit_pv * line.amount.sample(rng, runs)
+            values += unit_pv * amounts[:, column]
+            column += 1
         else:
             values += unit_pv * float(line.amount)
     p10, p50, p90 = np.percentile(values, [10, 50, 90])

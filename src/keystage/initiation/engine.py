@@ -19,6 +19,7 @@ from keystage.core.engine_errors import invalid_input
 from keystage.core.errors import InvalidInput
 from keystage.engine import finance
 from keystage.engine.errors import FieldError
+from keystage.engine.finance_errors import IrrUndefinedError
 from keystage.initiation.models import BusinessCase, CashFlowLine, Recurrence, Stakeholder
 from keystage.reporting.svg import charts
 
@@ -37,6 +38,15 @@ class CaseFigures:
     seed: int
     runs: int
     note: str = ""
+    assessment: finance.IrrAssessment | None = None
+    mirr: float | None = None
+    mirr_note: str | None = None
+    finance_rate: float = 0.0
+    reinvest_rate: float = 0.0
+    tornado: tuple[finance.TornadoBar, ...] = ()
+    correlation: float = 0.0
+    rate_low: float | None = None
+    rate_high: float | None = None
 
 
 def project_seed(project_public_id: uuid.UUID) -> int:
@@ -70,10 +80,30 @@ def to_engine(case: BusinessCase, lines: list[CashFlowLine]) -> finance.Business
     )
 
 
+def _rate(value: Any, default: Decimal) -> Decimal:
+    """A stored percentage as a fraction; ``default`` (a fraction) when empty."""
+    return default if value is None else Decimal(value) / HUNDRED
+
+
+def rate_estimate(case: BusinessCase) -> finance.Estimate | None:
+    """The simulated discount rate (fractions, triangular), when a range is set."""
+    if case.rate_low is None or case.rate_high is None:
+        return None
+    return finance.Estimate(
+        low=Decimal(case.rate_low) / HUNDRED,
+        likely=Decimal(case.discount_rate) / HUNDRED,
+        high=Decimal(case.rate_high) / HUNDRED,
+        shape="triangular",
+    )
+
+
 def case_figures(
-    case: BusinessCase, lines: list[CashFlowLine], *, runs: int = SIMULATION_RUNS
+    case: BusinessCase, lines: list[CashFlowLine], *, runs: int | None = None
 ) -> CaseFigures:
-    """NPV, IRR, payback, ROI and the seeded Monte Carlo NPV of a business case."""
+    """NPV, IRR (with every root and a warning where it misleads), MIRR, payback, ROI, the
+    NPV tornado and the seeded Monte Carlo NPV of a business case (the case's own run
+    count, correlation and discount-rate range unless ``runs`` is given)."""
+    runs = int(case.simulation_runs or SIMULATION_RUNS) if runs is None else runs
     if not 1 <= runs <= MAX_SIMULATION_RUNS:  # checked before any array is sized by it
         raise InvalidInput({"runs": f"Between 1 and {MAX_SIMULATION_RUNS:,} runs."})
     if not 1 <= case.horizon <= MAX_HORIZON:
@@ -81,13 +111,58 @@ def case_figures(
     seed = project_seed(case.project.public_id)
     if not lines:
         return CaseFigures(None, None, seed, runs, "Add cost and benefit lines to see the figures.")
+    discount = Decimal(case.discount_rate) / HUNDRED
+    finance_rate = _rate(case.finance_rate, discount)
+    reinvest_rate = _rate(case.reinvest_rate, discount)
+    correlation = float(case.correlation or 0)
     try:
         model = to_engine(case, lines)
         result = finance.evaluate(model)
-        simulation = finance.simulate_npv(model, runs=runs, rng=np.random.default_rng(seed))
+        spread = rate_estimate(case)
+        simulation = finance.simulate_npv(
+            model,
+            runs=runs,
+            rng=np.random.default_rng(seed),
+            correlation=correlation,
+            rate=spread,
+        )
+        assessment = finance.irr_assessment(model)
+        tornado = finance.npv_tornado(model, rate=spread)
+        try:
+            mirr: float | None = finance.mirr(
+                model, finance_rate=finance_rate, reinvest_rate=reinvest_rate
+            )
+            mirr_note = None
+        except IrrUndefinedError as exc:
+            mirr, mirr_note = None, str(exc)
     except FieldError as exc:
         raise invalid_input(exc) from None
-    return CaseFigures(result, simulation, seed, runs)
+    return CaseFigures(
+        result,
+        simulation,
+        seed,
+        runs,
+        assessment=assessment,
+        mirr=mirr,
+        mirr_note=mirr_note,
+        finance_rate=float(finance_rate),
+        reinvest_rate=float(reinvest_rate),
+        tornado=tornado,
+        correlation=correlation,
+        rate_low=float(spread.low) if spread else None,
+        rate_high=float(spread.high) if spread else None,
+    )
+
+
+def npv_tornado_svg(figures: CaseFigures, currency: str = "") -> str:
+    """The lines that drive NPV most, as a tornado (SVG); empty without ranges."""
+    if not figures.tornado or figures.result is None:
+        return ""
+    return charts.tornado(
+        [(bar.name, float(bar.npv_low), float(bar.npv_high)) for bar in figures.tornado[:12]],
+        base=float(figures.result.npv),
+        subtitle="NPV with one line at its low and at its high amount, the others likely",
+    )
 
 
 def check_case(case: BusinessCase, lines: list[CashFlowLine]) -> None:
@@ -142,6 +217,17 @@ def figures_payload(figures: CaseFigures) -> dict[str, Any]:
             "payback_note": result.payback.explanation,
             "discounted_payback_periods": result.discounted_payback.periods,
             "discounted_payback_note": result.discounted_payback.explanation,
+            "irr_rates": list(figures.assessment.rates) if figures.assessment else [],
+            "irr_kind": figures.assessment.kind if figures.assessment else "none",
+            "irr_warning": figures.assessment.warning if figures.assessment else None,
+            "mirr": figures.mirr,
+            "mirr_note": figures.mirr_note,
+            "finance_rate": figures.finance_rate,
+            "reinvest_rate": figures.reinvest_rate,
+            "tornado": [
+                {"name": b.name, "npv_low": str(b.npv_low), "npv_high": str(b.npv_high)}
+                for b in figures.tornado
+            ],
         },
         "simulation": {
             "runs": sim.runs,
@@ -151,6 +237,9 @@ def figures_payload(figures: CaseFigures) -> dict[str, Any]:
             "p50": str(sim.p50),
             "p90": str(sim.p90),
             "probability_negative": sim.probability_negative,
+            "correlation": figures.correlation,
+            "rate_low": figures.rate_low,
+            "rate_high": figures.rate_high,
             "histogram_counts": list(sim.histogram_counts),
             "histogram_edges": list(sim.histogram_edges),
         },

@@ -58,7 +58,16 @@ ProposalForm = _form(
 BusinessCaseForm = _form(
     BusinessCase,
     services.CASE_FIELDS,
-    labels={"discount_rate": "Discount rate (% per period)", "horizon": "Horizon (periods)"},
+    labels={
+        "discount_rate": "Discount rate (% per period)",
+        "horizon": "Horizon (periods)",
+        "finance_rate": "MIRR finance rate (%)",
+        "reinvest_rate": "MIRR reinvestment rate (%)",
+        "rate_low": "Lowest discount rate (%)",
+        "rate_high": "Highest discount rate (%)",
+        "correlation": "Correlation between lines (0–0.95)",
+        "simulation_runs": "Simulation runs",
+    },
 )
 LineForm = _form(
     CashFlowLine,

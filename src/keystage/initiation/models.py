@@ -51,6 +51,18 @@ class Proposal(BaseModel):
         return f"Proposal for {self.project.code}"
 
 
+def _percent(help_text: str) -> models.DecimalField[Any, Any]:
+    """An optional rate in percent per period, 0 to 100."""
+    return models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+        help_text=help_text,
+    )
+
+
 class BusinessCase(BaseModel):
     """The settings the cash flows are judged with: discount rate and horizon (in years)."""
 
@@ -62,12 +74,44 @@ class BusinessCase(BaseModel):
         help_text="Percent per period, e.g. 8.00.",
     )
     horizon = score(1, 50, help_text="Periods (years) after period 0.")
+    finance_rate = _percent(
+        "MIRR: what money put in costs, % per period (empty: the discount rate)."
+    )
+    reinvest_rate = _percent(
+        "MIRR: what money coming out earns when reinvested, % per period "
+        "(empty: the discount rate)."
+    )
+    rate_low = _percent("Simulation: the lowest discount rate, % (empty: the rate is certain).")
+    rate_high = _percent("Simulation: the highest discount rate, % (empty: the rate is certain).")
+    correlation = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("0.95"))],
+        help_text="Simulation: how strongly the lines move together, 0 (independent) to 0.95.",
+    )
+    simulation_runs = models.PositiveIntegerField(
+        default=5000,
+        validators=[
+            MinValueValidator(100, message="At least 100 runs."),
+            MaxValueValidator(100_000, message="At most 100,000 runs."),
+        ],
+        help_text="Simulation: how many runs (100 to 100,000).",
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(discount_rate__gte=0, discount_rate__lte=100),
                 name="business_case_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(simulation_runs__gte=100, simulation_runs__lte=100_000),
+                name="business_case_runs_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(correlation__gte=0, correlation__lte=Decimal("0.95")),
+                name="business_case_correlation_range",
             ),
             models.CheckConstraint(
                 condition=Q(horizon__gte=1, horizon__lte=50), name="business_case_horizon_range"

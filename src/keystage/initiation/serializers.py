@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -103,11 +104,33 @@ class CashFlowLineWriteSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
+def _rate(help_text: str) -> serializers.DecimalField:
+    """An optional percentage per period."""
+    return serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, help_text=help_text
+    )
+
+
 class BusinessCaseWriteSerializer(serializers.Serializer[Any]):
     """Set the discount rate (percent per period) and horizon (periods)."""
 
     discount_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     horizon = serializers.IntegerField(min_value=1, max_value=MAX_PERIOD)
+    finance_rate = _rate("MIRR finance rate, % per period (null: the discount rate).")
+    reinvest_rate = _rate("MIRR reinvestment rate, % per period (null: the discount rate).")
+    rate_low = _rate("Lowest simulated discount rate, % (null with rate_high: certain).")
+    rate_high = _rate("Highest simulated discount rate, %.")
+    correlation = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("0.95"),
+        help_text="Rank correlation between the lines, 0 to 0.95.",
+    )
+    simulation_runs = serializers.IntegerField(
+        min_value=100, max_value=100_000, required=False, help_text="Monte Carlo runs."
+    )
     version = serializers.IntegerField(min_value=1, required=False, help_text=VERSION_HELP)
 
 
@@ -126,6 +149,18 @@ class CaseResultsSerializer(serializers.Serializer[Any]):
     payback_note = serializers.CharField()
     discounted_payback_periods = serializers.FloatField(allow_null=True)
     discounted_payback_note = serializers.CharField()
+    irr_rates = serializers.ListField(
+        child=serializers.FloatField(), help_text="Every IRR of the flow (fractions)."
+    )
+    irr_kind = serializers.CharField(help_text="investment, borrowing, mixed or none.")
+    irr_warning = serializers.CharField(allow_null=True)
+    mirr = serializers.FloatField(allow_null=True, help_text="Per period, as a fraction.")
+    mirr_note = serializers.CharField(allow_null=True)
+    finance_rate = serializers.FloatField(help_text="MIRR's finance rate used (fraction).")
+    reinvest_rate = serializers.FloatField(help_text="MIRR's reinvestment rate used.")
+    tornado = serializers.ListField(
+        child=serializers.DictField(), help_text="name, npv_low, npv_high; widest swing first."
+    )
 
 
 class SimulationSerializer(serializers.Serializer[Any]):
@@ -138,6 +173,9 @@ class SimulationSerializer(serializers.Serializer[Any]):
     p50 = serializers.CharField()
     p90 = serializers.CharField()
     probability_negative = serializers.FloatField()
+    correlation = serializers.FloatField()
+    rate_low = serializers.FloatField(allow_null=True)
+    rate_high = serializers.FloatField(allow_null=True)
     histogram_counts = serializers.ListField(child=serializers.IntegerField())
     histogram_edges = serializers.ListField(child=serializers.FloatField())
 
@@ -151,7 +189,21 @@ class BusinessCaseSerializer(serializers.ModelSerializer[BusinessCase]):
     results = serializers.SerializerMethodField()
     simulation = serializers.SerializerMethodField()
     Meta = _out(
-        BusinessCase, ["discount_rate", "horizon", "lines", "note", "results", "simulation"]
+        BusinessCase,
+        [
+            "discount_rate",
+            "horizon",
+            "finance_rate",
+            "reinvest_rate",
+            "rate_low",
+            "rate_high",
+            "correlation",
+            "simulation_runs",
+            "lines",
+            "note",
+            "results",
+            "simulation",
+        ],
     )
 
     def _figures(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ is validated as field errors, version-checked (428 without, 409 when stale) and 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -40,7 +41,16 @@ PROPOSAL_FIELDS = (
     "estimated_budget",
     "estimated_duration_days",
 )
-CASE_FIELDS = ("discount_rate", "horizon")
+CASE_FIELDS = (
+    "discount_rate",
+    "horizon",
+    "finance_rate",
+    "reinvest_rate",
+    "rate_low",
+    "rate_high",
+    "correlation",
+    "simulation_runs",
+)
 LINE_FIELDS = (
     "name",
     "kind",
@@ -134,20 +144,36 @@ def _check_lines_fit(case: BusinessCase, lines: list[CashFlowLine], field: str) 
     engine.check_case(case, lines)
 
 
+def _case_rules(case: BusinessCase) -> dict[str, str]:
+    """The simulated discount rate's range holds the rate itself: low ≤ rate ≤ high."""
+    low, high, rate = case.rate_low, case.rate_high, case.discount_rate
+    if (low is None) != (high is None):
+        field = "rate_high" if high is None else "rate_low"
+        return {field: "Give both ends of the discount rate's range, or neither."}
+    if low is not None and high is not None and rate is not None:
+        if Decimal(low) > Decimal(rate):
+            return {"rate_low": f"At most the discount rate ({rate} %)."}
+        if Decimal(high) < Decimal(rate):
+            return {"rate_high": f"At least the discount rate ({rate} %)."}
+    return {}
+
+
 @transaction.atomic
 def business_case_save(
     *, who: User, project: Project, version: int | None, data: dict[str, Any]
 ) -> BusinessCase:
-    """Set the discount rate (percent per period) and the horizon (periods)."""
+    """Set the discount rate (percent per period) and the horizon (periods), and the
+    investment-risk settings: MIRR's finance and reinvestment rates, the simulated
+    discount rate's range, the correlation between lines and the number of runs."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
     data = records.editable(data, CASE_FIELDS)
     existing = BusinessCase.objects.filter(project=project).first()
     candidate = BusinessCase(project=project)
     for field in CASE_FIELDS:
-        setattr(candidate, field, data.get(field, getattr(existing, field, None)))
+        setattr(candidate, field, data.get(field, getattr(existing or candidate, field)))
     # The horizon sizes every cash-flow array: its range (1–50) is checked before
     # any allocation and before the version, so a huge value costs nothing.
-    records.clean(candidate, exclude=["project"])
+    records.clean(candidate, exclude=["project"], rules=_case_rules)
     if existing is not None and data.get("horizon") is not None:
         _check_lines_fit(candidate, list(existing.lines.all()), "horizon")
     return _save_singleton(

@@ -62,6 +62,7 @@ def overview(request: HttpRequest, project_id: str) -> HttpResponse:
         "lines": lines,
         "figures": figures,
         "histogram_svg": engine.npv_histogram_svg(figures) if figures else "",
+        "tornado_svg": engine.npv_tornado_svg(figures) if figures else "",
         "feasibility": selectors.feasibility_get(who=who, project=project),
         "stakeholders": stakeholders,
         "grid_svg": engine.stakeholder_grid_svg(stakeholders) if stakeholders else "",
@@ -82,6 +83,12 @@ def _figure_labels(figures: engine.CaseFigures | None) -> dict[str, str]:
     result = figures.result
     return {
         "irr_pct": f"{result.irr:.1%}" if result.irr is not None else "",
+        "irr_all": ", ".join(f"{r:.1%}" for r in figures.assessment.rates)
+        if figures.assessment and len(figures.assessment.rates) > 1
+        else "",
+        "mirr_pct": f"{figures.mirr:.1%}" if figures.mirr is not None else "",
+        "finance_pct": f"{figures.finance_rate:.2%}",
+        "reinvest_pct": f"{figures.reinvest_rate:.2%}",
         "roi_pct": f"{result.roi:.0%}" if result.roi is not None else "",
         "p_negative": f"{figures.simulation.probability_negative:.1%}",
     }

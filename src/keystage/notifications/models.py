@@ -25,6 +25,8 @@ class NotificationKind(models.TextChoices):
     STATUS_REPORT = "status_report", "A status report of my project is issued"
     FINAL_REPORT = "final_report", "The final report of my project is issued"
     ISSUE_ESCALATED = "issue_escalated", "An issue of a project I sponsor is escalated to me"
+    CHANGE_TO_DECIDE = "change_to_decide", "A change request of a project I sponsor awaits me"
+    CHANGE_DECIDED = "change_decided", "A change request I raised is approved or rejected"
 
 
 class Notification(BaseModel):

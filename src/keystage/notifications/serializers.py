@@ -62,6 +62,8 @@ class PreferencesSerializer(serializers.Serializer[Any]):
     status_report = StrictBooleanField(required=False)
     final_report = StrictBooleanField(required=False)
     issue_escalated = StrictBooleanField(required=False)
+    change_to_decide = StrictBooleanField(required=False)
+    change_decided = StrictBooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Every kind is a field (kept in step with ``NotificationKind``)."""

@@ -85,7 +85,7 @@ CATALOGUE: dict[str, KpiSpec] = {
             decimals=0,
             count=True,
             help="Deliverables and in/out-of-scope items added or removed since the first "
-            "baseline.",
+            "baseline, and change requests approved by the sponsor.",
         ),
         KpiSpec(
             "deliverables_rejected_late",

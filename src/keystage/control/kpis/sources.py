@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from keystage.control.changes.selectors import change_figures
 from keystage.control.kpis.catalogue import CATALOGUE
 from keystage.control.selectors.evm import evm_summaries
 from keystage.core.models import AuditAction, AuditEntry
@@ -204,8 +205,9 @@ def milestones_source(ctx: KpiContext) -> list[KpiInput]:
 
 def scope_source(ctx: KpiContext) -> list[KpiInput]:
     """Deliverables accepted (by their latest sign-off, else as set in the scope) of those
-    due by the status date; scope changes (deliverables
-    and scope items added or removed) since the first baseline."""
+    due by the status date; scope changes (deliverables and scope items added or removed
+    since the first baseline, and approved change requests, with their cost in the
+    detail)."""
     rows = acceptance_rows(ctx.project)
     due = [r for r in rows if r.due_date is not None and r.due_date <= ctx.status_date]
     accepted = sum(1 for r in due if r.accepted)
@@ -228,7 +230,14 @@ def scope_source(ctx: KpiContext) -> list[KpiInput]:
             action__in=(AuditAction.CREATE, AuditAction.DELETE),
             at__gt=first.created_at,
         ).count()
-        out.append(kpi("scope_changes", ctx, changes, detail=f"since baseline {first.number}"))
+        crs = change_figures(ctx.project)
+        detail = f"since baseline {first.number}"
+        if crs.approved:
+            detail += (
+                f"; {crs.approved} approved change request{'s' if crs.approved != 1 else ''}"
+                f" ({plain_number(crs.approved_cost)} cost)"
+            )
+        out.append(kpi("scope_changes", ctx, changes + crs.approved, detail=detail))
     return out
 
 

@@ -29,6 +29,8 @@ def project_tab(match: Any) -> str:
     if app == "risks":
         return "risks"
     if app == "control":
+        if name.startswith("change"):
+            return "changes"
         return "evm" if name == "evm" else "health"
     if app == "quality":
         return "quality"

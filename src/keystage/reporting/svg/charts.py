@@ -31,7 +31,7 @@ from keystage.reporting.svg.base import (
     truncate,
 )
 
-__all__ = ["ChartError", "Stakeholder", "histogram", "power_interest_grid", "s_curve"]
+__all__ = ["ChartError", "Stakeholder", "histogram", "power_interest_grid", "s_curve", "tornado"]
 
 Number = float | int | Decimal
 
@@ -308,4 +308,56 @@ def histogram(
                 font_size=11,
             )
         )
+    return document(width, height, body, title=title, desc=subtitle)
+
+
+def tornado(
+    bars: Sequence[tuple[str, float, float]],
+    *,
+    base: float,
+    title: str = "What drives NPV",
+    subtitle: str = "",
+    width: float = 760,
+) -> str:
+    """A tornado: one horizontal bar per driver from its low-case to its high-case value,
+    around ``base`` (a vertical line), widest first as given. The end that lowers the value
+    is red, the end that raises it blue; both ends are labelled."""
+    if not bars:
+        raise ChartError("bars", "nothing to draw")
+    label_w, row_h = 190.0, 26.0
+    height = 64 + row_h * len(bars) + 60
+    values = [v for _, lo, hi in bars for v in (lo, hi)] + [base]
+    ticks = nice_ticks(min(values), max(values), 6)
+    frame = Frame(
+        label_w + 16, 64, width - label_w - 80, row_h * len(bars), ticks[0], ticks[-1], 0, 1
+    )
+    body = [rect(0, 0, width, height, "#ffffff"), *_title(width, title, subtitle)]
+    for tick in ticks:
+        x = frame.x(tick)
+        body.append(line(x, frame.top, x, frame.bottom, PALETTE["grid"]))
+    body += frame.x_labels([(t, money_label(t)) for t in ticks])
+    body += frame.axis_titles("Net present value", "")
+    for i, (name, lo, hi) in enumerate(bars):
+        y = frame.top + i * row_h + 4
+        h = row_h - 8
+        body.append(text(label_w + 8, y + h - 4, truncate(name, label_w - 8), text_anchor="end"))
+        for end in (lo, hi):
+            a, b = sorted((frame.x(base), frame.x(end)))
+            fill = "#d98b84" if end < base else PALETTE["blue_light"]
+            body.append(rect(a, y, max(b - a, 0.5), h, fill, data_driver=name))
+            anchor = "end" if end < base else "start"
+            offset = -4 if end < base else 4
+            body.append(
+                text(
+                    frame.x(end) + offset,
+                    y + h - 4,
+                    money_label(end),
+                    font_size=10,
+                    text_anchor=anchor,
+                    fill=PALETTE["muted"],
+                )
+            )
+    x = frame.x(base)
+    body.append(line(x, frame.top - 4, x, frame.bottom, PALETTE["text"], stroke_width=1.5))
+    body.append(text(x, frame.top - 8, f"NPV {money_label(base)}", text_anchor="middle"))
     return document(width, height, body, title=title, desc=subtitle)
