@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from keystage.closing.models import ClosingFile, FileTopic, Handover, Review, TrainingPlan
+from keystage.closing.training.services import MAX_ATTENDEES
 
 _STAMPS = ("version", "created_at", "updated_at")
 
@@ -150,10 +151,10 @@ class AttendanceSerializer(serializers.Serializer[Any]):
     names = serializers.ListField(
         child=serializers.CharField(max_length=200, allow_blank=True),
         required=False,
-        max_length=10_000,
+        max_length=MAX_ATTENDEES,
     )
     people = serializers.ListField(
-        child=serializers.CharField(max_length=150), required=False, max_length=10_000
+        child=serializers.CharField(max_length=150), required=False, max_length=MAX_ATTENDEES
     )
     version = serializers.IntegerField(min_value=1, required=False)
 

@@ -44,8 +44,13 @@ def _codes(path: str, method: str, operation: dict[str, Any]) -> set[str]:
         codes.add("404")
     if method in {"post", "patch", "put"} or operation.get("parameters"):
         codes.add("400")
-    if method in {"patch", "delete", "put"} or (
-        method == "post" and (path.endswith("/gates/") or path.endswith("/sign-off/"))
+    takes_version = any(
+        isinstance(p, dict) and p.get("name") == "If-Match" for p in operation.get("parameters", [])
+    )
+    if (
+        method in {"patch", "delete", "put"}
+        or takes_version
+        or (method == "post" and (path.endswith("/gates/") or path.endswith("/sign-off/")))
     ):
         codes |= {"409", "428"}
     if path.endswith("/auth/tokens/") and method == "post":

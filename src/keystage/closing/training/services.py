@@ -27,7 +27,8 @@ from keystage.portfolio.access import projects_visible_to, require_perm
 from keystage.portfolio.record_kit import RecordKit, RecordSpec
 
 PLAN_FIELDS = ("users_to_train", "trainees")
-MAX_ATTENDEES = 10_000
+#: One session's attendance list; a full list stays well under the request size cap.
+MAX_ATTENDEES = 2_000
 
 
 @transaction.atomic
