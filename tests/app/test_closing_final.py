@@ -407,3 +407,14 @@ def test_the_command_writes_the_final_report(world, tmp_path):
     assert result.exit_code == 2 and "no final report 1" in result.output
     result = runner.invoke(app, ["report", "final", project.code, "-o", str(tmp_path / "x.txt")])
     assert result.exit_code == 1
+
+
+def test_the_report_gathers_acceptance_handover_training_and_lessons(world):
+    project = _closing(world)
+    complete_the_other_closing_items(project, world.a["team_member"])
+    page = Client()
+    page.force_login(world.a["project_manager"])
+    html = page.get(f"/projects/{project.public_id}/closing/final-report/").content.decode()
+    # Each linked section shows its records, not the "not recorded" placeholder.
+    for expected in ("final-acceptance", "signed on", "People trained", "Plan the cut-over"):
+        assert expected in html, expected

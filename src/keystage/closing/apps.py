@@ -15,6 +15,7 @@ class ClosingConfig(AppConfig):
         assemble the final report's sections and offer past lessons to new projects'
         planning pages."""
         from keystage.closing.final_report.builtin import register_builtin_sections
+        from keystage.closing.final_report.linked import register_linked_sections
         from keystage.closing.gate import (
             closing_checklist,
             final_budget_checklist,
@@ -29,4 +30,5 @@ class ClosingConfig(AppConfig):
         register_gate_check(Stage.CLOSING, final_budget_checklist)
         register_gate_check(Stage.CLOSING, final_report_checklist)
         register_builtin_sections()
+        register_linked_sections()
         register_plan_suggestions(lesson_suggestions)
