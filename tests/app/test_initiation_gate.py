@@ -200,7 +200,7 @@ def test_initiation_tab_shows_figures_and_charts(world):
         .content.decode()
     )
     assert 'id="npv"' in html and 'id="irr"' in html
-    assert html.count("<svg xmlns") == 2  # NPV histogram and power/interest grid
+    assert html.count("<svg xmlns") == 3  # NPV tornado and histogram, power/interest grid
     assert "Head of Finance" in html and "Signed off" in html
     assert "Write the proposal" not in html and "Add line" not in html  # read-only role
 

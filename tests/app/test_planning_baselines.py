@@ -356,6 +356,7 @@ def test_execution_gate_needs_a_baseline_and_a_set_budget(world, api, plan):
     # The other items of the gate: the team staffed (Build has nobody) and the charter issued.
     message = go_to_execution(sponsor, project).json()["errors"]["outcome"][0]
     assert "Team staffed" in message and "Charter issued" in message
+    assert "Risks identified" in message
     from keystage.initiation.charter.services import charter_regenerate
     from keystage.planning.models import Task
     from keystage.staffing import services as staffing
@@ -366,6 +367,25 @@ def test_execution_gate_needs_a_baseline_and_a_set_budget(world, api, plan):
         who=pm, project=project, task=build, data={"person": "dev_a", "units_percent": 50}
     )
     charter_regenerate(who=pm, project=project)
+    small_risk = {
+        "title": "A key user is away",
+        "category": "resources",
+        "cause": "Holidays",
+        "event": "the key user is away",
+        "effect": "acceptance waits",
+        "owner": "dev_a",
+        "probability": "0.1",
+        "schedule_low": "0",
+        "schedule_likely": "1",
+        "schedule_high": "2",
+        "cost_low": "0",
+        "cost_likely": "100",
+        "cost_high": "200",
+    }
+    registered = api(pm).post(
+        f"/api/v1/projects/{project.public_id}/risks/", small_risk, format="json"
+    )
+    assert registered.status_code == 201, registered.json()
     passed = go_to_execution(sponsor, project)
     assert passed.status_code == 201, passed.json()
     assert passed.json()["override_reason"] == ""

@@ -69,6 +69,27 @@ BusinessCaseForm = _form(
         "simulation_runs": "Simulation runs",
     },
 )
+#: Settings with a default that an older form (or a client that leaves them out) need not
+#: send: left out, the stored value (or the default) stays.
+CASE_OPTIONAL = ("correlation", "simulation_runs")
+
+
+class _BusinessCaseForm(BusinessCaseForm):  # type: ignore[misc,valid-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in CASE_OPTIONAL:
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        for name in CASE_OPTIONAL:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+
+BusinessCaseForm = _BusinessCaseForm
+
 LineForm = _form(
     CashFlowLine,
     services.LINE_FIELDS,
