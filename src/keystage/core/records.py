@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from keystage.core.audit import audit_record, jsonable
 from keystage.core.errors import Conflict, InvalidInput
+from keystage.core.middleware import NUL_MESSAGE
 from keystage.core.models import AuditAction, BaseModel
 from keystage.core.versioning import bump_version, versioned_update
 
@@ -31,6 +32,7 @@ def clean(instance: BaseModel, exclude: Iterable[str] = (), rules: Rules | None 
     A rule's message on a field that already failed its own validation is left out.
     """
     errors: dict[str, list[str]] = {}
+    exclude = tuple(exclude)
     try:
         # Field rules here; whole-record rules are checked by the services with field names,
         # and the database constraints stay the last line of defence.
@@ -42,6 +44,10 @@ def clean(instance: BaseModel, exclude: Iterable[str] = (), rules: Rules | None 
         general = errors.pop("__all__", [])
         if general:
             errors.setdefault("non_field_errors", []).extend(general)
+    for model_field in instance._meta.concrete_fields:
+        value = getattr(instance, model_field.attname, None)
+        if isinstance(value, str) and "\x00" in value and model_field.name not in exclude:
+            errors.setdefault(model_field.name, []).append(NUL_MESSAGE)  # PostgreSQL refuses NUL
     if rules is not None:
         try:
             raw = rules(instance)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.audit import audit_record
 from keystage.core.errors import Conflict, InvalidInput
+from keystage.core.middleware import NUL_MESSAGE
 from keystage.core.models import AuditAction
 from keystage.core.versioning import versioned_update
 from keystage.initiation import engine as finance
@@ -108,6 +109,8 @@ def issue_escalate(*, who: Any, issue: Issue, version: int, reason: str) -> Issu
             errors["reason"] = "Say why the sponsor must step in."
         elif len(reason) > REASON_MAX:
             errors["reason"] = f"At most {REASON_MAX} characters."
+        elif "\x00" in reason:
+            errors["reason"] = NUL_MESSAGE  # PostgreSQL refuses NUL in text
         if issue.status not in (IssueStatus.OPEN, IssueStatus.IN_PROGRESS):
             errors["status"] = "Only an open issue is escalated."
         sponsors = sponsors_of(project)
