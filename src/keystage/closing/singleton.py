@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from keystage.core import records
-from keystage.core.errors import VersionRequired
 from keystage.core.models import BaseModel
 from keystage.portfolio.access import require_perm
 
@@ -32,28 +31,17 @@ def save_singleton[M: BaseModel](
     perm: str,
     rules: Rules | None = None,
 ) -> M:
-    """Create the project's ``model`` record, or edit it at ``version``; journaled."""
+    """Check ``perm``, then create the project's ``model`` record or edit it at ``version``."""
     require_perm(who=who, project=project, perm=perm)
-    data = records.editable(data, fields)
-    existing = model._default_manager.filter(project=project).first()
-    if existing is None:
-        instance = model(project=project, **data)
-        records.clean(instance, rules=rules)
-        return records.create(
-            who=who, instance=instance, project=project, fields=fields, summary=f"Wrote the {label}"
-        )
-    if version is None:
-        raise VersionRequired()
-    candidate = records.with_changes(existing, data)
-    records.clean(candidate, rules=rules)
-    return records.update(
+    return records.save_singleton(
+        model,
         who=who,
-        instance=existing,
-        version=version,
-        changes=data,
         project=project,
-        summary=f"Edited the {label}",
-        candidate=candidate,
+        version=version,
+        data=data,
+        fields=fields,
+        label=label,
+        rules=rules,
     )
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from keystage.core.audit import audit_record, jsonable
-from keystage.core.errors import Conflict, InvalidInput
+from keystage.core.errors import Conflict, InvalidInput, VersionRequired
 from keystage.core.middleware import NUL_MESSAGE
 from keystage.core.models import AuditAction, BaseModel
 from keystage.core.versioning import bump_version, versioned_update
@@ -126,6 +126,45 @@ def update[M: BaseModel](
         changes=changes,
         project=project,
         summary=summary,
+    )
+
+
+def save_singleton[M: BaseModel](
+    model: type[M],
+    *,
+    who: Any,
+    project: Any,
+    version: int | None,
+    data: dict[str, Any],
+    fields: tuple[str, ...],
+    label: str,
+    rules: Rules | None = None,
+) -> M:
+    """Write a one-per-project record: create it, or edit it at ``version`` once it exists
+    (428 without a version, 409 when stale); journaled. ``rules`` are whole-record checks.
+    The caller checks the permission."""
+    data = editable(data, fields)
+    existing = model._default_manager.filter(project=project).first()
+    if existing is None:
+        instance = model(project=project, **data)
+        if rules is not None:
+            clean(instance, rules=rules)
+        return create(
+            who=who, instance=instance, project=project, fields=fields, summary=f"Wrote the {label}"
+        )
+    if version is None:
+        raise VersionRequired()
+    candidate = with_changes(existing, data)
+    if rules is not None:
+        clean(candidate, rules=rules)
+    return update(
+        who=who,
+        instance=existing,
+        version=version,
+        changes=data,
+        project=project,
+        summary=f"Edited the {label}",
+        candidate=candidate,
     )
 
 

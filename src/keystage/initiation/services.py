@@ -13,7 +13,7 @@ from django.utils import timezone
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
 from keystage.core import records
-from keystage.core.errors import Forbidden, InvalidInput, VersionRequired
+from keystage.core.errors import Forbidden, InvalidInput
 from keystage.initiation import attachments, engine
 from keystage.initiation.models import (
     FEASIBILITY_DIMENSIONS,
@@ -79,35 +79,6 @@ STAKEHOLDER_FIELDS = (
 )
 
 
-def _save_singleton[M: (Proposal, BusinessCase, FeasibilityStudy)](
-    model: type[M],
-    *,
-    who: User,
-    project: Project,
-    version: int | None,
-    data: dict[str, Any],
-    fields: tuple[str, ...],
-    label: str,
-) -> M:
-    data = records.editable(data, fields)
-    existing = model._default_manager.filter(project=project).first()
-    if existing is None:
-        instance = model(project=project, **data)
-        return records.create(
-            who=who, instance=instance, project=project, fields=fields, summary=f"Wrote the {label}"
-        )
-    if version is None:
-        raise VersionRequired()
-    return records.update(
-        who=who,
-        instance=existing,
-        version=version,
-        changes=data,
-        project=project,
-        summary=f"Edited the {label}",
-    )
-
-
 # ------------------------------------------------------------------ proposal
 
 
@@ -117,7 +88,7 @@ def proposal_save(
 ) -> Proposal:
     """Write the proposal, or edit it at ``version`` once it exists."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
-    return _save_singleton(
+    return records.save_singleton(
         Proposal,
         who=who,
         project=project,
@@ -176,7 +147,7 @@ def business_case_save(
     records.clean(candidate, exclude=["project"], rules=_case_rules)
     if existing is not None and data.get("horizon") is not None:
         _check_lines_fit(candidate, list(existing.lines.all()), "horizon")
-    return _save_singleton(
+    return records.save_singleton(
         BusinessCase,
         who=who,
         project=project,
@@ -332,7 +303,7 @@ def feasibility_save(
 ) -> FeasibilityStudy:
     """Write the feasibility study, or edit it at ``version``."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
-    return _save_singleton(
+    return records.save_singleton(
         FeasibilityStudy,
         who=who,
         project=project,
