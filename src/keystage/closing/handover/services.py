@@ -63,9 +63,16 @@ def _signed_message(handover: Handover) -> str:
     return f"The handover was signed off by {who} on {day}; it can no longer change."
 
 
+def _locked_handover(project: Any) -> Handover | None:
+    # Every checklist, file and sign-off write queues on the handover row, so a sign-off
+    # never passes beside an item being reopened or a file being added.
+    return Handover.objects.select_for_update().filter(project=project).first()
+
+
 def require_unsigned(project: Any) -> None:
-    """Refuse a change once the receiving support lead has signed the handover off."""
-    handover = handover_of(project)
+    """Refuse a change once the receiving support lead has signed the handover off (taking
+    the handover's row lock for the rest of the caller's transaction)."""
+    handover = _locked_handover(project)
     if handover is not None and handover.signed:
         raise InvalidInput({"non_field_errors": _signed_message(handover)})
 
@@ -110,7 +117,7 @@ def handover_save(*, who: Any, project: Any, version: int | None, data: dict[str
 def handover_sign(*, who: Any, project: Any, version: int, comment: str = "") -> Handover:
     """Sign the handover off as the receiving support lead: every checklist item done."""
     require_open(project)
-    handover = handover_of(project)
+    handover = _locked_handover(project)
     if handover is None:
         raise InvalidInput({"non_field_errors": "There is no handover to sign yet."})
     if handover.signed:
