@@ -361,3 +361,23 @@ def test_pages_compose_decide_and_show_the_impact(world, plan):
     done = pm.get(page).content.decode()
     assert 'id="cr-applied"' in done and "CR-1 Add a review" in done
     assert "CR-1" in pm.get(root).content.decode()
+
+
+def test_repeated_links_and_self_approval_are_refused(world, api, plan):
+    pm, admin = api(world.a["project_manager"]), api(world.admin)
+    cr = raise_change(pm, plan)
+    design = tid(plan, "Design")
+    twice = add_edit(
+        pm, plan, cr, op="add_task", name="QA", duration_days="1", predecessors=[design, design]
+    )
+    assert twice.status_code == 400 and "predecessors" in twice.json()["errors"]
+    many = add_edit(
+        pm, plan, cr, op="add_task", name="QA", duration_days="1", predecessors=[design] * 51
+    )
+    assert many.status_code == 400 and "predecessors" in many.json()["errors"]
+    # An administrator (who holds the sponsor's permission) may not decide their own request.
+    own = raise_change(admin, plan)
+    own = add_edit(admin, plan, own, op="add_line", name="x", amount="1").json()
+    own = act(admin, plan, own, "submit").json()
+    refused = act(admin, plan, own, "decision", outcome="approve", comment="mine")
+    assert refused.status_code == 403

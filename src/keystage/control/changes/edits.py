@@ -124,6 +124,10 @@ def _task(project: Project, ref: Any, field: str) -> Task:
     return found
 
 
+#: Predecessors (or successors) of one new task: refused above this before any lookup.
+MAX_LINKS_PER_TASK = 50
+
+
 def _tasks(project: Project, refs: Any, field: str) -> list[Task]:
     if refs in (None, ""):
         return []
@@ -131,7 +135,12 @@ def _tasks(project: Project, refs: Any, field: str) -> list[Task]:
         refs = [r for r in refs.replace(";", ",").split(",") if r.strip()]
     if not isinstance(refs, list | tuple):
         raise InvalidInput({field: "Give a list of tasks."})
+    if len(refs) > MAX_LINKS_PER_TASK:
+        raise InvalidInput({field: f"At most {MAX_LINKS_PER_TASK} tasks."})
     found = [_task(project, ref, field) for ref in refs]
+    if len({task.pk for task in found}) != len(found):
+        # A repeated task would ask apply to link the same pair twice, which it refuses.
+        raise InvalidInput({field: "Name each task once."})
     for task in found:
         if task.is_summary:
             raise InvalidInput({field: f"'{task.name}' is a summary; link its sub-tasks."})

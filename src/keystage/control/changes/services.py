@@ -31,7 +31,7 @@ from keystage.control.changes import edits as plan_edits
 from keystage.control.models import ChangeRequest
 from keystage.control.models.changes import ChangeCategory, ChangeStatus
 from keystage.core import records
-from keystage.core.errors import Conflict, InvalidInput
+from keystage.core.errors import Conflict, Forbidden, InvalidInput
 from keystage.core.versioning import versioned_update
 from keystage.costs import services as cost_services
 from keystage.costs.models import BudgetLine, ProjectBudget
@@ -191,10 +191,13 @@ def edit_remove(*, who: User, change: ChangeRequest, version: int, index: Any) -
 
 
 def _impact_fields(project: Project, edits: list[dict[str, Any]]) -> dict[str, Any]:
+    # The fingerprint first: a plan write between the two reads then shows as stale at
+    # apply time instead of blessing an impact computed on the older plan.
+    fingerprint = plan_edits.fingerprint(project)
     impact = plan_edits.what_if(project, edits)
     return {
         "impact": impact,
-        "impact_fingerprint": plan_edits.fingerprint(project),
+        "impact_fingerprint": fingerprint,
         "impact_at": timezone.now(),
         "finish_delta_days": Decimal(impact["finish_delta_days"]),
         "cost_delta": Decimal(impact["cost_delta"]),
@@ -279,6 +282,9 @@ def change_decide(
     """Approve or reject a submitted request: the sponsor only, with a comment."""
     require_perm(who=who, project=change.project, perm=Perm.DECIDE_GATE)
     current = _current(change, version)
+    if current.requester_id == getattr(who, "pk", None):
+        # Separation of duties, as at the gates: nobody approves their own request.
+        raise Forbidden(f"{current.code} was raised by you; another sponsor decides it.")
     errors: dict[str, str] = {}
     if current.status != ChangeStatus.SUBMITTED:
         errors["status"] = (
