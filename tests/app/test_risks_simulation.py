@@ -169,7 +169,8 @@ def test_bad_requests_and_access(world, api, immediate):
     plan(world)
     pm = api(world.a["project_manager"])
     cases = (({"runs": 50}, "runs"), ({"runs": "lots"}, "runs"), ({"runs": 200_000}, "runs"),
-             ({"runs": 100, "seed": -1}, "seed"))  # fmt: skip
+             ({"runs": 100, "seed": -1}, "seed"), ({"runs": "²"}, "runs"),
+             ({"runs": 100, "seed": "1²"}, "seed"))  # fmt: skip
     for body, field in cases:
         response = pm.post(sim_url(world.project_a), body, format="json")
         assert response.status_code == 400 and field in str(response.json()), body

@@ -230,25 +230,34 @@ def settings_update(
 # ---------------------------------------------------------------------- runs
 
 
+def _whole(raw: Any) -> int | None:
+    """A non-negative whole number written in ASCII digits (at most 16), else None:
+    ``str.isdigit`` also takes "²" and other digits ``int`` refuses."""
+    text = str(raw).strip()
+    if isinstance(raw, bool) or not (text.isascii() and text.isdigit()) or len(text) > 16:
+        return None
+    return int(text)
+
+
 def check_request(runs: Any, seed: Any) -> tuple[int, int]:
     """The run count and seed of a request (a random seed when none), or field errors."""
     errors: dict[str, str] = {}
     count = 0
     if runs is None or runs == "":
         count = 5000
-    elif isinstance(runs, bool) or not str(runs).strip().isdigit():
+    elif _whole(runs) is None:
         errors["runs"] = "Give a whole number of runs."
     else:
-        count = int(str(runs).strip())
+        count = _whole(runs) or 0
         if not RUNS_MIN <= count <= RUNS_MAX:
             errors["runs"] = f"Between {RUNS_MIN:,} and {RUNS_MAX:,} runs."
     value = 0
     if seed is None or seed == "":
         value = random.SystemRandom().randrange(SEED_MAX)
-    elif isinstance(seed, bool) or not str(seed).strip().isdigit():
+    elif _whole(seed) is None:
         errors["seed"] = "The seed is a whole number ≥ 0."
     else:
-        value = int(str(seed).strip())
+        value = _whole(seed) or 0
         if value >= SEED_MAX:
             errors["seed"] = f"The seed is below {SEED_MAX}."
     if errors:
@@ -270,6 +279,8 @@ def fail_stale(*, project: Project) -> int:
 
 
 def _create(*, who: User | None, project: Project, runs: int, seed: int, via: str) -> SimulationRun:
+    # Two requests at once must not both see room in the queue.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     fail_stale(project=project)
     active = SimulationRun.objects.filter(project=project, status__in=ACTIVE).count()
     if active >= PER_PROJECT:
