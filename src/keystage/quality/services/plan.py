@@ -31,6 +31,8 @@ def criteria_from_scope(*, who: Any, deliverable: Deliverable) -> list[Criterion
     project = deliverable.project
     require_perm(who=who, project=project, perm=Perm.CONTRIBUTE)
     CRITERIA.require_open(project)
+    # A double-submitted form must not add every line twice.
+    Deliverable.objects.select_for_update().filter(pk=deliverable.pk).first()
     planned = Criterion.objects.filter(deliverable=deliverable)
     have = {text.casefold() for text in planned.values_list("text", flat=True)}
     order = planned.aggregate(m=Max("order"))["m"] or 0
