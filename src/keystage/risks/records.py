@@ -276,7 +276,7 @@ class RiskKit(OwnedKit):
             super()
             .list_records(who=who, project=project)
             .select_related("owner", "issue")
-            .prefetch_related("tasks", "responses")
+            .prefetch_related("tasks", "responses__owner")
         )
 
     def rows(self, *, who: Any, project: Any) -> list[Risk]:
