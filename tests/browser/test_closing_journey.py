@@ -48,6 +48,7 @@ def test_reconcile_issue_and_close(page, world):
     shot(page, "closing-02-reconciled")
 
     page.click("nav.subtabs >> text=Final report")
+    page.wait_for_selector("#fr-budget-h")
     assert page.locator("#fr-budget-h").count() == 1
     page.click("#fr-issue button")
     page.wait_for_selector("#fr-frozen")

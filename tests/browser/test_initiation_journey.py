@@ -123,6 +123,7 @@ def test_initiation_to_green_light(page, world):
     shot(page, "initiation-04-signed-off")
 
     page.click("nav.tabs >> text=Overview")
+    page.wait_for_selector("#gate-checklist")
     assert page.locator("#gate-checklist li.missing").count() == 0
     assert page.locator("#gate-checklist li.done").count() == 5
     shot(page, "initiation-05-checklist")
