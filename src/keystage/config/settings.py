@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "keystage.quality",
     "keystage.control",
     "keystage.closing",
+    "keystage.interop",
     "keystage.ops",
     # Last: its widget templates are the fallback; keystage.core overrides attrs.html.
     "django.forms",

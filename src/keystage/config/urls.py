@@ -18,6 +18,7 @@ from keystage.execution import api_urls as execution_api_urls
 from keystage.initiation import api_urls as initiation_api_urls
 from keystage.initiation.charter import api_urls as charter_api_urls
 from keystage.initiation.charter import urls as charter_urls
+from keystage.interop import api_urls as interop_api_urls
 from keystage.notifications import api_urls as notifications_api_urls
 from keystage.planning import api_urls as planning_api_urls
 from keystage.planning import urls as planning_urls
@@ -96,6 +97,7 @@ api_v1 = [
     *quality_api_urls.urlpatterns,
     *control_api_urls.urlpatterns,
     *closing_api_urls.urlpatterns,
+    *interop_api_urls.urlpatterns,
     *charter_api_urls.urlpatterns,
     *notifications_api_urls.urlpatterns,
 ]
@@ -122,6 +124,7 @@ urlpatterns = [
     ),
     path("accounts/", include("keystage.accounts.urls")),
     path("", include((planning_pages, "planning"))),
+    path("", include("keystage.interop.urls")),
     path("", include("keystage.closing.urls")),
     path("", include("keystage.control.urls")),
     path("", include("keystage.quality.urls")),
