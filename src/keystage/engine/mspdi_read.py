@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -645,7 +645,9 @@ def read_mspdi(data: bytes) -> PlanDocument:
         starts = [a.actual_start for a in activities if a.actual_start] + [
             d for node in reader._each("Tasks", "Task") if (d := _datetime(node, "Start"))
         ]
-        start = min(starts) if starts else datetime.combine(date.today(), time(8))
+        if not starts:
+            raise PlanReadError("The plan has no start date and no task has a start.")
+        start = min(starts)
         reader.loss("file", "the plan has no start date; the earliest task start was used")
     resources = reader.resources(calendar_ids)
     assignments = reader.assignments({a.id for a in activities}, {r.id for r in resources})
