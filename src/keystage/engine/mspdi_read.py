@@ -676,4 +676,18 @@ def read_mspdi(data: bytes) -> PlanDocument:
         raise PlanReadError(f"The plan is not consistent: {exc}") from None
 
 
-__all__ = ["PlanReadError", "duration_minutes", "parse_xml", "read_mspdi"]
+__all__ = ["PlanReadError", "duration_minutes", "file_dates", "parse_xml", "read_mspdi"]
+
+
+def file_dates(data: bytes) -> dict[str, tuple[datetime, datetime]]:
+    """Start and finish the file carries for each task that has both (as MS Project computed
+    them), keyed by the activity ids :func:`read_mspdi` gives; for comparing schedules."""
+    root = parse_xml(data)
+    out: dict[str, tuple[datetime, datetime]] = {}
+    holder = root.find("Tasks")
+    for node in holder.iterfind("Task") if holder is not None else ():
+        start, finish = _datetime(node, "Start"), _datetime(node, "Finish")
+        uid = _int(node, "UID", -1)
+        if start is not None and finish is not None and uid > 0:
+            out[str(uid)] = (start, finish)
+    return out
