@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import PurePath
 
 from keystage.engine.interchange import PlanDocument
-from keystage.engine.mspdi_read import PlanReadError, file_dates, read_mspdi
+from keystage.engine.mspdi_read import PlanReadError, read_mspdi, read_mspdi_with_dates
 from keystage.engine.planfile import PlanError, parse_plan
 from keystage.interop import mpxj_convert
 
@@ -44,11 +44,10 @@ def read_with_mpxj(data: bytes, filename: str = "") -> PlanDocument:
     return _mpxj(data, filename)[0]
 
 
-def _mpxj(data: bytes, filename: str) -> tuple[PlanDocument, bytes]:
+def _mpxj(data: bytes, filename: str) -> tuple[PlanDocument, dict[str, tuple[datetime, datetime]]]:
     xml = mpxj_convert.to_mspdi_bytes(data, filename)
-    document = read_mspdi(xml)
-    fmt = format_of(filename, data)
-    return _as_format(document, fmt), xml
+    document, dates = read_mspdi_with_dates(xml)
+    return _as_format(document, format_of(filename, data)), dates
 
 
 def _as_format(document: PlanDocument, fmt: str) -> PlanDocument:
@@ -106,10 +105,9 @@ def read_plan_with_dates(
     formats MPXJ converts; none for the others), to compare schedules after import."""
     fmt = fmt or format_of(filename, data)
     if fmt == "mspdi":
-        return read_mspdi(data), file_dates(data)
+        return read_mspdi_with_dates(data)
     if fmt in mpxj_convert.FORMATS:
-        document, xml = _mpxj(data, filename)
-        return document, file_dates(xml)
+        return _mpxj(data, filename)
     return read_plan(data, filename, fmt), {}
 
 
