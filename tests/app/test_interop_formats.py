@@ -32,9 +32,15 @@ def _kept(name: str) -> tuple[tuple[int, ...], float]:
 
 
 @pytest.mark.parametrize(
-    ("name", "least"), [("sched40.xml", 90), ("sched40.pmxml", 90), ("sched40.mpx", 0),
-                        ("sched40.xer", 0)]
-)  # fmt: skip
+    ("name", "least"),
+    [
+        ("sched40.xml", 90),
+        *(
+            pytest.param(name, least, marks=pytest.mark.mpxj)
+            for name, least in (("sched40.pmxml", 90), ("sched40.mpx", 0), ("sched40.xer", 0))
+        ),
+    ],
+)
 def test_every_format_keeps_tasks_links_and_calendars(name, least):
     if not name.endswith(".xml") and not mpxj_convert.available():
         pytest.skip("needs Java and mpxj")
