@@ -152,6 +152,11 @@ class Preview:
             "losses": len(self.losses),
         }
 
+    @property
+    def count_rows(self) -> list[tuple[str, str, int]]:
+        """``(kind, label, count)`` for the page."""
+        return [(k, k.replace("_", " "), n) for k, n in self.counts.items()]
+
     def as_json(self, rows: int = PREVIEW_ROWS) -> dict[str, Any]:
         """The preview as JSON: counts, the first ``rows`` tasks, every loss."""
         return {
