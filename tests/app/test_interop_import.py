@@ -290,3 +290,13 @@ def test_a_large_generated_plan_imports_with_its_dates(world, api):
     assert answer.json()["counts"]["tasks"] == N_LARGE
     assert Dependency.objects.filter(project=world.project_a).count() == len(source.links) >= 5000
     assert seconds < 120  # the benchmark measures it on a quiet machine
+
+
+def test_the_command_line_refuses_a_closed_project(world, tmp_path):
+    Project.objects.filter(pk=world.project_a.pk).update(stage="closed", status="completed")
+    path = tmp_path / "plan.toml"
+    path.write_bytes(TOML)
+    done = CliRunner().invoke(cli_app, ["import", str(path), "--project", "PRJ-A"])
+    assert done.exit_code == 1 and "PRJ-A is closed" in done.output
+    assert len(done.output.strip().splitlines()) == 1
+    _nothing_written(world.project_a)

@@ -63,6 +63,7 @@ MAX_UPLOAD = 50 * 1024 * 1024
 MAX_MINUTES = 60 * 24 * 3650
 MAX_TASKS = 50_000
 PREVIEW_ROWS = 500
+PREVIEW_DAYS = 1
 BATCH = 1000
 WEEK_MINUTES = 7 * 1440
 SCHEDULED = (
@@ -823,6 +824,10 @@ def import_upload(
         raise InvalidInput({"file": preview.error})
     report.data = data
     report.imported_by = who if getattr(who, "is_authenticated", False) else None
+    stale = timezone.now() - dt.timedelta(days=PREVIEW_DAYS)
+    ImportReport.objects.filter(
+        project=project, status=ImportStatus.PREVIEW, created_at__lt=stale
+    ).delete()  # abandoned previews do not keep their uploads for ever
     report.save()
     return report, preview
 
