@@ -645,6 +645,10 @@ ROUTES: dict[str, Route] = {
     "api:planning-baseline-detail": Route("project", ("GET", "DELETE"), api=True),
     "api:planning-baseline-compare": Route("project", ("GET",), api=True),
     "planning:baselines": Route("project", ("GET",)),
+    # interop: plan imports (preview, confirm, report list)
+    "api:interop-imports": Route("project", ("GET", "POST"), api=True),
+    "interop:import": Route("project", ("GET", "POST")),
+    "interop:import-confirm": Route("project", ("POST",), body={"report": "x"}),
     "planning:baseline-capture": Route("project", ("POST",), body={"name": "Pwned"}),
     "planning:baseline-delete": Route("project", ("POST",), body={"version": 1}),
     "api:planning-gantt": Route("project", ("GET",), api=True),

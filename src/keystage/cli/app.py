@@ -18,6 +18,7 @@ from keystage.cli import (
     lessons,
     manage,
     ops,
+    plan_import,
     progress,
     psplib,
     report,
@@ -50,6 +51,7 @@ charter.register(app)
 baseline.register(app)
 progress.register(app)  # reschedule from the data date
 timesheet.register(app)  # import time entries from CSV
+plan_import.register(app)  # import a plan file (MSPDI, TOML, formats MPXJ reads)
 kpi.register(app)  # check KPIs, alert on crossings
 report.register(app)  # status report PDF
 lessons.register(app)  # search lessons learned

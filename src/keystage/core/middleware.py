@@ -43,13 +43,16 @@ class RejectNulCharactersMiddleware:
         return self.get_response(request)
 
 
-def accepts_uploads[V: Callable[..., Any]](view: V) -> V:
+def accepts_uploads[V: Callable[..., Any]](view: V, limit: int | None = None) -> V:
     """Mark a view (function or ``APIView.as_view()``) whose body may carry a file.
 
-    Such a request may be as large as ``KEYSTAGE_ATTACHMENT_MAX_BYTES`` plus room for the
-    form around it; every other request is capped at ``KEYSTAGE_REQUEST_MAX_BYTES``.
+    Such a request may be as large as ``limit`` (default ``KEYSTAGE_ATTACHMENT_MAX_BYTES``)
+    plus room for the form around it; every other request is capped at
+    ``KEYSTAGE_REQUEST_MAX_BYTES``.
     """
     view.keystage_accepts_uploads = True  # type: ignore[attr-defined]
+    if limit is not None:
+        view.keystage_upload_limit = limit + UPLOAD_FORM_ALLOWANCE  # type: ignore[attr-defined]
     return view
 
 
@@ -102,6 +105,7 @@ class RequestLimitsMiddleware:
             return _refuse(request, 400, "The Content-Length header is not a number.")
         uploads = getattr(view_func, "keystage_accepts_uploads", False)
         limit = upload_limit() if uploads else settings.KEYSTAGE_REQUEST_MAX_BYTES
+        limit = getattr(view_func, "keystage_upload_limit", limit)
         if len(raw) > 15 or int(raw) > limit:
             return _refuse(
                 request, 413, f"The request is too large: at most {limit:,} bytes are accepted."

@@ -1,7 +1,17 @@
 """REST routes of keystage.interop, mounted under /api/v1/ in the ``api`` namespace."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from keystage.core.middleware import accepts_uploads
+from keystage.interop import api
+from keystage.interop.services import MAX_UPLOAD
 
 P = "projects/<str:project_id>/"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path(
+        P + "imports/",
+        accepts_uploads(api.ImportListView.as_view(), limit=MAX_UPLOAD),
+        name="interop-imports",
+    ),
+]

@@ -1,9 +1,16 @@
 """Pages of keystage.interop (namespace ``interop``), under the project like the other tabs."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from keystage.core.middleware import accepts_uploads
+from keystage.interop import views
+from keystage.interop.services import MAX_UPLOAD
 
 app_name = "interop"
 
 P = "projects/<uuid:project_id>/"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path(P + "import/", accepts_uploads(views.import_page, limit=MAX_UPLOAD), name="import"),
+    path(P + "import/confirm/", views.import_confirm, name="import-confirm"),
+]
