@@ -1,7 +1,11 @@
 """REST routes of keystage.interop, mounted under /api/v1/ in the ``api`` namespace."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from keystage.interop.api import ExportView
 
 P = "projects/<str:project_id>/"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path(P + "export/<str:export_format>/", ExportView.as_view(), name="interop-export"),
+]
