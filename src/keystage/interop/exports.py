@@ -60,7 +60,7 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "toml", "Plan as code (TOML)", "toml", "application/toml",
-            "The schedule as a plan file: `keystage schedule` computes the app's dates.",
+            "The schedule as a plan file; keystage schedule computes the app's dates from it.",
         ),
     )
 }  # fmt: skip
