@@ -64,7 +64,7 @@ def build(tasks: int) -> None:
     )  # fmt: skip
     people = [user(f"bench_dev{i}") for i in range(10)]
     for person in people:
-        services.member_add(who=pmo, project=project, user=person, role="team_member")
+        services.member_add(who=pm, project=project, user=person, role="team_member")
     for i in range(40):
         day = dt.date(2027, 1, 4) + dt.timedelta(days=17 * i + 3)
         Holiday.objects.create(project=project, name=f"Holiday {i}", start_date=day, end_date=day)

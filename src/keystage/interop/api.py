@@ -36,7 +36,12 @@ class ExportView(APIView):
             )
             for f in FORMATS.values()
         }
-        | {(404, "application/json"): OpenApiResponse(description="No such project or format.")},
+        | {
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="With csv and ?table=: that table alone."
+            ),
+            (404, "application/json"): OpenApiResponse(description="No such project or format."),
+        },
     )
     def get(self, request: Request, project_id: str, export_format: str) -> HttpResponse:
         """The file, with a Content-Disposition file name; members only (404 otherwise)."""
