@@ -22,6 +22,7 @@ from keystage.planning.models import Task
 from keystage.planning.services import dependencies, wbs
 from keystage.risks.models import Risk
 from tests.app.timesheet_world import MONDAY, plan
+from tests.engine import mpxj_oracle
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,25 @@ def test_cli_export_writes_each_format(world, setup, tmp_path):
     assert bad.exit_code == 1 and "unknown format" in bad.output
     nowhere = runner.invoke(app, ["export", "prj-a", "-o", str(tmp_path / "no" / "x.xml")])
     assert nowhere.exit_code == 1 and "does not exist" in nowhere.output
+
+
+@pytest.mark.mpxj
+@pytest.mark.skipif(not mpxj_oracle.available(), reason="needs Java, jpype1 and mpxj")
+def test_mpxj_reads_the_apps_mspdi_with_the_stored_dates(client, world, setup):
+    from tests.engine.mpxj_readback import read_mspdi
+
+    back = read_mspdi(_get(client, world, "mspdi").content)
+    stored = list(Task.objects.filter(project=world.project_a))
+    assert len(back.tasks) == len(stored)
+    assert len(back.links) == 2
+    for task in stored:
+        got = back.tasks[task.name]
+        assert got["start"] == timezone.make_naive(task.start_at), task.name
+        assert got["finish"] == timezone.make_naive(task.finish_at), task.name
+        assert back.wbs[task.name] == task.wbs_code
+    team = world.a["team_member"].display_name
+    assert back.resources[team] == 80.0
+    assert len(back.assignments) == 4
+    assert back.assignments[("Build", team)][:2] == (50.0, 240.0)
+    assert back.notes[FORMULA] == "-1+1"
+    assert back.calendars  # the project calendar
