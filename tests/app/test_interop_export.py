@@ -182,6 +182,14 @@ def test_ics_has_milestones_and_my_tasks_only(client, world, setup):
     assert [str(e["summary"]) for e in other.walk("VEVENT")] == ["◆ PRJ-A: Go live"]
 
 
+def test_a_closed_project_still_exports(client, world, setup):
+    from keystage.portfolio.models import Project
+
+    Project.objects.filter(pk=world.project_a.pk).update(stage="closed", status="completed")
+    for fmt in ("mspdi", "xlsx", "toml"):
+        assert _get(client, world, fmt).status_code == 200
+
+
 def test_unknown_format_outsiders_and_anonymous(client, world, setup):
     assert _get(client, world, "docx").status_code == 404
     client.force_login(world.outsider)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from keystage.interop.api import ExportView
+from keystage.interop.export_api import ExportView
 
 P = "projects/<str:project_id>/"
 

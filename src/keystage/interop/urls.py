@@ -2,13 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from keystage.interop import views
+from keystage.interop import export_views
 
 app_name = "interop"
 
 P = "projects/<uuid:project_id>/"
 
 urlpatterns: list[URLPattern] = [
-    path(P + "export/", views.export_page, name="export"),
-    path(P + "export/<str:export_format>/", views.export_download, name="export-download"),
+    path(P + "export/", export_views.export_page, name="export"),
+    path(P + "export/<str:export_format>/", export_views.export_download, name="export-download"),
 ]

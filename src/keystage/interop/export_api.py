@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
+from keystage.interop.export_views import download, task_url
 from keystage.interop.exports import FORMATS, TABLES, export_for
-from keystage.interop.views import download, task_url
 
 FORMAT = OpenApiParameter(
     "export_format",
