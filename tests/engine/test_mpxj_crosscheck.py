@@ -28,14 +28,15 @@ NETWORKS = 240
 # MSPDI schema order of the elements we write (subset of mspdi_pj12.xsd).
 TASK_ORDER = [
     "UID", "ID", "Name", "Type", "IsNull", "WBS", "OutlineNumber", "OutlineLevel", "Start",
-    "Duration", "DurationFormat", "Milestone", "Summary", "PercentComplete", "ActualStart",
-    "ActualFinish", "ActualDuration", "RemainingDuration", "ConstraintType", "CalendarUID",
-    "ConstraintDate", "Deadline", "PredecessorLink", "Baseline",
+    "Finish", "Duration", "DurationFormat", "Milestone", "Summary", "PercentComplete",
+    "ActualStart", "ActualFinish", "ActualDuration", "RemainingDuration", "ConstraintType",
+    "CalendarUID", "ConstraintDate", "Deadline", "PredecessorLink", "Baseline",
 ]  # fmt: skip
 PROJECT_ORDER = [
-    "SaveVersion", "Name", "ScheduleFromStart", "StartDate", "CalendarUID", "DefaultStartTime",
-    "DefaultFinishTime", "MinutesPerDay", "MinutesPerWeek", "DaysPerMonth", "DurationFormat",
-    "HonorConstraints", "MultipleCriticalPaths", "StatusDate", "Calendars", "Tasks",
+    "SaveVersion", "Name", "Title", "ScheduleFromStart", "StartDate", "CalendarUID",
+    "DefaultStartTime", "DefaultFinishTime", "MinutesPerDay", "MinutesPerWeek", "DaysPerMonth",
+    "DurationFormat", "HonorConstraints", "MultipleCriticalPaths", "StatusDate", "Calendars",
+    "Tasks",
 ]  # fmt: skip
 
 

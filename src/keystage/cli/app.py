@@ -14,6 +14,7 @@ from keystage.cli import (
     baseline,
     charter,
     demo,
+    export,
     kpi,
     lessons,
     manage,
@@ -48,6 +49,7 @@ ops.register(app)  # serve, migrate, check, backup, restore
 demo.register(app)
 app.command("createuser")(users.createuser_command)
 charter.register(app)
+export.register(app)  # a project as MSPDI, XLSX, CSV, iCal or TOML
 baseline.register(app)
 progress.register(app)  # reschedule from the data date
 timesheet.register(app)  # import time entries from CSV

@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from keystage.core.middleware import accepts_uploads
 from keystage.interop import api
 from keystage.interop.services import MAX_UPLOAD
+from keystage.interop.export_api import ExportView
 
 P = "projects/<str:project_id>/"
 
@@ -14,4 +15,5 @@ urlpatterns: list[URLPattern] = [
         accepts_uploads(api.ImportListView.as_view(), limit=MAX_UPLOAD),
         name="interop-imports",
     ),
+    path(P + "export/<str:export_format>/", ExportView.as_view(), name="interop-export"),
 ]

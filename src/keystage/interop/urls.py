@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from keystage.core.middleware import accepts_uploads
 from keystage.interop import views
 from keystage.interop.services import MAX_UPLOAD
+from keystage.interop import export_views
 
 app_name = "interop"
 
@@ -13,4 +14,6 @@ P = "projects/<uuid:project_id>/"
 urlpatterns: list[URLPattern] = [
     path(P + "import/", accepts_uploads(views.import_page, limit=MAX_UPLOAD), name="import"),
     path(P + "import/confirm/", views.import_confirm, name="import-confirm"),
+    path(P + "export/", export_views.export_page, name="export"),
+    path(P + "export/<str:export_format>/", export_views.export_download, name="export-download"),
 ]

@@ -34,6 +34,8 @@ def project_tab(match: Any) -> str:
         return "evm" if name == "evm" else "health"
     if app == "quality":
         return "quality"
+    if app == "interop":
+        return "export" if name.startswith("export") else "import"
     if app == "resources":
         return "team"
     if app == "execution":
