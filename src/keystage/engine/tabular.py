@@ -69,6 +69,8 @@ PREDECESSOR = re.compile(
 RESOURCE = re.compile(
     r"^\s*(?P<name>[^\[\]]+?)\s*(?:\[\s*(?P<units>\d+(?:[.,]\d+)?)\s*%?\s*\])?\s*$"
 )
+LIST_SPLIT = re.compile(r"[,;]")
+RESOURCE_SPLIT = re.compile(r"[;,](?![^\[]*\])")
 WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+", re.I)
 DATE_FORMATS = (
     "%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
@@ -494,7 +496,7 @@ def _links(
     for row in rows:
         if not row.predecessors:
             continue
-        for part in re.split(r"[,;]", row.predecessors):
+        for part in LIST_SPLIT.split(row.predecessors):
             if not part.strip():
                 continue
             found = PREDECESSOR.match(part)
@@ -557,7 +559,7 @@ def _assignments(rows: list[_Row], errors: _Collector) -> tuple[list[Resource], 
         if not row.resources:
             continue
         on_row: set[str] = set()
-        for part in re.split(r"[;,](?![^\[]*\])", row.resources):
+        for part in RESOURCE_SPLIT.split(row.resources):
             if not part.strip():
                 continue
             found = RESOURCE.match(part)
@@ -575,7 +577,8 @@ def _assignments(rows: list[_Row], errors: _Collector) -> tuple[list[Resource], 
                 errors.add(row.line, f"resource {name[:40]!r} is named twice")
                 continue
             on_row.add(name)
-            resources.setdefault(name, Resource(id=name, name=name))
+            if name not in resources:
+                resources[name] = Resource(id=name, name=name)
             assignments.append(Assignment(activity=row.id, resource=name, units=units))
     return list(resources.values()), assignments
 
