@@ -735,6 +735,8 @@ ROUTES: dict[str, Route] = {
     "accounts:token-revoke": Route("self", ("POST",)),
     "portfolio:project-list": Route("self", ("GET",)),
     "portfolio:project-create": Route("self", ("GET", "POST")),
+    "interop:project-from-template": Route("self", ("GET", "POST")),
+    "api:project-from-template": Route("self", ("POST",), api=True),
     "portfolio:project-detail": Route("project", ("GET",)),
     "portfolio:project-edit": Route(
         "project",

@@ -204,3 +204,27 @@ def test_plain_schedule_imports_neither_typer_nor_django(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["activities"]
     assert done.stderr == "[]"
+
+
+def test_json_gives_early_and_late_dates_and_floats_in_working_minutes() -> None:
+    result = runner.invoke(app, ["schedule", str(EXAMPLES / "release.toml"), "-f", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["minutes_per_day"] == 480
+    ui = next(a for a in data["activities"] if a["id"] == "UI")
+    assert ui["total_float_minutes"] == 5 * 480 and ui["free_float_minutes"] >= 0
+    assert ui["duration_minutes"] == round(ui["duration_days"] * 480)
+    assert ui["early_start"] == ui["start"] and ui["early_finish"] == ui["finish"]
+    assert ui["late_start"] > ui["early_start"] and ui["late_finish"] > ui["early_finish"]
+    for row in data["activities"]:
+        assert set(row) >= {"early_start", "early_finish", "late_start", "late_finish"}
+        assert isinstance(row["total_float_minutes"], int)
+
+
+def test_csv_carries_the_same_minute_columns(tmp_path: Path) -> None:
+    out = tmp_path / "plan.csv"
+    args = ["schedule", str(EXAMPLES / "release.toml"), "-f", "csv", "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    header = out.read_text().splitlines()[0].split(",")
+    assert header[-10:-6] == ["early_start", "early_finish", "late_start", "late_finish"]
+    assert "total_float_minutes" in header

@@ -52,10 +52,23 @@ def test_negative_duration_and_duplicates() -> None:
 
 def test_impossible_constraint_names_activity_and_date() -> None:
     act = Activity(
+        "A",
+        duration=960,
+        constraint=ConstraintType.FNLT,
+        constraint_date=datetime(2023, 12, 29, 12),
+    )
+    with pytest.raises(ImpossibleConstraintError, match=r"'A'.*2023-12-29 12:00 is before the"):
+        schedule(Project(START, (act,)))
+
+
+def test_finish_constraint_after_the_start_is_met_even_if_its_work_starts_before() -> None:
+    # Date minus duration before the start: MS Project schedules it (it used to be refused).
+    act = Activity(
         "A", duration=960, constraint=ConstraintType.FNLT, constraint_date=datetime(2024, 1, 1, 12)
     )
-    with pytest.raises(ImpossibleConstraintError, match=r"'A'.*2024-01-01 12:00"):
-        schedule(Project(START, (act,)))
+    result = schedule(Project(START, (act,)))
+    assert result["A"].finish == datetime(2024, 1, 1, 12)
+    assert result["A"].start == datetime(2023, 12, 28, 13)  # after lunch
 
 
 def test_calendar_without_working_time() -> None:

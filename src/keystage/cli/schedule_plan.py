@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 COLUMNS = (
     "id", "name", "kind", "start", "finish", "duration_days", "total_float_days",
     "free_float_days", "critical", "longest_path", "driver", "late_driver", "start_variance_days",
-    "finish_variance_days",
+    "finish_variance_days", "early_start", "early_finish", "late_start", "late_finish",
+    "duration_minutes", "total_float_minutes", "free_float_minutes", "start_variance_minutes",
+    "finish_variance_minutes", "duration_variance_minutes",
 )  # fmt: skip
 
 # A project's code (ERP-CLOUD) or id (a UUID), as `keystage schedule PROJECT` takes them.
@@ -64,6 +66,16 @@ def _row(a: ActivitySchedule, per_day: int) -> dict[str, object]:
         "late_driver": a.late_driver,
         "start_variance_days": _days(a.start_variance, per_day),
         "finish_variance_days": _days(a.finish_variance, per_day),
+        "early_start": a.early_start.isoformat(timespec="minutes"),
+        "early_finish": a.early_finish.isoformat(timespec="minutes"),
+        "late_start": a.late_start.isoformat(timespec="minutes"),
+        "late_finish": a.late_finish.isoformat(timespec="minutes"),
+        "duration_minutes": a.duration,
+        "total_float_minutes": a.total_float,
+        "free_float_minutes": a.free_float,
+        "start_variance_minutes": a.start_variance,
+        "finish_variance_minutes": a.finish_variance,
+        "duration_variance_minutes": a.duration_variance,
     }
 
 
@@ -74,6 +86,7 @@ def _as_json(result: Schedule, per_day: int) -> str:
         {
             "start": result.start.isoformat(timespec="minutes"),
             "finish": result.finish.isoformat(timespec="minutes"),
+            "minutes_per_day": per_day,
             "critical_path": list(result.critical_path),
             "longest_path": list(result.longest_path),
             "baseline": result.baseline,
@@ -173,11 +186,10 @@ def run(
 
 def _locate(plan: Path, exc: Exception) -> str:
     """``plan:line: `` for an engine error that names an activity (first of a cycle)."""
-    from keystage.engine.planfile import line_of
+    from keystage.engine.planfile import error_line
 
-    culprit = getattr(exc, "activity_id", None) or next(iter(getattr(exc, "cycle", ())), None)
     try:
-        line = line_of(plan.read_text(encoding="utf-8"), culprit)
+        line = error_line(plan.read_text(encoding="utf-8"), exc)
     except (OSError, UnicodeDecodeError):
         line = None
     return f"{plan}: " if line is None else f"{plan}:{line}: "

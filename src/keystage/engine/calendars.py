@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from keystage.engine.errors import CalendarError
+from keystage.engine.errors import CalendarError, HorizonError
 
 MINUTES_PER_DAY = 1440
 IntArray = npt.NDArray[np.int64]
@@ -224,7 +224,7 @@ class CalendarClock:
 
     def _grow(self, days: int) -> None:
         if days > 200 * 366:
-            raise CalendarError(self.calendar.id, "has no working time within 200 years")
+            raise HorizonError(self.calendar.id)
         self._set(self.calendar.index(self.origin, days))
 
     def ensure_position(self, position: int) -> WorkIndex:

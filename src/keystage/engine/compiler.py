@@ -104,6 +104,7 @@ def compile_project(project: Project, lead_days: int = 30) -> Compiled:
     ls_fixed = np.full(n + 1, BIG, dtype=np.int64)
     deadline = np.full(n + 1, BIG, dtype=np.int64)
     reason = np.full(n + 1, R_START, dtype=np.int64)
+    earliest = max(project.start, project.data_date or project.start)
     floor[n] = cap[n] = 0
     for i, act in enumerate(project.activities):
         full[i] = act.duration
@@ -126,7 +127,7 @@ def compile_project(project: Project, lead_days: int = 30) -> Compiled:
             dur[i] = act.duration
             if data_pos > start_pos:
                 floor[i], reason[i] = data_pos, R_DATA
-        _apply_constraint(act, i, pos, floor, cap, (ls_cap, ls_fixed), reason, dur)
+        _apply_constraint(act, i, pos, floor, cap, (ls_cap, ls_fixed), reason, dur, earliest)
         if act.deadline is not None:
             deadline[i] = pos(act.deadline) - dur[i]
     alap = np.zeros(n + 1, dtype=bool)
@@ -159,6 +160,7 @@ def _apply_constraint(
     late: tuple[IntArray, IntArray],
     reason: IntArray,
     dur: IntArray,
+    earliest: datetime,
 ) -> None:
     kind = act.constraint
     if act.constraint_date is None or kind in (C.ASAP, C.ALAP):
@@ -171,11 +173,31 @@ def _apply_constraint(
     if kind in (C.SNET, C.FNET, C.MSO, C.MFO) and target >= floor[i]:
         floor[i], reason[i] = target, R_CONSTRAINT
     if kind in (C.SNLT, C.FNLT, C.MSO, C.MFO):
-        if target < floor[i]:
-            earliest = "the data date" if reason[i] == R_DATA else "the project start"
-            raise ImpossibleConstraintError(act.id, act.constraint_date, f"is before {earliest}")
+        # compare the dates themselves too: Friday 17:00 is the position of Monday 08:00
+        date_pos = d - 1 if act.constraint_date < earliest else d
+        check_cap(act, date_pos, target, int(floor[i]), int(reason[i]))
         cap[i] = target
         late[0 if kind in (C.SNLT, C.FNLT) else 1][i] = target
+
+
+def check_cap(act: Activity, date_pos: int, target: int, floor: int, why: int) -> None:
+    """Refuse a no-later-than or must-on constraint that cannot be met; both paths use it.
+
+    The constraint's own date may not lie before the floor (the project start, the data
+    date, or an actual start). A finish constraint whose date minus the duration falls
+    before the *project start* is met as MS Project meets it: the activity starts
+    before the project start. Before the data date, or for work already started, it is
+    refused, since unfinished work is never scheduled before the data date.
+    """
+    assert act.constraint_date is not None
+    earliest = {R_DATA: "the data date", R_ACTUAL: "the data date"}.get(why, "the project start")
+    if date_pos < floor:
+        raise ImpossibleConstraintError(act.id, act.constraint_date, f"is before {earliest}")
+    if target < floor and why != R_START:
+        left = "remaining duration" if act.started else "duration"
+        raise ImpossibleConstraintError(
+            act.id, act.constraint_date, f"minus the {left} is before {earliest}"
+        )
 
 
 def _links(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from keystage.engine.calendars import IntArray
 from keystage.engine.compiler import (
@@ -24,12 +25,17 @@ from keystage.engine.compiler import (
     levels_or_cycle,
     needs_general_path,
 )
+from keystage.engine.errors import HorizonError, TooLongError
 from keystage.engine.mixed import mixed_timing
-from keystage.engine.network import Project
+from keystage.engine.network import ConstraintType, Project
 from keystage.engine.passes import BIG, LevelPlan, backward, forward, free_float
 from keystage.engine.result import Schedule
 from keystage.engine.rollup import assemble
 from keystage.engine.timing import Timing
+
+HORIZON_YEARS = 200
+YEAR_MINUTES = 525_960
+START_CONSTRAINTS = frozenset((ConstraintType.SNET, ConstraintType.SNLT, ConstraintType.MSO))
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,52 @@ def cpm_positions(c: Compiled) -> Positions:
 
 
 def schedule(project: Project, baseline: str | None = None) -> Schedule:
-    """Schedule a project; compare with the named baseline if given."""
+    """Schedule a project; compare with the named baseline if given.
+
+    Raises :class:`TooLongError` naming the activity when the work runs beyond the
+    200 years of calendar the scheduler covers (a duration typed in the wrong unit).
+    """
+    try:
+        return _schedule(project, baseline)
+    except HorizonError as exc:
+        raise too_long(project, exc.calendar_id) from None
+
+
+def too_long(project: Project, calendar_id: str) -> TooLongError:
+    """The error for a plan beyond the horizon: the activity longest for its calendar."""
+    calendars = project.calendars_by_id
+    worst, worst_years = None, -1.0
+    for act in project.activities:
+        length = max(act.duration, act.remaining or 0)
+        per_year = (
+            YEAR_MINUTES
+            if act.elapsed
+            else 52.18 * calendars[act.calendar or project.calendar].weekly_minutes
+        )
+        years = length / per_year if per_year else float("inf")
+        if years > worst_years:
+            worst, worst_years = act, years
+    if worst is None:
+        return TooLongError("(project)", f"calendar {calendar_id!r} has no working time")
+    calendar = worst.calendar or project.calendar
+    if worst_years >= HORIZON_YEARS / 2:
+        minutes = max(worst.duration, worst.remaining or 0)
+        kind = "elapsed" if worst.elapsed else "working"
+        weekly = calendars[calendar].weekly_minutes
+        return TooLongError(
+            worst.id,
+            f"its duration of {minutes:,} {kind} minutes ({minutes / 480:,.0f} days of 8 hours) "
+            f"takes {worst_years:,.0f} years on calendar {calendar!r} ({weekly:,} working "
+            f"minutes a week); the scheduler covers {HORIZON_YEARS} years (check the unit)",
+        )
+    return TooLongError(
+        worst.id,
+        f"the plan runs beyond the {HORIZON_YEARS} years the scheduler covers on calendar "
+        f"{calendar_id!r} (the longest activity, this one, takes {worst_years:,.1f} years)",
+    )
+
+
+def _schedule(project: Project, baseline: str | None) -> Schedule:
     if needs_general_path(project):
         timing = mixed_timing(project)
     else:
@@ -94,10 +145,18 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
     start_i = work.instant_start(es_pos)
     project_start = work.instant_start(np.int64(c.start_pos))
     m_start = np.where(es_pos == c.start_pos, project_start, work.instant_finish(es_pos))
+    # A milestone held by a start-type constraint is shown where its constraint puts it,
+    # at the start of the next working period (Monday 08:00, not Friday 17:00), as MS
+    # Project shows it; its position (and so every float) is unchanged.
+    held = _start_held_milestones(c, es_pos)
+    if held.any():
+        m_start = np.where(held, start_i, m_start)
     es_i = np.where(milestone, m_start, start_i)
     ef_i = np.where(milestone, m_start, work.instant_finish(p.ef[:n]))
     ef_i = np.maximum(ef_i, es_i)
     ls_i = np.where(milestone, work.instant_finish(p.ls[:n]), work.instant_start(p.ls[:n]))
+    if held.any():  # and its late dates too, when they sit at the same position
+        ls_i = np.where(held & (p.ls[:n] == es_pos), start_i, ls_i)
     lf_i = np.maximum(work.instant_finish(p.lf[:n]), ls_i)
     alap = c.alap & (c.state == NOT_STARTED)
     cand = np.where(alap, p.ls, p.es)[c.pred] + c.weight
@@ -137,6 +196,22 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
         working=lambda a, b: np.asarray(work.position(b) - work.position(a)),
         alap=c.alap[:n],
     )
+
+
+def _start_held_milestones(c: Compiled, es_pos: IntArray) -> npt.NDArray[np.bool_]:
+    """Milestones at exactly the position of their own SNET, SNLT or MSO date."""
+    n = c.n
+    held = np.zeros(n, dtype=bool)
+    for i, act in enumerate(c.project.activities):
+        if (
+            act.constraint in START_CONSTRAINTS
+            and act.duration == 0
+            and act.actual_start is None
+            and act.constraint_date is not None
+        ):
+            when = c.clock.work.instant_of(act.constraint_date)
+            held[i] = int(es_pos[i]) == c.clock.position(when)
+    return held
 
 
 def _late_reasons(c: Compiled, p: Positions, late_link: np.ndarray) -> list[str]:

@@ -42,9 +42,10 @@ class CycleError(ScheduleError):
 class UnknownActivityError(ScheduleError):
     """A link or a parent refers to an activity id that does not exist."""
 
-    def __init__(self, activity_id: str, where: str) -> None:
+    def __init__(self, activity_id: str, where: str, referrer: str | None = None) -> None:
         self.activity_id = activity_id
         self.where = where
+        self.referrer = referrer  # the activity whose parent or link names the unknown one
         super().__init__(f"{where} refers to unknown activity {activity_id!r}")
 
 
@@ -90,6 +91,25 @@ class CalendarError(ScheduleError):
     def __init__(self, calendar_id: str, reason: str) -> None:
         self.calendar_id = calendar_id
         super().__init__(f"calendar {calendar_id!r}: {reason}")
+
+
+class HorizonError(CalendarError):
+    """A calendar ran out of the 200 years the scheduler covers (see :class:`TooLongError`)."""
+
+    def __init__(self, calendar_id: str) -> None:
+        super().__init__(calendar_id, "has no working time within 200 years")
+
+
+class TooLongError(ScheduleError):
+    """The work does not fit in the 200 years of calendar the scheduler covers.
+
+    ``activity_id`` names the activity with the most working time for its calendar
+    (the likely typing mistake) and the message says how long it is.
+    """
+
+    def __init__(self, activity_id: str, reason: str) -> None:
+        self.activity_id = activity_id
+        super().__init__(f"activity {activity_id!r}: {reason}")
 
 
 class UnknownCalendarError(ScheduleError):

@@ -22,11 +22,11 @@ from keystage.engine.compiler import (
     R_START,
     REASONS,
     TO_FINISH,
+    check_cap,
     levels_or_cycle,
     origin_of,
     remaining_of,
 )
-from keystage.engine.errors import ImpossibleConstraintError
 from keystage.engine.network import Activity, ConstraintType, Kind, LagUnit, Link, Project
 from keystage.engine.timing import Timing
 
@@ -155,7 +155,7 @@ def mixed_timing(project: Project) -> Timing:
                 floor, why = lo, constraint_why
             if hi < floor and not act.started:
                 assert act.constraint_date is not None
-                raise ImpossibleConstraintError(act.id, act.constraint_date, "cannot be met")
+                check_cap(act, plan.instant(act.constraint_date), hi, floor, why)
             value = min(max(best, floor), hi)
             snapped = plan.snap(i, value)
             # compare working minutes, not instants: 17:00 and 08:00 next day are the same
@@ -306,6 +306,22 @@ def _timing(
     for i in range(n):
         ff[i] = max(0, min(slack_to[i], tf[i]))
     es_out = [a if a is not None else e for a, e in zip(actual_s, es, strict=True)]
+    ef, ls, lf = list(ef), list(ls), list(lf)
+    for i, act in enumerate(acts):
+        # a milestone held by a start-type constraint is shown at the start of the next
+        # working period (as MS Project shows it); the instants the passes used stay put
+        if (
+            act.kind is Kind.MILESTONE
+            and act.constraint in (C.SNET, C.SNLT, C.MSO)
+            and act.constraint_date is not None
+            and not act.started
+        ):
+            clock = plan.clock[i]
+            if clock.position(es[i]) == clock.position(plan.instant(act.constraint_date)):
+                shown = max(clock.next_working(es[i]), es[i])
+                if clock.position(ls[i]) == clock.position(es[i]):
+                    ls[i] = lf[i] = shown
+                es_out[i] = ef[i] = shown
     working = plan.project_clock
 
     def between(a: IntArray, b: IntArray) -> IntArray:

@@ -206,13 +206,15 @@ class Project:
             if act.parent is not None:
                 parent = self.activities[index[act.parent]] if act.parent in index else None
                 if parent is None:
-                    raise UnknownActivityError(act.parent, f"parent of {act.id!r}")
+                    raise UnknownActivityError(act.parent, f"parent of {act.id!r}", act.id)
                 if parent.kind is not Kind.SUMMARY:
                     raise InvalidActivityError(parent.id, "has children but is not a summary")
         for link in self.links:
             for end in (link.pred, link.succ):
                 if end not in index:
-                    raise UnknownActivityError(end, f"link {link.label}")
+                    raise UnknownActivityError(
+                        end, f"link {link.label}", link.succ if end == link.pred else link.pred
+                    )
                 if self.activities[index[end]].kind is Kind.SUMMARY:
                     raise InvalidActivityError(end, "summary tasks cannot be linked")
         for baseline in self.baselines:

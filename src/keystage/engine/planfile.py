@@ -11,7 +11,7 @@ import rtoml
 
 from keystage.engine import daterange
 from keystage.engine.calendars import STANDARD_DAY, Calendar, CalendarException, Shift
-from keystage.engine.errors import ScheduleError
+from keystage.engine.errors import DuplicateActivityError, ScheduleError, UnknownActivityError
 from keystage.engine.network import (
     Activity,
     Baseline,
@@ -63,8 +63,7 @@ def parse_plan(text: str, source: str = "plan") -> tuple[Project, str | None]:
     except PlanError:
         raise
     except ScheduleError as exc:
-        culprit = getattr(exc, "activity_id", None)
-        raise PlanError(f"{reader.where(culprit)}{exc}") from None
+        raise PlanError(f"{reader.locate(exc)}{exc}") from None
 
 
 def read_toml(text: str, source: str = "plan") -> dict[str, Any]:
@@ -87,13 +86,27 @@ def read_toml(text: str, source: str = "plan") -> dict[str, Any]:
     return data
 
 
-def line_of(text: str, activity_id: str | None) -> int | None:
-    """Line number of ``id = "<activity_id>"`` in plan text, if present."""
+def line_of(text: str, activity_id: str | None, occurrence: int = 1) -> int | None:
+    """Line number of the ``occurrence``-th ``id = "<activity_id>"`` in plan text, if present."""
     if activity_id is None:
         return None
-    pattern = re.compile(rf"""^\s*id\s*=\s*["']{re.escape(activity_id)}["']""", re.M)
-    found = pattern.search(text)
-    return None if found is None else text.count("\n", 0, found.start()) + 1
+    pattern = re.compile(rf"""^[ \t]*id\s*=\s*["']{re.escape(activity_id)}["']""", re.M)
+    for n, found in enumerate(pattern.finditer(text), start=1):
+        if n == occurrence:
+            return text.count("\n", 0, found.start()) + 1
+    return None
+
+
+def error_line(text: str, exc: Exception) -> int | None:
+    """The line an engine error is about: the duplicate's (not the first copy's) line, the
+    line of the activity whose link or parent names an unknown activity, or the line of the
+    activity (the first of a cycle) the error names."""
+    if isinstance(exc, DuplicateActivityError):
+        return line_of(text, exc.activity_id, occurrence=2)
+    if isinstance(exc, UnknownActivityError):
+        return line_of(text, exc.referrer)
+    culprit = getattr(exc, "activity_id", None) or next(iter(getattr(exc, "cycle", ())), None)
+    return line_of(text, culprit)
 
 
 class _Reader:
@@ -104,6 +117,16 @@ class _Reader:
         # parsed unit strings: "3h" -> (180.0, False); link tails "SS+2d" -> (type, lag, unit)
         self.durations: dict[str, tuple[float, bool]] = {}
         self.link_tails: dict[str, tuple[LinkType, float, LagUnit]] = {}
+
+    def locate(self, exc: Exception) -> str:
+        """``source:line: `` for an engine error (see :func:`error_line`)."""
+        line = error_line(self.text, exc)
+        return f"{self.source}: " if line is None else f"{self.source}:{line}: "
+
+    def links_line(self, i: int) -> int | str:
+        """Line of the ``i``-th ``[[links]]`` header (``?`` if not found)."""
+        found = list(re.finditer(r"^[ \t]*\[\[[ \t]*links[ \t]*\]\]", self.text, re.M))
+        return self.text.count("\n", 0, found[i].start()) + 1 if i < len(found) else "?"
 
     def where(self, activity_id: str | None) -> str:
         """``source:line: `` of the activity's ``id = "..."`` line, when found."""
@@ -157,8 +180,16 @@ class _Reader:
             activity, inline = self.activity(table, i)
             activities.append(activity)
             links += inline
+        ids = {a.id for a in activities}
         for i, table in enumerate(data.get("links", [])):
-            links.append(self.link(table, i))
+            link = self.link(table, i)
+            for end in (link.pred, link.succ):
+                if end not in ids:
+                    line = self.links_line(i)
+                    raise PlanError(
+                        f"{self.source}:{line}: links[{i}] refers to unknown activity {end!r}"
+                    )
+            links.append(link)
         baselines = tuple(self.baseline(t, i) for i, t in enumerate(data.get("baselines", [])))
         project = Project(
             start=start,

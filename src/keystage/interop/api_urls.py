@@ -6,6 +6,7 @@ from keystage.core.middleware import accepts_uploads
 from keystage.interop import api
 from keystage.interop.services import MAX_UPLOAD
 from keystage.interop.export_api import ExportView
+from keystage.interop.template_api import ProjectFromTemplateView
 
 P = "projects/<str:project_id>/"
 
@@ -16,4 +17,8 @@ urlpatterns: list[URLPattern] = [
         name="interop-imports",
     ),
     path(P + "export/<str:export_format>/", ExportView.as_view(), name="interop-export"),
+        "projects-from-template/",
+        ProjectFromTemplateView.as_view(),
+        name="project-from-template",
+    ),
 ]

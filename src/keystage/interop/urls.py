@@ -6,6 +6,7 @@ from keystage.core.middleware import accepts_uploads
 from keystage.interop import views
 from keystage.interop.services import MAX_UPLOAD
 from keystage.interop import export_views
+from keystage.interop import template_views
 
 app_name = "interop"
 
@@ -16,4 +17,9 @@ urlpatterns: list[URLPattern] = [
     path(P + "import/confirm/", views.import_confirm, name="import-confirm"),
     path(P + "export/", export_views.export_page, name="export"),
     path(P + "export/<str:export_format>/", export_views.export_download, name="export-download"),
+    path(
+        "projects/new/from-template/",
+        template_views.project_from_template,
+        name="project-from-template",
+    ),
 ]

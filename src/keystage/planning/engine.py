@@ -23,6 +23,7 @@ from keystage.engine.errors import (
     ImpossibleConstraintError,
     InvalidActivityError,
     ScheduleError,
+    TooLongError,
 )
 from keystage.engine.network import Activity, ConstraintType, Kind, Link, LinkType, Project
 from keystage.planning.models import Dependency, Holiday, ProjectCalendar, Task
@@ -269,7 +270,7 @@ def _explain(exc: ScheduleError, project: Project) -> str:
             f"Task {_name(project, exc.activity_id)}: its constraint date "
             f"{exc.when:%Y-%m-%d} cannot be met — it is before the project can start."
         )
-    if isinstance(exc, InvalidActivityError):
+    if isinstance(exc, InvalidActivityError | TooLongError):
         text = str(exc).split(": ", 1)[-1]
         return f"Task {_name(project, exc.activity_id)}: {text}."
     return str(exc)

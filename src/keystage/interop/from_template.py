@@ -1,0 +1,190 @@
+"""A new project from a template: a past (or running) project the user may see.
+
+:func:`project_create_from_template` opens a project through the portfolio's own
+``project_create`` (same rights, same checks) and copies the source's plan into it: the
+WBS with every task's duration, work, fixed cost, constraint and deadline, the
+dependencies with their types and lags, the calendar's working week and shifts, the
+skills each task needs (its roles: who is needed, not who was assigned), and the budget
+settings and budget lines. Every date moves by the distance between the two start dates.
+Progress, schedule results, people, assignments, holidays (real dates of their own
+year), baselines and actual costs are not copied. Each copied record is journaled by the
+service that writes it, and the project's journal says which template it came from.
+One transaction: a refusal anywhere leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from keystage.accounts.models import User
+from keystage.core.audit import audit_record
+from keystage.core.errors import InvalidInput
+from keystage.core.models import AuditAction
+from keystage.costs import services as costs
+from keystage.costs.models import BudgetLine, ProjectBudget
+from keystage.engine import daterange
+from keystage.planning.models import Dependency, ProjectCalendar, Task, TaskSkill
+from keystage.planning.services import calendar as calendars
+from keystage.planning.services import wbs
+from keystage.portfolio import services as portfolio
+from keystage.portfolio.access import projects_visible_to
+from keystage.portfolio.models import Project
+from keystage.staffing import services as staffing
+
+NO_TEMPLATE = "Choose a project you can see as the template."
+
+
+def templates_visible_to(who: Any) -> Any:
+    """Projects ``who`` may use as a template: every project they may see, by code."""
+    return projects_visible_to(who).order_by("code", "pk")
+
+
+def _shift(day: dt.date | None, delta: dt.timedelta) -> dt.date | None:
+    return None if day is None else day + delta
+
+
+@transaction.atomic
+def project_create_from_template(
+    *, who: User, source: Project, code: str, name: str, start: dt.date
+) -> Project:
+    """Open project ``code`` starting on ``start`` with ``source``'s plan, dates shifted.
+
+    ``who`` must see ``source`` and be allowed to open projects, and becomes the new
+    project's manager; its target date keeps the source's length. Returns the new
+    project, its plan scheduled.
+    """
+    if source is None or not templates_visible_to(who).filter(pk=source.pk).exists():
+        raise InvalidInput({"template": NO_TEMPLATE})
+    if not isinstance(start, dt.date) or not daterange.plausible(start):
+        raise InvalidInput({"start_date": daterange.MESSAGE})
+    delta = start - source.start_date
+    target = source.target_date + delta
+    if not daterange.plausible(target):
+        raise InvalidInput({"start_date": daterange.MESSAGE})
+    project = portfolio.project_create(
+        who=who,
+        name=name,
+        code=code,
+        kind=source.kind,
+        start_date=start,
+        target_date=target,
+        description=source.description,
+        project_manager=who,  # the plan is copied under the new project's manager
+    )
+    _copy_calendar(who, source, project)
+    new_tasks = _copy_plan(who, source, project, delta)
+    _copy_skill_needs(who, project, new_tasks)
+    _copy_budget(who, source, project, new_tasks, delta)
+    audit_record(
+        who=who,
+        obj=project,
+        action=AuditAction.CREATE,
+        project=project,
+        changes={"template": [None, source.code]},
+        summary=(
+            f"Created from template {source.code} ({len(new_tasks)} task(s), "
+            f"dates moved by {delta.days:+d} day(s))"
+        ),
+    )
+    return project
+
+
+def _copy_calendar(who: User, source: Project, project: Project) -> None:
+    calendar = ProjectCalendar.objects.filter(project=source).first()
+    if calendar is None:
+        return
+    calendars.calendar_save(
+        who=who,
+        project=project,
+        version=None,
+        data={
+            "name": calendar.name,
+            "working_weekdays": calendar.working_weekdays,
+            "shifts": calendar.shifts,
+        },
+    )
+
+
+def _copy_plan(
+    who: User, source: Project, project: Project, delta: dt.timedelta
+) -> dict[int, Task]:
+    """The WBS and its links; returns the new task of each source task's pk."""
+    tasks = list(Task.objects.filter(project=source).order_by("row", "id"))
+    if not tasks:
+        return {}
+    index = {task.pk: i for i, task in enumerate(tasks)}
+    rows = [
+        {
+            "name": task.name,
+            "kind": task.kind,
+            "duration_minutes": task.duration_minutes,
+            "work_hours": task.work_hours,
+            "fixed_cost": task.fixed_cost,
+            "constraint_type": task.constraint_type,
+            "constraint_date": _shift(task.constraint_date, delta),
+            "deadline": _shift(task.deadline, delta),
+            "notes": task.notes,
+            "outline_level": task.outline_level,
+        }
+        for task in tasks
+    ]
+    links = [
+        (index[d.predecessor_id], index[d.successor_id], d.type, d.lag_minutes)
+        for d in Dependency.objects.filter(project=source).order_by("id")
+        if d.predecessor_id in index and d.successor_id in index
+    ]
+    created = wbs.plan_append(who=who, project=project, rows=rows, links=links)
+    by_row = {task.row: task for task in created}
+    return {task.pk: by_row[i + 1] for i, task in enumerate(tasks)}
+
+
+def _copy_skill_needs(who: User, project: Project, new_tasks: dict[int, Task]) -> None:
+    needs = TaskSkill.objects.filter(task_id__in=list(new_tasks)).select_related("skill")
+    for need in needs.order_by("task__row", "skill__name", "id"):
+        target = new_tasks[need.task_id]
+        if target.is_summary:
+            continue  # needs sit on leaf tasks; a template's tree is copied as it is
+        staffing.skill_need_create(
+            who=who,
+            project=project,
+            task=target,
+            data={"skill": need.skill, "min_level": need.min_level},
+        )
+
+
+def _copy_budget(
+    who: User,
+    source: Project,
+    project: Project,
+    new_tasks: dict[int, Task],
+    delta: dt.timedelta,
+) -> None:
+    budget = ProjectBudget.objects.filter(project=source).first()
+    if budget is not None:
+        costs.budget_save(
+            who=who,
+            project=project,
+            version=None,
+            data={
+                "contingency_percent": budget.contingency_percent,
+                "management_reserve": budget.management_reserve,
+                "notes": budget.notes,
+            },
+        )
+    for line in BudgetLine.objects.filter(project=source).order_by("id"):
+        costs.line_create(
+            who=who,
+            project=project,
+            data={
+                "category": line.category,
+                "name": line.name,
+                "amount": line.amount,
+                "task": new_tasks.get(line.task_id) if line.task_id else None,
+                "start_date": _shift(line.start_date, delta),
+                "end_date": _shift(line.end_date, delta),
+                "notes": line.notes,
+            },
+        )
