@@ -68,7 +68,7 @@ def quality_section(project: Any) -> dict[str, Any] | None:
     summary = quality_summary(project=project)
     if not summary.test_runs and not summary.defects:
         return None
-    rate = "—" if summary.pass_rate is None else f"{summary.pass_rate:.0%}"
+    rate = "—" if summary.pass_rate is None else f"{summary.pass_rate:.0f} %"  # already in %
     open_by = summary.open_by_severity
     tables = []
     if summary.open_defects:
