@@ -418,3 +418,61 @@ def test_the_report_gathers_acceptance_handover_training_and_lessons(world):
     # Each linked section shows its records, not the "not recorded" placeholder.
     for expected in ("final-acceptance", "signed on", "People trained", "Plan the cut-over"):
         assert expected in html, expected
+
+
+def test_the_quality_summary_and_budget_are_computed_once_per_report_and_gate_check(world, api):
+    from unittest import mock
+
+    from keystage.closing.final_budget import selectors as budget_selectors
+    from keystage.quality.selectors import summary
+
+    project = _closing(world)
+    complete_the_other_closing_items(project, world.a["team_member"])
+    _approve_time(project)
+    pm = api(world.a["project_manager"])
+    pm.patch(
+        _url(project, "final-budget/"),
+        {"version": 1, "explanations": {"services": "a", "labour": "b"}},
+        format="json",
+    )
+    for version in (2, 2):  # two reconciliations (the second one the same figures again)
+        pm.post(_url(project, "final-budget/reconcile/"), {"version": version}, format="json")
+    page = Client()
+    page.force_login(world.a["project_manager"])
+    quality = mock.patch.object(summary, "_compute_summary", wraps=summary._compute_summary)
+    budget = mock.patch.object(budget_selectors, "_compute", wraps=budget_selectors._compute)
+    with quality as computed, budget as budgeted:
+        report = page.get(f"/projects/{project.public_id}/closing/final-report/")
+        assert report.status_code == 200
+        # Quality, acceptance and the handover's defects share one summary.
+        assert computed.call_count == 1 and budgeted.call_count == 1
+        computed.reset_mock()
+        budgeted.reset_mock()
+        closing = page.get(f"/projects/{project.public_id}/closing/")
+        assert closing.status_code == 200 and "Deliverables accepted" in closing.content.decode()
+        assert computed.call_count == 1 and budgeted.call_count == 1
+    # The checklist's budget item reads only the latest reconciliation; the page lists all.
+    view = budget_selectors.final_budget_of(project)
+    numbers = list(BudgetReconciliation.objects.filter(project=project).values_list("number"))
+    assert view.reconciliations == [] and view.latest is not None
+    assert view.latest.number == max(n for (n,) in numbers)
+    listed = pm.get(_url(project, "final-budget/")).json()["reconciliations"]
+    assert len(listed) == len(numbers)
+
+
+def test_a_write_forgets_what_the_read_memo_held():
+    from keystage.core.memo import forget_memo, memo_scope, memoized
+
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert memoized("k", compute) == 1 and memoized("k", compute) == 2  # no scope: no memo
+    with memo_scope():
+        assert memoized("k", compute) == 3
+        with memo_scope():  # nested: the same memo
+            assert memoized("k", compute) == 3
+        forget_memo()  # what audit_record does on every write
+        assert memoized("k", compute) == 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -43,7 +45,6 @@ def test_handover_signed_only_by_the_support_lead_once_the_checklist_is_done(wor
             "support_group": "Service desk",
             "support_model": "external",
             "runbook_links": "https://wiki.example/runbook",
-            "open_defects": "BUG-1 Slow export\nBUG-2 Typo",
         },
         format="json",
     )
@@ -190,3 +191,77 @@ def test_training_attendance_and_completion(world, api, django_capture_on_commit
         )
     assert gone.status_code == 204
     assert not ClosingFile.objects.exists() and not stored.file.storage.exists(stored.file.name)
+
+
+def _defect(project: Project, number: int, title: str, severity: str, status: str) -> Any:
+    from keystage.quality.models import Defect
+
+    return Defect.objects.create(
+        project=project, number=number, title=title, severity=severity, status=status
+    )
+
+
+def test_handover_hands_over_the_open_defects_of_the_register_and_freezes_them(world, api):
+    project = _closing(world.project_a)
+    pm, lead = api(world.a["project_manager"]), world.a["stakeholder"]
+    base = _base(project)
+    _defect(project, 1, "Slow export", "minor", "open")
+    _defect(project, 2, "Login loop", "critical", "in_progress")
+    _defect(project, 3, "Typo on the title", "trivial", "closed")  # done: not handed over
+    made = pm.put(base + "handover/", {"support_lead": lead.username}, format="json")
+    assert made.status_code == 200, made.json()
+    # Free text is gone: the defects are the register's open ones, worst first.
+    shown = made.json()["open_defects"]
+    assert [(d["key"], d["severity"], d["status_label"]) for d in shown] == [
+        ("DEF-2", "critical", "In progress"),
+        ("DEF-1", "minor", "Open"),
+    ]
+    page = Client()
+    page.force_login(world.a["project_manager"])
+    html = page.get(f"/projects/{project.public_id}/handover/").content.decode()
+    assert 'data-defect="DEF-2"' in html and "Critical" in html and "Typo on the title" not in html
+    pm.post(base + "handover-items/", {"title": "Runbook read", "done": True}, format="json")
+    signed = api(lead).post(base + "handover/sign/", {"version": 1}, format="json")
+    assert signed.status_code == 200, signed.json()
+    # Frozen at the sign-off: a later fix or a new defect does not change what was handed over.
+    from keystage.quality.models import Defect
+
+    Defect.objects.filter(number=2).update(status="verified")
+    _defect(project, 4, "Found after", "major", "open")
+    after = pm.get(base + "handover/").json()["open_defects"]
+    assert [(d["key"], d["status"]) for d in after] == [("DEF-2", "in_progress"), ("DEF-1", "open")]
+    assert Handover.objects.get().handed_defects[0]["title"] == "Login loop"
+    report = page.get(f"/projects/{project.public_id}/closing/final-report/").content.decode()
+    assert "final-handed-defects" in report and "Login loop" in report and "Found after" in report
+
+
+def test_the_support_lead_is_never_the_project_manager_who_prepared_the_handover(world, api):
+    project = _closing(world.project_a)
+    pm_user = world.a["project_manager"]
+    pm = api(pm_user)
+    base = _base(project)
+    refused = pm.put(base + "handover/", {"support_lead": pm_user.username}, format="json")
+    assert refused.status_code == 400
+    assert "cannot be a project manager" in str(refused.json()["errors"]["support_lead"])
+    assert not Handover.objects.exists()
+    # Through the page as well: a field message, nothing written.
+    page = Client()
+    page.force_login(pm_user)
+    url = f"/projects/{project.public_id}/handover/details/"
+    form = page.get(url).content.decode()
+    assert "support_lead" in form
+    posted = page.post(url, {"support_lead": str(pm_user.pk), "support_model": "service_desk"})
+    assert posted.status_code == 400 and "cannot be a project manager" in posted.content.decode()
+    assert not Handover.objects.exists()
+    # A member who becomes the project manager after being named cannot sign either.
+    lead = world.a["team_member"]
+    named = pm.put(base + "handover/", {"support_lead": lead.username}, format="json")
+    assert named.status_code == 200
+    pm.post(base + "handover-items/", {"title": "Access", "done": True}, format="json")
+    from keystage.portfolio.models import ProjectMembership
+
+    ProjectMembership.objects.filter(project=project, user=pm_user).update(role="team_member")
+    ProjectMembership.objects.filter(project=project, user=lead).update(role="project_manager")
+    refused = api(lead).post(base + "handover/sign/", {"version": 1}, format="json")
+    assert refused.status_code == 400 and "support_lead" in refused.json()["errors"]
+    assert not Handover.objects.get().signed

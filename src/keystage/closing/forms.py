@@ -28,14 +28,12 @@ class HandoverForm(_Versioned):
             "support_hours",
             "support_team",
             "runbook_links",
-            "open_defects",
             "notes",
         ]
         formfield_callback = formfield
         widgets = {
             "support_team": forms.Textarea(attrs={"rows": 3}),
             "runbook_links": forms.Textarea(attrs={"rows": 3}),
-            "open_defects": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 

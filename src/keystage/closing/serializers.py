@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from keystage.closing.handover.services import handed_defects
 from keystage.closing.models import ClosingFile, FileTopic, Handover, Review, TrainingPlan
 from keystage.closing.training.services import MAX_ATTENDEES
 
 _STAMPS = ("version", "created_at", "updated_at")
+
+
+class HandedDefectSerializer(serializers.Serializer[Any]):
+    """One open defect handed over to support (a quality defect record)."""
+
+    id = serializers.CharField(help_text="The defect's public id.")
+    key = serializers.CharField(help_text="DEF-n within the project.")
+    title = serializers.CharField()
+    severity = serializers.CharField()
+    severity_label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    deliverable = serializers.CharField()
+    owner = serializers.CharField()
 
 
 class HandoverSerializer(serializers.ModelSerializer[Handover]):
@@ -22,6 +38,10 @@ class HandoverSerializer(serializers.ModelSerializer[Handover]):
         slug_field="username", read_only=True
     )
     signed = serializers.BooleanField(read_only=True)
+    open_defects = serializers.SerializerMethodField(
+        help_text="The open defects handed over (quality's DEF-n records, worst first): the "
+        "project's open defects until the sign-off, then frozen as they were at it."
+    )
 
     class Meta:
         model = Handover
@@ -42,6 +62,11 @@ class HandoverSerializer(serializers.ModelSerializer[Handover]):
             *_STAMPS,
         ]
         read_only_fields = fields
+
+    @extend_schema_field(HandedDefectSerializer(many=True))
+    def get_open_defects(self, obj: Handover) -> list[dict[str, Any]]:
+        """The defects handed over (frozen once signed)."""
+        return handed_defects(obj, obj.project)
 
 
 class HandoverWriteSerializer(serializers.ModelSerializer[Handover]):
@@ -66,7 +91,6 @@ class HandoverWriteSerializer(serializers.ModelSerializer[Handover]):
             "support_model",
             "support_hours",
             "runbook_links",
-            "open_defects",
             "notes",
             "version",
         ]

@@ -70,6 +70,7 @@ def handover_page(request: HttpRequest, project_id: str) -> HttpResponse:
     context = {
         "project": project,
         "handover": found,
+        "defects": handover.handed_defects(found, project) if found else [],
         "items": items,
         "done": sum(1 for i in items if i.done),
         "files": ClosingFile.objects.filter(project=project, topic=FileTopic.HANDOVER),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from keystage.core.memo import forget_memo
 from keystage.core.models import AuditAction, AuditEntry
 
 
@@ -43,6 +44,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append one journal entry; call inside the transaction that made the change."""
     actor = who if getattr(who, "is_authenticated", False) else None
+    forget_memo()  # a read memoised earlier in this request may no longer hold
     return AuditEntry.objects.create(
         actor=actor,
         project=project,

@@ -133,8 +133,6 @@ def load_closing_file(
             "support_team": "Chen Wei\nElena Petrova (until the end of the quarter)",
             "runbook_links": "https://wiki.northwind.example/bi/nightly-loads\n"
             "https://wiki.northwind.example/bi/dashboard-refresh",
-            "open_defects": "BI-142 Churn tile shows last month on the 1st until 06:00\n"
-            "BI-151 Export to Excel drops the currency column",
         },
     )
     for title, done in CHECKLIST:

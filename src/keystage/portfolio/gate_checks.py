@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from keystage.core.memo import memo_scope
+
 
 @dataclass(frozen=True, slots=True)
 class GateCheckItem:
@@ -48,8 +50,10 @@ def register_gate_check(stage: str, check: GateCheck) -> None:
 
 
 def gate_checklist(project: Any) -> list[GateCheckItem]:
-    """Every checklist item for the gate out of the project's current stage."""
-    return [item for check in _CHECKS.get(str(project.stage), []) for item in check(project)]
+    """Every checklist item for the gate out of the project's current stage (the checks share
+    one read memo, so a summary two of them need is computed once)."""
+    with memo_scope():
+        return [item for check in _CHECKS.get(str(project.stage), []) for item in check(project)]
 
 
 def gate_missing(project: Any) -> list[GateCheckItem]:

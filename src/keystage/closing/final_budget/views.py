@@ -16,6 +16,7 @@ from keystage.accounts.roles import Perm
 from keystage.closing.final_budget import selectors, services
 from keystage.closing.final_report.selectors import issued_final_reports
 from keystage.core.errors import Conflict, DomainError, InvalidInput
+from keystage.core.memo import memo_scope
 from keystage.core.versioning import parse_version
 from keystage.core.web import page_error
 from keystage.portfolio.access import access_project
@@ -35,13 +36,14 @@ def closing_page(request: HttpRequest, project_id: str) -> HttpResponse:
         project = access_project(who=actor(request), project_id=project_id, perm=Perm.VIEW)
     except DomainError as exc:
         return page_error(request, exc)
-    view = selectors.final_budget_of(project)
-    context: dict[str, Any] = {
-        "project": project,
-        "checklist": gate_checklist(project) if project.stage == Stage.CLOSING else [],
-        "budget_state": view.state,
-        "reports": issued_final_reports(project),
-    }
+    with memo_scope():  # the budget's state and the gate's budget item share one computation
+        view = selectors.final_budget_of(project)
+        context: dict[str, Any] = {
+            "project": project,
+            "checklist": gate_checklist(project) if project.stage == Stage.CLOSING else [],
+            "budget_state": view.state,
+            "reports": issued_final_reports(project),
+        }
     return render(request, "closing/closing.html", context)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from keystage.closing.final_report.sections import register_section
+from keystage.closing.handover.services import handed_defects
 from keystage.closing.models import Handover, HandoverItem, Lesson, Review, TrainingSession
 from keystage.closing.training.services import completion
 from keystage.quality.selectors.summary import quality_summary
@@ -67,7 +68,7 @@ def quality_section(project: Any) -> dict[str, Any] | None:
     summary = quality_summary(project=project)
     if not summary.test_runs and not summary.defects:
         return None
-    rate = "—" if summary.pass_rate is None else f"{summary.pass_rate:.0%}"
+    rate = "—" if summary.pass_rate is None else f"{summary.pass_rate:.0f} %"  # already in %
     open_by = summary.open_by_severity
     tables = []
     if summary.open_defects:
@@ -128,6 +129,7 @@ def handover_section(project: Any) -> dict[str, Any] | None:
     if handover is None:
         return None
     items = list(HandoverItem.objects.filter(project=project).values_list("done", flat=True))
+    defects = handed_defects(handover, project)
     lead = handover.support_lead
     signed = (
         f"signed on {timezone.localtime(handover.signed_at):%d %b %Y}"
@@ -141,10 +143,28 @@ def handover_section(project: Any) -> dict[str, Any] | None:
             ["Support model", handover.get_support_model_display()],
             ["Support hours", handover.support_hours or "—"],
             ["Checklist", f"{sum(items)} of {len(items)} items done"],
+            ["Open defects handed over", str(len(defects))],
             ["Sign-off", signed],
         ],
-        "notes": [f"Open defects handed over: {handover.open_defects}"]
-        if handover.open_defects.strip()
+        "tables": [
+            {
+                "id": "final-handed-defects",
+                "caption": "Open defects handed over to support"
+                + ("" if handover.signed else " (as they stand; the sign-off freezes them)"),
+                "columns": ["Defect", "Title", "Severity", "Status", "Deliverable"],
+                "rows": [
+                    [
+                        d["key"],
+                        d["title"],
+                        d.get("severity_label", d["severity"]),
+                        d.get("status_label", d["status"]),
+                        d["deliverable"] or "—",
+                    ]
+                    for d in defects
+                ],
+            }
+        ]
+        if defects
         else [],
     }
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from keystage.core.memo import memo_scope
+
 SectionBuild = Callable[[Any], dict[str, Any] | None]
 NOT_RECORDED = "Not recorded in Keystage for this project."
 
@@ -67,17 +69,20 @@ def _cells(table: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_sections(project: Any) -> list[dict[str, Any]]:
-    """Every section of the report of ``project`` from the data as they are now."""
-    out = []
-    for section in sections():
-        data = section.build(project) or {}
-        recorded = any(data.get(k) for k in ("summary", "tables", "notes", "svg"))
-        row: dict[str, Any] = {"key": section.key, "title": section.title, "recorded": recorded}
-        if recorded:
-            row.update({k: v for k, v in data.items() if k != "empty"})
-            row["tables"] = [_cells(t) for t in data.get("tables") or []]
-            row["note"] = ""
-        else:
-            row["note"] = data.get("empty") or NOT_RECORDED
-        out.append(row)
-    return out
+    """Every section of the report of ``project`` from the data as they are now (the sections
+    share one read memo: the quality summary is computed once per report)."""
+    with memo_scope():
+        return [_built(section, project) for section in sections()]
+
+
+def _built(section: Section, project: Any) -> dict[str, Any]:
+    data = section.build(project) or {}
+    recorded = any(data.get(k) for k in ("summary", "tables", "notes", "svg"))
+    row: dict[str, Any] = {"key": section.key, "title": section.title, "recorded": recorded}
+    if recorded:
+        row.update({k: v for k, v in data.items() if k != "empty"})
+        row["tables"] = [_cells(t) for t in data.get("tables") or []]
+        row["note"] = ""
+    else:
+        row["note"] = data.get("empty") or NOT_RECORDED
+    return row

@@ -5,6 +5,16 @@ The project manager (*edit*) writes the details and the checklist; team members
 the handover signs it off, once every checklist item is done; from then on the handover,
 its checklist and its files are immutable (journaled like every change). Closed projects
 refuse everything through the chokepoint.
+
+The open defects handed over are quality's defect records (DEF-n): while the handover is
+unsigned they are the project's open defects as they stand; the sign-off freezes them
+(key, title, severity, status) into the handover, so it says what support took over.
+
+Separation of duties: the receiving support lead is never a project manager of the
+project nor the person who wrote the handover — whoever prepared the handover does not
+also accept it. This holds in every organisation (there is no setting to waive it): an
+organisation without a separate support function names another member, e.g. an
+operations stakeholder, as the receiving lead.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from keystage.accounts.roles import Perm
+from keystage.accounts.roles import Perm, ProjectRole
 from keystage.closing.models import ClosingFile, FileTopic, Handover, HandoverItem
 from keystage.closing.singleton import bad_links, save_singleton
 from keystage.core.audit import audit_record
@@ -31,6 +41,8 @@ from keystage.core.versioning import bump_version, versioned_update
 from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import ProjectMembership
 from keystage.portfolio.record_kit import RecordKit, RecordSpec
+from keystage.quality.models import DefectStatus, Severity
+from keystage.quality.selectors.summary import quality_summary
 
 HANDOVER_FIELDS = (
     "support_lead",
@@ -40,7 +52,6 @@ HANDOVER_FIELDS = (
     "support_model",
     "support_hours",
     "runbook_links",
-    "open_defects",
     "notes",
 )
 MAX_FILES = 50
@@ -51,6 +62,44 @@ def handover_of(project: Any) -> Handover | None:
     return (
         Handover.objects.filter(project=project).select_related("support_lead", "signed_by").first()
     )
+
+
+def open_defects_of(project: Any) -> list[dict[str, Any]]:
+    """The project's open defects from quality's register, worst first, as the handover shows
+    and freezes them."""
+    return [
+        {
+            "id": d.id,
+            "key": d.key,
+            "title": d.title,
+            "severity": d.severity,
+            "severity_label": str(Severity(d.severity).label),
+            "status": d.status,
+            "status_label": str(DefectStatus(d.status).label),
+            "deliverable": d.deliverable,
+            "owner": d.owner,
+        }
+        for d in quality_summary(project=project).open_defects
+    ]
+
+
+def handed_defects(handover: Handover | None, project: Any) -> list[dict[str, Any]]:
+    """The defects the handover hands over: frozen once signed, else the live open ones."""
+    if handover is not None and handover.signed:
+        return list(handover.handed_defects or [])
+    return open_defects_of(project)
+
+
+def _is_project_manager(project_id: int, user_id: int) -> bool:
+    return ProjectMembership.objects.filter(
+        project_id=project_id, user_id=user_id, role=ProjectRole.PROJECT_MANAGER
+    ).exists()
+
+
+SAME_PERSON = (
+    "The receiving support lead cannot be a project manager of the project or the person "
+    "who prepared the handover: name someone from the support side."
+)
 
 
 def _signed_message(handover: Handover) -> str:
@@ -77,18 +126,23 @@ def require_unsigned(project: Any) -> None:
         raise InvalidInput({"non_field_errors": _signed_message(handover)})
 
 
-def _handover_rules(handover: Handover) -> dict[str, str]:
+def _handover_rules(handover: Handover, *, writer: Any = None) -> dict[str, str]:
     errors: dict[str, str] = {}
+    lead_id = handover.support_lead_id
     if (
-        handover.support_lead_id is not None
+        lead_id is not None
         and not ProjectMembership.objects.filter(
-            project_id=handover.project_id, user_id=handover.support_lead_id
+            project_id=handover.project_id, user_id=lead_id
         ).exists()
     ):
         errors["support_lead"] = (
             "The support lead signs on the project: add them to its members first "
             "(a stakeholder role is enough)."
         )
+    elif lead_id is not None and (
+        lead_id == getattr(writer, "pk", None) or _is_project_manager(handover.project_id, lead_id)
+    ):
+        errors["support_lead"] = SAME_PERSON
     bad = bad_links(handover.runbook_links)
     if bad:
         errors["runbook_links"] = f"Give one http(s) link per line; not a link: {bad[0][:80]}"
@@ -109,7 +163,7 @@ def handover_save(*, who: Any, project: Any, version: int | None, data: dict[str
         fields=HANDOVER_FIELDS,
         label="support handover",
         perm=Perm.EDIT,
-        rules=_handover_rules,
+        rules=lambda candidate: _handover_rules(candidate, writer=who),
     )
 
 
@@ -128,6 +182,9 @@ def handover_sign(*, who: Any, project: Any, version: int, comment: str = "") ->
     if getattr(who, "pk", None) != lead.pk:
         name = lead.get_full_name() or lead.username
         raise Forbidden(f"Only the receiving support lead, {name}, signs the handover off.")
+    if _is_project_manager(project.pk, lead.pk):
+        # Named while they held another role, and made a project manager since.
+        raise InvalidInput({"support_lead": SAME_PERSON})
     comment = (comment or "").strip()
     if len(comment) > 2000:
         raise InvalidInput({"comment": "At most 2,000 characters."})
@@ -147,7 +204,12 @@ def handover_sign(*, who: Any, project: Any, version: int, comment: str = "") ->
         who=who,
         instance=handover,
         expected_version=version,
-        changes={"signed_by": who, "signed_at": timezone.now(), "sign_comment": comment},
+        changes={
+            "signed_by": who,
+            "signed_at": timezone.now(),
+            "sign_comment": comment,
+            "handed_defects": open_defects_of(project),
+        },
         project=project,
         summary=f"Signed off the support handover of {project.code}",
     )

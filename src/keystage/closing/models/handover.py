@@ -1,8 +1,9 @@
 """The support handover: who runs the system after the project, how, and its checklist.
 
-One ``Handover`` per project (the support team, model, hours, runbooks, the open defects
-handed over) with its checklist items (``HandoverItem``) and files (``ClosingFile`` with
-topic *handover*). The receiving support lead signs it off; once signed it is immutable.
+One ``Handover`` per project (the support team, model, hours, runbooks; the project's open
+defects from quality's register, frozen into ``handed_defects`` at the sign-off) with its
+checklist items (``HandoverItem``) and files (``ClosingFile`` with topic *handover*). The
+receiving support lead signs it off; once signed it is immutable.
 """
 
 from __future__ import annotations
@@ -51,8 +52,12 @@ class Handover(BaseModel):
         max_length=200, blank=True, help_text="e.g. Mon–Fri 08:00–18:00 CET, P1 24/7."
     )
     runbook_links = long_text(4000, help_text="Runbooks and documentation, one link per line.")
-    open_defects = long_text(
-        8000, help_text="Open defects handed over, one per line (id and title)."
+    handed_defects = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The open defects (DEF-n) handed over, frozen at the sign-off: "
+        "id, key, title, severity, status, deliverable, owner.",
     )
     notes = long_text(4000)
     signed_by = models.ForeignKey(
@@ -82,11 +87,6 @@ class Handover(BaseModel):
     def links(self) -> list[str]:
         """The runbook links, one per line."""
         return [line.strip() for line in self.runbook_links.splitlines() if line.strip()]
-
-    @property
-    def defects(self) -> list[str]:
-        """The open defects handed over, one per line."""
-        return [line.strip() for line in self.open_defects.splitlines() if line.strip()]
 
     @property
     def team(self) -> list[str]:

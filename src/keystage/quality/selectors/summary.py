@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from keystage.core.memo import memoized
 from keystage.planning.models import Deliverable
 from keystage.portfolio.models import Project
 from keystage.quality.models import Criterion, Defect, DefectStatus, Severity, SignOff, TestRun
@@ -130,7 +131,15 @@ def latest_runs(project: Project) -> dict[int, TestRun]:
 
 
 def quality_summary(*, project: Project) -> QualitySummary:
-    """The quality figures of ``project`` (a handful of queries, whatever its size)."""
+    """The quality figures of ``project`` (a handful of queries, whatever its size).
+
+    Computed once per read scope (``keystage.core.memo``): the final report, the gate
+    checklist and the Closing pages open one, so their several sections share one summary.
+    """
+    return memoized(("quality_summary", project.pk), lambda: _compute_summary(project))
+
+
+def _compute_summary(project: Project) -> QualitySummary:
     latest = {
         s.deliverable_id: s
         for s in SignOff.objects.filter(project=project, superseded_by__isnull=True)
