@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown method(s): {', '.join(unknown)}")
     bounds = load_bounds(args.bounds)
     if {"keystage", "ga"} & set(methods):
-        from keystage.engine.rcpsp.kernels import warm_up
+        from keystage.engine.rcpsp.ga import warm_up
 
         warm_up()  # load the compiled kernels before the clock runs
     all_rows: list[Row] = []

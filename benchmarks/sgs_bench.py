@@ -24,6 +24,7 @@ import numpy as np
 from keystage.engine.rcpsp import kernels as K
 from keystage.engine.rcpsp import sgs
 from keystage.engine.rcpsp.compiled import Compiled
+from keystage.engine.rcpsp.ga import warm_up
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
 from keystage.engine.rcpsp.psplib_io import read_psplib
 
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--instances", nargs="+", default=["j601_1", "j6013_1", "j6029_4", "j6045_7"])
     args = ap.parse_args(argv)
-    K.warm_up()
+    warm_up()
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     rows: dict[str, list[float]] = {}
     for name in args.instances:

@@ -120,6 +120,15 @@ def test_ga_improves_on_a_hard_j60_instance(psplib_dir: Path) -> None:
     assert res.generations > 0 and res.evaluations >= 20_000
 
 
+def test_ga_patience_ends_a_stalled_search(psplib_dir: Path) -> None:
+    """With patience, the search stops that many schedules after its last new best."""
+    p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
+    res = solve_ga(p, seed=1, schedules=200_000, patience=3_000)
+    last = res.history[-1].schedules
+    assert res.evaluations < 200_000
+    assert 3_000 <= res.evaluations - last < 3_000 + 2_000  # at most one generation more
+
+
 def test_ga_keeps_consumable_budgets_on_multi_mode(psplib_dir: Path) -> None:
     """A multi-mode PSPLIB instance with budgets: the best schedule stays within them."""
     p = read_psplib(psplib_dir / "mm" / "j10.mm" / "j102_2.mm")

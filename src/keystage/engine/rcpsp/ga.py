@@ -26,12 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from keystage.engine.network import Activity, Link
 from keystage.engine.rcpsp import kernels as K
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
 from keystage.engine.rcpsp.heuristic import initial_modes
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
-from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
+from keystage.engine.rcpsp.problem import Mode, PeriodSchedule, Problem, Renewable
 
 _RULES = (Rule.LFT, Rule.LST, Rule.MTS, Rule.GRPW, Rule.MSLK)
 
@@ -67,14 +68,16 @@ def solve_ga(
     population: int | None = None,
     p_mutation: float = 0.05,
     lower_bound: int = 0,
+    patience: int | None = None,
 ) -> GAResult:
     """Best schedule the genetic algorithm finds within its budgets.
 
     Stops at the first of: ``schedules`` generated (the initial population is
-    evaluated until the first deadline, then whole generations), ``time_limit`` seconds from the
-    call or the :func:`time.perf_counter` ``deadline``, or a makespan equal to
-    ``lower_bound``. The same ``seed`` and schedule budget (without a time
-    limit) give the same schedule. Raises
+    evaluated until the first deadline, then whole generations), ``time_limit``
+    seconds from the call or the :func:`time.perf_counter` ``deadline``, a
+    makespan equal to ``lower_bound``, or ``patience`` schedules without a new
+    best. The same ``seed`` and schedule budget (without a time limit) give the
+    same schedule. Raises
     :class:`~keystage.engine.rcpsp.errors.NoFeasibleScheduleError` when no
     choice of modes fits the consumable budgets. ``population`` defaults to
     one individual per 100 schedules of the budget, between 20 and 100.
@@ -140,9 +143,11 @@ def solve_ga(
             found_by = "rules" if s < len(_RULES) else "random keys"
     history = [Improvement(evaluations, time.perf_counter() - began, int(best_fit[0]))]
     generations = 0
+    last_gain = evaluations
     while (
         best_fit[0] > lower_bound
         and (schedules is None or evaluations < schedules)
+        and (patience is None or evaluations - last_gain < patience)
         and time.perf_counter() < stop
     ):
         before = int(best_fit[0])
@@ -152,6 +157,7 @@ def solve_ga(
         )  # fmt: skip
         generations += 1
         if best_fit[0] < before:
+            last_gain = evaluations
             found_by = "genetic algorithm"
             history.append(Improvement(evaluations, time.perf_counter() - began, int(best_fit[0])))
     if best_fit[0] >= K.PENALTY:
@@ -162,3 +168,23 @@ def solve_ga(
         tuple(int(x) for x in best_starts), c.problem_modes([int(m) for m in best_modes])
     )
     return GAResult(schedule, int(best_fit[0]), found_by, evaluations, generations, tuple(history))
+
+
+def warm_up() -> None:
+    """Load (or, on a first run, compile and cache) every kernel on a two-activity problem.
+
+    For benchmarks and servers, so that the first real solve is not the one that
+    pays: loading the cached machine code takes about a second, compiling it
+    without a cache tens of seconds.
+    """
+
+    p = Problem(
+        (Activity("a"), Activity("b")),
+        (Link("a", "b"),),
+        (Renewable("r", 1),),
+        modes={"a": (Mode(1, {"r": 1}),), "b": (Mode(1, {"r": 1}), Mode(2, {}))},
+    )
+    solve_ga(p, schedules=500, population=4)  # the initial population and generations
+    a = K.Arrays.of(Compiled(p))
+    order = np.array([0, 1], dtype=np.int64)
+    K.parallel(a, order, np.zeros(2, dtype=np.int64))

@@ -765,26 +765,3 @@ def _seen(
         if same:
             return True
     return False
-
-
-def warm_up() -> None:
-    """Load (or, on a first run, compile and cache) every kernel on a two-activity problem.
-
-    For benchmarks and servers, so that the first real solve is not the one that
-    pays: loading the cached machine code takes about a second, compiling it
-    without a cache tens of seconds.
-    """
-    from keystage.engine.network import Activity, Link
-    from keystage.engine.rcpsp.ga import solve_ga
-    from keystage.engine.rcpsp.problem import Mode, Problem, Renewable
-
-    p = Problem(
-        (Activity("a"), Activity("b")),
-        (Link("a", "b"),),
-        (Renewable("r", 1),),
-        modes={"a": (Mode(1, {"r": 1}),), "b": (Mode(1, {"r": 1}), Mode(2, {}))},
-    )
-    solve_ga(p, schedules=500, population=4)  # the initial population and generations
-    a = Arrays.of(Compiled(p))
-    order = np.array([0, 1], dtype=I64)
-    parallel(a, order, np.zeros(2, dtype=I64))

@@ -175,6 +175,8 @@ def _read(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> PeriodSchedul
 
 
 GA_SCHEDULES_PER_SECOND = 20_000
+GA_MAX_SCHEDULES = 1_000_000  # long limits: the rest goes to CP-SAT
+GA_PATIENCE = 20_000  # schedules without a new best before CP-SAT takes over
 GA_SHARE = 0.4
 
 
@@ -192,9 +194,17 @@ def _upper_bound(
     if upper == "ga":
         from keystage.engine.rcpsp.ga import solve_ga
 
-        budget = max(2_000, round(GA_SCHEDULES_PER_SECOND * float(time_limit)))
+        budget = round(GA_SCHEDULES_PER_SECOND * float(time_limit))
+        budget = min(GA_MAX_SCHEDULES, max(2_000, budget))
         deadline = began + (GA_SHARE if share is None else share) * float(time_limit)
-        res = solve_ga(problem, seed=seed, schedules=budget, deadline=deadline, lower_bound=lb)
+        res = solve_ga(
+            problem,
+            seed=seed,
+            schedules=budget,
+            deadline=deadline,
+            lower_bound=lb,
+            patience=GA_PATIENCE,
+        )
         return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations)
     if upper != "multistart":
         raise ValueError(f"unknown upper-bound method {upper!r}")
@@ -229,9 +239,10 @@ def optimise(
 
     ``upper`` chooses where the upper bound and the hint come from: ``"ga"``
     (default) runs the genetic algorithm for :data:`GA_SCHEDULES_PER_SECOND`
-    schedules per second of ``time_limit`` (reproducible for a seed; its
-    wall-clock share, default :data:`GA_SHARE`, only caps it on a loaded
-    machine), ``"multistart"`` the multi-start heuristic (share 0.15).
+    schedules per second of ``time_limit`` (at most :data:`GA_MAX_SCHEDULES`,
+    ending after :data:`GA_PATIENCE` schedules without a new best; reproducible
+    for a seed; its wall-clock share, default :data:`GA_SHARE`, only caps it on a
+    loaded machine), ``"multistart"`` the multi-start heuristic (share 0.15).
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
