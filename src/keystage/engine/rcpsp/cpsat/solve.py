@@ -1,11 +1,13 @@
 """Build and solve the CP-SAT model, warm-started from the heuristic.
 
-Pipeline of :func:`optimise`: lower bounds (critical path, energy) -> multi-start
-heuristic (upper bound and hint) -> stop if they meet -> CP-SAT on start windows
-tightened by the heuristic's makespan, with redundant constraints and the
-heuristic schedule as hint. ``plain=True`` builds the textbook model instead
-(intervals, one cumulative per resource, precedences; no bounds, no hint) as
-a reference peer for benchmarks.
+Pipeline of :func:`optimise`: lower bounds (critical path, energy) -> upper
+bound and hint (by default the compiled genetic algorithm of
+:mod:`keystage.engine.rcpsp.ga`; ``upper="multistart"`` keeps the earlier
+multi-start heuristic) -> stop if they meet -> CP-SAT on start windows
+tightened by that makespan, with redundant constraints and the schedule as
+hint, for the lower bound, the proof and further improvement. ``plain=True``
+builds the textbook model instead (intervals, one cumulative per resource,
+precedences; no bounds, no hint) as a reference peer for benchmarks.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from keystage.engine.rcpsp.cpsat import constraints as cons
 from keystage.engine.rcpsp.cpsat.objective import minimise_makespan
 from keystage.engine.rcpsp.cpsat.variables import Variables, create_variables
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
-from keystage.engine.rcpsp.heuristic import default_iterations, solve_heuristic
+from keystage.engine.rcpsp.heuristic import HeuristicResult, default_iterations, solve_heuristic
 from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 
 DISTANCE_LIMIT = 400  # activities; distances are dense n x n matrices
@@ -172,6 +174,47 @@ def _read(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> PeriodSchedul
     return PeriodSchedule(starts, c.problem_modes(modes))
 
 
+GA_SCHEDULES_PER_SECOND = 20_000
+GA_MAX_SCHEDULES = 1_000_000  # long limits: the rest goes to CP-SAT
+GA_PATIENCE = 20_000  # schedules without a new best before CP-SAT takes over
+GA_SHARE = 0.4
+
+
+def _upper_bound(
+    problem: Problem,
+    upper: str,
+    lb: int,
+    time_limit: float,
+    seed: int,
+    iterations: int | None,
+    share: float | None,
+    began: float,
+) -> HeuristicResult:
+    """The first schedule of :func:`optimise`: genetic algorithm or multi-start heuristic."""
+    if upper == "ga":
+        from keystage.engine.rcpsp.ga import solve_ga
+
+        budget = round(GA_SCHEDULES_PER_SECOND * float(time_limit))
+        budget = min(GA_MAX_SCHEDULES, max(2_000, budget))
+        deadline = began + (GA_SHARE if share is None else share) * float(time_limit)
+        res = solve_ga(
+            problem,
+            seed=seed,
+            schedules=budget,
+            deadline=deadline,
+            lower_bound=lb,
+            patience=GA_PATIENCE,
+        )
+        return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations)
+    if upper != "multistart":
+        raise ValueError(f"unknown upper-bound method {upper!r}")
+    if iterations is None:
+        scale = min(10, max(1, round(2 * time_limit - 1)))
+        iterations = scale * default_iterations(len(problem.activities))
+    deadline = began + (0.15 if share is None else share) * float(time_limit)
+    return solve_heuristic(problem, iterations, seed, deadline=deadline)
+
+
 def optimise(
     problem: Problem,
     *,
@@ -181,7 +224,8 @@ def optimise(
     heuristic_iterations: int | None = None,
     plain: bool = False,
     parameters: Mapping[str, object] | None = None,
-    heuristic_share: float = 0.15,
+    heuristic_share: float | None = None,
+    upper: str = "ga",
 ) -> OptimiseResult:
     """Shortest resource-feasible schedule, choosing modes.
 
@@ -192,6 +236,13 @@ def optimise(
     ``parameters`` overrides CP-SAT parameters by name (for experiments).
     The heuristic stops starting new iterations after ``heuristic_share`` of
     the time limit (wall clock), which only matters on a heavily loaded machine.
+
+    ``upper`` chooses where the upper bound and the hint come from: ``"ga"``
+    (default) runs the genetic algorithm for :data:`GA_SCHEDULES_PER_SECOND`
+    schedules per second of ``time_limit`` (at most :data:`GA_MAX_SCHEDULES`,
+    ending after :data:`GA_PATIENCE` schedules without a new best; reproducible
+    for a seed; its wall-clock share, default :data:`GA_SHARE`, only caps it on a
+    loaded machine), ``"multistart"`` the multi-start heuristic (share 0.15).
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
@@ -204,12 +255,10 @@ def optimise(
         if c.n <= DISTANCE_LIMIT:
             dists = compute_distances(c, problem.topological_order)
             lb = max(lb, dists.lower_bound)
-        if heuristic_iterations is None:
-            scale = min(10, max(1, round(2 * time_limit - 1)))
-            heuristic_iterations = scale * default_iterations(len(problem.activities))
         try:
-            deadline = began + heuristic_share * float(time_limit)
-            heur = solve_heuristic(problem, heuristic_iterations, seed, deadline=deadline)
+            heur = _upper_bound(
+                problem, upper, lb, time_limit, seed, heuristic_iterations, heuristic_share, began
+            )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
             return OptimiseResult(status, None, None, lb, None, "heuristic")

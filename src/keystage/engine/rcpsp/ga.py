@@ -1,0 +1,190 @@
+"""Activity-list genetic algorithm on the compiled schedule generation scheme.
+
+Hartmann's genetic algorithm for the RCPSP (Hartmann 1998; multi-mode:
+Hartmann 2001): an individual is a precedence-feasible activity list and a
+mode per activity; two-point crossover, neighbour-swap and mode mutation,
+the serial scheme as decoder. Every child is improved by forward-backward
+justification and replaced by the justified schedule's list (Valls,
+Ballestín & Quintanilla 2005, "Justification and RCPSP: a technique that
+pays"). Consumable budgets enter the fitness as a penalty; multi-mode
+problems without budgets let the scheme pick the fastest mode per activity.
+
+The initial population holds the five classical priority rules' lists and
+random-key perturbations of the LFT rule. Seeded (a private xorshift
+generator, no global state) and reproducible for a seed and a schedule
+budget; a time budget stops between generations. The result carries the
+history of improvements.
+
+The GA itself runs in :mod:`keystage.engine.rcpsp.kernels` (numba), which this
+module imports, so import this module only where it is needed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from keystage.engine.network import Activity, Link
+from keystage.engine.rcpsp import kernels as K
+from keystage.engine.rcpsp.compiled import Compiled
+from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
+from keystage.engine.rcpsp.heuristic import initial_modes
+from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
+from keystage.engine.rcpsp.problem import Mode, PeriodSchedule, Problem, Renewable
+
+_RULES = (Rule.LFT, Rule.LST, Rule.MTS, Rule.GRPW, Rule.MSLK)
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """One step of the search history: a new best makespan, when and after how many schedules."""
+
+    schedules: int
+    seconds: float
+    makespan: int
+
+
+@dataclass(frozen=True)
+class GAResult:
+    """Best schedule, its makespan, the search's history and effort."""
+
+    schedule: PeriodSchedule
+    makespan: int
+    found_by: str
+    evaluations: int
+    generations: int
+    history: tuple[Improvement, ...]
+
+
+def solve_ga(
+    problem: Problem,
+    *,
+    seed: int = 0,
+    schedules: int | None = 50_000,
+    time_limit: float | None = None,
+    deadline: float | None = None,
+    population: int | None = None,
+    p_mutation: float = 0.05,
+    lower_bound: int = 0,
+    patience: int | None = None,
+) -> GAResult:
+    """Best schedule the genetic algorithm finds within its budgets.
+
+    Stops at the first of: ``schedules`` generated (the initial population is
+    evaluated until the first deadline, then whole generations), ``time_limit``
+    seconds from the call or the :func:`time.perf_counter` ``deadline``, a
+    makespan equal to ``lower_bound``, or ``patience`` schedules without a new
+    best. The same ``seed`` and schedule budget (without a time limit) give the
+    same schedule. Raises
+    :class:`~keystage.engine.rcpsp.errors.NoFeasibleScheduleError` when no
+    choice of modes fits the consumable budgets. ``population`` defaults to
+    one individual per 100 schedules of the budget, between 20 and 100.
+    """
+    began = time.perf_counter()
+    stop = deadline if deadline is not None else float("inf")
+    if time_limit is not None:
+        stop = min(stop, began + time_limit)
+    c = Compiled(problem)
+    a = K.Arrays.of(c)
+    links = a.links()
+    rng = np.random.default_rng(seed)
+    base_modes = initial_modes(c, rng)
+    multi = problem.is_multi_mode
+    choose = multi and not c.budgets
+    n = c.n
+    if population is None:
+        population = max(20, min(100, (schedules or 50_000) // 100))
+    size = max(2, population)
+    state = np.array([(seed * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) % (1 << 64) or 1],
+                     dtype=np.uint64)  # fmt: skip
+    pop = np.empty((size, n), dtype=np.int64)
+    pop_modes = np.empty((size, n), dtype=np.int64)
+    topo = problem.topological_order
+    k = 0
+    for rule in _RULES[: min(len(_RULES), size)]:
+        pop[k] = rule_order(c, priority_values(c, rule, topo, base_modes))
+        pop_modes[k] = base_modes
+        k += 1
+    lft = np.array(priority_values(c, Rule.LFT, topo, base_modes), dtype=np.int64)
+    spread = max(1, int(lft.max() - lft.min())) if n else 1
+    if k < size:
+        pop[k:] = K.random_key_orders(lft, spread, size - k, state, a.pred_ptr, a.succ_ptr,
+                                      a.succ_idx)  # fmt: skip
+        pop_modes[k:] = base_modes
+        if multi and c.budgets:
+            for row in pop_modes[k + (size - k) // 2 :]:
+                for i in range(n):
+                    if a.nmodes[i] > 1 and rng.random() < 0.2:
+                        row[i] = int(rng.integers(a.nmodes[i]))
+    fit = np.empty(size, dtype=np.int64)
+    best_fit = np.array([np.iinfo(np.int64).max], dtype=np.int64)
+    best_starts = np.zeros(n, dtype=np.int64)
+    best_modes = np.array(base_modes, dtype=np.int64)
+    evaluations = 0
+    found_by = "rules"
+    for s in range(size):
+        if s and time.perf_counter() >= stop:  # a loaded machine or a huge plan: keep the rest
+            fit[s:] = fit[s - 1]
+            pop[s:] = pop[s - 1]
+            pop_modes[s:] = pop_modes[s - 1]
+            break
+        starts, f, used = K.evaluate_kernel(
+            pop[s], pop_modes[s], choose, a.time_varying, a.profile, a.nmodes, a.dur, a.dem,
+            a.nr_dem, a.budgets, a.base, *links,
+        )  # fmt: skip
+        evaluations += used
+        fit[s] = f
+        if f < best_fit[0]:
+            best_fit[0] = f
+            best_starts[:] = starts
+            best_modes[:] = pop_modes[s]
+            found_by = "rules" if s < len(_RULES) else "random keys"
+    history = [Improvement(evaluations, time.perf_counter() - began, int(best_fit[0]))]
+    generations = 0
+    last_gain = evaluations
+    while (
+        best_fit[0] > lower_bound
+        and (schedules is None or evaluations < schedules)
+        and (patience is None or evaluations - last_gain < patience)
+        and time.perf_counter() < stop
+    ):
+        before = int(best_fit[0])
+        evaluations += K.generation_kernel(  # type: ignore[call-arg]
+            pop, pop_modes, fit, state, p_mutation, choose, a.time_varying, a.profile, a.nmodes,
+            a.dur, a.dem, a.nr_dem, a.budgets, a.base, *links, best_starts, best_modes, best_fit,
+        )  # fmt: skip
+        generations += 1
+        if best_fit[0] < before:
+            last_gain = evaluations
+            found_by = "genetic algorithm"
+            history.append(Improvement(evaluations, time.perf_counter() - began, int(best_fit[0])))
+    if best_fit[0] >= K.PENALTY:
+        raise NoFeasibleScheduleError(
+            "no schedule within the consumable budgets found", proven=False
+        )
+    schedule = PeriodSchedule(
+        tuple(int(x) for x in best_starts), c.problem_modes([int(m) for m in best_modes])
+    )
+    return GAResult(schedule, int(best_fit[0]), found_by, evaluations, generations, tuple(history))
+
+
+def warm_up() -> None:
+    """Load (or, on a first run, compile and cache) every kernel on a two-activity problem.
+
+    For benchmarks and servers, so that the first real solve is not the one that
+    pays: loading the cached machine code takes about a second, compiling it
+    without a cache tens of seconds.
+    """
+
+    p = Problem(
+        (Activity("a"), Activity("b")),
+        (Link("a", "b"),),
+        (Renewable("r", 1),),
+        modes={"a": (Mode(1, {"r": 1}),), "b": (Mode(1, {"r": 1}), Mode(2, {}))},
+    )
+    solve_ga(p, schedules=500, population=4)  # the initial population and generations
+    a = K.Arrays.of(Compiled(p))
+    order = np.array([0, 1], dtype=np.int64)
+    K.parallel(a, order, np.zeros(2, dtype=np.int64))

@@ -1,0 +1,186 @@
+"""The compiled schedule generation (numba) equals the Python one and stays feasible.
+
+Also: the genetic algorithm built on it is feasible, reproducible and finds optima,
+and nothing on the start-up or critical path imports numba.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from keystage.engine.network import Link
+from keystage.engine.rcpsp import kernels as K
+from keystage.engine.rcpsp.check import schedule_violations
+from keystage.engine.rcpsp.compiled import Compiled
+from keystage.engine.rcpsp.cpsat.solve import Status, optimise
+from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
+from keystage.engine.rcpsp.ga import solve_ga
+from keystage.engine.rcpsp.heuristic import initial_modes
+from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order, sampled_order
+from keystage.engine.rcpsp.problem import Mode, NonRenewable, PeriodSchedule, Problem, Renewable
+from keystage.engine.rcpsp.psplib_io import read_psplib
+from keystage.engine.rcpsp.sgs import justify, parallel_sgs, serial_sgs
+from tests.engine.rcpsp.jobs import act, job, problem_of
+from tests.engine.rcpsp.test_properties import problems
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _lists(c: Compiled, p: Problem, modes: list[int], seed: int, count: int) -> list[list[int]]:
+    """The LFT list and ``count`` sampled around it."""
+    values = priority_values(c, Rule.LFT, p.topological_order, modes)
+    rng = np.random.default_rng(seed)
+    return [rule_order(c, values)] + [sampled_order(c, values, rng) for _ in range(count)]
+
+
+def _same_as_python(p: Problem, seed: int = 0, count: int = 3) -> None:
+    """Serial, parallel and justified schedules equal the Python schemes' on the same lists."""
+    c = Compiled(p)
+    rev = c.reversed()
+    a = K.Arrays.of(c)
+    modes = initial_modes(c, np.random.default_rng(seed))
+    for order in _lists(c, p, modes, seed, count):
+        m = np.array(modes, dtype=np.int64)
+        fast = K.serial(a, np.array(order), m)
+        slow = serial_sgs(c, order, modes)
+        assert list(fast) == slow
+        sched = PeriodSchedule(tuple(slow), c.problem_modes(modes))
+        assert schedule_violations(p, sched) == []
+        assert list(K.parallel(a, np.array(order), m)) == parallel_sgs(c, order, modes)
+        py_modes = list(modes)
+        assert list(K.justify(a, fast, m)) == justify(c, rev, slow, py_modes)
+        assert list(m) == py_modes
+        # Choosing the fastest mode per activity (multi-mode without budgets).
+        py_modes, m = list(modes), np.array(modes, dtype=np.int64)
+        chosen = K.serial(a, np.array(order), m, choose=True)
+        assert list(chosen) == serial_sgs(c, order, py_modes, choose=True)
+        assert list(m) == py_modes
+        assert list(K.justify(a, chosen, m, choose=True)) == justify(
+            c, rev, list(chosen), py_modes, choose=True
+        )
+        assert list(m) == py_modes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.integers(0, 1000))
+def test_compiled_schemes_equal_python_on_random_problems(p: Problem, seed: int) -> None:
+    """All link types, lags, time-varying capacity, several modes: the same starts."""
+    _same_as_python(p, seed)
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [("j30", "j301_1"), ("j30", "j3013_1"), ("j60", "j601_1"), ("j60", "j6029_4")],
+)
+def test_compiled_schemes_equal_python_on_psplib(psplib_dir: Path, folder: str, name: str) -> None:
+    """PSPLIB instances: the same feasible schedules as the Python schemes."""
+    _same_as_python(read_psplib(psplib_dir / folder / f"{name}.sm"), count=10)
+
+
+def test_ordered_kernel_respects_precedence_and_key() -> None:
+    """A precedence-feasible list, smallest key first among the eligible."""
+    p = problem_of(
+        [act("a", 1), act("b", 1), act("c", 1)],
+        [Link("c", "a")],
+    )
+    a = K.Arrays.of(Compiled(p))
+    key = np.array([0, 5, -3], dtype=np.int64)
+    assert list(K.ordered_kernel(key, a.pred_ptr, a.succ_ptr, a.succ_idx)) == [2, 0, 1]
+
+
+def test_ga_is_feasible_reproducible_and_reaches_the_optimum(psplib_dir: Path) -> None:
+    """j305_3 (optimum 76): feasible, the same for a seed and budget, history decreasing."""
+    p = read_psplib(psplib_dir / "j30" / "j305_3.sm")
+    one = solve_ga(p, seed=4, schedules=5_000)
+    two = solve_ga(p, seed=4, schedules=5_000)
+    assert one.schedule == two.schedule
+    assert [(h.schedules, h.makespan) for h in one.history] == [
+        (h.schedules, h.makespan) for h in two.history
+    ]
+    assert schedule_violations(p, one.schedule) == []
+    assert one.makespan == one.schedule.makespan(p) == 76
+    assert len(one.history) > 1  # the generations, not the initial population, found it
+    spans = [h.makespan for h in one.history]
+    assert spans == sorted(spans, reverse=True) and len(set(spans)) == len(spans)
+
+
+def test_ga_improves_on_a_hard_j60_instance(psplib_dir: Path) -> None:
+    """j6013_1: the search improves on its initial population and every schedule is feasible."""
+    p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
+    res = solve_ga(p, seed=1, schedules=20_000)
+    assert schedule_violations(p, res.schedule) == []
+    assert res.history[-1].makespan < res.history[0].makespan
+    assert res.generations > 0 and res.evaluations >= 20_000
+
+
+def test_ga_patience_ends_a_stalled_search(psplib_dir: Path) -> None:
+    """With patience, the search stops that many schedules after its last new best."""
+    p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
+    res = solve_ga(p, seed=1, schedules=200_000, patience=3_000)
+    last = res.history[-1].schedules
+    assert res.evaluations < 200_000
+    assert 3_000 <= res.evaluations - last < 3_000 + 2_000  # at most one generation more
+
+
+def test_ga_keeps_consumable_budgets_on_multi_mode(psplib_dir: Path) -> None:
+    """A multi-mode PSPLIB instance with budgets: the best schedule stays within them."""
+    p = read_psplib(psplib_dir / "mm" / "j10.mm" / "j102_2.mm")
+    res = solve_ga(p, seed=2, schedules=5_000)
+    assert schedule_violations(p, res.schedule) == []
+
+
+def test_ga_reports_budgets_no_mode_choice_can_meet() -> None:
+    """Three activities, each 2 of one budget or 2 of the other, budgets 3 and 3: no schedule."""
+    m = (Mode(1, {"money": 2}), Mode(1, {"time": 2}))
+    budgets = (NonRenewable("money", 3), NonRenewable("time", 3))
+    with pytest.raises(NoFeasibleScheduleError):
+        solve_ga(problem_of([job(x, m) for x in "abc"], (), (), budgets), schedules=100)
+
+
+def test_ga_chooses_the_fast_mode_without_budgets() -> None:
+    """Multi-mode, no budgets: each activity takes the mode that finishes it first."""
+    modes = (Mode(5, {"R": 1}), Mode(2, {"R": 1}))
+    p = problem_of([job("a", modes), job("b", modes)], (), (Renewable("R", 2),))
+    res = solve_ga(p, schedules=200)
+    assert res.makespan == 2 and res.schedule.modes == (1, 1)
+
+
+def test_optimise_uses_the_ga_and_keeps_the_multistart_choice(psplib_dir: Path) -> None:
+    """Both upper-bound sources give a proven optimum on an easy instance."""
+    p = read_psplib(psplib_dir / "j30" / "j301_1.sm")
+    for upper in ("ga", "multistart"):
+        res = optimise(p, time_limit=5, num_workers=1, upper=upper)
+        assert res.status is Status.OPTIMAL and res.makespan == 43
+    with pytest.raises(ValueError, match="unknown"):
+        optimise(p, time_limit=1, upper="magic")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import keystage.engine.cpm",
+        "import keystage.engine.rcpsp.cpsat.solve, keystage.engine.rcpsp.heuristic",
+        "from keystage.cli.launch import main",
+        "import keystage.cli.app",
+    ],
+)
+def test_numba_is_not_imported_on_start_up_or_the_critical_path(statement: str) -> None:
+    """numba (about 0.3 s to import) loads only when the genetic algorithm runs."""
+    probe = f"import sys\n{statement}\nprint('numba' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
