@@ -261,3 +261,68 @@ def test_triangular_draws_follow_the_inverse_cdf(cut: float) -> None:
     x = 100 + 400 * np.where(u[0] < cut, np.sqrt(u[0] * cut), 1 - np.sqrt((1 - u[0]) * (1 - cut)))
     assert np.abs(got - x).max() < 1e-3
     assert got.min() >= 100 - 1e-3 and got.max() <= 500 + 1e-3
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_exception_from_progress_stops_between_chunks(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keystage.engine.risk as risk
+
+    monkeypatch.setattr(risk, "CHUNK_CELLS", 500)  # 100 runs a chunk on five nodes
+    calls: list[int] = []
+    original = risk._chunk
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(risk, "_chunk", counted)
+    project = chain(4)
+
+    def stop(fraction: float) -> None:
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        simulate(RiskModel(project, estimates(project)), 10_000, np.random.default_rng(1),
+                 progress=stop, workers=workers)  # fmt: skip
+    assert 1 <= len(calls) <= 4  # of 100 chunks: the first, and those already in flight
+
+
+def test_a_simulation_over_the_memory_budget_is_refused_before_drawing() -> None:
+    from keystage.engine.risk import MEMORY_BUDGET, memory_needed
+
+    project = chain(50)
+    model = RiskModel(project, estimates(project))
+    need = memory_needed(50, 20_000, uncertain=50)
+    with pytest.raises(FieldError) as bad:
+        simulate(model, 20_000, np.random.default_rng(1), memory_budget=need // 2)
+    assert bad.value.field == "runs" and "MB" in bad.value.message
+    assert "at most about" in bad.value.message
+    # the default budget: a 10,000-task plan takes 10,000 runs, not 100,000 of 30,000 tasks
+    assert memory_needed(10_000, 10_000, 5) < MEMORY_BUDGET < memory_needed(30_000, 100_000, 5)
+    assert memory_needed(1000, 20_000) > memory_needed(1000, 10_000) > memory_needed(100, 10_000)
+
+
+def test_the_memory_estimate_bounds_what_a_simulation_really_allocates() -> None:
+    import tracemalloc
+
+    from keystage.engine.risk import memory_needed
+
+    project = chain(300)
+    event = RiskEvent("R1", 0.3, ("T2",), ThreePoint(0, DAY, 3 * DAY), ThreePoint(0, 10, 20))
+    model = RiskModel(project, estimates(project), events=(event,))
+    simulate(model, 100, np.random.default_rng(1), workers=1)  # warm the caches
+    tracemalloc.start()
+    try:
+        simulate(model, 30_000, np.random.default_rng(1), workers=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = memory_needed(300, 30_000, 1, workers=1)
+    assert peak <= estimate, (peak, estimate)
+    assert peak >= estimate / 8, (peak, estimate)  # the estimate is not wildly loose

@@ -672,6 +672,56 @@ def _slot_levels(
 
 TORNADO_RUNS = 4000  # runs kept per task for the tornado (rank correlations)
 CHUNK_CELLS = 250_000  # run-cells per chunk (largest level or node count × runs): cache-sized
+MEMORY_BUDGET = 512 * 2**20  # bytes one simulation may hold at once (see memory_needed)
+MIB = 2**20
+
+
+def memory_needed(
+    tasks: int, runs: int, events: int = 0, uncertain: int | None = None, workers: int = 2,
+    cells: int = 0,
+) -> int:  # fmt: skip
+    """Bytes a simulation of ``runs`` runs over ``tasks`` network nodes holds at its peak.
+
+    The per-run outputs (finish, cost, each risk's draw and occurrence), the durations
+    kept for the tornado (``TORNADO_RUNS`` runs of each uncertain task), each chunk's
+    criticality counts and duration sums, and each worker's chunk (durations, uniforms,
+    early and late times, a level's gathered links: about eight node-by-run float32
+    arrays), plus the summaries' copies of the finish and cost. ``cells`` is the largest
+    level's link count when known (it sizes the chunks like ``simulate`` does).
+    """
+    uncertain = tasks if uncertain is None else uncertain
+    width = max(cells, tasks + 1, 1)
+    chunk = max(1, min(runs, CHUNK_CELLS // width))
+    chunks = -(-runs // chunk)
+    per_run = runs * (8 + 8 + events * 9 + 4 * 8)  # outputs + the summaries' sorts
+    kept = min(runs, TORNADO_RUNS) * uncertain * 4
+    per_chunk = chunks * tasks * 16  # criticality counts (int64) and duration sums (float64)
+    working = min(workers, chunks) * chunk * (tasks + 1) * 4 * 8
+    return per_run + kept + per_chunk + working
+
+
+def check_memory(
+    tasks: int, runs: int, events: int = 0, uncertain: int | None = None, workers: int = 2,
+    cells: int = 0, budget: int | None = None,
+) -> None:  # fmt: skip
+    """FieldError on ``runs`` when the simulation would need more than the memory budget."""
+    limit = MEMORY_BUDGET if budget is None else budget
+    need = memory_needed(tasks, runs, events, uncertain, workers, cells)
+    if need > limit:
+        most = runs
+        while (
+            most > MIN_RUNS
+            and memory_needed(tasks, most, events, uncertain, workers, cells) > limit
+        ):
+            most = most * 3 // 4
+        raise FieldError(
+            "runs",
+            f"{runs:,} runs of {tasks:,} tasks would need about {need / MIB:,.0f} MB, more "
+            f"than the {limit / MIB:,.0f} MB a simulation may use: ask for at most about "
+            f"{most:,} runs, or simulate a smaller plan.",
+        )
+
+
 TORNADO_TASKS = 200  # most critical uncertain tasks ranked in the tornado
 TORNADO_SIZE = 12
 BINS = 30
@@ -683,19 +733,26 @@ def simulate(
     rng: np.random.Generator,
     progress: Callable[[float], None] | None = None,
     workers: int = 2,
+    memory_budget: int | None = None,
 ) -> RiskResult:
     """Run ``runs`` Monte Carlo iterations of the network; seeded through ``rng``.
+
+    Refused (FieldError on ``runs``) before anything is drawn when it would hold more
+    than ``memory_budget`` bytes (default ``MEMORY_BUDGET``; see ``memory_needed``).
 
     Runs are processed in chunks (tasks × runs arrays, level by level of the network).
     Each chunk draws from its own child of ``rng`` (``Generator.spawn``), so the result
     depends on the seed only, not on ``workers`` (threads: numpy releases the GIL in its
     array loops). ``progress`` is called, from the calling thread, with the fraction
-    done after each chunk.
+    done after each chunk; an exception it raises stops the simulation between chunks
+    (the way a caller cancels a run) and propagates.
     """
     _check(model, runs)
     if workers < 1:
         raise FieldError("workers", "at least one worker")
     net = _prepare(model)
+    check_memory(net.n, runs, len(model.events), int(net.uncertain.size), workers, net.cells,
+                 memory_budget)  # fmt: skip
     n = net.n
     chunk = max(1, min(runs, CHUNK_CELLS // max(net.cells, n + 1, 1)))
     starts = list(range(0, runs, chunk))
@@ -722,10 +779,17 @@ def simulate(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(one, k) for k in range(len(starts))]
-            for done, future in enumerate(as_completed(futures), start=1):
-                future.result()
-                if progress is not None:
-                    progress(done / len(starts))
+            try:
+                for done, future in enumerate(as_completed(futures), start=1):
+                    future.result()
+                    if progress is not None:
+                        progress(done / len(starts))
+            except BaseException:
+                # ``progress`` (or a chunk) raised, e.g. to stop a cancelled run: the
+                # chunks not yet started are dropped, only those in flight finish.
+                for future in futures:
+                    future.cancel()
+                raise
     return _result(model, net, runs, out)
 
 

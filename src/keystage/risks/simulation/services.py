@@ -27,7 +27,7 @@ from keystage.core.errors import Conflict, DomainError, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.core.versioning import versioned_update
 from keystage.engine.errors import FieldError, ScheduleError
-from keystage.engine.risk import simulate
+from keystage.engine.risk import check_memory, simulate
 from keystage.planning.models import RunStatus, Task
 from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import Project
@@ -52,6 +52,10 @@ STALE_MESSAGE = (
     "The worker running this simulation stopped answering; it was given up and nothing "
     "was kept. Run it again."
 )
+
+
+class SimulationStopped(Exception):
+    """The run was cancelled (or given up) while it was drawing: stop between chunks."""
 
 
 class SimulationQueueFull(DomainError):
@@ -265,6 +269,22 @@ def check_request(runs: Any, seed: Any) -> tuple[int, int]:
     return count, value
 
 
+def check_size(*, project: Project, runs: int) -> None:
+    """Refuse (400 on ``runs``) a simulation that would exceed the engine's memory budget.
+
+    Counted from the plan's tasks and open risks before anything is queued; the engine
+    checks again with the exact network when it runs.
+    """
+    from keystage.risks.models import Risk
+
+    tasks = Task.objects.filter(project=project).count()
+    events = Risk.objects.filter(project=project).exclude(status="closed").count()
+    try:
+        check_memory(tasks, runs, events)
+    except FieldError as exc:
+        raise InvalidInput({"runs": exc.message}) from exc
+
+
 def fail_stale(*, project: Project) -> int:
     """Fail the project's running simulations whose worker stopped answering (no progress
     for ``STALE_AFTER`` seconds), so that they never block the queue; journaled."""
@@ -303,6 +323,7 @@ def simulation_request(
     """Queue a Monte Carlo run (project editors); the background worker executes it."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
     count, value = check_request(runs, seed)
+    check_size(project=project, runs=count)
     with transaction.atomic():
         run = _create(who=who, project=project, runs=count, seed=value, via="")
     from keystage.risks.simulation.tasks import run_simulation  # the job imports us
@@ -319,6 +340,7 @@ def simulate_now_as_system(
     """Record and execute a run right here as the system actor (the command line)."""
     require_open(project)
     count, value = check_request(runs, seed)
+    check_size(project=project, runs=count)
     with transaction.atomic():
         run = _create(who=None, project=project, runs=count, seed=value, via=f" ({via})")
     execute_simulation(run.pk)
@@ -340,6 +362,8 @@ def execute_simulation(run_id: int) -> str:
         return run.status
     try:
         _execute(run)
+    except SimulationStopped:
+        _stopped(run)
     except (FieldError, ScheduleError) as exc:
         _end(run, RunStatus.FAILED, f"The plan cannot be simulated: {exc}")
     except DomainError as exc:
@@ -364,20 +388,29 @@ def _execute(run: SimulationRun) -> None:
             return
         last[0] = now
         percent = 5 + int(90 * fraction)
-        SimulationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        # The stamp doubles as the cancel check: a run cancelled (or given up) meanwhile
+        # is no longer running without a stop request, and the engine stops drawing.
+        if not SimulationRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=True
+        ).update(
             progress=percent, message=f"Simulating: {math.floor(fraction * run.runs):,} runs done",
             heartbeat_at=timezone.now(),
-        )  # fmt: skip
+        ):  # fmt: skip
+            raise SimulationStopped
 
     result = simulate(data.model, run.runs, np.random.default_rng(run.seed), progress=progress)
-    _end(run, RunStatus.DONE, "Done.", outcome(result, data, run.seed))
+    if not _end(run, RunStatus.DONE, "Done.", outcome(result, data, run.seed)):
+        raise SimulationStopped  # a stop asked for after the last chunk: nothing is kept
 
 
 def _end(
     run: SimulationRun, status: str, message: str, result: dict[str, Any] | None = None
 ) -> int:
+    running = SimulationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING)
+    if status == RunStatus.DONE:  # a result is kept only when nobody asked to stop
+        running = running.filter(cancel_requested_at__isnull=True)
     with transaction.atomic():
-        touched = SimulationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        touched = running.update(
             status=status,
             message=message[:1000],
             progress=100 if status == RunStatus.DONE else run.progress,
@@ -393,13 +426,71 @@ def _end(
     return touched
 
 
+def _stopped(run: SimulationRun) -> int:
+    """The worker saw a stop: end a cancelled run as *cancelled* (a given-up one stays)."""
+    with transaction.atomic():
+        touched = SimulationRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=False
+        ).update(
+            status=RunStatus.CANCELLED, finished_at=timezone.now(), result={},
+            message="Cancelled: stopped between two batches of runs; nothing was kept.",
+        )  # fmt: skip
+        if touched:
+            audit_record(
+                who=run.requested_by, obj=run, action=AuditAction.UPDATE, project=run.project,
+                changes={"status": [RunStatus.RUNNING, RunStatus.CANCELLED]},
+                summary="Risk simulation cancelled while running",
+            )  # fmt: skip
+    return touched
+
+
+def simulation_cancel(*, who: User, project: Project, run: SimulationRun) -> SimulationRun:
+    """Cancel a queued simulation at once, or ask a running one to stop (project editors).
+
+    The worker stops between two chunks of runs and keeps nothing; journaled. A run that
+    has already ended is a Conflict (409) with its current state.
+    """
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    fail_stale(project=project)
+    name = getattr(who, "display_name", "") or str(who)
+    now = timezone.now()
+    with transaction.atomic():
+        if SimulationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.CANCELLED, cancel_requested_at=now, finished_at=now,
+            message=f"Cancelled by {name} before it started.",
+        ):  # fmt: skip
+            change: dict[str, Any] = {"status": [RunStatus.QUEUED, RunStatus.CANCELLED]}
+            summary = f"Cancelled a queued risk simulation of {run.runs:,} runs"
+        elif SimulationRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=True
+        ).update(cancel_requested_at=now, message=f"Cancelling at {name}'s request…"):
+            change = {"cancel_requested_at": [None, now.isoformat()]}
+            summary = f"Asked a running risk simulation of {run.runs:,} runs to stop"
+        else:
+            current = SimulationRun.objects.get(pk=run.pk)
+            if current.status == RunStatus.RUNNING:
+                return current  # a stop was asked for already
+            raise Conflict(
+                current=current,
+                message=f"This run has already ended ({current.get_status_display().lower()}).",
+            )
+        audit_record(
+            who=who, obj=run, action=AuditAction.UPDATE, project=project, changes=change,
+            summary=summary,
+        )  # fmt: skip
+    return SimulationRun.objects.select_related("requested_by").get(pk=run.pk)
+
+
 __all__ = [
+    "SimulationStopped",
     "check_request",
+    "check_size",
     "default_settings",
     "estimates_put",
     "execute_simulation",
     "fail_stale",
     "settings_update",
     "simulate_now_as_system",
+    "simulation_cancel",
     "simulation_request",
 ]
