@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
-from keystage.core.audit import audit_record
+from keystage.core.audit import audit_record, diff_fields
 from keystage.core.errors import Conflict, DomainError, InvalidInput
-from keystage.core.models import AuditAction
+from keystage.core.models import AuditAction, AuditEntry
 from keystage.core.versioning import versioned_update
 from keystage.engine.errors import FieldError, ScheduleError
 from keystage.engine.risk import check_memory, simulate
@@ -154,35 +154,86 @@ def estimates_put(
         )
     if errors:
         raise InvalidInput(errors)
-    out = []
+    return _write_estimates(who=who, project=project, plans=plans)
+
+
+def _entry(
+    who: User, obj: TaskEstimate, action: str, project: Project, changes: dict[str, Any],
+    summary: str,
+) -> AuditEntry:  # fmt: skip
+    """An unsaved journal entry, as ``audit_record`` writes it (saved in bulk)."""
+    return AuditEntry(
+        actor=who if getattr(who, "is_authenticated", False) else None, project=project,
+        object_type="taskestimate", object_id=obj.public_id, object_label=str(obj)[:300],
+        action=action, changes=changes, summary=summary[:500],
+    )  # fmt: skip
+
+
+def _write_estimates(
+    *, who: User, project: Project, plans: list[tuple[Task, dict[str, Any] | None, int | None]]
+) -> list[TaskEstimate]:
+    """Write the checked rows in one transaction and a constant number of queries: lock the
+    rows, refuse any stale version (409, nothing written), then delete, create and update
+    in bulk, each change journaled."""
+    out: list[TaskEstimate] = []
     with transaction.atomic():
-        for task, values, version in plans:
-            current = TaskEstimate.objects.select_for_update().filter(task=task).first()
-            if current is not None and version is not None and current.version != version:
-                raise Conflict(current=current)  # also for a removal
+        current = {
+            e.task_id: e
+            for e in TaskEstimate.objects.select_for_update().filter(
+                task__in=[task.pk for task, _, _ in plans]
+            )
+        }
+        for task, _, version in plans:
+            found = current.get(task.pk)
+            if found is not None and version is not None and found.version != version:
+                raise Conflict(current=found)  # also for a removal
+        now = timezone.now()
+        gone: list[TaskEstimate] = []
+        fresh: list[TaskEstimate] = []
+        changed: list[TaskEstimate] = []
+        entries: list[AuditEntry] = []
+        for task, values, _ in plans:
+            found = current.get(task.pk)
+            if found is not None:
+                found.task = task  # str() names the task without reading it again
             if values is None:
-                if current is not None:
-                    audit_record(
-                        who=who, obj=current, action=AuditAction.DELETE, project=project,
-                        summary=f"Removed the three-point estimate of {task}",
-                    )  # fmt: skip
-                    current.delete()
+                if found is not None:
+                    gone.append(found)
+                    summary = f"Removed the three-point estimate of {task}"
+                    entries.append(_entry(who, found, AuditAction.DELETE, project, {}, summary))
                 continue
-            if current is None:
-                current = TaskEstimate.objects.create(task=task, project=project, **values)
-                audit_record(
-                    who=who, obj=current, action=AuditAction.CREATE, project=project,
-                    changes={k: [None, v] for k, v in values.items()},
-                    summary=f"Estimated {task}",
-                )  # fmt: skip
-            else:
-                current = versioned_update(
-                    who=who, instance=current, project=project, changes=values,
-                    expected_version=current.version if version is None else version,
-                    summary=f"Changed the estimate of {task}",
-                )  # fmt: skip
-            out.append(current)
+            if found is None:
+                made = TaskEstimate(task=task, project=project, **values)
+                fresh.append(made)
+                entries.append(_entry(who, made, AuditAction.CREATE, project,
+                                      {k: [None, v] for k, v in values.items()},
+                                      f"Estimated {task}"))  # fmt: skip
+                out.append(made)
+                continue
+            delta = diff_fields({k: getattr(found, k) for k in values}, values)
+            if delta:
+                for field, value in values.items():
+                    setattr(found, field, value)
+                found.version += 1
+                found.updated_at = now
+                changed.append(found)
+                entries.append(_entry(who, found, AuditAction.UPDATE, project, delta,
+                                      f"Changed the estimate of {task}"))  # fmt: skip
+            out.append(found)
+        if gone:
+            TaskEstimate.objects.filter(pk__in=[e.pk for e in gone]).delete()
+        if fresh:
+            TaskEstimate.objects.bulk_create(fresh)
+        if changed:
+            TaskEstimate.objects.bulk_update(
+                changed, [*ESTIMATE_FIELDS, "version", "updated_at"], batch_size=500
+            )
+        if entries:
+            AuditEntry.objects.bulk_create(entries, batch_size=500)
     return out
+
+
+ESTIMATE_FIELDS = ("optimistic_minutes", "likely_minutes", "pessimistic_minutes", "distribution")
 
 
 def settings_update(
