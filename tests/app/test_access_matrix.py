@@ -563,6 +563,7 @@ ROUTES: dict[str, Route] = {
         "project", ("GET", "POST"), api=True, body={"runs": 100, "seed": 1}
     ),
     "api:risks-simulation-detail": Route("project", ("GET",), api=True),
+    "api:risks-simulation-cancel": Route("project", ("POST",), api=True),
     "api:planning-schedule-run-cancel": Route("project", ("POST",), api=True),
     "api:planning-skill-need-list": Route(
         "project", ("GET", "POST"), api=True, body=SKILL_NEED_BODY
@@ -700,6 +701,7 @@ ROUTES: dict[str, Route] = {
     "risks:simulation": Route("project", ("GET",)),
     "risks:simulation-create": Route("project", ("POST",), body={"runs": 100, "seed": 1}),
     "risks:simulation-run": Route("project", ("GET",)),
+    "risks:simulation-cancel": Route("project", ("POST",)),
     "risks:estimates": Route("project", ("GET",)),
     "risks:estimates-save": Route("project", ("POST",), body=ESTIMATE_FORM),
     "risks:estimates-spread": Route("project", ("POST",), body=SPREAD_BODY),

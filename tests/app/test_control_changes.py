@@ -381,3 +381,64 @@ def test_repeated_links_and_self_approval_are_refused(world, api, plan):
     own = act(admin, plan, own, "submit").json()
     refused = act(admin, plan, own, "decision", outcome="approve", comment="mine")
     assert refused.status_code == 403
+
+
+def test_a_link_type_lag_and_contingency_change_equal_the_two_engine_schedules(world, api, plan):
+    """Design → Build turns from FS into SS + 1 day (Build starts a day into Design) and
+    Build → Go live into FF − 0.5 day; the contingency goes from 10 % to 20 %. The impact
+    must equal the engine's schedule and the cost plan after the change is applied."""
+    pm = api(world.a["project_manager"])
+    cr = raise_change(pm, plan)
+    before = engine_finish(plan)
+    edits = [
+        {"op": "change_link", "predecessor": tid(plan, "Design"), "successor": tid(plan, "Build"),
+         "type": "SS", "lag_days": "1"},
+        {"op": "change_link", "predecessor": tid(plan, "Build"), "successor": tid(plan, "Go live"),
+         "type": "FF", "lag_days": "-0.5"},
+        {"op": "contingency", "percent": "20"},
+    ]  # fmt: skip
+    for edit in edits:
+        response = add_edit(pm, plan, cr, **edit)
+        assert response.status_code == 201, response.json()
+        cr = response.json()
+    impact = cr["impact"]
+    assert impact["finish_before"] == before.finish_at.astimezone().isoformat()
+    # cost plan 2,700 + 20 % instead of + 10 %
+    assert (impact["cost_before"], impact["cost_after"]) == ("2970.00", "3240.00")
+    # refused: a link that does not exist, an unchanged one, a percentage out of range
+    for bad, field in (
+        ({"op": "change_link", "predecessor": tid(plan, "Review"),
+          "successor": tid(plan, "Build"), "type": "SS"}, "successor"),
+        ({"op": "change_link", "predecessor": tid(plan, "Design"),
+          "successor": tid(plan, "Review"), "type": "FS", "lag_days": "0"}, "type"),
+        ({"op": "contingency", "percent": "120"}, "percent"),
+        ({"op": "change_link", "predecessor": tid(plan, "Design"),
+          "successor": tid(plan, "Review"), "type": "XX"}, "type"),
+    ):  # fmt: skip
+        refused = add_edit(pm, plan, cr, **bad)
+        assert refused.status_code == 400 and field in refused.json()["errors"], refused.json()
+    cr = act(pm, plan, cr, "submit").json()
+    cr = act(api(world.a["sponsor"]), plan, cr, "decision", outcome="approve", comment="ok").json()
+    applied = act(pm, plan, cr, "apply")
+    assert applied.status_code == 200, applied.json()
+    after = engine_finish(plan)
+    assert impact["finish_after"] == after.finish_at.astimezone().isoformat()
+    assert after.finish_at < before.finish_at  # Build overlaps Design now
+    assert str(cost_plan(project=plan).cost_baseline) == impact["cost_after"]
+    links = {(d.predecessor.name, d.successor.name): (d.type, d.lag_minutes)
+             for d in Dependency.objects.filter(project=plan).select_related(
+                 "predecessor", "successor")}  # fmt: skip
+    assert links[("Design", "Build")] == ("SS", 480)
+    assert links[("Build", "Go live")] == ("FF", -240)
+    assert links[("Design", "Review")] == ("FS", 0)  # nothing else changed
+    assert ProjectBudget.objects.get(project=plan).contingency_percent == Decimal("20")
+
+
+def test_the_page_composes_a_link_change_and_a_contingency(world, api, plan):
+    pm = api(world.a["project_manager"])
+    cr = raise_change(pm, plan)
+    client = Client()
+    client.force_login(world.a["project_manager"])
+    page = client.get(f"/projects/{plan.public_id}/changes/{cr['number']}/")
+    assert page.status_code == 200
+    assert b'id="op-change_link"' in page.content and b'id="op-contingency"' in page.content

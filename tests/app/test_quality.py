@@ -376,3 +376,23 @@ def test_plan_started_from_the_scope_lines_once(world, api, setup):
     )
     assert page.status_code == 404
     assert Criterion.objects.filter(deliverable=reports).count() == 3
+
+
+def test_the_project_manager_is_told_when_a_deliverable_is_signed_off(world, api, setup):
+    from keystage.notifications.models import Notification
+
+    base, portal = setup["base"], setup["portal"]
+    dev = api(world.a["team_member"])
+    body = {"deliverable": str(portal.public_id), "decision": "accepted", "signer": "dev_a",
+            "results": _results(setup, True, True)}  # fmt: skip
+    made = dev.post(base + "sign-offs/", body, format="json")
+    assert made.status_code == 201, made.content
+    told = Notification.objects.get(kind="deliverable_signed_off")
+    assert told.recipient == world.a["project_manager"] and told.project == world.project_a
+    assert "'Portal' accepted by" in told.text and "2 of 2 criteria met" in told.text
+    assert told.url == f"/projects/{world.project_a.public_id}/quality/"
+    # the PM recording one does not tell himself; a refused sign-off tells nobody
+    setup["pm"].post(base + "sign-offs/", {**body, "signer": "pm_a"}, format="json")
+    bad = dev.post(base + "sign-offs/", {**body, "results": []}, format="json")
+    assert bad.status_code == 400
+    assert Notification.objects.filter(kind="deliverable_signed_off").count() == 1

@@ -248,3 +248,100 @@ def test_cli_prints_the_p_values(world):
     assert (run.status, run.requested_by) == ("done", None)
     bad = runner.invoke(app, ["risk", "simulate", "prj-a", "--runs", "5"])
     assert bad.exit_code == 2 and "--runs" in bad.output
+
+
+def cancel_url(project: Any, run: str) -> str:
+    return sim_url(project, run) + "cancel/"
+
+
+def test_cancel_a_queued_simulation_then_the_job_does_nothing(world, api):
+    from keystage.risks.simulation.services import execute_simulation
+
+    plan(world)
+    pm = api(world.a["project_manager"])
+    created = pm.post(sim_url(world.project_a), {"runs": 100, "seed": 3}, format="json").json()
+    assert created["status"] == "queued"
+    for who in (world.a["team_member"], world.b["project_manager"], world.outsider):
+        denied = api(who).post(cancel_url(world.project_a, created["id"]))
+        assert denied.status_code in (403, 404)
+    cancelled = pm.post(cancel_url(world.project_a, created["id"]))
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["status"] == "cancelled" and cancelled.json()["cancel_requested_at"]
+    run = SimulationRun.objects.get(public_id=created["id"])
+    assert execute_simulation(run.pk) == "cancelled"  # the worker finds nothing to do
+    again = pm.post(cancel_url(world.project_a, created["id"]))
+    assert again.status_code == 409 and "already ended (cancelled)" in again.json()["detail"]
+    entry = AuditEntry.objects.filter(object_type="simulationrun").order_by("id").last()
+    assert entry.changes == {"status": ["queued", "cancelled"]}
+
+
+def test_cancel_a_running_simulation_stops_between_chunks(world, api, immediate, monkeypatch):
+    import keystage.engine.risk as engine_risk
+    from keystage.risks.simulation import services
+
+    plan(world)
+    monkeypatch.setattr(engine_risk, "CHUNK_CELLS", 500)  # 100 runs a chunk: 50 chunks
+    pm = api(world.a["project_manager"])
+    chunks: list[float] = []
+    real = services.simulate
+
+    def cancelling(model: Any, runs: int, rng: Any, progress: Any, **kw: Any) -> Any:
+        def watched(fraction: float) -> None:
+            chunks.append(fraction)
+            if len(chunks) == 1:  # an editor presses Cancel while the runs are drawn
+                run = SimulationRun.objects.get(status="running")
+                asked = pm.post(cancel_url(world.project_a, str(run.public_id)))
+                assert asked.status_code == 200
+                body = asked.json()
+                assert body["status"] == "running"
+                assert body["message"] == "Cancelling at Pm_A Tester's request…"
+                assert pm.post(cancel_url(world.project_a, str(run.public_id))).status_code == 200
+            progress(fraction)
+
+        return real(model, runs, rng, progress=watched, workers=1)
+
+    monkeypatch.setattr(services, "simulate", cancelling)
+    created = pm.post(sim_url(world.project_a), {"runs": 5000, "seed": 3}, format="json")
+    assert created.status_code == 202
+    final = pm.get(sim_url(world.project_a, created.json()["id"])).json()
+    assert final["status"] == "cancelled" and final["result"] == {}
+    assert "nothing was kept" in final["message"]
+    assert len(chunks) == 1  # of 50: it stopped at the first check after the request
+    summaries = list(AuditEntry.objects.filter(object_type="simulationrun")
+                     .order_by("id").values_list("summary", flat=True))  # fmt: skip
+    assert summaries[-2].startswith("Asked a running risk simulation")
+    assert summaries[-1] == "Risk simulation cancelled while running"
+
+
+def test_the_page_cancels_a_queued_run(world):
+    plan(world)
+    client = signed_in(world.a["project_manager"])
+    page = f"/projects/{world.project_a.public_id}/risk-analysis/"
+    client.post(page + "runs/", {"runs": "100", "seed": "1"})
+    run = SimulationRun.objects.get()
+    shown = client.get(f"{page}?run={run.public_id}")
+    assert b'id="cancel-run"' in shown.content
+    response = client.post(f"{page}runs/{run.public_id}/cancel/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b'data-status="cancelled"' in response.content
+    assert b'id="cancel-run"' not in response.content
+    viewer = signed_in(world.a["team_member"])
+    assert b'id="cancel-run"' not in viewer.get(f"{page}?run={run.public_id}").content
+
+
+def test_a_simulation_over_the_memory_budget_is_refused_with_a_400(world, api, monkeypatch):
+    import keystage.engine.risk as engine_risk
+
+    plan(world)
+    pm = api(world.a["project_manager"])
+    monkeypatch.setattr(engine_risk, "MEMORY_BUDGET", engine_risk.memory_needed(4, 10_000))
+    refused = pm.post(sim_url(world.project_a), {"runs": 50_000, "seed": 1}, format="json")
+    assert refused.status_code == 400
+    message = str(refused.json())
+    assert "runs" in message and "MB" in message and "at most about" in message
+    assert SimulationRun.objects.count() == 0
+    page = signed_in(world.a["project_manager"]).post(
+        f"/projects/{world.project_a.public_id}/risk-analysis/runs/", {"runs": "50000"}
+    )
+    assert page.status_code == 400 and b"at most about" in page.content
+    assert SimulationRun.objects.count() == 0
+    assert pm.post(sim_url(world.project_a), {"runs": 5000}, format="json").status_code == 202

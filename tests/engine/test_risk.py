@@ -192,3 +192,137 @@ def test_bad_input_is_refused_with_the_field() -> None:
         simulate(RiskModel(project, events=(stray,)), 10, np.random.default_rng(1))
     with pytest.raises(FieldError, match="negative"):
         TaskUncertainty("T0", ThreePoint(-5, 0, 4))
+
+
+def _plain_cpm(project: Project, dur: list[float], floor: list[float]) -> tuple[float, list[bool]]:
+    """The textbook per-run CPM (forward, backward) the vectorised passes must agree with.
+
+    ``floor`` is the compiled earliest start of each task (the project start for the
+    tasks the compiler holds there, −inf for the others).
+    """
+    n = len(project.activities)
+    index = project.index
+    into: list[list[tuple[int, bool, bool, float]]] = [[] for _ in range(n)]
+    out: list[list[tuple[int, bool, bool, float]]] = [[] for _ in range(n)]
+    for link in project.links:
+        p, s = index[link.pred], index[link.succ]
+        ff, tf = link.type.value[0] == "F", link.type.value[1] == "F"
+        into[s].append((p, ff, tf, float(link.lag)))
+        out[p].append((s, ff, tf, float(link.lag)))
+    es = [0.0] * n
+    for i in range(n):
+        es[i] = max([es[p] + (dur[p] if ff else 0) + lag - (dur[i] if tf else 0)
+                     for p, ff, tf, lag in into[i]] or [0.0])  # fmt: skip
+        es[i] = max(es[i], floor[i])
+    finish = max(es[i] + dur[i] for i in range(n))
+    ls = [finish - d for d in dur]
+    for i in range(n - 1, -1, -1):
+        ls[i] = min([ls[i]] + [ls[s] + (dur[s] if tf else 0) - lag - (dur[i] if ff else 0)
+                               for s, ff, tf, lag in out[i]])  # fmt: skip
+    return finish, [ls[i] - es[i] < 1e-6 for i in range(n)]
+
+
+def test_vectorised_passes_equal_a_plain_cpm_on_every_link_type() -> None:
+    from keystage.engine.risk import _passes, _prepare
+
+    rng = np.random.default_rng(5)
+    n = 80
+    acts = tuple(Activity(f"A{i}", duration=int(rng.integers(1, 40)) * 60) for i in range(n))
+    links = {}
+    for s in range(1, n):
+        for p in rng.choice(s, size=min(s, int(rng.integers(1, 5))), replace=False).tolist():
+            kind = list(LinkType)[int(rng.integers(0, 4))]
+            links[(p, s)] = Link(f"A{p}", f"A{s}", kind, int(rng.integers(-4, 9)) * 60)
+    project = Project(START, acts, tuple(links.values()))
+    net = _prepare(RiskModel(project))
+    floor = net.floor[:n].tolist()
+    assert not np.isfinite(net.cap[:n]).any()
+    runs = 40
+    dur = np.zeros((n + 1, runs), dtype=np.float32)
+    dur[:n] = rng.integers(0, 60, size=(n, runs)) * 60
+    finish, crit = _passes(net, dur, critical=True)
+    assert crit is not None
+    for r in range(runs):
+        want_finish, want_crit = _plain_cpm(project, dur[:n, r].tolist(), floor)
+        assert float(finish[r]) == want_finish
+        assert crit[:, r].tolist() == want_crit
+
+
+@pytest.mark.parametrize("cut", [0.0, 0.3, 1.0])
+def test_triangular_draws_follow_the_inverse_cdf(cut: float) -> None:
+    from keystage.engine.risk import _draw_constants, _triangular
+
+    low, high = np.array([0.0, 100.0]), np.array([0.0, 500.0])
+    likely = low + cut * (high - low)
+    draw = _draw_constants(low, likely, high, np.zeros(2, dtype=bool), np.array([1]),
+                           np.zeros((0, 3)), np.zeros(0, dtype=np.int64))  # fmt: skip
+    u = np.linspace(0, 1, 1001, dtype=np.float32)[None, :]
+    got = _triangular(u.copy(), draw)[0]
+    x = 100 + 400 * np.where(u[0] < cut, np.sqrt(u[0] * cut), 1 - np.sqrt((1 - u[0]) * (1 - cut)))
+    assert np.abs(got - x).max() < 1e-3
+    assert got.min() >= 100 - 1e-3 and got.max() <= 500 + 1e-3
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_exception_from_progress_stops_between_chunks(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keystage.engine.risk as risk
+
+    monkeypatch.setattr(risk, "CHUNK_CELLS", 500)  # 100 runs a chunk on five nodes
+    calls: list[int] = []
+    original = risk._chunk
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(risk, "_chunk", counted)
+    project = chain(4)
+
+    def stop(fraction: float) -> None:
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        simulate(RiskModel(project, estimates(project)), 10_000, np.random.default_rng(1),
+                 progress=stop, workers=workers)  # fmt: skip
+    assert 1 <= len(calls) <= 4  # of 100 chunks: the first, and those already in flight
+
+
+def test_a_simulation_over_the_memory_budget_is_refused_before_drawing() -> None:
+    from keystage.engine.risk import MEMORY_BUDGET, memory_needed
+
+    project = chain(50)
+    model = RiskModel(project, estimates(project))
+    need = memory_needed(50, 20_000, uncertain=50)
+    with pytest.raises(FieldError) as bad:
+        simulate(model, 20_000, np.random.default_rng(1), memory_budget=need // 2)
+    assert bad.value.field == "runs" and "MB" in bad.value.message
+    assert "at most about" in bad.value.message
+    # the default budget: a 10,000-task plan takes 10,000 runs, not 100,000 of 30,000 tasks
+    assert memory_needed(10_000, 10_000, 5) < MEMORY_BUDGET < memory_needed(30_000, 100_000, 5)
+    assert memory_needed(1000, 20_000) > memory_needed(1000, 10_000) > memory_needed(100, 10_000)
+
+
+def test_the_memory_estimate_bounds_what_a_simulation_really_allocates() -> None:
+    import tracemalloc
+
+    from keystage.engine.risk import memory_needed
+
+    project = chain(300)
+    event = RiskEvent("R1", 0.3, ("T2",), ThreePoint(0, DAY, 3 * DAY), ThreePoint(0, 10, 20))
+    model = RiskModel(project, estimates(project), events=(event,))
+    simulate(model, 100, np.random.default_rng(1), workers=1)  # warm the caches
+    tracemalloc.start()
+    try:
+        simulate(model, 30_000, np.random.default_rng(1), workers=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = memory_needed(300, 30_000, 1, workers=1)
+    assert peak <= estimate, (peak, estimate)
+    assert peak >= estimate / 8, (peak, estimate)  # the estimate is not wildly loose

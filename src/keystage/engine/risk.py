@@ -225,6 +225,8 @@ class _Net:
     c: Compiled
     n: int
     base_dur: Floats  # planned (remaining) durations, n + 1
+    base32: Floats  # the same in the runs' precision
+    draw: _Draw
     likely: Floats
     low: Floats
     high: Floats
@@ -292,7 +294,6 @@ def _prepare(model: RiskModel) -> _Net:
     lag[anchored] -= float(c.start_pos)  # the anchor sits at the project start
     src = 2 * c.pred + (from_finish & ~anchored)
     level = levels_or_cycle(project, n + 1, c.pred, c.succ)
-    pad = 2 * (n + 1)
     # Runs work in single precision relative to the project start (exact for whole
     # minutes up to 2**24, about 130 years of 8-hour days): half the memory traffic.
     zero = float(c.start_pos)
@@ -302,14 +303,14 @@ def _prepare(model: RiskModel) -> _Net:
         dataclasses.replace(lv, bounded=bool(
             np.isfinite(floor[lv.nodes]).any() or np.isfinite(cap[lv.nodes]).any()
         ))
-        for lv in _slot_levels(level, s, src, lag, to_finish, pad, reverse=False)
+        for lv in _slot_levels(level, s, src, lag, to_finish, reverse=False)
     )  # fmt: skip
     # Backward (anchor links left out): ls[p] <= late[s's start or finish] − lag, less
     # dur[p] when the link leaves the predecessor's finish.
     real = ~anchored
     backward = _slot_levels(
         level, c.pred[real], 2 * s[real] + to_finish[real], -lag[real], from_finish[real],
-        pad, reverse=True,
+        reverse=True,
     )  # fmt: skip
     cells = max((lv.cells for lv in (*forward, *backward)), default=0)
     fixed_cost = float(model.other_cost)
@@ -328,8 +329,10 @@ def _prepare(model: RiskModel) -> _Net:
         else:
             fixed_cost += cost.fixed
             rate[i] = cost.variable / planned
+    draw = _draw_constants(low, likely, high, pert, uncertain, tables, table_row)
     return _Net(
-        c, n, base, likely, low, high, pert, tables, table_row, bool((scale != 1).any()), scale,
+        c, n, base, base.astype(DT), draw, likely, low, high, pert, tables, table_row,
+        bool((scale != 1).any()), scale,
         uncertain,
         forward, backward, cells, floor, cap, fixed_cost, rate, done.astype(DT),
     )  # fmt: skip
@@ -408,7 +411,8 @@ def _pert_tables(low: Floats, mode: Floats, high: Floats) -> tuple[Floats, IntAr
 
 def _draw_durations(net: _Net, model: RiskModel, runs: int, rng: np.random.Generator) -> Floats:
     """Durations of every node in every run ((n + 1) × runs), correlation applied."""
-    dur = np.repeat(net.base_dur.astype(DT)[:, None], runs, axis=1)
+    dur = np.empty((net.n + 1, runs), dtype=DT)
+    dur[...] = net.base32[:, None]
     idx = net.uncertain
     if not idx.size:
         return dur
@@ -426,24 +430,99 @@ def _draw_durations(net: _Net, model: RiskModel, runs: int, rng: np.random.Gener
         z = z + math.sqrt(1.0 - group.coefficient) * rng.standard_normal((len(rows), runs))
         ranks = np.argsort(np.argsort(z, axis=1), axis=1)
         u[rows] = np.take_along_axis(np.sort(u[rows], axis=1), ranks, axis=1)
-    pert = net.pert[idx]
-    tri = ~pert
-    if tri.any():
-        t = idx[tri]
-        dur[t] = _inverse(u[tri], net.low[t], net.likely[t], net.high[t])
-    if pert.any():
-        t = idx[pert]
-        at = u[pert] * (PERT_GRID - 1)
-        k = np.minimum(at.astype(np.int64), PERT_GRID - 2)
-        frac = at - k
-        shape = net.table_row[:, None]
-        left = net.tables[shape, k]
-        share = left + frac * (net.tables[shape, k + 1] - left)
-        lo = net.low[t][:, None]
-        dur[t] = lo + (net.high[t] - net.low[t])[:, None] * share
+    draw = net.draw
+    if draw.tri_rows.size:
+        dur[draw.tri_rows] = _triangular(u[draw.tri_cols], draw)
+    if draw.pert_rows.size:
+        dur[draw.pert_rows] = _pert(u[draw.pert_cols], draw)
     if net.scaled:
-        dur[idx] *= net.scale[idx][:, None]
+        dur[idx] *= net.scale[idx].astype(DT)[:, None]
     return dur
+
+
+@dataclass(frozen=True)
+class _Draw:
+    """Per-run sampling constants, in the runs' precision, split by distribution.
+
+    ``*_rows`` are the tasks' node rows, ``*_cols`` their rows among the uniforms;
+    ``tri_*`` hold the triangular's low, width, mode position ``cut`` and ``1 − cut``
+    (columns); ``flat`` the PERT inverse-CDF tables end to end and ``offset`` each
+    PERT task's table start in it.
+    """
+
+    tri_rows: IntArray
+    tri_cols: IntArray
+    tri_low: Floats
+    tri_width: Floats
+    tri_cut: Floats
+    tri_rest: Floats
+    tri_base: Floats  # low + width · (1 − cut)
+    pert_rows: IntArray
+    pert_cols: IntArray
+    pert_low: Floats
+    pert_width: Floats
+    flat: Floats
+    offset: IntArray
+
+
+def _draw_constants(net_low: Floats, likely: Floats, high: Floats, pert: npt.NDArray[np.bool_],
+                    uncertain: IntArray, tables: Floats, table_row: IntArray) -> _Draw:  # fmt: skip
+    """The per-run sampling constants of the uncertain tasks (see ``_Draw``)."""
+    is_pert = pert[uncertain]
+    tri_cols = np.flatnonzero(~is_pert).astype(np.int64)
+    pert_cols = np.flatnonzero(is_pert).astype(np.int64)
+    t, b = uncertain[tri_cols], uncertain[pert_cols]
+    width = high[t] - net_low[t]
+    cut = np.divide(likely[t] - net_low[t], width, out=np.zeros_like(width), where=width > 0)
+    column = lambda a: np.asarray(a, dtype=DT)[:, None]  # noqa: E731
+    return _Draw(
+        tri_rows=t, tri_cols=tri_cols,
+        tri_low=column(net_low[t]), tri_width=column(width), tri_cut=column(cut),
+        tri_rest=column(1.0 - cut), tri_base=column(net_low[t] + width * (1.0 - cut)),
+        pert_rows=b, pert_cols=pert_cols,
+        pert_low=column(net_low[b]), pert_width=column(high[b] - net_low[b]),
+        flat=np.ascontiguousarray(tables, dtype=DT).reshape(-1),
+        offset=(table_row * PERT_GRID).astype(np.int64)[:, None],
+    )  # fmt: skip
+
+
+def _triangular(u: Floats, draw: _Draw) -> Floats:
+    """Triangular inverse CDF of the uniforms ``u`` (rows: the triangular tasks).
+
+    Left of the mode the share of the width is ``sqrt(u·cut)``, right of it
+    ``1 − sqrt((1 − u)(1 − cut))``. Each branch's formula stays on its own side of
+    ``cut`` exactly when it is the right one, so the share is
+    ``min(left, cut) + max(right, cut) − cut``: no comparisons or masks, only arithmetic
+    (numpy's masked paths cost several times more).
+    """
+    value = u * draw.tri_cut
+    np.sqrt(value, out=value)
+    np.minimum(value, draw.tri_cut, out=value)
+    other = 1 - u
+    other *= draw.tri_rest
+    np.sqrt(other, out=other)
+    np.minimum(other, draw.tri_rest, out=other)
+    value -= other
+    value *= draw.tri_width
+    value += draw.tri_base
+    return value
+
+
+def _pert(u: Floats, draw: _Draw) -> Floats:
+    """PERT draws of the uniforms ``u`` (rows: the PERT tasks) through the tables, in place."""
+    u *= PERT_GRID - 1
+    k = u.astype(np.int64)
+    np.minimum(k, PERT_GRID - 2, out=k)
+    u -= k  # the fraction between grid points
+    k += draw.offset
+    left = draw.flat.take(k)
+    share = draw.flat.take(k + 1)
+    share -= left
+    share *= u
+    share += left
+    share *= draw.pert_width
+    share += draw.pert_low
+    return share
 
 
 def _passes(net: _Net, dur: Floats, critical: bool) -> tuple[Floats, npt.NDArray[np.bool_] | None]:
@@ -463,13 +542,14 @@ def _passes(net: _Net, dur: Floats, critical: bool) -> tuple[Floats, npt.NDArray
     times[1 : 2 * width : 2] = times[0 : 2 * width : 2] + dur
     times[-1] = -np.inf
     for level in net.forward_slots:
-        nodes = level.nodes
-        best = _best(times, level, True, dur[nodes])
+        best = _best(times, level, True, dur)
         if level.bounded:
+            nodes = level.nodes
             np.maximum(best, net.floor[nodes][:, None], out=best)
             np.minimum(best, net.cap[nodes][:, None], out=best)
-        times[2 * nodes] = best
-        times[2 * nodes + 1] = best + dur[nodes]
+        times[level.start_rows] = best
+        best += dur[level.nodes]
+        times[level.start_rows + 1] = best
     finish = times[1 : 2 * n : 2].max(axis=0) if n else np.zeros(runs, dtype=DT)
     if not critical:
         return finish, None
@@ -479,11 +559,11 @@ def _passes(net: _Net, dur: Floats, critical: bool) -> tuple[Floats, npt.NDArray
     late[0 : 2 * width : 2] = finish[None, :] - dur
     late[-1] = np.inf
     for level in net.backward_slots:
-        nodes = level.nodes
-        best = _best(late, level, False, dur[nodes])
-        np.minimum(best, late[2 * nodes], out=best)
-        late[2 * nodes] = best
-        late[2 * nodes + 1] = best + dur[nodes]
+        best = _best(late, level, False, dur)
+        np.minimum(best, late[level.start_rows], out=best)
+        late[level.start_rows] = best
+        best += dur[level.nodes]
+        late[level.start_rows + 1] = best
     # Critical: no float beyond single-precision rounding (a tenth of a minute, more on
     # very long projects).
     tol = 2e-6 * np.maximum(5e4, np.abs(finish))[None, :]
@@ -496,53 +576,55 @@ def _best(
     rows: Floats,
     level: _Slots,
     forward: bool,
-    own: Floats,
+    dur: Floats,
 ) -> Floats:
-    """Each node's bound over its links in a level, from its two slot matrices.
+    """Each node's bound over its links in a level: one gather, one add, a fold per slot.
 
-    ``plain`` links bound the node's own start directly; ``shifted`` ones bound it once
-    its duration ``own`` is taken off (forward: links reaching its finish; backward:
-    links leaving its finish).
+    The level's links are laid out slot by slot (every node's first link, then the
+    second link of the nodes that have one, ...) with the nodes in descending order of
+    links, so slot ``j`` covers a prefix of the nodes and folds into it in place: no
+    padding is gathered or reduced. ``shifted`` links bound the node once a duration is
+    taken off (forward: links reaching its finish, its own duration; backward: links
+    leaving its finish).
     """
-    reduce, combine = (np.max, np.maximum) if forward else (np.min, np.minimum)
-    parts = []
-    for src, lag, shifted in (
-        (level.plain_src, level.plain_lag, False),
-        (level.shifted_src, level.shifted_lag, True),
-    ):
-        if not src.shape[0]:
-            continue
-        gathered = rows[src]
-        gathered += lag[:, :, None]
-        part = reduce(gathered, axis=0)
-        if shifted:
-            part -= own
-        parts.append(part)
-    best = parts[0]
-    if len(parts) == 2:
-        combine(best, parts[1], out=best)
+    gathered = rows[level.src]
+    gathered += level.lag
+    if level.shifted.size:
+        part = gathered[level.shifted]
+        part -= dur[level.shifted_node]
+        gathered[level.shifted] = part
+    fold = np.maximum if forward else np.minimum
+    best = gathered[: level.nodes.size]
+    for first, count in level.slots:
+        head = best[:count]
+        fold(head, gathered[first : first + count], out=head)
     return best
 
 
 @dataclass(frozen=True)
 class _Slots:
-    """One topological level's links as padded matrices: a row per slot, a column per node.
+    """One topological level's links, laid out slot by slot.
 
-    ``*_src`` index rows of the times array (the padding row when a node has fewer
-    links than slots) and ``*_lag`` hold the constant to add.
+    ``nodes`` are in descending order of their number of links; ``src`` indexes rows of
+    the times array and ``lag`` (a column) holds the constant to add, slot 0 first (one
+    link of every node), then for each further slot ``(first, count)`` in ``slots`` the
+    links of the first ``count`` nodes. ``shifted`` are the positions of the links that
+    take a duration off, ``shifted_node`` whose duration.
     """
 
     nodes: IntArray
-    plain_src: IntArray
-    plain_lag: Floats
-    shifted_src: IntArray
-    shifted_lag: Floats
+    src: IntArray
+    lag: Floats
+    slots: tuple[tuple[int, int], ...]
+    shifted: IntArray
+    shifted_node: IntArray
+    start_rows: IntArray  # 2 · nodes: their start rows in the times arrays
     bounded: bool = True  # some node has a start floor or cap to apply
 
     @property
     def cells(self) -> int:
-        """Slots in both matrices (the per-run working size of the level)."""
-        return int(self.plain_src.size + self.shifted_src.size)
+        """Links in the level (the per-run working size of the level)."""
+        return int(self.src.size)
 
 
 def _slot_levels(
@@ -551,7 +633,6 @@ def _slot_levels(
     source: IntArray,
     lag: Floats,
     shifted: npt.NDArray[np.bool_],
-    pad: int,
     reverse: bool,
 ) -> tuple[_Slots, ...]:
     """Group links by the level of their target node (descending if ``reverse``)."""
@@ -560,27 +641,87 @@ def _slot_levels(
     lv = level[target]
     out = []
     for value in sorted(np.unique(lv).tolist(), reverse=reverse):
-        sel = lv == value
-        nodes, node_of = np.unique(target[sel], return_inverse=True)
-        mats: list[tuple[IntArray, Floats]] = []
-        for flag in (False, True):
-            m = shifted[sel] == flag
-            t, src, lg = node_of[m], source[sel][m], lag[sel][m]
-            order = np.argsort(t, kind="stable")
-            t, src, lg = t[order], src[order], lg[order]
-            counts = np.bincount(t, minlength=nodes.size)
-            width = int(counts.max()) if t.size else 0
-            pos = np.arange(t.size) - (np.cumsum(counts) - counts)[t]
-            idx = np.full((width, nodes.size), pad, dtype=np.int64)
-            lags = np.zeros((width, nodes.size), dtype=DT)
-            idx[pos, t], lags[pos, t] = src, lg
-            mats.append((idx, lags))
-        out.append(_Slots(nodes.astype(np.int64), *mats[0], *mats[1]))
+        sel = np.flatnonzero(lv == value)
+        nodes, node_of, counts = np.unique(target[sel], return_inverse=True, return_counts=True)
+        rank = np.empty(nodes.size, dtype=np.int64)  # node's position, most links first
+        rank[np.argsort(-counts, kind="stable")] = np.arange(nodes.size)
+        pos = rank[node_of]
+        order = np.argsort(pos, kind="stable")  # links grouped by node, nodes by rank
+        ends = np.cumsum(counts[np.argsort(-counts, kind="stable")])
+        slot = np.arange(sel.size) - np.repeat(ends - np.sort(counts)[::-1], np.sort(counts)[::-1])
+        layout = np.lexsort((pos[order], slot))  # slot-major, then node rank
+        links = sel[order][layout]
+        slot_of = slot[layout]
+        sizes = np.bincount(slot_of)
+        firsts = np.cumsum(sizes) - sizes
+        shift = np.flatnonzero(shifted[links]).astype(np.int64)
+        ranked = nodes[np.argsort(-counts, kind="stable")].astype(np.int64)
+        out.append(
+            _Slots(
+                nodes=ranked,
+                start_rows=2 * ranked,
+                src=source[links].astype(np.int64),
+                lag=lag[links].astype(DT)[:, None],
+                slots=tuple(zip(firsts[1:].tolist(), sizes[1:].tolist(), strict=True)),
+                shifted=shift,
+                shifted_node=target[links][shift].astype(np.int64),
+            )
+        )
     return tuple(out)
 
 
 TORNADO_RUNS = 4000  # runs kept per task for the tornado (rank correlations)
 CHUNK_CELLS = 250_000  # run-cells per chunk (largest level or node count × runs): cache-sized
+MEMORY_BUDGET = 512 * 2**20  # bytes one simulation may hold at once (see memory_needed)
+MIB = 2**20
+
+
+def memory_needed(
+    tasks: int, runs: int, events: int = 0, uncertain: int | None = None, workers: int = 2,
+    cells: int = 0,
+) -> int:  # fmt: skip
+    """Bytes a simulation of ``runs`` runs over ``tasks`` network nodes holds at its peak.
+
+    The per-run outputs (finish, cost, each risk's draw and occurrence), the durations
+    kept for the tornado (``TORNADO_RUNS`` runs of each uncertain task), each chunk's
+    criticality counts and duration sums, and each worker's chunk (durations, uniforms,
+    early and late times, a level's gathered links: about eight node-by-run float32
+    arrays), plus the summaries' copies of the finish and cost. ``cells`` is the largest
+    level's link count when known (it sizes the chunks like ``simulate`` does).
+    """
+    uncertain = tasks if uncertain is None else uncertain
+    width = max(cells, tasks + 1, 1)
+    chunk = max(1, min(runs, CHUNK_CELLS // width))
+    chunks = -(-runs // chunk)
+    per_run = runs * (8 + 8 + events * 9 + 4 * 8)  # outputs + the summaries' sorts
+    kept = min(runs, TORNADO_RUNS) * uncertain * 4
+    per_chunk = chunks * tasks * 16  # criticality counts (int64) and duration sums (float64)
+    working = min(workers, chunks) * chunk * (tasks + 1) * 4 * 8
+    return per_run + kept + per_chunk + working
+
+
+def check_memory(
+    tasks: int, runs: int, events: int = 0, uncertain: int | None = None, workers: int = 2,
+    cells: int = 0, budget: int | None = None,
+) -> None:  # fmt: skip
+    """FieldError on ``runs`` when the simulation would need more than the memory budget."""
+    limit = MEMORY_BUDGET if budget is None else budget
+    need = memory_needed(tasks, runs, events, uncertain, workers, cells)
+    if need > limit:
+        most = runs
+        while (
+            most > MIN_RUNS
+            and memory_needed(tasks, most, events, uncertain, workers, cells) > limit
+        ):
+            most = most * 3 // 4
+        raise FieldError(
+            "runs",
+            f"{runs:,} runs of {tasks:,} tasks would need about {need / MIB:,.0f} MB, more "
+            f"than the {limit / MIB:,.0f} MB a simulation may use: ask for at most about "
+            f"{most:,} runs, or simulate a smaller plan.",
+        )
+
+
 TORNADO_TASKS = 200  # most critical uncertain tasks ranked in the tornado
 TORNADO_SIZE = 12
 BINS = 30
@@ -592,19 +733,26 @@ def simulate(
     rng: np.random.Generator,
     progress: Callable[[float], None] | None = None,
     workers: int = 2,
+    memory_budget: int | None = None,
 ) -> RiskResult:
     """Run ``runs`` Monte Carlo iterations of the network; seeded through ``rng``.
+
+    Refused (FieldError on ``runs``) before anything is drawn when it would hold more
+    than ``memory_budget`` bytes (default ``MEMORY_BUDGET``; see ``memory_needed``).
 
     Runs are processed in chunks (tasks × runs arrays, level by level of the network).
     Each chunk draws from its own child of ``rng`` (``Generator.spawn``), so the result
     depends on the seed only, not on ``workers`` (threads: numpy releases the GIL in its
     array loops). ``progress`` is called, from the calling thread, with the fraction
-    done after each chunk.
+    done after each chunk; an exception it raises stops the simulation between chunks
+    (the way a caller cancels a run) and propagates.
     """
     _check(model, runs)
     if workers < 1:
         raise FieldError("workers", "at least one worker")
     net = _prepare(model)
+    check_memory(net.n, runs, len(model.events), int(net.uncertain.size), workers, net.cells,
+                 memory_budget)  # fmt: skip
     n = net.n
     chunk = max(1, min(runs, CHUNK_CELLS // max(net.cells, n + 1, 1)))
     starts = list(range(0, runs, chunk))
@@ -631,10 +779,17 @@ def simulate(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(one, k) for k in range(len(starts))]
-            for done, future in enumerate(as_completed(futures), start=1):
-                future.result()
-                if progress is not None:
-                    progress(done / len(starts))
+            try:
+                for done, future in enumerate(as_completed(futures), start=1):
+                    future.result()
+                    if progress is not None:
+                        progress(done / len(starts))
+            except BaseException:
+                # ``progress`` (or a chunk) raised, e.g. to stop a cancelled run: the
+                # chunks not yet started are dropped, only those in flight finish.
+                for future in futures:
+                    future.cancel()
+                raise
     return _result(model, net, runs, out)
 
 
@@ -706,10 +861,20 @@ def _spread(values: Floats) -> Spread:
 
 
 def _ranks(values: Floats) -> Floats:
-    """Ranks with ties sharing their average rank (as Spearman's coefficient wants)."""
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    ends = np.cumsum(counts)
-    return (ends - (counts - 1) / 2.0)[inverse]
+    """Ranks from 1 with ties sharing their average rank (as Spearman's coefficient wants)."""
+    order = np.argsort(values)
+    ordered = values[order]
+    fresh = np.empty(values.size, dtype=bool)
+    fresh[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
+    ranks = np.empty(values.size)
+    if fresh.all():  # no ties
+        ranks[order] = np.arange(1, values.size + 1)
+        return ranks
+    starts = np.flatnonzero(fresh)
+    counts = np.diff(np.append(starts, values.size))
+    ranks[order] = np.repeat(starts + (counts + 1) / 2.0, counts)
+    return ranks
 
 
 def _spearman(x: Floats, y_rank: Floats) -> float:

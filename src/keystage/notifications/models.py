@@ -27,6 +27,12 @@ class NotificationKind(models.TextChoices):
     ISSUE_ESCALATED = "issue_escalated", "An issue of a project I sponsor is escalated to me"
     CHANGE_TO_DECIDE = "change_to_decide", "A change request of a project I sponsor awaits me"
     CHANGE_DECIDED = "change_decided", "A change request I raised is approved or rejected"
+    RISK_OWNED = "risk_owned", "A risk is assigned to me"
+    ISSUE_OWNED = "issue_owned", "An issue is assigned to me"
+    DELIVERABLE_SIGNED_OFF = (
+        "deliverable_signed_off",
+        "A deliverable of a project I manage is signed off",
+    )
 
 
 class Notification(BaseModel):

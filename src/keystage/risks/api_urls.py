@@ -29,6 +29,11 @@ urlpatterns: list[URLPattern] = [
         simulation_api.SimulationDetailView.as_view(),
         name="risks-simulation-detail",
     ),
+    path(
+        P + "risk-simulations/<str:simulation_id>/cancel/",
+        simulation_api.SimulationCancelView.as_view(),
+        name="risks-simulation-cancel",
+    ),
     path("org/risk-matrix/", api.RiskMatrixView.as_view(), name="risk-matrix"),
     path(P + "risks/carry-forward/", api.CarryForwardView.as_view(), name="risks-carry-forward"),
     path(P + "risk-heat-map/", api.HeatMapView.as_view(), name="risk-heat-map"),

@@ -20,6 +20,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -29,6 +30,8 @@ from keystage.core.audit import audit_record
 from keystage.core.errors import InvalidInput
 from keystage.core.models import AuditAction
 from keystage.core.versioning import compare_and_set
+from keystage.notifications.models import NotificationKind
+from keystage.notifications.services import notify
 from keystage.planning.models import Task
 from keystage.portfolio.models import Project, ProjectMembership
 from keystage.portfolio.record_api import record_views
@@ -104,6 +107,23 @@ class OwnedKit(RecordKit):
     #: Extra read-only fields of the API: name → serializer field.
     extra_read: dict[str, Any] = {}
     extra_write: dict[str, Any] = {}
+    #: The notification a new owner gets (None: owners are not told).
+    owner_kind: str | None = None
+
+    def _tell_owner(self, who: Any, record: Any, before: int | None) -> None:
+        """Tell a new owner (not the one who made the change) the record is theirs now."""
+        if self.owner_kind is None or record.owner_id is None or record.owner_id == before:
+            return
+        project = record.project
+        noun = self.spec.noun
+        name = f"risks:{self.spec.slug}-detail"
+        detail = reverse(name, args=[project.public_id, record.public_id])
+        notify(
+            [record.owner], kind=self.owner_kind, project=project, actor=who,
+            text=f"{project.code}: {noun} {record.key} '{record.title}' is yours now "
+            f"(assigned by {getattr(who, 'display_name', '') or who}).",
+            url=detail,
+        )  # fmt: skip
 
     def _owner_in(self, project: Project, data: dict[str, Any]) -> dict[str, Any]:
         data = dict(data)
@@ -115,13 +135,21 @@ class OwnedKit(RecordKit):
         """The kit's create after the owner is resolved, the project locked for numbering."""
         with transaction.atomic():
             Project.objects.select_for_update().filter(pk=project.pk).first()
-            return super().create(who=who, project=project, data=self._owner_in(project, data))
+            made = super().create(who=who, project=project, data=self._owner_in(project, data))
+            self._tell_owner(who, made, None)
+            return made
 
     def update(self, *, who: Any, record: Any, version: int, changes: dict[str, Any]) -> Any:
-        """The kit's update after the owner is resolved."""
-        return super().update(
-            who=who, record=record, version=version, changes=self._owner_in(record.project, changes)
-        )
+        """The kit's update after the owner is resolved; a new owner is told."""
+        with transaction.atomic():
+            before = type(record).objects.filter(pk=record.pk).values_list("owner_id", flat=True)
+            previous = next(iter(before), None)
+            fresh = super().update(
+                who=who, record=record, version=version,
+                changes=self._owner_in(record.project, changes),
+            )  # fmt: skip
+            self._tell_owner(who, fresh, previous)
+            return fresh
 
     def _serializer(self, *, write: bool) -> type[serializers.Serializer[Any]]:
         spec = self.spec
@@ -251,6 +279,8 @@ class _Tasks(serializers.SlugRelatedField):  # type: ignore[type-arg]
 
 class RiskKit(OwnedKit):
     """Risks: numbered, linked to tasks of their project, placed on the matrix."""
+
+    owner_kind = NotificationKind.RISK_OWNED
 
     extra_read = {
         "key": serializers.CharField(read_only=True, help_text="RSK-n, per project."),
@@ -429,6 +459,8 @@ def check_issue(issue: Issue) -> None:
 
 class IssueKit(OwnedKit):
     """Issues: numbered, the risk they came from and the escalation shown."""
+
+    owner_kind = NotificationKind.ISSUE_OWNED
 
     extra_read = {
         "key": serializers.CharField(read_only=True, help_text="ISS-n, per project."),

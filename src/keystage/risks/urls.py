@@ -34,6 +34,11 @@ urlpatterns: list[URLPattern] = [
         simulation_views.simulation_run,
         name="simulation-run",
     ),
+    path(
+        P + "risk-analysis/runs/<uuid:simulation_id>/cancel/",
+        simulation_views.simulation_cancel,
+        name="simulation-cancel",
+    ),
     path(P + "risk-analysis/estimates/", simulation_views.estimates_page, name="estimates"),
     path(
         P + "risk-analysis/estimates/save/",

@@ -95,6 +95,7 @@ class EditInputSerializer(serializers.Serializer[Any]):
     line = serializers.CharField(required=False, help_text="A budget line's id.")
     amount = serializers.CharField(required=False)
     category = serializers.CharField(required=False)
+    percent = serializers.CharField(required=False, help_text="Contingency % (contingency).")
     version = serializers.IntegerField()
 
 

@@ -10,6 +10,8 @@ An edit is a small JSON object with an ``op``:
 * ``remove_task`` — a leaf task goes, with its links and people;
 * ``add_link`` / ``remove_link`` — a dependency between two tasks (``predecessor``,
   ``successor``, ``type``, ``lag_minutes``);
+* ``change_link`` — an existing dependency's new type (FS, SS, FF, SF) and lag;
+* ``contingency`` — the budget's new contingency (``percent`` of the cost plan);
 * ``line_amount`` — a budget line's new amount (``line``, ``amount``);
 * ``add_line`` — a new budget line (``name``, ``category``, ``amount``).
 
@@ -55,6 +57,8 @@ OPS = {
     "remove_task": "Remove a task",
     "add_link": "Add a dependency",
     "remove_link": "Remove a dependency",
+    "change_link": "Change a dependency's type or lag",
+    "contingency": "Change the contingency",
     "line_amount": "Change a budget line's amount",
     "add_line": "Add a budget line",
 }
@@ -211,14 +215,19 @@ def check_edit(
         edit["predecessors"] = [str(t.public_id) for t in preds]
         edit["successors"] = [str(t.public_id) for t in succs]
         edit["label"] = edit["name"]
-    elif op in ("add_link", "remove_link"):
+    elif op in ("add_link", "remove_link", "change_link"):
         pred = _tasks(project, [data.get("predecessor")], "predecessor")[0]
         succ = _tasks(project, [data.get("successor")], "successor")[0]
         if pred.pk == succ.pk:
             raise InvalidInput({"successor": "A task cannot depend on itself."})
         linked = Dependency.objects.filter(predecessor=pred, successor=succ).first()
-        if op == "add_link":
-            if linked is not None:
+        if op == "change_link" and linked is None:
+            raise InvalidInput({"successor": "These two tasks are not linked."})
+        if op == "change_link":
+            assert linked is not None
+            edit["was_type"], edit["was_lag_minutes"] = linked.type, int(linked.lag_minutes)
+        if op in ("add_link", "change_link"):
+            if op == "add_link" and linked is not None:
                 raise InvalidInput({"successor": "These two tasks are already linked."})
             kind = str(data.get("type") or "FS").upper()
             if kind not in {t.value for t in LinkType}:
@@ -231,11 +240,27 @@ def check_edit(
                 raise InvalidInput({"lag_days": "Enter a number of working days."}) from None
             edit["type"] = kind
             edit["lag_minutes"] = int((lag_days * per_day).to_integral_value())
+            if op == "change_link" and (kind, edit["lag_minutes"]) == (
+                edit["was_type"],
+                edit["was_lag_minutes"],
+            ):
+                raise InvalidInput({"type": "This is the dependency as it stands: change it."})
         elif linked is None:
             raise InvalidInput({"successor": "These two tasks are not linked."})
         edit["predecessor"] = str(pred.public_id)
         edit["successor"] = str(succ.public_id)
         edit["label"] = f"{pred.name} → {succ.name}"
+    elif op == "contingency":
+        try:
+            percent = Decimal(str(data.get("percent") or "").strip().replace(",", "."))
+            if not percent.is_finite() or not ZERO <= percent <= 100:
+                raise ValueError
+        except (InvalidOperation, ValueError):
+            raise InvalidInput({"percent": "Enter a percentage from 0 to 100."}) from None
+        budget = ProjectBudget.objects.filter(project=project).first()
+        edit["percent"] = str(percent.quantize(Decimal("0.01")))
+        edit["was"] = str(budget.contingency_percent if budget else ZERO)
+        edit["label"] = "Contingency"
     elif op == "line_amount":
         line = _line(project, data.get("line"))
         edit["line"] = str(line.public_id)
@@ -257,8 +282,10 @@ def check_edit(
 def _key(edit: Mapping[str, Any]) -> tuple[str, ...] | None:
     if edit["op"] in ("duration", "task_cost", "remove_task"):
         return ("task", edit["op"], edit["task"])
-    if edit["op"] in ("add_link", "remove_link"):
+    if edit["op"] in ("add_link", "remove_link", "change_link"):
         return ("link", edit["predecessor"], edit["successor"])
+    if edit["op"] == "contingency":
+        return ("contingency",)
     if edit["op"] == "line_amount":
         return ("line", edit["line"])
     return None
@@ -392,6 +419,12 @@ def _changed_copy(project: Project, plan: _Plan, edits: Sequence[Mapping[str, An
         elif op == "remove_link":
             pair = (find(edit["predecessor"]).pk, find(edit["successor"]).pk)
             links = [d for d in links if (d.predecessor_id, d.successor_id) != pair]
+        elif op == "change_link":
+            pair = (find(edit["predecessor"]).pk, find(edit["successor"]).pk)
+            found = [d for d in links if (d.predecessor_id, d.successor_id) == pair]
+            if not found:
+                raise InvalidInput({"edits": "A dependency this change names no longer exists."})
+            found[0].type, found[0].lag_minutes = edit["type"], int(edit["lag_minutes"])
     parents = {t.parent_id for t in tasks if t.parent_id is not None}
     for task in tasks:
         task.is_summary = task.pk in parents
@@ -451,7 +484,11 @@ def _cost_after(project: Project, edits: Sequence[Mapping[str, Any]]) -> tuple[D
         elif op == "add_line":
             delta += Decimal(edit["amount"])
     subtotal = plan.subtotal + delta
-    after = subtotal + to_cents(subtotal * plan.contingency_percent / 100)
+    percent = plan.contingency_percent
+    for edit in edits:
+        if edit["op"] == "contingency":
+            percent = Decimal(edit["percent"])
+    after = subtotal + to_cents(subtotal * percent / 100)
     return to_cents(plan.cost_baseline), to_cents(after)
 
 

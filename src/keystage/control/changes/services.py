@@ -381,6 +381,15 @@ def _apply_plan_edit(who: User, project: Project, edit: Mapping[str, Any]) -> No
             successor_id=edit["successor"],
             data={"type": edit["type"], "lag_minutes": int(edit["lag_minutes"])},
         )
+    elif op == "change_link":
+        link = Dependency.objects.get(
+            predecessor=_task(project, edit["predecessor"]),
+            successor=_task(project, edit["successor"]),
+        )
+        dependencies.dependency_update(
+            who=who, project=project, dependency=link, version=link.version,
+            data={"type": edit["type"], "lag_minutes": int(edit["lag_minutes"])},
+        )  # fmt: skip
     elif op == "remove_link":
         link = Dependency.objects.get(
             predecessor=_task(project, edit["predecessor"]),
@@ -402,7 +411,13 @@ def _apply_cost_edits(who: User, project: Project, edits: list[Mapping[str, Any]
         assert budget is not None
         budget = cost_services.budget_reopen(who=who, project=project, version=budget.version)
     for edit in edits:
-        if edit["op"] == "line_amount":
+        if edit["op"] == "contingency":
+            fresh = ProjectBudget.objects.filter(project=project).first()
+            cost_services.budget_save(
+                who=who, project=project, version=fresh.version if fresh else None,
+                data={"contingency_percent": Decimal(edit["percent"])},
+            )  # fmt: skip
+        elif edit["op"] == "line_amount":
             line = BudgetLine.objects.get(project=project, public_id=edit["line"])
             cost_services.line_update(
                 who=who,
@@ -450,7 +465,7 @@ def change_apply(*, who: User, change: ChangeRequest, version: int) -> ChangeReq
             message=f"The plan changed since the impact of {current.code} was computed. Here is "
             "the impact now: recompute it, and the sponsor decides again.",
         )
-    cost_ops = ("line_amount", "add_line")
+    cost_ops = ("line_amount", "add_line", "contingency")
     for edit in current.edits:
         if edit["op"] not in cost_ops:
             _apply_plan_edit(who, project, edit)

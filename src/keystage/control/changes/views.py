@@ -182,9 +182,15 @@ def _shown_edits(change: ChangeRequest, per_day: int) -> list[dict[str, Any]]:
             what = f"{days(edit['duration_minutes'])}, fixed cost {edit['fixed_cost']}"
             links = len(edit["predecessors"]) + len(edit["successors"])
             what += f", {links} link{'s' if links != 1 else ''}" if links else ""
-        elif op == "add_link":
+        elif op in ("add_link", "change_link"):
             lag = int(edit["lag_minutes"])
             what = edit["type"] + (f" {'+' if lag > 0 else ''}{days(lag)}" if lag else "")
+            if op == "change_link":
+                was = int(edit["was_lag_minutes"])
+                what = (edit["was_type"] + (f" {'+' if was > 0 else ''}{days(was)}" if was else "")
+                        + " → " + what)  # fmt: skip
+        elif op == "contingency":
+            what = f"{edit['was']} % → {edit['percent']} %"
         elif op == "line_amount":
             what = f"{edit['was']} → {edit['amount']}"
         elif op == "add_line":

@@ -14,20 +14,23 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.accounts.roles import Perm
+from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.audit import audit_record
 from keystage.core.errors import Conflict, InvalidInput, NotFound
 from keystage.core.lookup import parse_public_id
 from keystage.core.models import AuditAction
 from keystage.core.versioning import versioned_update
 from keystage.initiation.models import Stakeholder
+from keystage.notifications.models import NotificationKind
+from keystage.notifications.services import notify
 from keystage.planning.models import Deliverable
 from keystage.planning.models.scope import DeliverableStatus
 from keystage.portfolio.access import project_perms, require_open, require_perm
-from keystage.portfolio.models import Project
+from keystage.portfolio.models import Project, ProjectMembership
 from keystage.portfolio.project_events import project_figures_moved
 from keystage.quality.models import Criterion, CriterionResult, Decision, SignOff
 from keystage.quality.models.sign_offs import ACCEPTING
@@ -245,4 +248,16 @@ def sign_off_create(*, who: User, project: Project, data: dict[str, Any]) -> Sig
             summary=f"Deliverable '{deliverable}' {status.label.lower()} by its sign-off",
         )
     project_figures_moved(project)
+    managers = [
+        m.user
+        for m in ProjectMembership.objects.filter(
+            project=project, role=ProjectRole.PROJECT_MANAGER
+        ).select_related("user")
+    ]
+    notify(
+        managers, kind=NotificationKind.DELIVERABLE_SIGNED_OFF, project=project, actor=who,
+        text=f"{project.code}: '{deliverable}' {sign_off.get_decision_display().lower()} by "
+        f"{label} ({met} of {len(results)} criteria met).",
+        url=reverse("quality:overview", args=[project.public_id]),
+    )  # fmt: skip
     return sign_off

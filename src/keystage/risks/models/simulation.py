@@ -4,7 +4,7 @@ A :class:`TaskEstimate` gives one task its optimistic / most likely / pessimisti
 duration and the distribution to draw from; tasks without one take the project's
 :class:`SimulationSettings` spread around their planned duration. A
 :class:`SimulationRun` is one Monte Carlo request, run in the background like a
-schedule run (queued → running → done / failed), with its result stored as JSON.
+schedule run (queued → running → done / failed / cancelled), with its result stored as JSON.
 """
 
 from __future__ import annotations
@@ -101,6 +101,9 @@ class SimulationRun(BaseModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an editor asked the run to stop."
+    )
     job_id = models.CharField(max_length=64, blank=True)
     result = models.JSONField(default=dict, blank=True)
 

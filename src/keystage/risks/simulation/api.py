@@ -114,6 +114,26 @@ class SimulationListView(APIView):
         return Response(s.SimulationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
+class SimulationCancelView(APIView):
+    """Cancel a risk simulation: a queued one at once, a running one between two chunks."""
+
+    @extend_schema(
+        summary="Cancel a risk simulation",
+        request=None,
+        responses={
+            200: s.SimulationRunSerializer,
+            409: OpenApiResponse(description="The run has already ended."),
+        },
+    )
+    def post(self, request: Request, project_id: str, simulation_id: str) -> Response:
+        """Project editors; answers the run (status *cancelled*, or still *running* with the
+        stop requested — poll it)."""
+        project = project_get(who=actor(request), project_id=project_id, perm=Perm.EDIT)
+        run = selectors.run_get(who=actor(request), project=project, run_id=simulation_id)
+        run = services.simulation_cancel(who=actor(request), project=project, run=run)
+        return Response(s.SimulationRunSerializer(run).data)
+
+
 class SimulationDetailView(APIView):
     """One simulation: status, progress and, once done, its result."""
 

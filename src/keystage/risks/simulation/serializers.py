@@ -98,6 +98,7 @@ class SimulationRunSerializer(serializers.ModelSerializer[SimulationRun]):
         model = SimulationRun
         fields = [
             "id", "runs", "seed", "status", "progress", "message", "requested_by",
-            "created_at", "started_at", "finished_at", "version", "result",
+            "created_at", "started_at", "finished_at", "cancel_requested_at", "version",
+            "result",
         ]  # fmt: skip
         read_only_fields = fields

@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm
-from keystage.core.audit import audit_record
+from keystage.core.audit import audit_record, diff_fields
 from keystage.core.errors import Conflict, DomainError, InvalidInput
-from keystage.core.models import AuditAction
+from keystage.core.models import AuditAction, AuditEntry
 from keystage.core.versioning import versioned_update
 from keystage.engine.errors import FieldError, ScheduleError
-from keystage.engine.risk import simulate
+from keystage.engine.risk import check_memory, simulate
 from keystage.planning.models import RunStatus, Task
 from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import Project
@@ -52,6 +52,10 @@ STALE_MESSAGE = (
     "The worker running this simulation stopped answering; it was given up and nothing "
     "was kept. Run it again."
 )
+
+
+class SimulationStopped(Exception):
+    """The run was cancelled (or given up) while it was drawing: stop between chunks."""
 
 
 class SimulationQueueFull(DomainError):
@@ -150,35 +154,86 @@ def estimates_put(
         )
     if errors:
         raise InvalidInput(errors)
-    out = []
+    return _write_estimates(who=who, project=project, plans=plans)
+
+
+def _entry(
+    who: User, obj: TaskEstimate, action: str, project: Project, changes: dict[str, Any],
+    summary: str,
+) -> AuditEntry:  # fmt: skip
+    """An unsaved journal entry, as ``audit_record`` writes it (saved in bulk)."""
+    return AuditEntry(
+        actor=who if getattr(who, "is_authenticated", False) else None, project=project,
+        object_type="taskestimate", object_id=obj.public_id, object_label=str(obj)[:300],
+        action=action, changes=changes, summary=summary[:500],
+    )  # fmt: skip
+
+
+def _write_estimates(
+    *, who: User, project: Project, plans: list[tuple[Task, dict[str, Any] | None, int | None]]
+) -> list[TaskEstimate]:
+    """Write the checked rows in one transaction and a constant number of queries: lock the
+    rows, refuse any stale version (409, nothing written), then delete, create and update
+    in bulk, each change journaled."""
+    out: list[TaskEstimate] = []
     with transaction.atomic():
-        for task, values, version in plans:
-            current = TaskEstimate.objects.select_for_update().filter(task=task).first()
-            if current is not None and version is not None and current.version != version:
-                raise Conflict(current=current)  # also for a removal
+        current = {
+            e.task_id: e
+            for e in TaskEstimate.objects.select_for_update().filter(
+                task__in=[task.pk for task, _, _ in plans]
+            )
+        }
+        for task, _, version in plans:
+            found = current.get(task.pk)
+            if found is not None and version is not None and found.version != version:
+                raise Conflict(current=found)  # also for a removal
+        now = timezone.now()
+        gone: list[TaskEstimate] = []
+        fresh: list[TaskEstimate] = []
+        changed: list[TaskEstimate] = []
+        entries: list[AuditEntry] = []
+        for task, values, _ in plans:
+            found = current.get(task.pk)
+            if found is not None:
+                found.task = task  # str() names the task without reading it again
             if values is None:
-                if current is not None:
-                    audit_record(
-                        who=who, obj=current, action=AuditAction.DELETE, project=project,
-                        summary=f"Removed the three-point estimate of {task}",
-                    )  # fmt: skip
-                    current.delete()
+                if found is not None:
+                    gone.append(found)
+                    summary = f"Removed the three-point estimate of {task}"
+                    entries.append(_entry(who, found, AuditAction.DELETE, project, {}, summary))
                 continue
-            if current is None:
-                current = TaskEstimate.objects.create(task=task, project=project, **values)
-                audit_record(
-                    who=who, obj=current, action=AuditAction.CREATE, project=project,
-                    changes={k: [None, v] for k, v in values.items()},
-                    summary=f"Estimated {task}",
-                )  # fmt: skip
-            else:
-                current = versioned_update(
-                    who=who, instance=current, project=project, changes=values,
-                    expected_version=current.version if version is None else version,
-                    summary=f"Changed the estimate of {task}",
-                )  # fmt: skip
-            out.append(current)
+            if found is None:
+                made = TaskEstimate(task=task, project=project, **values)
+                fresh.append(made)
+                entries.append(_entry(who, made, AuditAction.CREATE, project,
+                                      {k: [None, v] for k, v in values.items()},
+                                      f"Estimated {task}"))  # fmt: skip
+                out.append(made)
+                continue
+            delta = diff_fields({k: getattr(found, k) for k in values}, values)
+            if delta:
+                for field, value in values.items():
+                    setattr(found, field, value)
+                found.version += 1
+                found.updated_at = now
+                changed.append(found)
+                entries.append(_entry(who, found, AuditAction.UPDATE, project, delta,
+                                      f"Changed the estimate of {task}"))  # fmt: skip
+            out.append(found)
+        if gone:
+            TaskEstimate.objects.filter(pk__in=[e.pk for e in gone]).delete()
+        if fresh:
+            TaskEstimate.objects.bulk_create(fresh)
+        if changed:
+            TaskEstimate.objects.bulk_update(
+                changed, [*ESTIMATE_FIELDS, "version", "updated_at"], batch_size=500
+            )
+        if entries:
+            AuditEntry.objects.bulk_create(entries, batch_size=500)
     return out
+
+
+ESTIMATE_FIELDS = ("optimistic_minutes", "likely_minutes", "pessimistic_minutes", "distribution")
 
 
 def settings_update(
@@ -265,6 +320,22 @@ def check_request(runs: Any, seed: Any) -> tuple[int, int]:
     return count, value
 
 
+def check_size(*, project: Project, runs: int) -> None:
+    """Refuse (400 on ``runs``) a simulation that would exceed the engine's memory budget.
+
+    Counted from the plan's tasks and open risks before anything is queued; the engine
+    checks again with the exact network when it runs.
+    """
+    from keystage.risks.models import Risk
+
+    tasks = Task.objects.filter(project=project).count()
+    events = Risk.objects.filter(project=project).exclude(status="closed").count()
+    try:
+        check_memory(tasks, runs, events)
+    except FieldError as exc:
+        raise InvalidInput({"runs": exc.message}) from exc
+
+
 def fail_stale(*, project: Project) -> int:
     """Fail the project's running simulations whose worker stopped answering (no progress
     for ``STALE_AFTER`` seconds), so that they never block the queue; journaled."""
@@ -303,6 +374,7 @@ def simulation_request(
     """Queue a Monte Carlo run (project editors); the background worker executes it."""
     require_perm(who=who, project=project, perm=Perm.EDIT)
     count, value = check_request(runs, seed)
+    check_size(project=project, runs=count)
     with transaction.atomic():
         run = _create(who=who, project=project, runs=count, seed=value, via="")
     from keystage.risks.simulation.tasks import run_simulation  # the job imports us
@@ -319,6 +391,7 @@ def simulate_now_as_system(
     """Record and execute a run right here as the system actor (the command line)."""
     require_open(project)
     count, value = check_request(runs, seed)
+    check_size(project=project, runs=count)
     with transaction.atomic():
         run = _create(who=None, project=project, runs=count, seed=value, via=f" ({via})")
     execute_simulation(run.pk)
@@ -340,6 +413,8 @@ def execute_simulation(run_id: int) -> str:
         return run.status
     try:
         _execute(run)
+    except SimulationStopped:
+        _stopped(run)
     except (FieldError, ScheduleError) as exc:
         _end(run, RunStatus.FAILED, f"The plan cannot be simulated: {exc}")
     except DomainError as exc:
@@ -364,20 +439,29 @@ def _execute(run: SimulationRun) -> None:
             return
         last[0] = now
         percent = 5 + int(90 * fraction)
-        SimulationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        # The stamp doubles as the cancel check: a run cancelled (or given up) meanwhile
+        # is no longer running without a stop request, and the engine stops drawing.
+        if not SimulationRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=True
+        ).update(
             progress=percent, message=f"Simulating: {math.floor(fraction * run.runs):,} runs done",
             heartbeat_at=timezone.now(),
-        )  # fmt: skip
+        ):  # fmt: skip
+            raise SimulationStopped
 
     result = simulate(data.model, run.runs, np.random.default_rng(run.seed), progress=progress)
-    _end(run, RunStatus.DONE, "Done.", outcome(result, data, run.seed))
+    if not _end(run, RunStatus.DONE, "Done.", outcome(result, data, run.seed)):
+        raise SimulationStopped  # a stop asked for after the last chunk: nothing is kept
 
 
 def _end(
     run: SimulationRun, status: str, message: str, result: dict[str, Any] | None = None
 ) -> int:
+    running = SimulationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING)
+    if status == RunStatus.DONE:  # a result is kept only when nobody asked to stop
+        running = running.filter(cancel_requested_at__isnull=True)
     with transaction.atomic():
-        touched = SimulationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        touched = running.update(
             status=status,
             message=message[:1000],
             progress=100 if status == RunStatus.DONE else run.progress,
@@ -393,13 +477,71 @@ def _end(
     return touched
 
 
+def _stopped(run: SimulationRun) -> int:
+    """The worker saw a stop: end a cancelled run as *cancelled* (a given-up one stays)."""
+    with transaction.atomic():
+        touched = SimulationRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=False
+        ).update(
+            status=RunStatus.CANCELLED, finished_at=timezone.now(), result={},
+            message="Cancelled: stopped between two batches of runs; nothing was kept.",
+        )  # fmt: skip
+        if touched:
+            audit_record(
+                who=run.requested_by, obj=run, action=AuditAction.UPDATE, project=run.project,
+                changes={"status": [RunStatus.RUNNING, RunStatus.CANCELLED]},
+                summary="Risk simulation cancelled while running",
+            )  # fmt: skip
+    return touched
+
+
+def simulation_cancel(*, who: User, project: Project, run: SimulationRun) -> SimulationRun:
+    """Cancel a queued simulation at once, or ask a running one to stop (project editors).
+
+    The worker stops between two chunks of runs and keeps nothing; journaled. A run that
+    has already ended is a Conflict (409) with its current state.
+    """
+    require_perm(who=who, project=project, perm=Perm.EDIT)
+    fail_stale(project=project)
+    name = getattr(who, "display_name", "") or str(who)
+    now = timezone.now()
+    with transaction.atomic():
+        if SimulationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.CANCELLED, cancel_requested_at=now, finished_at=now,
+            message=f"Cancelled by {name} before it started.",
+        ):  # fmt: skip
+            change: dict[str, Any] = {"status": [RunStatus.QUEUED, RunStatus.CANCELLED]}
+            summary = f"Cancelled a queued risk simulation of {run.runs:,} runs"
+        elif SimulationRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, cancel_requested_at__isnull=True
+        ).update(cancel_requested_at=now, message=f"Cancelling at {name}'s request…"):
+            change = {"cancel_requested_at": [None, now.isoformat()]}
+            summary = f"Asked a running risk simulation of {run.runs:,} runs to stop"
+        else:
+            current = SimulationRun.objects.get(pk=run.pk)
+            if current.status == RunStatus.RUNNING:
+                return current  # a stop was asked for already
+            raise Conflict(
+                current=current,
+                message=f"This run has already ended ({current.get_status_display().lower()}).",
+            )
+        audit_record(
+            who=who, obj=run, action=AuditAction.UPDATE, project=project, changes=change,
+            summary=summary,
+        )  # fmt: skip
+    return SimulationRun.objects.select_related("requested_by").get(pk=run.pk)
+
+
 __all__ = [
+    "SimulationStopped",
     "check_request",
+    "check_size",
     "default_settings",
     "estimates_put",
     "execute_simulation",
     "fail_stale",
     "settings_update",
     "simulate_now_as_system",
+    "simulation_cancel",
     "simulation_request",
 ]

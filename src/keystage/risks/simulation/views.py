@@ -314,6 +314,25 @@ def _panel(request: HttpRequest, project: Project, run: SimulationRun) -> HttpRe
 
 
 @login_required
+@require_POST
+def simulation_cancel(request: HttpRequest, project_id: str, simulation_id: str) -> HttpResponse:
+    """Cancel a run (project editors): htmx gets the run's panel, others the page."""
+    who = actor(request)
+    try:
+        project = open_project(request, project_id, Perm.EDIT)
+        run = selectors.run_get(who=who, project=project, run_id=simulation_id)
+        run = services.simulation_cancel(who=who, project=project, run=run)
+    except DomainError as exc:
+        if exc.status_code != 409:
+            return page_error(request, exc)
+        run = selectors.run_get(who=who, project=project, run_id=simulation_id)
+    if not htmx(request):
+        url = reverse("risks:simulation", args=[project.public_id])
+        return redirect(f"{url}?run={run.public_id}#run-panel")
+    return _panel(request, project, run)
+
+
+@login_required
 @require_GET
 def simulation_run(request: HttpRequest, project_id: str, simulation_id: str) -> HttpResponse:
     """One run: its panel for htmx (polled while it runs), else the page showing it."""
