@@ -37,10 +37,10 @@ def _health(projects: Sequence[Project]) -> dict[int, tuple[str, str]]:
     """Each project's health from its stored KPI states: the worst measured RAG and the
     reasons at that level (as of the last check: alerts and the Health tab keep it fresh)."""
     found: dict[int, dict[str, list[str]]] = {}
-    for state in KpiState.objects.filter(
+    for project_id, rag, reason in KpiState.objects.filter(
         project_id__in=[p.pk for p in projects], rag__in=_ORDER
-    ).only("project_id", "rag", "reason"):
-        found.setdefault(state.project_id, {}).setdefault(state.rag, []).append(state.reason)
+    ).values_list("project_id", "rag", "reason"):  # plain values: no model per state
+        found.setdefault(project_id, {}).setdefault(rag, []).append(reason)
     out = {}
     for pk, by_rag in found.items():
         worst = next(rag for rag in _ORDER if rag in by_rag)
