@@ -27,7 +27,8 @@ def check_command(
     organisation: OrganisationOption = None,
 ) -> None:
     """Evaluate the KPIs; tell the project manager and sponsor of each new amber or red
-    (once per crossing). One line per project: its health, reasons and alerts sent."""
+    (once per crossing). One line per project: its health, reasons and alerts sent; then
+    the stored earned-value summaries of the dashboard are refreshed."""
     django_setup()
     from keystage.control.kpis.alerts import check_project, open_projects
 
@@ -40,3 +41,7 @@ def check_command(
         typer.echo(f"{found.code}: {health.rag.label.lower()} — {reasons}{crossed}")
     if not projects:
         typer.echo("No open projects to check.")
+        return
+    from keystage.control.evm_snapshots import refresh
+
+    refresh([p.pk for p in projects])

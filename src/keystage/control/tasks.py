@@ -15,3 +15,12 @@ def check_organisation_kpis(organisation_id: int) -> int:
     for project_id in ids:
         check_quietly(project_id)
     return len(ids)
+
+
+@task()
+def refresh_evm_snapshots(project_ids: list[int]) -> int:
+    """Refresh the stored earned-value summaries of these projects (queued by the dashboard
+    when it had to compute some live); the number stored."""
+    from keystage.control.evm_snapshots import refresh
+
+    return refresh(project_ids)

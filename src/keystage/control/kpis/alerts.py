@@ -5,7 +5,8 @@ e-mail per their preferences). Re-checking at the same level tells nobody; recov
 crossing again tells them again.
 
 Checks run after the commit of each write that moves the figures (``check_after_commit``,
-registered with ``portfolio.project_events``), after a change of thresholds, and from
+registered with ``portfolio.project_events``; the same hook then refreshes the project's
+stored earned-value summary, ``control.evm_snapshots``), after a change of thresholds, and from
 ``keystage kpi check`` for cron — never on a page view. One check per project at a time:
 the project row is locked while its states are compared and written.
 """
@@ -117,8 +118,11 @@ class _PendingCheck:
     ran: bool = False
 
     def __call__(self) -> None:
+        from keystage.control.evm_snapshots import refresh_quietly
+
         self.ran = True
         check_quietly(self.project_id)
+        refresh_quietly(self.project_id)  # the dashboard's stored earned value
 
 
 def check_after_commit(project: Any) -> None:

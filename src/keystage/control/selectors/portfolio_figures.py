@@ -2,7 +2,9 @@
 the highest-rated open risk of the register.
 
 Registered with ``portfolio.dashboard.register_project_figures`` from ``ControlConfig.ready``;
-one call for the whole list, in a constant number of queries.
+one call for the whole list, in a constant number of queries. Earned value comes from the
+stored summaries (``control.evm_snapshots``): one query for all projects, plus a live
+computation of those whose row is missing or not current.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from keystage.accounts.models import Organisation
+from keystage.control.evm_snapshots import dashboard_summaries
 from keystage.control.models import KpiState
-from keystage.control.selectors.evm import evm_summaries
 from keystage.portfolio.models import Project
 from keystage.risks.selectors.register import top_risks
 
@@ -35,10 +37,10 @@ def _health(projects: Sequence[Project]) -> dict[int, tuple[str, str]]:
     """Each project's health from its stored KPI states: the worst measured RAG and the
     reasons at that level (as of the last check: alerts and the Health tab keep it fresh)."""
     found: dict[int, dict[str, list[str]]] = {}
-    for state in KpiState.objects.filter(
+    for project_id, rag, reason in KpiState.objects.filter(
         project_id__in=[p.pk for p in projects], rag__in=_ORDER
-    ).only("project_id", "rag", "reason"):
-        found.setdefault(state.project_id, {}).setdefault(state.rag, []).append(state.reason)
+    ).values_list("project_id", "rag", "reason"):  # plain values: no model per state
+        found.setdefault(project_id, {}).setdefault(rag, []).append(reason)
     out = {}
     for pk, by_rag in found.items():
         worst = next(rag for rag in _ORDER if rag in by_rag)
@@ -53,7 +55,7 @@ def control_figures(projects: Sequence[Project]) -> dict[int, dict[str, Any]]:
     if not projects:
         return {}
     _with_organisations(projects)
-    summaries = evm_summaries(projects)
+    summaries = dashboard_summaries(projects)  # stored rows; live for those not current
     health = _health(projects)
     top = top_risks(projects)
     out: dict[int, dict[str, Any]] = {}
