@@ -4,8 +4,8 @@ from django.urls import URLPattern, path
 
 from keystage.core.middleware import accepts_uploads
 from keystage.interop import api
-from keystage.interop.services import MAX_UPLOAD
 from keystage.interop.export_api import ExportView
+from keystage.interop.services import MAX_UPLOAD
 from keystage.interop.template_api import ProjectFromTemplateView
 
 P = "projects/<str:project_id>/"
@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
         name="interop-imports",
     ),
     path(P + "export/<str:export_format>/", ExportView.as_view(), name="interop-export"),
+    path(
         "projects-from-template/",
         ProjectFromTemplateView.as_view(),
         name="project-from-template",

@@ -3,10 +3,8 @@
 from django.urls import URLPattern, path
 
 from keystage.core.middleware import accepts_uploads
-from keystage.interop import views
+from keystage.interop import export_views, template_views, views
 from keystage.interop.services import MAX_UPLOAD
-from keystage.interop import export_views
-from keystage.interop import template_views
 
 app_name = "interop"
 
