@@ -49,8 +49,11 @@ def import_command(
     from keystage.core.errors import DomainError
     from keystage.interop import services
 
+    target = find_project(project, organisation) if project is not None else None
     try:
-        document, file_dates = services.read_upload(file.name, data)
+        document, file_dates = services.read_upload(
+            file.name, data, start=target.start_date if target is not None else None
+        )
     except DomainError as exc:
         fail(f"{file.name}: {_message(exc)}")
     counts_of = (
@@ -58,14 +61,13 @@ def import_command(
         f"{len(document.plan.calendars)} calendars, {len(document.resources)} resources, "
         f"{len(document.assignments)} assignments, {len(document.plan.baselines)} baselines"
     )
-    if project is None:
+    if target is None:
         _losses(document.losses, verbose)
         typer.echo(
             f"{file.name}: {document.source_format}, {counts_of}, {len(document.losses)} item(s) "
             "not kept; nothing written (give --project CODE to import)"
         )
         return
-    target = find_project(project, organisation)
     try:
         report, preview = services.plan_import(
             who=None,

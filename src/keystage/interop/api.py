@@ -62,7 +62,7 @@ class ImportListView(APIView):
         data = upload.read()
         name = str(upload.name or "plan")
         fmt = str(request.POST.get("format", "") or "")
-        document, file_dates = services.read_upload(name, data, fmt)
+        document, file_dates = services.read_upload(name, data, fmt, start=project.start_date)
         dry_run = str(request.query_params.get("dry_run", "")).lower() in ("1", "true", "yes")
         report, preview = services.plan_import(
             who=who,

@@ -9,12 +9,13 @@ readers (the CSV/XLSX task list) are added to the dict at merge.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import PurePath
 
 from keystage.engine.interchange import PlanDocument
 from keystage.engine.mspdi_read import PlanReadError, read_mspdi, read_mspdi_with_dates
 from keystage.engine.planfile import PlanError, parse_plan
+from keystage.engine.tabular import TabularError, read_csv, read_xlsx
 from keystage.interop import mpxj_convert
 
 Reader = Callable[[bytes, str], PlanDocument]
@@ -64,13 +65,41 @@ def _as_format(document: PlanDocument, fmt: str) -> PlanDocument:
     )
 
 
+TASK_LISTS = frozenset(("csv", "xlsx"))
+
+
+def read_task_list(
+    data: bytes, filename: str = "", fmt: str = "csv", start: date | None = None
+) -> PlanDocument:
+    """A CSV or XLSX task list (``docs/spreadsheet-tasks.md``), columns guessed from the
+    headers; tasks without dates start at ``start`` (the project's start, else today)."""
+    begin = datetime.combine(start or date.today(), time(0))
+    title = (PurePath(filename).stem or "Imported task list")[:200]
+    try:
+        if fmt == "xlsx":
+            return read_xlsx(data, start=begin, title=title)
+        return read_csv(data, start=begin, title=title)
+    except TabularError as exc:
+        shown = list(exc.errors[:20])
+        more = len(exc.errors) - len(shown)
+        raise PlanReadError("; ".join(shown) + (f"; and {more} more" if more > 0 else "")) from None
+
+
 READERS: dict[str, Reader] = {
+    "csv": lambda data, filename: read_task_list(data, filename, "csv"),
+    "xlsx": lambda data, filename: read_task_list(data, filename, "xlsx"),
     "mspdi": read_mspdi_file,
     "toml": read_toml_file,
     **{fmt: read_with_mpxj for fmt in mpxj_convert.FORMATS},
 }
 
-SUFFIXES = {".xml": "mspdi", ".toml": "toml", **mpxj_convert.SUFFIXES}
+SUFFIXES = {
+    ".xml": "mspdi",
+    ".toml": "toml",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    **mpxj_convert.SUFFIXES,
+}
 
 
 def format_of(filename: str, data: bytes) -> str:
@@ -88,9 +117,12 @@ def format_of(filename: str, data: bytes) -> str:
     )
 
 
-def read_plan(data: bytes, filename: str, fmt: str = "") -> PlanDocument:
-    """Read a plan file of format ``fmt`` (or the one its name says)."""
+def read_plan(data: bytes, filename: str, fmt: str = "", start: date | None = None) -> PlanDocument:
+    """Read a plan file of format ``fmt`` (or the one its name says); ``start`` anchors a
+    task list's undated tasks."""
     fmt = fmt or format_of(filename, data)
+    if fmt in TASK_LISTS:
+        return read_task_list(data, filename, fmt, start)
     reader = READERS.get(fmt)
     if reader is None:
         known = ", ".join(sorted(READERS))
@@ -99,7 +131,7 @@ def read_plan(data: bytes, filename: str, fmt: str = "") -> PlanDocument:
 
 
 def read_plan_with_dates(
-    data: bytes, filename: str, fmt: str = ""
+    data: bytes, filename: str, fmt: str = "", start: date | None = None
 ) -> tuple[PlanDocument, dict[str, tuple[datetime, datetime]]]:
     """Read a plan and the start and finish its file carries per task (MSPDI and the
     formats MPXJ converts; none for the others), to compare schedules after import."""
@@ -108,7 +140,7 @@ def read_plan_with_dates(
         return read_mspdi_with_dates(data)
     if fmt in mpxj_convert.FORMATS:
         return _mpxj(data, filename)
-    return read_plan(data, filename, fmt), {}
+    return read_plan(data, filename, fmt, start), {}
 
 
 __all__ = ["READERS", "format_of", "read_plan", "read_plan_with_dates"]

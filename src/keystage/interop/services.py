@@ -727,11 +727,14 @@ def _check_size(data: bytes) -> None:
         raise InvalidInput({"file": "The file is empty."})
 
 
-def read_upload(name: str, data: bytes, fmt: str = "") -> tuple[PlanDocument, dict[str, Any]]:
-    """Read an uploaded plan; a field error on ``file`` says why it cannot be read."""
+def read_upload(
+    name: str, data: bytes, fmt: str = "", start: dt.date | None = None
+) -> tuple[PlanDocument, dict[str, Any]]:
+    """Read an uploaded plan; a field error on ``file`` says why it cannot be read.
+    ``start`` (the project's start) anchors a CSV/XLSX task list's undated tasks."""
     _check_size(data)
     try:
-        document, file_dates = readers.read_plan_with_dates(data, name, fmt)
+        document, file_dates = readers.read_plan_with_dates(data, name, fmt, start)
     except PlanReadError as exc:
         raise InvalidInput({"file": str(exc)}) from None
     return document, file_dates
@@ -812,7 +815,7 @@ def import_upload(
 ) -> tuple[ImportReport, Preview]:
     """Read an upload, store it as a preview report and return the report and preview."""
     _allowed(who, project)
-    document, _ = read_upload(name, data)
+    document, _ = read_upload(name, data, start=project.start_date)
     report, preview = plan_import(
         who=who,
         project=project,
@@ -839,7 +842,7 @@ def import_confirm(*, who: Any, project: Project, report_id: Any) -> ImportRepor
     if report.status != ImportStatus.PREVIEW or report.data is None:
         raise Conflict(current=None, message="This file was already imported.")
     data = bytes(report.data)
-    document, file_dates = read_upload(report.file_name, data)
+    document, file_dates = read_upload(report.file_name, data, start=project.start_date)
     report, _ = plan_import(
         who=who, project=project, document=document, source={}, file_dates=file_dates, report=report
     )
