@@ -211,8 +211,9 @@ def test_the_stored_summary_equals_the_live_one_after_every_change(
     assert stored(project) == rebased
 
 
-def test_a_row_is_not_shown_on_another_day_or_after_tasks_change(world):
-    """Without a data date the figures are as of today: tomorrow the row is not current."""
+def test_a_row_is_not_shown_on_another_day_or_after_tasks_or_actuals_change(world):
+    """Without a data date the figures are as of today: tomorrow the row is not current;
+    neither is it after tasks or actuals change behind the hook's back."""
     project = world.project_a
     _baseline(project, dt.date(2027, 6, 30), "250000.00")
     day = dt.date(2027, 1, 20)
@@ -225,6 +226,18 @@ def test_a_row_is_not_shown_on_another_day_or_after_tasks_change(world):
     Task.objects.create(project=project, name="Added later")
     assert stored(project, today=day) is None
     assert refresh([project.pk], today=day) == 1 and stored(project, today=day) is not None
+    # Actuals written by a path that fires no hook still make the row not current.
+    from keystage.costs.models import CostEntry
+
+    CostEntry.objects.create(
+        project=project,
+        kind="invoice",
+        category="services",
+        description="Imported",
+        amount=Decimal("10.00"),
+        date=day,
+    )
+    assert stored(project, today=day) is None
 
 
 def test_a_refresh_that_raced_a_write_stores_nothing(world, monkeypatch):

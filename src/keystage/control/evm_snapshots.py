@@ -11,8 +11,9 @@ query. A stored row is **never shown unless it is known to be current**:
 - after the commit, the KPI check of that project refreshes the row (:func:`refresh`), and
   so does ``keystage kpi check`` (cron) and the background job the dashboard queues;
 - what the hook does not cover (a new baseline, tasks added, removed or edited, the
-  calendar, the project's start, the currency, and — without a data date — the day) is
-  compared through a *fingerprint* read live with the rows (one more query);
+  calendar, the project's start, the currency, and — without a data date — the day), and
+  the actuals' totals as a second guard, are compared through a *fingerprint* read live
+  with the rows (one more query);
 - a missing, stale or mismatched row is computed live for that view (the numbers are
   always right; that view is as slow as before for those projects) and a refresh of those
   projects is queued in a background job.
@@ -32,13 +33,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from keystage.control.models import EvmSnapshot
 from keystage.control.selectors.evm import EvmSummary, evm_summaries
 from keystage.costs.actuals import currency_of
+from keystage.costs.models import CostEntry
+from keystage.execution.models import ApprovedLabourTask
 from keystage.planning.models import Baseline, ProjectCalendar, Task
 from keystage.portfolio.models import Project
 
@@ -61,28 +73,34 @@ FIELDS = (
 MONEY_LIMIT = Decimal(10) ** 17
 
 
-def _task_figure(aggregate: Any) -> Subquery:
-    tasks = (
-        Task.objects.filter(project_id=OuterRef("pk"), is_summary=False)
+def _per_project(rows: Any, aggregate: Any, output: Any = None) -> Coalesce:
+    """One aggregate of ``rows`` for the outer project, 0 when it has none."""
+    figure = (
+        rows.filter(project_id=OuterRef("pk"))
         .order_by()
         .values("project_id")
         .annotate(figure=aggregate)
         .values("figure")
     )
-    return Subquery(tasks, output_field=IntegerField())
+    output = output or IntegerField()
+    return Coalesce(Subquery(figure, output_field=output), 0, output_field=output)
 
 
 def fingerprints(projects: Sequence[Project], *, today: dt.date | None = None) -> dict[int, str]:
     """What each project's earned value is computed from, beyond the writes that mark its
     row stale, as one string per project pk (one query): the latest baseline (id, number,
     version), the calendar (working weekdays, data date — else today's date), the leaf
-    tasks (how many, the newest id, the sum of their versions), the start date and the
-    currency. Projects should come with their organisation loaded."""
+    tasks (how many, the newest id, the sum of their versions), the start date, the
+    currency, the approved labour (cents, hours) and the cost entries (how many, the
+    newest, their sum). Projects should come with their organisation loaded."""
     if not projects:
         return {}
     today = today or timezone.localdate()
     latest = Baseline.objects.filter(project_id=OuterRef("pk")).order_by("-number")
     calendar = ProjectCalendar.objects.filter(project_id=OuterRef("pk"))
+    leaves = Task.objects.filter(is_summary=False)
+    labour = ApprovedLabourTask.objects.all()
+    costs = CostEntry.objects.all()
     rows = (
         Project.objects.filter(pk__in=[p.pk for p in projects])
         .order_by()
@@ -92,9 +110,16 @@ def fingerprints(projects: Sequence[Project], *, today: dt.date | None = None) -
             b_version=Subquery(latest.values("version")[:1]),
             c_data_date=Subquery(calendar.values("data_date")[:1]),
             c_weekdays=Subquery(calendar.values("working_weekdays")[:1]),
-            t_count=Coalesce(_task_figure(Count("pk")), 0),
-            t_newest=Coalesce(_task_figure(Max("pk")), 0),
-            t_versions=Coalesce(_task_figure(Sum("version")), 0),
+            t_count=_per_project(leaves, Count("pk")),
+            t_newest=_per_project(leaves, Max("pk")),
+            t_versions=_per_project(leaves, Sum("version")),
+            # Actuals also fire the hook; summed here too, so a path that does not (a
+            # timesheet reopened, an import) cannot leave an old AC on the dashboard.
+            l_cents=_per_project(labour, Sum("cents")),
+            l_hours=_per_project(labour, Sum("centihours")),
+            c_count=_per_project(costs, Count("pk")),
+            c_newest=_per_project(costs, Max("pk")),
+            c_sum=_per_project(costs, Sum("amount"), DecimalField(max_digits=30, decimal_places=2)),
         )
         .values_list(
             "pk",
@@ -107,15 +132,22 @@ def fingerprints(projects: Sequence[Project], *, today: dt.date | None = None) -
             "t_newest",
             "t_versions",
             "start_date",
+            "l_cents",
+            "l_hours",
+            "c_count",
+            "c_newest",
+            "c_sum",
         )
     )
     currency = {p.pk: currency_of(p) for p in projects}
     out = {}
-    for pk, b_pk, number, version, data_date, weekdays, count, newest, versions, start in rows:
+    for pk, b_pk, number, version, data_date, weekdays, count, newest, versions, *rest in rows:
+        start, l_cents, l_hours, c_count, c_newest, c_sum = rest
         as_of = data_date.isoformat() if data_date else f"today {today.isoformat()}"
         out[pk] = (
             f"baseline {b_pk}/{number}/{version}; as of {as_of}; weekdays {weekdays}; "
-            f"tasks {count}/{newest}/{versions}; start {start}; {currency[pk]}"
+            f"tasks {count}/{newest}/{versions}; start {start}; {currency[pk]}; "
+            f"labour {l_cents}/{l_hours}; costs {c_count}/{c_newest}/{Decimal(c_sum):.2f}"
         )
     return out
 
