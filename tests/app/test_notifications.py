@@ -87,6 +87,9 @@ def test_email_preference_is_honoured_per_kind(world, django_capture_on_commit_c
         "issue_escalated": True,
         "change_to_decide": True,
         "change_decided": True,
+        "risk_owned": True,
+        "issue_owned": True,
+        "deliverable_signed_off": True,
     }
     with django_capture_on_commit_callbacks(execute=True):
         quiet = services.notify([dev], kind="mentioned", text="Psst")

@@ -51,3 +51,20 @@ def test_estimate_simulate_and_read_the_charts(page, world):
     assert page.locator("#criticality tbody tr").first.inner_text().startswith("1 Design")
     shot(page, "risk-02-results")
     assert SimulationRun.objects.get().status == "done"
+
+
+def test_a_queued_simulation_is_cancelled_from_its_panel(page, world):
+    page.set_default_timeout(60_000)
+    plan(world)
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto(f"/projects/{world.project_a.public_id}/risk-analysis/")
+    page.fill("#id_runs", "500")
+    page.click("#simulate-button")
+    page.wait_for_selector("#run-panel[data-status=queued]")
+    page.click("#cancel-run")
+    page.wait_for_selector("#run-panel[data-status=cancelled]")
+    assert page.locator("#cancel-run").count() == 0
+    assert "Cancelled by" in page.locator("#run-message").inner_text()
+    shot(page, "risk-03-cancelled")
+    assert run_worker().returncode == 0  # the worker leaves a cancelled run alone
+    assert SimulationRun.objects.get().status == "cancelled"

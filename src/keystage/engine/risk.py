@@ -832,8 +832,11 @@ def _chunk(
     end, crit = _passes(net, dur, critical=True)
     assert crit is not None
     out.finish[first:last] = end
-    worked = dur + net.done_minutes[:, None]
-    out.cost[first:last] = net.fixed_cost + net.rate @ worked.astype(np.float64) + extra
+    # Variable cost = rate · (drawn + already worked minutes): the matrix product in the
+    # runs' precision (no float64 copy of the durations), the constant part in float64.
+    done = float(net.rate @ net.done_minutes.astype(np.float64))
+    variable = net.rate.astype(DT) @ dur
+    out.cost[first:last] = net.fixed_cost + done + variable.astype(np.float64) + extra
     out.crit[k] = crit.sum(axis=1)
     out.dur_sum[k] = dur.sum(axis=1, dtype=np.float64)
 
