@@ -43,6 +43,16 @@ class PlanningConfig(AppConfig):
         # A task or deliverable removed takes its files' rows along (cascade); the stored
         # files go once that transaction commits.
         post_delete.connect(_drop_stored_file, sender=PlanFile, dispatch_uid="plan-file-drop")
+        import sys
+
+        if "db_worker" in sys.argv:
+            # The optimiser's compiled core is built on its first use (tens of seconds
+            # without a cache): the worker builds it beside its first jobs instead.
+            import threading
+
+            from keystage.planning.engine import solver_warm_up
+
+            threading.Thread(target=solver_warm_up, name="solver-warm-up", daemon=True).start()
 
 
 def _drop_stored_file(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -274,3 +274,18 @@ def _explain(exc: ScheduleError, project: Project) -> str:
         text = str(exc).split(": ", 1)[-1]
         return f"Task {_name(project, exc.activity_id)}: {text}."
     return str(exc)
+
+
+def solver_warm_up() -> None:
+    """Load (or compile and cache) the optimiser's compiled core; failures only logged.
+
+    Called in a background thread when the worker starts, so that a project manager's
+    first optimisation does not pay the compile."""
+    import logging
+
+    try:
+        from keystage.engine.rcpsp.ga import warm_up
+
+        warm_up()
+    except Exception:  # a missing or broken compiler must not stop the worker
+        logging.getLogger(__name__).exception("the optimiser's compiled core did not load")
