@@ -47,6 +47,8 @@ SKIP_ACTIONS = ("logout", "/delete", "/remove")  # sign-out ends the crawl; dele
 # CPU seconds of the thread serving the request (the test client runs the view in this
 # thread): the work a request costs, not the time it waited for a core on a busy machine.
 LIMIT_SECONDS = 2.0
+# Issuing a report renders and stores its PDF: the target for that is 3 s (issue 13).
+REPORT_ISSUE_LIMIT_SECONDS = 3.0
 
 
 class _Forms(HTMLParser):
@@ -173,7 +175,8 @@ def test_every_form_field_refuses_hostile_values(demo_pm):
                 elapsed = time.thread_time() - started
                 transaction.savepoint_rollback(savepoint)
                 sent += 1
-                if not isinstance(outcome, int) or outcome >= 500 or elapsed > LIMIT_SECONDS:
+                limit = REPORT_ISSUE_LIMIT_SECONDS if "report/issue" in action else LIMIT_SECONDS
+                if not isinstance(outcome, int) or outcome >= 500 or elapsed > limit:
                     shown = re.sub(r"[^\x20-\x7e]", "?", value[:20])
                     failures.append(f"{action} {field}={shown!r}: {outcome} in {elapsed:.2f}s")
     assert sent > 200, sent

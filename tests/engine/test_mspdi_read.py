@@ -140,10 +140,10 @@ def test_the_schedule_of_the_awkward_plan_is_computed() -> None:
     ids=["xxe", "billion-laughs", "quadratic-blowup"],
 )
 def test_hostile_xml_is_refused_quickly_with_a_clear_message(payload: bytes) -> None:
-    began = time.perf_counter()
+    began = time.thread_time()
     with pytest.raises(PlanReadError, match="document type or entities") as caught:
         read_mspdi(payload)
-    assert time.perf_counter() - began < 1.0
+    assert time.thread_time() - began < 1.0
     assert "passwd" not in str(caught.value)
 
 
@@ -182,8 +182,8 @@ def test_duration_units() -> None:
 def test_a_large_plan_reads_fast() -> None:
     source = random_project(np.random.default_rng(3), 5000, mixed=True)
     data = to_mspdi(source)
-    began = time.perf_counter()
+    began = time.thread_time()
     doc = read_mspdi(data)
     assert len(doc.plan.activities) == 5000
     assert len(doc.plan.links) == len(source.links) >= 5000
-    assert time.perf_counter() - began < 5
+    assert time.thread_time() - began < 5

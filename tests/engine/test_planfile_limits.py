@@ -38,10 +38,10 @@ def test_a_plausible_plan_parses() -> None:
     "duration", ['"99999999999999d"', "1e308", "99999999999999999999999", "nan", "inf", '"3651ed"']
 )
 def test_extreme_durations_are_refused_quickly(duration: str) -> None:
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(ScheduleError, match=r"activities\[0\] \(a\)\.duration: .*ten years"):
         parse_plan(_plan(duration=duration))
-    assert time.perf_counter() - started < 1
+    assert time.thread_time() - started < 1
 
 
 @pytest.mark.parametrize("lag", ["-99999999999d", "+50000000w", "+9999999999999999999999h"])
