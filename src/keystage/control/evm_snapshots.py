@@ -266,14 +266,27 @@ def dashboard_summaries(projects: Sequence[Project]) -> dict[int, EvmSummary]:
     return fresh
 
 
+REFRESH_QUEUED_SECONDS = 60
+
+
 def _queue_refresh(project_ids: list[int]) -> None:
-    """Queue one background refresh of these projects once the reading transaction ends."""
+    """Queue one background refresh of these projects once the reading transaction ends;
+    a project already queued in the last minute (by any reader) is not queued again."""
 
     def enqueue() -> None:
+        from django.core.cache import cache
+
         from keystage.control.tasks import refresh_evm_snapshots
 
+        todo = [
+            pk
+            for pk in project_ids
+            if cache.add(f"evm-refresh-queued:{pk}", 1, timeout=REFRESH_QUEUED_SECONDS)
+        ]
+        if not todo:
+            return
         try:
-            refresh_evm_snapshots.enqueue(project_ids)
+            refresh_evm_snapshots.enqueue(todo)
         except Exception:  # a queue that refuses must not fail the view
             logger.exception("Could not queue the EVM summary refresh")
 
