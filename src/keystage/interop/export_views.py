@@ -16,6 +16,7 @@ from keystage.core.web import page_error
 from keystage.interop.exports import FORMATS, TABLES, ExportFile, export_for
 from keystage.planning.models import Task
 from keystage.portfolio.selectors import project_get
+from keystage.risks.models import Risk
 
 
 def download(export: ExportFile) -> HttpResponse:
@@ -44,7 +45,10 @@ def export_page(request: HttpRequest, project_id: str) -> HttpResponse:
         project = project_get(who=actor(request), project_id=project_id)
     except DomainError as exc:
         return page_error(request, exc)
-    context = {"project": project, "formats": FORMATS.values(), "tables": TABLES}
+    # The risk register is a table only when the project has risks (as in the export).
+    has_risks = Risk.objects.filter(project=project).exists()
+    tables = [t for t in TABLES if t != "risk-register" or has_risks]
+    context = {"project": project, "formats": FORMATS.values(), "tables": tables}
     return render(request, "interop/export.html", context)
 
 
