@@ -62,6 +62,7 @@ def _setup(url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as `keystage migrate` does
 
 
 def _aware(day: dt.date, hour: int) -> dt.datetime:

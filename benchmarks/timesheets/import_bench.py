@@ -58,6 +58,7 @@ def _setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as `keystage migrate` does
 
 
 def build(rows: int, folder: Path) -> Path:
