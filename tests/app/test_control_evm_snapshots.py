@@ -16,6 +16,7 @@ from keystage.control import evm_snapshots
 from keystage.control.evm_snapshots import refresh, stored_summaries
 from keystage.control.models import EvmSnapshot
 from keystage.control.selectors.evm import EvmSummary, evm_summaries
+from keystage.execution.models import Timesheet
 from keystage.planning.models import Task
 from keystage.portfolio.models import Project
 
@@ -183,6 +184,26 @@ def test_the_stored_summary_equals_the_live_one_after_every_change(
     assert stored(project) == after_cost
     assert_dashboard_shows(dashboard_row(pm, project), after_cost)
 
+    # A reopened week: its approved cost leaves the actuals, and the row follows.
+    sheet = (
+        Timesheet.objects.filter(project=project, status="approved")
+        .exclude(person=manager)
+        .order_by("week_start")
+        .first()
+    )
+    assert sheet is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = pm.post(
+            f"{base}timesheets/{sheet.public_id}/reopen/",
+            {"version": sheet.version, "reason": "Hours booked on the wrong task"},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    after_reopen = live(project)
+    assert after_reopen.ac < after_cost.ac
+    assert stored(project) == after_reopen
+    assert_dashboard_shows(dashboard_row(pm, project), after_reopen)
+
     # Time: a new data date (a week on).
     calendar = pm.get(f"{base}data-date/").json()
     later = dt.date.fromisoformat(calendar["data_date"]) + dt.timedelta(days=7)
@@ -284,3 +305,43 @@ def test_stored_rows_are_read_in_constant_queries_and_only_visible_ones(
     assert stored(world.project_a) is not None and stored(world.project_b) is not None
     assert world.project_b.code not in sponsor.get(DASH + "?search=PRJ").content.decode()
     assert api(world.outsider).get(DASH).json()["rows"] == []
+
+
+def test_stale_projects_are_queued_once_a_minute_in_constant_queries(
+    world, api, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.delete(evm_snapshots.REFRESH_QUEUED_KEY)
+    _baseline(world.project_a, dt.date(2027, 6, 30), "250000.00")
+    pmo = api(world.pmo)
+    pmo.get(DASH)  # warm-up (sessions, token)
+    cache.delete(evm_snapshots.REFRESH_QUEUED_KEY)
+    queued.clear()
+    clock = [1_000_000.0]
+    monkeypatch.setattr(evm_snapshots.time, "time", lambda: clock[0])
+
+    def view() -> int:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert pmo.get(DASH).status_code == 200
+        return len(queries)
+
+    few = view()
+    assert len(queued) == 1
+    assert sorted(queued[0]) == sorted([world.project_a.pk, world.project_b.pk])
+    clock[0] += 30  # within the minute: nothing queued again
+    view()
+    assert len(queued) == 1
+    clock[0] += 31  # past it: queued again (the rows are still missing)
+    view()
+    assert len(queued) == 2
+
+    _many_projects(world, 50)  # no stored rows: every one computed live and queued
+    cache.delete(evm_snapshots.REFRESH_QUEUED_KEY)
+    many = view()
+    assert len(queued[-1]) == 52
+    # The queue's bookkeeping costs the same however many projects were found stale.
+    assert many - few <= 12, (few, many)

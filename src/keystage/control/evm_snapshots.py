@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -267,24 +268,33 @@ def dashboard_summaries(projects: Sequence[Project]) -> dict[int, EvmSummary]:
 
 
 REFRESH_QUEUED_SECONDS = 60
+REFRESH_QUEUED_KEY = "evm-refresh-queued"
 
 
 def _queue_refresh(project_ids: list[int]) -> None:
     """Queue one background refresh of these projects once the reading transaction ends;
-    a project already queued in the last minute (by any reader) is not queued again."""
+    a project already queued in the last minute (by any reader) is not queued again.
+
+    The projects queued recently are kept under one cache key (project id → time queued),
+    so a view costs two cache round trips however many projects it found stale. Two readers
+    racing may both queue a project; the refresh is idempotent, so that costs only work."""
 
     def enqueue() -> None:
         from django.core.cache import cache
 
         from keystage.control.tasks import refresh_evm_snapshots
 
-        todo = [
-            pk
-            for pk in project_ids
-            if cache.add(f"evm-refresh-queued:{pk}", 1, timeout=REFRESH_QUEUED_SECONDS)
-        ]
+        now = time.time()
+        queued = {
+            pk: at
+            for pk, at in (cache.get(REFRESH_QUEUED_KEY) or {}).items()
+            if now - at < REFRESH_QUEUED_SECONDS
+        }
+        todo = [pk for pk in project_ids if pk not in queued]
         if not todo:
             return
+        queued.update(dict.fromkeys(todo, now))
+        cache.set(REFRESH_QUEUED_KEY, queued, timeout=REFRESH_QUEUED_SECONDS)
         try:
             refresh_evm_snapshots.enqueue(todo)
         except Exception:  # a queue that refuses must not fail the view

@@ -557,6 +557,7 @@ def timesheet_reopen(*, who: User, timesheet: Timesheet, version: int, reason: s
     labour.count_entries(TimeEntry.objects.filter(timesheet=reopened), sign=-1)
     TimeEntry.objects.filter(timesheet=reopened).update(rate=None, amount=None)
     tell_timesheet_decided(who, reopened)
+    project_figures_moved(timesheet.project)  # its cost left the actuals: re-check the KPIs
     return reopened
 
 
