@@ -26,7 +26,7 @@ from tests.fixtures.plans.kept import fixtures, kept
 pytestmark = pytest.mark.engine
 
 # Reasons for floors below 100 % (and for counts below what the plan was written with):
-SUMMARY_LINKS = "3 links on summary tasks are dropped (listed as losses; MS Project keeps them)"
+PRIMAVERA_SUMMARY_LINKS = "MPXJ's Primavera writers keep 1 of the 3 links on summary tasks"
 ELAPSED_START = "MS Project starts an elapsed-duration task at the next working time"
 DAYS_ONLY = "MPXJ's MPX and SDEF writers keep days only"
 SDEF = "SDEF holds no summaries, resources or assignments, and days only"
@@ -40,18 +40,13 @@ EXPECTED: dict[str, tuple[tuple[int, ...], float | None]] = {
     "sched40.xer": ((40, 49, 1, 0, 0, 0), 82.5),  # NOT_ANALYSED
     "sched40.mpx": ((40, 49, 1, 0, 0, 0), 72.5),  # DAYS_ONLY, NOT_ANALYSED
     "sched40.sdef": ((40, 49, 1, 0, 0, 0), 7.5),  # SDEF, NOT_ANALYSED
-    # nested: 11 tasks (4 summaries), 7 + 3 summary links, 2 people, 5 assignments
-    **{
-        f"nested.{s}": ((11, 7, 1, 2, 5, int(s == "pmxml")), least)
-        for s, least in (
-            ("xml", 57.1),
-            ("pmxml", 57.1),
-            ("xer", 57.1),
-            ("mpx", 57.1),
-            ("planner", 71.4),
-        )
-    },  # SUMMARY_LINKS
-    "nested.sdef": ((7, 7, 1, 0, 0, 0), 57.1),  # SDEF
+    # nested: 11 tasks (4 summaries), 7 + 3 summary links (set on the 8 pairs they hold)
+    "nested.xml": ((11, 15, 1, 2, 5, 0), 100),
+    "nested.mpx": ((11, 15, 1, 2, 5, 0), 100),
+    "nested.planner": ((11, 15, 1, 2, 5, 0), 100),
+    "nested.pmxml": ((11, 9, 1, 2, 5, 1), 85.7),  # PRIMAVERA_SUMMARY_LINKS
+    "nested.xer": ((11, 9, 1, 2, 5, 0), 85.7),  # PRIMAVERA_SUMMARY_LINKS
+    "nested.sdef": ((7, 7, 1, 0, 0, 0), 57.1),  # SDEF: the summaries and their links are gone
     "nested.toml": ((11, 7, 2, 0, 0, 0), None),  # TOML adds the standard calendar
     "nested.csv": ((11, 7, 1, 2, 5, 0), None),
     "nested.xlsx": ((11, 7, 1, 2, 5, 0), None),
@@ -95,9 +90,9 @@ EXPECTED: dict[str, tuple[tuple[int, ...], float | None]] = {
     "duplicates.csv": ((8, 6, 1, 1, 5, 0), None),  # a task list names people: one Alex Martin
     "duplicates.xlsx": ((8, 6, 1, 1, 5, 0), None),
     # hand-written plans
-    "awkward.xml": ((6, 3, 2, 3, 3, 2), None),  # no task dates in the file
-    "awkward.mpx": ((6, 3, 2, 3, 3, 1), None),
-    "awkward.xer": ((6, 3, 2, 3, 3, 0), 100),
+    "awkward.xml": ((6, 6, 2, 3, 3, 2), None),  # no task dates in the file
+    "awkward.mpx": ((6, 6, 2, 3, 3, 1), None),
+    "awkward.xer": ((6, 5, 2, 3, 3, 0), 100),
     "awkward.sdef": ((4, 3, 2, 0, 0, 0), 100),
     "network60.xml": ((60, 89, 2, 0, 0, 0), None),
     "network60.pmxml": ((60, 89, 2, 0, 0, 1), 26.6),  # NOT_ANALYSED
@@ -148,12 +143,17 @@ def test_a_plan_without_any_date_is_refused_with_a_reason(name, in_process):
         kept(name)
 
 
-def test_links_on_summary_tasks_are_listed_losses_not_silent_drops():
-    losses = kept("nested.xml").document.losses
-    dropped = [loss for loss in losses if "summary tasks are not linked" in loss.what]
-    assert len(dropped) == 3
-    assert {"Phase A", "Sprint A1"} <= {part for loss in dropped for part in
-                                        ("Phase A", "Sprint A1") if part in loss.where}  # fmt: skip
+def test_links_on_summary_tasks_hold_their_work_tasks_and_are_listed():
+    document = kept("nested.xml").document
+    names = {a.id: a.name for a in document.plan.activities}
+    pairs = {(names[k.pred], names[k.succ], k.type.value) for k in document.plan.links}
+    # Phase A -> Phase B (FS): every task of A before every task of B
+    assert {(p, s, "FS") for p in ("Design", "Specify", "Build", "Test")
+            for s in ("Deploy", "Train")} - {("Test", "Deploy", "FS")} <= pairs  # fmt: skip
+    assert {("Design", "Build", "SS"), ("Design", "Test", "SS")} <= pairs  # Design -> Sprint A1
+    assert {("Build", "Train", "FS"), ("Test", "Train", "FS")} <= pairs  # Sprint A1 -> Train
+    said = [loss for loss in document.losses if "summary tasks are not linked" in loss.what]
+    assert len(said) == 3 and all("pair(s) of work tasks" in loss.what for loss in said)
 
 
 @pytest.mark.parametrize("name", ["unicode.xml", "unicode.toml", "unicode.csv", "unicode.xlsx"])
