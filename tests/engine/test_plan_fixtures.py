@@ -30,7 +30,9 @@ PRIMAVERA_SUMMARY_LINKS = "MPXJ's Primavera writers keep 1 of the 3 links on sum
 ELAPSED_START = "MS Project starts an elapsed-duration task at the next working time"
 DAYS_ONLY = "MPXJ's MPX and SDEF writers keep days only"
 SDEF = "SDEF holds no summaries, resources or assignments, and days only"
-NOT_ANALYSED = "not analysed: the format's calendars reach MPXJ's scheduler differently"
+PLANNER = "Planner holds no task calendars: MPXJ moves their durations to the project calendar"
+SDEF_DAYS = "SDEF holds whole-day durations and calendars without hours"
+NOT_ANALYSED = "not analysed (docs/import.md)"
 
 # name: ((tasks, links, calendars, resources, assignments, baselines), least % of dates equal)
 EXPECTED: dict[str, tuple[tuple[int, ...], float | None]] = {
@@ -39,7 +41,7 @@ EXPECTED: dict[str, tuple[tuple[int, ...], float | None]] = {
     "sched40.pmxml": ((40, 49, 1, 0, 0, 1), 95),  # PMXML's project baseline
     "sched40.xer": ((40, 49, 1, 0, 0, 0), 82.5),  # NOT_ANALYSED
     "sched40.mpx": ((40, 49, 1, 0, 0, 0), 72.5),  # DAYS_ONLY, NOT_ANALYSED
-    "sched40.sdef": ((40, 49, 1, 0, 0, 0), 7.5),  # SDEF, NOT_ANALYSED
+    "sched40.sdef": ((40, 49, 1, 0, 0, 0), 7.5),  # SDEF_DAYS
     # nested: 11 tasks (4 summaries), 7 + 3 summary links (set on the 8 pairs they hold)
     "nested.xml": ((11, 15, 1, 2, 5, 0), 100),
     "nested.mpx": ((11, 15, 1, 2, 5, 0), 100),
@@ -62,8 +64,8 @@ EXPECTED: dict[str, tuple[tuple[int, ...], float | None]] = {
     "calendars.pmxml": ((6, 6, 6, 3, 5, 1), 100),
     "calendars.xer": ((6, 6, 6, 3, 5, 0), 100),
     "calendars.mpx": ((6, 6, 6, 3, 5, 0), 50),  # DAYS_ONLY: night shifts end past a day
-    "calendars.planner": ((6, 6, 6, 3, 5, 0), 33.3),  # NOT_ANALYSED
-    "calendars.sdef": ((6, 6, 4, 0, 0, 0), 16.6),  # SDEF, NOT_ANALYSED
+    "calendars.planner": ((6, 6, 6, 3, 5, 0), 33.3),  # PLANNER
+    "calendars.sdef": ((6, 6, 4, 0, 0, 0), 16.6),  # SDEF, SDEF_DAYS
     "calendars.toml": ((6, 6, 5, 0, 0, 0), None),
     # baselines: 6 tasks, 11 baselines (0-10); only MSPDI and TOML carry them all
     **{
