@@ -27,7 +27,7 @@ pytestmark = pytest.mark.engine
 
 # Reasons for floors below 100 % (and for counts below what the plan was written with):
 PRIMAVERA_SUMMARY_LINKS = "MPXJ's Primavera writers keep 1 of the 3 links on summary tasks"
-ELAPSED_START = "MS Project starts an elapsed-duration task at the next working time"
+ELAPSED_START = "MPXJ's scheduler starts an elapsed-duration task at the next working time"
 DAYS_ONLY = "MPXJ's MPX and SDEF writers keep days only"
 SDEF = "SDEF holds no summaries, resources or assignments, and days only"
 PLANNER = "Planner holds no task calendars: MPXJ moves their durations to the project calendar"
