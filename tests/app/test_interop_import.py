@@ -310,13 +310,13 @@ AWKWARD_PREVIEWS = {
         7,
         0,
         ["elapsed duration was converted", "elapsed lag was converted", "50 % lag became"],
-    ),  # fmt: skip
+    ),
     "calendars.xml": (
         6,
         6,
         0,
         ["works on calendar 'Night shift'", "works on calendar 'Weekend crew'"],
-    ),  # fmt: skip
+    ),
     "baselines.xml": (6, 5, 11, []),
     "unicode.xml": (9, 8, 0, []),
     "duplicates.xml": (8, 6, 0, []),
