@@ -72,7 +72,7 @@ def test_dry_run_answers_the_preview_and_writes_nothing(world, api):
     answer = _post(api(pm), world.project_a, AWKWARD, "awkward.xml", dry_run=True)
     assert answer.status_code == 200, answer.content
     body = answer.json()
-    assert body["counts"]["tasks"] == 6 and body["counts"]["links"] == 3
+    assert body["counts"]["tasks"] == 6 and body["counts"]["links"] == 6
     assert body["counts"]["assignments"] == 2  # dev_a matched by e-mail on two tasks
     assert [t["wbs"] for t in body["tasks"]] == ["1", "1.1", "1.2", "1.2.1", "1.2.2", "2"]
     whats = " | ".join(f"{loss['where']}: {loss['what']}" for loss in body["losses"])
@@ -299,4 +299,42 @@ def test_the_command_line_refuses_a_closed_project(world, tmp_path):
     done = CliRunner().invoke(cli_app, ["import", str(path), "--project", "PRJ-A"])
     assert done.exit_code == 1 and "PRJ-A is closed" in done.output
     assert len(done.output.strip().splitlines()) == 1
+    _nothing_written(world.project_a)
+
+
+# fixture: (tasks, links, baselines in the preview, what the preview must list as not kept)
+AWKWARD_PREVIEWS = {
+    "nested.xml": (11, 15, 0, ["summary tasks are not linked"]),
+    "elapsed.xml": (
+        7,
+        7,
+        0,
+        ["elapsed duration was converted", "elapsed lag was converted", "50 % lag became"],
+    ),
+    "calendars.xml": (
+        6,
+        6,
+        0,
+        ["works on calendar 'Night shift'", "works on calendar 'Weekend crew'"],
+    ),
+    "baselines.xml": (6, 5, 11, []),
+    "unicode.xml": (9, 8, 0, []),
+    "duplicates.xml": (8, 6, 0, []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AWKWARD_PREVIEWS))
+def test_the_preview_of_each_awkward_plan_lists_what_it_cannot_keep(world, api, name):
+    tasks, links, baselines, lost = AWKWARD_PREVIEWS[name]
+    pm = world.a["project_manager"]
+    answer = _post(api(pm), world.project_a, (FIXTURES / name).read_bytes(), name, dry_run=True)
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    counts = body["counts"]
+    assert (counts["tasks"], counts["links"], counts["baselines"]) == (tasks, links, baselines)
+    whats = " | ".join(f"{loss['where']}: {loss['what']}" for loss in body["losses"])
+    for what in lost:
+        assert what in whats
+    if not lost:  # only the people, who are not members of the project
+        assert {loss["where"].split(" ", 1)[0] for loss in body["losses"]} <= {"resource"}, whats
     _nothing_written(world.project_a)

@@ -71,3 +71,26 @@ def schedule_with_mpxj(xml: bytes, start: datetime) -> dict[str, OracleTask]:
             bool(task.getCritical()),
         )
     return out
+
+
+def convert_in_process(data: bytes, filename: str) -> bytes:
+    """What ``mpxj_convert.to_mspdi_bytes`` does (UniversalProjectReader, then MSPDIWriter),
+    in this process's JVM: the format tests read dozens of files without a JVM each."""
+    import tempfile
+    from pathlib import Path, PurePath
+
+    from keystage.interop import mpxj_convert
+
+    mpxj_convert.check_container(data)
+    _jvm()
+    from java.io import ByteArrayOutputStream  # type: ignore[import-not-found]
+    from org.mpxj.mspdi import MSPDIWriter  # type: ignore[import-not-found]
+    from org.mpxj.reader import UniversalProjectReader  # type: ignore[import-not-found]
+
+    with tempfile.TemporaryDirectory(prefix="keystage-mpxj-") as work:
+        source = Path(work) / f"plan{PurePath(filename.lower()).suffix}"
+        source.write_bytes(data)
+        project = UniversalProjectReader().read(str(source))
+    out = ByteArrayOutputStream()
+    MSPDIWriter().write(project, out)
+    return bytes(out.toByteArray())

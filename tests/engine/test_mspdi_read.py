@@ -187,3 +187,50 @@ def test_a_large_plan_reads_fast() -> None:
     assert len(doc.plan.activities) == 5000
     assert len(doc.plan.links) == len(source.links) >= 5000
     assert time.thread_time() - began < 5
+
+
+def _summary_plan(links: str) -> bytes:
+    """A summary S (UID 2) over tasks 3 and 4, a task 1 before it, a task 5 after it."""
+    rows = [
+        (1, 1, 0, "Before"), (2, 1, 1, "S"), (3, 2, 0, "In one"), (4, 2, 0, "In two"),
+        (5, 1, 0, "After"),
+    ]  # fmt: skip
+    tasks = "".join(
+        f"<Task><UID>{uid}</UID><ID>{uid}</ID><Name>{name}</Name><OutlineLevel>{level}"
+        f"</OutlineLevel><Summary>{summary}</Summary><Duration>PT8H0M0S</Duration>"
+        + links.split("|")[uid - 1]
+        + "</Task>"
+        for uid, level, summary, name in rows
+    )
+    return (
+        '<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2025-03-03T08:00:00'
+        f"</StartDate><Tasks>{tasks}</Tasks></Project>"
+    ).encode()
+
+
+def _pred(uid: int, kind: int) -> str:
+    link = f"<PredecessorUID>{uid}</PredecessorUID><Type>{kind}</Type>"
+    return f"<PredecessorLink>{link}</PredecessorLink>"
+
+
+def test_links_on_a_summary_are_set_on_its_work_tasks_when_that_means_the_same() -> None:
+    # Before -FS-> S, S -FS-> After, In one -FS-> In two (a task's own link is kept once)
+    doc = read_mspdi(_summary_plan(f"|{_pred(1, 1)}||{_pred(3, 1)}|{_pred(2, 1)}"))
+    pairs = {(k.pred, k.succ, k.type) for k in doc.plan.links}
+    assert pairs == {
+        ("1", "3", LinkType.FS), ("1", "4", LinkType.FS), ("3", "4", LinkType.FS),
+        ("3", "5", LinkType.FS), ("4", "5", LinkType.FS),
+    }  # fmt: skip
+    said = [f"{loss.where}: {loss.what}" for loss in doc.losses]
+    assert len(said) == 2 and all(s.startswith("task 2 'S'") for s in said)
+    result = schedule(doc.plan)
+    assert result["5"].start == datetime(2025, 3, 6, 8)  # after both tasks of S
+
+
+def test_links_on_a_summary_with_no_equivalent_are_dropped_and_listed() -> None:
+    # Before -FF-> S (S's latest finish) and S -SS-> After (S's earliest start); In one -> S
+    doc = read_mspdi(_summary_plan(f"|{_pred(1, 0)}|{_pred(2, 1)}||{_pred(2, 3)}"))
+    assert doc.plan.links == ()
+    said = sorted(loss.what for loss in doc.losses)
+    assert sum("was dropped: summary tasks are not linked" in s for s in said) == 2
+    assert sum("its own sub-task" in s for s in said) == 1

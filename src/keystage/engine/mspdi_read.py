@@ -222,6 +222,40 @@ class _Settings:
 
 
 @dataclass
+class _Spread:
+    """The work tasks under each summary task, to carry links set on summaries."""
+
+    kinds: dict[str, Kind]
+    parent_of: dict[str, str | None]
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for act_id, parent in self.parent_of.items():
+            if parent is not None:
+                self.children.setdefault(parent, []).append(act_id)
+
+    def leaves(self, act_id: str) -> list[str]:
+        """The work tasks and milestones under ``act_id``, in outline order."""
+        out: list[str] = []
+        stack = [act_id]
+        while stack:
+            here = stack.pop()
+            if self.kinds[here] is not Kind.SUMMARY:
+                out.append(here)
+            stack.extend(reversed(self.children.get(here, [])))
+        return out
+
+    def contains(self, outer: str, inner: str) -> bool:
+        """True when ``inner`` sits under the summary ``outer``."""
+        here = self.parent_of.get(inner)
+        while here is not None:
+            if here == outer:
+                return True
+            here = self.parent_of.get(here)
+        return False
+
+
+@dataclass
 class _Reader:
     root: Element
     losses: list[Loss] = field(default_factory=list)
@@ -426,10 +460,16 @@ class _Reader:
                     BaselineEntry(act_id, start, max(finish, start), max(minutes, 0))
                 )
         kinds = {a.id: a.kind for a in activities}
+        spread = _Spread(kinds, parent_of)
+        implied: list[Link] = []
         for act_id, node, where in order:
             for link_node in node.iterfind("PredecessorLink"):
                 link = self._link(act_id, link_node, where, kinds, where_of)
-                if link is not None:
+                if link is None:
+                    continue
+                if Kind.SUMMARY in (kinds[link.pred], kinds[link.succ]):
+                    implied += self._summary_link(link, spread, where_of)
+                else:
                     links.append(link)
         seen_pairs: set[tuple[str, str]] = set()
         unique_links = []
@@ -440,6 +480,10 @@ class _Reader:
                 continue
             seen_pairs.add((link.pred, link.succ))
             unique_links.append(link)
+        for link in implied:  # a task's own link wins over one it inherits from a summary
+            if (link.pred, link.succ) not in seen_pairs:
+                seen_pairs.add((link.pred, link.succ))
+                unique_links.append(link)
         baseline_list = [
             Baseline("Baseline" if n == 0 else f"Baseline {n}", tuple(entries))
             for n, entries in sorted(baselines.items())
@@ -559,14 +603,6 @@ class _Reader:
         if pred == succ:
             self.loss(where, "a link to itself was dropped")
             return None
-        for end in (pred, succ):
-            if kinds[end] is Kind.SUMMARY:
-                other = where_of[pred] if end == succ else where_of[succ]
-                self.loss(
-                    where_of[end],
-                    f"a link with {other} ({link_type}) was dropped: summary tasks are not linked",
-                )
-                return None
         raw = _int(node, "LinkLag", 0)
         fmt = _int(node, "LagFormat", 7)
         if fmt in PERCENT_FORMATS:
@@ -577,6 +613,42 @@ class _Reader:
             unit = LagUnit.ELAPSED if fmt in ELAPSED_FORMATS else LagUnit.WORKING
             lag = raw / 10
         return Link(pred, succ, link_type, lag, unit)
+
+    def _summary_link(self, link: Link, spread: _Spread, where_of: dict[str, str]) -> list[Link]:
+        """A link on a summary task, as links on its work tasks when that means the same.
+
+        A link reaching a summary's start (FS, SS) holds every task under it; one leaving
+        a summary's finish (FS, FF) waits for every task under it. Links on the other
+        ends (a summary's earliest start, its latest finish) and percent lags of a
+        summary have no such equivalent and are dropped; both cases are listed.
+        """
+        pred_summary = spread.kinds[link.pred] is Kind.SUMMARY
+        end = link.pred if pred_summary else link.succ
+        other = where_of[link.succ] if pred_summary else where_of[link.pred]
+        what = f"a link with {other} ({link.type})"
+        from_finish = link.type in (LinkType.FS, LinkType.FF)
+        to_start = link.type in (LinkType.FS, LinkType.SS)
+        succ_summary = spread.kinds[link.succ] is Kind.SUMMARY
+        exact = (from_finish or not pred_summary) and (to_start or not succ_summary)
+        if pred_summary and link.lag_unit is LagUnit.PERCENT:
+            exact = False
+        if spread.contains(link.pred, link.succ) or spread.contains(link.succ, link.pred):
+            self.loss(where_of[end], f"{what} joins a summary task and its own sub-task; dropped")
+            return []
+        if not exact:
+            self.loss(where_of[end], f"{what} was dropped: summary tasks are not linked")
+            return []
+        preds = spread.leaves(link.pred) if pred_summary else [link.pred]
+        succs = spread.leaves(link.succ) if succ_summary else [link.succ]
+        out = [
+            Link(p, s, link.type, link.lag, link.lag_unit) for p in preds for s in succs if p != s
+        ]
+        self.loss(
+            where_of[end],
+            f"{what} was set on the {len(preds) * len(succs)} pair(s) of work tasks it holds: "
+            "summary tasks are not linked",
+        )
+        return out
 
     # ------------------------------------------------------ resources, work
 
