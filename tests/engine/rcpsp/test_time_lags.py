@@ -20,7 +20,7 @@ from keystage.engine.rcpsp.errors import (
 from keystage.engine.rcpsp.ga import solve_ga
 from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.problem import MaxLag, Mode, PeriodSchedule, Problem, Renewable
-from keystage.engine.rcpsp.psplib_io import read_sch
+from keystage.engine.rcpsp.psplib_io import read_sch, write_sch
 
 DATA = Path(__file__).parent / "data"
 
@@ -235,3 +235,12 @@ def test_the_heuristics_refuse_maximum_lags() -> None:
         solve_heuristic(problem)
     with pytest.raises(ProblemDefinitionError, match="exact optimiser"):
         solve_ga(problem, schedules=100)
+
+
+def test_an_sch_file_written_reads_back_the_same(tmp_path: Path) -> None:
+    problem = read_sch(DATA / "maxlag_b.sch")
+    write_sch(problem, tmp_path / "again.sch")
+    again = read_sch(tmp_path / "again.sch")
+    assert set(again.links) == set(problem.links)
+    assert set(again.max_lags) == set(problem.max_lags)
+    assert again.mode_table == problem.mode_table and again.renewables == problem.renewables

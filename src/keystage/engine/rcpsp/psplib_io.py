@@ -177,6 +177,36 @@ def read_sch(path: str | Path) -> Problem:
     )
 
 
+def write_sch(problem: Problem, path: str | Path) -> None:
+    """Write a single-mode problem with start-to-start lags as an RCPSP/max ``.sch`` file.
+
+    Activities are written in the problem's order as jobs ``0..n-1``, so the
+    first and last should be the dummies; links become lags ``[l]``, maximum
+    lags negative lags the other way. Raises :class:`ProblemDefinitionError` for
+    what the format cannot hold (several modes, other link types, consumables).
+    """
+    if problem.is_multi_mode or problem.nonrenewables or problem.releases:
+        raise ProblemDefinitionError("only single-mode problems without consumables fit .sch")
+    arcs: list[list[tuple[int, int]]] = [[] for _ in problem.activities]
+    for i, j, lk in problem.link_pairs:
+        if lk.type is not LinkType.SS:
+            raise ProblemDefinitionError(f"link {lk.label}: .sch holds start-to-start lags only")
+        arcs[i].append((j, int(lk.lag)))
+    for i, j, ml in problem.max_lag_pairs:
+        if ml.type is not LinkType.SS:
+            raise ProblemDefinitionError(f"maximum lag {ml.label}: .sch holds start-to-start only")
+        arcs[j].append((i, -ml.lag))
+    res = [r.id for r in problem.renewables]
+    lines = [f"{len(problem.activities) - 2}\t{len(res)}\t0\t0"]
+    for k, out in enumerate(arcs):
+        succ = [str(j) for j, _ in out] + [f"[{lag}]" for _, lag in out]
+        lines.append("\t".join([str(k), "1", str(len(out)), *succ]))
+    for k, (mode,) in enumerate(problem.mode_table):
+        lines.append("\t".join(str(x) for x in (k, 1, mode.duration, *map(mode.demand, res))))
+    lines.append("\t".join(str(r.capacity) for r in problem.renewables))
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
 def _split_arcs(
     ids: list[str], arcs: list[tuple[int, int, int, int]]
 ) -> tuple[list[Link], list[MaxLag]]:
