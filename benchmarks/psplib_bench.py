@@ -45,9 +45,8 @@ from keystage.engine.rcpsp.problem import Problem
 from keystage.engine.rcpsp.psplib_io import (
     Bound,
     read_bounds_csv,
+    read_instance,
     read_optimum_table,
-    read_psplib,
-    read_sch,
 )
 
 
@@ -107,11 +106,6 @@ def instance_sets(paths: list[Path]) -> dict[Path, list[Path]]:
         else:
             sets.setdefault(p.parent, []).append(p)
     return {folder: sorted(set(files)) for folder, files in sets.items()}
-
-
-def read_instance(path: Path) -> Problem:
-    """A PSPLIB (.sm/.mm) or RCPSP/max (.sch) instance, by its suffix."""
-    return read_sch(path) if path.suffix.lower() == ".sch" else read_psplib(path)
 
 
 def run_one(problem: Problem, method: str, args: argparse.Namespace) -> tuple[int | None, bool]:

@@ -177,6 +177,12 @@ def read_sch(path: str | Path) -> Problem:
     )
 
 
+def read_instance(path: str | Path) -> Problem:
+    """A PSPLIB (.sm/.mm) or RCPSP/max (.sch) instance, chosen by the file's suffix."""
+    path = Path(path)
+    return read_sch(path) if path.suffix.lower() == ".sch" else read_psplib(path)
+
+
 def write_sch(problem: Problem, path: str | Path) -> None:
     """Write a single-mode problem with start-to-start lags as an RCPSP/max ``.sch`` file.
 
