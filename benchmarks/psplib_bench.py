@@ -15,7 +15,9 @@ Arguments are folders (their .sm, .mm and RCPSP/max .sch files) or single
 files (grouped by folder). RCPSP/max instances have maximum time lags, which
 only the CP-SAT methods (``keystage`` and ``plain CP-SAT``) schedule; the
 others are left out for them. An instance whose lags contradict each other
-is reported as infeasible on stderr.
+is reported as infeasible on stderr; one without a bound (typically an
+infeasible one) is still solved and counted as proven infeasible, scheduled
+or undecided, under the table.
 
 Prints one Markdown table per folder with a row per method:
 ``keystage`` (genetic algorithm + strengthened CP-SAT, the default),
@@ -181,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         files = sample(found, args.limit)
         by_method: dict[str, list[Row]] = {m: [] for m in methods}
         left_out: set[str] = set()
+        unbounded: dict[str, list[Status]] = {}
         for k, path in enumerate(files, 1):
             try:
                 problem = read_instance(path)
@@ -191,6 +194,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path.name}: skipped, {exc}", file=sys.stderr)
                 continue
             ref = bounds.get(problem.name)
+            if ref is None and problem.has_time_windows:
+                for method in set(methods) & set(EXACT):  # infeasible ones have no bound
+                    res = optimise(
+                        problem,
+                        time_limit=args.time_limit,
+                        num_workers=args.workers,
+                        seed=args.seed,
+                        plain=method == "plain CP-SAT",
+                    )
+                    unbounded.setdefault(method, []).append(res.status)
+                continue
             if ref is None:
                 print(f"no bound for {problem.name}, skipped", file=sys.stderr)
                 continue
@@ -223,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
             if rows:
                 print(summarise(rows))
                 all_rows.extend(rows)
+        for method, found in unbounded.items():
+            print(
+                f"\n{method} on {len(found)} RCPSP/max instances without a bound: "
+                f"{found.count(Status.INFEASIBLE)} proven infeasible, "
+                f"{sum(st in (Status.OPTIMAL, Status.FEASIBLE) for st in found)} scheduled, "
+                f"{found.count(Status.UNKNOWN)} undecided"
+            )
         if left_out:
             names = ", ".join(sorted(left_out))
             print(f"\n{names}: not run on instances with maximum lags (CP-SAT methods only)")
