@@ -327,13 +327,20 @@ class Problem:
         loads = max((r.last_change for r in self.renewables), default=0)
         if not self.has_time_windows:
             return total + lags + loads + 1
-        # With maximum lags, a feasible problem has a schedule within the sum of
-        # every duration and every lag (Bartusch, Möhring & Radermacher 1988),
-        # after the last release date and the last load.
-        lags = sum(abs(lag_periods(lk)) for lk in self.links)
-        lags += sum(abs(ml.lag) for ml in self.max_lags)
+        # With maximum lags, a feasible problem has a schedule within the sum over
+        # activities of the longer of its duration and its longest outgoing arc
+        # (Bartusch, Möhring & Radermacher 1988), after the last release and load.
+        longest = [max(self._durations(i)) for i in range(len(self.activities))]
+        for i, j, lk in self.link_pairs:
+            _, high = distance_range(
+                lk.type, lag_periods(lk), self._durations(i), self._durations(j)
+            )
+            longest[i] = max(longest[i], high)
+        for i, j, ml in self.max_lag_pairs:
+            low, _ = distance_range(ml.type, ml.lag, self._durations(i), self._durations(j))
+            longest[j] = max(longest[j], -low)
         release = max(self.releases.values(), default=0)
-        return total + lags + release + loads + 1
+        return sum(longest) + release + loads + 1
 
     # ------------------------------------------------------------- validation
     def _validate(self) -> None:
