@@ -365,7 +365,19 @@ def _optimise_time_windows(
     temporal = problem.temporal_earliest_starts
     lb = max([lb, *(s + min(c.dur[i]) for i, s in enumerate(temporal))])
     horizon = problem.trivial_horizon()
-    model, v = build_model(problem, c, lower_bound=lb, horizon=horizon, distances=dists)
+    # Windows and bound only: on tight RCPSP/max instances the redundant cuts slowed
+    # the proof of infeasibility (docs/performance.md, RCPSP/max section).
+    model, v = build_model(
+        problem,
+        c,
+        lower_bound=lb,
+        horizon=horizon,
+        distances=dists,
+        cliques=False,
+        energy=False,
+        delays=False,
+        tail_interval=False,
+    )
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.max_time_in_seconds = max(0.05, float(time_limit) - (time.perf_counter() - began))
