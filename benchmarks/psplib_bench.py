@@ -17,7 +17,9 @@ only the CP-SAT methods (``keystage`` and ``plain CP-SAT``) schedule; the
 others are left out for them. An instance whose lags contradict each other
 is reported as infeasible on stderr; one without a bound (typically an
 infeasible one) is still solved and counted as proven infeasible, scheduled
-or undecided, under the table.
+or undecided, under the table. ``--write-bounds FILE`` writes the best
+makespan found per instance as a bounds table (for sets without published
+figures; ``--bounds`` may then be left out).
 
 Prints one Markdown table per folder with a row per method:
 ``keystage`` (genetic algorithm + strengthened CP-SAT, the default),
@@ -151,12 +153,34 @@ def summarise(rows: list[Row]) -> str:
     )
 
 
+def _keep_best(
+    table: dict[str, tuple[int, bool]], name: str, makespan: int | None, proven: bool
+) -> None:
+    """Remember the shortest makespan found for ``name`` (proven if any run proved it)."""
+    if makespan is None:
+        return
+    old = table.get(name)
+    if old is None or makespan < old[0] or (makespan == old[0] and proven):
+        table[name] = (makespan, proven)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument(
         "folders", nargs="+", type=Path, help="folders of .sm/.mm/.sch files, or single files"
     )
-    ap.add_argument("--bounds", action="append", required=True, help="bounds.csv or *opt.mm table")
+    ap.add_argument(
+        "--bounds",
+        action="append",
+        default=[],
+        help="bounds.csv or *opt.mm table (required unless --write-bounds)",
+    )
+    ap.add_argument(
+        "--write-bounds",
+        type=Path,
+        default=None,
+        help="write the best makespan found per instance as a bounds.csv (RCPSP/max sets)",
+    )
     ap.add_argument("--time-limit", type=float, default=1.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
@@ -176,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(methods) - set(METHODS))
     if unknown:
         ap.error(f"unknown method(s): {', '.join(unknown)}")
+    if not args.bounds and args.write_bounds is None:
+        ap.error("--bounds is required (or --write-bounds to make one)")
     bounds = load_bounds(args.bounds)
+    found_bounds: dict[str, tuple[int, bool]] = {}
     warm = not {"keystage", "ga"} & set(methods)
     all_rows: list[Row] = []
     for folder, found in instance_sets(args.folders).items():
@@ -204,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
                         plain=method == "plain CP-SAT",
                     )
                     unbounded.setdefault(method, []).append(res.status)
+                    _keep_best(
+                        found_bounds, problem.name, res.makespan, res.status is Status.OPTIMAL
+                    )
                 continue
             if ref is None:
                 print(f"no bound for {problem.name}, skipped", file=sys.stderr)
@@ -221,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                 ms, proven = run_one(problem, method, args)
                 dt, dc = time.perf_counter() - t0, time.process_time() - c0
                 row = Row(problem.name, method, ms, proven, ref.best_known, dt, dc)
+                _keep_best(found_bounds, problem.name, ms, proven)
                 by_method[method].append(row)
             if k % 50 == 0:
                 print(f"  {folder.name}: {k}/{len(files)}", file=sys.stderr, flush=True)
@@ -247,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         if left_out:
             names = ", ".join(sorted(left_out))
             print(f"\n{names}: not run on instances with maximum lags (CP-SAT methods only)")
+    if args.write_bounds is not None:
+        with args.write_bounds.open("w") as fh:
+            fh.write("instance,best_known,lower_bound,proven_optimal\n")
+            for name, (ms, proven) in sorted(found_bounds.items()):
+                fh.write(f"{name},{ms},{ms if proven else 0},{int(proven)}\n")
     if args.csv:
         with args.csv.open("w", newline="") as fh:
             w = csv.writer(fh)

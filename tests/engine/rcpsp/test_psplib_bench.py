@@ -82,7 +82,10 @@ def test_an_unreadable_instance_is_reported_and_the_rest_measured(tmp_path: Path
 def test_rcpsp_max_instances_are_measured_with_the_exact_methods(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """.sch files one by one: optimum proven, heuristic left out, cycle and clash reported."""
+    """.sch files one by one: optimum proven, heuristic left out, cycle and clash reported.
+
+    Without a bounds table, ``--write-bounds`` records the proven optimum of the feasible one.
+    """
     spec = importlib.util.spec_from_file_location("psplib_bench", BENCH)
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
@@ -102,3 +105,6 @@ def test_rcpsp_max_instances_are_measured_with_the_exact_methods(
     assert "heuristic: not run on instances with maximum lags" in out
     assert "keystage on 1 RCPSP/max instances without a bound: 1 proven infeasible" in out
     assert "cycle.sch: infeasible, time lags cannot all hold: 1 -> 2 -> 1" in err
+    made = tmp_path / "made.csv"
+    assert bench.main([files[0], files[3], "--write-bounds", str(made), "--workers", "1"]) == 0
+    assert made.read_text() == "instance,best_known,lower_bound,proven_optimal\nmaxlag_a,10,10,1\n"
