@@ -219,6 +219,7 @@ def test_earliest_starts_follow_releases_and_maximum_lags() -> None:
     [
         ({"max_lags": (MaxLag("a", "zz", 1),)}, "unknown activity 'zz'"),
         ({"max_lags": (MaxLag("a", "a", 1),)}, "needs two activities"),
+        ({"max_lags": (MaxLag("a", "b", 2.5),)}, r"a→b SS≤\+2\.5: the lag must be whole"),  # type: ignore[arg-type]
         ({"releases": {"a": -1}}, "whole periods from 0"),
         ({"deadlines": {"zz": 3}}, "unknown activity 'zz'"),
     ],

@@ -81,8 +81,10 @@ class Compiled:
             self.preds[j].append((i, _CODE[lk.type], lag_periods(lk)))
             self.succs[i].append((j, _CODE[lk.type], lag_periods(lk)))
         self.max_lags = [(i, j, _CODE[ml.type], int(ml.lag)) for i, j, ml in p.max_lag_pairs]
-        self.release = [p.releases.get(a.id, 0) for a in p.activities]
-        self.deadline = [p.deadlines.get(a.id) for a in p.activities]
+        self.release = [int(p.releases.get(a.id, 0)) for a in p.activities]
+        self.deadline = [
+            None if a.id not in p.deadlines else int(p.deadlines[a.id]) for a in p.activities
+        ]
         self.base_cap = [r.capacity for r in p.renewables]
         horizon = max((r.last_change for r in p.renewables), default=0)
         self.profiles = [r.profile(horizon) for r in p.renewables]

@@ -102,7 +102,7 @@ class MaxLag:
     @property
     def label(self) -> str:
         """Short text such as ``A→B SS≤+3``."""
-        return f"{self.pred}→{self.succ} {self.type}≤{self.lag:+d}"
+        return f"{self.pred}→{self.succ} {self.type}≤{self.lag:+g}"
 
 
 @dataclass(frozen=True)
