@@ -8,6 +8,19 @@ Usage (from the repository root):
     uv run python benchmarks/psplib_bench.py ../shared/benchmarks/psplib/mm/j10.mm \
         --bounds ../shared/benchmarks/psplib/mm/solutions/j10opt.mm --time-limit 2
 
+    uv run python benchmarks/psplib_bench.py tests/engine/rcpsp/data/maxlag_*.sch \
+        --bounds rcpsp_max_bounds.csv --methods "keystage,plain CP-SAT"
+
+Arguments are folders (their .sm, .mm and RCPSP/max .sch files) or single
+files (grouped by folder). RCPSP/max instances have maximum time lags, which
+only the CP-SAT methods (``keystage`` and ``plain CP-SAT``) schedule; the
+others are left out for them. An instance whose lags contradict each other
+is reported as infeasible on stderr; one without a bound (typically an
+infeasible one) is still solved and counted as proven infeasible, scheduled
+or undecided, under the table. ``--write-bounds FILE`` writes the best
+makespan found per instance as a bounds table (for sets without published
+figures; ``--bounds`` may then be left out).
+
 Prints one Markdown table per folder with a row per method:
 ``keystage`` (genetic algorithm + strengthened CP-SAT, the default),
 ``multistart`` (the earlier pipeline: multi-start heuristic + the same CP-SAT),
@@ -30,10 +43,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keystage.engine.rcpsp.cpsat.solve import Status, optimise
-from keystage.engine.rcpsp.errors import ProblemDefinitionError
+from keystage.engine.rcpsp.errors import PrecedenceCycleError, RcpspError
 from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.problem import Problem
-from keystage.engine.rcpsp.psplib_io import Bound, read_bounds_csv, read_optimum_table, read_psplib
+from keystage.engine.rcpsp.psplib_io import (
+    Bound,
+    read_bounds_csv,
+    read_instance,
+    read_optimum_table,
+)
 
 
 @dataclass
@@ -78,6 +96,20 @@ def sample(files: list[Path], limit: int | None) -> list[Path]:
 
 
 METHODS = ("keystage", "multistart", "ga", "heuristic", "plain CP-SAT")
+EXACT = ("keystage", "plain CP-SAT")  # the methods that schedule maximum lags
+SUFFIXES = (".sm", ".mm", ".sch")
+
+
+def instance_sets(paths: list[Path]) -> dict[Path, list[Path]]:
+    """Instance files by folder: a folder gives its files, a file joins its folder's set."""
+    sets: dict[Path, list[Path]] = {}
+    for p in paths:
+        if p.is_dir():
+            files = [f for f in p.iterdir() if f.suffix.lower() in SUFFIXES]
+            sets.setdefault(p, []).extend(files)
+        else:
+            sets.setdefault(p.parent, []).append(p)
+    return {folder: sorted(set(files)) for folder, files in sets.items()}
 
 
 def run_one(problem: Problem, method: str, args: argparse.Namespace) -> tuple[int | None, bool]:
@@ -121,10 +153,34 @@ def summarise(rows: list[Row]) -> str:
     )
 
 
+def _keep_best(
+    table: dict[str, tuple[int, bool]], name: str, makespan: int | None, proven: bool
+) -> None:
+    """Remember the shortest makespan found for ``name`` (proven if any run proved it)."""
+    if makespan is None:
+        return
+    old = table.get(name)
+    if old is None or makespan < old[0] or (makespan == old[0] and proven):
+        table[name] = (makespan, proven)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("folders", nargs="+", type=Path, help="folders of .sm/.mm files")
-    ap.add_argument("--bounds", action="append", required=True, help="bounds.csv or *opt.mm table")
+    ap.add_argument(
+        "folders", nargs="+", type=Path, help="folders of .sm/.mm/.sch files, or single files"
+    )
+    ap.add_argument(
+        "--bounds",
+        action="append",
+        default=[],
+        help="bounds.csv or *opt.mm table (required unless --write-bounds)",
+    )
+    ap.add_argument(
+        "--write-bounds",
+        type=Path,
+        default=None,
+        help="write the best makespan found per instance as a bounds.csv (RCPSP/max sets)",
+    )
     ap.add_argument("--time-limit", type=float, default=1.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
@@ -144,30 +200,58 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(methods) - set(METHODS))
     if unknown:
         ap.error(f"unknown method(s): {', '.join(unknown)}")
+    if not args.bounds and args.write_bounds is None:
+        ap.error("--bounds is required (or --write-bounds to make one)")
     bounds = load_bounds(args.bounds)
-    if {"keystage", "ga"} & set(methods):
-        from keystage.engine.rcpsp.ga import warm_up
-
-        warm_up()  # load the compiled kernels before the clock runs
+    found_bounds: dict[str, tuple[int, bool]] = {}
+    warm = not {"keystage", "ga"} & set(methods)
     all_rows: list[Row] = []
-    for folder in args.folders:
-        files = sample(sorted(folder.glob("*.[sm]m")), args.limit)
+    for folder, found in instance_sets(args.folders).items():
+        files = sample(found, args.limit)
         by_method: dict[str, list[Row]] = {m: [] for m in methods}
+        left_out: set[str] = set()
+        unbounded: dict[str, list[Status]] = {}
         for k, path in enumerate(files, 1):
             try:
-                problem = read_psplib(path)
-            except ProblemDefinitionError as exc:
+                problem = read_instance(path)
+            except PrecedenceCycleError as exc:
+                print(f"{path.name}: infeasible, {exc}", file=sys.stderr)
+                continue
+            except RcpspError as exc:
                 print(f"{path.name}: skipped, {exc}", file=sys.stderr)
                 continue
             ref = bounds.get(problem.name)
+            if ref is None and problem.has_time_windows:
+                for method in set(methods) & set(EXACT):  # infeasible ones have no bound
+                    res = optimise(
+                        problem,
+                        time_limit=args.time_limit,
+                        num_workers=args.workers,
+                        seed=args.seed,
+                        plain=method == "plain CP-SAT",
+                    )
+                    unbounded.setdefault(method, []).append(res.status)
+                    _keep_best(
+                        found_bounds, problem.name, res.makespan, res.status is Status.OPTIMAL
+                    )
+                continue
             if ref is None:
                 print(f"no bound for {problem.name}, skipped", file=sys.stderr)
                 continue
             for method in methods:
+                if problem.has_time_windows and method not in EXACT:
+                    left_out.add(method)
+                    continue
+                if not (warm or problem.has_time_windows):
+                    from keystage.engine.rcpsp.ga import warm_up
+
+                    warm_up()  # load the compiled kernels before the clock runs
+                    warm = True
                 t0, c0 = time.perf_counter(), time.process_time()
                 ms, proven = run_one(problem, method, args)
                 dt, dc = time.perf_counter() - t0, time.process_time() - c0
                 row = Row(problem.name, method, ms, proven, ref.best_known, dt, dc)
+                _keep_best(found_bounds, problem.name, ms, proven)
                 by_method[method].append(row)
             if k % 50 == 0:
                 print(f"  {folder.name}: {k}/{len(files)}", file=sys.stderr, flush=True)
@@ -184,6 +268,21 @@ def main(argv: list[str] | None = None) -> int:
             if rows:
                 print(summarise(rows))
                 all_rows.extend(rows)
+        for method, found in unbounded.items():
+            print(
+                f"\n{method} on {len(found)} RCPSP/max instances without a bound: "
+                f"{found.count(Status.INFEASIBLE)} proven infeasible, "
+                f"{sum(st in (Status.OPTIMAL, Status.FEASIBLE) for st in found)} scheduled, "
+                f"{found.count(Status.UNKNOWN)} undecided"
+            )
+        if left_out:
+            names = ", ".join(sorted(left_out))
+            print(f"\n{names}: not run on instances with maximum lags (CP-SAT methods only)")
+    if args.write_bounds is not None:
+        with args.write_bounds.open("w") as fh:
+            fh.write("instance,best_known,lower_bound,proven_optimal\n")
+            for name, (ms, proven) in sorted(found_bounds.items()):
+                fh.write(f"{name},{ms},{ms if proven else 0},{int(proven)}\n")
     if args.csv:
         with args.csv.open("w", newline="") as fh:
             w = csv.writer(fh)

@@ -60,3 +60,17 @@ def test_optimise_refuses_out_of_range_solver_options_on_one_line(
     res = CliRunner().invoke(app, ["optimise", str(plan), *option])
     assert res.exit_code == 2
     assert res.output.count("\n") == 1 and option[0] in res.output
+
+
+def test_optimise_reads_rcpsp_max_files_and_names_a_lag_cycle() -> None:
+    data = Path(__file__).resolve().parents[1] / "engine" / "rcpsp" / "data"
+    runner = CliRunner()
+    res = runner.invoke(app, ["optimise", str(data / "maxlag_a.sch"), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert "status:      optimal" in res.output and "makespan:    10" in res.output
+    bad = runner.invoke(app, ["optimise", str(data / "cycle.sch")])
+    assert bad.exit_code == 2
+    assert bad.output == (
+        "keystage optimise: time lags cannot all hold: 1 -> 2 -> 1 "
+        "(the minimum lags exceed the maximum ones by 1 period)\n"
+    )

@@ -1,4 +1,7 @@
-"""`keystage optimise FILE`: the shortest resource-feasible schedule of a PSPLIB instance."""
+"""`keystage optimise FILE`: the shortest resource-feasible schedule of a PSPLIB instance.
+
+PSPLIB .sm/.mm files, and RCPSP/max .sch files (maximum time lags, solved by CP-SAT alone).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,10 @@ def register(app: typer.Typer) -> None:
 
 def optimise_command(
     file: Annotated[
-        Path, typer.Argument(help="PSPLIB instance (.sm single-mode or .mm multi-mode)")
+        Path,
+        typer.Argument(
+            help="PSPLIB instance (.sm single-mode, .mm multi-mode, .sch RCPSP/max time lags)"
+        ),
     ],
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="seconds, heuristic included")
@@ -31,7 +37,7 @@ def optimise_command(
     """Shortest resource-feasible schedule of FILE: makespan, bound, gap, status, schedule."""
     from keystage.engine.rcpsp.cpsat.solve import optimise
     from keystage.engine.rcpsp.errors import RcpspError
-    from keystage.engine.rcpsp.psplib_io import read_psplib
+    from keystage.engine.rcpsp.psplib_io import read_instance
 
     for name, value, low, high in (
         ("--time-limit", time_limit, 0.1, TIME_LIMIT_MAX),
@@ -44,7 +50,7 @@ def optimise_command(
     try:
         if not file.is_file():
             raise FileNotFoundError(f"{file}: no such file")
-        problem = read_psplib(file)
+        problem = read_instance(file)
         result = optimise(problem, time_limit=time_limit, num_workers=workers, seed=seed)
     except (RcpspError, OSError) as exc:
         typer.echo(f"keystage optimise: {exc}", err=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 BENCH = ROOT / "benchmarks" / "psplib_bench.py"
+DATA = Path(__file__).parent / "data"
 
 SMALL = """\
 jobs (incl. supersource/sink ):  3
@@ -73,3 +77,34 @@ def test_an_unreadable_instance_is_reported_and_the_rest_measured(tmp_path: Path
     assert "broken_1.sm: skipped" in done.stderr
     assert "| heuristic | 1 | 0.0 % | 100.0 % |" in done.stdout
     assert "| ga | 1 | 100.0 % | 100.0 % |" in done.stdout
+
+
+def test_rcpsp_max_instances_are_measured_with_the_exact_methods(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """.sch files one by one: optimum proven, heuristic left out, cycle and clash reported.
+
+    Without a bounds table, ``--write-bounds`` records the proven optimum of the feasible one.
+    """
+    spec = importlib.util.spec_from_file_location("psplib_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "psplib_bench", bench)  # its dataclasses look it up
+    spec.loader.exec_module(bench)
+    table = tmp_path / "bounds.csv"
+    table.write_text(
+        "instance,best_known,lower_bound,proven_optimal\nmaxlag_a,10,10,1\nmaxlag_b,12,9,0\n"
+    )
+    files = [str(DATA / f"{name}.sch") for name in ("maxlag_a", "maxlag_b", "cycle", "clash")]
+    args = ["--bounds", str(table), "--methods", "keystage,heuristic", "--workers", "1"]
+    assert bench.main([*files, *args]) == 0
+    out, err = capsys.readouterr()
+    assert "### data (4 instances" in out
+    # maxlag_b's optimum 11 beats the (made-up) best known 12: counted at or below it.
+    assert "| keystage | 2 | 100.0 % | 100.0 % | -4.17 % | 0.00 % |" in out
+    assert "heuristic: not run on instances with maximum lags" in out
+    assert "keystage on 1 RCPSP/max instances without a bound: 1 proven infeasible" in out
+    assert "cycle.sch: infeasible, time lags cannot all hold: 1 -> 2 -> 1" in err
+    made = tmp_path / "made.csv"
+    assert bench.main([files[0], files[3], "--write-bounds", str(made), "--workers", "1"]) == 0
+    assert made.read_text() == "instance,best_known,lower_bound,proven_optimal\nmaxlag_a,10,10,1\n"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from keystage.engine.rcpsp.compiled import link_delta
+from keystage.engine.rcpsp.compiled import link_delta, max_lag_delta
 from keystage.engine.rcpsp.problem import PeriodSchedule, Problem, lag_periods
 
 
 def schedule_violations(problem: Problem, schedule: PeriodSchedule) -> list[str]:
-    """Every broken rule of ``schedule``: precedences, capacities, budgets, modes, negative starts.
+    """Every broken rule of ``schedule``.
+
+    Precedences (minimum lags), maximum lags, release dates, deadlines,
+    capacities, budgets, modes and negative starts.
 
     Returns readable messages; an empty list means the schedule is feasible.
     """
@@ -28,6 +31,21 @@ def schedule_violations(problem: Problem, schedule: PeriodSchedule) -> list[str]
             got = schedule.starts[j]
             out.append(
                 f"link {lk.pred}->{lk.succ} {lk.type}{lag_periods(lk):+d}: start {got} < {need}"
+            )
+    starts = schedule.starts
+    for i, j, ml in problem.max_lag_pairs:
+        most = starts[i] + max_lag_delta(ml, durs[i], durs[j])
+        if starts[j] > most:
+            out.append(f"maximum lag {ml.label}: start {starts[j]} > {most}")
+    for aid, release in problem.releases.items():
+        if starts[problem.index[aid]] < release:
+            got = starts[problem.index[aid]]
+            out.append(f"activity {aid!r} starts at {got}, before its release {release}")
+    for aid, deadline in problem.deadlines.items():
+        i = problem.index[aid]
+        if starts[i] + durs[i] > deadline:
+            out.append(
+                f"activity {aid!r} ends at {starts[i] + durs[i]}, after its deadline {deadline}"
             )
     horizon = max((s + d for s, d in zip(schedule.starts, durs, strict=True)), default=0)
     for res in problem.renewables:

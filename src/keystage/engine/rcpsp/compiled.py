@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Callable, Sequence
 
 from keystage.engine.network import Link, LinkType
-from keystage.engine.rcpsp.problem import Problem, lag_periods
+from keystage.engine.rcpsp.problem import MaxLag, Problem, lag_periods
 
 FS, SS, FF, SF = 0, 1, 2, 3
 _CODE = {LinkType.FS: FS, LinkType.SS: SS, LinkType.FF: FF, LinkType.SF: SF}
@@ -34,6 +34,11 @@ def link_delta(link: Link, d_pred: int, d_succ: int) -> int:
     return delta(_CODE[link.type], lag_periods(link), d_pred, d_succ)
 
 
+def max_lag_delta(max_lag: MaxLag, d_pred: int, d_succ: int) -> int:
+    """Greatest start-to-start distance a :class:`MaxLag` allows once durations are fixed."""
+    return delta(_CODE[max_lag.type], int(max_lag.lag), d_pred, d_succ)
+
+
 class Compiled:
     """Plain-list arrays of a problem: durations, demands, links and capacities."""
 
@@ -49,6 +54,11 @@ class Compiled:
         self.succs: list[list[tuple[int, int, int]]] = []
         self.base_cap: list[int] = []
         self.profiles: list[list[int]] = []
+        # Maximum lags (pred, succ, kind, lag), release dates and deadlines (None: no
+        # deadline); only the CP-SAT model reads them.
+        self.max_lags: list[tuple[int, int, int, int]] = []
+        self.release: list[int] = []
+        self.deadline: list[int | None] = []
         if problem is not None:
             self._load(problem)
 
@@ -70,6 +80,11 @@ class Compiled:
         for i, j, lk in p.link_pairs:
             self.preds[j].append((i, _CODE[lk.type], lag_periods(lk)))
             self.succs[i].append((j, _CODE[lk.type], lag_periods(lk)))
+        self.max_lags = [(i, j, _CODE[ml.type], int(ml.lag)) for i, j, ml in p.max_lag_pairs]
+        self.release = [int(p.releases.get(a.id, 0)) for a in p.activities]
+        self.deadline = [
+            None if a.id not in p.deadlines else int(p.deadlines[a.id]) for a in p.activities
+        ]
         self.base_cap = [r.capacity for r in p.renewables]
         horizon = max((r.last_change for r in p.renewables), default=0)
         self.profiles = [r.profile(horizon) for r in p.renewables]

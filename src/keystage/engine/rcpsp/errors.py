@@ -26,6 +26,36 @@ class PrecedenceCycleError(RcpspError, ValueError):
         super().__init__(f"dependency cycle: {path}")
 
 
+class TimeLagCycleError(PrecedenceCycleError):
+    """Minimum and maximum lags on a cycle of activities ask for more time than they allow.
+
+    ``activities`` lists the cycle in order; ``excess`` is by how many periods the
+    minimum lags around it exceed the maximum ones (with the most favourable modes).
+    """
+
+    def __init__(self, activities: Sequence[str], excess: int) -> None:
+        super().__init__(activities)
+        self.excess = excess
+        path = " -> ".join([*self.activities, self.activities[0]]) if self.activities else ""
+        self.args = (
+            f"time lags cannot all hold: {path} (the minimum lags exceed the maximum ones "
+            f"by {excess} period{'s' if excess != 1 else ''})",
+        )
+
+
+class DeadlineError(RcpspError, ValueError):
+    """An activity's deadline falls before its earliest possible finish."""
+
+    def __init__(self, activity: str, deadline: int, earliest_finish: int) -> None:
+        self.activity = activity
+        self.deadline = deadline
+        self.earliest_finish = earliest_finish
+        super().__init__(
+            f"activity {activity!r} cannot meet its deadline {deadline}: "
+            f"it finishes at {earliest_finish} at the earliest"
+        )
+
+
 class InfeasibleDemandError(RcpspError, ValueError):
     """An activity asks for more than a resource can ever give.
 

@@ -30,7 +30,7 @@ from keystage.engine.network import Activity, Link
 from keystage.engine.rcpsp import kernels as K
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
-from keystage.engine.rcpsp.heuristic import initial_modes
+from keystage.engine.rcpsp.heuristic import initial_modes, require_minimum_lags_only
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
 from keystage.engine.rcpsp.problem import Mode, PeriodSchedule, Problem, Renewable
 
@@ -82,6 +82,7 @@ def solve_ga(
     choice of modes fits the consumable budgets. ``population`` defaults to
     one individual per 100 schedules of the budget, between 20 and 100.
     """
+    require_minimum_lags_only(problem)
     began = time.perf_counter()
     stop = deadline if deadline is not None else float("inf")
     if time_limit is not None:

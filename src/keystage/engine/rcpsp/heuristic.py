@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from keystage.engine.rcpsp.compiled import Compiled
-from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
+from keystage.engine.rcpsp.errors import NoFeasibleScheduleError, ProblemDefinitionError
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order, sampled_order
 from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 from keystage.engine.rcpsp.sgs import justify, makespan, parallel_sgs, serial_sgs
@@ -32,6 +32,20 @@ class HeuristicResult:
     makespan: int
     found_by: str
     evaluations: int
+
+
+def require_minimum_lags_only(problem: Problem) -> None:
+    """Refuse a problem the schedule generation schemes would schedule wrongly.
+
+    They place each activity after its predecessors and know nothing of maximum
+    lags, release dates or deadlines; :func:`keystage.engine.rcpsp.cpsat.solve.optimise`
+    schedules such a problem with CP-SAT alone.
+    """
+    if problem.has_time_windows:
+        raise ProblemDefinitionError(
+            "maximum lags, release dates and deadlines need the exact optimiser, "
+            "not the schedule generation heuristics"
+        )
 
 
 def initial_modes(c: Compiled, rng: np.random.Generator, *, lean: bool = False) -> list[int]:
@@ -143,6 +157,7 @@ def solve_heuristic(
     enough to slow the heuristic several times, where it leaves the rest of a
     time limit to the exact search.
     """
+    require_minimum_lags_only(problem)
     if iterations is None:
         iterations = default_iterations(len(problem.activities))
     c = Compiled(problem)

@@ -24,6 +24,14 @@ mode's is.
 Renewable resources have a capacity per period, reduced over windows by
 existing load; non-renewable resources (consumables) have a budget for the
 whole project.
+
+Beyond the links (minimum lags), a problem may carry *maximum* time lags
+(:class:`MaxLag`, "B starts at most 3 periods after A finishes"), release
+dates (earliest starts) and deadlines (latest finishes), as in RCPSP/max.
+They are checked up front on the temporal network
+(:mod:`keystage.engine.rcpsp.temporal`): lags that contradict each other
+around a cycle raise :class:`TimeLagCycleError` naming the cycle, a deadline
+before the earliest finish :class:`DeadlineError`.
 """
 
 from __future__ import annotations
@@ -32,12 +40,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from keystage.engine.network import Activity, Kind, LagUnit, Link, Project
+from keystage.engine.network import Activity, Kind, LagUnit, Link, LinkType, Project
 from keystage.engine.rcpsp.errors import (
+    DeadlineError,
     InfeasibleDemandError,
     PrecedenceCycleError,
     ProblemDefinitionError,
+    TimeLagCycleError,
 )
+from keystage.engine.rcpsp.temporal import PositiveCycle, distance_range, earliest_starts
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,27 @@ def periods(minutes: float, per_period: int) -> int:
 def lag_periods(link: Link) -> int:
     """A link's lag in whole periods (:class:`Problem` checks that it is one)."""
     return int(link.lag)
+
+
+@dataclass(frozen=True)
+class MaxLag:
+    """A maximum time lag: ``succ`` may follow ``pred`` by at most ``lag`` periods.
+
+    Measured like a link of the same ``type``: SS ``S_succ <= S_pred + lag``,
+    FS ``S_succ <= E_pred + lag``, FF ``E_succ <= E_pred + lag``, SF
+    ``E_succ <= S_pred + lag``. A negative lag asks ``succ`` to come that much
+    *before*; RCPSP/max writes the same rule as a negative minimum lag the other way.
+    """
+
+    pred: str
+    succ: str
+    lag: int
+    type: LinkType = LinkType.SS
+
+    @property
+    def label(self) -> str:
+        """Short text such as ``A→B SS≤+3``."""
+        return f"{self.pred}→{self.succ} {self.type}≤{self.lag:+g}"
 
 
 @dataclass(frozen=True)
@@ -143,12 +175,17 @@ class Problem:
     nonrenewables: tuple[NonRenewable, ...] = ()
     name: str = ""
     modes: Mapping[str, tuple[Mode, ...]] = field(kw_only=True, hash=False)
+    max_lags: tuple[MaxLag, ...] = field(default=(), kw_only=True)
+    releases: Mapping[str, int] = field(default_factory=dict, kw_only=True, hash=False)
+    deadlines: Mapping[str, int] = field(default_factory=dict, kw_only=True, hash=False)
 
     def __post_init__(self) -> None:
-        for attr in ("activities", "links", "renewables", "nonrenewables"):
+        for attr in ("activities", "links", "renewables", "nonrenewables", "max_lags"):
             object.__setattr__(self, attr, tuple(getattr(self, attr)))
         table = {aid: tuple(ms) for aid, ms in dict(self.modes).items()}
         object.__setattr__(self, "modes", table)
+        object.__setattr__(self, "releases", dict(self.releases))
+        object.__setattr__(self, "deadlines", dict(self.deadlines))
         self._validate()
 
     @classmethod
@@ -229,6 +266,56 @@ class Problem:
         return tuple(order)
 
     @property
+    def has_time_windows(self) -> bool:
+        """True when the problem has maximum lags, release dates or deadlines.
+
+        The schedule generation schemes (and so the heuristics and the genetic
+        algorithm) only know minimum lags; such problems are solved by CP-SAT alone.
+        """
+        return bool(self.max_lags or self.releases or self.deadlines)
+
+    @cached_property
+    def max_lag_pairs(self) -> tuple[tuple[int, int, MaxLag], ...]:
+        """Maximum lags as ``(pred_index, succ_index, max_lag)``."""
+        return tuple((self.index[m.pred], self.index[m.succ], m) for m in self.max_lags)
+
+    @cached_property
+    def temporal_earliest_starts(self) -> tuple[int, ...]:
+        """Earliest start of each activity from every lag and release, resources ignored.
+
+        Each activity takes the mode that makes each lag easiest, so this is a
+        lower bound valid for every mode choice (exact for a single mode).
+        """
+        result = earliest_starts(
+            len(self.activities),
+            self._temporal_arcs(),
+            self._release_list(),
+            self.topological_order,
+        )
+        assert not isinstance(result, PositiveCycle)  # _validate raised for it
+        return tuple(result)
+
+    def _durations(self, i: int) -> list[int]:
+        table = self.mode_table[i]
+        return [table[m].duration for m in self.usable_modes[i]] or [m.duration for m in table]
+
+    def _release_list(self) -> list[int]:
+        return [self.releases.get(a.id, 0) for a in self.activities]
+
+    def _temporal_arcs(self) -> list[tuple[int, int, int]]:
+        """Arcs ``(u, v, w)`` with ``S_v >= S_u + w``, weakest over the modes."""
+        arcs = []
+        for i, j, lk in self.link_pairs:
+            low, _ = distance_range(
+                lk.type, lag_periods(lk), self._durations(i), self._durations(j)
+            )
+            arcs.append((i, j, low))
+        for i, j, ml in self.max_lag_pairs:
+            _, high = distance_range(ml.type, ml.lag, self._durations(i), self._durations(j))
+            arcs.append((j, i, -high))
+        return arcs
+
+    @property
     def is_multi_mode(self) -> bool:
         """True when some activity has more than one mode."""
         return any(len(ms) > 1 for ms in self.mode_table)
@@ -238,7 +325,22 @@ class Problem:
         total = sum(max(m.duration for m in ms) for ms in self.mode_table)
         lags = sum(max(0, lag_periods(lk)) for lk in self.links)
         loads = max((r.last_change for r in self.renewables), default=0)
-        return total + lags + loads + 1
+        if not self.has_time_windows:
+            return total + lags + loads + 1
+        # With maximum lags, a feasible problem has a schedule within the sum over
+        # activities of the longer of its duration and its longest outgoing arc
+        # (Bartusch, Möhring & Radermacher 1988), after the last release and load.
+        longest = [max(self._durations(i)) for i in range(len(self.activities))]
+        for i, j, lk in self.link_pairs:
+            _, high = distance_range(
+                lk.type, lag_periods(lk), self._durations(i), self._durations(j)
+            )
+            longest[i] = max(longest[i], high)
+        for i, j, ml in self.max_lag_pairs:
+            low, _ = distance_range(ml.type, ml.lag, self._durations(i), self._durations(j))
+            longest[j] = max(longest[j], -low)
+        release = max(self.releases.values(), default=0)
+        return sum(longest) + release + loads + 1
 
     # ------------------------------------------------------------- validation
     def _validate(self) -> None:
@@ -281,6 +383,45 @@ class Problem:
                     worst.id, nr.id, f"total need of at least {least} exceeds budget {nr.budget}"
                 )
         _ = self.topological_order
+        self._validate_time_windows()
+
+    def _validate_time_windows(self) -> None:
+        """Check maximum lags, releases, deadlines; raise for a positive cycle, a late deadline."""
+        for ml in self.max_lags:
+            for end in (ml.pred, ml.succ):
+                if end not in self.index:
+                    raise ProblemDefinitionError(f"maximum lag refers to unknown activity {end!r}")
+            if ml.pred == ml.succ:
+                raise ProblemDefinitionError(f"maximum lag {ml.label}: needs two activities")
+            if ml.lag != int(ml.lag):
+                raise ProblemDefinitionError(
+                    f"maximum lag {ml.label}: the lag must be whole periods"
+                )
+        for what, table in (("release date", self.releases), ("deadline", self.deadlines)):
+            for aid, when in table.items():
+                if aid not in self.index:
+                    raise ProblemDefinitionError(f"{what} given for unknown activity {aid!r}")
+                if when != int(when) or when < 0:
+                    raise ProblemDefinitionError(
+                        f"activity {aid!r}: the {what} must be whole periods from 0, not {when}"
+                    )
+        if not self.has_time_windows:
+            return
+        found = earliest_starts(
+            len(self.activities),
+            self._temporal_arcs(),
+            self._release_list(),
+            self.topological_order,
+        )
+        if isinstance(found, PositiveCycle):
+            names = [self.activities[k].id for k in found.nodes]
+            raise TimeLagCycleError(names, found.length)
+        object.__setattr__(self, "temporal_earliest_starts", tuple(found))
+        for aid, deadline in self.deadlines.items():
+            i = self.index[aid]
+            finish = found[i] + min(self._durations(i))
+            if finish > deadline:
+                raise DeadlineError(aid, deadline, finish)
 
     def mode_problem(self, act: Activity, mode: Mode) -> tuple[str, str] | None:
         """Why ``mode`` of ``act`` can never run, as ``(resource, reason)``; None if it can."""

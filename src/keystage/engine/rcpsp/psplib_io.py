@@ -1,8 +1,16 @@
-"""Read PSPLIB instances (.sm single-mode, .mm multi-mode) and their bound tables.
+"""Read PSPLIB instances (.sm single-mode, .mm multi-mode, .sch RCPSP/max) and bound tables.
 
-Parsing of the instance files is delegated to the ``psplib`` package; this
+Parsing of the .sm/.mm files is delegated to the ``psplib`` package; this
 module maps its objects to a :class:`Problem` (activities ``1..N`` named by
 their job number, resources ``R1..`` renewable and ``N1..`` non-renewable).
+
+The .sch reader (:func:`read_sch`) is our own, for the ProGen/max format of
+the RCPSP/max sets (UBO, testsets C/D, J10-J30): a header ``jobs renewables
+nonrenewables doubly``; one line per activity ``0..jobs+1`` (two dummies)
+``job modes successors succ... [lag]...``; one line per activity ``job mode
+duration demand...``; a line of capacities. A lag ``[l]`` from ``i`` to
+``j`` means ``S_j >= S_i + l``; a negative one is a maximum lag of ``j``
+over ``i``.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from pathlib import Path
 
 from keystage.engine.network import Activity, Link, LinkType
 from keystage.engine.rcpsp.errors import ProblemDefinitionError
-from keystage.engine.rcpsp.problem import Mode, NonRenewable, Problem, Renewable
+from keystage.engine.rcpsp.problem import MaxLag, Mode, NonRenewable, Problem, Renewable
 
 
 def read_psplib(path: str | Path) -> Problem:
@@ -59,6 +67,178 @@ def read_psplib(path: str | Path) -> Problem:
         path.stem,
         modes=modes_of,
     )
+
+
+class _Lines:
+    """The non-blank lines of a file with their numbers, for readable errors."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        try:
+            text = path.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProblemDefinitionError(f"{path.name}: not readable ({exc})") from exc
+        self.rows = [(k, ln) for k, ln in enumerate(text.splitlines(), 1) if ln.strip()]
+        self.pos = 0
+
+    def error(self, number: int, message: str) -> ProblemDefinitionError:
+        """An error naming the file and the line."""
+        return ProblemDefinitionError(f"{self.name}: line {number}: {message}")
+
+    def next(self, what: str) -> tuple[int, list[str]]:
+        """The next line's number and fields; an error naming ``what`` at the end of file."""
+        if self.pos >= len(self.rows):
+            last = self.rows[-1][0] + 1 if self.rows else 1
+            raise self.error(last, f"the file ends before {what}")
+        number, line = self.rows[self.pos]
+        self.pos += 1
+        return number, line.split()
+
+    def ints(self, number: int, fields: list[str], what: str) -> list[int]:
+        """``fields`` as integers, or an error naming ``what``."""
+        try:
+            return [int(f) for f in fields]
+        except ValueError:
+            raise self.error(number, f"{what} must be whole numbers: {' '.join(fields)}") from None
+
+
+def read_sch(path: str | Path) -> Problem:
+    """Parse an RCPSP/max ``.sch`` file (single mode) into a :class:`Problem`.
+
+    Activities are named by their job number (``0`` and ``jobs+1`` are the
+    dummies); a non-negative lag becomes a start-to-start :class:`Link`, a
+    negative lag (or one that would close a cycle of links) a :class:`MaxLag`
+    the other way. Raises :class:`ProblemDefinitionError` naming the line of a
+    malformed file, :class:`~keystage.engine.rcpsp.errors.TimeLagCycleError` when the
+    lags contradict each other (the instance is infeasible).
+    """
+    path = Path(path)
+    lines = _Lines(path)
+    number, head = lines.next("the header")
+    counts = lines.ints(number, head, "the header")
+    if len(counts) < 2 or counts[0] < 0 or counts[1] < 0:
+        raise lines.error(number, "the header must start with the numbers of jobs and resources")
+    jobs, n_res = counts[0], counts[1]
+    if len(counts) > 2 and any(counts[2:4]):
+        raise lines.error(number, "non-renewable and doubly constrained resources are not read")
+    n = jobs + 2
+    arcs: list[tuple[int, int, int, int]] = []  # (pred, succ, lag, line)
+    for k in range(n):
+        number, fields = lines.next(f"the successors of job {k}")
+        values = lines.ints(number, fields[:3], "job, modes and successor count")
+        if len(values) < 3 or values[0] != k:
+            raise lines.error(number, f"expected the successors of job {k}")
+        if values[1] != 1:
+            raise lines.error(number, f"job {k} has {values[1]} modes; only one is read")
+        count = values[2]
+        rest = fields[3:]
+        if len(rest) != 2 * count:
+            raise lines.error(number, f"job {k}: {count} successors need {count} lags")
+        succs = lines.ints(number, rest[:count], "successors")
+        lags = []
+        for token in rest[count:]:
+            if not (token.startswith("[") and token.endswith("]")):
+                raise lines.error(number, f"job {k}: a lag is written [n], not {token}")
+            lags.extend(lines.ints(number, [token[1:-1]], "lags"))
+        for s, lag in zip(succs, lags, strict=True):
+            if not 0 <= s < n or s == k:
+                raise lines.error(number, f"job {k}: no job {s} to follow")
+            arcs.append((k, s, lag, number))
+    durations: list[int] = []
+    demands: list[list[int]] = []
+    for k in range(n):
+        number, fields = lines.next(f"the duration of job {k}")
+        values = lines.ints(number, fields, "job, mode, duration and demands")
+        if len(values) != 3 + n_res or values[0] != k:
+            raise lines.error(number, f"expected job {k}, its mode, duration and {n_res} demands")
+        if values[2] < 0 or min(values[3:], default=0) < 0:
+            raise lines.error(number, f"job {k}: negative duration or demand")
+        durations.append(values[2])
+        demands.append(values[3:])
+    number, fields = lines.next("the capacities")
+    caps = lines.ints(number, fields, "capacities")
+    if len(caps) != n_res:
+        raise lines.error(number, f"expected {n_res} capacities, got {len(caps)}")
+    res = [f"R{r + 1}" for r in range(n_res)]
+    ids = [str(k) for k in range(n)]
+    links, max_lags = _split_arcs(ids, arcs)
+    return Problem(
+        tuple(Activity(a) for a in ids),
+        tuple(links),
+        tuple(Renewable(rid, cap) for rid, cap in zip(res, caps, strict=True)),
+        (),
+        path.stem,
+        modes={
+            a: (Mode(d, dict(zip(res, q, strict=True))),)
+            for a, d, q in zip(ids, durations, demands, strict=True)
+        },
+        max_lags=tuple(max_lags),
+        deadlines={ids[0]: 0},  # the source dummy is the project start: lags count from 0
+    )
+
+
+def read_instance(path: str | Path) -> Problem:
+    """A PSPLIB (.sm/.mm) or RCPSP/max (.sch) instance, chosen by the file's suffix."""
+    path = Path(path)
+    return read_sch(path) if path.suffix.lower() == ".sch" else read_psplib(path)
+
+
+def write_sch(problem: Problem, path: str | Path) -> None:
+    """Write a single-mode problem with start-to-start lags as an RCPSP/max ``.sch`` file.
+
+    Activities are written in the problem's order as jobs ``0..n-1``, so the
+    first and last should be the dummies; links become lags ``[l]``, maximum
+    lags negative lags the other way. Raises :class:`ProblemDefinitionError` for
+    what the format cannot hold (several modes, other link types, consumables).
+    """
+    if problem.is_multi_mode or problem.nonrenewables or problem.releases:
+        raise ProblemDefinitionError("only single-mode problems without consumables fit .sch")
+    arcs: list[list[tuple[int, int]]] = [[] for _ in problem.activities]
+    for i, j, lk in problem.link_pairs:
+        if lk.type is not LinkType.SS:
+            raise ProblemDefinitionError(f"link {lk.label}: .sch holds start-to-start lags only")
+        arcs[i].append((j, int(lk.lag)))
+    for i, j, ml in problem.max_lag_pairs:
+        if ml.type is not LinkType.SS:
+            raise ProblemDefinitionError(f"maximum lag {ml.label}: .sch holds start-to-start only")
+        arcs[j].append((i, -ml.lag))
+    res = [r.id for r in problem.renewables]
+    lines = [f"{len(problem.activities) - 2}\t{len(res)}\t0\t0"]
+    for k, out in enumerate(arcs):
+        succ = [str(j) for j, _ in out] + [f"[{lag}]" for _, lag in out]
+        lines.append("\t".join([str(k), "1", str(len(out)), *succ]))
+    for k, (mode,) in enumerate(problem.mode_table):
+        lines.append("\t".join(str(x) for x in (k, 1, mode.duration, *map(mode.demand, res))))
+    lines.append("\t".join(str(r.capacity) for r in problem.renewables))
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def _split_arcs(
+    ids: list[str], arcs: list[tuple[int, int, int, int]]
+) -> tuple[list[Link], list[MaxLag]]:
+    """Non-negative lags that keep the links acyclic become links, the others maximum lags."""
+    succs: list[set[int]] = [set() for _ in ids]
+
+    def reaches(a: int, b: int) -> bool:
+        seen, stack = {a}, [a]
+        while stack:
+            u = stack.pop()
+            if u == b:
+                return True
+            for v in succs[u] - seen:
+                seen.add(v)
+                stack.append(v)
+        return False
+
+    links: list[Link] = []
+    max_lags: list[MaxLag] = []
+    for i, j, lag, _line in sorted(arcs, key=lambda arc: arc[2] < 0):
+        if lag >= 0 and not reaches(j, i):
+            succs[i].add(j)
+            links.append(Link(ids[i], ids[j], LinkType.SS, lag))
+        else:
+            max_lags.append(MaxLag(ids[j], ids[i], -lag, LinkType.SS))
+    return links, max_lags
 
 
 @dataclass(frozen=True)

@@ -177,3 +177,22 @@ def add_delays(
         if d.tail[i] > 0:
             model.add(v.makespan >= v.ends[i] + int(d.tail[i]))
     return added
+
+
+def add_time_windows(model: cp_model.CpModel, v: Variables, c: Compiled) -> None:
+    """Maximum lags (the mirror of :func:`add_precedences`), release dates and deadlines."""
+    for i, j, kind, lag in c.max_lags:
+        if kind == FS:
+            model.add(v.starts[j] <= v.ends[i] + lag)
+        elif kind == SS:
+            model.add(v.starts[j] <= v.starts[i] + lag)
+        elif kind == FF:
+            model.add(v.ends[j] <= v.ends[i] + lag)
+        else:
+            model.add(v.ends[j] <= v.starts[i] + lag)
+    for i, release in enumerate(c.release):
+        if release:
+            model.add(v.starts[i] >= release)
+    for i, deadline in enumerate(c.deadline):
+        if deadline is not None:
+            model.add(v.ends[i] <= deadline)

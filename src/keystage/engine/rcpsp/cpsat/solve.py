@@ -8,6 +8,13 @@ tightened by that makespan, with redundant constraints and the schedule as
 hint, for the lower bound, the proof and further improvement. ``plain=True``
 builds the textbook model instead (intervals, one cumulative per resource,
 precedences; no bounds, no hint) as a reference peer for benchmarks.
+
+A problem with maximum lags, release dates or deadlines
+(:attr:`Problem.has_time_windows`) skips the heuristics, whose schedule
+generation only knows minimum lags: CP-SAT alone searches it, from the
+earliest starts of the temporal network and the horizon of
+:meth:`Problem.trivial_horizon`. The result is then a schedule that keeps
+every lag, "infeasible" (proven) or "unknown" (nothing found in the time).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from keystage.engine.rcpsp.bounds import earliest_starts, latest_starts, lower_bounds
+from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.closure import Distances, compute_distances
 from keystage.engine.rcpsp.compiled import FS, Compiled
 from keystage.engine.rcpsp.cpsat import constraints as cons
@@ -116,6 +124,8 @@ def build_model(
         es, ls = [0] * c.n, [horizon] * c.n
     else:
         es = earliest_starts(c, topo)
+        if problem.has_time_windows:
+            es = [max(a, b) for a, b in zip(es, problem.temporal_earliest_starts, strict=True)]
         ls = latest_starts(c, topo, horizon)
         if distances is None and c.n <= DISTANCE_LIMIT:
             distances = compute_distances(c, topo)
@@ -125,9 +135,11 @@ def build_model(
                 ls[i] = min(ls[i], horizon - int(distances.dmin[i] + distances.tail[i]))
     v = create_variables(model, c, es, ls, lower_bound, horizon)
     only_fs = all(kind == FS for row in c.preds for _i, kind, _lag in row)
-    prune = only_fs and prune_dominated and not plain
+    # A longer mode can be needed to keep a maximum lag, so none is dominated then.
+    prune = only_fs and prune_dominated and not plain and not c.max_lags
     cons.add_mode_choice(model, v, dominated_modes(c) if prune else set())
     cons.add_precedences(model, v, c)
+    cons.add_time_windows(model, v, c)
     tail = None
     if tail_interval and not plain and horizon > lower_bound:
         size = model.new_int_var(0, horizon - lower_bound, "tail_size")
@@ -255,6 +267,10 @@ def optimise(
         if c.n <= DISTANCE_LIMIT:
             dists = compute_distances(c, problem.topological_order)
             lb = max(lb, dists.lower_bound)
+        if problem.has_time_windows:
+            return _optimise_time_windows(
+                problem, c, lb, dists, time_limit, num_workers, seed, parameters, began
+            )
         try:
             heur = _upper_bound(
                 problem, upper, lb, time_limit, seed, heuristic_iterations, heuristic_share, began
@@ -329,3 +345,55 @@ def optimise(
             Status.FEASIBLE, heur.schedule, heur.makespan, lb, heur_ms, "heuristic"
         )
     return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
+
+
+def _optimise_time_windows(
+    problem: Problem,
+    c: Compiled,
+    lb: int,
+    dists: Distances | None,
+    time_limit: float,
+    num_workers: int,
+    seed: int,
+    parameters: Mapping[str, object] | None,
+    began: float,
+) -> OptimiseResult:
+    """CP-SAT alone for a problem with maximum lags, release dates or deadlines.
+
+    Every schedule it returns has passed :func:`schedule_violations`.
+    """
+    temporal = problem.temporal_earliest_starts
+    lb = max([lb, *(s + min(c.dur[i]) for i, s in enumerate(temporal))])
+    horizon = problem.trivial_horizon()
+    # Windows and bound only: on tight RCPSP/max instances the redundant cuts slowed
+    # the proof of infeasibility (docs/performance.md, RCPSP/max section).
+    model, v = build_model(
+        problem,
+        c,
+        lower_bound=lb,
+        horizon=horizon,
+        distances=dists,
+        cliques=False,
+        energy=False,
+        delays=False,
+        tail_interval=False,
+    )
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.max_time_in_seconds = max(0.05, float(time_limit) - (time.perf_counter() - began))
+    prm.num_workers = int(num_workers)
+    prm.random_seed = int(seed)
+    for key, value in dict(parameters or {}).items():
+        setattr(prm, key, value)
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        return OptimiseResult(Status.INFEASIBLE, None, None, lb, None, "cp-sat")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
+    sched = _read(solver, v, c)
+    if schedule_violations(problem, sched):  # pragma: no cover - a model error, never a result
+        return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
+    ms = int(solver.objective_value)
+    bound = max(lb, math.ceil(solver.best_objective_bound - 1e-6))
+    st = Status.OPTIMAL if status == cp_model.OPTIMAL or bound >= ms else Status.FEASIBLE
+    return OptimiseResult(st, sched, ms, ms if st is Status.OPTIMAL else bound, None, "cp-sat")
