@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.accounts.roles import Perm
+from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.audit import audit_record
 from keystage.core.dates import plausible
 from keystage.core.errors import Conflict, InvalidInput
@@ -56,6 +56,7 @@ from keystage.planning.models import (
 )
 from keystage.planning.services.plan_lock import plan_lock
 from keystage.planning.services.wbs import MAX_DEPTH, renumber
+from keystage.portfolio import services as portfolio
 from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import Project, ProjectMembership
 
@@ -134,6 +135,8 @@ class Preview:
     resources: list[dict[str, Any]]
     losses: list[Loss] = field(default_factory=list)
     error: str = ""
+    finish: dt.date | None = None  # the scheduled finish of the plan, when it schedules
+    joining: list[tuple[int, str]] = field(default_factory=list)  # (user pk, name) to add
 
     @property
     def counts(self) -> dict[str, int]:
@@ -147,6 +150,7 @@ class Preview:
             "holidays": len(self.holidays),
             "resources": len(self.resources),
             "resources_matched": sum(1 for r in self.resources if r["member"]),
+            "team_additions": len(self.joining),
             "assignments": len(self.assignments),
             "baselines": len(self.baselines),
             "with_progress": sum(1 for t in self.tasks if t.actual_start is not None),
@@ -241,12 +245,29 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value is not None else None
 
 
-def _members(project: Project) -> list[User]:
+def _members(project: Project | None, who: Any) -> list[User]:
+    """The project's active members; for a new project, its manager-to-be ``who``."""
+    if project is None:
+        return [who] if isinstance(who, User) and who.is_active else []
     return [
         m.user
         for m in ProjectMembership.objects.filter(project=project).select_related("user")
         if m.user.is_active
     ]
+
+
+def _colleagues(project: Project | None, who: Any, members: list[User]) -> list[User]:
+    """Active users of the project's organisation (a new project: the importer's) who are
+    not members yet: a resource naming one of them joins the team. Never another
+    organisation's people."""
+    organisation_id = project.organisation_id if project is not None else who.organisation_id
+    if organisation_id is None:
+        return []
+    return list(
+        User.objects.filter(organisation_id=organisation_id, is_active=True)
+        .exclude(pk__in=[m.pk for m in members])
+        .order_by("pk")
+    )
 
 
 def _match(resource_name: str, email: str, members: list[User]) -> User | None:
@@ -262,8 +283,12 @@ def _match(resource_name: str, email: str, members: list[User]) -> User | None:
     return None
 
 
-def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
-    """Map the document onto a project's records; nothing is written."""
+def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = None) -> Preview:
+    """Map the document onto a project's records; nothing is written.
+
+    ``project`` is None for an import into a new project, whose manager will be ``who``.
+    Work resources are matched to the project's members, then to the other active users
+    of its organisation, who join the team when the plan is imported."""
     plan = document.plan
     losses = list(document.losses)
     if len(plan.activities) > MAX_TASKS:
@@ -384,13 +409,24 @@ def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
                 max(-MAX_MINUTES, min(MAX_MINUTES, round(lag))),
             )
         )
-    members = _members(project)
+    members = _members(project, who)
+    colleagues: list[User] | None = None
+    joining: dict[int, str] = {}
     matched: dict[str, User] = {}
     resources: list[dict[str, Any]] = []
+    assigned = Counter(a.resource for a in document.assignments)
     for res in document.resources:
         user = _match(res.name, res.email, members) if res.kind is ResourceKind.WORK else None
+        joins = False
+        if user is None and res.kind is ResourceKind.WORK:
+            if colleagues is None:
+                colleagues = _colleagues(project, who, members)
+            user = _match(res.name, res.email, colleagues)
+            joins = user is not None
         if user is not None:
             matched[res.id] = user
+            if joins:
+                joining[user.pk] = user.get_full_name() or user.username
         resources.append(
             {
                 "name": res.name,
@@ -401,20 +437,25 @@ def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
                 "overtime_rate": str(res.overtime_rate),
                 "cost_per_use": str(res.cost_per_use),
                 "member": user.get_full_name() or user.username if user else "",
+                "joins": joins,
+                "assignments": assigned.get(res.id, 0),
             }
         )
+        count = assigned.get(res.id, 0)
         if user is None and res.kind is ResourceKind.WORK:
             losses.append(
                 Loss(
                     f"resource {res.name[:80]!r}",
-                    "is not a member of the project; its assignments are kept only in this report",
+                    "matches no user of the organisation (by e-mail, full name or user "
+                    f"name); its {count} assignment(s) are kept only in this report",
                 )
             )
         elif res.kind is ResourceKind.MATERIAL:
             losses.append(
                 Loss(
                     f"resource {res.name[:80]!r}",
-                    "is a material resource; its assignments are kept only in this report",
+                    f"is a material resource; its {count} assignment(s) are kept only in "
+                    "this report",
                 )
             )
     assignments: list[AssignmentRow] = []
@@ -465,9 +506,10 @@ def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
         baselines=baselines,
         resources=resources,
         losses=losses,
+        joining=sorted(joining.items(), key=lambda item: item[1]),
     )
     try:
-        cpm.schedule(plan)
+        preview.finish = cpm.schedule(plan).finish.date()
     except ScheduleError as exc:
         preview.error = f"The plan cannot be scheduled: {exc}"
     return preview
@@ -536,6 +578,7 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
             "data_date": preview.data_date,
         },
     )
+    _join(who, project, preview)
     holidays = Holiday.objects.bulk_create(
         [
             Holiday(project=project, name="Non-working (imported)", start_date=a, end_date=b)
@@ -591,6 +634,20 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
     _journal(who, project, assignments, "Imported assignment")
     _journal(who, project, baselines, "Imported baseline '{record.name}'")
     return tasks
+
+
+def _join(who: Any, project: Project, preview: Preview) -> None:
+    """Add the people the plan's resources name to the team, through the membership
+    service (journaled; the command line's system actor through its own door)."""
+    people = User.objects.in_bulk([pk for pk, _ in preview.joining])
+    for pk, _ in preview.joining:
+        user = people.get(pk)
+        if user is None or not user.is_active or user.organisation_id != project.organisation_id:
+            raise Conflict(current=None, message="The team changed since the preview; try again.")
+        if who is None:
+            portfolio.member_add_by_operator(project=project, user=user)
+        else:
+            portfolio.member_add(who=who, project=project, user=user, role=ProjectRole.TEAM_MEMBER)
 
 
 def _scheduled_tasks(
@@ -749,6 +806,7 @@ def plan_import(
     dry_run: bool = False,
     file_dates: dict[str, tuple[dt.datetime, dt.datetime]] | None = None,
     report: ImportReport | None = None,
+    preview: Preview | None = None,
 ) -> tuple[ImportReport, Preview]:
     """Import ``document`` into the empty ``project`` (or only preview it with ``dry_run``).
 
@@ -756,25 +814,18 @@ def plan_import(
     line, refused on closed projects only). ``source`` carries ``name``, ``format``,
     ``size`` and ``sha256`` of the file. Returns the report (stored unless ``dry_run``) and
     the preview. Everything is written in one transaction; any error writes nothing.
+    ``preview`` (of this document, for this project) saves mapping the document again.
     """
     _allowed(who, project)
-    preview = plan_preview(project=project, document=document)
-    report = report or ImportReport(
-        project=project,
-        file_name=str(source.get("name", ""))[:255],
-        file_format=str(source.get("format", document.source_format))[:20],
-        file_size=int(source.get("size", 0)),
-        sha256=str(source.get("sha256", ""))[:64],
-    )
-    report.title = preview.title[:200]
-    report.counts = preview.counts
-    report.losses = [{"where": loss.where, "what": loss.what} for loss in preview.losses]
+    preview = preview or plan_preview(project=project, document=document, who=who)
+    report = report_of(project, source, document, preview, report)
     if dry_run:
         return report, preview
     with transaction.atomic():
         _allowed(who, project)
         plan_lock(project)
         tasks = _write(who, project, preview)
+        report.project = project
         report.status = ImportStatus.IMPORTED
         report.imported_by = who if getattr(who, "is_authenticated", False) else None
         report.imported_at = timezone.now()
@@ -791,6 +842,28 @@ def plan_import(
             summary=f"Imported plan '{report.file_name}' ({counts})",
         )
     return report, preview
+
+
+def report_of(
+    project: Project | None,
+    source: dict[str, Any],
+    document: PlanDocument,
+    preview: Preview,
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """The (unsaved) report of an import: ``report`` or a new one, with the preview's
+    counts and losses."""
+    report = report or ImportReport(
+        project=project,
+        file_name=str(source.get("name", ""))[:255],
+        file_format=str(source.get("format", document.source_format))[:20],
+        file_size=int(source.get("size", 0)),
+        sha256=str(source.get("sha256", ""))[:64],
+    )
+    report.title = preview.title[:200]
+    report.counts = preview.counts
+    report.losses = [{"where": loss.where, "what": loss.what} for loss in preview.losses]
+    return report
 
 
 def _allowed(who: Any, project: Project) -> None:
