@@ -208,3 +208,17 @@ def test_the_command_line_opens_a_new_project(world, tmp_path):
     refused = runner.invoke(cli_app, ["import", str(path), "--manager", "dev_a"])
     assert refused.exit_code == 1 and "open new projects" in refused.output
     assert len(refused.output.strip().splitlines()) == 1
+
+
+def test_the_command_lines_import_adds_people_as_the_system(world, tmp_path):
+    path = tmp_path / "awkward.xml"
+    path.write_bytes(AS_DEV_B)  # dev_b is a member of PRJ-B, not of PRJ-A
+    done = CliRunner().invoke(cli_app, ["import", str(path), "--project", "PRJ-A"])
+    assert done.exit_code == 0, done.output
+    assert "1 people join the team" in done.output
+    dev_b = world.b["team_member"]
+    assert ProjectMembership.objects.get(project=world.project_a, user=dev_b).role == "team_member"
+    joined = AuditEntry.objects.get(
+        project=world.project_a, object_type="projectmembership", summary__contains="Dev_B"
+    )
+    assert joined.actor is None

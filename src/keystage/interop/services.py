@@ -3,9 +3,11 @@
 :func:`plan_preview` maps a :class:`~keystage.engine.interchange.PlanDocument` onto what a
 Keystage project holds — one project calendar with holidays, a WBS of tasks (durations in
 working minutes, constraint dates as days), dependencies with lags in working minutes,
-assignments of project members, baselines, progress — and lists, beside the reader's own
-losses, everything that mapping cannot keep (task calendars, elapsed durations and lags,
-percent lags, resources who are not members of the project, …). It writes nothing.
+assignments of the organisation's people (members first; other active users of the
+organisation join the team on import), baselines, progress — and lists, beside the
+reader's own losses, everything that mapping cannot keep (task calendars, elapsed
+durations and lags, percent lags, resources who match no user, material resources, …).
+It writes nothing. ``keystage.interop.new_project`` opens a new project for a plan.
 
 :func:`plan_import` writes the preview into an empty project in ONE transaction, under the
 plan lock and the project-edit permission (project managers; closed projects refuse),
