@@ -258,31 +258,42 @@ def _members(project: Project | None, who: Any) -> list[User]:
     ]
 
 
-def _colleagues(project: Project | None, who: Any, members: list[User]) -> list[User]:
+def _colleagues(project: Project | None, who: Any) -> list[User]:
     """Active users of the project's organisation (a new project: the importer's) who are
     not members yet: a resource naming one of them joins the team. Never another
     organisation's people."""
     organisation_id = project.organisation_id if project is not None else who.organisation_id
     if organisation_id is None:
         return []
-    return list(
-        User.objects.filter(organisation_id=organisation_id, is_active=True)
-        .exclude(pk__in=[m.pk for m in members])
-        .order_by("pk")
-    )
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True)
+    if project is not None:
+        users = users.exclude(memberships__project=project)
+    elif isinstance(who, User):
+        users = users.exclude(pk=who.pk)
+    return list(users.order_by("pk"))
 
 
-def _match(resource_name: str, email: str, members: list[User]) -> User | None:
-    """The project member a resource names: by e-mail, then full name, then user name."""
-    if email:
-        for user in members:
-            if user.email and user.email.lower() == email.lower():
-                return user
-    name = " ".join(resource_name.lower().split())
-    for user in members:
-        if name and name in (user.get_full_name().lower(), user.username.lower()):
-            return user
-    return None
+class People:
+    """Users to match resources against, indexed once by e-mail and by name (an
+    organisation of thousands and a plan of hundreds of resources stay linear)."""
+
+    def __init__(self, users: list[User]) -> None:
+        self.by_email: dict[str, User] = {}
+        self.by_name: dict[str, User] = {}
+        for user in users:  # the first of two users with the same key wins, as before
+            if user.email:
+                self.by_email.setdefault(user.email.lower(), user)
+        for user in users:
+            for name in (user.get_full_name().lower(), user.username.lower()):
+                if name:
+                    self.by_name.setdefault(name, user)
+
+    def match(self, resource_name: str, email: str) -> User | None:
+        """The user a resource names: by e-mail, then full name, then user name."""
+        if email and email.lower() in self.by_email:
+            return self.by_email[email.lower()]
+        name = " ".join(resource_name.lower().split())
+        return self.by_name.get(name) if name else None
 
 
 def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = None) -> Preview:
@@ -411,19 +422,19 @@ def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = 
                 max(-MAX_MINUTES, min(MAX_MINUTES, round(lag))),
             )
         )
-    members = _members(project, who)
-    colleagues: list[User] | None = None
+    members = People(_members(project, who))
+    colleagues: People | None = None
     joining: dict[int, str] = {}
     matched: dict[str, User] = {}
     resources: list[dict[str, Any]] = []
     assigned = Counter(a.resource for a in document.assignments)
     for res in document.resources:
-        user = _match(res.name, res.email, members) if res.kind is ResourceKind.WORK else None
+        user = members.match(res.name, res.email) if res.kind is ResourceKind.WORK else None
         joins = False
         if user is None and res.kind is ResourceKind.WORK:
             if colleagues is None:
-                colleagues = _colleagues(project, who, members)
-            user = _match(res.name, res.email, colleagues)
+                colleagues = People(_colleagues(project, who))
+            user = colleagues.match(res.name, res.email)
             joins = user is not None
         if user is not None:
             matched[res.id] = user
@@ -642,7 +653,14 @@ def _join(who: Any, project: Project, preview: Preview) -> None:
     """Add the people the plan's resources name to the team, through the membership
     service (journaled; the command line's system actor through its own door)."""
     people = User.objects.in_bulk([pk for pk, _ in preview.joining])
+    already = set(
+        ProjectMembership.objects.filter(project=project, user__in=list(people)).values_list(
+            "user", flat=True
+        )
+    )
     for pk, _ in preview.joining:
+        if pk in already:  # joined since the preview: their assignments still go in
+            continue
         user = people.get(pk)
         if user is None or not user.is_active or user.organisation_id != project.organisation_id:
             raise Conflict(current=None, message="The team changed since the preview; try again.")
