@@ -167,6 +167,7 @@ def test_the_page_previews_opens_the_project_and_shows_its_gantt(world):
     assert shown.status_code == 200, shown.content.decode()[:2000]
     html = shown.content.decode()
     assert "Preview of awkward.xml" in html and "will be added to the team" in html
+    assert "not kept: a material resource" in html
     assert "Open ROLL with 6 tasks" in html
     assert not Project.objects.filter(code="ROLL").exists()
     report = ImportReport.objects.get(project=None, status="preview")
