@@ -739,6 +739,9 @@ ROUTES: dict[str, Route] = {
     "portfolio:project-create": Route("self", ("GET", "POST")),
     "interop:project-from-template": Route("self", ("GET", "POST")),
     "api:project-from-template": Route("self", ("POST",), api=True),
+    "interop:import-new": Route("self", ("GET", "POST")),
+    "interop:import-new-confirm": Route("self", ("POST",), body={"report": "x"}),
+    "api:interop-new-project-import": Route("self", ("POST",), api=True),
     "portfolio:project-detail": Route("project", ("GET",)),
     "portfolio:project-edit": Route(
         "project",

@@ -47,3 +47,27 @@ def test_upload_preview_confirm_and_see_the_gantt(page, world, tmp_path):
     assert "awkward.xml" in page.locator("#import-list").inner_text()
     assert page.locator("#has-tasks").is_visible()
     shot(page, "import-03-reports")
+
+
+def test_import_a_plan_into_a_new_project(page, world, tmp_path):
+    upload = tmp_path / "awkward.xml"
+    upload.write_bytes(PLAN.read_bytes().replace(b"zoe@example.com", b"dev_b@example.test"))
+
+    sign_in(page, "pm_a", PASSWORD)
+    page.goto("/")
+    page.click("#import-new")
+    page.wait_for_selector("#upload")
+    page.set_input_files("#upload input[type=file]", str(upload))
+    page.fill("#upload input[name=code]", "ROLL-27")
+    page.click("#preview-import")
+    page.wait_for_selector("#preview")
+    assert "will be added to the team" in page.locator("#preview-people").inner_text()
+    assert page.locator('[data-count="team_additions"]').inner_text() == "1"
+    shot(page, "import-04-new-project-preview")
+
+    page.click("#confirm-import")
+    page.wait_for_url("**/gantt/")
+    page.wait_for_selector("#gantt svg")
+    assert page.locator("#gantt [data-task-id]").count() == 6
+    assert "Opened ROLL-27 from awkward.xml" in page.content()
+    shot(page, "import-05-new-project-gantt")

@@ -1,10 +1,13 @@
-"""`keystage import FILE [--project CODE] [--dry-run]`: read a plan file into a project.
+"""`keystage import FILE [--project CODE | --manager USER [--code C] [--name N]] [--dry-run]`.
 
-Without ``--project`` the file is only read: its format, what it holds and what cannot be
-kept are printed, and nothing is written (the check a project manager runs before an
-import). With ``--project`` the plan is written into that project, which must have no
-tasks, in one transaction, as the system actor (closed projects refuse). Errors are one
-line on stderr and a non-zero exit; the file's content is never echoed.
+With ``--project`` the plan is written into that project, which must have no tasks, in
+one transaction, as the system actor (closed projects refuse). With ``--manager`` a NEW
+project is opened from the file, as that user (who must be allowed to open projects) and
+with them as its project manager; its code and name come from ``--code``/``--name`` or
+the file's project title. ``--dry-run`` writes nothing. With neither option the file is
+only read: its format, what it holds and what cannot be kept are printed (the check a
+project manager runs before an import). Errors are one line on stderr and a non-zero
+exit; the file's content is never echoed.
 """
 
 from __future__ import annotations
@@ -32,12 +35,36 @@ def import_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check everything, write nothing.")
     ] = False,
+    manager: Annotated[
+        str | None,
+        typer.Option(
+            "--manager",
+            metavar="USER",
+            help="Open a new project from the file, as this user and with them as its manager.",
+        ),
+    ] = None,
+    code: Annotated[
+        str | None,
+        typer.Option(
+            "--code", metavar="CODE", help="The new project's code (default: from the name)."
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", metavar="NAME", help="The new project's name (default: the file's title)."
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--losses", help="List every item that cannot be kept.")
     ] = False,
     organisation: OrganisationOption = None,
 ) -> None:
     """Import a plan (tasks, WBS, links, calendar, assignments, baselines, progress)."""
+    if project is not None and (manager or code or name):
+        fail("give either --project CODE (an empty project) or --manager USER (a new project)")
+    if manager is None and (code or name):
+        fail("--code and --name open a new project: give --manager USER too")
     if not file.is_file():
         fail(f"no file {file}")
     started = time.perf_counter()
@@ -61,12 +88,36 @@ def import_command(
         f"{len(document.plan.calendars)} calendars, {len(document.resources)} resources, "
         f"{len(document.assignments)} assignments, {len(document.plan.baselines)} baselines"
     )
-    if target is None:
+    if target is None and manager is None:
         _losses(document.losses, verbose)
         typer.echo(
             f"{file.name}: {document.source_format}, {counts_of}, {len(document.losses)} item(s) "
-            "not kept; nothing written (give --project CODE to import)"
+            "not kept; nothing written (give --project CODE to import into an empty "
+            "project, or --manager USER to open a new project from it)"
         )
+        return
+    if target is None:
+        from keystage.interop.new_project import new_project_import
+
+        who = _user(manager or "", organisation)
+        try:
+            _, report, preview = new_project_import(
+                who=who,
+                document=document,
+                source=services.source_of(file.name, data, document),
+                name=name or "",
+                code=code or "",
+                dry_run=dry_run,
+                file_dates=file_dates,
+            )
+        except DomainError as exc:
+            fail(f"{file.name}: {_message(exc)}")
+        if dry_run and preview.error:
+            fail(f"{file.name}: {preview.error}")
+        _losses(preview.losses, verbose)
+        equal = report.dates_equal_percent
+        code = report.new_project["code"]
+        _done(file.name, report.counts, code, dry_run, equal, started, new=True)
         return
     try:
         report, preview = services.plan_import(
@@ -82,16 +133,45 @@ def import_command(
     if dry_run and preview.error:
         fail(f"{file.name}: {preview.error}")
     _losses(preview.losses, verbose)
-    counts = report.counts
+    _done(file.name, report.counts, target.code, dry_run, report.dates_equal_percent, started)
+
+
+def _done(
+    file_name: str,
+    counts: dict[str, int],
+    code: str,
+    dry_run: bool,
+    equal: float | None,
+    started: float,
+    new: bool = False,
+) -> None:
     verb = "would import" if dry_run else "imported"
-    equal = report.dates_equal_percent
+    into = f"a new project {code}" if new else code
+    joined = counts.get("team_additions", 0)
     typer.echo(
-        f"{file.name}: {verb} {counts['tasks']} tasks, {counts['links']} links, "
+        f"{file_name}: {verb} {counts['tasks']} tasks, {counts['links']} links, "
         f"{counts['assignments']} assignments, {counts['baselines']} baselines into "
-        f"{target.code}; {counts['losses']} item(s) not kept"
+        f"{into}; {f'{joined} people join the team; ' if joined else ''}"
+        f"{counts['losses']} item(s) not kept"
         f"{f'; dates equal to the file: {equal:g} %' if equal is not None else ''}"
         f" in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _user(username: str, organisation: str | None) -> object:
+    """The active user with this user name (within ``organisation`` when given)."""
+    from keystage.accounts.models import User
+
+    found = User.objects.filter(username__iexact=username.strip(), is_active=True)
+    if organisation:
+        found = found.filter(organisation__name__iexact=organisation.strip())
+    users = list(found[:2])
+    where = f" in '{organisation}'" if organisation else ""
+    if not users:
+        fail(f"no active user '{username}'{where}")
+    if len(users) > 1:
+        fail(f"the user name '{username}' is in several organisations; add --organisation NAME")
+    return users[0]
 
 
 def _message(exc: Exception) -> str:

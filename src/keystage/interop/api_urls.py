@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern] = [
         accepts_uploads(api.ImportListView.as_view(), limit=MAX_UPLOAD),
         name="interop-imports",
     ),
+    path(
+        "imports/",
+        accepts_uploads(api.NewProjectImportView.as_view(), limit=MAX_UPLOAD),
+        name="interop-new-project-import",
+    ),
     path(P + "export/<str:export_format>/", ExportView.as_view(), name="interop-export"),
     path(
         "projects-from-template/",

@@ -24,3 +24,14 @@ class ImportUploadForm(forms.Form):
                 f"The file is {upload.size / 2**20:.1f} MB; the limit is {MAX_UPLOAD // 2**20} MB."
             )
         return upload
+
+
+class NewProjectImportForm(ImportUploadForm):
+    """A plan file that opens a new project, and that project's name and code."""
+
+    name = forms.CharField(
+        max_length=200, required=False, help_text="Empty: the project title in the file."
+    )
+    code = forms.CharField(
+        max_length=20, required=False, help_text="Short key, e.g. ERP-27. Empty: from the name."
+    )

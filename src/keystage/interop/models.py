@@ -5,7 +5,9 @@ holding the uploaded bytes until it is confirmed or abandoned) and completed
 when the plan is written (status ``imported``, the bytes dropped). It keeps the
 source file's name, format, size and SHA-256, who imported it and when, the
 counts per kind (tasks, links, calendars, resources, assignments, baselines)
-and every item that could not be represented.
+and every item that could not be represented. The preview of an import into a NEW
+project has no project yet: it belongs to whoever uploaded it and keeps the new project's
+name and code until the confirmation opens the project.
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ class ImportStatus(models.TextChoices):
 class ImportReport(BaseModel):
     """One plan file read into one project: source, counts and losses."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="import_reports")
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="import_reports",
+        help_text="Empty while the preview of an import into a new project waits to be confirmed.",
+    )
+    new_project = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The name and code of the project an import into a new project opens.",
+    )
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
     )

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from keystage.accounts.serializers import UserBriefSerializer
 from keystage.interop.models import ImportReport
+from keystage.portfolio.serializers import ProjectSerializer
 
 
 class ImportReportSerializer(serializers.ModelSerializer[ImportReport]):
@@ -31,6 +32,21 @@ class ImportReportSerializer(serializers.ModelSerializer[ImportReport]):
             "dates_equal_percent",
         ]
         read_only_fields = fields
+
+
+class NewProjectUploadSerializer(serializers.Serializer[None]):
+    """The multipart upload that opens a new project: the plan file, its name and code."""
+
+    file = serializers.FileField(help_text="The plan file (at most 50 MB).")
+    format = serializers.CharField(
+        required=False, help_text="mspdi, toml, mpp, xer, … (default: from the file name)."
+    )
+    name = serializers.CharField(
+        required=False, max_length=200, help_text="Default: the project title in the file."
+    )
+    code = serializers.CharField(
+        required=False, max_length=20, help_text="Default: made of the name, e.g. ERP-CLOUD."
+    )
 
 
 class ImportUploadSerializer(serializers.Serializer[None]):
@@ -74,3 +90,25 @@ class ImportPreviewSerializer(serializers.Serializer[None]):
     resources = serializers.ListField(child=serializers.DictField())
     losses = LossSerializer(many=True)
     error = serializers.CharField(allow_blank=True)
+
+
+class NewProjectSerializer(serializers.Serializer[None]):
+    """The project an import would open."""
+
+    name = serializers.CharField()
+    code = serializers.CharField()
+    start_date = serializers.DateField()
+    target_date = serializers.DateField()
+
+
+class NewProjectPreviewSerializer(ImportPreviewSerializer):
+    """What an import into a new project would create; nothing written."""
+
+    project = NewProjectSerializer()
+
+
+class NewProjectImportSerializer(serializers.Serializer[None]):
+    """The project opened by an import, and the import's report."""
+
+    project = ProjectSerializer()
+    report = ImportReportSerializer()

@@ -3,9 +3,11 @@
 :func:`plan_preview` maps a :class:`~keystage.engine.interchange.PlanDocument` onto what a
 Keystage project holds — one project calendar with holidays, a WBS of tasks (durations in
 working minutes, constraint dates as days), dependencies with lags in working minutes,
-assignments of project members, baselines, progress — and lists, beside the reader's own
-losses, everything that mapping cannot keep (task calendars, elapsed durations and lags,
-percent lags, resources who are not members of the project, …). It writes nothing.
+assignments of the organisation's people (members first; other active users of the
+organisation join the team on import), baselines, progress — and lists, beside the
+reader's own losses, everything that mapping cannot keep (task calendars, elapsed
+durations and lags, percent lags, resources who match no user, material resources, …).
+It writes nothing. ``keystage.interop.new_project`` opens a new project for a plan.
 
 :func:`plan_import` writes the preview into an empty project in ONE transaction, under the
 plan lock and the project-edit permission (project managers; closed projects refuse),
@@ -29,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.accounts.roles import Perm
+from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core.audit import audit_record
 from keystage.core.dates import plausible
 from keystage.core.errors import Conflict, InvalidInput
@@ -56,6 +58,7 @@ from keystage.planning.models import (
 )
 from keystage.planning.services.plan_lock import plan_lock
 from keystage.planning.services.wbs import MAX_DEPTH, renumber
+from keystage.portfolio import services as portfolio
 from keystage.portfolio.access import require_open, require_perm
 from keystage.portfolio.models import Project, ProjectMembership
 
@@ -134,6 +137,8 @@ class Preview:
     resources: list[dict[str, Any]]
     losses: list[Loss] = field(default_factory=list)
     error: str = ""
+    finish: dt.date | None = None  # the scheduled finish of the plan, when it schedules
+    joining: list[tuple[int, str]] = field(default_factory=list)  # (user pk, name) to add
 
     @property
     def counts(self) -> dict[str, int]:
@@ -147,6 +152,7 @@ class Preview:
             "holidays": len(self.holidays),
             "resources": len(self.resources),
             "resources_matched": sum(1 for r in self.resources if r["member"]),
+            "team_additions": len(self.joining),
             "assignments": len(self.assignments),
             "baselines": len(self.baselines),
             "with_progress": sum(1 for t in self.tasks if t.actual_start is not None),
@@ -241,7 +247,10 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value is not None else None
 
 
-def _members(project: Project) -> list[User]:
+def _members(project: Project | None, who: Any) -> list[User]:
+    """The project's active members; for a new project, its manager-to-be ``who``."""
+    if project is None:
+        return [who] if isinstance(who, User) and who.is_active else []
     return [
         m.user
         for m in ProjectMembership.objects.filter(project=project).select_related("user")
@@ -249,21 +258,50 @@ def _members(project: Project) -> list[User]:
     ]
 
 
-def _match(resource_name: str, email: str, members: list[User]) -> User | None:
-    """The project member a resource names: by e-mail, then full name, then user name."""
-    if email:
-        for user in members:
-            if user.email and user.email.lower() == email.lower():
-                return user
-    name = " ".join(resource_name.lower().split())
-    for user in members:
-        if name and name in (user.get_full_name().lower(), user.username.lower()):
-            return user
-    return None
+def _colleagues(project: Project | None, who: Any) -> list[User]:
+    """Active users of the project's organisation (a new project: the importer's) who are
+    not members yet: a resource naming one of them joins the team. Never another
+    organisation's people."""
+    organisation_id = project.organisation_id if project is not None else who.organisation_id
+    if organisation_id is None:
+        return []
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True)
+    if project is not None:
+        users = users.exclude(memberships__project=project)
+    elif isinstance(who, User):
+        users = users.exclude(pk=who.pk)
+    return list(users.order_by("pk"))
 
 
-def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
-    """Map the document onto a project's records; nothing is written."""
+class People:
+    """Users to match resources against, indexed once by e-mail and by name (an
+    organisation of thousands and a plan of hundreds of resources stay linear)."""
+
+    def __init__(self, users: list[User]) -> None:
+        self.by_email: dict[str, User] = {}
+        self.by_name: dict[str, User] = {}
+        for user in users:  # the first of two users with the same key wins, as before
+            if user.email:
+                self.by_email.setdefault(user.email.lower(), user)
+        for user in users:
+            for name in (user.get_full_name().lower(), user.username.lower()):
+                if name:
+                    self.by_name.setdefault(name, user)
+
+    def match(self, resource_name: str, email: str) -> User | None:
+        """The user a resource names: by e-mail, then full name, then user name."""
+        if email and email.lower() in self.by_email:
+            return self.by_email[email.lower()]
+        name = " ".join(resource_name.lower().split())
+        return self.by_name.get(name) if name else None
+
+
+def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = None) -> Preview:
+    """Map the document onto a project's records; nothing is written.
+
+    ``project`` is None for an import into a new project, whose manager will be ``who``.
+    Work resources are matched to the project's members, then to the other active users
+    of its organisation, who join the team when the plan is imported."""
     plan = document.plan
     losses = list(document.losses)
     if len(plan.activities) > MAX_TASKS:
@@ -384,13 +422,24 @@ def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
                 max(-MAX_MINUTES, min(MAX_MINUTES, round(lag))),
             )
         )
-    members = _members(project)
+    members = People(_members(project, who))
+    colleagues: People | None = None
+    joining: dict[int, str] = {}
     matched: dict[str, User] = {}
     resources: list[dict[str, Any]] = []
+    assigned = Counter(a.resource for a in document.assignments)
     for res in document.resources:
-        user = _match(res.name, res.email, members) if res.kind is ResourceKind.WORK else None
+        user = members.match(res.name, res.email) if res.kind is ResourceKind.WORK else None
+        joins = False
+        if user is None and res.kind is ResourceKind.WORK:
+            if colleagues is None:
+                colleagues = People(_colleagues(project, who))
+            user = colleagues.match(res.name, res.email)
+            joins = user is not None
         if user is not None:
             matched[res.id] = user
+            if joins:
+                joining[user.pk] = user.get_full_name() or user.username
         resources.append(
             {
                 "name": res.name,
@@ -401,20 +450,25 @@ def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
                 "overtime_rate": str(res.overtime_rate),
                 "cost_per_use": str(res.cost_per_use),
                 "member": user.get_full_name() or user.username if user else "",
+                "joins": joins,
+                "assignments": assigned.get(res.id, 0),
             }
         )
+        count = assigned.get(res.id, 0)
         if user is None and res.kind is ResourceKind.WORK:
             losses.append(
                 Loss(
                     f"resource {res.name[:80]!r}",
-                    "is not a member of the project; its assignments are kept only in this report",
+                    "matches no user of the organisation (by e-mail, full name or user "
+                    f"name); its {count} assignment(s) are kept only in this report",
                 )
             )
         elif res.kind is ResourceKind.MATERIAL:
             losses.append(
                 Loss(
                     f"resource {res.name[:80]!r}",
-                    "is a material resource; its assignments are kept only in this report",
+                    f"is a material resource; its {count} assignment(s) are kept only in "
+                    "this report",
                 )
             )
     assignments: list[AssignmentRow] = []
@@ -465,9 +519,10 @@ def plan_preview(*, project: Project, document: PlanDocument) -> Preview:
         baselines=baselines,
         resources=resources,
         losses=losses,
+        joining=sorted(joining.items(), key=lambda item: item[1]),
     )
     try:
-        cpm.schedule(plan)
+        preview.finish = cpm.schedule(plan).finish.date()
     except ScheduleError as exc:
         preview.error = f"The plan cannot be scheduled: {exc}"
     return preview
@@ -536,6 +591,7 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
             "data_date": preview.data_date,
         },
     )
+    _join(who, project, preview)
     holidays = Holiday.objects.bulk_create(
         [
             Holiday(project=project, name="Non-working (imported)", start_date=a, end_date=b)
@@ -591,6 +647,27 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
     _journal(who, project, assignments, "Imported assignment")
     _journal(who, project, baselines, "Imported baseline '{record.name}'")
     return tasks
+
+
+def _join(who: Any, project: Project, preview: Preview) -> None:
+    """Add the people the plan's resources name to the team, through the membership
+    service (journaled; the command line's system actor through its own door)."""
+    people = User.objects.in_bulk([pk for pk, _ in preview.joining])
+    already = set(
+        ProjectMembership.objects.filter(project=project, user__in=list(people)).values_list(
+            "user", flat=True
+        )
+    )
+    for pk, _ in preview.joining:
+        if pk in already:  # joined since the preview: their assignments still go in
+            continue
+        user = people.get(pk)
+        if user is None or not user.is_active or user.organisation_id != project.organisation_id:
+            raise Conflict(current=None, message="The team changed since the preview; try again.")
+        if who is None:
+            portfolio.member_add_by_operator(project=project, user=user)
+        else:
+            portfolio.member_add(who=who, project=project, user=user, role=ProjectRole.TEAM_MEMBER)
 
 
 def _scheduled_tasks(
@@ -749,6 +826,7 @@ def plan_import(
     dry_run: bool = False,
     file_dates: dict[str, tuple[dt.datetime, dt.datetime]] | None = None,
     report: ImportReport | None = None,
+    preview: Preview | None = None,
 ) -> tuple[ImportReport, Preview]:
     """Import ``document`` into the empty ``project`` (or only preview it with ``dry_run``).
 
@@ -756,25 +834,18 @@ def plan_import(
     line, refused on closed projects only). ``source`` carries ``name``, ``format``,
     ``size`` and ``sha256`` of the file. Returns the report (stored unless ``dry_run``) and
     the preview. Everything is written in one transaction; any error writes nothing.
+    ``preview`` (of this document, for this project) saves mapping the document again.
     """
     _allowed(who, project)
-    preview = plan_preview(project=project, document=document)
-    report = report or ImportReport(
-        project=project,
-        file_name=str(source.get("name", ""))[:255],
-        file_format=str(source.get("format", document.source_format))[:20],
-        file_size=int(source.get("size", 0)),
-        sha256=str(source.get("sha256", ""))[:64],
-    )
-    report.title = preview.title[:200]
-    report.counts = preview.counts
-    report.losses = [{"where": loss.where, "what": loss.what} for loss in preview.losses]
+    preview = preview or plan_preview(project=project, document=document, who=who)
+    report = report_of(project, source, document, preview, report)
     if dry_run:
         return report, preview
     with transaction.atomic():
         _allowed(who, project)
         plan_lock(project)
         tasks = _write(who, project, preview)
+        report.project = project
         report.status = ImportStatus.IMPORTED
         report.imported_by = who if getattr(who, "is_authenticated", False) else None
         report.imported_at = timezone.now()
@@ -791,6 +862,28 @@ def plan_import(
             summary=f"Imported plan '{report.file_name}' ({counts})",
         )
     return report, preview
+
+
+def report_of(
+    project: Project | None,
+    source: dict[str, Any],
+    document: PlanDocument,
+    preview: Preview,
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """The (unsaved) report of an import: ``report`` or a new one, with the preview's
+    counts and losses."""
+    report = report or ImportReport(
+        project=project,
+        file_name=str(source.get("name", ""))[:255],
+        file_format=str(source.get("format", document.source_format))[:20],
+        file_size=int(source.get("size", 0)),
+        sha256=str(source.get("sha256", ""))[:64],
+    )
+    report.title = preview.title[:200]
+    report.counts = preview.counts
+    report.losses = [{"where": loss.where, "what": loss.what} for loss in preview.losses]
+    return report
 
 
 def _allowed(who: Any, project: Project) -> None:

@@ -16,6 +16,12 @@ urlpatterns: list[URLPattern] = [
     path(P + "export/", export_views.export_page, name="export"),
     path(P + "export/<str:export_format>/", export_views.export_download, name="export-download"),
     path(
+        "projects/new/import/",
+        accepts_uploads(views.import_new_page, limit=MAX_UPLOAD),
+        name="import-new",
+    ),
+    path("projects/new/import/confirm/", views.import_new_confirm, name="import-new-confirm"),
+    path(
         "projects/new/from-template/",
         template_views.project_from_template,
         name="project-from-template",

@@ -16,8 +16,9 @@ from keystage.accounts.roles import Perm
 from keystage.core.errors import DomainError
 from keystage.core.web import add_errors, page_error
 from keystage.interop import services
-from keystage.interop.forms import ImportUploadForm
+from keystage.interop.forms import ImportUploadForm, NewProjectImportForm
 from keystage.interop.models import ImportReport
+from keystage.interop.new_project import new_project_confirm, new_project_upload, require_may_open
 from keystage.planning.models import Task
 from keystage.portfolio.access import project_perms
 from keystage.portfolio.models import Project
@@ -95,4 +96,67 @@ def import_confirm(request: HttpRequest, project_id: str) -> HttpResponse:
         f"{counts.get('links', 0)} links, {counts.get('assignments', 0)} assignments"
         f"{f', {len(report.losses)} item(s) not kept (see Import)' if report.losses else ''}.",
     )
+    return redirect("planning:gantt", project_id=project.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_new_page(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: read the file and show the new project's preview."""
+    who = actor(request)
+    try:
+        require_may_open(who)
+    except DomainError as exc:
+        return page_error(request, exc)
+    form = NewProjectImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "GET":
+        return render(request, "interop/import_new.html", {"form": NewProjectImportForm()})
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report, preview = new_project_upload(
+                who=who,
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"],
+                file_name=str(upload.name),
+                data=upload.read(),
+            )
+        except DomainError as exc:
+            if exc.status_code == 403:
+                return page_error(request, exc)
+            add_errors(form, exc)
+        else:
+            context.update(
+                report=report,
+                preview=preview,
+                new_project=report.new_project,
+                rows=preview.tasks[: services.PREVIEW_ROWS],
+                more_rows=max(len(preview.tasks) - services.PREVIEW_ROWS, 0),
+            )
+            return render(request, "interop/import_new.html", context)
+    return render(request, "interop/import_new.html", context, status=400)
+
+
+@login_required
+@require_POST
+def import_new_confirm(request: HttpRequest) -> HttpResponse:
+    """Open the previewed project with its plan (field ``report``) and show its Gantt."""
+    try:
+        project, report = new_project_confirm(
+            who=actor(request), report_id=request.POST.get("report", "")
+        )
+    except DomainError as exc:
+        return page_error(request, exc)
+    counts = report.counts
+    parts = [
+        f"{counts.get('tasks', 0)} tasks",
+        f"{counts.get('links', 0)} links",
+        f"{counts.get('assignments', 0)} assignments",
+    ]
+    if counts.get("team_additions"):
+        parts.append(f"{counts['team_additions']} people added to the team")
+    if report.losses:
+        parts.append(f"{len(report.losses)} item(s) not kept (see Import)")
+    messages.success(request, f"Opened {project.code} from {report.file_name}: {', '.join(parts)}.")
     return redirect("planning:gantt", project_id=project.public_id)

@@ -19,6 +19,7 @@ from keystage.core.versioning import bump_version, compare_and_set, versioned_up
 from keystage.portfolio.access import (
     can_create_projects,
     project_role,
+    require_open,
     require_perm,
     users_visible_to,
 )
@@ -184,7 +185,9 @@ def project_update(
     return updated
 
 
-def _membership_insert(*, who: User, project: Project, user: User, role: str) -> ProjectMembership:
+def _membership_insert(
+    *, who: User | None, project: Project, user: User, role: str
+) -> ProjectMembership:
     membership = ProjectMembership(project=project, user=user, role=role)
     _clean(membership, exclude=["project", "user"])
     if ProjectMembership.objects.filter(project=project, user=user).exists():
@@ -228,6 +231,17 @@ def member_add(*, who: User, project: Project, user: User | None, role: str) -> 
     if user.organisation_id != project.organisation_id:
         raise InvalidInput({"user": "No such user in your organisation."})
     return _membership_insert(who=who, project=project, user=user, role=role)
+
+
+@transaction.atomic
+def member_add_by_operator(*, project: Project, user: User) -> ProjectMembership:
+    """The command line's operator (no signed-in user) adds an active person of the
+    project's organisation as a team member — a plan import naming them; closed projects
+    refuse. Signed-in users go through :func:`member_add`."""
+    require_open(project)
+    if not user.is_active or user.organisation_id != project.organisation_id:
+        raise InvalidInput({"user": "No such user in the project's organisation."})
+    return _membership_insert(who=None, project=project, user=user, role=ProjectRole.TEAM_MEMBER)
 
 
 @transaction.atomic
