@@ -182,3 +182,112 @@ def free_float(
     ff = np.full(n, BIG, dtype=np.int64)
     np.minimum.at(ff, pred, slack)
     return np.clip(np.minimum(ff, tf), 0, None)
+
+
+# Maximum lags. Each one adds a reverse edge (successor -> predecessor, negative
+# weight), so the network is no longer acyclic. Early starts are then a longest-path
+# fixpoint (label correcting): a full forward pass over the acyclic minimum-lag links,
+# then every reverse edge pulls its predecessor later, and again, until nothing moves.
+# Without a positive cycle a longest path uses each reverse edge at most once, so the
+# fixpoint is reached within ``len(reverse edges) + 1`` rounds; still moving after
+# that means a cycle gains time on every round (see :func:`positive_cycle`).
+
+Reverse = tuple[IntArray, IntArray, IntArray]  # (from successor, to predecessor, weight)
+
+
+def forward_max(
+    plan: LevelPlan,
+    pred: IntArray,
+    weight: IntArray,
+    floor: IntArray,
+    cap: IntArray,
+    reverse: Reverse,
+    late: tuple[npt.NDArray[np.bool_], IntArray] | None = None,
+) -> IntArray | None:
+    """Early starts honouring maximum lags; ``None`` when they never settle (a positive cycle).
+
+    A predecessor pulled past its cap stays at the cap (constraints win, as for
+    links); the caller checks the reverse edges afterwards and names the conflict.
+    """
+    frm, to, w = reverse
+    es = forward(plan, pred, weight, floor, cap, late)
+    for _ in range(frm.size + 2):
+        src = es if late is None else np.where(late[0], late[1], es)
+        pulled = es.copy()
+        np.maximum.at(pulled, to, src[frm] + w)
+        pulled = np.minimum(pulled, cap)
+        if np.array_equal(pulled, es):
+            return es
+        es = forward(plan, pred, weight, pulled, cap, late)
+    return None
+
+
+def backward_max(
+    plan: LevelPlan,
+    succ: IntArray,
+    weight: IntArray,
+    ls_cap: IntArray,
+    reverse: Reverse,
+    fixed: IntArray | None = None,
+    deadline: IntArray | None = None,
+) -> IntArray:
+    """Late starts honouring maximum lags: a reverse edge ``p >= s + w`` caps ``ls[s]``
+    at ``ls[p] - w`` (the successor may not slip so far that it drags the predecessor
+    past its own late start); iterated to the fixpoint as :func:`forward_max`."""
+    frm, to, w = reverse
+    ls = backward(plan, succ, weight, ls_cap, fixed, deadline)
+    for _ in range(frm.size + 2):
+        pushed = ls.copy()
+        np.minimum.at(pushed, frm, ls[to] - w)
+        if fixed is not None:
+            pushed = np.where(fixed < BIG, fixed, pushed)
+        if deadline is not None:
+            pushed = np.minimum(pushed, deadline)
+        if np.array_equal(pushed, ls):
+            break
+        ls = backward(plan, succ, weight, pushed, fixed, deadline)
+    return ls
+
+
+def positive_cycle(n: int, pred: IntArray, succ: IntArray, weight: IntArray) -> list[int]:
+    """Edge indices of a cycle of positive total weight, in order (empty if none).
+
+    Bellman-Ford for longest paths from every node at once, recording the edge that
+    last raised each node; a cycle among those parent edges gains time. Bounded by
+    ``n + 1`` rounds.
+    """
+    dist = np.zeros(n, dtype=np.int64)
+    parent = np.full(n, -1, dtype=np.int64)
+    for _ in range(n + 1):
+        cand = dist[pred] + weight
+        best = dist.copy()
+        np.maximum.at(best, succ, cand)
+        raised = best > dist
+        if not raised.any():
+            return []
+        tight = np.flatnonzero(raised[succ] & (cand == best[succ]))
+        parent[succ[tight]] = tight
+        dist = best
+        found = _parent_cycle(parent, pred)
+        if found and int(weight[found].sum()) > 0:
+            return found
+    return []
+
+
+def _parent_cycle(parent: IntArray, pred: IntArray) -> list[int]:
+    """A cycle in the graph of parent edges (node -> the edge that raised it), if any."""
+    colour = np.zeros(parent.size, dtype=np.int8)  # 0 new, 1 on the current walk, 2 done
+    parents, preds = parent.tolist(), pred.tolist()
+    for start in range(parent.size):
+        node, walk = start, []
+        while node >= 0 and colour[node] == 0:
+            colour[node] = 1
+            walk.append(node)
+            edge = parents[node]
+            node = preds[edge] if edge >= 0 else -1
+        if node >= 0 and colour[node] == 1:
+            cycle_nodes = walk[walk.index(node) :]
+            return [parents[v] for v in reversed(cycle_nodes)]
+        for v in walk:
+            colour[v] = 2
+    return []
