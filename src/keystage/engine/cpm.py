@@ -96,9 +96,15 @@ def _max_lag_positions(c: Compiled) -> Positions:
     level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
     reverse = (c.max_pred, c.max_succ, c.max_weight)
     forward_plan = LevelPlan.build(level, c.succ, reverse=False)
-    es = forward_max(forward_plan, c.pred, c.weight, c.floor, c.cap, reverse)
-    if es is None:
-        raise _positive_cycle_error(c)
+    found: list[PositiveCycleError] = []
+
+    def gains(es: IntArray) -> bool:
+        found[:] = [error] if (error := _positive_cycle_error(c, es, 256)).cycle else []
+        return bool(found)
+
+    es, settled = forward_max(forward_plan, c.pred, c.weight, c.floor, c.cap, reverse, None, gains)
+    if not settled:
+        raise found[0] if found else _positive_cycle_error(c, es)
     _check_max_lags(c, es)
     finish = int((es + c.dur)[:n].max()) if n else c.start_pos
     ls_cap = np.minimum(c.ls_cap, finish - c.dur)
@@ -108,8 +114,10 @@ def _max_lag_positions(c: Compiled) -> Positions:
     ls = backward_max(backward_plan, c.succ, c.weight, ls_cap, reverse, fixed, deadline)
     alap = c.alap & (c.state == NOT_STARTED)
     if alap.any():
-        late = forward_max(forward_plan, c.pred, c.weight, c.floor, c.cap, reverse, (alap, ls))
-        es = es if late is None else late
+        late, settled = forward_max(
+            forward_plan, c.pred, c.weight, c.floor, c.cap, reverse, (alap, ls)
+        )
+        es = late if settled else es
     tf = np.where(alap, 0, ls - es)
     tf[c.state == FINISHED] = 0
     pred, succ, weight, _ = c.edges()
@@ -117,10 +125,13 @@ def _max_lag_positions(c: Compiled) -> Positions:
     return Positions(es, ls, es + c.dur, ls + c.dur, tf, ff, finish, level)
 
 
-def _positive_cycle_error(c: Compiled) -> PositiveCycleError:
+def _positive_cycle_error(
+    c: Compiled, es: IntArray, rounds: int | None = None
+) -> PositiveCycleError:
     """The error naming a cycle of links that gains time (minimum and maximum lags)."""
     pred, succ, weight, link_id = c.edges()
-    edges = positive_cycle(c.n + 1, pred, succ, weight)
+    start = np.maximum(es, -(BIG >> 2))  # unreached "free" nodes: keep sums in range
+    edges = positive_cycle(c.n + 1, pred, succ, weight, start, rounds)
     links = c.project.links
     acts = c.project.activities
     cycle = [acts[int(pred[e])].id for e in edges]
