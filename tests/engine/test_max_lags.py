@@ -125,6 +125,17 @@ def test_a_deadline_passed_by_the_pull_shows_as_negative_float() -> None:
     assert s["A"].total_float == -2 * D
 
 
+def test_an_as_late_as_possible_successor_pulls_its_predecessor() -> None:
+    s = plan(
+        Activity("A", duration=D),
+        Activity("B", duration=D, constraint=ConstraintType.ALAP),
+        Activity("C", duration=5 * D),
+        links=(Link("A", "B", max_lag=D),),
+    )
+    assert s["B"].start == at(7, 8)  # at its late date, the project finish
+    assert s["A"].start == at(5, 8)  # Thursday is the one day of gap
+
+
 def test_a_positive_cycle_is_named() -> None:
     acts = (Activity("A", duration=D), Activity("B", duration=D), Activity("C", duration=3 * D))
     links = (Link("A", "B", max_lag=D), Link("A", "C"), Link("C", "B"))
