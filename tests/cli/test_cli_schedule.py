@@ -254,6 +254,11 @@ def test_a_max_lag_shows_as_the_driver_and_a_conflict_names_the_line(tmp_path: P
     rows = {row["id"]: row for row in json.loads(result.stdout)["activities"]}
     assert rows["C"]["driver"] == "link C→B FS max+0"
     assert rows["C"]["start"] == "2025-03-04T08:00"  # pulled to end as B starts on Wednesday
+    assert json.loads(result.stdout)["max_lags"] == [
+        {"link": "C→B FS max+0", "gap_minutes": 0, "max_lag_minutes": 0, "at_limit": True}
+    ]
+    table = runner.invoke(app, ["schedule", str(plan)])
+    assert "Maximum lag C→B FS max+0: gap 0 d of at most 0 d  (at the limit)" in table.stdout
     plan.write_text(MAX_LAG.format(constraint='constraint = "FNLT"\nconstraint_date = 2025-03-03'))
     result = runner.invoke(app, ["schedule", str(plan)])
     assert result.exit_code == 1
