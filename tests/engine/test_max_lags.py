@@ -228,3 +228,36 @@ def test_every_minimum_and_maximum_lag_holds(seed: int, n: int) -> None:
             assert gap >= link.lag, (k, link)
             assert link.max_lag is None or gap <= link.max_lag, (k, link)
     assert (p.total_float >= 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(3, 30))
+def test_with_constraints_every_limit_holds_or_a_named_error_says_why(seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    base = random_project(rng, n)
+    links = list(base.links)
+    for j in rng.choice(len(links), size=min(3, len(links)), replace=False).tolist():
+        k = links[j]
+        links[j] = Link(k.pred, k.succ, k.type, k.lag, k.lag_unit, k.lag + 60 * rng.integers(40))
+    project = Project(base.start, base.activities, tuple(links), base.calendars, base.calendar)
+    c = compile_project(project)
+    try:
+        p = cpm_positions(c)
+    except PositiveCycleError as exc:
+        assert exc.gain > 0
+        return
+    except MaxLagConflictError as exc:
+        act = project.activities[project.index[exc.activity_id]]
+        assert act.constraint in (
+            ConstraintType.SNLT, ConstraintType.FNLT, ConstraintType.MSO, ConstraintType.MFO
+        )  # fmt: skip
+        assert exc.excess > 0
+        return
+    for link in project.links:
+        if link.max_lag is None:
+            continue
+        i, j = project.index[link.pred], project.index[link.succ]
+        gap = (p.ef[j] if TO_FINISH[link.type] else p.es[j]) - (
+            p.ef[i] if FROM_FINISH[link.type] else p.es[i]
+        )
+        assert gap <= link.max_lag, link
