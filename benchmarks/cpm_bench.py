@@ -5,6 +5,7 @@ Run by hand (not part of the test suite):
     uv run python benchmarks/cpm_bench.py            # everything
     uv run python benchmarks/cpm_bench.py --quick    # skip 1M and tj3
     uv run python benchmarks/cpm_bench.py --tj-only  # only `keystage schedule` against tj3
+    uv run python benchmarks/cpm_bench.py --max-lags # maximum lags beside the plain passes
 
 Prints the figures recorded in docs/performance.md ("Critical path").
 """
@@ -33,7 +34,8 @@ import numpy as np
 from keystage.engine.calendars import Calendar, CalendarException
 from keystage.engine.compiler import Compiled, compile_project
 from keystage.engine.cpm import cpm_positions, schedule
-from keystage.engine.network import Activity, Kind, Link, LinkType, Project
+from keystage.engine.errors import ScheduleError
+from keystage.engine.network import Activity, ConstraintType, Kind, Link, LinkType, Project
 
 START = datetime(2025, 1, 6, 8, 0)
 TYPES = list(LinkType)
@@ -256,12 +258,73 @@ def child_times(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     return wall, cpu
 
 
+def with_max_lags(project: Project, share: float = 0.01, seed: int = 2) -> Project:
+    """The network with maximum lags on ``share`` of its links, and release dates that pull.
+
+    Each chosen link gets its gap in the plain schedule as its maximum (at least its
+    lag), and its successor a start-no-earlier-than two days after its plain early
+    start: the successor moves, and the maximum lag drags the predecessor along. The
+    plain schedule shows the limits can hold, and release dates only raise floors, so
+    the network stays feasible (no positive cycle).
+    """
+    c = compile_project(project)
+    p = cpm_positions(c)
+    work = c.clock.ensure_position(int(p.ef.max()) + 2000)
+    origin = datetime.combine(work.origin, datetime.min.time())
+    rng = np.random.default_rng(seed)
+    links, acts = list(project.links), list(project.activities)
+    chosen = rng.choice(len(links), size=max(1, int(share * len(links))), replace=False)
+    index = project.index
+    for j in chosen.tolist():
+        k = links[j]
+        i, t = index[k.pred], index[k.succ]
+        before = p.ef[i] if k.type in (LinkType.FS, LinkType.FF) else p.es[i]
+        after = p.ef[t] if k.type in (LinkType.FF, LinkType.SF) else p.es[t]
+        links[j] = dataclasses.replace(k, max_lag=float(max(k.lag, int(after - before))))
+        release = origin + timedelta(minutes=int(work.instant_start(p.es[t] + 960)))
+        acts[t] = dataclasses.replace(
+            acts[t], constraint=ConstraintType.SNET, constraint_date=release
+        )
+    return dataclasses.replace(project, activities=tuple(acts), links=tuple(links))
+
+
+def max_lag_cost(sizes: list[int], runs: int = 5) -> list[dict[str, object]]:
+    """The label-correcting passes on networks with 1 % maximum lags, beside the plain passes."""
+    rows = []
+    for n in sizes:
+        plain = network(n)
+        limited = with_max_lags(plain)
+        c_plain, c_max = compile_project(plain), compile_project(limited)
+        es_plain = cpm_positions(c_plain).es
+        try:
+            es_max = cpm_positions(c_max).es
+        except ScheduleError as exc:
+            rows.append({"activities": n, "error": str(exc)[:200]})
+            continue
+        rows.append(
+            {
+                "activities": n,
+                "links": len(plain.links),
+                "max_lags": int(c_max.max_link.size),
+                "moved_activities": int((es_max != es_plain).sum()),
+                "plain_s": round(median_time(lambda c=c_plain: cpm_positions(c), runs), 4),
+                "max_lags_s": round(median_time(lambda c=c_max: cpm_positions(c), runs), 4),
+            }
+        )
+    return rows
+
+
 def main() -> None:
     """Run every part and print a summary."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip 1M activities and tj3")
     parser.add_argument("--tj-only", action="store_true", help="only keystage against tj3")
+    parser.add_argument("--max-lags", action="store_true", help="only the maximum-lag passes")
     args = parser.parse_args()
+    if args.max_lags:
+        for row in max_lag_cost([1_000, 10_000, 100_000]):
+            print("max lags:", json.dumps(row))
+        return
     if args.tj_only:
         print("taskjuggler:", json.dumps(versus_taskjuggler(10_000), indent=1))
         return

@@ -83,6 +83,14 @@ def test_dry_run_answers_the_preview_and_writes_nothing(world, api):
     _nothing_written(world.project_a)
 
 
+def test_a_maximum_lag_in_a_toml_plan_is_listed_as_a_loss(world, api):
+    plan = TOML + b'\n[[links]]\nfrom = "A"\nto = "B"\nmax_lag = "1d"\n'
+    answer = _post(api(world.a["project_manager"]), world.project_a, plan, "p.toml", True)
+    assert answer.status_code == 200, answer.content
+    whats = [f"{loss['where']}: {loss['what']}" for loss in answer.json()["losses"]]
+    assert "link 'Analyse' → 'Build': its maximum lag was dropped" in " | ".join(whats)
+
+
 def test_import_writes_the_whole_plan_in_one_go_and_keeps_the_report(world, api):
     pm, dev = world.a["project_manager"], world.a["team_member"]
     answer = _post(api(pm), world.project_a, AWKWARD, "awkward.xml")

@@ -228,3 +228,38 @@ def test_csv_carries_the_same_minute_columns(tmp_path: Path) -> None:
     header = out.read_text().splitlines()[0].split(",")
     assert header[-10:-6] == ["early_start", "early_finish", "late_start", "late_finish"]
     assert "total_float_minutes" in header
+
+
+MAX_LAG = (
+    GOOD
+    + """
+[[activities]]
+id = "C"
+duration = "1d"
+{constraint}
+
+[[links]]
+from = "C"
+to = "B"
+max_lag = "0d"
+"""
+)
+
+
+def test_a_max_lag_shows_as_the_driver_and_a_conflict_names_the_line(tmp_path: Path) -> None:
+    plan = tmp_path / "window.toml"
+    plan.write_text(MAX_LAG.format(constraint=""))
+    result = runner.invoke(app, ["schedule", str(plan), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    rows = {row["id"]: row for row in json.loads(result.stdout)["activities"]}
+    assert rows["C"]["driver"] == "link C→B FS max+0"
+    assert rows["C"]["start"] == "2025-03-04T08:00"  # pulled to end as B starts on Wednesday
+    assert json.loads(result.stdout)["max_lags"] == [
+        {"link": "C→B FS max+0", "gap_minutes": 0, "max_lag_minutes": 0, "at_limit": True}
+    ]
+    table = runner.invoke(app, ["schedule", str(plan)])
+    assert "Maximum lag C→B FS max+0: gap 0 d of at most 0 d  (at the limit)" in table.stdout
+    plan.write_text(MAX_LAG.format(constraint='constraint = "FNLT"\nconstraint_date = 2025-03-03'))
+    result = runner.invoke(app, ["schedule", str(plan)])
+    assert result.exit_code == 1
+    assert "window.toml:15: link C→B FS max+0 cannot hold" in result.stderr

@@ -13,7 +13,7 @@ import pytest
 
 from keystage.engine.cpm import schedule
 from keystage.engine.interchange import Assignment, PlanDocument, Resource, ResourceKind
-from keystage.engine.mspdi import NS, to_mspdi
+from keystage.engine.mspdi import NS, max_lag_losses, to_mspdi
 from keystage.engine.network import Activity, Baseline, BaselineEntry, Kind, Link, Project
 from tests.engine import mpxj_oracle
 from tests.engine.netgen import random_project
@@ -122,6 +122,22 @@ def test_an_unschedulable_plan_is_still_written() -> None:
     root = SafeET.fromstring(to_mspdi(project))
     starts = [t.findtext(f"{{{NS}}}Start") for t in root.iter(f"{{{NS}}}Task")][1:]
     assert starts == ["2027-01-04T08:00:00", "2027-01-04T08:00:00"]
+
+
+def test_a_max_lag_is_kept_as_a_note_and_listed_as_a_loss() -> None:
+    project = Project(
+        start=datetime(2027, 1, 4, 8),
+        activities=(Activity("A", "Deploy", 480), Activity("B", "Test", 480)),
+        links=(Link("A", "B", lag=60, max_lag=960),),
+    )
+    doc = PlanDocument("Window", project, notes={"B": "Smoke tests"})
+    root = SafeET.fromstring(to_mspdi(doc))
+    tasks = {t.findtext(f"{{{NS}}}Name"): t for t in root.iter(f"{{{NS}}}Task")}
+    note = "Smoke tests\nMaximum lag (not in MS Project): A→B FS+60 max+960"
+    assert tasks["Test"].findtext(f"{{{NS}}}Notes") == note
+    assert tasks["Test"].findtext(f"{{{NS}}}PredecessorLink/{{{NS}}}LinkLag") == "600"
+    (loss,) = max_lag_losses(project)
+    assert loss.where == "link A→B FS+60 max+960" and "no maximum lag" in loss.what
 
 
 @pytest.mark.mpxj

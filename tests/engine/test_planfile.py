@@ -187,3 +187,58 @@ def test_fast_reader_matches_tomllib_and_rejects_offsets() -> None:
     assert planfile.read_toml(PLAN) == tomllib.loads(PLAN)
     with pytest.raises(PlanError, match=r"project\.start: use a local date-time"):
         parse_plan(PLAN.replace("start = 2025-03-03\n", "start = 2025-03-03T08:00:00+02:00\n"))
+
+
+MAX_LAG_PLAN = """
+[project]
+start = 2025-03-03
+
+[[activities]]
+id = "deploy"
+duration = "1d"
+
+[[activities]]
+id = "build"
+duration = "5d"
+
+[[activities]]
+id = "test"
+duration = "1d"
+predecessors = ["build"]
+
+[[links]]
+from = "deploy"
+to = "test"
+max_lag = "1d"
+"""
+
+
+def test_a_max_lag_is_read_and_scheduled() -> None:
+    project, _ = parse_plan(MAX_LAG_PLAN)
+    link = project.links[-1]
+    assert (link.lag, link.max_lag, link.lag_unit) == (0, 480, LagUnit.WORKING)
+    result = {a.id: a for a in schedule(project).activities}
+    assert result["test"].start == datetime(2025, 3, 10, 8)
+    assert result["deploy"].start == datetime(2025, 3, 6, 8)  # pulled: Friday is the gap
+    assert result["deploy"].driver == "link deploy→test FS max+480"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('lag = "2d"\nmax_lag = "1d"', r"plan:18: links\[0\]\.max_lag: maximum lags cannot"),
+        ('lag = "2d"\nmax_lag = "3ed"', r"plan:18: links\[0\]\.max_lag: use the unit of lag"),
+        ('max_lag = "soon"', r"links\[0\]\.max_lag: bad duration 'soon'"),
+        ('maxlag = "1d"', r"plan:18: links\[0\]\.maxlag: unknown field"),
+    ],
+)
+def test_bad_max_lags_name_the_link(extra: str, message: str) -> None:
+    text = MAX_LAG_PLAN.replace('max_lag = "1d"', extra)
+    with pytest.raises(PlanError, match=message):
+        parse_plan(text)
+
+
+def test_an_elapsed_max_lag_without_a_lag_takes_its_unit() -> None:
+    project, _ = parse_plan(MAX_LAG_PLAN.replace('max_lag = "1d"', 'max_lag = "36eh"'))
+    link = project.links[-1]
+    assert (link.lag, link.max_lag, link.lag_unit) == (0, 36 * 60, LagUnit.ELAPSED)

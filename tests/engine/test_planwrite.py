@@ -113,3 +113,18 @@ def test_strings_are_escaped_for_toml() -> None:
     assert quote('a"b\\c\x00\x7f\n') == '"a\\"b\\\\c\\u0000\\u007f\\u000a"'
     back, _ = parse_plan(to_toml(RICH))
     assert back.activities[0].name == 'Phase "one" \\ ünï'
+
+
+def test_max_lags_survive_the_round_trip_in_every_unit() -> None:
+    links = (
+        Link("A", "B", LinkType.FS, 0, LagUnit.WORKING, 960),
+        Link("A", "C", LinkType.SS, 60, LagUnit.ELAPSED, 36 * 60),
+        Link("B", "C", LinkType.FF, 10, LagUnit.PERCENT, 50),
+    )
+    acts = tuple(Activity(x, duration=480) for x in "ABC")
+    project = Project(datetime(2027, 3, 1, 8), acts, links)
+    text = to_toml(project)
+    assert "max_lag = 960\n" in text and 'max_lag = "2160em"' in text
+    assert 'max_lag = "50%"' in text
+    back, _ = parse_plan(text)
+    assert back.links == links

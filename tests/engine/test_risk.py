@@ -192,6 +192,9 @@ def test_bad_input_is_refused_with_the_field() -> None:
         simulate(RiskModel(project, events=(stray,)), 10, np.random.default_rng(1))
     with pytest.raises(FieldError, match="negative"):
         TaskUncertainty("T0", ThreePoint(-5, 0, 4))
+    limited = Project(START, project.activities, (Link("T0", "T1", max_lag=DAY),))
+    with pytest.raises(FieldError, match=r"maximum lags are not simulated yet \(link T0→T1"):
+        simulate(RiskModel(limited), 10, np.random.default_rng(1))
 
 
 def _plain_cpm(project: Project, dur: list[float], floor: list[float]) -> tuple[float, list[bool]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from keystage.engine.network import Project
     from keystage.engine.result import ActivitySchedule, Schedule
 
 COLUMNS = (
@@ -79,21 +80,61 @@ def _row(a: ActivitySchedule, per_day: int) -> dict[str, object]:
     }
 
 
-def _as_json(result: Schedule, per_day: int) -> str:
+def max_lag_rows(project: Project, result: Schedule) -> list[dict[str, object]]:
+    """Each link with a maximum lag: its gap in the schedule, in working minutes of the
+    project calendar (percent limits converted), and whether the gap is at the limit."""
+    from datetime import datetime, time
+
+    from keystage.engine.calendars import CalendarClock
+    from keystage.engine.compiler import origin_of
+    from keystage.engine.network import LagUnit, LinkType
+
+    rows: list[dict[str, object]] = []
+    if not project.has_max_lags:
+        return rows
+    origin = origin_of(project)
+    clock = CalendarClock(project.calendars_by_id[project.calendar], origin)
+    midnight = datetime.combine(origin, time())
+
+    def pos(when: datetime) -> int:
+        return clock.position(int((when - midnight).total_seconds() // 60))
+
+    for link in project.links:
+        if link.max_lag is None:
+            continue
+        p, s = result[link.pred], result[link.succ]
+        before = p.finish if link.type in (LinkType.FS, LinkType.FF) else p.start
+        after = s.finish if link.type in (LinkType.FF, LinkType.SF) else s.start
+        most = link.max_lag
+        if link.lag_unit is LagUnit.PERCENT:
+            most = project.activities[project.index[link.pred]].duration * most / 100
+        gap = pos(after) - pos(before)
+        rows.append(
+            {
+                "link": link.label,
+                "gap_minutes": gap,
+                "max_lag_minutes": round(most),
+                "at_limit": gap >= round(most),
+            }
+        )
+    return rows
+
+
+def _as_json(result: Schedule, per_day: int, project: Project) -> str:
     import json
 
-    return json.dumps(
-        {
-            "start": result.start.isoformat(timespec="minutes"),
-            "finish": result.finish.isoformat(timespec="minutes"),
-            "minutes_per_day": per_day,
-            "critical_path": list(result.critical_path),
-            "longest_path": list(result.longest_path),
-            "baseline": result.baseline,
-            "activities": [_row(a, per_day) for a in result.activities],
-        },
-        separators=(",", ":"),
-    )
+    body: dict[str, object] = {
+        "start": result.start.isoformat(timespec="minutes"),
+        "finish": result.finish.isoformat(timespec="minutes"),
+        "minutes_per_day": per_day,
+        "critical_path": list(result.critical_path),
+        "longest_path": list(result.longest_path),
+        "baseline": result.baseline,
+        "activities": [_row(a, per_day) for a in result.activities],
+    }
+    if project.has_max_lags:
+        body["max_lags"] = max_lag_rows(project, result)
+    return json.dumps(body, separators=(",", ":"))
 
 
 def _as_csv(result: Schedule, per_day: int) -> str:
@@ -113,7 +154,9 @@ def _as_csv(result: Schedule, per_day: int) -> str:
     return buffer.getvalue()
 
 
-def _print_table(result: Schedule, per_day: int, title: str, output: Path | None) -> None:
+def _print_table(
+    result: Schedule, per_day: int, title: str, output: Path | None, project: Project
+) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -135,6 +178,13 @@ def _print_table(result: Schedule, per_day: int, title: str, output: Path | None
         f"Start {result.start:%Y-%m-%d %H:%M}  Finish {result.finish:%Y-%m-%d %H:%M}  "
         f"Critical path: {' → '.join(result.critical_path) or '(none)'}"
     )
+    for row in max_lag_rows(project, result):
+        gap, most = int(row["gap_minutes"]), int(row["max_lag_minutes"])  # type: ignore[call-overload]
+        limit = "  (at the limit)" if row["at_limit"] else ""
+        summary += (
+            f"\nMaximum lag {row['link']}: gap {gap / per_day:.4g} d "
+            f"of at most {most / per_day:.4g} d{limit}"
+        )
     if output is None:
         console = Console()
         console.print(table)
@@ -169,10 +219,10 @@ def run(
     try:
         if output_format is OutputFormat.TABLE:
             title = f"{plan.name}: {len(result.activities)} activities"
-            _print_table(result, per_day, title, output)
+            _print_table(result, per_day, title, output, project)
             return None
         if output_format is OutputFormat.JSON:
-            text = _as_json(result, per_day)
+            text = _as_json(result, per_day, project)
         else:
             text = _as_csv(result, per_day)
         if output is None:

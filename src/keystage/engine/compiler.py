@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -81,6 +81,24 @@ class Compiled:
     deadline: IntArray
     reason: IntArray
     alap: npt.NDArray[np.bool_]
+    # Maximum lags as reverse edges ``es[max_succ] >= es[max_pred] + max_weight`` (the
+    # successor pulls the predecessor); empty unless the project has maximum lags.
+    max_pred: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    max_succ: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    max_weight: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    max_link: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def edges(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """Predecessors, successors, weights and link indices of every edge, maximum
+        lags' reverse edges included (the plain link arrays when there are none)."""
+        if not self.max_link.size:
+            return self.pred, self.succ, self.weight, self.link_id
+        return (
+            np.concatenate((self.pred, self.max_pred)),
+            np.concatenate((self.succ, self.max_succ)),
+            np.concatenate((self.weight, self.max_weight)),
+            np.concatenate((self.link_id, self.max_link)),
+        )
 
 
 def compile_project(project: Project, lead_days: int = 30) -> Compiled:
@@ -139,11 +157,42 @@ def compile_project(project: Project, lead_days: int = 30) -> Compiled:
     held = np.bincount(succ[ff_types], minlength=n + 1) > 0 if ff_types.size else ~linked
     free = linked & ~held & (state == NOT_STARTED) & (reason == R_START)
     floor[free] = -BIG
-    return Compiled(
+    compiled = Compiled(
         project, clock, n, start_pos, data_pos, state, dur, full, actual,
         pred, succ, weight, link_id, floor, cap, ls_cap, ls_fixed, deadline, reason,
         alap,
     )  # fmt: skip
+    if project.has_max_lags:
+        m_pred, m_succ, m_weight, m_link = _max_lag_edges(project, dur, full, state)
+        object.__setattr__(compiled, "max_pred", m_pred)
+        object.__setattr__(compiled, "max_succ", m_succ)
+        object.__setattr__(compiled, "max_weight", m_weight)
+        object.__setattr__(compiled, "max_link", m_link)
+    return compiled
+
+
+def _max_lag_edges(
+    project: Project, dur: IntArray, full: IntArray, state: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Reverse edges of the maximum lags: ``es[pred] >= es[succ] - (max_lag + ends)``.
+
+    A started predecessor is history and a finished successor no longer moves, so
+    their maximum lags pull nothing (the data date may already lie past the limit).
+    """
+    index = project.index
+    rows = []
+    for j, k in enumerate(project.links):
+        if k.max_lag is None:
+            continue
+        p, s = index[k.pred], index[k.succ]
+        if state[p] != NOT_STARTED or state[s] == FINISHED:
+            continue
+        most = full[p] * k.max_lag / 100.0 if k.lag_unit is LagUnit.PERCENT else k.max_lag
+        weight = round(most) + (dur[p] if FROM_FINISH[k.type] else 0)
+        weight -= dur[s] if TO_FINISH[k.type] else 0
+        rows.append((s, p, -int(weight), j))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy(), table[:, 3].copy()
 
 
 def _instant(origin: date, when: datetime) -> int:

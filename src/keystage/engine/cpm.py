@@ -25,10 +25,25 @@ from keystage.engine.compiler import (
     levels_or_cycle,
     needs_general_path,
 )
-from keystage.engine.errors import HorizonError, TooLongError
+from keystage.engine.errors import (
+    HorizonError,
+    MaxLagConflictError,
+    MaxLagUnsupportedError,
+    PositiveCycleError,
+    TooLongError,
+)
 from keystage.engine.mixed import mixed_timing
-from keystage.engine.network import ConstraintType, Project
-from keystage.engine.passes import BIG, LevelPlan, backward, forward, free_float
+from keystage.engine.network import ConstraintType, LagUnit, Project
+from keystage.engine.passes import (
+    BIG,
+    LevelPlan,
+    backward,
+    backward_max,
+    forward,
+    forward_max,
+    free_float,
+    positive_cycle,
+)
 from keystage.engine.result import Schedule
 from keystage.engine.rollup import assemble
 from keystage.engine.timing import Timing
@@ -54,6 +69,8 @@ class Positions:
 
 def cpm_positions(c: Compiled) -> Positions:
     """Forward pass, backward pass and floats on a compiled project (the fast core)."""
+    if c.max_link.size:
+        return _max_lag_positions(c)
     n = c.n
     level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
     forward_plan = LevelPlan.build(level, c.succ, reverse=False)
@@ -71,6 +88,68 @@ def cpm_positions(c: Compiled) -> Positions:
     tf[c.state == FINISHED] = 0
     ff = free_float(n + 1, c.pred, c.succ, c.weight, np.where(alap, ls, es), tf)
     return Positions(es, ls, es + c.dur, ls + c.dur, tf, ff, finish, level)
+
+
+def _max_lag_positions(c: Compiled) -> Positions:
+    """:func:`cpm_positions` for a network with maximum lags (label-correcting passes)."""
+    n = c.n
+    level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
+    reverse = (c.max_pred, c.max_succ, c.max_weight)
+    forward_plan = LevelPlan.build(level, c.succ, reverse=False)
+    found: list[PositiveCycleError] = []
+
+    def gains(es: IntArray) -> bool:
+        found[:] = [error] if (error := _positive_cycle_error(c, es, 256)).cycle else []
+        return bool(found)
+
+    es, settled = forward_max(forward_plan, c.pred, c.weight, c.floor, c.cap, reverse, None, gains)
+    if not settled:
+        raise found[0] if found else _positive_cycle_error(c, es)
+    _check_max_lags(c, es)
+    finish = int((es + c.dur)[:n].max()) if n else c.start_pos
+    ls_cap = np.minimum(c.ls_cap, finish - c.dur)
+    fixed = c.ls_fixed if (c.ls_fixed < BIG).any() else None
+    deadline = c.deadline if (c.deadline < BIG).any() else None
+    backward_plan = LevelPlan.build(level, c.pred, reverse=True)
+    ls = backward_max(backward_plan, c.succ, c.weight, ls_cap, reverse, fixed, deadline)
+    alap = c.alap & (c.state == NOT_STARTED)
+    if alap.any():
+        late, settled = forward_max(
+            forward_plan, c.pred, c.weight, c.floor, c.cap, reverse, (alap, ls)
+        )
+        es = late if settled else es
+    tf = np.where(alap, 0, ls - es)
+    tf[c.state == FINISHED] = 0
+    pred, succ, weight, _ = c.edges()
+    ff = free_float(n + 1, pred, succ, weight, np.where(alap, ls, es), tf)
+    return Positions(es, ls, es + c.dur, ls + c.dur, tf, ff, finish, level)
+
+
+def _positive_cycle_error(
+    c: Compiled, es: IntArray, rounds: int | None = None
+) -> PositiveCycleError:
+    """The error naming a cycle of links that gains time (minimum and maximum lags)."""
+    pred, succ, weight, link_id = c.edges()
+    start = np.maximum(es, -(BIG >> 2))  # unreached "free" nodes: keep sums in range
+    edges = positive_cycle(c.n + 1, pred, succ, weight, start, rounds)
+    links = c.project.links
+    acts = c.project.activities
+    cycle = [acts[int(pred[e])].id for e in edges]
+    labels = list(dict.fromkeys(links[int(link_id[e])].label for e in edges))
+    return PositiveCycleError(cycle, labels, int(weight[edges].sum()))
+
+
+def _check_max_lags(c: Compiled, es: IntArray) -> None:
+    """Refuse a maximum lag left broken because a constraint holds its predecessor."""
+    short = es[c.max_pred] + c.max_weight - es[c.max_succ]
+    broken = np.flatnonzero(short > 0)
+    if not broken.size:
+        return
+    j = int(broken[np.argmax(short[broken])])
+    link = c.project.links[int(c.max_link[j])]
+    act = c.project.activities[int(c.max_succ[j])]
+    when = f" {act.constraint_date:%Y-%m-%d %H:%M}" if act.constraint_date else ""
+    raise MaxLagConflictError(act.id, link.label, f"{act.constraint}{when}", int(short[j]))
 
 
 def schedule(project: Project, baseline: str | None = None) -> Schedule:
@@ -121,6 +200,8 @@ def too_long(project: Project, calendar_id: str) -> TooLongError:
 
 def _schedule(project: Project, baseline: str | None) -> Schedule:
     if needs_general_path(project):
+        if project.has_max_lags:
+            raise _max_lags_unsupported(project)
         timing = mixed_timing(project)
     else:
         lead_days = 30
@@ -132,6 +213,23 @@ def _schedule(project: Project, baseline: str | None) -> Schedule:
             lead_days *= 8
         timing = _fast_timing(c, positions)
     return assemble(project, timing, baseline)
+
+
+def _max_lags_unsupported(project: Project) -> MaxLagUnsupportedError:
+    """Maximum lags are scheduled on the project calendar only: name what leaves it."""
+    for act in project.activities:
+        if act.elapsed or act.calendar not in (None, project.calendar):
+            why = "an elapsed duration" if act.elapsed else f"calendar {act.calendar!r}"
+            return MaxLagUnsupportedError(
+                act.id,
+                f"maximum lags need every activity on the project calendar with working "
+                f"durations and lags; this one has {why}",
+            )
+    link = next(k for k in project.links if k.lag_unit is LagUnit.ELAPSED)
+    return MaxLagUnsupportedError(
+        link.succ,
+        f"maximum lags need working lags; link {link.label} has an elapsed lag",
+    )
 
 
 def _fast_timing(c: Compiled, p: Positions) -> Timing:
@@ -159,17 +257,19 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
         ls_i = np.where(held & (p.ls[:n] == es_pos), start_i, ls_i)
     lf_i = np.maximum(work.instant_finish(p.lf[:n]), ls_i)
     alap = c.alap & (c.state == NOT_STARTED)
-    cand = np.where(alap, p.ls, p.es)[c.pred] + c.weight
+    pred, succ, weight, _ = c.edges()
+    k = c.pred.size  # the edges after the links are maximum lags' reverse edges
+    cand = np.where(alap, p.ls, p.es)[pred] + weight
     best = np.full(n + 1, -BIG, dtype=np.int64)
-    np.maximum.at(best, c.succ, cand)
-    driving = (cand == best[c.succ]) & (best[c.succ] == p.es[c.succ])
-    driving &= c.state[c.succ] != FINISHED
-    real = c.pred != n
-    cand_late = p.ls[c.succ] - c.weight
+    np.maximum.at(best, succ, cand)
+    driving = (cand == best[succ]) & (best[succ] == p.es[succ])
+    driving &= c.state[succ] != FINISHED
+    real = pred != n
+    cand_late = p.ls[succ] - weight
     best_late = np.full(n + 1, BIG, dtype=np.int64)
-    np.minimum.at(best_late, c.pred[real], cand_late[real])
+    np.minimum.at(best_late, pred[real], cand_late[real])
     late_link = best_late == p.ls
-    late_driving = real & (cand_late == best_late[c.pred]) & late_link[c.pred]
+    late_driving = real & (cand_late == best_late[pred]) & late_link[pred]
     reason = [REASONS[r] for r in c.reason[:n].tolist()]
     capped = (p.es == c.cap) & (p.es < np.maximum(best, c.floor))
     capped = capped[:n]
@@ -189,12 +289,14 @@ def _fast_timing(c: Compiled, p: Positions) -> Timing:
         free_float=p.free_float[:n],
         duration=np.where(c.state[:n] == FINISHED, c.dur[:n], c.full_dur[:n]),
         finished=(c.state[:n] == FINISHED),
-        driving=c.link_id[driving],
+        driving=c.link_id[driving[:k]],
         reason=reason,
-        late_driving=c.link_id[late_driving],
+        late_driving=c.link_id[late_driving[:k]],
         late_reason=_late_reasons(c, p, late_link),
         working=lambda a, b: np.asarray(work.position(b) - work.position(a)),
         alap=c.alap[:n],
+        pulled=c.max_link[driving[k:]],
+        late_pulled=c.max_link[late_driving[k:]],
     )
 
 

@@ -119,3 +119,50 @@ class UnknownCalendarError(ScheduleError):
         self.calendar_id = calendar_id
         self.activity_id = activity_id
         super().__init__(f"activity {activity_id!r} uses unknown calendar {calendar_id!r}")
+
+
+class PositiveCycleError(CycleError):
+    """Minimum and maximum lags that cannot all hold: a cycle of links that gains time.
+
+    ``cycle`` lists the activities on it in order and ``links`` the links (labels such
+    as ``A→B FS max+1440``); ``gain`` is how many working minutes an activity on the
+    cycle would have to start after itself.
+    """
+
+    def __init__(self, cycle: Sequence[str], links: Sequence[str], gain: int) -> None:
+        self.cycle = tuple(cycle)
+        self.links = tuple(links)
+        self.gain = gain
+        path = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
+        first = self.cycle[0] if self.cycle else "?"
+        ScheduleError.__init__(
+            self,
+            f"maximum lags cannot all hold: the links {', '.join(self.links)} form the cycle "
+            f"{path}, which would make {first!r} start {gain:,} working minutes after itself",
+        )
+
+
+class MaxLagConflictError(ScheduleError):
+    """A maximum lag would pull its predecessor past the predecessor's own constraint.
+
+    ``activity_id`` is the predecessor, ``link`` the link's label and ``constraint`` the
+    constraint that holds the predecessor (``"SNLT 2025-03-03 08:00"``).
+    """
+
+    def __init__(self, activity_id: str, link: str, constraint: str, excess: int) -> None:
+        self.activity_id = activity_id
+        self.link = link
+        self.constraint = constraint
+        self.excess = excess
+        super().__init__(
+            f"link {link} cannot hold: its maximum lag would pull {activity_id!r} "
+            f"{excess:,} working minutes past its constraint {constraint}"
+        )
+
+
+class MaxLagUnsupportedError(ScheduleError):
+    """Maximum lags are scheduled on the project calendar only (named activity or link)."""
+
+    def __init__(self, activity_id: str, reason: str) -> None:
+        self.activity_id = activity_id
+        super().__init__(f"activity {activity_id!r}: {reason}")

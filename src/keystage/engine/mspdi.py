@@ -6,7 +6,9 @@ are out of order, even though lenient readers such as MPXJ accept them.
 
 From a :class:`PlanDocument` the file also carries the resources (with rates and
 calendars), the assignments (units, work, actual work), the WBS codes and the
-notes. Tasks carry their scheduled start and finish when the project schedules
+notes. A maximum lag, which MS Project lacks, is written as its minimum lag with the
+limit in the successor's notes (:func:`max_lag_losses` lists them). Tasks carry their
+scheduled start and finish when the project schedules
 (``dates=True``), else the project start, as before.
 """
 
@@ -20,11 +22,12 @@ from keystage.engine.calendars import Calendar, Shift
 from keystage.engine.compiler import remaining_of
 from keystage.engine.cpm import schedule
 from keystage.engine.errors import ScheduleError
-from keystage.engine.interchange import PlanDocument, ResourceKind
+from keystage.engine.interchange import Loss, PlanDocument, ResourceKind
 from keystage.engine.network import Activity, ConstraintType, Kind, LagUnit, LinkType, Project
 from keystage.engine.result import ActivitySchedule
 
 NS = "http://schemas.microsoft.com/project"
+MAX_LAG_NOTE = "Maximum lag (not in MS Project): "
 LINK_TYPE = {LinkType.FF: 0, LinkType.FS: 1, LinkType.SF: 2, LinkType.SS: 3}
 CONSTRAINT = {
     ConstraintType.ASAP: 0, ConstraintType.ALAP: 1, ConstraintType.MSO: 2,
@@ -119,6 +122,24 @@ def _scheduled(project: Project, dates: bool) -> dict[str, ActivitySchedule]:
         return {}
 
 
+def max_lag_losses(project: Project) -> tuple[Loss, ...]:
+    """What an MSPDI file cannot carry: each maximum lag (MS Project has none).
+
+    :func:`to_mspdi` writes such a link with its minimum lag only and records the
+    limit as a line of the successor's notes (``Maximum lag (not in MS Project): …``),
+    so that it is neither enforced by MS Project nor lost without a trace.
+    """
+    return tuple(
+        Loss(
+            f"link {link.label}",
+            "MS Project has no maximum lag: written with its minimum lag only, "
+            "the limit as a line of the successor's notes",
+        )
+        for link in project.links
+        if link.max_lag is not None
+    )
+
+
 def to_mspdi(
     source: Project | PlanDocument, name: str | None = None, *, dates: bool = True
 ) -> bytes:
@@ -177,9 +198,14 @@ def to_mspdi(
         for b_index, b in enumerate(project.baselines[:11])
         for e in b.entries
     }
+    notes = dict(doc.notes) if doc is not None else {}
+    for link in project.links:
+        if link.max_lag is not None:
+            limit = f"{MAX_LAG_NOTE}{link.label}"
+            notes[link.succ] = f"{notes[link.succ]}\n{limit}" if notes.get(link.succ) else limit
     extra = _Extra(
         wbs=doc.outline_codes if doc is not None else {},
-        notes=doc.notes if doc is not None else {},
+        notes=notes,
         scheduled=scheduled,
     )
     for position, (act, level, number) in enumerate(_outline(project), start=1):

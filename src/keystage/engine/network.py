@@ -13,6 +13,7 @@ from keystage.engine.errors import (
     DuplicateActivityError,
     InvalidActivityError,
     NegativeDurationError,
+    PositiveCycleError,
     UnknownActivityError,
     UnknownCalendarError,
 )
@@ -140,23 +141,34 @@ class Activity:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A dependency from ``pred`` to ``succ`` with a lag (negative = lead)."""
+    """A dependency from ``pred`` to ``succ`` with a lag (negative = lead).
+
+    ``max_lag`` (same unit as ``lag``; ``None`` = no limit) bounds the gap from above:
+    for an FS link, ``succ.start − pred.finish`` lies within ``lag..max_lag``.
+    """
 
     pred: str
     succ: str
     type: LinkType = LinkType.FS
     lag: float = 0
     lag_unit: LagUnit = LagUnit.WORKING
+    max_lag: float | None = None
 
     def __post_init__(self) -> None:
         if self.pred == self.succ:
             raise CycleError([self.pred])
+        if self.max_lag is not None and self.max_lag < self.lag:
+            raise PositiveCycleError(
+                [self.pred, self.succ], [self.label], round(self.lag - self.max_lag)
+            )
 
     @property
     def label(self) -> str:
-        """Short text such as ``A→B FS+480``."""
-        lag = f"{self.lag:+g}{'%' if self.lag_unit is LagUnit.PERCENT else ''}" if self.lag else ""
-        return f"{self.pred}→{self.succ} {self.type}{lag}"
+        """Short text such as ``A→B FS+480`` or ``A→B FS max+1440``."""
+        unit = "%" if self.lag_unit is LagUnit.PERCENT else ""
+        lag = f"{self.lag:+g}{unit}" if self.lag else ""
+        most = f" max{self.max_lag:+g}{unit}" if self.max_lag is not None else ""
+        return f"{self.pred}→{self.succ} {self.type}{lag}{most}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +201,7 @@ class Project:
     data_date: datetime | None = None
     baselines: tuple[Baseline, ...] = ()
     index: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+    has_max_lags: bool = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         index: dict[str, int] = {}
@@ -209,7 +222,10 @@ class Project:
                     raise UnknownActivityError(act.parent, f"parent of {act.id!r}", act.id)
                 if parent.kind is not Kind.SUMMARY:
                     raise InvalidActivityError(parent.id, "has children but is not a summary")
+        has_max_lags = False
         for link in self.links:
+            if link.max_lag is not None:
+                has_max_lags = True
             for end in (link.pred, link.succ):
                 if end not in index:
                     raise UnknownActivityError(
@@ -217,6 +233,7 @@ class Project:
                     )
                 if self.activities[index[end]].kind is Kind.SUMMARY:
                     raise InvalidActivityError(end, "summary tasks cannot be linked")
+        object.__setattr__(self, "has_max_lags", has_max_lags)
         for baseline in self.baselines:
             for entry in baseline.entries:
                 if entry.activity not in index:

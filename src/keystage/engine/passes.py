@@ -13,6 +13,7 @@ each pass then handles a whole level with a gather, a grouped
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,3 +183,143 @@ def free_float(
     ff = np.full(n, BIG, dtype=np.int64)
     np.minimum.at(ff, pred, slack)
     return np.clip(np.minimum(ff, tf), 0, None)
+
+
+# Maximum lags. Each one adds a reverse edge (successor -> predecessor, negative
+# weight), so the network is no longer acyclic. Early starts are then a longest-path
+# fixpoint (label correcting): a full forward pass over the acyclic minimum-lag links,
+# then every reverse edge pulls its predecessor later, and again, until nothing moves.
+# Without a positive cycle a longest path uses each reverse edge at most once, so the
+# fixpoint is reached within ``len(reverse edges) + 1`` rounds; still moving after
+# that means a cycle gains time on every round (see :func:`positive_cycle`).
+
+Reverse = tuple[IntArray, IntArray, IntArray]  # (from successor, to predecessor, weight)
+
+
+def forward_max(
+    plan: LevelPlan,
+    pred: IntArray,
+    weight: IntArray,
+    floor: IntArray,
+    cap: IntArray,
+    reverse: Reverse,
+    late: tuple[npt.NDArray[np.bool_], IntArray] | None = None,
+    gains: Callable[[IntArray], bool] | None = None,
+) -> tuple[IntArray, bool]:
+    """Early starts honouring maximum lags, and whether they settled (else a positive cycle
+    keeps raising them; the starts reached are returned to seed :func:`positive_cycle`).
+
+    ``gains(es)``, asked after 8, 16, 32... unsettled rounds, may stop the search early
+    by reporting a positive cycle (a full pass per round is costly on large networks).
+
+    A predecessor pulled past its cap stays at the cap (constraints win, as for
+    links); the caller checks the reverse edges afterwards and names the conflict.
+    """
+    frm, to, w = reverse
+    es = forward(plan, pred, weight, floor, cap, late)
+    for rounds in range(1, frm.size + 3):
+        if gains is not None and rounds >= 8 and rounds & (rounds - 1) == 0 and gains(es):
+            return es, False
+        src = es if late is None else np.where(late[0], late[1], es)
+        pulled = es.copy()
+        np.maximum.at(pulled, to, src[frm] + w)
+        pulled = np.minimum(pulled, cap)
+        if np.array_equal(pulled, es):
+            return es, True
+        es = forward(plan, pred, weight, pulled, cap, late)
+    return es, False
+
+
+def backward_max(
+    plan: LevelPlan,
+    succ: IntArray,
+    weight: IntArray,
+    ls_cap: IntArray,
+    reverse: Reverse,
+    fixed: IntArray | None = None,
+    deadline: IntArray | None = None,
+) -> IntArray:
+    """Late starts honouring maximum lags: a reverse edge ``p >= s + w`` caps ``ls[s]``
+    at ``ls[p] - w`` (the successor may not slip so far that it drags the predecessor
+    past its own late start); iterated to the fixpoint as :func:`forward_max`."""
+    frm, to, w = reverse
+    ls = backward(plan, succ, weight, ls_cap, fixed, deadline)
+    for _ in range(frm.size + 2):
+        pushed = ls.copy()
+        np.minimum.at(pushed, frm, ls[to] - w)
+        if fixed is not None:
+            pushed = np.where(fixed < BIG, fixed, pushed)
+        if deadline is not None:
+            pushed = np.minimum(pushed, deadline)
+        if np.array_equal(pushed, ls):
+            break
+        ls = backward(plan, succ, weight, pushed, fixed, deadline)
+    return ls
+
+
+def positive_cycle(
+    n: int,
+    pred: IntArray,
+    succ: IntArray,
+    weight: IntArray,
+    start: IntArray | None = None,
+    rounds: int | None = None,
+) -> list[int]:
+    """Edge indices of a cycle of positive total weight, in order (empty if none).
+
+    Bellman-Ford for longest paths (from ``start``, else from every node at 0),
+    recording the edge that last raised each node; a cycle among those parent edges
+    gains time. Bounded by ``rounds`` (default ``n + 1``, enough to be sure), each a
+    sorted reduction and a pointer-doubling search of the parent graph (vectorised).
+    """
+    dist = np.zeros(n, dtype=np.int64) if start is None else start.copy()
+    parent = np.full(n, -1, dtype=np.int64)
+    order = np.argsort(succ, kind="stable")
+    p, s, w = pred[order], succ[order], weight[order]
+    heads = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+    nodes = s[heads]
+    for _ in range(n + 1 if rounds is None else min(rounds, n + 1)):
+        cand = dist[p] + w
+        best = np.maximum.reduceat(cand, heads)
+        raised = best > dist[nodes]
+        if not raised.any():
+            return []
+        # the first edge of each raised node's group reaching its best value
+        hit = cand == np.repeat(best, np.diff(np.append(heads, cand.size)))
+        first = heads + _first_true(hit, heads)
+        parent[nodes[raised]] = order[first[raised]]
+        dist[nodes[raised]] = best[raised]
+        found = _parent_cycle(parent, pred)
+        if found and int(weight[found].sum()) > 0:
+            return found
+    return []
+
+
+def _first_true(mask: npt.NDArray[np.bool_], heads: IntArray) -> IntArray:
+    """Offset of the first True of each group (groups start at ``heads``)."""
+    index = np.where(mask, np.arange(mask.size), mask.size)
+    return np.minimum.reduceat(index, heads) - heads
+
+
+def _parent_cycle(parent: IntArray, pred: IntArray) -> list[int]:
+    """A cycle in the graph of parent edges (node -> the edge that raised it), if any.
+
+    Pointer doubling: after ``2**k >= n`` steps every walk sits on a cycle or has ended.
+    """
+    up = np.where(parent >= 0, pred[np.maximum(parent, 0)], -1)
+    jump = up.copy()
+    steps = 1
+    while steps < up.size:
+        jump = np.where(jump >= 0, jump[np.maximum(jump, 0)], -1)
+        steps *= 2
+    on_cycle = np.flatnonzero(jump >= 0)
+    if not on_cycle.size:
+        return []
+    start = node = int(jump[on_cycle[0]])
+    walk = []
+    while True:
+        walk.append(node)
+        node = int(up[node])
+        if node == start:
+            break
+    return [int(parent[v]) for v in reversed(walk)]

@@ -36,6 +36,7 @@ ACTIVITY_FIELDS = frozenset(
         "cost", "predecessors",
     }
 )  # fmt: skip
+LINK_FIELDS = ("from", "to", "type", "lag", "max_lag")
 SIMPLE_FIELDS = frozenset(("id", "name", "duration", "kind", "predecessors"))
 DATE_FIELDS = ("constraint_date", "deadline", "actual_start", "actual_finish")
 
@@ -432,9 +433,28 @@ class _Reader:
         field = f"links[{i}]"
         if not isinstance(table, dict) or "from" not in table or "to" not in table:
             raise self.fail(field, "each link needs 'from' and 'to'")
+        for key in table:
+            if key not in LINK_FIELDS:
+                raise self.at_link(i, key, f"unknown field (expected one of {list(LINK_FIELDS)})")
         kind = self.choice(LinkType, table.get("type", "FS"), f"{field}.type", None)
         lag, unit = self.lag(table.get("lag", 0), f"{field}.lag", None)
-        return Link(str(table["from"]), str(table["to"]), kind, lag, unit)
+        most = None
+        if "max_lag" in table:
+            most, most_unit = self.lag(table["max_lag"], f"{field}.max_lag", None)
+            if "lag" not in table and unit is LagUnit.WORKING:
+                unit = most_unit  # no lag given: it is 0 in the maximum's unit
+            if most_unit is not unit:
+                raise self.at_link(
+                    i, "max_lag", f"use the unit of lag ({unit.value}), not {most_unit.value}"
+                )
+        try:
+            return Link(str(table["from"]), str(table["to"]), kind, lag, unit, most)
+        except ScheduleError as exc:
+            raise self.at_link(i, "max_lag", str(exc)) from None
+
+    def at_link(self, i: int, key: str, message: str) -> PlanError:
+        """A :class:`PlanError` at the line of the ``i``-th ``[[links]]`` table."""
+        return PlanError(f"{self.source}:{self.links_line(i)}: links[{i}].{key}: {message}")
 
     def baseline(self, table: Any, i: int) -> Baseline:
         """One ``[[baselines]]`` table."""

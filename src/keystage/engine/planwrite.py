@@ -107,10 +107,11 @@ def _activity(act: Activity) -> list[str]:
     return lines
 
 
-def _lag(link: Link) -> str:
+def _lag(link: Link, amount: float | None = None) -> str:
+    amount = link.lag if amount is None else amount
     if link.lag_unit is LagUnit.PERCENT:
-        return quote(f"{_number(link.lag)}%")
-    return _duration(link.lag, link.lag_unit is LagUnit.ELAPSED)
+        return quote(f"{_number(amount)}%")
+    return _duration(amount, link.lag_unit is LagUnit.ELAPSED)
 
 
 def to_toml(project: Project, *, title: str = "", baseline: str | None = None) -> str:
@@ -138,6 +139,8 @@ def to_toml(project: Project, *, title: str = "", baseline: str | None = None) -
             lines.append(f"type = {quote(link.type.value)}")
         if link.lag or link.lag_unit is not LagUnit.WORKING:
             lines.append(f"lag = {_lag(link)}")
+        if link.max_lag is not None:
+            lines.append(f"max_lag = {_lag(link, link.max_lag)}")
     for base in project.baselines:
         lines += ["", "[[baselines]]", f"name = {quote(base.name)}"]
         if base.entries:

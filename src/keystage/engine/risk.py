@@ -248,6 +248,9 @@ class _Net:
 
 def _prepare(model: RiskModel) -> _Net:
     project = model.project
+    if project.has_max_lags:
+        link = next(k for k in project.links if k.max_lag is not None)
+        raise FieldError("project.links", f"maximum lags are not simulated yet (link {link.label})")
     c = compile_project(project)
     n = c.n
     index = project.index

@@ -72,9 +72,13 @@ def assemble(project: Project, t: Timing, baseline: str | None) -> Schedule:
         driver_of.setdefault(s_idx, k)
         if not scheduled_late[s_idx]:
             preds_of.setdefault(s_idx, []).append(p_idx)
+    for k in t.pulled.tolist():  # a maximum lag pulls the predecessor later
+        driver_of.setdefault(project.index[project.links[k].pred], k)
     late_driver_of: dict[int, int] = {}
     for k in t.late_driving.tolist():
         late_driver_of.setdefault(project.index[project.links[k].pred], k)
+    for k in t.late_pulled.tolist():  # a maximum lag holds the successor's late dates
+        late_driver_of.setdefault(project.index[project.links[k].succ], k)
     on_path = _longest_path(ef, is_summary, t.finish, preds_of)
     variances = _variances(project, t, baseline, start, finish, dur)
     origin = datetime.combine(t.origin, time())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -33,3 +33,7 @@ class Timing:
     late_reason: list[str]  # what sets the late finish when no link does
     working: Callable[[IntArray, IntArray], IntArray]  # project-calendar minutes in [a, b)
     alap: npt.NDArray[np.bool_]
+    # maximum lags: links whose limit pulls their predecessor's early start, and links
+    # whose limit sets their successor's late finish
+    pulled: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    late_pulled: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))

@@ -414,6 +414,10 @@ def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = 
             losses.append(
                 Loss(where, f"its {link.lag:g} % lag became {round(lag)} working minutes")
             )
+        if link.max_lag is not None:
+            losses.append(
+                Loss(where, "its maximum lag was dropped: project tasks do not hold one yet")
+            )
         links.append(
             LinkRow(
                 link.pred,
