@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,6 +39,12 @@ from keystage.engine.cpm import schedule
 from keystage.engine.mspdi import to_mspdi
 from keystage.engine.mspdi_read import read_mspdi
 from keystage.interop import mpxj_convert
+
+
+def _children_cpu() -> float:
+    """User + system seconds of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def best(runs: int, work) -> float:  # type: ignore[no-untyped-def]
@@ -68,13 +75,18 @@ def main() -> None:
     print(f"schedule the document: {best(args.runs, lambda: schedule(document.plan)):.2f} s")
     keystage = str(Path(sys.executable).parent / "keystage")
     env = {**os.environ, "KEYSTAGE_DATA_DIR": str(work / "data")}
+    cpu_before = _children_cpu()
     whole = best(
         args.runs,
         lambda: subprocess.run(
             [keystage, "import", str(path)], check=True, capture_output=True, env=env
         ),
     )
-    print(f"keystage import FILE (whole process, read + check): {whole:.2f} s")
+    cpu = (_children_cpu() - cpu_before) / args.runs
+    print(
+        f"keystage import FILE (whole process, read + check): {whole:.2f} s wall, "
+        f"{cpu:.2f} CPU s (user + system, mean); load average {os.getloadavg()[0]:.1f}"
+    )
     if not mpxj_convert.available():
         print("MPXJ: not installed")
         return

@@ -323,3 +323,132 @@ def test_page_is_refused_to_people_who_may_not_open_projects(world):
     client = _login(world.a["team_member"])
     assert client.get(PAGE).status_code == 403
     assert Client().get(PAGE).status_code == 302
+
+
+# ------------------------------------------------------------------- a plan TOML as template
+
+PLAN = b"""
+[project]
+start = 2027-01-04T08:00:00
+calendar = "team"
+data_date = 2027-01-08
+
+[calendars.team]
+hours = ["09:00-13:00", "14:00-18:00"]
+holidays = [2027-01-15]
+
+[[activities]]
+id = "BUILD"
+name = "Build"
+kind = "summary"
+
+[[activities]]
+id = "DESIGN"
+name = "Design"
+parent = "BUILD"
+duration = "5d"
+work = 40
+actual_start = 2027-01-04T09:00:00
+percent_complete = 40
+
+[[activities]]
+id = "CODE"
+name = "Code"
+parent = "BUILD"
+duration = "10d"
+cost = 1500
+constraint = "SNET"
+constraint_date = 2027-01-18
+deadline = 2027-02-26
+predecessors = ["DESIGN SS+1d"]
+
+[[activities]]
+id = "LIVE"
+name = "Go-live"
+kind = "milestone"
+predecessors = ["CODE"]
+"""
+
+
+def _upload(content: bytes = PLAN, name: str = "release.toml") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/toml")
+
+
+def test_api_opens_a_project_from_a_plan_file_with_dates_moved(world, api):
+    pm = world.a["project_manager"]
+    body = _body(plan=_upload(), kind="software_development")
+    response = api(pm).post(API, body, format="multipart")
+    assert response.status_code == 201, response.json()
+    project = Project.objects.get(code="PRJ-C")
+    assert project.start_date == NEW_START and project.kind == "software_development"
+    assert ProjectMembership.objects.get(project=project, user=pm).role == "project_manager"
+    rows = list(Task.objects.filter(project=project).order_by("row"))
+    assert [(t.wbs_code, t.name) for t in rows] == [
+        ("1", "Build"), ("1.1", "Design"), ("1.2", "Code"), ("2", "Go-live"),
+    ]  # fmt: skip
+    tasks = {t.name: t for t in rows}
+    code = tasks["Code"]
+    assert code.duration_minutes == 4800 and code.fixed_cost == Decimal("1500.00")
+    assert code.constraint_type == "SNET" and code.constraint_date == dt.date(2027, 3, 15)
+    assert code.deadline == dt.date(2027, 4, 23)  # both moved by the 56 days of the start
+    assert tasks["Design"].work_hours == Decimal("40.00")
+    assert tasks["Design"].actual_start is None and tasks["Design"].percent_complete == 0
+    assert tasks["Go-live"].kind == "milestone" and tasks["Build"].is_summary
+    links = {
+        (d.predecessor.name, d.successor.name, d.type, d.lag_minutes)
+        for d in Dependency.objects.filter(project=project).select_related(
+            "predecessor", "successor"
+        )
+    }
+    assert links == {("Design", "Code", "SS", 480), ("Code", "Go-live", "FS", 0)}
+    calendar = ProjectCalendar.objects.get(project=project)
+    assert calendar.shifts == "09:00-13:00,14:00-18:00" and calendar.data_date is None
+    assert not project.holidays.exists()  # the plan's own year's holiday is not moved
+    assert code.start_at is not None and code.start_at.date() == dt.date(2027, 3, 15)
+    assert project.target_date == tasks["Go-live"].finish_at.date()
+    summaries = [e.summary for e in AuditEntry.objects.filter(project=project)]
+    assert any(
+        s.startswith("Created from template plan release.toml (4 task(s), dates moved by +56")
+        for s in summaries
+    )
+    assert "Fixed cost of 'Code' set from the template plan" in summaries
+    assert project.import_reports.get().file_name == "release.toml"
+
+
+def test_a_plan_template_refuses_bad_input_and_writes_nothing(world, api):
+    pm = world.a["project_manager"]
+    before = (Project.objects.count(), Task.objects.count(), AuditEntry.objects.count())
+    template = str(world.project_a.public_id)
+    cases = [
+        (_body(plan=_upload(), template=template), "template"),  # both
+        (_body(), "template"),  # neither
+        (_body(plan=_upload(b"[project]\nstart = 2027-01-04\n[[activities]]\nid = 3\n")), "plan"),
+        (_body(plan=_upload(b"[project]\nstart = 2027-01-04\n")), "plan"),  # no tasks
+        (_body(plan=_upload(name="plan.xml")), "plan"),
+        (_body(plan=_upload(b"")), "plan"),
+        (_body(plan=_upload(), start_date="3027-01-01"), "start_date"),
+        (_body(plan=_upload(), kind="moon_base"), "kind"),
+        (_body(plan=_upload(), code="PRJ-B"), "code"),
+    ]
+    for body, field in cases:
+        response = api(pm).post(API, body, format="multipart")
+        assert response.status_code == 400, (field, response.content)
+        assert field in response.json()["errors"], (field, response.json())
+    assert (Project.objects.count(), Task.objects.count(), AuditEntry.objects.count()) == before
+    dev = world.a["team_member"]  # may not open projects
+    assert api(dev).post(API, _body(plan=_upload()), format="multipart").status_code == 403
+
+
+def test_page_opens_a_project_from_an_uploaded_plan(world):
+    client = _login(world.b["project_manager"])
+    page = client.get(PAGE)
+    assert page.status_code == 200 and b'enctype="multipart/form-data"' in page.content
+    bad = client.post(PAGE, {**_body(), "plan": _upload(b"[project\n")})
+    assert bad.status_code == 400 and "plan" in bad.context["form"].errors
+    response = client.post(PAGE, {**_body(), "plan": _upload(), "kind": "other"})
+    project = Project.objects.get(code="PRJ-C")
+    assert response.status_code == 302
+    assert response["Location"] == f"/projects/{project.public_id}/"
+    assert Task.objects.filter(project=project).count() == 4

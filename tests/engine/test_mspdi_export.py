@@ -110,6 +110,28 @@ def test_the_plain_project_signature_still_works() -> None:
     assert root.find(f"{{{NS}}}Resources") is None
 
 
+def test_markup_and_unsafe_characters_in_texts_are_escaped_or_dropped() -> None:
+    """The writer builds the XML as text: every user text is escaped, never markup."""
+    doc = document()
+    acts = list(doc.plan.activities)
+    acts[2] = replace(acts[2], name='R&D <b>"x"</b> \x02\ufffe ok')
+    acts[3] = replace(acts[3], name="\x01")  # nothing left: an empty element
+    hostile = "</Name></Task><Task><UID>999</UID>"
+    res = (replace(doc.resources[0], name=hostile, email="a&b@example.com"), *doc.resources[1:])
+    doc = replace(doc, title="Q&A <plan>", plan=replace(doc.plan, activities=tuple(acts)))
+    doc = replace(doc, resources=res, notes={acts[1].id: "a < b && c > d"})
+    root = SafeET.fromstring(to_mspdi(doc))
+    assert root.findtext(f"{{{NS}}}Name") == "Q&A <plan>"
+    names = [t.findtext(f"{{{NS}}}Name") for t in root.iter(f"{{{NS}}}Task")]
+    assert names[3:5] == ['R&D <b>"x"</b>  ok', ""]
+    assert len(names) == len(acts) + 1  # no task smuggled in through a name
+    person = root.find(f"{{{NS}}}Resources/{{{NS}}}Resource")
+    assert person is not None and person.findtext(f"{{{NS}}}Name") == hostile
+    assert person.findtext(f"{{{NS}}}EmailAddress") == "a&b@example.com"
+    notes = [t.findtext(f"{{{NS}}}Notes") for t in root.iter(f"{{{NS}}}Task")]
+    assert "a < b && c > d" in notes
+
+
 def test_an_unschedulable_plan_is_still_written() -> None:
     project = Project(
         start=datetime(2027, 1, 4, 8),

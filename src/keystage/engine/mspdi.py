@@ -1,8 +1,15 @@
 """Write a :class:`Project` or a whole :class:`PlanDocument` as MS Project XML (MSPDI).
 
-Only the standard library is used (``xml.etree``). The element order follows
-the MSPDI schema (``mspdi_pj12.xsd``): MS Project rejects files whose elements
-are out of order, even though lenient readers such as MPXJ accept them.
+Only the standard library is used. The element order follows the MSPDI schema
+(``mspdi_pj12.xsd``): MS Project rejects files whose elements are out of order, even
+though lenient readers such as MPXJ accept them.
+
+The XML is written as text, element by element, rather than built as an ElementTree
+and serialised: for 10,000 tasks the tree and its serialisation took five times the
+time of the text. Every text that comes from a user (names, codes, notes, e-mail
+addresses) goes through :func:`_text` — the characters XML 1.0 cannot hold removed,
+``&``, ``<`` and ``>`` escaped — and the output is byte for byte what ElementTree
+wrote.
 
 From a :class:`PlanDocument` the file also carries the resources (with rates and
 calendars), the assignments (units, work, actual work), the WBS codes and the
@@ -16,7 +23,6 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
-from xml.etree import ElementTree as ET
 
 from keystage.engine.calendars import Calendar, Shift
 from keystage.engine.compiler import remaining_of
@@ -38,61 +44,79 @@ LAG_FORMAT = {LagUnit.WORKING: 3, LagUnit.ELAPSED: 4, LagUnit.PERCENT: 19}  # 3 
 DURATION_FORMAT_MINUTES, DURATION_FORMAT_ELAPSED_MINUTES = 3, 4
 RESOURCE_TYPE = {ResourceKind.MATERIAL: 0, ResourceKind.WORK: 1, ResourceKind.COST: 2}
 XML_UNSAFE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+
+def _text(value: object) -> str:
+    """Text as XML character data: unsafe characters dropped, markup characters escaped."""
+    text = str(value).translate(XML_UNSAFE)  # XML 1.0 cannot hold these characters
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _leaf(tag: str, text: str) -> str:
+    """``<tag>text</tag>`` for text already safe (numbers, dates or :func:`_text`)."""
+    return f"<{tag}>{text}</{tag}>" if text else f"<{tag} />"
 
 
 def _dt(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value.isoformat(timespec="seconds")[:19]  # as strftime("%Y-%m-%dT%H:%M:%S"), faster
 
 
 def _duration(minutes: int) -> str:
     return f"PT{minutes // 60}H{minutes % 60}M0S"
 
 
-def _sub(parent: ET.Element, tag: str, text: object | None = None) -> ET.Element:
-    node = ET.SubElement(parent, tag)
-    if text is not None:
-        node.text = str(text).translate(XML_UNSAFE)  # XML 1.0 cannot hold these characters
-    return node
-
-
 def _money(value: Decimal | float) -> str:
     return f"{Decimal(str(value)):.2f}"
 
 
-def _working_times(parent: ET.Element, shifts: tuple[Shift, ...]) -> None:
-    times = _sub(parent, "WorkingTimes")
+def _working_times(out: list[str], shifts: tuple[Shift, ...]) -> None:
+    out.append("<WorkingTimes>")
     for shift in shifts:
-        wt = _sub(times, "WorkingTime")
-        _sub(wt, "FromTime", _clock(shift.start))
-        _sub(wt, "ToTime", _clock(shift.end % 1440))
+        out.append(
+            f"<WorkingTime><FromTime>{_clock(shift.start)}</FromTime>"
+            f"<ToTime>{_clock(shift.end % 1440)}</ToTime></WorkingTime>"
+        )
+    out.append("</WorkingTimes>")
 
 
 def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}:00"
 
 
-def _calendar(parent: ET.Element, calendar: Calendar, uid: int) -> None:
-    node = _sub(parent, "Calendar")
-    _sub(node, "UID", uid)
-    _sub(node, "Name", calendar.name or calendar.id)
-    _sub(node, "IsBaseCalendar", 1)
-    _sub(node, "BaseCalendarUID", -1)
-    days = _sub(node, "WeekDays")
+def _calendar(out: list[str], calendar: Calendar, uid: int) -> None:
+    out.append(
+        f"<Calendar><UID>{uid}</UID>{_leaf('Name', _text(calendar.name or calendar.id))}"
+        "<IsBaseCalendar>1</IsBaseCalendar><BaseCalendarUID>-1</BaseCalendarUID>"
+    )
+    if not calendar.week and not calendar.exceptions:
+        out.append("<WeekDays /></Calendar>")
+        return
+    out.append("<WeekDays>")
     for weekday, shifts in enumerate(calendar.week):
-        day = _sub(days, "WeekDay")
-        _sub(day, "DayType", (weekday + 1) % 7 + 1)  # 1 = Sunday ... 7 = Saturday
-        _sub(day, "DayWorking", int(bool(shifts)))
+        out.append(  # DayType 1 = Sunday ... 7 = Saturday
+            f"<WeekDay><DayType>{(weekday + 1) % 7 + 1}</DayType>"
+            f"<DayWorking>{int(bool(shifts))}</DayWorking>"
+        )
         if shifts:
-            _working_times(day, shifts)
+            _working_times(out, shifts)
+        out.append("</WeekDay>")
     for exc in sorted(calendar.exceptions, key=lambda e: e.day):
-        day = _sub(days, "WeekDay")
-        _sub(day, "DayType", 0)
-        _sub(day, "DayWorking", int(bool(exc.shifts)))
-        period = _sub(day, "TimePeriod")
-        _sub(period, "FromDate", _dt(datetime.combine(exc.day, time())))
-        _sub(period, "ToDate", _dt(datetime.combine(exc.day, time(23, 59))))
+        out.append(
+            f"<WeekDay><DayType>0</DayType><DayWorking>{int(bool(exc.shifts))}</DayWorking>"
+            f"<TimePeriod><FromDate>{_dt(datetime.combine(exc.day, time()))}</FromDate>"
+            f"<ToDate>{_dt(datetime.combine(exc.day, time(23, 59)))}</ToDate></TimePeriod>"
+        )
         if exc.shifts:
-            _working_times(day, exc.shifts)
+            _working_times(out, exc.shifts)
+        out.append("</WeekDay>")
+    out.append("</WeekDays></Calendar>")
 
 
 def _outline(project: Project) -> list[tuple[Activity, int, str]]:
@@ -148,51 +172,54 @@ def to_mspdi(
     project = doc.plan if doc is not None else source
     assert isinstance(project, Project)
     name = name or (doc.title if doc is not None else "") or "Keystage plan"
-    ET.register_namespace("", NS)
-    root = ET.Element("Project", xmlns=NS)
     cal_uid = {c.id: i for i, c in enumerate(project.calendars, start=1)}
     project_cal = project.calendars_by_id[project.calendar]
     minutes_per_day = max((sum(s.minutes for s in d) for d in project_cal.week), default=480)
     scheduled = _scheduled(project, dates)
-    _sub(root, "SaveVersion", 14)
-    _sub(root, "Name", name)
-    _sub(root, "Title", name)
-    _sub(root, "ScheduleFromStart", 1)
-    _sub(root, "StartDate", _dt(project.start))
+    title = _text(name)
+    out = [
+        XML_DECLARATION,
+        f'<Project xmlns="{NS}"><SaveVersion>14</SaveVersion>',
+        _leaf("Name", title),
+        _leaf("Title", title),
+        f"<ScheduleFromStart>1</ScheduleFromStart><StartDate>{_dt(project.start)}</StartDate>",
+    ]
     if doc is not None and len(doc.currency) == 3 and doc.currency.isalpha():
-        _sub(root, "CurrencyCode", doc.currency.upper())
-    _sub(root, "CalendarUID", cal_uid[project.calendar])
-    _sub(root, "DefaultStartTime", "08:00:00")
-    _sub(root, "DefaultFinishTime", "17:00:00")
-    _sub(root, "MinutesPerDay", minutes_per_day)
-    _sub(root, "MinutesPerWeek", project_cal.weekly_minutes)
-    _sub(root, "DaysPerMonth", 20)
-    _sub(root, "DurationFormat", 7)
-    _sub(root, "HonorConstraints", 1)
-    _sub(root, "MultipleCriticalPaths", 0)
+        out.append(f"<CurrencyCode>{_text(doc.currency.upper())}</CurrencyCode>")
+    out.append(
+        f"<CalendarUID>{cal_uid[project.calendar]}</CalendarUID>"
+        "<DefaultStartTime>08:00:00</DefaultStartTime>"
+        "<DefaultFinishTime>17:00:00</DefaultFinishTime>"
+        f"<MinutesPerDay>{minutes_per_day}</MinutesPerDay>"
+        f"<MinutesPerWeek>{project_cal.weekly_minutes}</MinutesPerWeek>"
+        "<DaysPerMonth>20</DaysPerMonth><DurationFormat>7</DurationFormat>"
+        "<HonorConstraints>1</HonorConstraints><MultipleCriticalPaths>0</MultipleCriticalPaths>"
+    )
     if project.data_date is not None:
-        _sub(root, "StatusDate", _dt(project.data_date))
-    calendars = _sub(root, "Calendars")
-    for calendar in project.calendars:
-        _calendar(calendars, calendar, cal_uid[calendar.id])
-    tasks = _sub(root, "Tasks")
-    summary = _sub(tasks, "Task")
-    for tag, value in (("UID", 0), ("ID", 0), ("Name", name), ("Type", 1), ("IsNull", 0)):
-        _sub(summary, tag, value)
-    for tag, value in (("OutlineNumber", 0), ("OutlineLevel", 0), ("Summary", 1)):
-        _sub(summary, tag, value)
+        out.append(f"<StatusDate>{_dt(project.data_date)}</StatusDate>")
+    if project.calendars:
+        out.append("<Calendars>")
+        for calendar in project.calendars:
+            _calendar(out, calendar, cal_uid[calendar.id])
+        out.append("</Calendars>")
+    else:
+        out.append("<Calendars />")
+    out.append(
+        f"<Tasks><Task><UID>0</UID><ID>0</ID>{_leaf('Name', title)}<Type>1</Type>"
+        "<IsNull>0</IsNull><OutlineNumber>0</OutlineNumber><OutlineLevel>0</OutlineLevel>"
+        "<Summary>1</Summary></Task>"
+    )
     uid = {a.id: i for i, a in enumerate(project.activities, start=1)}
-    preds: dict[str, list[ET.Element]] = {}
+    preds: dict[str, list[str]] = {}
     for link in project.links:
-        node = ET.Element("PredecessorLink")
-        _sub(node, "PredecessorUID", uid[link.pred])
-        _sub(node, "Type", LINK_TYPE[link.type])
-        _sub(node, "CrossProject", 0)
         # tenths of a minute, except percentages which are stored as the percentage itself
         lag = round(link.lag if link.lag_unit is LagUnit.PERCENT else link.lag * 10)
-        _sub(node, "LinkLag", lag)
-        _sub(node, "LagFormat", LAG_FORMAT[link.lag_unit])
-        preds.setdefault(link.succ, []).append(node)
+        preds.setdefault(link.succ, []).append(
+            f"<PredecessorLink><PredecessorUID>{uid[link.pred]}</PredecessorUID>"
+            f"<Type>{LINK_TYPE[link.type]}</Type><CrossProject>0</CrossProject>"
+            f"<LinkLag>{lag}</LinkLag><LagFormat>{LAG_FORMAT[link.lag_unit]}</LagFormat>"
+            "</PredecessorLink>"
+        )
     baselines = {
         (b_index, e.activity): e
         for b_index, b in enumerate(project.baselines[:11])
@@ -209,80 +236,90 @@ def to_mspdi(
         scheduled=scheduled,
     )
     for position, (act, level, number) in enumerate(_outline(project), start=1):
-        _task(tasks, act, uid[act.id], position, level, number, cal_uid, project, extra)
-        node = tasks[-1]
-        for link_node in preds.get(act.id, []):
-            node.append(link_node)
+        _task(out, act, uid[act.id], position, level, number, cal_uid, project, extra)
+        out.extend(preds.get(act.id, ()))
         for b_index in range(min(len(project.baselines), 11)):
             entry = baselines.get((b_index, act.id))
             if entry is not None:
-                base = _sub(node, "Baseline")
-                _sub(base, "Number", b_index)
-                _sub(base, "Start", _dt(entry.start))
-                _sub(base, "Finish", _dt(entry.finish))
-                _sub(base, "Duration", _duration(entry.duration))
-                _sub(base, "DurationFormat", 7)
+                out.append(
+                    f"<Baseline><Number>{b_index}</Number><Start>{_dt(entry.start)}</Start>"
+                    f"<Finish>{_dt(entry.finish)}</Finish>"
+                    f"<Duration>{_duration(entry.duration)}</Duration>"
+                    "<DurationFormat>7</DurationFormat></Baseline>"
+                )
+        out.append("</Task>")
+    out.append("</Tasks>")
     if doc is not None:
-        _resources(root, doc, cal_uid)
-        _assignments(root, doc, uid, scheduled)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        _resources(out, doc, cal_uid)
+        _assignments(out, doc, uid, scheduled)
+    out.append("</Project>")
+    return "".join(out).encode("utf-8", "xmlcharrefreplace")
 
 
-def _resources(root: ET.Element, doc: PlanDocument, cal_uid: dict[str, int]) -> None:
+def _resources(out: list[str], doc: PlanDocument, cal_uid: dict[str, int]) -> None:
     """``<Resources>``: UID 0 is MS Project's own empty resource; ours start at 1."""
-    resources = _sub(root, "Resources")
+    if not doc.resources:
+        out.append("<Resources />")
+        return
+    out.append("<Resources>")
     for position, res in enumerate(doc.resources, start=1):
-        node = _sub(resources, "Resource")
-        _sub(node, "UID", position)
-        _sub(node, "ID", position)
-        _sub(node, "Name", res.name or res.id)
-        _sub(node, "Type", RESOURCE_TYPE[res.kind])
-        _sub(node, "IsNull", 0)
-        _sub(node, "Code", res.id)
+        out.append(
+            f"<Resource><UID>{position}</UID><ID>{position}</ID>"
+            f"{_leaf('Name', _text(res.name or res.id))}"
+            f"<Type>{RESOURCE_TYPE[res.kind]}</Type><IsNull>0</IsNull>"
+            f"{_leaf('Code', _text(res.id))}"
+        )
         if res.group:
-            _sub(node, "Group", res.group)
+            out.append(_leaf("Group", _text(res.group)))
         if res.email:
-            _sub(node, "EmailAddress", res.email)
+            out.append(_leaf("EmailAddress", _text(res.email)))
         if res.kind is ResourceKind.WORK:
-            _sub(node, "MaxUnits", f"{res.max_units:.2f}")
-        _sub(node, "StandardRate", _money(res.standard_rate))
-        _sub(node, "StandardRateFormat", 2)  # per hour
-        _sub(node, "OvertimeRate", _money(res.overtime_rate))
-        _sub(node, "OvertimeRateFormat", 2)
-        _sub(node, "CostPerUse", _money(res.cost_per_use))
+            out.append(f"<MaxUnits>{res.max_units:.2f}</MaxUnits>")
+        out.append(
+            f"<StandardRate>{_money(res.standard_rate)}</StandardRate>"
+            "<StandardRateFormat>2</StandardRateFormat>"  # per hour
+            f"<OvertimeRate>{_money(res.overtime_rate)}</OvertimeRate>"
+            "<OvertimeRateFormat>2</OvertimeRateFormat>"
+            f"<CostPerUse>{_money(res.cost_per_use)}</CostPerUse>"
+        )
         if res.calendar is not None and res.calendar in cal_uid:
-            _sub(node, "CalendarUID", cal_uid[res.calendar])
+            out.append(f"<CalendarUID>{cal_uid[res.calendar]}</CalendarUID>")
+        out.append("</Resource>")
+    out.append("</Resources>")
 
 
 def _assignments(
-    root: ET.Element,
+    out: list[str],
     doc: PlanDocument,
     uid: dict[str, int],
     scheduled: dict[str, ActivitySchedule],
 ) -> None:
     """``<Assignments>``: one per resource on a task, with units and work."""
+    if not doc.assignments:
+        out.append("<Assignments />")
+        return
     res_uid = {r.id: i for i, r in enumerate(doc.resources, start=1)}
     durations = {a.id: a.duration for a in doc.plan.activities}
-    node_list = _sub(root, "Assignments")
+    out.append("<Assignments>")
     for position, item in enumerate(doc.assignments, start=1):
         work = item.work if item.work is not None else round(durations[item.activity] * item.units)
-        node = _sub(node_list, "Assignment")
-        _sub(node, "UID", position)
-        _sub(node, "TaskUID", uid[item.activity])
-        _sub(node, "ResourceUID", res_uid[item.resource])
         done = min(100, round(100 * item.actual_work / work)) if work else 0
-        _sub(node, "PercentWorkComplete", done)
-        _sub(node, "ActualWork", _duration(item.actual_work))
+        out.append(
+            f"<Assignment><UID>{position}</UID><TaskUID>{uid[item.activity]}</TaskUID>"
+            f"<ResourceUID>{res_uid[item.resource]}</ResourceUID>"
+            f"<PercentWorkComplete>{done}</PercentWorkComplete>"
+            f"<ActualWork>{_duration(item.actual_work)}</ActualWork>"
+        )
         if item.cost is not None:
-            _sub(node, "Cost", _money(item.cost))
+            out.append(f"<Cost>{_money(item.cost)}</Cost>")
         dates = scheduled.get(item.activity)
         if dates is not None:
-            _sub(node, "Finish", _dt(dates.finish))
-        _sub(node, "RemainingWork", _duration(max(work - item.actual_work, 0)))
+            out.append(f"<Finish>{_dt(dates.finish)}</Finish>")
+        out.append(f"<RemainingWork>{_duration(max(work - item.actual_work, 0))}</RemainingWork>")
         if dates is not None:
-            _sub(node, "Start", _dt(dates.start))
-        _sub(node, "Units", f"{item.units:.2f}")
-        _sub(node, "Work", _duration(work))
+            out.append(f"<Start>{_dt(dates.start)}</Start>")
+        out.append(f"<Units>{item.units:.2f}</Units><Work>{_duration(work)}</Work></Assignment>")
+    out.append("</Assignments>")
 
 
 class _Extra:
@@ -299,7 +336,7 @@ class _Extra:
 
 
 def _task(
-    tasks: ET.Element,
+    out: list[str],
     act: Activity,
     uid: int,
     position: int,
@@ -309,53 +346,52 @@ def _task(
     project: Project,
     extra: _Extra,
 ) -> None:
-    node = _sub(tasks, "Task")
+    """A ``<Task>`` up to its predecessor links (the caller adds them and closes it)."""
     is_summary = act.kind is Kind.SUMMARY
     duration = 0 if is_summary else act.duration
-    for tag, value in (("UID", uid), ("ID", position), ("Name", act.name or act.id)):
-        _sub(node, tag, value)
-    _sub(node, "Type", 1)  # fixed duration
-    _sub(node, "IsNull", 0)
-    _sub(node, "WBS", extra.wbs.get(act.id) or number)
-    _sub(node, "OutlineNumber", number)
-    _sub(node, "OutlineLevel", level)
     dates = extra.scheduled.get(act.id)
     if dates is not None:
-        _sub(node, "Start", _dt(dates.start))
-        _sub(node, "Finish", _dt(dates.finish))
+        when = f"<Start>{_dt(dates.start)}</Start><Finish>{_dt(dates.finish)}</Finish>"
         if is_summary:
             duration = dates.duration
     else:
-        _sub(node, "Start", _dt(act.actual_start or project.start))
-    _sub(node, "Duration", _duration(duration))
+        when = f"<Start>{_dt(act.actual_start or project.start)}</Start>"
     fmt = DURATION_FORMAT_ELAPSED_MINUTES if act.elapsed else DURATION_FORMAT_MINUTES
-    _sub(node, "DurationFormat", fmt)
-    _sub(node, "Milestone", int(act.kind is Kind.MILESTONE))
-    _sub(node, "Summary", int(is_summary))
+    out.append(
+        f"<Task><UID>{uid}</UID><ID>{position}</ID>{_leaf('Name', _text(act.name or act.id))}"
+        "<Type>1</Type><IsNull>0</IsNull>"  # fixed duration
+        f"{_leaf('WBS', _text(extra.wbs.get(act.id) or number))}"
+        f"<OutlineNumber>{number}</OutlineNumber><OutlineLevel>{level}</OutlineLevel>{when}"
+        f"<Duration>{_duration(duration)}</Duration><DurationFormat>{fmt}</DurationFormat>"
+        f"<Milestone>{int(act.kind is Kind.MILESTONE)}</Milestone>"
+        f"<Summary>{int(is_summary)}</Summary>"
+    )
     if act.cost and not is_summary:
-        _sub(node, "FixedCost", _money(act.cost))
-    _sub(node, "PercentComplete", round(act.percent_complete))
+        out.append(f"<FixedCost>{_money(act.cost)}</FixedCost>")
+    out.append(f"<PercentComplete>{round(act.percent_complete)}</PercentComplete>")
     if act.actual_start is not None:
-        _sub(node, "ActualStart", _dt(act.actual_start))
+        out.append(f"<ActualStart>{_dt(act.actual_start)}</ActualStart>")
     if act.actual_finish is not None:
-        _sub(node, "ActualFinish", _dt(act.actual_finish))
+        out.append(f"<ActualFinish>{_dt(act.actual_finish)}</ActualFinish>")
     if act.finished:
         remaining = 0
     elif act.started:
         remaining = remaining_of(act)
     else:
         remaining = duration
-    _sub(node, "ActualDuration", _duration(max(duration - remaining, 0)))
-    _sub(node, "RemainingDuration", _duration(remaining))
-    _sub(node, "ConstraintType", CONSTRAINT[act.constraint])
-    _sub(node, "CalendarUID", cal_uid[act.calendar] if act.calendar else -1)
+    out.append(
+        f"<ActualDuration>{_duration(max(duration - remaining, 0))}</ActualDuration>"
+        f"<RemainingDuration>{_duration(remaining)}</RemainingDuration>"
+        f"<ConstraintType>{CONSTRAINT[act.constraint]}</ConstraintType>"
+        f"<CalendarUID>{cal_uid[act.calendar] if act.calendar else -1}</CalendarUID>"
+    )
     if act.constraint_date is not None:
-        _sub(node, "ConstraintDate", _dt(act.constraint_date))
+        out.append(f"<ConstraintDate>{_dt(act.constraint_date)}</ConstraintDate>")
     if act.deadline is not None:
-        _sub(node, "Deadline", _dt(act.deadline))
+        out.append(f"<Deadline>{_dt(act.deadline)}</Deadline>")
     note = extra.notes.get(act.id)
     if note:
-        _sub(node, "Notes", note)
+        out.append(_leaf("Notes", _text(note)))
 
 
 __all__ = ["to_mspdi"]

@@ -1,4 +1,5 @@
-"""A new project from a template: a past (or running) project the user may see.
+"""A new project from a template: a past (or running) project the user may see, or a
+plan TOML file (``docs/plan-format.md``).
 
 :func:`project_create_from_template` opens a project through the portfolio's own
 ``project_create`` (same rights, same checks) and copies the source's plan into it: the
@@ -10,31 +11,51 @@ Progress, schedule results, people, assignments, holidays (real dates of their o
 year), baselines and actual costs are not copied. Each copied record is journaled by the
 service that writes it, and the project's journal says which template it came from.
 One transaction: a refusal anywhere leaves nothing behind.
+
+:func:`project_create_from_plan` does the same from a plan TOML file, read by the import's
+own reader (``interop.readers``) and written by the import service (``plan_import``: the
+WBS, durations, work, constraints, deadlines, links and the calendar's working week, with
+its import report), after moving the plan to the new start: constraint dates and
+deadlines move by the distance between the plan's start and the new one. Each task's
+``cost`` becomes its fixed cost. The format has no roles, skills or budget lines, so
+none are created; progress, the status date, baselines and dated calendar exceptions
+(holidays of the plan's own year) are not copied, as from a project.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from keystage.accounts.models import User
 from keystage.core.audit import audit_record
-from keystage.core.errors import InvalidInput
+from keystage.core.errors import Forbidden, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.costs import services as costs
 from keystage.costs.models import BudgetLine, ProjectBudget
-from keystage.engine import daterange
+from keystage.engine import cpm, daterange
+from keystage.engine.errors import ScheduleError
+from keystage.engine.interchange import PlanDocument
+from keystage.engine.mspdi_read import PlanReadError
+from keystage.engine.network import Kind
+from keystage.interop import readers
+from keystage.interop import services as imports
 from keystage.planning.models import Dependency, ProjectCalendar, Task, TaskSkill
 from keystage.planning.services import calendar as calendars
 from keystage.planning.services import wbs
 from keystage.portfolio import services as portfolio
-from keystage.portfolio.access import projects_visible_to
+from keystage.portfolio.access import can_create_projects, projects_visible_to
+from keystage.portfolio.lifecycle import ProjectKind
 from keystage.portfolio.models import Project
+from keystage.portfolio.services import CREATE_REFUSED
 from keystage.staffing import services as staffing
 
 NO_TEMPLATE = "Choose a project you can see as the template."
+PLAN_SUFFIX = ".toml"
 
 
 def templates_visible_to(who: Any) -> Any:
@@ -187,4 +208,145 @@ def _copy_budget(
                 "end_date": _shift(line.end_date, delta),
                 "notes": line.notes,
             },
+        )
+
+
+def _moved(value: dt.datetime | None, delta: dt.timedelta) -> dt.datetime | None:
+    return None if value is None else value + delta
+
+
+def plan_moved_to(document: PlanDocument, start: dt.date) -> tuple[PlanDocument, dt.timedelta]:
+    """The plan as a template starting on ``start``, and the distance it moved.
+
+    Constraint dates and deadlines move with the start; progress, the status date,
+    baselines and calendar exceptions (real dates of the plan's own year) are dropped.
+    """
+    plan = document.plan
+    delta = dt.datetime.combine(start, dt.time()) - dt.datetime.combine(
+        plan.start.date(), dt.time()
+    )
+    activities = tuple(
+        replace(
+            act,
+            constraint_date=_moved(act.constraint_date, delta),
+            deadline=_moved(act.deadline, delta),
+            actual_start=None,
+            actual_finish=None,
+            percent_complete=0.0,
+            remaining=None,
+        )
+        for act in plan.activities
+    )
+    moved = replace(
+        plan,
+        start=plan.start + delta,
+        activities=activities,
+        calendars=tuple(replace(c, exceptions=()) for c in plan.calendars),
+        data_date=None,
+        baselines=(),
+    )
+    return replace(document, plan=moved), delta
+
+
+def _read_template_plan(data: bytes, filename: str) -> PlanDocument:
+    """The plan TOML of an upload; a field error on ``plan`` for anything else."""
+    if not filename.lower().endswith(PLAN_SUFFIX):
+        raise InvalidInput({"plan": "Upload a plan TOML file (.toml, docs/plan-format.md)."})
+    if not data:
+        raise InvalidInput({"plan": "The file is empty."})
+    if len(data) > imports.MAX_UPLOAD:
+        limit = imports.MAX_UPLOAD // 2**20
+        raise InvalidInput({"plan": f"The file is larger than the {limit} MB allowed."})
+    try:
+        return readers.read_toml_file(data, filename)
+    except PlanReadError as exc:
+        raise InvalidInput({"plan": str(exc)}) from None
+
+
+@transaction.atomic
+def project_create_from_plan(
+    *,
+    who: User,
+    data: bytes,
+    filename: str,
+    code: str,
+    name: str,
+    start: dt.date,
+    kind: str = ProjectKind.OTHER,
+) -> Project:
+    """Open project ``code`` starting on ``start`` with the plan of a TOML file as template.
+
+    ``who`` must be allowed to open projects and becomes the project's manager; the
+    target date is the moved plan's scheduled finish. Returns the new project, its plan
+    imported (and scheduled) by the import service, which keeps the import report.
+    """
+    if not can_create_projects(who):
+        raise Forbidden(CREATE_REFUSED)
+    document = _read_template_plan(data, filename)
+    if not isinstance(start, dt.date) or not daterange.plausible(start):
+        raise InvalidInput({"start_date": daterange.MESSAGE})
+    moved, delta = plan_moved_to(document, start)
+    try:
+        finish = cpm.schedule(moved.plan).finish.date()
+    except (ScheduleError, ValueError) as exc:
+        raise InvalidInput({"plan": f"The plan cannot be scheduled: {exc}"}) from None
+    target = max(finish, start)
+    if not daterange.plausible(target):
+        raise InvalidInput({"start_date": daterange.MESSAGE})
+    project = portfolio.project_create(
+        who=who,
+        name=name,
+        code=code,
+        kind=kind,
+        start_date=start,
+        target_date=target,
+        project_manager=who,
+    )
+    try:
+        _report, preview = imports.plan_import(
+            who=who,
+            project=project,
+            document=moved,
+            source=imports.source_of(filename, data, moved),
+        )
+    except InvalidInput as exc:  # the import names the upload "file"; here it is "plan"
+        raise InvalidInput(
+            {("plan" if name == "file" else name): texts for name, texts in exc.errors.items()}
+        ) from None
+    _fixed_costs(who, project, moved, [row.key for row in preview.tasks])
+    audit_record(
+        who=who,
+        obj=project,
+        action=AuditAction.CREATE,
+        project=project,
+        changes={"template": [None, filename[:200]]},
+        summary=(
+            f"Created from template plan {filename[:200]} ({len(preview.tasks)} task(s), "
+            f"dates moved by {delta.days:+d} day(s))"
+        ),
+    )
+    return project
+
+
+def _fixed_costs(who: User, project: Project, document: PlanDocument, keys: list[str]) -> None:
+    """Each leaf task's ``cost`` from the plan as its fixed cost (journaled)."""
+    costs_of = {
+        a.id: a.cost for a in document.plan.activities if a.cost and a.kind is not Kind.SUMMARY
+    }
+    tasks = list(Task.objects.filter(project=project).order_by("row"))
+    changed = []
+    for key, task in zip(keys, tasks, strict=True):
+        if key in costs_of and not task.is_summary:
+            task.fixed_cost = Decimal(str(costs_of[key])).quantize(Decimal("0.01"))
+            task.version += 1
+            changed.append(task)
+    Task.objects.bulk_update(changed, ["fixed_cost", "version"])
+    for task in changed:
+        audit_record(
+            who=who,
+            obj=task,
+            action=AuditAction.UPDATE,
+            project=project,
+            changes={"fixed_cost": [None, str(task.fixed_cost)]},
+            summary=f"Fixed cost of '{task.name}' set from the template plan",
         )

@@ -1,4 +1,5 @@
-"""The "New from template" page: open a project with the plan of one the user may see."""
+"""The "New from template" page: open a project with the plan of one the user may see, or
+of an uploaded plan TOML file."""
 
 from __future__ import annotations
 
@@ -16,9 +17,15 @@ from keystage.accounts.actor import actor
 from keystage.core.errors import DomainError, Forbidden, NotFound
 from keystage.core.lookup import parse_public_id
 from keystage.core.web import add_errors, page_error
-from keystage.interop.from_template import project_create_from_template, templates_visible_to
+from keystage.interop.from_template import (
+    project_create_from_plan,
+    project_create_from_template,
+    templates_visible_to,
+)
+from keystage.interop.services import MAX_UPLOAD
 from keystage.portfolio.access import can_create_projects
 from keystage.portfolio.forms import DateInput
+from keystage.portfolio.lifecycle import ProjectKind
 from keystage.portfolio.services import CREATE_REFUSED
 
 
@@ -31,12 +38,26 @@ class TemplateChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class FromTemplateForm(forms.Form):
-    """The template, and the new project's code, name and start."""
+    """The template (a project or a plan TOML file), and the new project's code, name and
+    start."""
 
     template = TemplateChoice(
         queryset=None,
         to_field_name="public_id",
+        required=False,
         help_text="Its WBS, links, durations, skill needs and budget lines are copied.",
+    )
+    plan = forms.FileField(
+        label="Or a plan file",
+        required=False,
+        help_text="A plan TOML file (.toml, see the plan format): its WBS, links, durations, "
+        "work, costs and working week are used.",
+    )
+    kind = forms.ChoiceField(
+        choices=ProjectKind.choices,
+        initial=ProjectKind.OTHER,
+        required=False,
+        help_text="For a plan file; a project template gives its own kind.",
     )
     name = forms.CharField(max_length=200)
     code = forms.CharField(max_length=20, help_text="Short key, e.g. ERP-27.")
@@ -47,6 +68,23 @@ class FromTemplateForm(forms.Form):
     def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+
+    def clean_plan(self) -> Any:
+        """Refuse a file over the upload limit with its size in the message."""
+        upload = self.cleaned_data.get("plan")
+        if upload is not None and upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 2**20:.1f} MB; the limit is {MAX_UPLOAD // 2**20} MB."
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        """Exactly one template: a project or a plan file."""
+        data = super().clean() or {}
+        has_template, has_plan = bool(data.get("template")), bool(data.get("plan"))
+        if has_template == has_plan and "template" not in self.errors and "plan" not in self.errors:
+            self.add_error("template", "Choose a template project or upload a plan file (one).")
+        return data
 
 
 @login_required
@@ -61,23 +99,37 @@ def project_from_template(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("template", "")[:40]
     if chosen and request.method == "GET":  # "Use as template" from a project's page
         initial["template"] = _template(templates, chosen)
-    form = FromTemplateForm(request.POST or None, templates=templates, initial=initial)
+    form = FromTemplateForm(
+        request.POST or None, request.FILES or None, templates=templates, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            project = project_create_from_template(
-                who=who,
-                source=data["template"],
-                code=data["code"],
-                name=data["name"],
-                start=data["start_date"],
-            )
+            if data.get("plan"):
+                upload = data["plan"]
+                source = str(upload.name)
+                project = project_create_from_plan(
+                    who=who,
+                    data=upload.read(),
+                    filename=source,
+                    code=data["code"],
+                    name=data["name"],
+                    start=data["start_date"],
+                    kind=data.get("kind") or ProjectKind.OTHER,
+                )
+            else:
+                source = data["template"].code
+                project = project_create_from_template(
+                    who=who,
+                    source=data["template"],
+                    code=data["code"],
+                    name=data["name"],
+                    start=data["start_date"],
+                )
         except DomainError as exc:
             add_errors(form, exc)
         else:
-            messages.success(
-                request, f"Project {project.code} opened from template {data['template'].code}."
-            )
+            messages.success(request, f"Project {project.code} opened from template {source}.")
             return redirect("portfolio:project-detail", project_id=project.public_id)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -14,6 +14,10 @@ declared once as a :class:`RecordSpec`; :class:`RecordKit` builds from it
 - the HTML list page and the form page (``core.web.record_form_page``) with three URLs;
 - the access-matrix declaration of those routes (:meth:`RecordKit.access_routes`).
 
+DRF is imported by the API parts only, on first use: the services are imported at
+start-up by other apps' ``ready()`` (gate checks, report sections), and DRF's serializers
+are half a second of every ``keystage`` command's start-up.
+
 It lives in ``portfolio`` rather than ``core`` because it needs the project chokepoint,
 which sits above ``core``. A record with rules of its own (who may change it, derived
 fields) keeps hand-written services and passes them to ``record_views`` directly.
@@ -24,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -34,8 +38,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework import serializers
-from rest_framework.views import APIView
 
 from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
@@ -46,8 +48,11 @@ from keystage.core.lookup import get_by_public_id
 from keystage.core.versioning import parse_version
 from keystage.core.web import page_error, record_form_page
 from keystage.portfolio.access import is_closed, project_perms, projects_visible_to, require_perm
-from keystage.portfolio.record_api import record_views
 from keystage.portfolio.selectors import project_get
+
+if TYPE_CHECKING:
+    from rest_framework import serializers
+    from rest_framework.views import APIView
 
 
 def _verbose(record: Any, name: str) -> str:
@@ -210,6 +215,8 @@ class RecordKit:
     @cached_property
     def serializer(self) -> type[serializers.ModelSerializer[Any]]:
         """The read shape: public id as ``id``, the fields, version and timestamps."""
+        from rest_framework import serializers
+
         spec = self.spec
         meta = type(
             "Meta",
@@ -245,6 +252,8 @@ class RecordKit:
     @cached_property
     def write_serializer(self) -> type[serializers.ModelSerializer[Any]]:
         """The write shape: the fields (model rules) and ``version`` (required on PATCH)."""
+        from rest_framework import serializers
+
         spec = self.spec
         meta = type("Meta", (), {"model": spec.model, "fields": [*spec.fields, "version"]})
         attrs = {
@@ -258,6 +267,8 @@ class RecordKit:
 
     def _reference_field(self, name: str, *, read_only: bool = False) -> Any:
         """A reference by public id (which project it belongs to is the services' check)."""
+        from rest_framework import serializers
+
         model_field = self.spec.model._meta.get_field(name)
         if read_only:
             return serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -276,6 +287,8 @@ class RecordKit:
     @cached_property
     def api_views(self) -> tuple[type[APIView], type[APIView]]:
         """The list/create and read/edit/remove DRF views."""
+        from keystage.portfolio.record_api import record_views
+
         spec = self.spec
         return record_views(
             noun=spec.noun,
