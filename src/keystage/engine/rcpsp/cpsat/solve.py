@@ -178,6 +178,8 @@ GA_SCHEDULES_PER_SECOND = 20_000
 GA_MAX_SCHEDULES = 1_000_000  # long limits: the rest goes to CP-SAT
 GA_PATIENCE = 20_000  # schedules without a new best before CP-SAT takes over
 GA_SHARE = 0.4
+LNS_SHARE = 0.5  # at most this part of the time left after the GA; the rest proves
+ELITE = 4  # other schedules of the GA's population that seed the LNS
 
 
 def _upper_bound(
@@ -189,8 +191,8 @@ def _upper_bound(
     iterations: int | None,
     share: float | None,
     began: float,
-) -> HeuristicResult:
-    """The first schedule of :func:`optimise`: genetic algorithm or multi-start heuristic."""
+) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
+    """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
         from keystage.engine.rcpsp.ga import solve_ga
 
@@ -204,15 +206,16 @@ def _upper_bound(
             deadline=deadline,
             lower_bound=lb,
             patience=GA_PATIENCE,
+            elite_size=ELITE,
         )
-        return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations)
+        return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations), res.elite
     if upper != "multistart":
         raise ValueError(f"unknown upper-bound method {upper!r}")
     if iterations is None:
         scale = min(10, max(1, round(2 * time_limit - 1)))
         iterations = scale * default_iterations(len(problem.activities))
     deadline = began + (0.15 if share is None else share) * float(time_limit)
-    return solve_heuristic(problem, iterations, seed, deadline=deadline)
+    return solve_heuristic(problem, iterations, seed, deadline=deadline), ()
 
 
 def optimise(
@@ -226,6 +229,7 @@ def optimise(
     parameters: Mapping[str, object] | None = None,
     heuristic_share: float | None = None,
     upper: str = "ga",
+    lns: bool = True,
 ) -> OptimiseResult:
     """Shortest resource-feasible schedule, choosing modes.
 
@@ -243,12 +247,20 @@ def optimise(
     ending after :data:`GA_PATIENCE` schedules without a new best; reproducible
     for a seed; its wall-clock share, default :data:`GA_SHARE`, only caps it on a
     loaded machine), ``"multistart"`` the multi-start heuristic (share 0.15).
+
+    ``lns`` (default on) then improves that schedule by CP-SAT large-neighbourhood
+    search seeded from the GA's population (:mod:`keystage.engine.rcpsp.cpsat.lns`)
+    while it keeps finding shorter schedules, for at most :data:`LNS_SHARE` of the
+    time left; the final CP-SAT run gets the rest for the lower bound and the proof.
+    With ``num_workers=1`` and a limit the machine does not cut short, equal inputs
+    and seeds give equal schedules.
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
     dists = None
+    elite: tuple[PeriodSchedule, ...] = ()
     if plain:
-        lb, heur = 0, None
+        lb, heur, heur_ms0 = 0, None, None
         horizon = problem.trivial_horizon()
     else:
         lb = lower_bounds(problem, c).best
@@ -256,13 +268,13 @@ def optimise(
             dists = compute_distances(c, problem.topological_order)
             lb = max(lb, dists.lower_bound)
         try:
-            heur = _upper_bound(
+            heur, elite = _upper_bound(
                 problem, upper, lb, time_limit, seed, heuristic_iterations, heuristic_share, began
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
             return OptimiseResult(status, None, None, lb, None, "heuristic")
-        horizon = heur.makespan
+        horizon = heur_ms0 = heur.makespan
         if heur.makespan <= lb:
             return OptimiseResult(
                 Status.OPTIMAL,
@@ -288,6 +300,29 @@ def optimise(
         all_pairs=flags.get("all_pairs", False),
         tail_interval=flags.get("tail_interval", True),
     )
+    if heur is not None and lns and heur.makespan > lb:
+        from keystage.engine.rcpsp.cpsat.lns import improve
+
+        light, lv = build_model(
+            problem, c, lower_bound=lb, horizon=horizon, distances=dists,
+            cliques=False, energy=False, delays=False,
+        )  # fmt: skip
+        left = float(time_limit) - (time.perf_counter() - began)
+        better = improve(
+            light,
+            lv,
+            c,
+            heur.schedule,
+            lower_bound=lb,
+            seed=seed,
+            deadline=time.perf_counter() + LNS_SHARE * left,
+            elite=elite,
+        )
+        if better.makespan < heur.makespan:
+            heur = HeuristicResult(better.schedule, better.makespan, "lns", heur.evaluations)
+            model.add(v.makespan <= better.makespan)
+        if better.makespan <= lb:
+            return OptimiseResult(Status.OPTIMAL, heur.schedule, heur.makespan, lb, heur_ms0, "lns")
     if heur is not None and flags.get("hint", True):
         warm_start(model, v, heur.schedule, c)
     solver = cp_model.CpSolver()
@@ -311,13 +346,15 @@ def optimise(
         else:
             setattr(prm, key, value)
     status = solver.solve(model)
-    heur_ms = heur.makespan if heur else None
+    heur_ms = heur_ms0 if heur else None
+    heur_by = "lns" if heur is not None and heur.found_by == "lns" else "heuristic"
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         sched = _read(solver, v, c)
         ms = int(solver.objective_value)
         bound = max(lb, math.ceil(solver.best_objective_bound - 1e-6))
         if heur is not None and heur.makespan < ms:  # pragma: no cover - defensive
             sched, ms = heur.schedule, heur.makespan
+            bound = min(bound, ms)
         st = Status.OPTIMAL if status == cp_model.OPTIMAL or bound >= ms else Status.FEASIBLE
         return OptimiseResult(
             st, sched, ms, ms if st is Status.OPTIMAL else bound, heur_ms, "cp-sat"
@@ -325,7 +362,5 @@ def optimise(
     if status == cp_model.INFEASIBLE and heur is None:
         return OptimiseResult(Status.INFEASIBLE, None, None, lb, None, "cp-sat")
     if heur is not None:
-        return OptimiseResult(
-            Status.FEASIBLE, heur.schedule, heur.makespan, lb, heur_ms, "heuristic"
-        )
+        return OptimiseResult(Status.FEASIBLE, heur.schedule, heur.makespan, lb, heur_ms, heur_by)
     return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
