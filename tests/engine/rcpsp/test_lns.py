@@ -42,7 +42,7 @@ def test_lns_is_reproducible_for_a_seed(psplib_dir: Path) -> None:
     """Same schedule, seed and step budget: the same result, seeded from the GA's elite."""
     p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
     c = Compiled(p)
-    ga = solve_ga(p, seed=1, schedules=2_000, elite_size=3)
+    ga = solve_ga(p, seed=1, schedules=1_000, elite_size=3)
     assert 0 < len(ga.elite) <= 3 and ga.schedule not in ga.elite
     assert all(schedule_violations(p, e) == [] for e in ga.elite)
     lb = lower_bounds(p, c).best
@@ -63,7 +63,7 @@ def test_lns_is_reproducible_for_a_seed(psplib_dir: Path) -> None:
         )
         for _ in range(2)
     ]
-    assert runs[0].schedule == runs[1].schedule and runs[0].steps == runs[1].steps == 6
+    assert runs[0].schedule == runs[1].schedule and runs[0].steps == runs[1].steps == 4
     assert runs[0].makespan <= ga.makespan
     assert schedule_violations(p, runs[0].schedule) == []
 

@@ -140,6 +140,7 @@ def _solve_neighbourhood(
     prm.max_deterministic_time = SUB_DETERMINISTIC_TIME
     prm.max_time_in_seconds = max(0.01, seconds_left)
     prm.linearization_level = 0
+    prm.cp_model_presolve = False  # most variables are fixed: presolve cost more than it saved
     status = solver.solve(sub)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -178,7 +178,8 @@ GA_SCHEDULES_PER_SECOND = 20_000
 GA_MAX_SCHEDULES = 1_000_000  # long limits: the rest goes to CP-SAT
 GA_PATIENCE = 20_000  # schedules without a new best before CP-SAT takes over
 GA_SHARE = 0.4
-LNS_SHARE = 0.5  # at most this part of the time left after the GA; the rest proves
+PROBE_SHARE = 0.15  # of the time left after the GA: a first full solve, before the LNS
+LNS_SHARE = 0.5  # at most this part of the time left after the probe; the rest proves
 ELITE = 4  # other schedules of the GA's population that seed the LNS
 
 
@@ -300,11 +301,50 @@ def optimise(
         all_pairs=flags.get("all_pairs", False),
         tail_interval=flags.get("tail_interval", True),
     )
+    def configured(seconds: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        prm = solver.parameters
+        prm.max_time_in_seconds = max(0.05, seconds)
+        prm.num_workers = int(num_workers)
+        prm.random_seed = int(seed)
+        if not plain and num_workers <= 2 and "subsolvers" not in params:
+            # Measured on PSPLIB: without the LP the propagation-driven search proves
+            # more on 2 cores. With two workers the one full search is "no_lp" and
+            # the second thread runs CP-SAT's LNS neighbourhoods (a "fixed" search
+            # would need a decision strategy in the model; CP-SAT drops it without one).
+            if num_workers == 1:
+                prm.linearization_level = 0
+            else:
+                prm.subsolvers.append("no_lp")
+        for key, value in params.items():
+            if isinstance(value, list):
+                getattr(prm, key).extend(value)
+            else:
+                setattr(prm, key, value)
+        return solver
+
+    hint = flags.get("hint", True)
+    if heur is not None and hint:
+        warm_start(model, v, heur.schedule, c)
     if heur is not None and lns and heur.makespan > lb:
+        # A short full solve first: it ends the easy instances (and raises the bound)
+        # before the search spends time on them.
+        left = float(time_limit) - (time.perf_counter() - began)
+        probe = configured(PROBE_SHARE * left)
+        st = probe.solve(model)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            ms = int(probe.objective_value)
+            lb = max(lb, math.ceil(probe.best_objective_bound - 1e-6))
+            if ms < heur.makespan:
+                heur = HeuristicResult(_read(probe, v, c), ms, "cp-sat", heur.evaluations)
+            if st == cp_model.OPTIMAL or lb >= heur.makespan:
+                return OptimiseResult(
+                    Status.OPTIMAL, heur.schedule, heur.makespan, heur.makespan, heur_ms0, "cp-sat"
+                )
         from keystage.engine.rcpsp.cpsat.lns import improve
 
         light, lv = build_model(
-            problem, c, lower_bound=lb, horizon=horizon, distances=dists,
+            problem, c, lower_bound=lb, horizon=heur.makespan, distances=dists,
             cliques=False, energy=False, delays=False,
         )  # fmt: skip
         left = float(time_limit) - (time.perf_counter() - began)
@@ -320,31 +360,13 @@ def optimise(
         )
         if better.makespan < heur.makespan:
             heur = HeuristicResult(better.schedule, better.makespan, "lns", heur.evaluations)
-            model.add(v.makespan <= better.makespan)
+        model.add(v.makespan <= heur.makespan)
         if better.makespan <= lb:
             return OptimiseResult(Status.OPTIMAL, heur.schedule, heur.makespan, lb, heur_ms0, "lns")
-    if heur is not None and flags.get("hint", True):
-        warm_start(model, v, heur.schedule, c)
-    solver = cp_model.CpSolver()
-    prm = solver.parameters
-    used = time.perf_counter() - began
-    prm.max_time_in_seconds = max(0.05, float(time_limit) - used)
-    prm.num_workers = int(num_workers)
-    prm.random_seed = int(seed)
-    if not plain and num_workers <= 2 and "subsolvers" not in params:
-        # Measured on PSPLIB: without the LP the propagation-driven search proves
-        # more on 2 cores. With two workers the one full search is "no_lp" and
-        # the second thread runs CP-SAT's LNS neighbourhoods (a "fixed" search
-        # would need a decision strategy in the model; CP-SAT drops it without one).
-        if num_workers == 1:
-            prm.linearization_level = 0
-        else:
-            prm.subsolvers.append("no_lp")
-    for key, value in params.items():
-        if isinstance(value, list):
-            getattr(prm, key).extend(value)
-        else:
-            setattr(prm, key, value)
+        if hint:
+            model.clear_hints()
+            warm_start(model, v, heur.schedule, c)
+    solver = configured(float(time_limit) - (time.perf_counter() - began))
     status = solver.solve(model)
     heur_ms = heur_ms0 if heur else None
     heur_by = "lns" if heur is not None and heur.found_by == "lns" else "heuristic"
