@@ -59,7 +59,7 @@ def test_lns_is_reproducible_for_a_seed(psplib_dir: Path) -> None:
             elite=ga.elite,
             deadline=far,
             stall=100,
-            max_steps=6,
+            max_steps=4,
         )
         for _ in range(2)
     ]

@@ -301,6 +301,7 @@ def optimise(
         all_pairs=flags.get("all_pairs", False),
         tail_interval=flags.get("tail_interval", True),
     )
+
     def configured(seconds: float) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         prm = solver.parameters
