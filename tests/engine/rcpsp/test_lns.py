@@ -69,10 +69,10 @@ def test_lns_is_reproducible_for_a_seed(psplib_dir: Path) -> None:
 
 
 def test_optimise_with_and_without_lns_is_feasible(psplib_dir: Path) -> None:
-    """The default pipeline (GA, LNS, proof) and the one without LNS both end feasible."""
+    """With the search (GA, probe, LNS, proof) and by default (GA, proof): both feasible."""
     p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
-    on = optimise(p, time_limit=1.0, num_workers=1, seed=2)
-    off = optimise(p, time_limit=1.0, num_workers=1, seed=2, lns=False)
+    on = optimise(p, time_limit=1.0, num_workers=1, seed=2, lns=True)
+    off = optimise(p, time_limit=1.0, num_workers=1, seed=2)
     for res in (on, off):
         assert res.schedule is not None and schedule_violations(p, res.schedule) == []
         assert res.status in (Status.OPTIMAL, Status.FEASIBLE)

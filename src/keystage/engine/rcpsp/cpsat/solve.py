@@ -230,7 +230,7 @@ def optimise(
     parameters: Mapping[str, object] | None = None,
     heuristic_share: float | None = None,
     upper: str = "ga",
-    lns: bool = True,
+    lns: bool = False,
 ) -> OptimiseResult:
     """Shortest resource-feasible schedule, choosing modes.
 
@@ -249,12 +249,15 @@ def optimise(
     for a seed; its wall-clock share, default :data:`GA_SHARE`, only caps it on a
     loaded machine), ``"multistart"`` the multi-start heuristic (share 0.15).
 
-    ``lns`` (default on) then improves that schedule by CP-SAT large-neighbourhood
-    search seeded from the GA's population (:mod:`keystage.engine.rcpsp.cpsat.lns`)
-    while it keeps finding shorter schedules, for at most :data:`LNS_SHARE` of the
-    time left; the final CP-SAT run gets the rest for the lower bound and the proof.
-    With ``num_workers=1`` and a limit the machine does not cut short, equal inputs
-    and seeds give equal schedules.
+    ``lns=True`` then spends :data:`PROBE_SHARE` of the time left on a first full
+    solve (which ends the easy instances), improves the best schedule by CP-SAT
+    large-neighbourhood search seeded from the GA's population
+    (:mod:`keystage.engine.rcpsp.cpsat.lns`) while it keeps finding shorter
+    schedules, for at most :data:`LNS_SHARE` of the time left, and gives the rest
+    to the final CP-SAT run for the bound and the proof. Off by default: on
+    PSPLIB j30/j60 on two shared cores it did not beat the pipeline without it
+    (docs/performance.md). With ``num_workers=1`` and a limit the machine does
+    not cut short, equal inputs and seeds give equal schedules.
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
