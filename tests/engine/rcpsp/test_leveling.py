@@ -133,3 +133,18 @@ def test_compiled_full_levelling_equals_the_python_one(
         (m.activity, m.new_start, m.resource) for m in python.moves
     ]
     assert schedule_violations(p, compiled.schedule) == []
+
+
+@pytest.mark.parametrize("compiled_from", [0, 10**6])
+def test_full_levelling_respects_capacity_dropping_after_the_plan(
+    monkeypatch: pytest.MonkeyPatch, compiled_from: int
+) -> None:
+    """Another booking takes the crew from period 7 to 10: the 4-period job waits until 10."""
+    monkeypatch.setattr(leveling, "COMPILED_FROM", compiled_from)
+    crew = Renewable("crew", 3, (Load(2, 5, 1), Load(7, 10, 3)))
+    p = problem_of((act("a", 1, crew=3), act("b", 4, crew=3)), renewables=(crew,))
+    res = level(p, within_float=False)
+    assert res.unresolved == () and schedule_violations(p, res.schedule) == []
+    assert res.schedule.starts == (0, 10)
+    (move,) = res.moves
+    assert (move.activity, move.resource) == ("b", "crew")

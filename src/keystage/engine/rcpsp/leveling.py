@@ -146,7 +146,7 @@ def _release_pass(
     """Python twin of :func:`keystage.engine.rcpsp.level_kernel.release_serial_kernel`."""
     horizon = sum(durs) + max(release, default=0) + 1
     avail = [
-        list(p[:horizon]) + [b] * max(0, horizon - len(p))
+        list(p) + [b] * max(0, horizon - len(p))
         for p, b in zip(c.profiles, c.base_cap, strict=True)
     ]
     starts = [0] * c.n
