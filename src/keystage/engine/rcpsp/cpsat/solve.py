@@ -256,8 +256,10 @@ def optimise(
     schedules, for at most :data:`LNS_SHARE` of the time left, and gives the rest
     to the final CP-SAT run for the bound and the proof. Off by default: on
     PSPLIB j30/j60 on two shared cores it did not beat the pipeline without it
-    (docs/performance.md). With ``num_workers=1`` and a limit the machine does
-    not cut short, equal inputs and seeds give equal schedules.
+    (docs/performance.md). With ``num_workers=1`` the probe and the search stop
+    on deterministic work (the wall clock only caps them on a loaded machine),
+    so for a seed they hand the same schedule to the final run; that run stops
+    on the wall clock, so an unproven result can still differ between runs.
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
@@ -335,6 +337,8 @@ def optimise(
         # before the search spends time on them.
         left = float(time_limit) - (time.perf_counter() - began)
         probe = configured(PROBE_SHARE * left)
+        # Deterministic work, not the wall clock, ends the probe (one worker: reproducible).
+        probe.parameters.max_deterministic_time = PROBE_SHARE * float(time_limit)
         st = probe.solve(model)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             ms = int(probe.objective_value)
