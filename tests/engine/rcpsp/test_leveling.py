@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
 from keystage.engine.network import Link
+from keystage.engine.rcpsp import leveling
 from keystage.engine.rcpsp.check import schedule_violations
-from keystage.engine.rcpsp.leveling import early_schedule, level
-from keystage.engine.rcpsp.problem import Load, Renewable
+from keystage.engine.rcpsp.heuristic import solve_heuristic
+from keystage.engine.rcpsp.leveling import LevelingResult, early_schedule, level
+from keystage.engine.rcpsp.problem import Load, PeriodSchedule, Problem, Renewable
+from keystage.engine.rcpsp.psplib_io import read_psplib
 from keystage.engine.rcpsp.utilisation import over_allocations, utilisation_table
 from tests.engine.rcpsp.jobs import act, problem_of
+from tests.engine.rcpsp.test_properties import problems
 
 
 def test_within_float_moves_only_the_activity_with_float() -> None:
@@ -66,3 +75,76 @@ def test_utilisation_table_counts_booked_and_existing_load() -> None:
     ]
     assert rows[0].utilisation == 1.0 and rows[1].utilisation == 0.5
     assert over_allocations(p, sched) == []
+
+
+def _python_pass(p: Problem, monkeypatch: pytest.MonkeyPatch) -> LevelingResult:
+    """Full levelling by the start-order pass alone (the compiled rules switched off)."""
+    with monkeypatch.context() as m:
+        m.setattr(leveling, "_level_by_rules", lambda *args: None)
+        return level(p, within_float=False)
+
+
+def test_full_levelling_is_shorter_than_the_start_order_pass(
+    psplib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """j301_1 from its early schedule: feasible, never earlier, shorter than one pass."""
+    p = read_psplib(psplib_dir / "j30" / "j301_1.sm")
+    before = early_schedule(p)
+    res = level(p, within_float=False)
+    one_pass = _python_pass(p, monkeypatch)
+    assert schedule_violations(p, res.schedule) == [] and res.unresolved == ()
+    assert all(n >= o for n, o in zip(res.schedule.starts, before.starts, strict=True))
+    assert res.finish_after < one_pass.finish_after
+    moved = {m.activity for m in res.moves}
+    assert moved == {a.id for a, n, o in zip(p.activities, res.schedule.starts, before.starts,
+                                               strict=True) if n != o}  # fmt: skip
+    assert all(m.reason.startswith(f"delayed {m.new_start - m.old_start} ") for m in res.moves)
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems())
+def test_full_levelling_never_loses_to_the_start_order_pass(p: Problem) -> None:
+    """On random problems: feasible, no earlier than the given starts, no longer than one pass."""
+    h = solve_heuristic(p, iterations=1)
+    given_ = PeriodSchedule(tuple(s // 2 for s in h.schedule.starts), h.schedule.modes)
+    res = level(p, given_, within_float=False)
+    assert schedule_violations(p, res.schedule) == [] and res.unresolved == ()
+    assert all(n >= o for n, o in zip(res.schedule.starts, given_.starts, strict=True))
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(leveling, "_level_by_rules", lambda *args: None)
+        one_pass = level(p, given_, within_float=False)
+    finally:
+        mp.undo()
+    assert res.finish_after <= one_pass.finish_after
+
+
+@pytest.mark.parametrize("name", ["j30/j301_1.sm", "j60/j6013_1.sm"])
+def test_compiled_full_levelling_equals_the_python_one(
+    psplib_dir: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The numba pass (large plans) and the Python pass (small ones) give the same schedule."""
+    p = read_psplib(psplib_dir / name)
+    python = level(p, within_float=False)
+    monkeypatch.setattr(leveling, "COMPILED_FROM", 0)
+    compiled = level(p, within_float=False)
+    assert compiled.schedule == python.schedule
+    assert [(m.activity, m.new_start, m.resource) for m in compiled.moves] == [
+        (m.activity, m.new_start, m.resource) for m in python.moves
+    ]
+    assert schedule_violations(p, compiled.schedule) == []
+
+
+@pytest.mark.parametrize("compiled_from", [0, 10**6])
+def test_full_levelling_respects_capacity_dropping_after_the_plan(
+    monkeypatch: pytest.MonkeyPatch, compiled_from: int
+) -> None:
+    """Another booking takes the crew from period 7 to 10: the 4-period job waits until 10."""
+    monkeypatch.setattr(leveling, "COMPILED_FROM", compiled_from)
+    crew = Renewable("crew", 3, (Load(2, 5, 1), Load(7, 10, 3)))
+    p = problem_of((act("a", 1, crew=3), act("b", 4, crew=3)), renewables=(crew,))
+    res = level(p, within_float=False)
+    assert res.unresolved == () and schedule_violations(p, res.schedule) == []
+    assert res.schedule.starts == (0, 10)
+    (move,) = res.moves
+    assert (move.activity, move.resource) == ("b", "crew")

@@ -108,3 +108,44 @@ def test_rcpsp_max_instances_are_measured_with_the_exact_methods(
     made = tmp_path / "made.csv"
     assert bench.main([files[0], files[3], "--write-bounds", str(made), "--workers", "1"]) == 0
     assert made.read_text() == "instance,best_known,lower_bound,proven_optimal\nmaxlag_a,10,10,1\n"
+
+
+def _bench_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("psplib_bench", BENCH)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["psplib_bench"] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_a_result_counts_only_once_checked_feasible(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """At or below the best known is a success only for a feasible schedule of that length."""
+    from keystage.engine.rcpsp.problem import PeriodSchedule
+    from keystage.engine.rcpsp.psplib_io import read_psplib
+
+    bench = _bench_module()
+    (tmp_path / "good_1.sm").write_text(SMALL)
+    p = read_psplib(tmp_path / "good_1.sm")
+    ok = PeriodSchedule((0, 0, 3), (0, 0, 0))
+    assert bench.verified(p, ok, 3, "x") == 3
+    early = PeriodSchedule((0, 0, 2), (0, 0, 0))  # the sink before its predecessor ends
+    assert bench.verified(p, early, 2, "x") is None
+    assert bench.verified(p, ok, 2, "x") is None  # the claimed makespan is not the schedule's
+    assert bench.verified(p, None, None, "x") is None
+    err = capsys.readouterr().err
+    assert err.count("counted as failed") == 2 and "start 2 < 3" in err
+    row = bench.Row("good_1", "x", None, False, 3, 0.0, 0.0)
+    assert row.gap == 100.0  # a failure is never at the best known
+
+
+def test_a_random_sample_is_fixed_by_its_seed() -> None:
+    """``--sample-seed`` draws the same sorted subset every time, and a different one per seed."""
+    bench = _bench_module()
+    files = [Path(f"j30{k}_1.sm") for k in range(100)]
+    one = bench.sample(files, 10, 18)
+    assert one == bench.sample(files, 10, 18) == sorted(one) and len(set(one)) == 10
+    assert one != bench.sample(files, 10, 19)
+    assert bench.sample(files, 4) == [files[0], files[25], files[50], files[75]]

@@ -56,6 +56,7 @@ class GAResult:
     evaluations: int
     generations: int
     history: tuple[Improvement, ...]
+    elite: tuple[PeriodSchedule, ...] = ()
 
 
 def solve_ga(
@@ -69,6 +70,7 @@ def solve_ga(
     p_mutation: float = 0.05,
     lower_bound: int = 0,
     patience: int | None = None,
+    elite_size: int = 0,
 ) -> GAResult:
     """Best schedule the genetic algorithm finds within its budgets.
 
@@ -81,6 +83,8 @@ def solve_ga(
     :class:`~keystage.engine.rcpsp.errors.NoFeasibleScheduleError` when no
     choice of modes fits the consumable budgets. ``population`` defaults to
     one individual per 100 schedules of the budget, between 20 and 100.
+    ``elite_size`` distinct good schedules of the final population come back
+    in ``elite`` (for the large-neighbourhood search that follows).
     """
     require_minimum_lags_only(problem)
     began = time.perf_counter()
@@ -168,7 +172,40 @@ def solve_ga(
     schedule = PeriodSchedule(
         tuple(int(x) for x in best_starts), c.problem_modes([int(m) for m in best_modes])
     )
-    return GAResult(schedule, int(best_fit[0]), found_by, evaluations, generations, tuple(history))
+    elite = _elite(c, a, pop, pop_modes, fit, choose, schedule, elite_size)
+    return GAResult(
+        schedule, int(best_fit[0]), found_by, evaluations, generations, tuple(history), elite
+    )
+
+
+def _elite(
+    c: Compiled,
+    a: K.Arrays,
+    pop: np.ndarray,
+    pop_modes: np.ndarray,
+    fit: np.ndarray,
+    choose: bool,
+    best: PeriodSchedule,
+    size: int,
+) -> tuple[PeriodSchedule, ...]:
+    """Up to ``size`` distinct budget-feasible schedules of the final population, best first."""
+    out: list[PeriodSchedule] = []
+    seen = {best}
+    for s in np.argsort(fit, kind="stable"):
+        if len(out) >= size or fit[s] >= K.PENALTY:
+            break
+        order, modes = pop[s].copy(), pop_modes[s].copy()
+        starts, _f, _used = K.evaluate_kernel(
+            order, modes, choose, a.time_varying, a.profile, a.nmodes, a.dur, a.dem, a.nr_dem,
+            a.budgets, a.base, *a.links(),
+        )  # fmt: skip
+        sched = PeriodSchedule(
+            tuple(int(x) for x in starts), c.problem_modes([int(m) for m in modes])
+        )
+        if sched not in seen:
+            seen.add(sched)
+            out.append(sched)
+    return tuple(out)
 
 
 def warm_up() -> None:

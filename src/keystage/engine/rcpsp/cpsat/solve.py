@@ -190,6 +190,9 @@ GA_SCHEDULES_PER_SECOND = 20_000
 GA_MAX_SCHEDULES = 1_000_000  # long limits: the rest goes to CP-SAT
 GA_PATIENCE = 20_000  # schedules without a new best before CP-SAT takes over
 GA_SHARE = 0.4
+PROBE_SHARE = 0.15  # of the time left after the GA: a first full solve, before the LNS
+LNS_SHARE = 0.5  # at most this part of the time left after the probe; the rest proves
+ELITE = 4  # other schedules of the GA's population that seed the LNS
 
 
 def _upper_bound(
@@ -201,8 +204,8 @@ def _upper_bound(
     iterations: int | None,
     share: float | None,
     began: float,
-) -> HeuristicResult:
-    """The first schedule of :func:`optimise`: genetic algorithm or multi-start heuristic."""
+) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
+    """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
         from keystage.engine.rcpsp.ga import solve_ga
 
@@ -216,15 +219,16 @@ def _upper_bound(
             deadline=deadline,
             lower_bound=lb,
             patience=GA_PATIENCE,
+            elite_size=ELITE,
         )
-        return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations)
+        return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations), res.elite
     if upper != "multistart":
         raise ValueError(f"unknown upper-bound method {upper!r}")
     if iterations is None:
         scale = min(10, max(1, round(2 * time_limit - 1)))
         iterations = scale * default_iterations(len(problem.activities))
     deadline = began + (0.15 if share is None else share) * float(time_limit)
-    return solve_heuristic(problem, iterations, seed, deadline=deadline)
+    return solve_heuristic(problem, iterations, seed, deadline=deadline), ()
 
 
 def optimise(
@@ -238,6 +242,7 @@ def optimise(
     parameters: Mapping[str, object] | None = None,
     heuristic_share: float | None = None,
     upper: str = "ga",
+    lns: bool = False,
 ) -> OptimiseResult:
     """Shortest resource-feasible schedule, choosing modes.
 
@@ -255,12 +260,25 @@ def optimise(
     ending after :data:`GA_PATIENCE` schedules without a new best; reproducible
     for a seed; its wall-clock share, default :data:`GA_SHARE`, only caps it on a
     loaded machine), ``"multistart"`` the multi-start heuristic (share 0.15).
+
+    ``lns=True`` then spends :data:`PROBE_SHARE` of the time left on a first full
+    solve (which ends the easy instances), improves the best schedule by CP-SAT
+    large-neighbourhood search seeded from the GA's population
+    (:mod:`keystage.engine.rcpsp.cpsat.lns`) while it keeps finding shorter
+    schedules, for at most :data:`LNS_SHARE` of the time left, and gives the rest
+    to the final CP-SAT run for the bound and the proof. Off by default: on
+    PSPLIB j30/j60 on two shared cores it did not beat the pipeline without it
+    (docs/performance.md). With ``num_workers=1`` the probe and the search stop
+    on deterministic work (the wall clock only caps them on a loaded machine),
+    so for a seed they hand the same schedule to the final run; that run stops
+    on the wall clock, so an unproven result can still differ between runs.
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     c = Compiled(problem)
     dists = None
+    elite: tuple[PeriodSchedule, ...] = ()
     if plain:
-        lb, heur = 0, None
+        lb, heur, heur_ms0 = 0, None, None
         horizon = problem.trivial_horizon()
     else:
         lb = lower_bounds(problem, c).best
@@ -272,13 +290,13 @@ def optimise(
                 problem, c, lb, dists, time_limit, num_workers, seed, parameters, began
             )
         try:
-            heur = _upper_bound(
+            heur, elite = _upper_bound(
                 problem, upper, lb, time_limit, seed, heuristic_iterations, heuristic_share, began
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
             return OptimiseResult(status, None, None, lb, None, "heuristic")
-        horizon = heur.makespan
+        horizon = heur_ms0 = heur.makespan
         if heur.makespan <= lb:
             return OptimiseResult(
                 Status.OPTIMAL,
@@ -304,36 +322,85 @@ def optimise(
         all_pairs=flags.get("all_pairs", False),
         tail_interval=flags.get("tail_interval", True),
     )
-    if heur is not None and flags.get("hint", True):
+
+    def configured(seconds: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        prm = solver.parameters
+        prm.max_time_in_seconds = max(0.05, seconds)
+        prm.num_workers = int(num_workers)
+        prm.random_seed = int(seed)
+        if not plain and num_workers <= 2 and "subsolvers" not in params:
+            # Measured on PSPLIB: without the LP the propagation-driven search proves
+            # more on 2 cores. With two workers the one full search is "no_lp" and
+            # the second thread runs CP-SAT's LNS neighbourhoods (a "fixed" search
+            # would need a decision strategy in the model; CP-SAT drops it without one).
+            if num_workers == 1:
+                prm.linearization_level = 0
+            else:
+                prm.subsolvers.append("no_lp")
+        for key, value in params.items():
+            if isinstance(value, list):
+                getattr(prm, key).extend(value)
+            else:
+                setattr(prm, key, value)
+        return solver
+
+    hint = flags.get("hint", True)
+    if heur is not None and hint:
         warm_start(model, v, heur.schedule, c)
-    solver = cp_model.CpSolver()
-    prm = solver.parameters
-    used = time.perf_counter() - began
-    prm.max_time_in_seconds = max(0.05, float(time_limit) - used)
-    prm.num_workers = int(num_workers)
-    prm.random_seed = int(seed)
-    if not plain and num_workers <= 2 and "subsolvers" not in params:
-        # Measured on PSPLIB: without the LP the propagation-driven search proves
-        # more on 2 cores. With two workers the one full search is "no_lp" and
-        # the second thread runs CP-SAT's LNS neighbourhoods (a "fixed" search
-        # would need a decision strategy in the model; CP-SAT drops it without one).
-        if num_workers == 1:
-            prm.linearization_level = 0
-        else:
-            prm.subsolvers.append("no_lp")
-    for key, value in params.items():
-        if isinstance(value, list):
-            getattr(prm, key).extend(value)
-        else:
-            setattr(prm, key, value)
+    if heur is not None and lns and heur.makespan > lb:
+        # A short full solve first: it ends the easy instances (and raises the bound)
+        # before the search spends time on them.
+        left = float(time_limit) - (time.perf_counter() - began)
+        probe = configured(PROBE_SHARE * left)
+        # Deterministic work, not the wall clock, ends the probe (one worker: reproducible).
+        probe.parameters.max_deterministic_time = PROBE_SHARE * float(time_limit)
+        st = probe.solve(model)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            ms = int(probe.objective_value)
+            lb = max(lb, math.ceil(probe.best_objective_bound - 1e-6))
+            if ms < heur.makespan:
+                heur = HeuristicResult(_read(probe, v, c), ms, "cp-sat", heur.evaluations)
+            if st == cp_model.OPTIMAL or lb >= heur.makespan:
+                return OptimiseResult(
+                    Status.OPTIMAL, heur.schedule, heur.makespan, heur.makespan, heur_ms0, "cp-sat"
+                )
+        from keystage.engine.rcpsp.cpsat.lns import improve
+
+        light, lv = build_model(
+            problem, c, lower_bound=lb, horizon=heur.makespan, distances=dists,
+            cliques=False, energy=False, delays=False,
+        )  # fmt: skip
+        left = float(time_limit) - (time.perf_counter() - began)
+        better = improve(
+            light,
+            lv,
+            c,
+            heur.schedule,
+            lower_bound=lb,
+            seed=seed,
+            deadline=time.perf_counter() + LNS_SHARE * left,
+            elite=elite,
+        )
+        if better.makespan < heur.makespan:
+            heur = HeuristicResult(better.schedule, better.makespan, "lns", heur.evaluations)
+        model.add(v.makespan <= heur.makespan)
+        if better.makespan <= lb:
+            return OptimiseResult(Status.OPTIMAL, heur.schedule, heur.makespan, lb, heur_ms0, "lns")
+        if hint:
+            model.clear_hints()
+            warm_start(model, v, heur.schedule, c)
+    solver = configured(float(time_limit) - (time.perf_counter() - began))
     status = solver.solve(model)
-    heur_ms = heur.makespan if heur else None
+    heur_ms = heur_ms0 if heur else None
+    heur_by = "lns" if heur is not None and heur.found_by == "lns" else "heuristic"
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         sched = _read(solver, v, c)
         ms = int(solver.objective_value)
         bound = max(lb, math.ceil(solver.best_objective_bound - 1e-6))
         if heur is not None and heur.makespan < ms:  # pragma: no cover - defensive
             sched, ms = heur.schedule, heur.makespan
+            bound = min(bound, ms)
         st = Status.OPTIMAL if status == cp_model.OPTIMAL or bound >= ms else Status.FEASIBLE
         return OptimiseResult(
             st, sched, ms, ms if st is Status.OPTIMAL else bound, heur_ms, "cp-sat"
@@ -341,9 +408,7 @@ def optimise(
     if status == cp_model.INFEASIBLE and heur is None:
         return OptimiseResult(Status.INFEASIBLE, None, None, lb, None, "cp-sat")
     if heur is not None:
-        return OptimiseResult(
-            Status.FEASIBLE, heur.schedule, heur.makespan, lb, heur_ms, "heuristic"
-        )
+        return OptimiseResult(Status.FEASIBLE, heur.schedule, heur.makespan, lb, heur_ms, heur_by)
     return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
 
 
