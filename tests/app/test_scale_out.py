@@ -34,8 +34,6 @@ from tests.conftest import PASSWORD
 REDIS_URL = os.environ.get("KEYSTAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 PREFIX = "keystage-scale-test"
 DAY = 480
-# One worker runs the module, so its tests share one cluster (scripts/check: loadgroup).
-pytestmark = pytest.mark.xdist_group("scale-out")
 
 
 # ------------------------------------------------------------------ settings only
