@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-# One worker runs the module, so its tests share one round trip (scripts/check: loadgroup).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backup")]
+pytestmark = pytest.mark.slow
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
