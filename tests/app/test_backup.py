@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -135,9 +136,26 @@ def _signs_in(data_dir: Path, database: str = "") -> None:
     assert status == "302" and "/accounts/login" not in location
 
 
-def test_sqlite_backup_restores_every_row_file_and_key(tmp_path):
+@pytest.fixture(scope="module")
+def sqlite_round_trip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """One SQLite instance backed up and restored into a fresh one, for this module's tests
+    (each `keystage` process starts Django: the round trip costs a dozen seconds). Tests
+    change only their own copy of the restored instance: :func:`_copy_of`."""
+    tmp_path = tmp_path_factory.mktemp("round-trip")
     archive, new = _round_trip(tmp_path)
-    before = _sqlite_tables(tmp_path / "old")
+    return archive, tmp_path / "old", new
+
+
+def _copy_of(data_dir: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "instance"
+    shutil.copytree(data_dir, copy)
+    return copy
+
+
+def test_sqlite_backup_restores_every_row_file_and_key(sqlite_round_trip, tmp_path):
+    archive, old, restored = sqlite_round_trip
+    new = _copy_of(restored, tmp_path)
+    before = _sqlite_tables(old)
     assert before["accounts_user"][0] == 2 and before["planning_task"][0] >= 3
     assert _sqlite_tables(new) == before
     _signs_in(new)
@@ -155,8 +173,9 @@ def test_sqlite_backup_restores_every_row_file_and_key(tmp_path):
     assert _sqlite_tables(new) == before
 
 
-def test_damaged_or_foreign_archive_changes_nothing(tmp_path):
-    archive, new = _round_trip(tmp_path)
+def test_damaged_or_foreign_archive_changes_nothing(sqlite_round_trip, tmp_path):
+    archive, _, restored = sqlite_round_trip
+    new = _copy_of(restored, tmp_path)
     before, files = _sqlite_tables(new), _media(new)
     damaged = tmp_path / "damaged.backup"
     with tarfile.open(archive) as src, tarfile.open(damaged, "w") as out:

@@ -195,9 +195,7 @@ class Browser:
 def test_production_serves_every_page_and_its_static_files(tmp_path):
     env = _env(tmp_path, **PRODUCTION)
     behind_tls = {k: v for k, v in env.items() if k != "KEYSTAGE_SSL_REDIRECT"}
-    missing = run(["check", "--deploy"], behind_tls)
-    assert missing.returncode == 1
-    assert "ops.E001" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+    # Before `demo` collects the static files, the check fails: see the next test.
     loaded = run(["demo", "--no-serve"], env)
     assert loaded.returncode == 0, loaded.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
@@ -237,7 +235,7 @@ def test_check_deploy_names_the_missing_static_files_in_one_line(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("keystage: error:")
-    assert "static files are not collected" in lines[0]
+    assert "static files are not collected" in lines[0] and "ops.E001" in lines[0]
     plain = run(["check", "--deploy"], {**env, "KEYSTAGE_BASE_URL": "http://k.example"})
     assert plain.returncode == 1
     assert plain.stderr.startswith("keystage: error: 2 configuration issue(s)")
