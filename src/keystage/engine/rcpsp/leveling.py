@@ -126,14 +126,7 @@ def level(
                     problem, problem.activities[j].id, old[j], t, ls[j] - old[j], pushed_by, blocker
                 )
             )
-    result = PeriodSchedule(tuple(starts), schedule.modes)
-    return LevelingResult(
-        result,
-        tuple(moves),
-        finish,
-        result.makespan(problem),
-        tuple(over_allocations(problem, result)),
-    )
+    return _levelled(problem, schedule, starts, moves, finish)
 
 
 COMPILED_FROM = 300  # activities; below, the Python passes are fast and skip loading numba
@@ -277,6 +270,17 @@ def _result(
         aid = problem.activities[j].id
         moves.append(_explain(problem, aid, old[j], starts[j], ls[j] - old[j], pushed_by, blocker))
     moves.sort(key=lambda m: (m.new_start, m.activity))
+    return _levelled(problem, schedule, starts, moves, finish)
+
+
+def _levelled(
+    problem: Problem,
+    schedule: PeriodSchedule,
+    starts: Sequence[int],
+    moves: Sequence[Move],
+    finish: int,
+) -> LevelingResult:
+    """The levelling result of ``starts``: the schedule, its moves and what stays over."""
     result = PeriodSchedule(tuple(starts), schedule.modes)
     return LevelingResult(
         result,
