@@ -93,6 +93,7 @@ def test_a_maximum_lag_in_a_toml_plan_is_listed_as_a_loss(world, api):
 
 def test_import_writes_the_whole_plan_in_one_go_and_keeps_the_report(world, api):
     pm, dev = world.a["project_manager"], world.a["team_member"]
+    version_before = world.project_a.version
     answer = _post(api(pm), world.project_a, AWKWARD, "awkward.xml")
     assert answer.status_code == 201, answer.content
     report = answer.json()
@@ -101,6 +102,14 @@ def test_import_writes_the_whole_plan_in_one_go_and_keeps_the_report(world, api)
     assert report["counts"]["tasks"] == 6 and report["losses"]
     project = Project.objects.get(pk=world.project_a.pk)
     assert project.start_date == dt.date(2025, 3, 3)  # the plan's start
+    # The start moved under a new version: an edit from a form read before gets its 409.
+    assert project.version > version_before
+    stale = api(pm).patch(
+        f"/api/v1/projects/{project.public_id}/",
+        {"name": "Renamed meanwhile", "version": version_before},
+        format="json",
+    )
+    assert stale.status_code == 409, stale.content
     tasks = {t.name + t.wbs_code: t for t in Task.objects.filter(project=project)}
     assert len(tasks) == 6
     assert tasks["Phase — préparation1"].is_summary and tasks["Nested summary1.2"].is_summary

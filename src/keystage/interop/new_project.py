@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from keystage.accounts.models import User
@@ -144,7 +144,10 @@ def _target_covers_plan(who: User, project: Project) -> None:
     if finish is None or timezone.localdate(finish) <= project.target_date:
         return
     old, project.target_date = project.target_date, timezone.localdate(finish)
-    Project.objects.filter(pk=project.pk).update(target_date=project.target_date)
+    Project.objects.filter(pk=project.pk).update(
+        target_date=project.target_date, version=F("version") + 1
+    )
+    project.version += 1
     audit_record(
         who=who,
         obj=project,

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from keystage.accounts.models import User
@@ -577,8 +577,12 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
     if project.start_date != preview.start:
         old = project.start_date
         target = max(project.target_date, preview.start)
-        Project.objects.filter(pk=project.pk).update(start_date=preview.start, target_date=target)
+        # A new version, so an edit of the project made from an older form gets its 409.
+        Project.objects.filter(pk=project.pk).update(
+            start_date=preview.start, target_date=target, version=F("version") + 1
+        )
         project.start_date, project.target_date = preview.start, target
+        project.version += 1
         audit_record(
             who=who,
             obj=project,
