@@ -204,6 +204,8 @@ def _upper_bound(
     iterations: int | None,
     share: float | None,
     began: float,
+    *,
+    elite_size: int,
 ) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
     """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
@@ -219,7 +221,7 @@ def _upper_bound(
             deadline=deadline,
             lower_bound=lb,
             patience=GA_PATIENCE,
-            elite_size=ELITE,
+            elite_size=elite_size,  # only the neighbourhood search reads the elite
         )
         return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations), res.elite
     if upper != "multistart":
@@ -291,7 +293,15 @@ def optimise(
             )
         try:
             heur, elite = _upper_bound(
-                problem, upper, lb, time_limit, seed, heuristic_iterations, heuristic_share, began
+                problem,
+                upper,
+                lb,
+                time_limit,
+                seed,
+                heuristic_iterations,
+                heuristic_share,
+                began,
+                elite_size=ELITE if lns else 0,
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
@@ -324,26 +334,7 @@ def optimise(
     )
 
     def configured(seconds: float) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        prm = solver.parameters
-        prm.max_time_in_seconds = max(0.05, seconds)
-        prm.num_workers = int(num_workers)
-        prm.random_seed = int(seed)
-        if not plain and num_workers <= 2 and "subsolvers" not in params:
-            # Measured on PSPLIB: without the LP the propagation-driven search proves
-            # more on 2 cores. With two workers the one full search is "no_lp" and
-            # the second thread runs CP-SAT's LNS neighbourhoods (a "fixed" search
-            # would need a decision strategy in the model; CP-SAT drops it without one).
-            if num_workers == 1:
-                prm.linearization_level = 0
-            else:
-                prm.subsolvers.append("no_lp")
-        for key, value in params.items():
-            if isinstance(value, list):
-                getattr(prm, key).extend(value)
-            else:
-                setattr(prm, key, value)
-        return solver
+        return _solver(seconds, num_workers, seed, params, tuned=not plain)
 
     hint = flags.get("hint", True)
     if heur is not None and hint:
@@ -412,6 +403,33 @@ def optimise(
     return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
 
 
+def _solver(
+    seconds: float, num_workers: int, seed: int, params: Mapping[str, object], *, tuned: bool
+) -> cp_model.CpSolver:
+    """A CP-SAT solver with the time, workers, seed and caller's parameters; ``tuned`` adds
+    the small-machine search settings measured on PSPLIB (no LP on one or two workers)."""
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.max_time_in_seconds = max(0.05, seconds)
+    prm.num_workers = int(num_workers)
+    prm.random_seed = int(seed)
+    if tuned and num_workers <= 2 and "subsolvers" not in params:
+        # Measured on PSPLIB: without the LP the propagation-driven search proves
+        # more on 2 cores. With two workers the one full search is "no_lp" and
+        # the second thread runs CP-SAT's LNS neighbourhoods (a "fixed" search
+        # would need a decision strategy in the model; CP-SAT drops it without one).
+        if num_workers == 1:
+            prm.linearization_level = 0
+        else:
+            prm.subsolvers.append("no_lp")
+    for key, value in params.items():
+        if isinstance(value, list):
+            getattr(prm, key).extend(value)
+        else:
+            setattr(prm, key, value)
+    return solver
+
+
 def _optimise_time_windows(
     problem: Problem,
     c: Compiled,
@@ -443,13 +461,10 @@ def _optimise_time_windows(
         delays=False,
         tail_interval=False,
     )
-    solver = cp_model.CpSolver()
-    prm = solver.parameters
-    prm.max_time_in_seconds = max(0.05, float(time_limit) - (time.perf_counter() - began))
-    prm.num_workers = int(num_workers)
-    prm.random_seed = int(seed)
-    for key, value in dict(parameters or {}).items():
-        setattr(prm, key, value)
+    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
+    params = {k: v for k, v in (parameters or {}).items() if k not in names}
+    seconds = float(time_limit) - (time.perf_counter() - began)
+    solver = _solver(seconds, num_workers, seed, params, tuned=False)
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         return OptimiseResult(Status.INFEASIBLE, None, None, lb, None, "cp-sat")
