@@ -245,3 +245,15 @@ def test_an_sch_file_written_reads_back_the_same(tmp_path: Path) -> None:
     assert set(again.links) == set(problem.links)
     assert set(again.max_lags) == set(problem.max_lags)
     assert again.mode_table == problem.mode_table and again.renewables == problem.renewables
+
+
+def test_a_problem_with_deadlines_is_not_written_as_sch_without_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from keystage.engine.rcpsp.errors import ProblemDefinitionError
+    from keystage.engine.rcpsp.psplib_io import read_sch, write_sch
+
+    read = read_sch(DATA / "maxlag_a.sch")
+    problem = replace(read, deadlines={read.activities[-2].id: 50})
+    with pytest.raises(ProblemDefinitionError, match="deadlines"):
+        write_sch(problem, tmp_path / "out.sch")

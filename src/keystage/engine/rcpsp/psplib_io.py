@@ -191,8 +191,12 @@ def write_sch(problem: Problem, path: str | Path) -> None:
     lags negative lags the other way. Raises :class:`ProblemDefinitionError` for
     what the format cannot hold (several modes, other link types, consumables).
     """
-    if problem.is_multi_mode or problem.nonrenewables or problem.releases:
-        raise ProblemDefinitionError("only single-mode problems without consumables fit .sch")
+    source = problem.activities[0].id
+    deadlines = any(a != source or d != 0 for a, d in problem.deadlines.items())
+    if problem.is_multi_mode or problem.nonrenewables or problem.releases or deadlines:
+        raise ProblemDefinitionError(
+            "only single-mode problems without consumables, releases or deadlines fit .sch"
+        )
     arcs: list[list[tuple[int, int]]] = [[] for _ in problem.activities]
     for i, j, lk in problem.link_pairs:
         if lk.type is not LinkType.SS:
