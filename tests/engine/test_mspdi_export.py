@@ -205,3 +205,13 @@ def test_mpxj_reads_back_every_count_and_date(seed: int) -> None:
         assert work == pytest.approx(expected)
         assert start == ours[item.activity].start
     assert back.notes[name[project.activities[1].id]].startswith("First task\nsecond line")
+
+
+def test_a_lone_surrogate_in_a_name_is_dropped_and_the_file_still_parses() -> None:
+    doc = document()
+    acts = list(doc.plan.activities)
+    acts[2] = replace(acts[2], name="half \ud800 pair")  # JSON can carry one; XML cannot
+    doc = replace(doc, plan=replace(doc.plan, activities=tuple(acts)))
+    root = SafeET.fromstring(to_mspdi(doc))
+    names = [t.findtext(f"{{{NS}}}Name") for t in root.iter(f"{{{NS}}}Task")]
+    assert "half  pair" in names

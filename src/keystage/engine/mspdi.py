@@ -43,7 +43,9 @@ CONSTRAINT = {
 LAG_FORMAT = {LagUnit.WORKING: 3, LagUnit.ELAPSED: 4, LagUnit.PERCENT: 19}  # 3 = m, 4 = em
 DURATION_FORMAT_MINUTES, DURATION_FORMAT_ELAPSED_MINUTES = 3, 4
 RESOURCE_TYPE = {ResourceKind.MATERIAL: 0, ResourceKind.WORK: 1, ResourceKind.COST: 2}
-XML_UNSAFE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+XML_UNSAFE = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]
+)  # characters XML 1.0 cannot hold, lone surrogates included (no character reference for them)
 XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 
 
@@ -253,7 +255,7 @@ def to_mspdi(
         _resources(out, doc, cal_uid)
         _assignments(out, doc, uid, scheduled)
     out.append("</Project>")
-    return "".join(out).encode("utf-8", "xmlcharrefreplace")
+    return "".join(out).encode("utf-8")
 
 
 def _resources(out: list[str], doc: PlanDocument, cal_uid: dict[str, int]) -> None:
