@@ -234,3 +234,24 @@ def test_links_on_a_summary_with_no_equivalent_are_dropped_and_listed() -> None:
     said = sorted(loss.what for loss in doc.losses)
     assert sum("was dropped: summary tasks are not linked" in s for s in said) == 2
     assert sum("its own sub-task" in s for s in said) == 1
+
+
+def test_a_link_between_two_large_summaries_is_listed_not_multiplied() -> None:
+    """Two summaries of 300 tasks each, linked FS: 90,000 pairs would be links; dropped."""
+    rows = [(1, 1, 1, "A")] + [(1 + k, 2, 0, f"A{k}") for k in range(1, 301)]
+    rows += [(400, 1, 1, "B")] + [(400 + k, 2, 0, f"B{k}") for k in range(1, 301)]
+    tasks = "".join(
+        f"<Task><UID>{uid}</UID><ID>{uid}</ID><Name>{name}</Name><OutlineLevel>{level}"
+        f"</OutlineLevel><Summary>{summary}</Summary><Duration>PT8H0M0S</Duration>"
+        + (_pred(1, 1) if uid == 400 else "")
+        + "</Task>"
+        for uid, level, summary, name in rows
+    )
+    doc = read_mspdi(
+        (
+            '<Project xmlns="http://schemas.microsoft.com/project"><StartDate>2025-03-03T08:00:00'
+            f"</StartDate><Tasks>{tasks}</Tasks></Project>"
+        ).encode()
+    )
+    assert doc.plan.links == ()
+    assert any("would need 90000 links" in loss.what for loss in doc.losses)

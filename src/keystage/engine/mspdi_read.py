@@ -49,6 +49,8 @@ from keystage.engine.network import (
     Project,
 )
 
+SUMMARY_LINK_PAIRS = 64  # a summary link spread over more pairs than this is a loss
+
 CONSTRAINTS = {
     0: ConstraintType.ASAP, 1: ConstraintType.ALAP, 2: ConstraintType.MSO,
     3: ConstraintType.MFO, 4: ConstraintType.SNET, 5: ConstraintType.SNLT,
@@ -664,6 +666,11 @@ class _Reader:
             return []
         preds = spread.leaves(link.pred) if pred_summary else [link.pred]
         succs = spread.leaves(link.succ) if succ_summary else [link.succ]
+        pairs = len(preds) * len(succs)
+        if pairs > max(SUMMARY_LINK_PAIRS, 4 * (len(preds) + len(succs))):
+            # Every pair is a link: two summaries of 1,000 tasks would make a million.
+            self.loss(where_of[end], f"{what} was dropped: it would need {pairs} links")
+            return []
         out = [
             Link(p, s, link.type, link.lag, link.lag_unit) for p in preds for s in succs if p != s
         ]
