@@ -24,7 +24,7 @@ urlpatterns: list[URLPattern] = [
     path(P + "export/<str:export_format>/", ExportView.as_view(), name="interop-export"),
     path(
         "projects-from-template/",
-        ProjectFromTemplateView.as_view(),
+        accepts_uploads(ProjectFromTemplateView.as_view(), limit=MAX_UPLOAD),
         name="project-from-template",
     ),
 ]

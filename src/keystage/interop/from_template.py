@@ -285,6 +285,11 @@ def project_create_from_plan(
     document = _read_template_plan(data, filename)
     if not isinstance(start, dt.date) or not daterange.plausible(start):
         raise InvalidInput({"start_date": daterange.MESSAGE})
+    if len(document.plan.activities) > imports.MAX_TASKS:  # before any scheduling work
+        raise InvalidInput(
+            {"plan": f"The plan has {len(document.plan.activities)} tasks; at most "
+             f"{imports.MAX_TASKS} can be used as a template."}
+        )  # fmt: skip
     moved, delta = plan_moved_to(document, start)
     try:
         finish = cpm.schedule(moved.plan).finish.date()

@@ -23,7 +23,7 @@ urlpatterns: list[URLPattern] = [
     path("projects/new/import/confirm/", views.import_new_confirm, name="import-new-confirm"),
     path(
         "projects/new/from-template/",
-        template_views.project_from_template,
+        accepts_uploads(template_views.project_from_template, limit=MAX_UPLOAD),
         name="project-from-template",
     ),
 ]
