@@ -291,3 +291,45 @@ def test_moving_the_project_start_reschedules_the_plan(world, api):
     first_after = Task.objects.filter(project=project).order_by("row").first().start_at
     assert first_after.date() >= later > first_before.date()
     assert _fresh_cpm_differences(project) == []
+
+
+def test_two_confirms_of_one_plan_preview_open_one_project(world):
+    """A double click on "Open …": one project; the other confirm gets 409, not a 500 or
+    a misleading "code taken"."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from keystage.interop.models import ImportReport
+    from tests.conftest import PASSWORD
+
+    plan = (Path(__file__).parents[1] / "fixtures" / "plans" / "awkward.xml").read_bytes()
+    page = "/projects/new/import/"
+    uploader = Client()
+    uploader.login(username="pm_a", password=PASSWORD)
+    shown = uploader.post(page, {"file": SimpleUploadedFile("awkward.xml", plan), "code": "TWICE"})
+    assert shown.status_code == 200
+    report = ImportReport.objects.get(project=None, status="preview")
+    clients = [Client() for _ in range(2)]
+    for client in clients:
+        client.login(username="pm_a", password=PASSWORD)
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
+
+    def confirm(client: Client) -> None:
+        try:
+            barrier.wait(timeout=30)
+            codes.append(
+                client.post(page + "confirm/", {"report": str(report.public_id)}).status_code
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(codes) == [302, 409], codes
+    assert Project.objects.filter(code="TWICE").count() == 1

@@ -184,10 +184,13 @@ def new_project_upload(
     return report, preview
 
 
-def new_project_preview(*, who: Any, report_id: Any) -> ImportReport:
-    """The uploader's own stored preview of an import into a new project."""
+def new_project_preview(*, who: Any, report_id: Any, lock: bool = False) -> ImportReport:
+    """The uploader's own stored preview of an import into a new project (``lock``: held
+    until the end of the caller's transaction, so a second confirm waits, then sees it
+    imported)."""
     user = require_may_open(who)
-    report = get_by_public_id(ImportReport.objects.filter(imported_by=user), report_id)
+    reports = ImportReport.objects.filter(imported_by=user)
+    report = get_by_public_id(reports.select_for_update() if lock else reports, report_id)
     if report.status == ImportStatus.IMPORTED:
         raise Conflict(current=None, message="This file was already imported.")
     if report.project_id is not None or report.data is None:
@@ -195,10 +198,11 @@ def new_project_preview(*, who: Any, report_id: Any) -> ImportReport:
     return report
 
 
+@transaction.atomic
 def new_project_confirm(*, who: Any, report_id: Any) -> tuple[Project, ImportReport]:
     """Open the project of a previewed upload and import its plan; the preview's own
-    bytes are read again."""
-    report = new_project_preview(who=who, report_id=report_id)
+    bytes are read again. Two confirms of one preview: the second gets 409."""
+    report = new_project_preview(who=who, report_id=report_id, lock=True)
     data = bytes(report.data or b"")
     document, file_dates = services.read_upload(report.file_name, data)
     project, report, _ = new_project_import(
