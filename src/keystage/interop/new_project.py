@@ -22,14 +22,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.core.audit import audit_record
 from keystage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id
-from keystage.core.models import AuditAction
 from keystage.engine.interchange import PlanDocument
 from keystage.interop import services
 from keystage.interop.models import ImportReport, ImportStatus
@@ -143,18 +141,12 @@ def _target_covers_plan(who: User, project: Project) -> None:
     finish = Task.objects.filter(project=project).aggregate(last=Max("finish_at"))["last"]
     if finish is None or timezone.localdate(finish) <= project.target_date:
         return
-    old, project.target_date = project.target_date, timezone.localdate(finish)
-    Project.objects.filter(pk=project.pk).update(
-        target_date=project.target_date, version=F("version") + 1
-    )
-    project.version += 1
-    audit_record(
-        who=who,
-        obj=project,
-        action=AuditAction.UPDATE,
-        project=project,
-        changes={"target_date": [old.isoformat(), project.target_date.isoformat()]},
-        summary=f"Target date set to {project.target_date:%d %b %Y}, the imported plan's finish",
+    services.move_project_dates(
+        who,
+        project,
+        {"target_date": timezone.localdate(finish)},
+        summary=f"Target date set to {timezone.localdate(finish):%d %b %Y}, "
+        "the imported plan's finish",
     )
 
 

@@ -563,6 +563,33 @@ def _journal(who: Any, project: Project, records: list[Any], summary: str) -> No
     )
 
 
+def move_project_dates(
+    who: Any, project: Project, dates: dict[str, dt.date], *, summary: str
+) -> None:
+    """Set the project's ``dates`` (start_date, target_date) that differ, under a new
+    version (an edit made from an older form gets its 409), journaled with each change."""
+    changes = {
+        name: [getattr(project, name).isoformat(), day.isoformat()]
+        for name, day in dates.items()
+        if getattr(project, name) != day
+    }
+    if not changes:
+        return
+    moved = {name: dates[name] for name in changes}
+    Project.objects.filter(pk=project.pk).update(**moved, version=F("version") + 1)
+    for name, day in moved.items():
+        setattr(project, name, day)
+    project.version += 1
+    audit_record(
+        who=who,
+        obj=project,
+        action=AuditAction.UPDATE,
+        project=project,
+        changes=changes,
+        summary=summary,
+    )
+
+
 def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
     """Create every record of the preview (inside the caller's transaction)."""
     if Task.objects.filter(project=project).exists():
@@ -575,20 +602,10 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
     if preview.error:
         raise InvalidInput({"file": preview.error})
     if project.start_date != preview.start:
-        old = project.start_date
-        target = max(project.target_date, preview.start)
-        # A new version, so an edit of the project made from an older form gets its 409.
-        Project.objects.filter(pk=project.pk).update(
-            start_date=preview.start, target_date=target, version=F("version") + 1
-        )
-        project.start_date, project.target_date = preview.start, target
-        project.version += 1
-        audit_record(
-            who=who,
-            obj=project,
-            action=AuditAction.UPDATE,
-            project=project,
-            changes={"start_date": [old.isoformat(), preview.start.isoformat()]},
+        move_project_dates(
+            who,
+            project,
+            {"start_date": preview.start, "target_date": max(project.target_date, preview.start)},
             summary=f"Start date set to {preview.start:%d %b %Y} by a plan import",
         )
     calendar, _ = ProjectCalendar.objects.update_or_create(
