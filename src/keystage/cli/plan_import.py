@@ -77,6 +77,7 @@ def import_command(
     from keystage.interop import services
 
     target = find_project(project, organisation) if project is not None else None
+    who = _user(manager, organisation) if manager is not None else None  # before the parse
     try:
         document, file_dates = services.read_upload(
             file.name, data, start=target.start_date if target is not None else None
@@ -99,7 +100,6 @@ def import_command(
     if target is None:
         from keystage.interop.new_project import new_project_import
 
-        who = _user(manager or "", organisation)
         try:
             _, report, preview = new_project_import(
                 who=who,
