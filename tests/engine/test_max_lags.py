@@ -23,6 +23,13 @@ from keystage.engine.errors import (
     PositiveCycleError,
 )
 from keystage.engine.network import Activity, ConstraintType, Link, LinkType, Project
+from keystage.engine.passes import (
+    LevelPlan,
+    Spread,
+    backward_max,
+    forward_max,
+    topological_levels,
+)
 from keystage.engine.result import ActivitySchedule
 from tests.engine.netgen import random_project
 
@@ -196,7 +203,7 @@ def test_plans_without_maximum_lags_take_the_plain_passes(monkeypatch: pytest.Mo
     def refuse(*_: object) -> None:
         raise AssertionError("the label-correcting passes ran for a plan without max lags")
 
-    monkeypatch.setattr(cpm, "_max_lag_positions", refuse)
+    monkeypatch.setattr(cpm, "_MaxLags", refuse)
     project = random_project(np.random.default_rng(7), 40, constraints=False)
     assert not project.has_max_lags
     assert compile_project(project).max_link.size == 0
@@ -261,3 +268,34 @@ def test_with_constraints_every_limit_holds_or_a_named_error_says_why(seed: int,
             p.ef[i] if FROM_FINISH[link.type] else p.es[i]
         )
         assert gap <= link.max_lag, link
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(3, 40), st.booleans())
+def test_re_relaxing_what_moved_equals_full_passes(seed: int, n: int, late: bool) -> None:
+    """Each round of the label-correcting passes re-relaxes only what the reverse edges
+    moved; it must reach exactly the starts a full pass per round reaches (positive
+    cycles included, after the same number of rounds)."""
+    rng = np.random.default_rng(seed)
+    base = random_project(rng, n)
+    links = list(base.links)
+    for j in rng.choice(len(links), size=min(4, len(links)), replace=False).tolist():
+        k = links[j]
+        links[j] = Link(k.pred, k.succ, k.type, k.lag, k.lag_unit, k.lag + 60 * rng.integers(40))
+    project = Project(base.start, base.activities, tuple(links), base.calendars, base.calendar)
+    c = compile_project(project)
+    level = topological_levels(c.n + 1, c.pred, c.succ)
+    reverse = (c.max_pred, c.max_succ, c.max_weight)
+    ahead = LevelPlan.build(level, c.succ, reverse=False)
+    spread = Spread.build(ahead, c.pred, c.succ, c.weight, level)
+    mask = rng.random(c.n + 1) < 0.3 if late else None
+    lates = None if mask is None else (mask, c.floor + rng.integers(0, 5000, c.n + 1))
+    full = forward_max(ahead, c.pred, c.weight, c.floor, c.cap, reverse, lates)
+    fast = forward_max(ahead, c.pred, c.weight, c.floor, c.cap, reverse, lates, None, spread)
+    assert np.array_equal(full[0], fast[0]) and full[1] == fast[1]
+    behind = LevelPlan.build(level, c.pred, reverse=True)
+    back = Spread.build(behind, c.succ, c.pred, c.weight, level.max() - level)
+    ls_cap = np.minimum(c.ls_cap, int(full[0].max()) + 10 * D)
+    fixed = c.ls_fixed if late else None
+    args = (behind, c.succ, c.weight, ls_cap, reverse, fixed, c.deadline)
+    assert np.array_equal(backward_max(*args), backward_max(*args, back))

@@ -37,6 +37,7 @@ from keystage.engine.network import ConstraintType, LagUnit, Project
 from keystage.engine.passes import (
     BIG,
     LevelPlan,
+    Spread,
     backward,
     backward_max,
     forward,
@@ -68,61 +69,77 @@ class Positions:
 
 
 def cpm_positions(c: Compiled) -> Positions:
-    """Forward pass, backward pass and floats on a compiled project (the fast core)."""
-    if c.max_link.size:
-        return _max_lag_positions(c)
+    """Forward pass, backward pass and floats on a compiled project (the fast core).
+
+    With maximum lags the passes are label correcting (:func:`forward_max`,
+    :func:`backward_max`); without, one pass each way.
+    """
     n = c.n
     level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
     forward_plan = LevelPlan.build(level, c.succ, reverse=False)
-    es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap)
+    limits = _MaxLags(c, level, forward_plan) if c.max_link.size else None
+    es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap) if limits is None else limits.es
     finish = int((es + c.dur)[:n].max()) if n else c.start_pos
     ls_cap = np.minimum(c.ls_cap, finish - c.dur)
     fixed = c.ls_fixed if (c.ls_fixed < BIG).any() else None
     deadline = c.deadline if (c.deadline < BIG).any() else None
     backward_plan = LevelPlan.build(level, c.pred, reverse=True)
-    ls = backward(backward_plan, c.succ, c.weight, ls_cap, fixed, deadline)
+    if limits is None:
+        ls = backward(backward_plan, c.succ, c.weight, ls_cap, fixed, deadline)
+    else:
+        ls = limits.backward(backward_plan, ls_cap, fixed, deadline)
     alap = c.alap & (c.state == NOT_STARTED)
     if alap.any():
-        es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap, (alap, ls))
-    tf = np.where(alap, 0, ls - es)
-    tf[c.state == FINISHED] = 0
-    ff = free_float(n + 1, c.pred, c.succ, c.weight, np.where(alap, ls, es), tf)
-    return Positions(es, ls, es + c.dur, ls + c.dur, tf, ff, finish, level)
-
-
-def _max_lag_positions(c: Compiled) -> Positions:
-    """:func:`cpm_positions` for a network with maximum lags (label-correcting passes)."""
-    n = c.n
-    level = levels_or_cycle(c.project, n + 1, c.pred, c.succ)
-    reverse = (c.max_pred, c.max_succ, c.max_weight)
-    forward_plan = LevelPlan.build(level, c.succ, reverse=False)
-    found: list[PositiveCycleError] = []
-
-    def gains(es: IntArray) -> bool:
-        found[:] = [error] if (error := _positive_cycle_error(c, es, 256)).cycle else []
-        return bool(found)
-
-    es, settled = forward_max(forward_plan, c.pred, c.weight, c.floor, c.cap, reverse, None, gains)
-    if not settled:
-        raise found[0] if found else _positive_cycle_error(c, es)
-    _check_max_lags(c, es)
-    finish = int((es + c.dur)[:n].max()) if n else c.start_pos
-    ls_cap = np.minimum(c.ls_cap, finish - c.dur)
-    fixed = c.ls_fixed if (c.ls_fixed < BIG).any() else None
-    deadline = c.deadline if (c.deadline < BIG).any() else None
-    backward_plan = LevelPlan.build(level, c.pred, reverse=True)
-    ls = backward_max(backward_plan, c.succ, c.weight, ls_cap, reverse, fixed, deadline)
-    alap = c.alap & (c.state == NOT_STARTED)
-    if alap.any():
-        late, settled = forward_max(
-            forward_plan, c.pred, c.weight, c.floor, c.cap, reverse, (alap, ls)
-        )
-        es = late if settled else es
+        if limits is None:
+            es = forward(forward_plan, c.pred, c.weight, c.floor, c.cap, (alap, ls))
+        else:
+            es = limits.late_forward(forward_plan, es, (alap, ls))
     tf = np.where(alap, 0, ls - es)
     tf[c.state == FINISHED] = 0
     pred, succ, weight, _ = c.edges()
     ff = free_float(n + 1, pred, succ, weight, np.where(alap, ls, es), tf)
     return Positions(es, ls, es + c.dur, ls + c.dur, tf, ff, finish, level)
+
+
+class _MaxLags:
+    """The label-correcting passes of :func:`cpm_positions` for a network with maximum lags."""
+
+    def __init__(self, c: Compiled, level: IntArray, plan: LevelPlan) -> None:
+        self.c = c
+        self.level = level
+        self.reverse = (c.max_pred, c.max_succ, c.max_weight)
+        self.ahead = Spread.build(plan, c.pred, c.succ, c.weight, level)
+        found: list[PositiveCycleError] = []
+
+        def gains(es: IntArray) -> bool:
+            found[:] = [error] if (error := _positive_cycle_error(c, es, 256)).cycle else []
+            return bool(found)
+
+        es, settled = forward_max(
+            plan, c.pred, c.weight, c.floor, c.cap, self.reverse, None, gains, self.ahead
+        )
+        if not settled:
+            raise found[0] if found else _positive_cycle_error(c, es)
+        _check_max_lags(c, es)
+        self.es = es
+
+    def backward(
+        self, plan: LevelPlan, ls_cap: IntArray, fixed: IntArray | None, deadline: IntArray | None
+    ) -> IntArray:
+        """Late starts honouring the maximum lags."""
+        c = self.c
+        behind = Spread.build(plan, c.succ, c.pred, c.weight, self.level.max() - self.level)
+        return backward_max(plan, c.succ, c.weight, ls_cap, self.reverse, fixed, deadline, behind)
+
+    def late_forward(
+        self, plan: LevelPlan, es: IntArray, late: tuple[npt.NDArray[np.bool_], IntArray]
+    ) -> IntArray:
+        """Early starts with as-late-as-possible activities at their late starts."""
+        c = self.c
+        moved, settled = forward_max(
+            plan, c.pred, c.weight, c.floor, c.cap, self.reverse, late, None, self.ahead
+        )
+        return moved if settled else es
 
 
 def _positive_cycle_error(

@@ -192,8 +192,66 @@ def free_float(
 # Without a positive cycle a longest path uses each reverse edge at most once, so the
 # fixpoint is reached within ``len(reverse edges) + 1`` rounds; still moving after
 # that means a cycle gains time on every round (see :func:`positive_cycle`).
+#
+# After the first full pass, a round only re-relaxes what the reverse edges moved
+# (:class:`Spread`): the moved activities push their successors level by level, in
+# topological order of the minimum-lag links, and the push stops where nothing more
+# moves. Each round gives exactly what a full pass from the pulled starts gives, so a
+# chain of k maximum lags costs k small pushes instead of k full passes.
 
 Reverse = tuple[IntArray, IntArray, IntArray]  # (from successor, to predecessor, weight)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A level plan's links from source to target, with each node's rank (level in the
+    pass's direction) and the highest rank among its targets, to re-run part of a pass."""
+
+    plan: LevelPlan
+    source: IntArray  # source end of each link, in the plan's order
+    weight: IntArray  # in the plan's order
+    rank: IntArray
+    reach: IntArray  # highest rank among each node's targets (-1: none)
+
+    @classmethod
+    def build(
+        cls, plan: LevelPlan, source: IntArray, target: IntArray, weight: IntArray, rank: IntArray
+    ) -> Spread:
+        """For ``plan`` grouping the links by ``target``, rank 1, 2, ... in its bounds."""
+        reach = np.full(rank.size, -1, dtype=np.int64)
+        np.maximum.at(reach, source, rank[target])
+        return cls(plan, source[plan.links], weight[plan.links], rank, reach)
+
+    def raise_from(
+        self,
+        x: IntArray,
+        moved: IntArray,
+        cap: IntArray,
+        late: tuple[npt.NDArray[np.bool_], IntArray] | None = None,
+    ) -> None:
+        """Re-run the pass in place on ``x`` (a settled pass then raised at ``moved``):
+        ``x[target] = min(max(x[target], x[source] + weight), cap)`` level by level,
+        from the lowest rank moved to the highest a change reaches, so that the result
+        equals a full pass from ``x``. ``late`` as for :func:`forward`."""
+        src = x if late is None else np.where(late[0], late[1], x)
+        if late is not None:
+            moved = moved[~late[0][moved]]
+        if not moved.size:
+            return
+        j, horizon = int(self.rank[moved].min()), int(self.reach[moved].max())
+        bounds = self.plan.bounds
+        while j < min(len(bounds), horizon):  # bounds[j] holds rank j + 1
+            a, b, groups, nodes = bounds[j]
+            best = np.maximum.reduceat(src[self.source[a:b]] + self.weight[a:b], groups)
+            new = np.minimum(np.maximum(best, x[nodes]), cap[nodes])
+            changed = nodes[new != x[nodes]]
+            x[nodes] = new
+            if late is not None:
+                src[nodes] = np.where(late[0][nodes], late[1][nodes], new)
+                changed = changed[~late[0][changed]]
+            if changed.size:
+                horizon = max(horizon, int(self.reach[changed].max()))
+            j += 1
 
 
 def forward_max(
@@ -205,12 +263,15 @@ def forward_max(
     reverse: Reverse,
     late: tuple[npt.NDArray[np.bool_], IntArray] | None = None,
     gains: Callable[[IntArray], bool] | None = None,
+    spread: Spread | None = None,
 ) -> tuple[IntArray, bool]:
     """Early starts honouring maximum lags, and whether they settled (else a positive cycle
     keeps raising them; the starts reached are returned to seed :func:`positive_cycle`).
 
     ``gains(es)``, asked after 8, 16, 32... unsettled rounds, may stop the search early
     by reporting a positive cycle (a full pass per round is costly on large networks).
+    ``spread`` (this pass's links) lets a round re-run only the levels that what moved
+    can reach; without it each round is a full pass.
 
     A predecessor pulled past its cap stays at the cap (constraints win, as for
     links); the caller checks the reverse edges afterwards and names the conflict.
@@ -224,9 +285,14 @@ def forward_max(
         pulled = es.copy()
         np.maximum.at(pulled, to, src[frm] + w)
         pulled = np.minimum(pulled, cap)
-        if np.array_equal(pulled, es):
+        moved = np.flatnonzero(pulled != es)
+        if not moved.size:
             return es, True
-        es = forward(plan, pred, weight, pulled, cap, late)
+        if spread is None:
+            es = forward(plan, pred, weight, pulled, cap, late)
+        else:
+            es = pulled
+            spread.raise_from(es, moved, cap, late)
     return es, False
 
 
@@ -238,22 +304,32 @@ def backward_max(
     reverse: Reverse,
     fixed: IntArray | None = None,
     deadline: IntArray | None = None,
+    spread: Spread | None = None,
 ) -> IntArray:
     """Late starts honouring maximum lags: a reverse edge ``p >= s + w`` caps ``ls[s]``
     at ``ls[p] - w`` (the successor may not slip so far that it drags the predecessor
-    past its own late start); iterated to the fixpoint as :func:`forward_max`."""
+    past its own late start); iterated to the fixpoint as :func:`forward_max`.
+
+    ``spread`` (this pass's links, ranked in reverse level order) lets a round re-run,
+    as negated starts raised, only the levels that what moved can reach."""
     frm, to, w = reverse
     ls = backward(plan, succ, weight, ls_cap, fixed, deadline)
+    held = None if fixed is None else fixed < BIG
     for _ in range(frm.size + 2):
         pushed = ls.copy()
         np.minimum.at(pushed, frm, ls[to] - w)
-        if fixed is not None:
-            pushed = np.where(fixed < BIG, fixed, pushed)
-        if deadline is not None:
-            pushed = np.minimum(pushed, deadline)
-        if np.array_equal(pushed, ls):
+        if held is not None:
+            pushed = np.where(held, ls, pushed)  # a held late start is final (settled)
+        moved = np.flatnonzero(pushed != ls)
+        if not moved.size:
             break
-        ls = backward(plan, succ, weight, pushed, fixed, deadline)
+        if spread is None:
+            ls = backward(plan, succ, weight, pushed, fixed, deadline)
+            continue
+        neg = -pushed
+        neg_cap = np.full(ls.size, BIG) if held is None else np.where(held, -ls, BIG)
+        spread.raise_from(neg, moved, neg_cap)
+        ls = -neg
     return ls
 
 
