@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keystage.engine import cpm
+from keystage.engine import cpm, passes
 from keystage.engine.calendars import Calendar
 from keystage.engine.compiler import FROM_FINISH, TO_FINISH, compile_project
 from keystage.engine.cpm import cpm_positions, schedule
@@ -28,6 +28,7 @@ from keystage.engine.passes import (
     Spread,
     backward_max,
     forward_max,
+    positive_cycle,
     topological_levels,
 )
 from keystage.engine.result import ActivitySchedule
@@ -299,3 +300,19 @@ def test_re_relaxing_what_moved_equals_full_passes(seed: int, n: int, late: bool
     fixed = c.ls_fixed if late else None
     args = (behind, c.succ, c.weight, ls_cap, reverse, fixed, c.deadline)
     assert np.array_equal(backward_max(*args), backward_max(*args, back))
+
+
+def test_the_positive_cycle_search_looks_at_parents_after_doubling_rounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    n = 300
+    pred = np.arange(n - 1)
+    succ, weight = pred + 1, np.ones(n - 1, dtype=np.int64)
+    searches: list[int] = []
+    search = passes._parent_cycle
+    monkeypatch.setattr(passes, "_parent_cycle", lambda *a: searches.append(1) or search(*a))
+    assert positive_cycle(n, pred, succ, weight) == []  # a path: raised one node per round
+    assert 1 < len(searches) <= 10  # rounds 1, 2, 4 ... 256 and the last (n + 1)
+    # an edge back to the start gaining 1 closes a cycle first seen in the last round
+    back = positive_cycle(n, np.append(pred, n - 1), np.append(succ, 0), np.append(weight, 2 - n))
+    assert sorted(back) == list(range(n))

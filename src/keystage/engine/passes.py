@@ -346,7 +346,9 @@ def positive_cycle(
     Bellman-Ford for longest paths (from ``start``, else from every node at 0),
     recording the edge that last raised each node; a cycle among those parent edges
     gains time. Bounded by ``rounds`` (default ``n + 1``, enough to be sure), each a
-    sorted reduction and a pointer-doubling search of the parent graph (vectorised).
+    sorted reduction (vectorised). The parent graph is searched (pointer doubling,
+    O(n log n)) after rounds 1, 2, 4, 8... and the last, not after every round: a cycle
+    that gains time keeps raising its nodes, so it is still there when next searched.
     """
     dist = np.zeros(n, dtype=np.int64) if start is None else start.copy()
     parent = np.full(n, -1, dtype=np.int64)
@@ -354,7 +356,8 @@ def positive_cycle(
     p, s, w = pred[order], succ[order], weight[order]
     heads = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
     nodes = s[heads]
-    for _ in range(n + 1 if rounds is None else min(rounds, n + 1)):
+    last = n + 1 if rounds is None else min(rounds, n + 1)
+    for done in range(1, last + 1):
         cand = dist[p] + w
         best = np.maximum.reduceat(cand, heads)
         raised = best > dist[nodes]
@@ -365,6 +368,8 @@ def positive_cycle(
         first = heads + _first_true(hit, heads)
         parent[nodes[raised]] = order[first[raised]]
         dist[nodes[raised]] = best[raised]
+        if done & (done - 1) and done != last:
+            continue
         found = _parent_cycle(parent, pred)
         if found and int(weight[found].sum()) > 0:
             return found
