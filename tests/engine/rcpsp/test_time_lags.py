@@ -7,6 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from keystage.engine.network import Activity, Link, LinkType
 from keystage.engine.rcpsp.check import schedule_violations
@@ -20,7 +22,7 @@ from keystage.engine.rcpsp.errors import (
 from keystage.engine.rcpsp.ga import solve_ga
 from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.problem import MaxLag, Mode, PeriodSchedule, Problem, Renewable
-from keystage.engine.rcpsp.psplib_io import read_sch, write_sch
+from keystage.engine.rcpsp.psplib_io import _split_arcs, read_sch, write_sch
 
 DATA = Path(__file__).parent / "data"
 
@@ -257,3 +259,32 @@ def test_a_problem_with_deadlines_is_not_written_as_sch_without_them(tmp_path) -
     problem = replace(read, deadlines={read.activities[-2].id: 50})
     with pytest.raises(ProblemDefinitionError, match="deadlines"):
         write_sch(problem, tmp_path / "out.sch")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(-3, 3)).filter(
+            lambda a: a[0] != a[1]
+        ),
+        max_size=24,
+    )
+)
+def test_sch_arcs_split_into_acyclic_links_and_maximum_lags(
+    raw: list[tuple[int, int, int]],
+) -> None:
+    """Links stay acyclic; a non-negative arc is a maximum lag only if the links taken
+    before it (non-negative arcs in file order) already lead back from its end."""
+    ids = [str(k) for k in range(8)]
+    arcs = [(i, j, lag, line) for line, (i, j, lag) in enumerate(raw)]
+    links, max_lags = _split_arcs(ids, arcs)
+    assert len(links) + len(max_lags) == len(arcs)
+    reach = {k: {k} for k in range(8)}  # what the links taken so far lead to
+    kept = iter(links)
+    for i, j, lag, _ in sorted(arcs, key=lambda a: a[2] < 0):
+        if lag >= 0 and i not in reach[j]:
+            assert next(kept) == Link(str(i), str(j), LinkType.SS, lag)
+            for ahead in reach.values():
+                if i in ahead:
+                    ahead |= reach[j]
+    assert next(kept, None) is None

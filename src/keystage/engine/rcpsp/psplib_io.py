@@ -220,7 +220,15 @@ def write_sch(problem: Problem, path: str | Path) -> None:
 def _split_arcs(
     ids: list[str], arcs: list[tuple[int, int, int, int]]
 ) -> tuple[list[Link], list[MaxLag]]:
-    """Non-negative lags that keep the links acyclic become links, the others maximum lags."""
+    """Non-negative lags that keep the links acyclic become links, the others maximum lags.
+
+    Arcs are taken in file order, non-negative lags first; one closing a cycle with
+    the links taken so far becomes a maximum lag. Such a cycle lies inside one
+    strongly connected component of the non-negative arcs, so an arc between two
+    components is a link at once and only arcs inside a component (none in an
+    acyclic file: linear time) are checked by a search within it.
+    """
+    component = _components(len(ids), [(i, j) for i, j, lag, _ in arcs if lag >= 0])
     succs: list[set[int]] = [set() for _ in ids]
 
     def reaches(a: int, b: int) -> bool:
@@ -237,12 +245,54 @@ def _split_arcs(
     links: list[Link] = []
     max_lags: list[MaxLag] = []
     for i, j, lag, _line in sorted(arcs, key=lambda arc: arc[2] < 0):
-        if lag >= 0 and not reaches(j, i):
-            succs[i].add(j)
+        inside = lag >= 0 and component[i] == component[j]
+        if lag >= 0 and not (inside and reaches(j, i)):
+            if inside:
+                succs[i].add(j)
             links.append(Link(ids[i], ids[j], LinkType.SS, lag))
         else:
             max_lags.append(MaxLag(ids[j], ids[i], -lag, LinkType.SS))
     return links, max_lags
+
+
+def _components(n: int, arcs: list[tuple[int, int]]) -> list[int]:
+    """Strongly connected component of each node (Tarjan's algorithm, iterative)."""
+    out: list[list[int]] = [[] for _ in range(n)]
+    for i, j in arcs:
+        out[i].append(j)
+    index = [-1] * n
+    low = [0] * n
+    component = [-1] * n
+    stack: list[int] = []
+    counter = 0
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        work = [(root, 0)]
+        while work:
+            u, k = work.pop()
+            if k == 0:
+                index[u] = low[u] = counter
+                counter += 1
+                stack.append(u)
+            if k < len(out[u]):
+                work.append((u, k + 1))
+                v = out[u][k]
+                if index[v] < 0:
+                    work.append((v, 0))
+                elif component[v] < 0:
+                    low[u] = min(low[u], index[v])
+                continue
+            if low[u] == index[u]:
+                while True:
+                    v = stack.pop()
+                    component[v] = u
+                    if v == u:
+                        break
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[u])
+    return component
 
 
 @dataclass(frozen=True)
