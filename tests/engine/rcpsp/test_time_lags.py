@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from keystage.engine.network import Activity, Link, LinkType
+from keystage.engine.rcpsp import problem as problem_module
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.cpsat.solve import Status, optimise
 from keystage.engine.rcpsp.errors import (
@@ -205,8 +206,13 @@ def test_contradicting_lags_name_the_cycle() -> None:
     assert err.value.activities == ("a", "b", "c") and err.value.excess == 2
 
 
-def test_earliest_starts_follow_releases_and_maximum_lags() -> None:
+def test_earliest_starts_follow_releases_and_maximum_lags(monkeypatch: pytest.MonkeyPatch) -> None:
     """b is released at 4 and may start at most 1 after a: a cannot start before 3."""
+    searches: list[int] = []
+    search = problem_module.earliest_starts
+    monkeypatch.setattr(
+        problem_module, "earliest_starts", lambda *a: searches.append(1) or search(*a)
+    )
     problem = timed(
         {"a": 1, "b": 1},
         releases={"b": 4},
@@ -214,6 +220,7 @@ def test_earliest_starts_follow_releases_and_maximum_lags() -> None:
         capacity=2,
     )
     assert problem.temporal_earliest_starts == (3, 4)
+    assert len(searches) == 1  # validation's search is the one kept
 
 
 @pytest.mark.parametrize(

@@ -284,16 +284,20 @@ class Problem:
         """Earliest start of each activity from every lag and release, resources ignored.
 
         Each activity takes the mode that makes each lag easiest, so this is a
-        lower bound valid for every mode choice (exact for a single mode).
+        lower bound valid for every mode choice (exact for a single mode). Raises
+        :class:`TimeLagCycleError` when lags contradict each other (a positive cycle);
+        validation asks for it, so a built problem never does.
         """
-        result = earliest_starts(
+        found = earliest_starts(
             len(self.activities),
             self._temporal_arcs(),
             self._release_list(),
             self.topological_order,
         )
-        assert not isinstance(result, PositiveCycle)  # _validate raised for it
-        return tuple(result)
+        if isinstance(found, PositiveCycle):
+            names = [self.activities[k].id for k in found.nodes]
+            raise TimeLagCycleError(names, found.length)
+        return tuple(found)
 
     def _durations(self, i: int) -> list[int]:
         table = self.mode_table[i]
@@ -407,16 +411,7 @@ class Problem:
                     )
         if not self.has_time_windows:
             return
-        found = earliest_starts(
-            len(self.activities),
-            self._temporal_arcs(),
-            self._release_list(),
-            self.topological_order,
-        )
-        if isinstance(found, PositiveCycle):
-            names = [self.activities[k].id for k in found.nodes]
-            raise TimeLagCycleError(names, found.length)
-        object.__setattr__(self, "temporal_earliest_starts", tuple(found))
+        found = self.temporal_earliest_starts
         for aid, deadline in self.deadlines.items():
             i = self.index[aid]
             finish = found[i] + min(self._durations(i))
