@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import Mock
 
 import pytest
 from hypothesis import given, settings
@@ -148,3 +149,17 @@ def test_full_levelling_respects_capacity_dropping_after_the_plan(
     assert res.schedule.starts == (0, 10)
     (move,) = res.moves
     assert (move.activity, move.resource) == ("b", "crew")
+
+
+def test_full_levelling_runs_each_rule_and_two_justified_rounds_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three rules, each scheduled, then justified and rescheduled twice: nine passes."""
+    one_pass = Mock(wraps=leveling._release_pass)
+    monkeypatch.setattr(leveling, "_release_pass", one_pass)
+    crew = Renewable("crew", 3)
+    p = problem_of((act("a", 2, crew=2), act("b", 3, crew=2), act("c", 1, crew=3)),
+                   renewables=(crew,))  # fmt: skip
+    res = level(p, within_float=False)
+    assert one_pass.call_count == 9
+    assert res.unresolved == () and res.schedule.starts == (3, 0, 5) and res.finish_after == 6

@@ -196,14 +196,28 @@ def _earliest(
     pred_idx: np.ndarray,
     pred_kind: np.ndarray,
     pred_lag: np.ndarray,
+    floor: int,
 ) -> int:
-    t = 0
+    """Earliest start of ``j`` (duration ``dj``) after its placed predecessors, from ``floor``."""
+    t = floor
     for e in range(pred_ptr[j], pred_ptr[j + 1]):
         i = pred_idx[e]
         v = starts[i] + _delta(pred_kind[e], pred_lag[e], durs[i], dj)
         if v > t:
             t = v
     return t
+
+
+@njit(cache=True, inline="always")
+def _book(avail: np.ndarray, base: np.ndarray, row: np.ndarray, t: int, d: int) -> np.ndarray:
+    """Take ``row`` (units per resource) from ``avail`` over periods ``t .. t + d - 1``."""
+    avail = _grow(avail, base, t + d)
+    for r in range(row.shape[0]):
+        q = row[r]
+        if q:
+            for u in range(t, t + d):
+                avail[r, u] -= q
+    return avail
 
 
 # ------------------------------------------------------------- the schemes
@@ -238,7 +252,7 @@ def serial_kernel(
         best_t, best_m, best_end = 0, given, -1
         for m in range(lo, hi):
             d = dur[j, m]
-            t = _earliest(j, d, starts, durs, pred_ptr, pred_idx, pred_kind, pred_lag)
+            t = _earliest(j, d, starts, durs, pred_ptr, pred_idx, pred_kind, pred_lag, 0)
             if d > 0:
                 t, avail = _first_fit(avail, base, dem[j, m], t, d)
             if best_end < 0 or t + d < best_end or (t + d == best_end and m == given):
@@ -247,13 +261,7 @@ def serial_kernel(
         d = dur[j, best_m]
         durs[j] = d
         if d > 0:
-            avail = _grow(avail, base, best_t + d)
-            row = dem[j, best_m]
-            for r in range(row.shape[0]):
-                q = row[r]
-                if q:
-                    for t in range(best_t, best_t + d):
-                        avail[r, t] -= q
+            avail = _book(avail, base, dem[j, best_m], best_t, d)
         starts[j] = best_t
     return starts
 
@@ -322,11 +330,7 @@ def parallel_kernel(
                             break
                 if not fits:
                     continue
-                for r in range(row.shape[0]):
-                    q = row[r]
-                    if q:
-                        for u in range(t, t + d):
-                            avail[r, u] -= q
+                avail = _book(avail, base, row, t, d)
             starts[j] = t
             done[j] = True
             ready[j] = False
@@ -337,7 +341,7 @@ def parallel_kernel(
                 if npred[s] == 0:
                     ready[s] = True
                     es[s] = _earliest(s, durs[s], starts, durs, pred_ptr, pred_idx, pred_kind,
-                                      pred_lag)  # fmt: skip
+                                      pred_lag, 0)  # fmt: skip
         if not left:
             break
         nxt = -1

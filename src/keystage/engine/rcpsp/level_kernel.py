@@ -40,12 +40,7 @@ def release_serial_kernel(
     for k in range(n):
         j = order[k]
         d = durs[j]
-        t = release[j]
-        for e in range(pred_ptr[j], pred_ptr[j + 1]):
-            i = pred_idx[e]
-            v = starts[i] + K._delta(pred_kind[e], pred_lag[e], durs[i], d)
-            if v > t:
-                t = v
+        t = K._earliest(j, d, starts, durs, pred_ptr, pred_idx, pred_kind, pred_lag, release[j])
         if d > 0:
             earliest = t
             avail = K._grow(avail, base, t + d)
@@ -61,11 +56,6 @@ def release_serial_kernel(
                 if blocker[j] >= 0:
                     break
             t, avail = K._first_fit(avail, base, row, t, d)
-            avail = K._grow(avail, base, t + d)
-            for r in range(row.shape[0]):
-                q = row[r]
-                if q:
-                    for u in range(t, t + d):
-                        avail[r, u] -= q
+            avail = K._book(avail, base, row, t, d)
         starts[j] = t
     return starts, blocker

@@ -154,13 +154,15 @@ def _release_pass(
                     grow = t + d + horizon
                     for row, b in zip(avail, c.base_cap, strict=True):
                         row.extend([b] * (grow - len(row)))
-                bad = next((r for r, q in dem[j] if min(avail[r][t : t + d]) < q), None)
+                bad = next(((r, q) for r, q in dem[j] if min(avail[r][t : t + d]) < q), None)
                 if bad is None:
                     break
                 if first:
-                    blocker[j] = bad
+                    blocker[j] = bad[0]
                 first = False
-                t += 1
+                # no start up to the last short period of the window fits either
+                row, q = avail[bad[0]], bad[1]
+                t = next(u for u in range(t + d - 1, t - 1, -1) if row[u] < q) + 1
             for r, q in dem[j]:
                 for u in range(t, t + d):
                     avail[r][u] -= q
@@ -207,11 +209,12 @@ def _level_by_rules(
     best: tuple[int, list[int], list[int]] | None = None
     for seq in orders:
         starts, blockers = run(seq)
-        for _ in range(3):
+        for rounds in range(3):
+            if rounds:
+                starts, blockers = run(improve(starts))
             span = max((s + d for s, d in zip(starts, durs, strict=True)), default=0)
             if best is None or span < best[0]:
                 best = (span, starts, blockers)
-            starts, blockers = run(improve(starts))
     assert best is not None
     return best[1], best[2]
 
