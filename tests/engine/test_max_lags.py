@@ -7,6 +7,7 @@ day is 480 working minutes.
 from __future__ import annotations
 
 from datetime import datetime
+from unittest.mock import Mock
 
 import numpy as np
 import pytest
@@ -211,16 +212,25 @@ def test_plans_without_maximum_lags_take_the_plain_passes(monkeypatch: pytest.Mo
     assert len(schedule(project).activities) == 40
 
 
+def limited(
+    rng: np.random.Generator, n: int, count: int, unit: int, steps: int, *, constraints: bool = True
+) -> Project:
+    """A random project, ``count`` of its links limited to their lag plus ``unit`` times
+    a random number of ``steps``."""
+    base = random_project(rng, n, constraints=constraints)
+    links = list(base.links)
+    for j in rng.choice(len(links), size=min(count, len(links)), replace=False).tolist():
+        k = links[j]
+        links[j] = Link(
+            k.pred, k.succ, k.type, k.lag, k.lag_unit, k.lag + unit * rng.integers(steps)
+        )
+    return Project(base.start, base.activities, tuple(links), base.calendars, base.calendar)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(3, 40))
 def test_every_minimum_and_maximum_lag_holds(seed: int, n: int) -> None:
-    rng = np.random.default_rng(seed)
-    base = random_project(rng, n, constraints=False)
-    links = list(base.links)
-    for j in rng.choice(len(links), size=min(3, len(links)), replace=False).tolist():
-        k = links[j]
-        links[j] = Link(k.pred, k.succ, k.type, k.lag, k.lag_unit, k.lag + 30 * rng.integers(80))
-    project = Project(base.start, base.activities, tuple(links), base.calendars, base.calendar)
+    project = limited(np.random.default_rng(seed), n, 3, 30, 80, constraints=False)
     c = compile_project(project)
     try:
         p = cpm_positions(c)
@@ -241,13 +251,7 @@ def test_every_minimum_and_maximum_lag_holds(seed: int, n: int) -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(3, 30))
 def test_with_constraints_every_limit_holds_or_a_named_error_says_why(seed: int, n: int) -> None:
-    rng = np.random.default_rng(seed)
-    base = random_project(rng, n)
-    links = list(base.links)
-    for j in rng.choice(len(links), size=min(3, len(links)), replace=False).tolist():
-        k = links[j]
-        links[j] = Link(k.pred, k.succ, k.type, k.lag, k.lag_unit, k.lag + 60 * rng.integers(40))
-    project = Project(base.start, base.activities, tuple(links), base.calendars, base.calendar)
+    project = limited(np.random.default_rng(seed), n, 3, 60, 40)
     c = compile_project(project)
     try:
         p = cpm_positions(c)
@@ -278,12 +282,7 @@ def test_re_relaxing_what_moved_equals_full_passes(seed: int, n: int, late: bool
     moved; it must reach exactly the starts a full pass per round reaches (positive
     cycles included, after the same number of rounds)."""
     rng = np.random.default_rng(seed)
-    base = random_project(rng, n)
-    links = list(base.links)
-    for j in rng.choice(len(links), size=min(4, len(links)), replace=False).tolist():
-        k = links[j]
-        links[j] = Link(k.pred, k.succ, k.type, k.lag, k.lag_unit, k.lag + 60 * rng.integers(40))
-    project = Project(base.start, base.activities, tuple(links), base.calendars, base.calendar)
+    project = limited(rng, n, 4, 60, 40)
     c = compile_project(project)
     level = topological_levels(c.n + 1, c.pred, c.succ)
     reverse = (c.max_pred, c.max_succ, c.max_weight)
@@ -308,11 +307,10 @@ def test_the_positive_cycle_search_looks_at_parents_after_doubling_rounds(
     n = 300
     pred = np.arange(n - 1)
     succ, weight = pred + 1, np.ones(n - 1, dtype=np.int64)
-    searches: list[int] = []
-    search = passes._parent_cycle
-    monkeypatch.setattr(passes, "_parent_cycle", lambda *a: searches.append(1) or search(*a))
+    search = Mock(wraps=passes._parent_cycle)
+    monkeypatch.setattr(passes, "_parent_cycle", search)
     assert positive_cycle(n, pred, succ, weight) == []  # a path: raised one node per round
-    assert 1 < len(searches) <= 10  # rounds 1, 2, 4 ... 256 and the last (n + 1)
+    assert 1 < search.call_count <= 10  # rounds 1, 2, 4 ... 256 and the last (n + 1)
     # an edge back to the start gaining 1 closes a cycle first seen in the last round
     back = positive_cycle(n, np.append(pred, n - 1), np.append(succ, 0), np.append(weight, 2 - n))
     assert sorted(back) == list(range(n))
