@@ -32,7 +32,7 @@ from typing import Any
 from django.db import transaction
 
 from keystage.accounts.models import User
-from keystage.core.audit import audit_record
+from keystage.core.audit import audit_record, audit_records
 from keystage.core.errors import Forbidden, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.costs import services as costs
@@ -346,12 +346,16 @@ def _fixed_costs(who: User, project: Project, document: PlanDocument, keys: list
             task.version += 1
             changed.append(task)
     Task.objects.bulk_update(changed, ["fixed_cost", "version"])
-    for task in changed:
-        audit_record(
-            who=who,
-            obj=task,
-            action=AuditAction.UPDATE,
-            project=project,
-            changes={"fixed_cost": [None, str(task.fixed_cost)]},
-            summary=f"Fixed cost of '{task.name}' set from the template plan",
-        )
+    audit_records(
+        who=who,
+        action=AuditAction.UPDATE,
+        project=project,
+        entries=[
+            (
+                task,
+                {"fixed_cost": [None, str(task.fixed_cost)]},
+                f"Fixed cost of '{task.name}' set from the template plan",
+            )
+            for task in changed
+        ],
+    )

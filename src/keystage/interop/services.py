@@ -31,12 +31,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.accounts.roles import Perm, ProjectRole
-from keystage.core.audit import audit_record
+from keystage.accounts.roles import Perm
+from keystage.core.audit import audit_record, audit_records
 from keystage.core.dates import plausible
 from keystage.core.errors import Conflict, InvalidInput
 from keystage.core.lookup import get_by_public_id
-from keystage.core.models import AuditAction, AuditEntry
+from keystage.core.models import AuditAction
 from keystage.engine import cpm
 from keystage.engine.calendars import Calendar, Shift
 from keystage.engine.errors import ScheduleError
@@ -544,22 +544,11 @@ def calendar_start(calendar: Calendar) -> dt.time:
 
 
 def _journal(who: Any, project: Project, records: list[Any], summary: str) -> None:
-    actor = who if getattr(who, "is_authenticated", False) else None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                project=project,
-                object_type=record._meta.model_name,
-                object_id=record.public_id,
-                object_label=str(record)[:300],
-                action=AuditAction.CREATE,
-                changes={},
-                summary=summary.format(record=record)[:500],
-            )
-            for record in records
-        ],
-        batch_size=BATCH,
+    audit_records(
+        who=who,
+        action=AuditAction.CREATE,
+        project=project,
+        entries=[(record, {}, summary.format(record=record)) for record in records],
     )
 
 
@@ -649,12 +638,13 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
         ],
         batch_size=BATCH,
     )
+    people = User.objects.in_bulk({a.person_id for a in preview.assignments})
     assignments = Assignment.objects.bulk_create(
         [
             Assignment(
                 project=project,
                 task=tasks[a.task],
-                person_id=a.person_id,
+                person=people[a.person_id],  # loaded once: the journal names each person
                 units_percent=a.units_percent,
                 work_hours=a.work_hours,
                 note="Imported with the plan",
@@ -676,23 +666,22 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
 
 def _join(who: Any, project: Project, preview: Preview) -> None:
     """Add the people the plan's resources name to the team, through the membership
-    service (journaled; the command line's system actor through its own door)."""
+    service, all at once (each journaled; the command line's system actor as itself)."""
     people = User.objects.in_bulk([pk for pk, _ in preview.joining])
     already = set(
         ProjectMembership.objects.filter(project=project, user__in=list(people)).values_list(
             "user", flat=True
         )
     )
+    joining = []
     for pk, _ in preview.joining:
         if pk in already:  # joined since the preview: their assignments still go in
             continue
         user = people.get(pk)
         if user is None or not user.is_active or user.organisation_id != project.organisation_id:
             raise Conflict(current=None, message="The team changed since the preview; try again.")
-        if who is None:
-            portfolio.member_add_by_operator(project=project, user=user)
-        else:
-            portfolio.member_add(who=who, project=project, user=user, role=ProjectRole.TEAM_MEMBER)
+        joining.append(user)
+    portfolio.team_members_add(who=who, project=project, users=joining)
 
 
 def _scheduled_tasks(
