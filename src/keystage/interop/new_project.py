@@ -22,16 +22,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id
+from keystage.engine import daterange
 from keystage.engine.interchange import PlanDocument
 from keystage.interop import services
 from keystage.interop.models import ImportReport, ImportStatus
-from keystage.planning.models import Task
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.access import can_create_projects
 from keystage.portfolio.lifecycle import ProjectKind
@@ -94,23 +93,31 @@ def new_project_import(
     dry_run: bool = False,
     file_dates: dict[str, tuple[dt.datetime, dt.datetime]] | None = None,
     report: ImportReport | None = None,
+    description: str | None = None,
 ) -> tuple[Project | None, ImportReport, services.Preview]:
     """Open a project from ``document`` and import its plan (``dry_run``: only preview).
 
     Returns the new project (None on a dry run), the report (saved unless ``dry_run``)
-    and the preview. One transaction: any error leaves neither project nor plan.
+    and the preview. One transaction: any error leaves neither project nor plan. The
+    plan is scheduled once: its rows, before the project is opened with their finish as
+    its target date, and written with those dates.
     """
     user = require_may_open(who)
     name, code = name_and_code(
         who=user, name=name, code=code, document=document, file_name=str(source.get("name", ""))
     )
-    preview = services.plan_preview(project=None, document=document, who=user)
+    preview = services.plan_preview(project=None, document=document, who=user, schedule=dry_run)
     report = services.report_of(None, source, document, preview, report)
     report.new_project = {"name": name, "code": code}
     if dry_run:
         return None, report, preview
-    if preview.error:
-        raise InvalidInput({"file": preview.error})
+    services.schedule_preview(preview)
+    if preview.finish is not None and not daterange.plausible(preview.finish):
+        raise InvalidInput(
+            {"file": f"The plan would finish on {preview.finish}. {daterange.MESSAGE}"}
+        )
+    if description is None:
+        description = f"Imported from the plan {report.file_name}."
     with transaction.atomic():
         project = portfolio.project_create(
             who=user,
@@ -119,7 +126,7 @@ def new_project_import(
             kind=kind,
             start_date=preview.start,
             target_date=max(preview.finish or preview.start, preview.start),
-            description=f"Imported from the plan {report.file_name}."[:5000],
+            description=description[:5000],
             project_manager=user,
         )
         report, preview = services.plan_import(
@@ -131,23 +138,7 @@ def new_project_import(
             report=report,
             preview=preview,
         )
-        _target_covers_plan(user, project)
     return project, report, preview
-
-
-def _target_covers_plan(who: User, project: Project) -> None:
-    """Move the target date to the plan's last finish as Keystage scheduled it (the file's
-    own schedule may end a little earlier, e.g. a milestone printed at the next start)."""
-    finish = Task.objects.filter(project=project).aggregate(last=Max("finish_at"))["last"]
-    if finish is None or timezone.localdate(finish) <= project.target_date:
-        return
-    services.move_project_dates(
-        who,
-        project,
-        {"target_date": timezone.localdate(finish)},
-        summary=f"Target date set to {timezone.localdate(finish):%d %b %Y}, "
-        "the imported plan's finish",
-    )
 
 
 def new_project_upload(
