@@ -258,3 +258,18 @@ def test_people_join_the_team_in_queries_that_do_not_grow(world, api):
         journal = AuditEntry.objects.filter(project=project, object_type="projectmembership")
         assert journal.filter(summary__startswith="Added Crew").count() == len(people)
     assert counts[1] == counts[0], counts  # four more people, not one more query
+
+
+def test_the_name_and_code_are_checked_before_the_file_is_read(world, api, monkeypatch):
+    def unread(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(services, "read_upload", unread)
+    client = api(world.pmo)
+    taken = _post(client, b"not a plan", code="prj-a")
+    assert taken.status_code == 400
+    assert taken.json()["errors"]["code"] == ["Another project already uses this code."]
+    both = _post(client, b"not a plan", code="no spaces!", name="N" * 201)
+    assert both.status_code == 400 and set(both.json()["errors"]) == {"code", "name"}
+    with pytest.raises(AssertionError, match="the file was read"):  # good fields: it is read
+        _post(client, b"not a plan", code="FRESH")

@@ -61,6 +61,33 @@ def code_from(name: str) -> str:
     return code if len(code) >= 2 else "PLAN"
 
 
+def _refusals(who: User, name: str, code: str) -> dict[str, Any]:
+    """Why a project could not take this name or code (nothing when both are empty)."""
+    if who.organisation_id is None:
+        return {"organisation": "Your account belongs to no organisation."}
+    errors: dict[str, Any] = {}
+    if len(name) > 200:
+        errors["name"] = "Use at most 200 characters."
+    if code:
+        try:
+            project_code_validator(code)
+        except ValidationError as exc:
+            errors["code"] = list(exc.messages)
+        else:
+            taken = Project.objects.filter(organisation_id=who.organisation_id, code__iexact=code)
+            if taken.exists():
+                errors["code"] = CODE_TAKEN
+    return errors
+
+
+def check_name_and_code(*, who: User, name: str, code: str) -> None:
+    """400 on ``name`` or ``code`` given with an upload that the new project could never
+    take (the code already used in the organisation): checked before the file is read."""
+    errors = _refusals(who, " ".join((name or "").split()), (code or "").strip().upper())
+    if errors:
+        raise InvalidInput(errors)
+
+
 def name_and_code(
     *, who: User, name: str, code: str, document: PlanDocument, file_name: str
 ) -> tuple[str, str]:
@@ -68,17 +95,10 @@ def name_and_code(
     ``code`` when they cannot be used (the code already taken in the organisation)."""
     name = " ".join((name or "").split()) or " ".join(document.title.split())
     name = name or PurePath(file_name).stem or "Imported plan"
-    if len(name) > 200:
-        raise InvalidInput({"name": "Use at most 200 characters."})
     code = (code or "").strip().upper() or code_from(name)
-    try:
-        project_code_validator(code)
-    except ValidationError as exc:
-        raise InvalidInput({"code": list(exc.messages)}) from None
-    if who.organisation_id is None:
-        raise InvalidInput({"organisation": "Your account belongs to no organisation."})
-    if Project.objects.filter(organisation_id=who.organisation_id, code__iexact=code).exists():
-        raise InvalidInput({"code": CODE_TAKEN})
+    errors = _refusals(who, name, code)
+    if errors:
+        raise InvalidInput(errors)
     return name, code
 
 
@@ -146,6 +166,7 @@ def new_project_upload(
 ) -> tuple[ImportReport, services.Preview]:
     """Read an upload for a new project and keep its preview (the uploader's own)."""
     user = require_may_open(who)
+    check_name_and_code(who=user, name=name, code=code)
     document, _ = services.read_upload(file_name, data)
     _, report, preview = new_project_import(
         who=user,
