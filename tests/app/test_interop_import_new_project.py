@@ -209,6 +209,11 @@ def test_the_command_line_opens_a_new_project(world, tmp_path):
     refused = runner.invoke(cli_app, ["import", str(path), "--manager", "dev_a"])
     assert refused.exit_code == 1 and "open new projects" in refused.output
     assert len(refused.output.strip().splitlines()) == 1
+    (tmp_path / "garbage.xml").write_bytes(b"not a plan")  # a taken code: refused unread
+    taken = runner.invoke(cli_app, [*base[:1], str(tmp_path / "garbage.xml"), *base[2:]])
+    assert taken.exit_code == 1 and taken.output.strip().endswith("already uses this code.")
+    ghost = runner.invoke(cli_app, ["import", str(path), "--manager", "ghost"])
+    assert ghost.exit_code == 1 and "no active user 'ghost'" in ghost.output
 
 
 def test_the_command_lines_import_adds_people_as_the_system(world, tmp_path):
