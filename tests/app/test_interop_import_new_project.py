@@ -209,6 +209,11 @@ def test_the_command_line_opens_a_new_project(world, tmp_path):
     refused = runner.invoke(cli_app, ["import", str(path), "--manager", "dev_a"])
     assert refused.exit_code == 1 and "open new projects" in refused.output
     assert len(refused.output.strip().splitlines()) == 1
+    (tmp_path / "garbage.xml").write_bytes(b"not a plan")  # a taken code: refused unread
+    taken = runner.invoke(cli_app, [*base[:1], str(tmp_path / "garbage.xml"), *base[2:]])
+    assert taken.exit_code == 1 and taken.output.strip().endswith("already uses this code.")
+    ghost = runner.invoke(cli_app, ["import", str(path), "--manager", "ghost"])
+    assert ghost.exit_code == 1 and "no active user 'ghost'" in ghost.output
 
 
 def test_the_command_lines_import_adds_people_as_the_system(world, tmp_path):
@@ -223,3 +228,53 @@ def test_the_command_lines_import_adds_people_as_the_system(world, tmp_path):
         project=world.project_a, object_type="projectmembership", summary__contains="Dev_B"
     )
     assert joined.actor is None
+
+
+def _crew_plan(people: list[str]) -> bytes:
+    """An MSPDI plan with one task per person, assigned to them by e-mail."""
+    tasks = resources = assignments = ""
+    for i, username in enumerate(people, start=1):
+        tasks += f"<Task><UID>{i}</UID><ID>{i}</ID><Name>T{i}</Name>"
+        tasks += "<Duration>PT8H0M0S</Duration></Task>"
+        resources += f"<Resource><UID>{i}</UID><ID>{i}</ID><Name>{username}</Name><Type>1</Type>"
+        resources += f"<EmailAddress>{username}@example.test</EmailAddress></Resource>"
+        assignments += f"<Assignment><UID>{i}</UID><TaskUID>{i}</TaskUID>"
+        assignments += f"<ResourceUID>{i}</ResourceUID><Units>1</Units></Assignment>"
+    return (
+        f"<Project><StartDate>2027-01-04T08:00:00</StartDate><Tasks>{tasks}</Tasks>"
+        f"<Resources>{resources}</Resources><Assignments>{assignments}</Assignments></Project>"
+    ).encode()
+
+
+def test_people_join_the_team_in_queries_that_do_not_grow(world, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    crew = [make_user(f"crew{i}", world.org).username for i in range(6)]
+    counts = []
+    for code, people in (("CREW-2", crew[:2]), ("CREW-6", crew)):
+        with CaptureQueriesContext(connection) as queries:
+            answer = _post(api(world.pmo), _crew_plan(people), code=code)
+        assert answer.status_code == 201, answer.content
+        counts.append(len(queries))
+        project = Project.objects.get(code=code)
+        joined = ProjectMembership.objects.filter(project=project, role="team_member")
+        assert sorted(joined.values_list("user__username", flat=True)) == sorted(people)
+        journal = AuditEntry.objects.filter(project=project, object_type="projectmembership")
+        assert journal.filter(summary__startswith="Added Crew").count() == len(people)
+    assert counts[1] == counts[0], counts  # four more people, not one more query
+
+
+def test_the_name_and_code_are_checked_before_the_file_is_read(world, api, monkeypatch):
+    def unread(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(services, "read_upload", unread)
+    client = api(world.pmo)
+    taken = _post(client, b"not a plan", code="prj-a")
+    assert taken.status_code == 400
+    assert taken.json()["errors"]["code"] == ["Another project already uses this code."]
+    both = _post(client, b"not a plan", code="no spaces!", name="N" * 201)
+    assert both.status_code == 400 and set(both.json()["errors"]) == {"code", "name"}
+    with pytest.raises(AssertionError, match="the file was read"):  # good fields: it is read
+        _post(client, b"not a plan", code="FRESH")

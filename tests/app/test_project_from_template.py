@@ -452,3 +452,41 @@ def test_page_opens_a_project_from_an_uploaded_plan(world):
     assert response.status_code == 302
     assert response["Location"] == f"/projects/{project.public_id}/"
     assert Task.objects.filter(project=project).count() == 4
+
+
+def _costed_plan(tasks: int) -> bytes:
+    rows = "".join(
+        f'[[activities]]\nid = "T{i}"\nname = "Task {i}"\nduration = "1d"\ncost = {100 * i}\n'
+        for i in range(1, tasks + 1)
+    )
+    return b"[project]\nstart = 2027-01-04T08:00:00\n\n" + rows.encode()
+
+
+def test_a_plan_template_is_scheduled_once_in_queries_that_do_not_grow(world, api, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from keystage.engine import cpm
+
+    schedule, runs = cpm.schedule, []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return schedule(*args, **kwargs)
+
+    monkeypatch.setattr(cpm, "schedule", counted)
+    client = api(world.a["project_manager"])
+    counts = []
+    for code, tasks in (("SMALL", 2), ("LARGE", 8)):
+        body = _body(code=code, plan=_upload(_costed_plan(tasks)))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(API, body, format="multipart").status_code == 201
+        counts.append(len(queries))
+        project = Project.objects.get(code=code)
+        costed = AuditEntry.objects.filter(project=project, summary__startswith="Fixed cost of")
+        assert costed.count() == tasks  # every fixed cost is still journaled
+        assert project.target_date == max(
+            t.finish_at.date() for t in Task.objects.filter(project=project)
+        )
+    assert len(runs) == 2  # once per project: the rows it writes
+    assert counts[1] == counts[0], counts  # six more costed tasks, not one more query

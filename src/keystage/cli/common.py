@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from keystage.accounts.models import Organisation, User
     from keystage.portfolio.models import Project
 
 #: The ``--organisation`` option of the commands that find a project by its code.
@@ -57,3 +58,39 @@ def find_project(word: str, organisation: str | None = None) -> Project:
         names = ", ".join(sorted(p.organisation.name for p in matches))
         fail(f"the code '{word}' is used in {names}; add --organisation NAME")
     return matches[0]
+
+
+def find_organisation(name: str) -> Organisation:
+    """The organisation with this name (any case); one readable line and exit if none."""
+    from keystage.accounts.models import Organisation
+
+    found = Organisation.objects.filter(name__iexact=name.strip()).first()
+    if found is None:
+        fail(f"no organisation '{name}'")
+    return found
+
+
+def find_user(name: str, organisation: str | None = None, *, active: bool = False) -> User:
+    """The user with this user name (any case), within ``organisation`` when given; with
+    ``active``, only an active account.
+
+    Exits with one readable line when there is none, when the name is used in several
+    organisations and none was named, or when the user belongs to no organisation.
+    Shared by every command that acts as or on a user (import --manager, user …).
+    """
+    from keystage.accounts.models import User
+
+    found = User.objects.select_related("organisation").filter(username__iexact=name.strip())
+    if active:
+        found = found.filter(is_active=True)
+    if organisation:
+        found = found.filter(organisation=find_organisation(organisation))
+    users = list(found[:2])
+    if not users:
+        where = f" in '{organisation}'" if organisation else ""
+        fail(f"no {'active ' if active else ''}user '{name}'{where}")
+    if len(users) > 1:
+        fail(f"the user name '{name}' is in several organisations; add --organisation NAME")
+    if users[0].organisation is None:
+        fail(f"'{users[0].username}' belongs to no organisation")
+    return users[0]

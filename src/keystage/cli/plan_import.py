@@ -18,7 +18,13 @@ from typing import Annotated
 
 import typer
 
-from keystage.cli.common import OrganisationOption, django_setup, fail, find_project
+from keystage.cli.common import (
+    OrganisationOption,
+    django_setup,
+    fail,
+    find_project,
+    find_user,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -77,8 +83,12 @@ def import_command(
     from keystage.interop import services
 
     target = find_project(project, organisation) if project is not None else None
-    who = _user(manager, organisation) if manager is not None else None  # before the parse
+    who = find_user(manager, organisation, active=True) if manager is not None else None
     try:
+        if who is not None:  # a code or name the new project could never take: before the parse
+            from keystage.interop.new_project import check_name_and_code
+
+            check_name_and_code(who=who, name=name or "", code=code or "")
         document, file_dates = services.read_upload(
             file.name, data, start=target.start_date if target is not None else None
         )
@@ -97,10 +107,10 @@ def import_command(
             "project, or --manager USER to open a new project from it)"
         )
         return
-    if target is None:
-        from keystage.interop.new_project import new_project_import
+    try:
+        if target is None:  # a new project, opened by --manager
+            from keystage.interop.new_project import new_project_import
 
-        try:
             _, report, preview = new_project_import(
                 who=who,
                 document=document,
@@ -110,30 +120,24 @@ def import_command(
                 dry_run=dry_run,
                 file_dates=file_dates,
             )
-        except DomainError as exc:
-            fail(f"{file.name}: {_message(exc)}")
-        if dry_run and preview.error:
-            fail(f"{file.name}: {preview.error}")
-        _losses(preview.losses, verbose)
-        equal = report.dates_equal_percent
-        code = report.new_project["code"]
-        _done(file.name, report.counts, code, dry_run, equal, started, new=True)
-        return
-    try:
-        report, preview = services.plan_import(
-            who=None,
-            project=target,
-            document=document,
-            source=services.source_of(file.name, data, document),
-            dry_run=dry_run,
-            file_dates=file_dates,
-        )
+            into = report.new_project["code"]
+        else:
+            report, preview = services.plan_import(
+                who=None,
+                project=target,
+                document=document,
+                source=services.source_of(file.name, data, document),
+                dry_run=dry_run,
+                file_dates=file_dates,
+            )
+            into = target.code
     except DomainError as exc:
         fail(f"{file.name}: {_message(exc)}")
     if dry_run and preview.error:
         fail(f"{file.name}: {preview.error}")
     _losses(preview.losses, verbose)
-    _done(file.name, report.counts, target.code, dry_run, report.dates_equal_percent, started)
+    equal = report.dates_equal_percent
+    _done(file.name, report.counts, into, dry_run, equal, started, new=target is None)
 
 
 def _done(
@@ -156,22 +160,6 @@ def _done(
         f"{f'; dates equal to the file: {equal:g} %' if equal is not None else ''}"
         f" in {time.perf_counter() - started:.1f} s"
     )
-
-
-def _user(username: str, organisation: str | None) -> object:
-    """The active user with this user name (within ``organisation`` when given)."""
-    from keystage.accounts.models import User
-
-    found = User.objects.filter(username__iexact=username.strip(), is_active=True)
-    if organisation:
-        found = found.filter(organisation__name__iexact=organisation.strip())
-    users = list(found[:2])
-    where = f" in '{organisation}'" if organisation else ""
-    if not users:
-        fail(f"no active user '{username}'{where}")
-    if len(users) > 1:
-        fail(f"the user name '{username}' is in several organisations; add --organisation NAME")
-    return users[0]
 
 
 def _message(exc: Exception) -> str:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from keystage.cli.common import django_setup, fail
+from keystage.cli.common import django_setup, fail, find_organisation, find_user
 
 if TYPE_CHECKING:
-    from keystage.accounts.models import Organisation, User
+    pass
 
 users = typer.Typer(
     name="user",
@@ -61,37 +61,13 @@ def createuser_command(
     typer.echo(f"Created {user.username}")
 
 
-def _organisation(name: str) -> Organisation:
-    from keystage.accounts.models import Organisation
-
-    found = Organisation.objects.filter(name__iexact=name.strip()).first()
-    if found is None:
-        fail(f"no organisation '{name}'")
-    return found
-
-
-def _user(name: str, organisation: str) -> User:
-    from keystage.accounts.models import User
-
-    found = User.objects.select_related("organisation").filter(username__iexact=name.strip())
-    if organisation:
-        found = found.filter(organisation=_organisation(organisation))
-    user = found.first()
-    if user is None:
-        where = f" in '{organisation}'" if organisation else ""
-        fail(f"no user '{name}'{where}")
-    if user.organisation is None:
-        fail(f"'{user.username}' belongs to no organisation")
-    return user
-
-
 @users.command("list")
 def list_command(organisation: Org) -> None:
     """The organisation's users: role, state, last sign-in, live API tokens."""
     django_setup()
     from keystage.accounts import offboarding
 
-    rows = offboarding.managed_users(who=None, organisation=_organisation(organisation))
+    rows = offboarding.managed_users(who=None, organisation=find_organisation(organisation))
     typer.echo(f"{'username':<24} {'role':<16} {'state':<12} {'last sign-in':<17} tokens")
     for u in rows:
         state = "active" if u.is_active else "deactivated"
@@ -104,7 +80,7 @@ def _update(name: str, organisation: str, **change: object) -> None:
     from keystage.accounts import offboarding
     from keystage.core.errors import DomainError
 
-    user = _user(name, organisation)
+    user = find_user(name, organisation)
     try:
         fresh = offboarding.managed_user_update(who=None, user=user, version=None, **change)  # type: ignore[arg-type]
     except DomainError as exc:
@@ -150,5 +126,5 @@ def revoke_command(
     django_setup()
     from keystage.accounts import offboarding
 
-    count = offboarding.managed_user_revoke_access(who=None, user=_user(name, organisation))
+    count = offboarding.managed_user_revoke_access(who=None, user=find_user(name, organisation))
     typer.echo(f"{name}: {count} token(s) revoked, sessions ended")

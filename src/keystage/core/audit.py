@@ -33,6 +33,26 @@ def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list
     }
 
 
+def _entry(
+    who: Any,
+    obj: models.Model,
+    action: AuditAction | str,
+    project: Any,
+    changes: dict[str, Any] | None,
+    summary: str,
+) -> AuditEntry:
+    return AuditEntry(
+        actor=who if getattr(who, "is_authenticated", False) else None,
+        project=project,
+        object_type=obj._meta.model_name or type(obj).__name__.lower(),
+        object_id=obj.public_id,  # type: ignore[attr-defined]
+        object_label=str(obj)[:300],
+        action=action,
+        changes=changes or {},
+        summary=summary[:500],
+    )
+
+
 def audit_record(
     *,
     who: Any,
@@ -43,15 +63,25 @@ def audit_record(
     summary: str = "",
 ) -> AuditEntry:
     """Append one journal entry; call inside the transaction that made the change."""
-    actor = who if getattr(who, "is_authenticated", False) else None
     forget_memo()  # a read memoised earlier in this request may no longer hold
-    return AuditEntry.objects.create(
-        actor=actor,
-        project=project,
-        object_type=obj._meta.model_name or type(obj).__name__.lower(),
-        object_id=obj.public_id,  # type: ignore[attr-defined]
-        object_label=str(obj)[:300],
-        action=action,
-        changes=changes or {},
-        summary=summary[:500],
+    entry = _entry(who, obj, action, project, changes, summary)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_records(
+    *,
+    who: Any,
+    action: AuditAction | str,
+    project: Any,
+    entries: list[tuple[models.Model, dict[str, Any], str]],
+) -> list[AuditEntry]:
+    """Append one journal entry per ``(obj, changes, summary)`` of a batch change, in one
+    insert; call inside the transaction that made the changes."""
+    if not entries:
+        return []
+    forget_memo()
+    return AuditEntry.objects.bulk_create(
+        [_entry(who, obj, action, project, changes, summary) for obj, changes, summary in entries],
+        batch_size=1000,
     )

@@ -16,7 +16,11 @@ from keystage.accounts.actor import actor
 from keystage.accounts.roles import Perm
 from keystage.core.errors import InvalidInput
 from keystage.interop import services
-from keystage.interop.new_project import new_project_import, require_may_open
+from keystage.interop.new_project import (
+    check_name_and_code,
+    new_project_import,
+    require_may_open,
+)
 from keystage.interop.serializers import (
     ImportPreviewSerializer,
     ImportReportSerializer,
@@ -106,6 +110,9 @@ class NewProjectImportView(APIView):
         the caller as project manager) and write the plan into it, in one transaction
         (whoever may open projects); ``?dry_run=1`` answers the preview (200) instead."""
         who = require_may_open(actor(request))
+        project_name = str(request.POST.get("name", "") or "")
+        code = str(request.POST.get("code", "") or "")
+        check_name_and_code(who=who, name=project_name, code=code)  # before reading the file
         name, data = _upload(request)
         fmt = str(request.POST.get("format", "") or "")
         document, file_dates = services.read_upload(name, data, fmt)
@@ -113,8 +120,8 @@ class NewProjectImportView(APIView):
             who=who,
             document=document,
             source=services.source_of(name, data, document),
-            name=str(request.POST.get("name", "") or ""),
-            code=str(request.POST.get("code", "") or ""),
+            name=project_name,
+            code=code,
             dry_run=_dry_run(request),
             file_dates=file_dates,
         )

@@ -13,9 +13,10 @@ service that writes it, and the project's journal says which template it came fr
 One transaction: a refusal anywhere leaves nothing behind.
 
 :func:`project_create_from_plan` does the same from a plan TOML file, read by the import's
-own reader (``interop.readers``) and written by the import service (``plan_import``: the
-WBS, durations, work, constraints, deadlines, links and the calendar's working week, with
-its import report), after moving the plan to the new start: constraint dates and
+own reader (``interop.readers``) and opened and written by the import into a new project
+(``new_project.new_project_import``: the WBS, durations, work, constraints, deadlines,
+links and the calendar's working week, with its import report; the plan is scheduled
+once), after moving the plan to the new start: constraint dates and
 deadlines move by the distance between the plan's start and the new one. Each task's
 ``cost`` becomes its fixed cost. The format has no roles, skills or budget lines, so
 none are created; progress, the status date, baselines and dated calendar exceptions
@@ -32,18 +33,18 @@ from typing import Any
 from django.db import transaction
 
 from keystage.accounts.models import User
-from keystage.core.audit import audit_record
+from keystage.core.audit import audit_record, audit_records
 from keystage.core.errors import Forbidden, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.costs import services as costs
 from keystage.costs.models import BudgetLine, ProjectBudget
-from keystage.engine import cpm, daterange
-from keystage.engine.errors import ScheduleError
+from keystage.engine import daterange
 from keystage.engine.interchange import PlanDocument
 from keystage.engine.mspdi_read import PlanReadError
 from keystage.engine.network import Kind
 from keystage.interop import readers
 from keystage.interop import services as imports
+from keystage.interop.new_project import new_project_import
 from keystage.planning.models import Dependency, ProjectCalendar, Task, TaskSkill
 from keystage.planning.services import calendar as calendars
 from keystage.planning.services import wbs
@@ -292,32 +293,21 @@ def project_create_from_plan(
         )  # fmt: skip
     moved, delta = plan_moved_to(document, start)
     try:
-        finish = cpm.schedule(moved.plan).finish.date()
-    except (ScheduleError, ValueError) as exc:
-        raise InvalidInput({"plan": f"The plan cannot be scheduled: {exc}"}) from None
-    target = max(finish, start)
-    if not daterange.plausible(target):
-        raise InvalidInput({"start_date": daterange.MESSAGE})
-    project = portfolio.project_create(
-        who=who,
-        name=name,
-        code=code,
-        kind=kind,
-        start_date=start,
-        target_date=target,
-        project_manager=who,
-    )
-    try:
-        _report, preview = imports.plan_import(
+        project, _report, preview = new_project_import(
             who=who,
-            project=project,
             document=moved,
             source=imports.source_of(filename, data, moved),
+            name=name,
+            code=code,
+            kind=kind,
+            description="",
         )
     except InvalidInput as exc:  # the import names the upload "file"; here it is "plan"
         raise InvalidInput(
-            {("plan" if name == "file" else name): texts for name, texts in exc.errors.items()}
+            {("plan" if field == "file" else field): texts for field, texts in exc.errors.items()}
         ) from None
+    if project is None:  # only a dry run opens no project
+        raise InvalidInput({"plan": "The plan could not be imported."})
     _fixed_costs(who, project, moved, [row.key for row in preview.tasks])
     audit_record(
         who=who,
@@ -346,12 +336,16 @@ def _fixed_costs(who: User, project: Project, document: PlanDocument, keys: list
             task.version += 1
             changed.append(task)
     Task.objects.bulk_update(changed, ["fixed_cost", "version"])
-    for task in changed:
-        audit_record(
-            who=who,
-            obj=task,
-            action=AuditAction.UPDATE,
-            project=project,
-            changes={"fixed_cost": [None, str(task.fixed_cost)]},
-            summary=f"Fixed cost of '{task.name}' set from the template plan",
-        )
+    audit_records(
+        who=who,
+        action=AuditAction.UPDATE,
+        project=project,
+        entries=[
+            (
+                task,
+                {"fixed_cost": [None, str(task.fixed_cost)]},
+                f"Fixed cost of '{task.name}' set from the template plan",
+            )
+            for task in changed
+        ],
+    )

@@ -22,16 +22,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from keystage.accounts.models import User
 from keystage.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from keystage.core.lookup import get_by_public_id
+from keystage.engine import daterange
 from keystage.engine.interchange import PlanDocument
 from keystage.interop import services
 from keystage.interop.models import ImportReport, ImportStatus
-from keystage.planning.models import Task
 from keystage.portfolio import services as portfolio
 from keystage.portfolio.access import can_create_projects
 from keystage.portfolio.lifecycle import ProjectKind
@@ -62,6 +61,33 @@ def code_from(name: str) -> str:
     return code if len(code) >= 2 else "PLAN"
 
 
+def _refusals(who: User, name: str, code: str) -> dict[str, Any]:
+    """Why a project could not take this name or code (nothing when both are empty)."""
+    if who.organisation_id is None:
+        return {"organisation": "Your account belongs to no organisation."}
+    errors: dict[str, Any] = {}
+    if len(name) > 200:
+        errors["name"] = "Use at most 200 characters."
+    if code:
+        try:
+            project_code_validator(code)
+        except ValidationError as exc:
+            errors["code"] = list(exc.messages)
+        else:
+            taken = Project.objects.filter(organisation_id=who.organisation_id, code__iexact=code)
+            if taken.exists():
+                errors["code"] = CODE_TAKEN
+    return errors
+
+
+def check_name_and_code(*, who: User, name: str, code: str) -> None:
+    """400 on ``name`` or ``code`` given with an upload that the new project could never
+    take (the code already used in the organisation): checked before the file is read."""
+    errors = _refusals(who, " ".join((name or "").split()), (code or "").strip().upper())
+    if errors:
+        raise InvalidInput(errors)
+
+
 def name_and_code(
     *, who: User, name: str, code: str, document: PlanDocument, file_name: str
 ) -> tuple[str, str]:
@@ -69,17 +95,10 @@ def name_and_code(
     ``code`` when they cannot be used (the code already taken in the organisation)."""
     name = " ".join((name or "").split()) or " ".join(document.title.split())
     name = name or PurePath(file_name).stem or "Imported plan"
-    if len(name) > 200:
-        raise InvalidInput({"name": "Use at most 200 characters."})
     code = (code or "").strip().upper() or code_from(name)
-    try:
-        project_code_validator(code)
-    except ValidationError as exc:
-        raise InvalidInput({"code": list(exc.messages)}) from None
-    if who.organisation_id is None:
-        raise InvalidInput({"organisation": "Your account belongs to no organisation."})
-    if Project.objects.filter(organisation_id=who.organisation_id, code__iexact=code).exists():
-        raise InvalidInput({"code": CODE_TAKEN})
+    errors = _refusals(who, name, code)
+    if errors:
+        raise InvalidInput(errors)
     return name, code
 
 
@@ -94,23 +113,31 @@ def new_project_import(
     dry_run: bool = False,
     file_dates: dict[str, tuple[dt.datetime, dt.datetime]] | None = None,
     report: ImportReport | None = None,
+    description: str | None = None,
 ) -> tuple[Project | None, ImportReport, services.Preview]:
     """Open a project from ``document`` and import its plan (``dry_run``: only preview).
 
     Returns the new project (None on a dry run), the report (saved unless ``dry_run``)
-    and the preview. One transaction: any error leaves neither project nor plan.
+    and the preview. One transaction: any error leaves neither project nor plan. The
+    plan is scheduled once: its rows, before the project is opened with their finish as
+    its target date, and written with those dates.
     """
     user = require_may_open(who)
     name, code = name_and_code(
         who=user, name=name, code=code, document=document, file_name=str(source.get("name", ""))
     )
-    preview = services.plan_preview(project=None, document=document, who=user)
+    preview = services.plan_preview(project=None, document=document, who=user, schedule=dry_run)
     report = services.report_of(None, source, document, preview, report)
     report.new_project = {"name": name, "code": code}
     if dry_run:
         return None, report, preview
-    if preview.error:
-        raise InvalidInput({"file": preview.error})
+    services.schedule_preview(preview)
+    if preview.finish is not None and not daterange.plausible(preview.finish):
+        raise InvalidInput(
+            {"file": f"The plan would finish on {preview.finish}. {daterange.MESSAGE}"}
+        )
+    if description is None:
+        description = f"Imported from the plan {report.file_name}."
     with transaction.atomic():
         project = portfolio.project_create(
             who=user,
@@ -119,7 +146,7 @@ def new_project_import(
             kind=kind,
             start_date=preview.start,
             target_date=max(preview.finish or preview.start, preview.start),
-            description=f"Imported from the plan {report.file_name}."[:5000],
+            description=description[:5000],
             project_manager=user,
         )
         report, preview = services.plan_import(
@@ -131,23 +158,7 @@ def new_project_import(
             report=report,
             preview=preview,
         )
-        _target_covers_plan(user, project)
     return project, report, preview
-
-
-def _target_covers_plan(who: User, project: Project) -> None:
-    """Move the target date to the plan's last finish as Keystage scheduled it (the file's
-    own schedule may end a little earlier, e.g. a milestone printed at the next start)."""
-    finish = Task.objects.filter(project=project).aggregate(last=Max("finish_at"))["last"]
-    if finish is None or timezone.localdate(finish) <= project.target_date:
-        return
-    services.move_project_dates(
-        who,
-        project,
-        {"target_date": timezone.localdate(finish)},
-        summary=f"Target date set to {timezone.localdate(finish):%d %b %Y}, "
-        "the imported plan's finish",
-    )
 
 
 def new_project_upload(
@@ -155,6 +166,7 @@ def new_project_upload(
 ) -> tuple[ImportReport, services.Preview]:
     """Read an upload for a new project and keep its preview (the uploader's own)."""
     user = require_may_open(who)
+    check_name_and_code(who=user, name=name, code=code)
     document, _ = services.read_upload(file_name, data)
     _, report, preview = new_project_import(
         who=user,

@@ -31,12 +31,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from keystage.accounts.models import User
-from keystage.accounts.roles import Perm, ProjectRole
-from keystage.core.audit import audit_record
+from keystage.accounts.roles import Perm
+from keystage.core.audit import audit_record, audit_records
 from keystage.core.dates import plausible
 from keystage.core.errors import Conflict, InvalidInput
 from keystage.core.lookup import get_by_public_id
-from keystage.core.models import AuditAction, AuditEntry
+from keystage.core.models import AuditAction
 from keystage.engine import cpm
 from keystage.engine.calendars import Calendar, Shift
 from keystage.engine.errors import ScheduleError
@@ -138,6 +138,8 @@ class Preview:
     losses: list[Loss] = field(default_factory=list)
     error: str = ""
     finish: dt.date | None = None  # the scheduled finish of the plan, when it schedules
+    # The tasks as the import will write them, already scheduled (schedule_preview).
+    scheduled: dict[str, Task] | None = field(default=None, repr=False)
     joining: list[tuple[int, str]] = field(default_factory=list)  # (user pk, name) to add
 
     @property
@@ -296,12 +298,15 @@ class People:
         return self.by_name.get(name) if name else None
 
 
-def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = None) -> Preview:
+def plan_preview(
+    *, project: Project | None, document: PlanDocument, who: Any = None, schedule: bool = True
+) -> Preview:
     """Map the document onto a project's records; nothing is written.
 
     ``project`` is None for an import into a new project, whose manager will be ``who``.
     Work resources are matched to the project's members, then to the other active users
-    of its organisation, who join the team when the plan is imported."""
+    of its organisation, who join the team when the plan is imported. ``schedule``: find
+    the plan's finish (an import that writes schedules the rows it writes instead)."""
     plan = document.plan
     losses = list(document.losses)
     if len(plan.activities) > MAX_TASKS:
@@ -525,11 +530,26 @@ def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = 
         losses=losses,
         joining=sorted(joining.items(), key=lambda item: item[1]),
     )
-    try:
-        preview.finish = cpm.schedule(plan).finish.date()
-    except ScheduleError as exc:
-        preview.error = f"The plan cannot be scheduled: {exc}"
+    if schedule:
+        try:
+            preview.finish = cpm.schedule(plan).finish.date()
+        except ScheduleError as exc:
+            preview.error = f"The plan cannot be scheduled: {exc}"
     return preview
+
+
+def schedule_preview(preview: Preview) -> dict[str, Task]:
+    """Schedule the tasks the preview will write, on the calendar it will write, before
+    anything is written; kept on the preview (with its finish) for the import to reuse.
+    A plan that cannot be scheduled is a field error on ``file``."""
+    calendar = ProjectCalendar(
+        working_weekdays=preview.weekdays, shifts=preview.shifts, data_date=preview.data_date
+    )
+    holidays = [Holiday(start_date=a, end_date=b) for a, b in preview.holidays]
+    preview.scheduled = _scheduled_tasks(preview, calendar, holidays)
+    finishes = [t.finish_at for t in preview.scheduled.values() if t.finish_at is not None]
+    preview.finish = timezone.localdate(max(finishes)) if finishes else preview.start
+    return preview.scheduled
 
 
 def calendar_start(calendar: Calendar) -> dt.time:
@@ -544,22 +564,11 @@ def calendar_start(calendar: Calendar) -> dt.time:
 
 
 def _journal(who: Any, project: Project, records: list[Any], summary: str) -> None:
-    actor = who if getattr(who, "is_authenticated", False) else None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                project=project,
-                object_type=record._meta.model_name,
-                object_id=record.public_id,
-                object_label=str(record)[:300],
-                action=AuditAction.CREATE,
-                changes={},
-                summary=summary.format(record=record)[:500],
-            )
-            for record in records
-        ],
-        batch_size=BATCH,
+    audit_records(
+        who=who,
+        action=AuditAction.CREATE,
+        project=project,
+        entries=[(record, {}, summary.format(record=record)) for record in records],
     )
 
 
@@ -624,7 +633,10 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
         ],
         batch_size=BATCH,
     )
-    tasks = _scheduled_tasks(project, preview, calendar, holidays)
+    if preview.scheduled is None:
+        tasks = _scheduled_tasks(preview, calendar, holidays)
+    else:  # scheduled on the same calendar before the project was opened
+        tasks, preview.scheduled = preview.scheduled, None
     by_level: dict[int, list[TaskRow]] = {}
     for row in preview.tasks:
         by_level.setdefault(row.level, []).append(row)
@@ -633,6 +645,7 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
         for row in by_level[level]:
             task = tasks[row.key]
             task.pk = None
+            task.project = project
             task.parent = tasks[row.parent] if row.parent else None
             batch.append(task)
         Task.objects.bulk_create(batch, batch_size=BATCH)
@@ -649,12 +662,13 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
         ],
         batch_size=BATCH,
     )
+    people = User.objects.in_bulk({a.person_id for a in preview.assignments})
     assignments = Assignment.objects.bulk_create(
         [
             Assignment(
                 project=project,
                 task=tasks[a.task],
-                person_id=a.person_id,
+                person=people[a.person_id],  # loaded once: the journal names each person
                 units_percent=a.units_percent,
                 work_hours=a.work_hours,
                 note="Imported with the plan",
@@ -676,29 +690,29 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
 
 def _join(who: Any, project: Project, preview: Preview) -> None:
     """Add the people the plan's resources name to the team, through the membership
-    service (journaled; the command line's system actor through its own door)."""
+    service, all at once (each journaled; the command line's system actor as itself)."""
     people = User.objects.in_bulk([pk for pk, _ in preview.joining])
     already = set(
         ProjectMembership.objects.filter(project=project, user__in=list(people)).values_list(
             "user", flat=True
         )
     )
+    joining = []
     for pk, _ in preview.joining:
         if pk in already:  # joined since the preview: their assignments still go in
             continue
         user = people.get(pk)
         if user is None or not user.is_active or user.organisation_id != project.organisation_id:
             raise Conflict(current=None, message="The team changed since the preview; try again.")
-        if who is None:
-            portfolio.member_add_by_operator(project=project, user=user)
-        else:
-            portfolio.member_add(who=who, project=project, user=user, role=ProjectRole.TEAM_MEMBER)
+        joining.append(user)
+    portfolio.team_members_add(who=who, project=project, users=joining)
 
 
 def _scheduled_tasks(
-    project: Project, preview: Preview, calendar: ProjectCalendar, holidays: list[Holiday]
+    preview: Preview, calendar: ProjectCalendar, holidays: list[Holiday]
 ) -> dict[str, Task]:
-    """The tasks to insert, with their scheduled dates already set.
+    """The tasks to insert (without their project), with their scheduled dates already
+    set; the plan starts at the preview's start.
 
     The plan is scheduled before anything is inserted (the rows carry provisional ids), so
     the dates go in with the rows instead of a second pass of updates over every row.
@@ -708,7 +722,6 @@ def _scheduled_tasks(
     for row in preview.tasks:
         task = Task(
             pk=provisional[row.key],
-            project=project,
             parent_id=provisional[row.parent] if row.parent else None,
             position=provisional[row.key] - 1,
             name=row.name,
@@ -739,15 +752,19 @@ def _scheduled_tasks(
         for k in preview.links
     ]
     by_id = {t.pk: t for t in tasks.values()}
-    result = engine.run_cpm(
-        engine.engine_project(
-            project.start_date,
-            list(tasks.values()),
-            links,
-            engine.engine_calendar(calendar, holidays),
-            calendar.data_date,
+    try:
+        result = engine.run_cpm(
+            engine.engine_project(
+                preview.start,
+                list(tasks.values()),
+                links,
+                engine.engine_calendar(calendar, holidays),
+                calendar.data_date,
+            )
         )
-    )
+    except InvalidInput as exc:
+        reason = "; ".join(m for messages in exc.errors.values() for m in messages)
+        raise InvalidInput({"file": f"The plan cannot be scheduled: {reason}"}) from None
     for dates in result.dates:
         task = by_id[dates.task_id]
         for name in SCHEDULED:
@@ -862,7 +879,7 @@ def plan_import(
     ``preview`` (of this document, for this project) saves mapping the document again.
     """
     _allowed(who, project)
-    preview = preview or plan_preview(project=project, document=document, who=who)
+    preview = preview or plan_preview(project=project, document=document, who=who, schedule=dry_run)
     report = report_of(project, source, document, preview, report)
     if dry_run:
         return report, preview

@@ -12,7 +12,7 @@ from keystage.accounts.invitations import user_invite
 from keystage.accounts.models import User
 from keystage.accounts.roles import Perm, ProjectRole
 from keystage.core import records
-from keystage.core.audit import audit_record, diff_fields, jsonable
+from keystage.core.audit import audit_record, audit_records, diff_fields, jsonable
 from keystage.core.errors import Conflict, Forbidden, InvalidInput
 from keystage.core.models import AuditAction
 from keystage.core.versioning import bump_version, compare_and_set, versioned_update
@@ -242,6 +242,60 @@ def member_add_by_operator(*, project: Project, user: User) -> ProjectMembership
     if not user.is_active or user.organisation_id != project.organisation_id:
         raise InvalidInput({"user": "No such user in the project's organisation."})
     return _membership_insert(who=None, project=project, user=user, role=ProjectRole.TEAM_MEMBER)
+
+
+@transaction.atomic
+def team_members_add(
+    *, who: User | None, project: Project, users: list[User]
+) -> list[ProjectMembership]:
+    """Add several people of the project's organisation as team members at once (a plan
+    import naming them), with the checks of :func:`member_add` (``who`` None: the command
+    line's operator, as :func:`member_add_by_operator`) in a fixed number of queries.
+    Each membership is journaled; anyone who may not join refuses the whole batch."""
+    if not users:
+        return []
+    role = ProjectRole.TEAM_MEMBER
+    if who is None:
+        require_open(project)
+    else:
+        require_role_grant(who=who, project=project, user=None, role=role, field="user")
+    pks = [user.pk for user in users]
+    visible = set(
+        (users_visible_to(who) if who is not None else User.objects.filter(is_active=True))
+        .filter(pk__in=pks, organisation_id=project.organisation_id)
+        .values_list("pk", flat=True)
+    )
+    if any(pk not in visible for pk in pks):
+        raise InvalidInput({"user": "No such user in the project's organisation."})
+    already = ProjectMembership.objects.filter(project=project, user__in=pks)
+    taken = already.select_related("user").first()
+    if taken is not None:
+        raise InvalidInput(
+            {"user": f"{taken.user.display_name} is already a member of this project."}
+        )
+    try:
+        with transaction.atomic():
+            made = ProjectMembership.objects.bulk_create(
+                [ProjectMembership(project=project, user=user, role=role) for user in users]
+            )
+    except IntegrityError:
+        raise InvalidInput(
+            {"user": "This person or role is already taken in the project."}
+        ) from None
+    audit_records(
+        who=who,
+        action=AuditAction.CREATE,
+        project=project,
+        entries=[
+            (
+                membership,
+                {"user": [None, membership.user.username], "role": [None, role]},
+                f"Added {membership.user.display_name} as {ProjectRole(role).label}",
+            )
+            for membership in made
+        ],
+    )
+    return made
 
 
 @transaction.atomic
