@@ -138,6 +138,16 @@ def api(db: Any) -> Any:
     return make
 
 
+def pytest_addoption(parser: Any) -> None:
+    """``--mpxj``: run the MPXJ cross-check (needs Java) along with every other test, so CI
+    pays for one test run, not a second one with its own start-up and test database."""
+    parser.addoption(
+        "--mpxj",
+        action="store_true",
+        help="also run the tests marked mpxj (the cross-check against MPXJ; needs Java)",
+    )
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Mark database-free engine and chart tests, and the browser journeys, so the
     PostgreSQL run can skip them."""
