@@ -105,7 +105,7 @@ def reschedule(project: Project, ordered: list[Task] | None = None) -> engine.Cp
     calendar_row = calendar_of(project)
     calendar = engine.engine_calendar(calendar_row, Holiday.objects.filter(project=project))
     dependencies = Dependency.objects.filter(project=project).only(
-        "predecessor_id", "successor_id", "type", "lag_minutes"
+        "predecessor_id", "successor_id", "type", "lag_minutes", "max_lag_minutes"
     )
     data_date = calendar_row.data_date if calendar_row else None
     result = engine.run_cpm(
@@ -472,6 +472,11 @@ def link_insert(
             "successor": [None, successor.name],
             "type": [None, dependency.type],
             "lag_minutes": [None, dependency.lag_minutes],
+            **(
+                {"max_lag_minutes": [None, dependency.max_lag_minutes]}
+                if dependency.max_lag_minutes is not None
+                else {}
+            ),
         },
         summary=f"Linked '{predecessor.name}' → '{successor.name}' ({dependency.type})",
     )
