@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from keystage.cli.app import app
 from keystage.cli.schedule_plan import is_plan_path
 from keystage.core.models import AuditEntry
-from keystage.planning.models import Assignment, ScheduleRun, Task
+from keystage.planning.models import Assignment, Dependency, ScheduleRun, Task
 from keystage.planning.services import wbs
 from keystage.resources.services import profile_update
 
@@ -547,3 +547,21 @@ def test_page_form_errors_and_roles(world, immediate):
     viewer = signed_in(world.a["stakeholder"])
     assert viewer.post(page(world.project_a, "runs/"), {"method": "cpm"}).status_code == 403
     assert ScheduleRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("method", ["level", "optimise"])
+def test_levelling_and_optimising_keep_a_maximum_lag(world, api, immediate, method):
+    tasks = plan(
+        world,
+        [("Pour", 1), ("Smooth", 1), ("Other", 2)],
+        [(0, 1)],
+        {1: [("team_member", 100)], 2: [("team_member", 100)]},
+    )
+    link = Dependency.objects.get(successor=tasks["Smooth"])
+    link.max_lag_minutes = 0  # smoothed the working day after it is poured, no later
+    link.save()
+    run = request_run(api, world, method, time_limit_seconds=5)
+    assert run["status"] == "done", run["message"]
+    pour, smooth, other = (Task.objects.get(pk=tasks[n].pk) for n in ("Pour", "Smooth", "Other"))
+    assert smooth.start_at.date() == pour.start_at.date() + dt.timedelta(days=1)
+    assert smooth.start_at >= other.finish_at or smooth.finish_at <= other.start_at

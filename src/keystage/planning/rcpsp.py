@@ -36,10 +36,23 @@ from django.utils import timezone
 from keystage.engine.calendars import Calendar, CalendarClock
 from keystage.engine.network import Activity, Kind, Link, LinkType, Project
 from keystage.engine.rcpsp import leveling
+from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
-from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
-from keystage.engine.rcpsp.problem import Load, Mode, PeriodSchedule, Problem, Renewable, periods
+from keystage.engine.rcpsp.errors import (
+    InfeasibleDemandError,
+    PrecedenceCycleError,
+    TimeLagCycleError,
+)
+from keystage.engine.rcpsp.problem import (
+    Load,
+    MaxLag,
+    Mode,
+    PeriodSchedule,
+    Problem,
+    Renewable,
+    periods,
+)
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 from keystage.planning.engine import CpmResult
@@ -143,6 +156,7 @@ class Model:
     assigned: dict[int, tuple[str, ...]]  # task id -> resource ids
     cpm: dict[int, tuple[dt.datetime, dt.datetime]]  # task id -> critical-path start, finish
     workdays: WorkDays
+    max_links: tuple[Link, ...] = ()  # the plan's links with a maximum lag (working minutes)
 
 
 @dataclass(frozen=True)
@@ -248,10 +262,20 @@ def build(
         Renewable(key, p.capacity_percent, _absences(p, workdays), kind="person")
         for key, p in sorted(resources.items())
     ]
+    max_links = tuple(k for k in project.links if k.max_lag is not None)
     try:
         problem = Problem.from_project(
             project, modes, minutes_per_period=per_day, renewables=renewables
         )
+        if max_links:
+            problem = dataclasses.replace(problem, max_lags=_max_lags(max_links, per_day))
+    except TimeLagCycleError as exc:
+        names = {str(t.pk): t.name for t in leaves}
+        path = " → ".join(f"'{names.get(a, a)}'" for a in (*exc.activities, exc.activities[0]))
+        raise ScheduleFailure(
+            f"In whole working days the maximum lags cannot all hold around {path}; "
+            "raise a maximum lag on this loop or schedule by critical path."
+        ) from None
     except InfeasibleDemandError as exc:
         raise ScheduleFailure(_unstaffable(exc, leaves, index, resources, by_task)) from None
     except PrecedenceCycleError as exc:  # pragma: no cover - the CPM refuses cycles first
@@ -274,6 +298,21 @@ def build(
         assigned=assigned,
         cpm={pk: cpm_dates[pk] for pk in index},
         workdays=workdays,
+        max_links=max_links,
+    )
+
+
+def _max_lags(links: Iterable[Link], per_day: int) -> tuple[MaxLag, ...]:
+    """The maximum lags in whole working days: rounded down (stricter), never below the
+    lag's own rounded-up days (which would make the link impossible in whole days)."""
+    return tuple(
+        MaxLag(
+            k.pred,
+            k.succ,
+            max(int((k.max_lag or 0) // per_day), periods(k.lag, per_day)),
+            k.type,
+        )
+        for k in links
     )
 
 
@@ -315,8 +354,14 @@ def _unstaffable(
 # ----------------------------------------------------------------- solving
 
 
-def level(model: Model, *, within_float: bool) -> Outcome:
-    """Remove over-allocations by delaying tasks (within their float, or as far as needed)."""
+def level(model: Model, *, within_float: bool, time_limit: float = 60.0) -> Outcome:
+    """Remove over-allocations by delaying tasks (within their float, or as far as needed).
+
+    The levelling heuristic delays one task at a time and knows no maximum lag; a plan with
+    maximum lags is levelled by the exact solver instead (:func:`_level_with_max_lags`).
+    """
+    if model.problem.max_lags:
+        return _level_with_max_lags(model, within_float=within_float, time_limit=time_limit)
     result = leveling.level(model.problem, model.baseline, within_float=within_float)
     blockers = {m.activity: m.resource for m in result.moves}
     moves = _moves(model, result.schedule, lambda aid: blockers.get(aid))
@@ -328,6 +373,48 @@ def level(model: Model, *, within_float: bool) -> Outcome:
         solved_by="levelling" + (" within float" if within_float else ""),
         moves=moves,
         unresolved=result.unresolved,
+    )
+
+
+def _level_with_max_lags(model: Model, *, within_float: bool, time_limit: float) -> Outcome:
+    """Levelling as the CP-SAT solver does it when maximum lags must hold.
+
+    No task starts before its critical-path day (each gets that day as a release date, so
+    the run only delays, like levelling) and, within float, no task ends after the
+    critical-path finish (a deadline); the solver then finds the shortest schedule that
+    keeps every lag, maximum lag and person's capacity within ``time_limit`` seconds.
+    """
+    problem, base = model.problem, model.baseline
+    finish = base.makespan(problem)
+    bounded = dataclasses.replace(
+        problem,
+        releases={a.id: s for a, s in zip(problem.activities, base.starts, strict=True)},
+        deadlines={a.id: finish for a in problem.activities} if within_float else {},
+    )
+    result = cpsat.optimise(bounded, time_limit=time_limit, num_workers=1)
+    if result.schedule is None:
+        if within_float:
+            raise ScheduleFailure(
+                "Within float, no schedule keeps the maximum lags and the people's capacity "
+                "without moving the finish; level with “finish may move” instead."
+            )
+        if result.status == cpsat.Status.INFEASIBLE:
+            raise ScheduleFailure(
+                "No schedule keeps the maximum lags and the people's capacity; "
+                "raise a maximum lag or a person's capacity."
+            )
+        raise ScheduleFailure(
+            f"Levelling with maximum lags found no schedule within {time_limit:g} s; "
+            "raise the time limit."
+        )
+    overloads = over_allocations(problem, base)
+    return Outcome(
+        schedule=result.schedule,
+        makespan=result.schedule.makespan(problem),
+        makespan_before=finish,
+        status="levelled",
+        solved_by="levelling by the CP-SAT solver (maximum lags)",
+        moves=_moves(model, result.schedule, lambda aid: _overloaded(model, aid, overloads)),
     )
 
 
@@ -361,7 +448,10 @@ def _left_justified(problem: Problem, schedule: PeriodSchedule) -> PeriodSchedul
 
     A makespan objective leaves tasks off the critical path anywhere they fit; starting
     them as early as the chosen sequence allows avoids reporting moves nobody needed.
+    The serial scheme knows no maximum lag, so a plan with one keeps the solver's schedule.
     """
+    if problem.has_time_windows:
+        return schedule
     c = Compiled(problem)
     modes = c.compiled_modes(schedule.modes)
     order = c.ordered(lambda i: (schedule.starts[i], i))
@@ -459,6 +549,47 @@ def dates(model: Model, schedule: PeriodSchedule) -> dict[int, tuple[dt.datetime
             finish = wd.after(start, minutes)
         out[task.pk] = (_aware(start), _aware(finish))
     return out
+
+
+def checked_dates(
+    model: Model, schedule: PeriodSchedule
+) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+    """:func:`dates`, after the independent checker passed ``schedule`` and every maximum
+    lag holds to the minute on those dates; ScheduleFailure (naming the link) otherwise."""
+    broken = schedule_violations(model.problem, schedule)
+    if broken:  # pragma: no cover - a safety net: the solvers keep every rule
+        raise ScheduleFailure(
+            f"The run broke a rule of the plan ({broken[0]}); nothing was written."
+        )
+    out = dates(model, schedule)
+    names = {str(t.pk): t.name for t in model.tasks}
+    for link in model.max_links:
+        gap = _gap(model.workdays, link, out[int(link.pred)], out[int(link.succ)])
+        if link.max_lag is not None and gap > link.max_lag:
+            raise ScheduleFailure(
+                f"The link '{names[link.pred]}' → '{names[link.succ]}' would be {gap:,} working "
+                f"minutes apart, more than its maximum lag of {link.max_lag:,.0f}: the run places "
+                "moved tasks on whole working days. Give these tasks whole-day durations and "
+                "lags, or schedule by critical path."
+            )
+    return out
+
+
+def _gap(
+    wd: WorkDays,
+    link: Link,
+    pred: tuple[dt.datetime, dt.datetime],
+    succ: tuple[dt.datetime, dt.datetime],
+) -> int:
+    """Working minutes between the ends the link measures (FS: predecessor's finish to
+    successor's start), negative when the successor's end comes first."""
+    kind = str(link.type)
+    a = pred[1] if kind[0] == "F" else pred[0]
+    b = succ[1] if kind[1] == "F" else succ[0]
+    x, y = wd._instant(_naive(a)), wd._instant(_naive(b))
+    if y >= x:
+        return int(wd.clock.working_between(x, y))
+    return -int(wd.clock.working_between(y, x))
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
