@@ -68,6 +68,16 @@ def test_a_maximum_lag_pulls_the_predecessor_towards_its_successor(world, api):
     starts = _starts(pm, world)
     assert starts["Install"] == "2027-01-11"
     assert starts["Deliver"] == "2027-01-07"
+    # Pinned to Monday, the delivery cannot follow: a 400 naming the link, nothing written.
+    pinned = pm.patch(
+        _base(world) + f"tasks/{early['id']}/",
+        {"constraint_type": "MSO", "constraint_date": "2027-01-04", "version": early["version"]},
+        format="json",
+    )
+    assert pinned.status_code == 400, pinned.json()
+    message = pinned.json()["errors"]["schedule"][0]
+    assert "maximum lag of the link 'Deliver' → 'Install' cannot hold" in message
+    assert _starts(pm, world)["Deliver"] == "2027-01-07"
 
 
 def test_a_positive_cycle_is_a_400_naming_the_tasks(world, api):
