@@ -305,7 +305,7 @@ def _execute(run: ScheduleRun) -> None:
                 "Request the run again."
             )
         reschedule(project, tasks)
-        leaf_dates = rcpsp.checked_dates(model, outcome.schedule)
+        leaf_dates = rcpsp.checked_dates(model, outcome)
         _write_dates(tasks, rcpsp.roll_up(tasks, leaf_dates))
         finish_after = max(f for _, f in leaf_dates.values())
         summary = outcome_summary(run, model, outcome, finish_before, finish_after, len(people))
