@@ -416,13 +416,12 @@ def plan_preview(*, project: Project | None, document: PlanDocument, who: Any = 
             )
         )
     links = []
-    pairs: set[tuple[str, str]] = set()
+    last = {(k.pred, k.succ): k for k in plan.links}  # a project links two tasks once
     for link in plan.links:
         where = f"link {acts[link.pred].name[:60]!r} → {acts[link.succ].name[:60]!r}"
-        if (link.pred, link.succ) in pairs:  # a project links two tasks once
-            losses.append(Loss(where, "a second link between these tasks was dropped"))
+        if last[link.pred, link.succ] is not link:
+            losses.append(Loss(where, "a later link between these tasks replaced this one"))
             continue
-        pairs.add((link.pred, link.succ))
         lag = _working_lag(link.lag, link.lag_unit, acts[link.pred].duration, week_minutes)
         if link.lag_unit is LagUnit.ELAPSED and lag:
             losses.append(
