@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from keystage.cli.app import app
 from keystage.cli.schedule_plan import is_plan_path
 from keystage.core.models import AuditEntry
+from keystage.planning import engine
 from keystage.planning.models import Assignment, Dependency, ScheduleRun, Task
 from keystage.planning.services import wbs
 from keystage.resources.services import profile_update
@@ -557,11 +558,12 @@ def test_levelling_and_optimising_keep_a_maximum_lag(world, api, immediate, meth
         [(0, 1)],
         {1: [("team_member", 100)], 2: [("team_member", 100)]},
     )
-    link = Dependency.objects.get(successor=tasks["Smooth"])
-    link.max_lag_minutes = 0  # smoothed the working day after it is poured, no later
-    link.save()
+    Task.objects.filter(pk=tasks["Pour"].pk).update(duration_minutes=DAY // 2)
+    # Smoothed as soon as it is poured: a half day that whole-day periods cannot hold alone.
+    Dependency.objects.filter(successor=tasks["Smooth"]).update(max_lag_minutes=0)
     run = request_run(api, world, method, time_limit_seconds=5)
     assert run["status"] == "done", run["message"]
     pour, smooth, other = (Task.objects.get(pk=tasks[n].pk) for n in ("Pour", "Smooth", "Other"))
-    assert smooth.start_at.date() == pour.start_at.date() + dt.timedelta(days=1)
+    week = engine.engine_calendar(None, [])
+    assert engine.working_spans(week, [(pour.finish_at, smooth.start_at)]) == [0]
     assert smooth.start_at >= other.finish_at or smooth.finish_at <= other.start_at

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from keystage.core.errors import InvalidInput
 from keystage.engine.calendars import Calendar, CalendarClock
-from keystage.engine.network import Activity, Kind, Link, LinkType, Project
+from keystage.engine.network import Activity, ConstraintType, Kind, Link, LinkType, Project
 from keystage.engine.rcpsp import leveling
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.compiled import Compiled, link_delta
@@ -55,7 +56,7 @@ from keystage.engine.rcpsp.problem import (
 )
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
-from keystage.planning.engine import CpmResult
+from keystage.planning.engine import CpmResult, run_cpm
 from keystage.planning.models import Assignment, Task, TaskKind
 
 ANCHOR = "project-start"
@@ -157,6 +158,7 @@ class Model:
     cpm: dict[int, tuple[dt.datetime, dt.datetime]]  # task id -> critical-path start, finish
     workdays: WorkDays
     max_links: tuple[Link, ...] = ()  # the plan's links with a maximum lag (working minutes)
+    network: Project | None = None  # the CPM project of the plan (to repair maximum lags)
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,7 @@ def build(
     from scratch still honours them (levelling never moves a task earlier, so it needs none).
     Raises :class:`ScheduleFailure` with a readable line when a task can never be staffed.
     """
+    network = project
     leaves = [t for t in tasks if not t.is_summary]
     index = {t.pk: i for i, t in enumerate(leaves)}
     workdays = WorkDays(calendar, origin)
@@ -299,6 +302,7 @@ def build(
         cpm={pk: cpm_dates[pk] for pk in index},
         workdays=workdays,
         max_links=max_links,
+        network=network,
     )
 
 
@@ -583,27 +587,90 @@ def checked_dates(model: Model, outcome: Outcome) -> dict[int, tuple[dt.datetime
     every maximum lag holds to the minute on those dates; ScheduleFailure (naming the
     link) otherwise. Over-allocations the outcome reports as left are not failures."""
     schedule = outcome.schedule
-    broken = [
-        rule
-        for rule in schedule_violations(model.problem, schedule)
-        if not (outcome.unresolved and rule.startswith("resource "))
-    ]
+    broken = _violations(model, outcome, schedule)
     if broken:  # pragma: no cover - a safety net: the solvers keep every rule
         raise ScheduleFailure(
             f"The run broke a rule of the plan ({broken[0]}); nothing was written."
         )
     out = dates(model, schedule)
+    broken_link = _broken_max_lag(model, out)
+    if broken_link is None:
+        return out
+    repaired = _repaired(model, outcome, out)
+    if repaired is not None:
+        return repaired
     names = {str(t.pk): t.name for t in model.tasks}
+    link, gap = broken_link
+    raise ScheduleFailure(
+        f"The link '{names[link.pred]}' → '{names[link.succ]}' would be {gap:,} working "
+        f"minutes apart, more than its maximum lag of {link.max_lag or 0:,.0f}: the run places "
+        "moved tasks on whole working days. Give these tasks whole-day durations and "
+        "lags, or schedule by critical path."
+    )
+
+
+def _violations(model: Model, outcome: Outcome, schedule: PeriodSchedule) -> list[str]:
+    """The checker's broken rules, less the over-allocations the outcome reports as left."""
+    return [
+        rule
+        for rule in schedule_violations(model.problem, schedule)
+        if not (outcome.unresolved and rule.startswith("resource "))
+    ]
+
+
+def _broken_max_lag(
+    model: Model, out: dict[int, tuple[dt.datetime, dt.datetime]]
+) -> tuple[Link, int] | None:
+    """The first link whose maximum lag the dates break, with its gap in working minutes."""
     for link in model.max_links:
         gap = _gap(model.workdays, link, out[int(link.pred)], out[int(link.succ)])
         if link.max_lag is not None and gap > link.max_lag:
-            raise ScheduleFailure(
-                f"The link '{names[link.pred]}' → '{names[link.succ]}' would be {gap:,} working "
-                f"minutes apart, more than its maximum lag of {link.max_lag:,.0f}: the run places "
-                "moved tasks on whole working days. Give these tasks whole-day durations and "
-                "lags, or schedule by critical path."
-            )
-    return out
+            return link, gap
+    return None
+
+
+def _repaired(
+    model: Model, outcome: Outcome, out: dict[int, tuple[dt.datetime, dt.datetime]]
+) -> dict[int, tuple[dt.datetime, dt.datetime]] | None:
+    """Dates that keep every maximum lag to the minute, or None.
+
+    Whole working days can break a maximum lag by part of a day (a half-day predecessor
+    ends at noon, its moved successor starts the next morning). The critical-path engine
+    then places every task no earlier than the run did (a start-no-earlier-than on each
+    unconstrained task), pulling predecessors later by the part of a day needed; the
+    result is kept only when the working days it occupies pass the checker as well.
+    """
+    if model.network is None:  # pragma: no cover - build always records it
+        return None
+    free = (ConstraintType.ASAP, ConstraintType.SNET)
+    activities = []
+    for act in model.network.activities:
+        span = out.get(int(act.id)) if act.id.isdigit() else None
+        if span is not None and act.constraint in free:
+            floor = _naive(span[0])
+            if act.constraint_date is None or act.constraint_date <= floor:
+                act = dataclasses.replace(
+                    act, constraint=ConstraintType.SNET, constraint_date=floor
+                )
+        activities.append(act)
+    try:
+        result = run_cpm(dataclasses.replace(model.network, activities=tuple(activities)))
+    except InvalidInput:
+        return None
+    fixed = {d.task_id: (d.start_at, d.finish_at) for d in result.dates if d.task_id in out}
+    wd = model.workdays
+    starts = list(outcome.schedule.starts)
+    for i, task in enumerate(model.tasks):
+        start = _naive(fixed[task.pk][0])
+        period = wd.period_of(start.date())
+        if start >= wd.end_of(period):  # a milestone at the end of a day: the next period
+            period += 1
+        starts[i] = period
+    schedule = PeriodSchedule(tuple(starts), outcome.schedule.modes)
+    broken = _violations(model, outcome, schedule)
+    if broken or _broken_max_lag(model, fixed) is not None:
+        return None
+    return fixed
 
 
 def _gap(
