@@ -19,8 +19,9 @@ scheduling problem, and the engine's answer back into dates:
 Nothing here touches the database: the service reads the rows, calls :func:`build`, one of
 :func:`level` / :func:`optimise`, and writes what :func:`dates` returns.
 
-About 480 lines, on purpose: one adapter, both directions (the plan to the problem, the
-schedule back to dates), sharing the working-day arithmetic of ``WorkDays``.
+About 700 lines, on purpose: one adapter, both directions (the plan to the problem, the
+schedule back to dates, checked against every maximum lag to the minute), sharing the
+working-day arithmetic of ``WorkDays``.
 """
 
 from __future__ import annotations
