@@ -550,8 +550,9 @@ def test_page_form_errors_and_roles(world, immediate):
     assert ScheduleRun.objects.count() == 1
 
 
-@pytest.mark.parametrize("method", ["level", "optimise"])
-def test_levelling_and_optimising_keep_a_maximum_lag(world, api, immediate, method):
+def pour_then_smooth(world: Any) -> dict[str, Task]:
+    """A half-day Pour, then Smooth with no gap allowed (maximum lag 0); Smooth and Other
+    are Dev's, full time, on the same days."""
     tasks = plan(
         world,
         [("Pour", 1), ("Smooth", 1), ("Other", 2)],
@@ -559,11 +560,27 @@ def test_levelling_and_optimising_keep_a_maximum_lag(world, api, immediate, meth
         {1: [("team_member", 100)], 2: [("team_member", 100)]},
     )
     Task.objects.filter(pk=tasks["Pour"].pk).update(duration_minutes=DAY // 2)
-    # Smoothed as soon as it is poured: a half day that whole-day periods cannot hold alone.
     Dependency.objects.filter(successor=tasks["Smooth"]).update(max_lag_minutes=0)
+    return tasks
+
+
+@pytest.mark.parametrize("method", ["level", "optimise"])
+def test_levelling_and_optimising_keep_a_maximum_lag(world, api, immediate, method):
+    tasks = pour_then_smooth(world)
     run = request_run(api, world, method, time_limit_seconds=5)
     assert run["status"] == "done", run["message"]
     pour, smooth, other = (Task.objects.get(pk=tasks[n].pk) for n in ("Pour", "Smooth", "Other"))
     week = engine.engine_calendar(None, [])
     assert engine.working_spans(week, [(pour.finish_at, smooth.start_at)]) == [0]
     assert smooth.start_at >= other.finish_at or smooth.finish_at <= other.start_at
+
+
+def test_levelling_within_float_says_when_maximum_lags_need_the_finish_to_move(
+    world, api, immediate
+):
+    tasks = pour_then_smooth(world)
+    before = Task.objects.get(pk=tasks["Smooth"].pk).start_at
+    run = request_run(api, world, "level_float", time_limit_seconds=5)
+    assert run["status"] == "failed"
+    assert "keeps the maximum lags" in run["message"] and "finish may move" in run["message"]
+    assert Task.objects.get(pk=tasks["Smooth"].pk).start_at == before
