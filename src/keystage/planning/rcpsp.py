@@ -42,6 +42,7 @@ from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
 from keystage.engine.rcpsp.errors import (
+    DeadlineError,
     InfeasibleDemandError,
     PrecedenceCycleError,
     TimeLagCycleError,
@@ -391,19 +392,22 @@ def _level_with_max_lags(model: Model, *, within_float: bool, time_limit: float)
     """
     problem, base = model.problem, model.baseline
     finish = base.makespan(problem)
-    bounded = dataclasses.replace(
-        problem,
-        releases={a.id: s for a, s in zip(problem.activities, base.starts, strict=True)},
-        deadlines={a.id: finish for a in problem.activities} if within_float else {},
-    )
-    result = cpsat.optimise(bounded, time_limit=time_limit, num_workers=1)
-    if result.schedule is None:
+    try:
+        bounded = dataclasses.replace(
+            problem,
+            releases={a.id: s for a, s in zip(problem.activities, base.starts, strict=True)},
+            deadlines={a.id: finish for a in problem.activities} if within_float else {},
+        )
+        result = cpsat.optimise(bounded, time_limit=time_limit, num_workers=1)
+    except DeadlineError:  # the lags alone already end after the critical-path finish
+        result = None
+    if result is None or result.schedule is None:
         if within_float:
             raise ScheduleFailure(
                 "Within float, no schedule keeps the maximum lags and the people's capacity "
                 "without moving the finish; level with “finish may move” instead."
             )
-        if result.status == cpsat.Status.INFEASIBLE:
+        if result is None or result.status == cpsat.Status.INFEASIBLE:
             raise ScheduleFailure(
                 "No schedule keeps the maximum lags and the people's capacity; "
                 "raise a maximum lag or a person's capacity."

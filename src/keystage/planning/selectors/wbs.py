@@ -125,10 +125,11 @@ def predecessor_text(
     row: int, link_type: str, lag_minutes: int, minutes_per_day: int, max_lag: int | None = None
 ) -> str:
     """One predecessor in MS Project notation: ``3`` (plain finish-to-start), ``5SS+2d``;
-    a maximum lag follows as ``max 3d`` (``5FS+1d max 3d``), which MS Project lacks."""
+    a maximum lag follows as ``max 3d`` (``5FS+1d max 3d``, ``3 max 0d``), which MS
+    Project lacks."""
     most = "" if max_lag is None else f" max {lag_text(max_lag, minutes_per_day).lstrip('+')}"
-    if link_type == "FS" and lag_minutes == 0 and not most:
-        return str(row)
+    if link_type == "FS" and lag_minutes == 0:
+        return f"{row}{most}"
     return f"{row}{link_type}{lag_text(lag_minutes, minutes_per_day) if lag_minutes else ''}{most}"
 
 
