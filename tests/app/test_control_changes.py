@@ -392,7 +392,7 @@ def test_a_link_type_lag_and_contingency_change_equal_the_two_engine_schedules(w
     before = engine_finish(plan)
     edits = [
         {"op": "change_link", "predecessor": tid(plan, "Design"), "successor": tid(plan, "Build"),
-         "type": "SS", "lag_days": "1"},
+         "type": "SS", "lag_days": "1", "max_lag_days": "2"},
         {"op": "change_link", "predecessor": tid(plan, "Build"), "successor": tid(plan, "Go live"),
          "type": "FF", "lag_days": "-0.5"},
         {"op": "contingency", "percent": "20"},
@@ -412,6 +412,8 @@ def test_a_link_type_lag_and_contingency_change_equal_the_two_engine_schedules(w
         ({"op": "change_link", "predecessor": tid(plan, "Design"),
           "successor": tid(plan, "Review"), "type": "FS", "lag_days": "0"}, "type"),
         ({"op": "contingency", "percent": "120"}, "percent"),
+        ({"op": "change_link", "predecessor": tid(plan, "Design"), "successor": tid(plan, "Review"),
+          "type": "FS", "lag_days": "2", "max_lag_days": "1"}, "max_lag_days"),
         ({"op": "change_link", "predecessor": tid(plan, "Design"),
           "successor": tid(plan, "Review"), "type": "XX"}, "type"),
     ):  # fmt: skip
@@ -425,12 +427,12 @@ def test_a_link_type_lag_and_contingency_change_equal_the_two_engine_schedules(w
     assert impact["finish_after"] == after.finish_at.astimezone().isoformat()
     assert after.finish_at < before.finish_at  # Build overlaps Design now
     assert str(cost_plan(project=plan).cost_baseline) == impact["cost_after"]
-    links = {(d.predecessor.name, d.successor.name): (d.type, d.lag_minutes)
+    links = {(d.predecessor.name, d.successor.name): (d.type, d.lag_minutes, d.max_lag_minutes)
              for d in Dependency.objects.filter(project=plan).select_related(
                  "predecessor", "successor")}  # fmt: skip
-    assert links[("Design", "Build")] == ("SS", 480)
-    assert links[("Build", "Go live")] == ("FF", -240)
-    assert links[("Design", "Review")] == ("FS", 0)  # nothing else changed
+    assert links[("Design", "Build")] == ("SS", 480, 960)
+    assert links[("Build", "Go live")] == ("FF", -240, None)
+    assert links[("Design", "Review")] == ("FS", 0, None)  # nothing else changed
     assert ProjectBudget.objects.get(project=plan).contingency_percent == Decimal("20")
 
 

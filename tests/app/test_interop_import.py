@@ -83,12 +83,22 @@ def test_dry_run_answers_the_preview_and_writes_nothing(world, api):
     _nothing_written(world.project_a)
 
 
-def test_a_maximum_lag_in_a_toml_plan_is_listed_as_a_loss(world, api):
+def test_a_maximum_lag_survives_a_toml_round_trip_and_is_an_mspdi_loss(world, api):
     plan = TOML + b'\n[[links]]\nfrom = "A"\nto = "B"\nmax_lag = "1d"\n'
-    answer = _post(api(world.a["project_manager"]), world.project_a, plan, "p.toml", True)
-    assert answer.status_code == 200, answer.content
-    whats = [f"{loss['where']}: {loss['what']}" for loss in answer.json()["losses"]]
-    assert "link 'Analyse' → 'Build': its maximum lag was dropped" in " | ".join(whats)
+    pm = api(world.a["project_manager"])
+    answer = _post(pm, world.project_a, plan, "p.toml")
+    assert answer.status_code == 201, answer.content
+    whats = [x["what"] for x in answer.json()["losses"]]
+    assert whats == ["a later link between these tasks replaced this one"]  # B's shorthand
+    link = Dependency.objects.get(project=world.project_a)
+    assert (link.lag_minutes, link.max_lag_minutes) == (0, 480)
+    export = f"/api/v1/projects/{world.project_a.public_id}/export/"
+    toml = pm.get(export + "toml/")
+    assert "max_lag = 480" in toml.content.decode()  # working minutes, like durations
+    assert "X-Keystage-Losses" not in toml
+    mspdi = pm.get(export + "mspdi/")
+    assert mspdi["X-Keystage-Losses"] == "1"
+    assert b"Maximum lag (not in MS Project)" in mspdi.content
 
 
 def test_import_writes_the_whole_plan_in_one_go_and_keeps_the_report(world, api):

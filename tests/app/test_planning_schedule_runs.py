@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from keystage.cli.app import app
 from keystage.cli.schedule_plan import is_plan_path
 from keystage.core.models import AuditEntry
-from keystage.planning.models import Assignment, ScheduleRun, Task
+from keystage.planning import engine
+from keystage.planning.models import Assignment, Dependency, ScheduleRun, Task
 from keystage.planning.services import wbs
 from keystage.resources.services import profile_update
 
@@ -547,3 +548,39 @@ def test_page_form_errors_and_roles(world, immediate):
     viewer = signed_in(world.a["stakeholder"])
     assert viewer.post(page(world.project_a, "runs/"), {"method": "cpm"}).status_code == 403
     assert ScheduleRun.objects.count() == 1
+
+
+def pour_then_smooth(world: Any) -> dict[str, Task]:
+    """A half-day Pour, then Smooth with no gap allowed (maximum lag 0); Smooth and Other
+    are Dev's, full time, on the same days."""
+    tasks = plan(
+        world,
+        [("Pour", 1), ("Smooth", 1), ("Other", 2)],
+        [(0, 1)],
+        {1: [("team_member", 100)], 2: [("team_member", 100)]},
+    )
+    Task.objects.filter(pk=tasks["Pour"].pk).update(duration_minutes=DAY // 2)
+    Dependency.objects.filter(successor=tasks["Smooth"]).update(max_lag_minutes=0)
+    return tasks
+
+
+@pytest.mark.parametrize("method", ["level", "optimise"])
+def test_levelling_and_optimising_keep_a_maximum_lag(world, api, immediate, method):
+    tasks = pour_then_smooth(world)
+    run = request_run(api, world, method, time_limit_seconds=5)
+    assert run["status"] == "done", run["message"]
+    pour, smooth, other = (Task.objects.get(pk=tasks[n].pk) for n in ("Pour", "Smooth", "Other"))
+    week = engine.engine_calendar(None, [])
+    assert engine.working_spans(week, [(pour.finish_at, smooth.start_at)]) == [0]
+    assert smooth.start_at >= other.finish_at or smooth.finish_at <= other.start_at
+
+
+def test_levelling_within_float_says_when_maximum_lags_need_the_finish_to_move(
+    world, api, immediate
+):
+    tasks = pour_then_smooth(world)
+    before = Task.objects.get(pk=tasks["Smooth"].pk).start_at
+    run = request_run(api, world, "level_float", time_limit_seconds=5)
+    assert run["status"] == "failed"
+    assert "keeps the maximum lags" in run["message"] and "finish may move" in run["message"]
+    assert Task.objects.get(pk=tasks["Smooth"].pk).start_at == before

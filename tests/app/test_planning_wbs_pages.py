@@ -185,6 +185,14 @@ def test_predecessors_in_ms_project_notation(world):
         client, world, tasks["Go live"], "predecessors", "", version=tasks["Go live"].version
     )
     assert stale.status_code == 409
+    # A maximum lag follows the lag after "max"; below the lag it is refused in the cell.
+    assert cell(client, world, tasks["Go live"], "predecessors", "3FS+2d max 4d").status_code == 200
+    link = Dependency.objects.get(successor=tasks["Go live"])
+    assert (link.lag_minutes, link.max_lag_minutes) == (2 * DAY, 4 * DAY)
+    html = cell(client, world, tasks["Go live"], "predecessors", "3FS+2d max 1d").content.decode()
+    assert "the maximum lag is less than the lag" in cell_text(html, "Go live", "predecessors")
+    page = signed_in(world.a["team_member"]).get(url(world)).content.decode()
+    assert cell_text(page, "Go live", "predecessors") == "3FS+2d max 4d"
     # Clearing the cell removes the links.
     assert cell(client, world, tasks["Go live"], "predecessors", "").status_code == 200
     assert not Dependency.objects.filter(successor=tasks["Go live"]).exists()

@@ -40,6 +40,8 @@ def export_command(
         export = build_export(found, fmt)
     except DomainError as exc:
         fail(exc.message)
+    for loss in export.losses:
+        typer.echo(f"not carried: {loss}", err=True)
     if output == "-":
         typer.get_binary_stream("stdout").write(export.content)
         return

@@ -24,6 +24,8 @@ def download(export: ExportFile) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.media_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    if export.losses:  # what the format could not carry (MSPDI: maximum lags), counted
+        response["X-Keystage-Losses"] = str(len(export.losses))
     return response
 
 

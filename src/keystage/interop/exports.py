@@ -7,7 +7,7 @@ who may see the project may export it; anyone else gets the chokepoint's NotFoun
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from keystage.core.errors import NotFound
-from keystage.engine.mspdi import to_mspdi
+from keystage.engine.interchange import Loss
+from keystage.engine.mspdi import max_lag_losses, to_mspdi
+from keystage.engine.network import Project as Plan
 from keystage.engine.planwrite import to_toml
 from keystage.execution.selectors.timesheets import entries_visible_to
 from keystage.interop import formats
@@ -43,7 +45,8 @@ FORMATS: dict[str, Format] = {
         Format(
             "mspdi", "MS Project XML", "xml", "application/xml",
             "Tasks, WBS, links, calendars, resources, assignments and baselines; "
-            "MS Project, ProjectLibre and every tool built on MPXJ open it.",
+            "MS Project, ProjectLibre and every tool built on MPXJ open it. "
+            "MS Project has no maximum lag: each goes in its successor's notes.",
         ),
         Format(
             "xlsx", "Excel workbook", "xlsx",
@@ -74,6 +77,7 @@ class ExportFile:
     filename: str
     media_type: str
     content: bytes
+    losses: tuple[str, ...] = ()  # what the format could not carry, one line each
 
 
 def _format(key: str) -> Format:
@@ -110,8 +114,11 @@ def build_export(
     """The project in format ``key`` (``who`` None: the system, every time entry)."""
     fmt = _format(key)
     stem = f"{slug(project.code)}-plan"
+    losses: tuple[str, ...] = ()
     if key == "mspdi":
-        content = to_mspdi(plan_document_of(project))
+        doc = plan_document_of(project)
+        content = to_mspdi(doc)
+        losses = _named_losses(doc.plan, max_lag_losses(doc.plan))
     elif key == "toml":
         doc = plan_document_of(project)
         content = to_toml(doc.plan, title=doc.title).encode()
@@ -128,7 +135,16 @@ def build_export(
             return _one_csv(tables, table, stem)
         else:
             content = formats.to_csv_zip(tables, stem=stem)
-    return ExportFile(f"{stem}.{fmt.extension}", fmt.media_type, content)
+    return ExportFile(f"{stem}.{fmt.extension}", fmt.media_type, content, losses)
+
+
+def _named_losses(plan: Plan, losses: Sequence[Loss]) -> tuple[str, ...]:
+    """Each maximum lag MSPDI cannot hold, by its tasks' names (the plan's ids are keys)."""
+    names = {a.id: a.name for a in plan.activities}
+    out = []
+    for link, loss in zip((k for k in plan.links if k.max_lag is not None), losses, strict=True):
+        out.append(f"Link '{names[link.pred]}' → '{names[link.succ]}': {loss.what}.")
+    return tuple(out)
 
 
 def _one_csv(tables: tuple[Table, ...], table: str, stem: str) -> ExportFile:

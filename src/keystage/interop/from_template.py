@@ -154,7 +154,7 @@ def _copy_plan(
         for task in tasks
     ]
     links = [
-        (index[d.predecessor_id], index[d.successor_id], d.type, d.lag_minutes)
+        (index[d.predecessor_id], index[d.successor_id], d.type, d.lag_minutes, d.max_lag_minutes)
         for d in Dependency.objects.filter(project=source).order_by("id")
         if d.predecessor_id in index and d.successor_id in index
     ]

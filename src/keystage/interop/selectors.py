@@ -93,9 +93,11 @@ def plan_document_of(project: Project) -> PlanDocument:
         calendar_row, Holiday.objects.filter(project=project)
     )
     dependencies = [
-        SimpleNamespace(predecessor_id=pred, successor_id=succ, type=kind, lag_minutes=lag)
-        for pred, succ, kind, lag in Dependency.objects.filter(project=project).values_list(
-            "predecessor_id", "successor_id", "type", "lag_minutes"
+        SimpleNamespace(
+            predecessor_id=pred, successor_id=succ, type=kind, lag_minutes=lag, max_lag_minutes=most
+        )
+        for pred, succ, kind, lag, most in Dependency.objects.filter(project=project).values_list(
+            "predecessor_id", "successor_id", "type", "lag_minutes", "max_lag_minutes"
         )
     ]
     data_date = calendar_row.data_date if calendar_row else None

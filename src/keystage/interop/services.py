@@ -106,6 +106,7 @@ class LinkRow:
     succ: str
     type: str
     lag_minutes: int
+    max_lag_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,20 @@ class People:
         return self.by_name.get(name) if name else None
 
 
+def _working_lag(lag: float, unit: LagUnit, pred_minutes: float, week_minutes: float) -> float:
+    """A lag (or maximum lag) of a plan file in working minutes of the project calendar."""
+    if unit is LagUnit.ELAPSED:
+        return lag * week_minutes / WEEK_MINUTES
+    if unit is LagUnit.PERCENT:
+        return pred_minutes * lag / 100
+    return lag
+
+
+def _clamped(minutes: float) -> int:
+    """Whole minutes within the model's bounds."""
+    return max(-MAX_MINUTES, min(MAX_MINUTES, round(minutes)))
+
+
 def plan_preview(
     *, project: Project | None, document: PlanDocument, who: Any = None, schedule: bool = True
 ) -> Preview:
@@ -406,29 +421,33 @@ def plan_preview(
             )
         )
     links = []
+    last = {(k.pred, k.succ): k for k in plan.links}  # a project links two tasks once
     for link in plan.links:
         where = f"link {acts[link.pred].name[:60]!r} → {acts[link.succ].name[:60]!r}"
-        lag = link.lag
+        if last[link.pred, link.succ] is not link:
+            losses.append(Loss(where, "a later link between these tasks replaced this one"))
+            continue
+        lag = _working_lag(link.lag, link.lag_unit, acts[link.pred].duration, week_minutes)
         if link.lag_unit is LagUnit.ELAPSED and lag:
-            lag = lag * week_minutes / WEEK_MINUTES
             losses.append(
                 Loss(where, f"its elapsed lag was converted to {round(lag)} working minutes")
             )
         elif link.lag_unit is LagUnit.PERCENT and lag:
-            lag = acts[link.pred].duration * lag / 100
             losses.append(
                 Loss(where, f"its {link.lag:g} % lag became {round(lag)} working minutes")
             )
+        most = None
         if link.max_lag is not None:
-            losses.append(
-                Loss(where, "its maximum lag was dropped: project tasks do not hold one yet")
-            )
+            most = _working_lag(link.max_lag, link.lag_unit, acts[link.pred].duration, week_minutes)
+            if link.lag_unit is not LagUnit.WORKING:
+                losses.append(Loss(where, f"its maximum lag became {round(most)} working minutes"))
         links.append(
             LinkRow(
                 link.pred,
                 link.succ,
                 str(link.type),
-                max(-MAX_MINUTES, min(MAX_MINUTES, round(lag))),
+                _clamped(lag),
+                None if most is None else _clamped(most),
             )
         )
     members = People(_members(project, who))
@@ -657,6 +676,7 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
                 successor=tasks[k.succ],
                 type=k.type,
                 lag_minutes=k.lag_minutes,
+                max_lag_minutes=k.max_lag_minutes,
             )
             for k in preview.links
         ],
@@ -748,6 +768,7 @@ def _scheduled_tasks(
             successor_id=provisional[k.succ],
             type=k.type,
             lag_minutes=k.lag_minutes,
+            max_lag_minutes=k.max_lag_minutes,
         )
         for k in preview.links
     ]

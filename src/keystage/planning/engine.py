@@ -22,6 +22,9 @@ from keystage.engine.errors import (
     CycleError,
     ImpossibleConstraintError,
     InvalidActivityError,
+    MaxLagConflictError,
+    MaxLagUnsupportedError,
+    PositiveCycleError,
     ScheduleError,
     TooLongError,
 )
@@ -189,7 +192,13 @@ def engine_project(
         )
     status = effective_data_date(tasks, data_date)
     links = tuple(
-        Link(str(d.predecessor_id), str(d.successor_id), LinkType(d.type), d.lag_minutes)
+        Link(
+            str(d.predecessor_id),
+            str(d.successor_id),
+            LinkType(d.type),
+            d.lag_minutes,
+            max_lag=d.max_lag_minutes,
+        )
         for d in dependencies
     )
     return Project(
@@ -260,8 +269,30 @@ def _name(project: Project, activity_id: str) -> str:
     return f"'{project.activities[index].name}'" if index is not None else activity_id
 
 
+def _link_ends(project: Project, label: str) -> tuple[str, str]:
+    """The task names of a link label such as ``12→15 FS max+1440``."""
+    pred, _, rest = label.partition("→")
+    return _name(project, pred), _name(project, rest.split(" ", 1)[0])
+
+
 def _explain(exc: ScheduleError, project: Project) -> str:
     """The engine's message with task names in place of internal ids."""
+    if isinstance(exc, PositiveCycleError):
+        path = " → ".join(_name(project, a) for a in (*exc.cycle, exc.cycle[0]))
+        return (
+            f"The maximum lags cannot all hold: around {path} the lags add up to "
+            f"{exc.gain:,} working minutes more than the maximum lags allow. "
+            "Raise a maximum lag or lower a lag on this loop."
+        )
+    if isinstance(exc, MaxLagConflictError):
+        pred, succ = _link_ends(project, exc.link)
+        return (
+            f"The maximum lag of the link {pred} → {succ} cannot hold: it would move "
+            f"{_name(project, exc.activity_id)} {exc.excess:,} working minutes past its "
+            "constraint date. Raise the maximum lag or change the constraint."
+        )
+    if isinstance(exc, MaxLagUnsupportedError):
+        return f"Task {_name(project, exc.activity_id)}: maximum lags cannot be scheduled here."
     if isinstance(exc, CycleError):
         path = " → ".join(_name(project, a) for a in (*exc.cycle, exc.cycle[0]))
         return f"The dependencies form a cycle: {path}."

@@ -19,8 +19,9 @@ scheduling problem, and the engine's answer back into dates:
 Nothing here touches the database: the service reads the rows, calls :func:`build`, one of
 :func:`level` / :func:`optimise`, and writes what :func:`dates` returns.
 
-About 480 lines, on purpose: one adapter, both directions (the plan to the problem, the
-schedule back to dates), sharing the working-day arithmetic of ``WorkDays``.
+About 700 lines, on purpose: one adapter, both directions (the plan to the problem, the
+schedule back to dates, checked against every maximum lag to the minute), sharing the
+working-day arithmetic of ``WorkDays``.
 """
 
 from __future__ import annotations
@@ -33,16 +34,31 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from keystage.core.errors import InvalidInput
 from keystage.engine.calendars import Calendar, CalendarClock
-from keystage.engine.network import Activity, Kind, Link, LinkType, Project
+from keystage.engine.network import Activity, ConstraintType, Kind, Link, LinkType, Project
 from keystage.engine.rcpsp import leveling
+from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.compiled import Compiled, link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
-from keystage.engine.rcpsp.errors import InfeasibleDemandError, PrecedenceCycleError
-from keystage.engine.rcpsp.problem import Load, Mode, PeriodSchedule, Problem, Renewable, periods
+from keystage.engine.rcpsp.errors import (
+    DeadlineError,
+    InfeasibleDemandError,
+    PrecedenceCycleError,
+    TimeLagCycleError,
+)
+from keystage.engine.rcpsp.problem import (
+    Load,
+    MaxLag,
+    Mode,
+    PeriodSchedule,
+    Problem,
+    Renewable,
+    periods,
+)
 from keystage.engine.rcpsp.sgs import serial_sgs
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
-from keystage.planning.engine import CpmResult
+from keystage.planning.engine import CpmResult, run_cpm
 from keystage.planning.models import Assignment, Task, TaskKind
 
 ANCHOR = "project-start"
@@ -143,6 +159,8 @@ class Model:
     assigned: dict[int, tuple[str, ...]]  # task id -> resource ids
     cpm: dict[int, tuple[dt.datetime, dt.datetime]]  # task id -> critical-path start, finish
     workdays: WorkDays
+    max_links: tuple[Link, ...] = ()  # the plan's links with a maximum lag (working minutes)
+    network: Project | None = None  # the CPM project of the plan (to repair maximum lags)
 
 
 @dataclass(frozen=True)
@@ -200,6 +218,7 @@ def build(
     from scratch still honours them (levelling never moves a task earlier, so it needs none).
     Raises :class:`ScheduleFailure` with a readable line when a task can never be staffed.
     """
+    network = project
     leaves = [t for t in tasks if not t.is_summary]
     index = {t.pk: i for i, t in enumerate(leaves)}
     workdays = WorkDays(calendar, origin)
@@ -248,10 +267,20 @@ def build(
         Renewable(key, p.capacity_percent, _absences(p, workdays), kind="person")
         for key, p in sorted(resources.items())
     ]
+    max_links = tuple(k for k in project.links if k.max_lag is not None)
     try:
         problem = Problem.from_project(
             project, modes, minutes_per_period=per_day, renewables=renewables
         )
+        if max_links:
+            problem = dataclasses.replace(problem, max_lags=_max_lags(max_links, per_day))
+    except TimeLagCycleError as exc:
+        names = {str(t.pk): t.name for t in leaves}
+        path = " → ".join(f"'{names.get(a, a)}'" for a in (*exc.activities, exc.activities[0]))
+        raise ScheduleFailure(
+            f"In whole working days the maximum lags cannot all hold around {path}; "
+            "raise a maximum lag on this loop or schedule by critical path."
+        ) from None
     except InfeasibleDemandError as exc:
         raise ScheduleFailure(_unstaffable(exc, leaves, index, resources, by_task)) from None
     except PrecedenceCycleError as exc:  # pragma: no cover - the CPM refuses cycles first
@@ -274,6 +303,22 @@ def build(
         assigned=assigned,
         cpm={pk: cpm_dates[pk] for pk in index},
         workdays=workdays,
+        max_links=max_links,
+        network=network,
+    )
+
+
+def _max_lags(links: Iterable[Link], per_day: int) -> tuple[MaxLag, ...]:
+    """The maximum lags in whole working days: rounded down (stricter), never below the
+    lag's own rounded-up days (which would make the link impossible in whole days)."""
+    return tuple(
+        MaxLag(
+            k.pred,
+            k.succ,
+            max(int((k.max_lag or 0) // per_day), periods(k.lag, per_day)),
+            k.type,
+        )
+        for k in links
     )
 
 
@@ -315,8 +360,14 @@ def _unstaffable(
 # ----------------------------------------------------------------- solving
 
 
-def level(model: Model, *, within_float: bool) -> Outcome:
-    """Remove over-allocations by delaying tasks (within their float, or as far as needed)."""
+def level(model: Model, *, within_float: bool, time_limit: float = 60.0) -> Outcome:
+    """Remove over-allocations by delaying tasks (within their float, or as far as needed).
+
+    The levelling heuristic delays one task at a time and knows no maximum lag; a plan with
+    maximum lags is levelled by the exact solver instead (:func:`_level_with_max_lags`).
+    """
+    if model.problem.max_lags:
+        return _level_with_max_lags(model, within_float=within_float, time_limit=time_limit)
     result = leveling.level(model.problem, model.baseline, within_float=within_float)
     blockers = {m.activity: m.resource for m in result.moves}
     moves = _moves(model, result.schedule, lambda aid: blockers.get(aid))
@@ -329,6 +380,78 @@ def level(model: Model, *, within_float: bool) -> Outcome:
         moves=moves,
         unresolved=result.unresolved,
     )
+
+
+def _level_with_max_lags(model: Model, *, within_float: bool, time_limit: float) -> Outcome:
+    """Levelling as the CP-SAT solver does it when maximum lags must hold.
+
+    No task starts before its critical-path day (each gets that day as a release date, so
+    the run only delays, like levelling) and, within float, no task ends after the
+    critical-path finish (a deadline); the solver then finds the shortest schedule that
+    keeps every lag, maximum lag and person's capacity within ``time_limit`` seconds.
+    """
+    problem, base = model.problem, model.baseline
+    finish = base.makespan(problem)
+    try:
+        bounded = dataclasses.replace(
+            problem,
+            releases={a.id: s for a, s in zip(problem.activities, base.starts, strict=True)},
+            deadlines={a.id: finish for a in problem.activities} if within_float else {},
+        )
+        result = cpsat.optimise(bounded, time_limit=time_limit, num_workers=1)
+    except DeadlineError:  # the lags alone already end after the critical-path finish
+        result = None
+    if result is None or result.schedule is None:
+        if within_float:
+            raise ScheduleFailure(
+                "Within float, no schedule keeps the maximum lags and the people's capacity "
+                "without moving the finish; level with “finish may move” instead."
+            )
+        if result is None or result.status == cpsat.Status.INFEASIBLE:
+            raise ScheduleFailure(
+                "No schedule keeps the maximum lags and the people's capacity; "
+                "raise a maximum lag or a person's capacity."
+            )
+        raise ScheduleFailure(
+            f"Levelling with maximum lags found no schedule within {time_limit:g} s; "
+            "raise the time limit."
+        )
+    schedule = _pulled_back(bounded, result.schedule)
+    overloads = over_allocations(problem, base)
+    return Outcome(
+        schedule=schedule,
+        makespan=schedule.makespan(problem),
+        makespan_before=finish,
+        status="levelled",
+        solved_by="levelling by the CP-SAT solver (maximum lags)",
+        moves=_moves(model, schedule, lambda aid: _overloaded(model, aid, overloads)),
+    )
+
+
+PULL_BACK_CHECKS = 400  # whole-schedule checks spent undoing needless delays (bounded time)
+
+
+def _pulled_back(problem: Problem, schedule: PeriodSchedule) -> PeriodSchedule:
+    """``schedule`` with each task, earliest first, as early as every rule still allows.
+
+    A makespan objective leaves tasks off the critical path anywhere before the finish;
+    levelling should only delay what it must. Every candidate passes the checker, so the
+    answer keeps every rule; at most :data:`PULL_BACK_CHECKS` candidates are tried.
+    """
+    starts = list(schedule.starts)
+    budget = PULL_BACK_CHECKS
+    for i in sorted(range(len(starts)), key=lambda k: starts[k]):
+        floor = problem.releases.get(problem.activities[i].id, 0)
+        current = starts[i]
+        for candidate in range(floor, current):
+            if budget <= 0:
+                return PeriodSchedule(tuple(starts), schedule.modes)
+            budget -= 1
+            starts[i] = candidate
+            if not schedule_violations(problem, PeriodSchedule(tuple(starts), schedule.modes)):
+                break
+            starts[i] = current
+    return PeriodSchedule(tuple(starts), schedule.modes)
 
 
 def optimise(model: Model, *, time_limit: float, num_workers: int = 2) -> Outcome:
@@ -361,7 +484,10 @@ def _left_justified(problem: Problem, schedule: PeriodSchedule) -> PeriodSchedul
 
     A makespan objective leaves tasks off the critical path anywhere they fit; starting
     them as early as the chosen sequence allows avoids reporting moves nobody needed.
+    The serial scheme knows no maximum lag, so a plan with one keeps the solver's schedule.
     """
+    if problem.has_time_windows:
+        return schedule
     c = Compiled(problem)
     modes = c.compiled_modes(schedule.modes)
     order = c.ordered(lambda i: (schedule.starts[i], i))
@@ -459,6 +585,114 @@ def dates(model: Model, schedule: PeriodSchedule) -> dict[int, tuple[dt.datetime
             finish = wd.after(start, minutes)
         out[task.pk] = (_aware(start), _aware(finish))
     return out
+
+
+def checked_dates(model: Model, outcome: Outcome) -> dict[int, tuple[dt.datetime, dt.datetime]]:
+    """:func:`dates` of the outcome, after the independent checker passed its schedule and
+    every maximum lag holds to the minute on those dates; ScheduleFailure (naming the
+    link) otherwise. Over-allocations the outcome reports as left are not failures."""
+    schedule = outcome.schedule
+    broken = _violations(model, outcome, schedule)
+    if broken:  # pragma: no cover - a safety net: the solvers keep every rule
+        raise ScheduleFailure(
+            f"The run broke a rule of the plan ({broken[0]}); nothing was written."
+        )
+    out = dates(model, schedule)
+    broken_link = _broken_max_lag(model, out)
+    if broken_link is None:
+        return out
+    repaired = _repaired(model, outcome, out)
+    if repaired is not None:
+        return repaired
+    names = {str(t.pk): t.name for t in model.tasks}
+    link, gap = broken_link
+    raise ScheduleFailure(
+        f"The link '{names[link.pred]}' → '{names[link.succ]}' would be {gap:,} working "
+        f"minutes apart, more than its maximum lag of {link.max_lag or 0:,.0f}: the run places "
+        "moved tasks on whole working days. Give these tasks whole-day durations and "
+        "lags, or schedule by critical path."
+    )
+
+
+def _violations(model: Model, outcome: Outcome, schedule: PeriodSchedule) -> list[str]:
+    """The checker's broken rules, less the over-allocations the outcome reports as left."""
+    return [
+        rule
+        for rule in schedule_violations(model.problem, schedule)
+        if not (outcome.unresolved and rule.startswith("resource "))
+    ]
+
+
+def _broken_max_lag(
+    model: Model, out: dict[int, tuple[dt.datetime, dt.datetime]]
+) -> tuple[Link, int] | None:
+    """The first link whose maximum lag the dates break, with its gap in working minutes."""
+    for link in model.max_links:
+        gap = _gap(model.workdays, link, out[int(link.pred)], out[int(link.succ)])
+        if link.max_lag is not None and gap > link.max_lag:
+            return link, gap
+    return None
+
+
+def _repaired(
+    model: Model, outcome: Outcome, out: dict[int, tuple[dt.datetime, dt.datetime]]
+) -> dict[int, tuple[dt.datetime, dt.datetime]] | None:
+    """Dates that keep every maximum lag to the minute, or None.
+
+    Whole working days can break a maximum lag by part of a day (a half-day predecessor
+    ends at noon, its moved successor starts the next morning). The critical-path engine
+    then places every task no earlier than the run did (a start-no-earlier-than on each
+    unconstrained task), pulling predecessors later by the part of a day needed; the
+    result is kept only when the working days it occupies pass the checker as well.
+    """
+    if model.network is None:  # pragma: no cover - build always records it
+        return None
+    free = (ConstraintType.ASAP, ConstraintType.SNET)
+    activities = []
+    for act in model.network.activities:
+        span = out.get(int(act.id)) if act.id.isdigit() else None
+        if span is not None and act.constraint in free:
+            floor = _naive(span[0])
+            if act.constraint_date is None or act.constraint_date <= floor:
+                act = dataclasses.replace(
+                    act, constraint=ConstraintType.SNET, constraint_date=floor
+                )
+        activities.append(act)
+    try:
+        result = run_cpm(dataclasses.replace(model.network, activities=tuple(activities)))
+    except InvalidInput:
+        return None
+    fixed = {d.task_id: (d.start_at, d.finish_at) for d in result.dates if d.task_id in out}
+    wd = model.workdays
+    starts = list(outcome.schedule.starts)
+    for i, task in enumerate(model.tasks):
+        start = _naive(fixed[task.pk][0])
+        period = wd.period_of(start.date())
+        if start >= wd.end_of(period):  # a milestone at the end of a day: the next period
+            period += 1
+        starts[i] = period
+    schedule = PeriodSchedule(tuple(starts), outcome.schedule.modes)
+    broken = _violations(model, outcome, schedule)
+    if broken or _broken_max_lag(model, fixed) is not None:
+        return None
+    return fixed
+
+
+def _gap(
+    wd: WorkDays,
+    link: Link,
+    pred: tuple[dt.datetime, dt.datetime],
+    succ: tuple[dt.datetime, dt.datetime],
+) -> int:
+    """Working minutes between the ends the link measures (FS: predecessor's finish to
+    successor's start), negative when the successor's end comes first."""
+    kind = str(link.type)
+    a = pred[1] if kind[0] == "F" else pred[0]
+    b = succ[1] if kind[1] == "F" else succ[0]
+    x, y = wd._instant(_naive(a)), wd._instant(_naive(b))
+    if y >= x:
+        return int(wd.clock.working_between(x, y))
+    return -int(wd.clock.working_between(y, x))
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -9,8 +9,8 @@ An edit is a small JSON object with an ``op``:
   ``parent`` summary, ``predecessors`` and ``successors``: existing tasks, linked finish-to-start);
 * ``remove_task`` — a leaf task goes, with its links and people;
 * ``add_link`` / ``remove_link`` — a dependency between two tasks (``predecessor``,
-  ``successor``, ``type``, ``lag_minutes``);
-* ``change_link`` — an existing dependency's new type (FS, SS, FF, SF) and lag;
+  ``successor``, ``type``, ``lag_minutes``, ``max_lag_minutes``: None = no maximum);
+* ``change_link`` — an existing dependency's new type (FS, SS, FF, SF), lag and maximum lag;
 * ``contingency`` — the budget's new contingency (``percent`` of the cost plan);
 * ``line_amount`` — a budget line's new amount (``line``, ``amount``);
 * ``add_line`` — a new budget line (``name``, ``category``, ``amount``).
@@ -57,7 +57,7 @@ OPS = {
     "remove_task": "Remove a task",
     "add_link": "Add a dependency",
     "remove_link": "Remove a dependency",
-    "change_link": "Change a dependency's type or lag",
+    "change_link": "Change a dependency's type, lag or maximum lag",
     "contingency": "Change the contingency",
     "line_amount": "Change a budget line's amount",
     "add_line": "Add a budget line",
@@ -161,6 +161,22 @@ def _line(project: Project, ref: Any) -> BudgetLine:
     return found
 
 
+def _max_lag(raw: Any, per_day: int) -> int | None:
+    """A maximum lag typed in working days as working minutes; blank = no maximum."""
+    text = str(raw or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        most = Decimal(text)
+        if not most.is_finite() or abs(most) > MAX_DAYS:
+            raise ValueError
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(
+            {"max_lag_days": "Enter a number of working days, or leave it blank."}
+        ) from None
+    return int((most * per_day).to_integral_value())
+
+
 def check_edit(
     project: Project, data: Mapping[str, Any], existing: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -226,6 +242,7 @@ def check_edit(
         if op == "change_link":
             assert linked is not None
             edit["was_type"], edit["was_lag_minutes"] = linked.type, int(linked.lag_minutes)
+            edit["was_max_lag_minutes"] = linked.max_lag_minutes
         if op in ("add_link", "change_link"):
             if op == "add_link" and linked is not None:
                 raise InvalidInput({"successor": "These two tasks are already linked."})
@@ -240,9 +257,16 @@ def check_edit(
                 raise InvalidInput({"lag_days": "Enter a number of working days."}) from None
             edit["type"] = kind
             edit["lag_minutes"] = int((lag_days * per_day).to_integral_value())
-            if op == "change_link" and (kind, edit["lag_minutes"]) == (
+            edit["max_lag_minutes"] = _max_lag(data.get("max_lag_days"), per_day)
+            if (
+                edit["max_lag_minutes"] is not None
+                and edit["max_lag_minutes"] < edit["lag_minutes"]
+            ):
+                raise InvalidInput({"max_lag_days": "The maximum lag cannot be less than the lag."})
+            if op == "change_link" and (kind, edit["lag_minutes"], edit["max_lag_minutes"]) == (
                 edit["was_type"],
                 edit["was_lag_minutes"],
+                edit["was_max_lag_minutes"],
             ):
                 raise InvalidInput({"type": "This is the dependency as it stands: change it."})
         elif linked is None:
@@ -414,6 +438,7 @@ def _changed_copy(project: Project, plan: _Plan, edits: Sequence[Mapping[str, An
                     successor_id=find(edit["successor"]).pk,
                     type=edit["type"],
                     lag_minutes=int(edit["lag_minutes"]),
+                    max_lag_minutes=edit.get("max_lag_minutes"),
                 )
             )
         elif op == "remove_link":
@@ -425,6 +450,7 @@ def _changed_copy(project: Project, plan: _Plan, edits: Sequence[Mapping[str, An
             if not found:
                 raise InvalidInput({"edits": "A dependency this change names no longer exists."})
             found[0].type, found[0].lag_minutes = edit["type"], int(edit["lag_minutes"])
+            found[0].max_lag_minutes = edit.get("max_lag_minutes")
     parents = {t.parent_id for t in tasks if t.parent_id is not None}
     for task in tasks:
         task.is_summary = task.pk in parents

@@ -329,6 +329,15 @@ def change_decide(
 # ------------------------------------------------------------------ apply
 
 
+def _link_data(edit: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored link edit as the dependency service's fields (older edits hold no maximum)."""
+    return {
+        "type": edit["type"],
+        "lag_minutes": int(edit["lag_minutes"]),
+        "max_lag_minutes": edit.get("max_lag_minutes"),
+    }
+
+
 def _task(project: Project, ref: str) -> Task:
     return Task.objects.get(project=project, public_id=ref)
 
@@ -379,7 +388,7 @@ def _apply_plan_edit(who: User, project: Project, edit: Mapping[str, Any]) -> No
             project=project,
             predecessor_id=edit["predecessor"],
             successor_id=edit["successor"],
-            data={"type": edit["type"], "lag_minutes": int(edit["lag_minutes"])},
+            data=_link_data(edit),
         )
     elif op == "change_link":
         link = Dependency.objects.get(
@@ -388,7 +397,7 @@ def _apply_plan_edit(who: User, project: Project, edit: Mapping[str, Any]) -> No
         )
         dependencies.dependency_update(
             who=who, project=project, dependency=link, version=link.version,
-            data={"type": edit["type"], "lag_minutes": int(edit["lag_minutes"])},
+            data=_link_data(edit),
         )  # fmt: skip
     elif op == "remove_link":
         link = Dependency.objects.get(

@@ -171,6 +171,11 @@ def _shown_edits(change: ChangeRequest, per_day: int) -> list[dict[str, Any]]:
         value = int(minutes) / per_day
         return f"{value:g} d"
 
+    def _link_text(kind: str, lag: int, most: int | None) -> str:
+        """``FS +1 d, at most 3 d`` (no maximum: ``FS +1 d``)."""
+        text = kind + (f" {'+' if lag > 0 else ''}{days(lag)}" if lag else "")
+        return text + (f", at most {days(most)}" if most is not None else "")
+
     shown = []
     for edit in change.edits:
         op = edit["op"]
@@ -183,12 +188,12 @@ def _shown_edits(change: ChangeRequest, per_day: int) -> list[dict[str, Any]]:
             links = len(edit["predecessors"]) + len(edit["successors"])
             what += f", {links} link{'s' if links != 1 else ''}" if links else ""
         elif op in ("add_link", "change_link"):
-            lag = int(edit["lag_minutes"])
-            what = edit["type"] + (f" {'+' if lag > 0 else ''}{days(lag)}" if lag else "")
+            what = _link_text(edit["type"], int(edit["lag_minutes"]), edit.get("max_lag_minutes"))
             if op == "change_link":
-                was = int(edit["was_lag_minutes"])
-                what = (edit["was_type"] + (f" {'+' if was > 0 else ''}{days(was)}" if was else "")
-                        + " → " + what)  # fmt: skip
+                was = _link_text(
+                    edit["was_type"], int(edit["was_lag_minutes"]), edit.get("was_max_lag_minutes")
+                )
+                what = f"{was} → {what}"
         elif op == "contingency":
             what = f"{edit['was']} % → {edit['percent']} %"
         elif op == "line_amount":

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -209,7 +210,12 @@ class Task(BaseModel):
 
 
 class Dependency(BaseModel):
-    """``predecessor → successor`` of a given type with a lag in working minutes (< 0 = lead)."""
+    """``predecessor → successor`` of a given type with a lag in working minutes (< 0 = lead).
+
+    ``max_lag_minutes`` (None = no maximum) bounds the same gap from above: for an FS link
+    the successor starts at least ``lag_minutes`` and at most ``max_lag_minutes`` working
+    minutes after the predecessor finishes.
+    """
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="planning_dependencies"
@@ -219,6 +225,11 @@ class Dependency(BaseModel):
     type = models.CharField(max_length=2, choices=LinkType.choices(), default=LinkType.FS.value)
     lag_minutes = models.IntegerField(
         default=0,
+        validators=[MinValueValidator(-60 * 24 * 3650), MaxValueValidator(60 * 24 * 3650)],
+    )
+    max_lag_minutes = models.IntegerField(
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-60 * 24 * 3650), MaxValueValidator(60 * 24 * 3650)],
     )
 
@@ -231,7 +242,20 @@ class Dependency(BaseModel):
             models.CheckConstraint(
                 condition=~Q(predecessor=F("successor")), name="dependency_not_to_itself"
             ),
+            models.CheckConstraint(
+                condition=Q(max_lag_minutes__isnull=True)
+                | Q(max_lag_minutes__gte=F("lag_minutes")),
+                name="dependency_max_lag_not_below_lag",
+            ),
         ]
+
+    def clean(self) -> None:
+        """Refuse a maximum lag below the (minimum) lag, on the maximum's field."""
+        most, least = self.max_lag_minutes, self.lag_minutes
+        if isinstance(most, int) and isinstance(least, int) and most < least:
+            raise ValidationError(
+                {"max_lag_minutes": "The maximum lag cannot be less than the lag."}
+            )
 
     def __str__(self) -> str:
         return f"{self.predecessor_id}→{self.successor_id} {self.type}"

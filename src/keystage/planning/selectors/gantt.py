@@ -85,6 +85,7 @@ class GanttDependency:
     successor: str
     type: str
     lag_minutes: int
+    max_lag_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +275,11 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         )
     tasks = _with_progress(tasks, progress, done_on)
     links = tuple(
-        GanttDependency(ids[pred], ids[succ], kind, lag)
-        for pred, succ, kind, lag in dependencies_visible_to(who)
+        GanttDependency(ids[pred], ids[succ], kind, lag, most)
+        for pred, succ, kind, lag, most in dependencies_visible_to(who)
         .filter(project=project)
         .order_by("id")
-        .values_list("predecessor_id", "successor_id", "type", "lag_minutes")
+        .values_list("predecessor_id", "successor_id", "type", "lag_minutes", "max_lag_minutes")
         if pred in ids and succ in ids
     )
     return GanttData(

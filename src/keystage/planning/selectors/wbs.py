@@ -121,11 +121,16 @@ def lag_text(minutes: int, minutes_per_day: int) -> str:
     return f"{sign}{size}m"
 
 
-def predecessor_text(row: int, link_type: str, lag_minutes: int, minutes_per_day: int) -> str:
-    """One predecessor in MS Project notation: ``3`` (plain finish-to-start), ``5SS+2d``."""
+def predecessor_text(
+    row: int, link_type: str, lag_minutes: int, minutes_per_day: int, max_lag: int | None = None
+) -> str:
+    """One predecessor in MS Project notation: ``3`` (plain finish-to-start), ``5SS+2d``;
+    a maximum lag follows as ``max 3d`` (``5FS+1d max 3d``, ``3 max 0d``), which MS
+    Project lacks."""
+    most = "" if max_lag is None else f" max {lag_text(max_lag, minutes_per_day).lstrip('+')}"
     if link_type == "FS" and lag_minutes == 0:
-        return str(row)
-    return f"{row}{link_type}{lag_text(lag_minutes, minutes_per_day) if lag_minutes else ''}"
+        return f"{row}{most}"
+    return f"{row}{link_type}{lag_text(lag_minutes, minutes_per_day) if lag_minutes else ''}{most}"
 
 
 def plan_table(*, who: Any, project: Project) -> PlanTable:
@@ -143,10 +148,10 @@ def plan_table(*, who: Any, project: Project) -> PlanTable:
         dependencies_visible_to(who)
         .filter(project=project)
         .order_by("predecessor__row", "id")
-        .values_list("successor_id", "predecessor__row", "type", "lag_minutes")
+        .values_list("successor_id", "predecessor__row", "type", "lag_minutes", "max_lag_minutes")
     )
-    for successor_id, row, link_type, lag in links:
-        preds[successor_id].append(predecessor_text(row, link_type, lag, per_day))
+    for successor_id, row, link_type, lag, most in links:
+        preds[successor_id].append(predecessor_text(row, link_type, lag, per_day, most))
     summaries = [t for t in tasks if t.is_summary and t.start_at and t.finish_at]
     spans = engine.working_spans(
         engine.engine_calendar(calendar, holidays),

@@ -40,12 +40,14 @@ class GanttRowSerializer(serializers.Serializer[Any]):
 
 
 class GanttLinkSerializer(serializers.Serializer[Any]):
-    """A dependency between two rows, by task id; the lag is in working minutes."""
+    """A dependency between two rows, by task id; the lags are in working minutes
+    (``max_lag_minutes`` null = no maximum)."""
 
     predecessor = serializers.UUIDField()
     successor = serializers.UUIDField()
     type = serializers.ChoiceField(choices=LinkType.choices())
     lag_minutes = serializers.IntegerField()
+    max_lag_minutes = serializers.IntegerField(allow_null=True)
 
 
 class GanttBaselineSerializer(serializers.Serializer[Any]):
@@ -113,6 +115,7 @@ def gantt_json(data: GanttData, *, today: Any, data_date: Any) -> dict[str, Any]
                 "successor": link.successor,
                 "type": link.type,
                 "lag_minutes": link.lag_minutes,
+                "max_lag_minutes": link.max_lag_minutes,
             }
             for link in data.links
         ],

@@ -91,17 +91,31 @@ class DependencySerializer(serializers.ModelSerializer[Dependency]):
     successor_row = serializers.IntegerField(source="successor.row", read_only=True)
     Meta = read_meta(
         Dependency,
-        ["predecessor", "successor", "predecessor_row", "successor_row", "type", "lag_minutes"],
+        [
+            "predecessor",
+            "successor",
+            "predecessor_row",
+            "successor_row",
+            "type",
+            "lag_minutes",
+            "max_lag_minutes",
+        ],
     )
 
 
 class DependencyWriteSerializer(serializers.Serializer[Any]):
-    """Link two tasks; on PATCH only ``type`` and ``lag_minutes`` change."""
+    """Link two tasks; on PATCH only ``type``, ``lag_minutes`` and ``max_lag_minutes`` change.
+
+    ``max_lag_minutes`` null means no maximum; it cannot be less than ``lag_minutes``.
+    """
 
     predecessor = serializers.UUIDField()
     successor = serializers.UUIDField()
     type = serializers.ChoiceField(choices=LinkType.choices(), required=False)
     lag_minutes = serializers.IntegerField(
         required=False, min_value=-60 * 24 * 3650, max_value=60 * 24 * 3650
+    )
+    max_lag_minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=-60 * 24 * 3650, max_value=60 * 24 * 3650
     )
     version = serializers.IntegerField(required=False, min_value=1)

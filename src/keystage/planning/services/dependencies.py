@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from keystage.accounts.models import User
@@ -22,7 +22,8 @@ from keystage.planning.services.plan_lock import plan_write
 from keystage.planning.services.wbs import calendar_of, link_insert, linkable, reschedule
 from keystage.portfolio.models import Project
 
-DEPENDENCY_FIELDS = ("type", "lag_minutes")
+DEPENDENCY_FIELDS = ("type", "lag_minutes", "max_lag_minutes")
+JOURNAL_FIELDS = ("predecessor", "successor", *DEPENDENCY_FIELDS)
 
 
 def _find_path(project: Project, start: int, goal: int) -> list[int] | None:
@@ -100,7 +101,7 @@ def dependency_create(
 def dependency_update(
     *, who: User, project: Project, dependency: Dependency, version: int, data: dict[str, Any]
 ) -> Dependency:
-    """Change a link's type or lag at ``version``."""
+    """Change a link's type, lag or maximum lag at ``version``."""
     fresh = records.update(
         who=who,
         instance=dependency,
@@ -121,44 +122,62 @@ def dependency_delete(*, who: User, project: Project, dependency: Dependency, ve
         instance=dependency,
         version=version,
         project=project,
-        fields=("predecessor", "successor", "type", "lag_minutes"),
+        fields=JOURNAL_FIELDS,
         summary="Removed a dependency",
     )
     reschedule(project)
 
 
 MAX_ROW_DIGITS = 9  # a plan row number; larger numbers name no row
+_AMOUNT = r"[+-]?\s*\d+(?:[.,]\d+)?"
 PREDECESSOR_TOKEN = re.compile(
-    r"^\s*(?P<row>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*(?:(?P<lag>[+-]\s*\d+(?:[.,]\d+)?)\s*(?P<unit>d|h|w|m|min)?)?\s*$",
+    r"^\s*(?P<row>\d+)\s*(?P<type>FS|SS|FF|SF)?\s*"
+    rf"(?:(?P<lag>[+-]\s*\d+(?:[.,]\d+)?)\s*(?P<unit>d|h|w|m|min)?)?\s*"
+    rf"(?:max\s*(?P<most>{_AMOUNT})\s*(?P<most_unit>d|h|w|m|min)?)?\s*$",
     re.IGNORECASE,
 )
+UNIT_DAYS = {"d": 1, "w": 5}
+UNIT_MINUTES = {"h": 60, "m": 1, "min": 1}
 
 
-def parse_predecessors(text: str, minutes_per_day: int) -> list[tuple[int, str, int]]:
-    """``"3, 5SS+2d, 7FF-4h"`` → ``[(row, type, lag_minutes), …]`` as MS Project writes them."""
-    found: list[tuple[int, str, int]] = []
+def _minutes(amount: str, unit: str | None, minutes_per_day: int) -> int:
+    """``"+2"`` ``"d"`` → working minutes (no unit = days, as MS Project reads a lag)."""
+    value = Decimal(amount.replace(" ", "").replace(",", "."))
+    unit = (unit or "d").lower()
+    per = UNIT_DAYS[unit] * minutes_per_day if unit in UNIT_DAYS else UNIT_MINUTES[unit]
+    return int(value * per)
+
+
+Predecessor = tuple[int, str, int, int | None]
+
+
+def parse_predecessors(text: str, minutes_per_day: int) -> list[Predecessor]:
+    """``"3, 5SS+2d, 7FF-4h max 1d"`` → ``[(row, type, lag, max lag or None), …]``.
+
+    MS Project's notation, plus an optional maximum lag after ``max`` (working minutes
+    like the lag; none = no maximum)."""
+    found: list[Predecessor] = []
     for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
         match = PREDECESSOR_TOKEN.match(part)
         if match is None:
             raise InvalidInput(
                 {
                     "predecessors": f"'{part.strip()}' is not a predecessor: "
-                    "write e.g. 3, 5SS+2d or 7FF-4h."
+                    "write e.g. 3, 5SS+2d, 7FF-4h or 3FS+1d max 3d."
                 }
             )
-        lag = 0
-        if match["lag"]:
-            try:
-                amount = Decimal(match["lag"].replace(" ", "").replace(",", "."))
-            except InvalidOperation:  # pragma: no cover - the pattern admits numbers only
-                raise InvalidInput({"predecessors": f"Bad lag in '{part.strip()}'."}) from None
-            unit = (match["unit"] or "d").lower()
-            per = {"d": minutes_per_day, "w": 5 * minutes_per_day, "h": 60, "m": 1, "min": 1}[unit]
-            lag = int(amount * per)
+        lag = _minutes(match["lag"], match["unit"], minutes_per_day) if match["lag"] else 0
+        most = (
+            _minutes(match["most"], match["most_unit"], minutes_per_day) if match["most"] else None
+        )
+        if most is not None and most < lag:
+            raise InvalidInput(
+                {"predecessors": f"In '{part.strip()}' the maximum lag is less than the lag."}
+            )
         row = int(match["row"]) if len(match["row"]) <= MAX_ROW_DIGITS else None
         if row is None:  # checked before a database sees an integer it cannot hold
             raise InvalidInput({"predecessors": f"No task on row {match['row'][:12]}…"})
-        found.append((row, (match["type"] or "FS").upper(), lag))
+        found.append((row, (match["type"] or "FS").upper(), lag, most))
     return found
 
 
@@ -202,11 +221,11 @@ def predecessors_set(
         bump_version(task, version)
     wanted = parse_predecessors(text, engine.minutes_per_day(calendar_of(project)))
     rows = {t.row: t for t in Task.objects.filter(project=project, row__in=[w[0] for w in wanted])}
-    missing = [str(r) for r, _, _ in wanted if r not in rows]
+    missing = [str(r) for r, *_ in wanted if r not in rows]
     if missing:
         raise InvalidInput({"predecessors": f"No task on row {', '.join(missing)}."})
     current = {d.predecessor_id: d for d in Dependency.objects.filter(successor=task)}
-    keep = {rows[row].pk for row, _, _ in wanted}
+    keep = {rows[row].pk for row, *_ in wanted}
     # Removals first, so that a cycle check does not count links about to go.
     for pred_id, dependency in current.items():
         if pred_id not in keep:
@@ -215,11 +234,12 @@ def predecessors_set(
                 instance=dependency,
                 version=dependency.version,
                 project=project,
-                fields=("predecessor", "successor", "type", "lag_minutes"),
+                fields=JOURNAL_FIELDS,
                 summary="Removed a dependency",
             )
-    for row, link_type, lag in wanted:
-        pred, data = rows[row], {"type": link_type, "lag_minutes": lag}
+    for row, link_type, lag, most in wanted:
+        pred = rows[row]
+        data = {"type": link_type, "lag_minutes": lag, "max_lag_minutes": most}
         existing = current.get(pred.pk)
         if existing is None:
             if pred.pk == task.pk:
@@ -228,7 +248,11 @@ def predecessors_set(
             linkable(task, "predecessors")
             _check_no_cycle(project, pred, task)
             link_insert(who=who, project=project, predecessor=pred, successor=task, data=data)
-        elif (existing.type, existing.lag_minutes) != (link_type, lag):
+        elif (existing.type, existing.lag_minutes, existing.max_lag_minutes) != (
+            link_type,
+            lag,
+            most,
+        ):
             records.update(
                 who=who,
                 instance=existing,

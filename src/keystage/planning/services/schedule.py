@@ -292,7 +292,10 @@ def _execute(run: ScheduleRun) -> None:
             if _beat_due(run):
                 _progress(run, 30, f"{doing}: {elapsed:.0f} s")
 
-        outcome = _in_thread(lambda: rcpsp.level(model, within_float=within), beat)
+        limit = run.time_limit_seconds  # used when maximum lags need the exact solver
+        outcome = _in_thread(
+            lambda: rcpsp.level(model, within_float=within, time_limit=limit), beat
+        )
     _progress(run, 90, "Writing the dates")
     with transaction.atomic():
         plan_lock(project)  # before the fingerprint: no plan edit can slip in between
@@ -302,7 +305,7 @@ def _execute(run: ScheduleRun) -> None:
                 "Request the run again."
             )
         reschedule(project, tasks)
-        leaf_dates = rcpsp.dates(model, outcome.schedule)
+        leaf_dates = rcpsp.checked_dates(model, outcome)
         _write_dates(tasks, rcpsp.roll_up(tasks, leaf_dates))
         finish_after = max(f for _, f in leaf_dates.values())
         summary = outcome_summary(run, model, outcome, finish_before, finish_after, len(people))

@@ -105,7 +105,7 @@ def reschedule(project: Project, ordered: list[Task] | None = None) -> engine.Cp
     calendar_row = calendar_of(project)
     calendar = engine.engine_calendar(calendar_row, Holiday.objects.filter(project=project))
     dependencies = Dependency.objects.filter(project=project).only(
-        "predecessor_id", "successor_id", "type", "lag_minutes"
+        "predecessor_id", "successor_id", "type", "lag_minutes", "max_lag_minutes"
     )
     data_date = calendar_row.data_date if calendar_row else None
     result = engine.run_cpm(
@@ -330,13 +330,14 @@ def plan_append(
     who: User,
     project: Project,
     rows: list[dict[str, Any]],
-    links: Sequence[tuple[int, int, str, int]] = (),
+    links: Sequence[tuple[int, int, str, int] | tuple[int, int, str, int, int | None]] = (),
 ) -> list[Task]:
     """Append an outline of tasks and their links in one go, then schedule once.
 
     ``rows`` are task fields plus ``outline_level`` (1 = top level; a row one level deeper
     than the row before it becomes its child), as an MS Project outline is read.
-    ``links`` are ``(predecessor index, successor index, type, lag minutes)`` into ``rows``.
+    ``links`` are ``(predecessor index, successor index, type, lag minutes)`` into ``rows``,
+    optionally with a fifth item, the maximum lag in minutes (None = no maximum).
     Each task and link is journaled; a cycle or a bad row refuses the whole outline.
     """
     stack: list[Task] = []
@@ -366,7 +367,7 @@ def plan_append(
         stack.append(task)
     renumber(project)
     by_index = {i: Task.objects.get(pk=t.pk) for i, t in enumerate(created)}
-    for pred_i, succ_i, link_type, lag in links:
+    for pred_i, succ_i, link_type, lag, *most in links:
         pred, succ = by_index[pred_i], by_index[succ_i]
         linkable(pred, "links")
         linkable(succ, "links")
@@ -375,7 +376,7 @@ def plan_append(
             project=project,
             predecessor=pred,
             successor=succ,
-            data={"type": link_type, "lag_minutes": lag},
+            data={"type": link_type, "lag_minutes": lag, "max_lag_minutes": (most or [None])[0]},
         )
     reschedule(project)
     return list(Task.objects.filter(pk__in=[t.pk for t in created]).order_by("row"))
@@ -472,6 +473,11 @@ def link_insert(
             "successor": [None, successor.name],
             "type": [None, dependency.type],
             "lag_minutes": [None, dependency.lag_minutes],
+            **(
+                {"max_lag_minutes": [None, dependency.max_lag_minutes]}
+                if dependency.max_lag_minutes is not None
+                else {}
+            ),
         },
         summary=f"Linked '{predecessor.name}' → '{successor.name}' ({dependency.type})",
     )
