@@ -23,6 +23,8 @@ figures; ``--bounds`` may then be left out).
 
 Prints one Markdown table per folder with a row per method:
 ``keystage`` (genetic algorithm + strengthened CP-SAT, the default),
+``lb-search`` (the same with CP-SAT's objective lower-bound search instead of its
+neighbourhood search on the second worker: both threads prove; an experiment),
 ``hybrid+lns`` (the same with CP-SAT large-neighbourhood search seeded from the
 genetic algorithm's population between the two),
 ``multistart`` (the earlier pipeline: multi-start heuristic + the same CP-SAT),
@@ -137,7 +139,11 @@ def verified(
     return makespan
 
 
-METHODS = ("keystage", "hybrid+lns", "multistart", "ga", "heuristic", "plain CP-SAT")
+METHODS = (
+    "keystage", "lb-search", "hybrid+lns", "multistart", "ga", "heuristic", "plain CP-SAT",
+)  # fmt: skip
+# Two full searches, no thread left to CP-SAT's neighbourhood search (docs/performance.md).
+LB_SEARCH = {"subsolvers": ["no_lp", "objective_lb_search_no_lp"], "num_full_subsolvers": 2}
 
 
 def run_one(
@@ -168,6 +174,7 @@ def run_one(
         plain=method == "plain CP-SAT",
         upper="multistart" if method == "multistart" else "ga",
         lns=method == "hybrid+lns",
+        parameters=LB_SEARCH if method == "lb-search" else None,
     )
     return res.makespan, res.status is Status.OPTIMAL, res.schedule
 
@@ -239,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--bounds is required (or --write-bounds to make one)")
     bounds = load_bounds(args.bounds)
     found_bounds: dict[str, tuple[int, bool]] = {}
-    warm = not {"keystage", "hybrid+lns", "ga"} & set(methods)
+    warm = not {"keystage", "lb-search", "hybrid+lns", "ga"} & set(methods)
     all_rows: list[Row] = []
     for folder, found in instance_sets(args.folders).items():
         files = sample(found, args.limit, args.sample_seed)
