@@ -211,6 +211,10 @@ def test_a_cycle_is_refused_and_named_next_to_the_cell(world):
     assert bad.status_code == 400 and "No task on row 9" in bad.content.decode()
     junk = cell(client, world, tasks["Design"], "predecessors", "two")
     assert junk.status_code == 400 and "is not a predecessor" in junk.content.decode()
+    # A long run of spaces between the optional parts fails at once (the pattern used to
+    # backtrack over every split of the spaces: minutes of CPU for one cell).
+    spaces = cell(client, world, tasks["Design"], "predecessors", "1" + " " * 3900 + "x")
+    assert spaces.status_code == 400 and "1 x&#x27; is not a predecessor" in spaces.content.decode()
 
 
 def test_constraint_deadline_and_work(world):

@@ -158,6 +158,9 @@ def parse_predecessors(text: str, minutes_per_day: int) -> list[Predecessor]:
     like the lag; none = no maximum)."""
     found: list[Predecessor] = []
     for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
+        # One space between words: runs of spaces between the pattern's optional parts
+        # would let a failing match backtrack for minutes on a long cell.
+        part = " ".join(part.split())
         match = PREDECESSOR_TOKEN.match(part)
         if match is None:
             raise InvalidInput(
