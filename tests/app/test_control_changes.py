@@ -436,6 +436,30 @@ def test_a_link_type_lag_and_contingency_change_equal_the_two_engine_schedules(w
     assert ProjectBudget.objects.get(project=plan).contingency_percent == Decimal("20")
 
 
+def test_a_link_change_stored_before_maximum_lags_keeps_the_links_maximum(world, api, plan):
+    """A change_link edit drafted before links had a maximum holds no ``max_lag_minutes``:
+    applying it changes the type and lag and leaves a maximum set since then alone."""
+    pm = api(world.a["project_manager"])
+    cr = raise_change(pm, plan)
+    cr = add_edit(pm, plan, cr, op="change_link", predecessor=tid(plan, "Design"),
+                  successor=tid(plan, "Review"), type="FS", lag_days="1").json()  # fmt: skip
+    stored = ChangeRequest.objects.get(project=plan, number=cr["number"])
+    for edit in stored.edits:  # as an edit written by the earlier release looks
+        edit.pop("max_lag_minutes", None)
+        edit.pop("was_max_lag_minutes", None)
+    ChangeRequest.objects.filter(pk=stored.pk).update(edits=stored.edits)
+    link = Dependency.objects.get(predecessor__name="Design", successor__name="Review")
+    dependencies.dependency_update(who=world.a["project_manager"], project=plan,
+                                   dependency=link, version=link.version,
+                                   data={"max_lag_minutes": 5 * 480})  # fmt: skip
+    cr = pm.get(f"{base(plan)}{cr['number']}/").json()
+    cr = act(pm, plan, cr, "submit").json()
+    cr = act(api(world.a["sponsor"]), plan, cr, "decision", outcome="approve", comment="ok").json()
+    assert act(pm, plan, cr, "apply").status_code == 200
+    link.refresh_from_db()
+    assert (link.type, link.lag_minutes, link.max_lag_minutes) == ("FS", 480, 5 * 480)
+
+
 def test_the_page_composes_a_link_change_and_a_contingency(world, api, plan):
     pm = api(world.a["project_manager"])
     cr = raise_change(pm, plan)

@@ -450,7 +450,8 @@ def _changed_copy(project: Project, plan: _Plan, edits: Sequence[Mapping[str, An
             if not found:
                 raise InvalidInput({"edits": "A dependency this change names no longer exists."})
             found[0].type, found[0].lag_minutes = edit["type"], int(edit["lag_minutes"])
-            found[0].max_lag_minutes = edit.get("max_lag_minutes")
+            if "max_lag_minutes" in edit:  # older edits hold none: the maximum stays
+                found[0].max_lag_minutes = edit["max_lag_minutes"]
     parents = {t.parent_id for t in tasks if t.parent_id is not None}
     for task in tasks:
         task.is_summary = task.pk in parents

@@ -330,12 +330,14 @@ def change_decide(
 
 
 def _link_data(edit: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored link edit as the dependency service's fields (older edits hold no maximum)."""
-    return {
-        "type": edit["type"],
-        "lag_minutes": int(edit["lag_minutes"]),
-        "max_lag_minutes": edit.get("max_lag_minutes"),
-    }
+    """A stored link edit as the dependency service's fields.
+
+    Edits stored before links had a maximum hold no ``max_lag_minutes``: they leave the
+    link's maximum as it is rather than clearing it."""
+    data: dict[str, Any] = {"type": edit["type"], "lag_minutes": int(edit["lag_minutes"])}
+    if "max_lag_minutes" in edit:
+        data["max_lag_minutes"] = edit["max_lag_minutes"]
+    return data
 
 
 def _task(project: Project, ref: str) -> Task:
