@@ -683,6 +683,8 @@ def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
         batch_size=BATCH,
     )
     people = User.objects.in_bulk({a.person_id for a in preview.assignments})
+    if len(people) < len({a.person_id for a in preview.assignments}):  # deleted since
+        raise Conflict(current=None, message="The team changed since the preview; try again.")
     assignments = Assignment.objects.bulk_create(
         [
             Assignment(
