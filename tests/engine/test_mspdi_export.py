@@ -155,7 +155,10 @@ def test_a_max_lag_is_kept_as_a_note_and_listed_as_a_loss() -> None:
     doc = PlanDocument("Window", project, notes={"B": "Smoke tests"})
     root = SafeET.fromstring(to_mspdi(doc))
     tasks = {t.findtext(f"{{{NS}}}Name"): t for t in root.iter(f"{{{NS}}}Task")}
-    note = "Smoke tests\nMaximum lag (not in MS Project): A→B FS+60 max+960"
+    note = (
+        "Smoke tests\nMaximum lag (not in MS Project): "
+        "'Deploy' → 'Test' FS, lag +60 min, at most 960 min"
+    )
     assert tasks["Test"].findtext(f"{{{NS}}}Notes") == note
     assert tasks["Test"].findtext(f"{{{NS}}}PredecessorLink/{{{NS}}}LinkLag") == "600"
     (loss,) = max_lag_losses(project)

@@ -29,7 +29,15 @@ from keystage.engine.compiler import remaining_of
 from keystage.engine.cpm import schedule
 from keystage.engine.errors import ScheduleError
 from keystage.engine.interchange import Loss, PlanDocument, ResourceKind
-from keystage.engine.network import Activity, ConstraintType, Kind, LagUnit, LinkType, Project
+from keystage.engine.network import (
+    Activity,
+    ConstraintType,
+    Kind,
+    LagUnit,
+    Link,
+    LinkType,
+    Project,
+)
 from keystage.engine.result import ActivitySchedule
 
 NS = "http://schemas.microsoft.com/project"
@@ -166,6 +174,17 @@ def max_lag_losses(project: Project) -> tuple[Loss, ...]:
     )
 
 
+def _max_lag_text(link: Link, names: dict[str, str]) -> str:
+    """``'Deploy' → 'Test' FS, lag +60 min, at most 960 min`` (working minutes, or % of the
+    predecessor's duration), by the tasks' names as the MS Project user sees them."""
+    unit = " %" if link.lag_unit is LagUnit.PERCENT else " min"
+    lag = f", lag {link.lag:+g}{unit}" if link.lag else ""
+    return (
+        f"'{names[link.pred]}' → '{names[link.succ]}' {link.type}{lag}, "
+        f"at most {link.max_lag:g}{unit}"
+    )
+
+
 def to_mspdi(
     source: Project | PlanDocument, name: str | None = None, *, dates: bool = True
 ) -> bytes:
@@ -228,9 +247,10 @@ def to_mspdi(
         for e in b.entries
     }
     notes = dict(doc.notes) if doc is not None else {}
+    names = {a.id: a.name or a.id for a in project.activities}
     for link in project.links:
         if link.max_lag is not None:
-            limit = f"{MAX_LAG_NOTE}{link.label}"
+            limit = f"{MAX_LAG_NOTE}{_max_lag_text(link, names)}"
             notes[link.succ] = f"{notes[link.succ]}\n{limit}" if notes.get(link.succ) else limit
     extra = _Extra(
         wbs=doc.outline_codes if doc is not None else {},
