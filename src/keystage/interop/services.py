@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from keystage.accounts.models import User
@@ -37,6 +37,7 @@ from keystage.core.dates import plausible
 from keystage.core.errors import Conflict, InvalidInput
 from keystage.core.lookup import get_by_public_id
 from keystage.core.models import AuditAction
+from keystage.core.versioning import versioned_update
 from keystage.engine import cpm
 from keystage.engine.calendars import Calendar, Shift
 from keystage.engine.errors import ScheduleError
@@ -596,26 +597,17 @@ def move_project_dates(
 ) -> None:
     """Set the project's ``dates`` (start_date, target_date) that differ, under a new
     version (an edit made from an older form gets its 409), journaled with each change."""
-    changes = {
-        name: [getattr(project, name).isoformat(), day.isoformat()]
-        for name, day in dates.items()
-        if getattr(project, name) != day
-    }
-    if not changes:
-        return
-    moved = {name: dates[name] for name in changes}
-    Project.objects.filter(pk=project.pk).update(**moved, version=F("version") + 1)
-    for name, day in moved.items():
-        setattr(project, name, day)
-    project.version += 1
-    audit_record(
+    fresh = versioned_update(
         who=who,
-        obj=project,
-        action=AuditAction.UPDATE,
+        instance=project,
+        expected_version=project.version,
+        changes=dict(dates),
         project=project,
-        changes=changes,
         summary=summary,
     )
+    project.version = fresh.version
+    for name in dates:
+        setattr(project, name, getattr(fresh, name))
 
 
 def _write(who: Any, project: Project, preview: Preview) -> dict[str, Task]:
