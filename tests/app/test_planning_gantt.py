@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from keystage.planning.models import Baseline, BaselineTask, Task
+from keystage.planning.models import Baseline, BaselineTask, Dependency, Task
 from keystage.planning.services import wbs
 
 pytestmark = pytest.mark.django_db
@@ -393,3 +393,78 @@ def test_a_remembered_chart_follows_the_plan_and_the_time_zone(world):
         far = svg_of(client.get(page_url(world)).content.decode())
     x = float(shapes(after)[str(tasks[2].public_id)].get("x"))
     assert float(shapes(far)[str(tasks[2].public_id)].get("x")) != x
+
+
+def _max_lag_plan(world) -> dict[str, Task]:
+    """Design (Mon–Tue) → Build FS +1 d, at most 3 d; Build → Test with no maximum."""
+    rows = [
+        {"name": "Design", "duration_minutes": 960},
+        {"name": "Build", "duration_minutes": 960},
+        {"name": "Test", "duration_minutes": 480},
+    ]
+    links = [(0, 1, "FS", 480, 1440), (1, 2, "FS", 0)]
+    wbs.plan_append(who=world.a["project_manager"], project=world.project_a, rows=rows, links=links)
+    return {t.name: t for t in Task.objects.filter(project=world.project_a)}
+
+
+def test_a_link_with_a_maximum_lag_draws_its_window_and_says_it(world, api):
+    """The bracket runs from the earliest allowed start (Design's finish + 1 working day)
+    to the latest (+ 3 working days, over the weekend); a link without one has none."""
+    tasks = _max_lag_plan(world)
+    design, build, test = tasks["Design"], tasks["Build"], tasks["Test"]
+    # Design ends Tuesday 5 January; a day's lag leaves Wednesday free: Build starts Thursday.
+    assert build.start_at.date() == dt.date(2027, 1, 7)
+    response = api(world.a["stakeholder"]).get(api_url(world, "?format=svg&zoom=day"))
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output
+    marks = [g for g in root.iter(f"{NS}g") if "ks-maxlag" in g.get("class", "").split()]
+    assert len(marks) == 1
+    mark = marks[0]
+    assert (mark.get("data-pred"), mark.get("data-succ")) == (
+        str(design.public_id),
+        str(build.public_id),
+    )
+    span = next(el for el in mark if el.get("class") == "ks-maxlag-span")
+    x0, x1 = float(span.get("x1")), float(span.get("x2"))
+    bar = shapes(root)[str(build.public_id)]
+    assert x0 == pytest.approx(float(bar.get("x")))  # Build starts as early as allowed
+    # Latest start: Friday's end + the weekend = Monday 11 January at the first shift:
+    # four calendar days of 26 px after Thursday's start.
+    assert x1 - x0 == pytest.approx(4 * 26)
+    title = "Design → Build: FS +1 d, at most 3 d"
+    assert mark.findtext(f"{NS}title").startswith(title)
+    assert "may start from 7 Jan" in mark.findtext(f"{NS}title")
+    links = {
+        (p.get("data-pred"), p.get("data-succ")): p
+        for p in root.iter(f"{NS}path")
+        if p.get("data-pred")
+    }
+    bounded = links[str(design.public_id), str(build.public_id)]
+    assert "ks-link-max" in bounded.get("class") and bounded.get("stroke-dasharray")
+    assert bounded.findtext(f"{NS}title") == title
+    plain = links[str(build.public_id), str(test.public_id)]
+    assert plain.get("class") == "ks-link" and plain.find(f"{NS}title") is None
+    assert not any(g.get("data-succ") == str(test.public_id) for g in marks)
+    assert "1 link with a maximum lag" in (root.findtext(f"{NS}desc") or "")
+    # The page shows the legend entry; the JSON keeps the minutes.
+    html = signed_in(world.a["stakeholder"]).get(page_url(world)).content.decode()
+    assert "Maximum lag</li>" in html and title in html
+    body = api(world.a["stakeholder"]).get(api_url(world)).json()
+    assert sorted(link["max_lag_minutes"] or 0 for link in body["links"]) == [0, 1440]
+
+
+def test_a_gantt_without_maximum_lags_has_no_window_nor_legend_entry(world):
+    plan(world, 1)
+    html = signed_in(world.a["stakeholder"]).get(page_url(world)).content.decode()
+    assert "ks-maxlag" not in html and "ks-link-max" not in html
+    assert "Maximum lag</li>" not in html
+
+
+def test_maximum_lag_windows_cost_a_constant_number_of_queries(world, api):
+    """The calendar is read once for every window, however many links have a maximum."""
+    tasks = _max_lag_plan(world)
+    pm = world.a["project_manager"]
+    url = api_url(world, "?format=svg")
+    one = _queries(api(pm), url)
+    Dependency.objects.filter(successor=tasks["Test"]).update(max_lag_minutes=960)
+    assert _queries(api(pm), url) == one

@@ -29,7 +29,8 @@ def _plan(world) -> dict[str, Task]:
         {"name": "Test", "outline_level": 2, "duration_minutes": 1440},
         {"name": "Release", "outline_level": 2, "kind": "milestone"},
     ]
-    links = [(1, 2, "FS", 0), (1, 3, "FS", 0), (3, 4, "FS", 0), (4, 5, "FS", 0)]
+    # Release follows Test by at most a day (a maximum lag).
+    links = [(1, 2, "FS", 0), (1, 3, "FS", 0), (3, 4, "FS", 0), (4, 5, "FS", 0, 480)]
     wbs.plan_append(who=world.a["project_manager"], project=world.project_a, rows=rows, links=links)
     return {t.name: t for t in Task.objects.filter(project=world.project_a)}
 
@@ -123,6 +124,10 @@ def test_a_stakeholder_sees_a_static_chart(page, world):
     page.wait_for_timeout(300)
     assert Task.objects.get(pk=guide.pk).version == guide.version
     assert page.inner_text("#gantt-status") == ""
+    # The maximum lag shows as a bracket under Release, explained in the legend.
+    window = page.locator(f"#gantt g.ks-maxlag[data-succ='{tasks['Release'].public_id}']")
+    assert window.is_visible()
+    assert page.locator(".gantt-legend >> text=Maximum lag").is_visible()
     shot(page, "gantt-05-stakeholder")
     # The table stays in view while the chart scrolls sideways.
     page.locator("#gantt").evaluate("el => { el.scrollLeft = 200; }")

@@ -9,8 +9,9 @@ from datetime import date, datetime
 import pytest
 from svg_samples import big_plan, cloud_migration
 
+from keystage.engine.network import LinkType
 from keystage.reporting.svg.base import esc, fmt
-from keystage.reporting.svg.gantt import GanttError, GanttLink, GanttRow, render_gantt
+from keystage.reporting.svg.gantt import TABLE_W, GanttError, GanttLink, GanttRow, render_gantt
 from keystage.reporting.svg.timescale import align_window, header_cells
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -63,6 +64,33 @@ def test_fs_link_runs_from_predecessor_finish_to_successor_start() -> None:
     b_start = float(bars["b"].get("x", 0))
     assert d.startswith(f"M{fmt(a_end)} ")
     assert d.endswith(f"H{fmt(b_start)}")
+
+
+def test_a_maximum_lag_window_is_a_bracket_under_the_successor_that_widens_the_chart() -> None:
+    a = GanttRow("a", "1", "A", datetime(2026, 1, 5, 9), datetime(2026, 1, 6, 18))
+    b = GanttRow("b", "2", "B", datetime(2026, 1, 7, 9), datetime(2026, 1, 8, 18))
+    window = (datetime(2026, 1, 8, 18), datetime(2026, 1, 30, 18))  # FF: when B may finish
+    link = GanttLink("a", "b", LinkType.FF, window, "A → B: FF, at most 18 d")
+    root = parse(render_gantt([a, b], [link], zoom="day"))
+    bars = {el.get("data-task-id"): el for el in root.iter(f"{NS}rect") if el.get("data-task-id")}
+    mark = next(g for g in root.iter(f"{NS}g") if g.get("class") == "ks-maxlag")
+    span = next(el for el in mark if el.get("class") == "ks-maxlag-span")
+    b_end = float(bars["b"].get("x", 0)) + float(bars["b"].get("width", 0))
+    assert float(span.get("x1", 0)) == pytest.approx(b_end)
+    assert float(span.get("x2", 0)) - float(span.get("x1", 0)) == pytest.approx(22 * 26)
+    assert float(span.get("x2", 0)) < float(root.get("width", 0))  # the chart reaches it
+    assert float(span.get("y1", 0)) > float(bars["b"].get("y", 0)) + 12  # under B's bar
+    assert mark.findtext(f"{NS}title") == (
+        "A → B: FF, at most 18 d — may finish from 8 Jan 18:00 to 30 Jan 18:00"
+    )
+    path = next(el for el in root.iter(f"{NS}path") if el.get("data-pred") == "a")
+    assert path.get("marker-end") == "url(#ks-gantt-arrow-max)"
+    assert path.findtext(f"{NS}title") == "A → B: FF, at most 18 d"
+    # A ten-year maximum widens the chart by a month at most; the bracket runs off its edge.
+    far = GanttLink("a", "b", LinkType.FS, (datetime(2026, 1, 9), datetime(2036, 1, 9)), "far")
+    root = parse(render_gantt([a, b], [far], zoom="day"))
+    days = (float(root.get("width", 0)) - TABLE_W) / 26
+    assert 31 < days < 31 + 30
 
 
 def test_baselines_today_and_data_date_lines() -> None:
@@ -156,6 +184,7 @@ def test_output_is_deterministic() -> None:
             "baseline_finish",
         ),
         (lambda: GanttLink("a", "b", "XX"), "type"),  # type: ignore[arg-type]
+        (lambda: GanttLink("a", "b", window=(date(2026, 1, 6), date(2026, 1, 5))), "window"),
         (lambda: render_gantt([]), "window"),
         (lambda: render_gantt([], today=TODAY, id_prefix='x"><script>'), "id_prefix"),
         (lambda: render_gantt([], window=(date(2026, 2, 1), date(2026, 1, 1))), "window"),

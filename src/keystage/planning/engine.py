@@ -87,6 +87,42 @@ def working_spans(
     return [max(0, clock.working_between(instant(a), instant(b))) for a, b in naive]
 
 
+def allowed_windows(
+    calendar: Calendar, gaps: Sequence[tuple[dt.datetime, int, int, bool]]
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """When a link's successor may start or finish, for each ``(anchor, lag, max lag, at
+    finish)``: from the anchor (the predecessor's finish or start) plus the lag to the
+    anchor plus the maximum, in working minutes of ``calendar``, as the scheduler counts.
+
+    A start (``at_finish`` false) lands where work begins, a finish where it ends (the
+    end of a working period on a boundary). Datetimes keep the anchors' time zone.
+    """
+    if not gaps:
+        return []
+    week = calendar.weekly_minutes or 1
+    lead = max(0, -min(lag for _, lag, _, _ in gaps))
+    # far enough back that a lead stays within the index (holidays each take a day more)
+    back = min(7 * (-(-lead // week) + 1) + len(calendar.exceptions), 3700)
+    naive = [_naive(anchor) for anchor, *_ in gaps]
+    origin = min(naive).date() - dt.timedelta(days=back)
+    clock = CalendarClock(calendar, origin)
+    base = _midnight(origin)
+
+    def instant(position: int, at_finish: bool) -> dt.datetime:
+        minutes = clock.finish(position) if at_finish else clock.start(max(position, 0))
+        return base + dt.timedelta(minutes=minutes)
+
+    out = []
+    for (anchor, lag, most, at_finish), local in zip(gaps, naive, strict=True):
+        at = clock.position(int((local - base).total_seconds() // 60))
+        first, last = instant(at + lag, at_finish), instant(at + most, at_finish)
+        if timezone.is_aware(anchor):
+            first = _aware(first).astimezone(anchor.tzinfo)
+            last = _aware(last).astimezone(anchor.tzinfo)
+        out.append((first, last))
+    return out
+
+
 def _naive(value: dt.datetime) -> dt.datetime:
     """A stored (aware) date as the engine's naive local time."""
     return timezone.make_naive(value) if timezone.is_aware(value) else value

@@ -10,8 +10,9 @@ holidays for the editors' drag script only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final, NamedTuple, cast
 
@@ -23,7 +24,7 @@ from keystage.core.errors import InvalidInput
 from keystage.engine.network import LinkType
 from keystage.engine.progress import ProgressRow, rollup_percent
 from keystage.planning.models import Baseline, BaselineTask, Holiday, ProjectCalendar
-from keystage.planning.selectors.wbs import dependencies_visible_to, tasks_visible_to
+from keystage.planning.selectors.wbs import dependencies_visible_to, lag_text, tasks_visible_to
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 from keystage.reporting.svg.gantt import (
@@ -33,6 +34,7 @@ from keystage.reporting.svg.gantt import (
     GanttLink,
     GanttRow,
     render_gantt,
+    with_windows,
 )
 from keystage.reporting.svg.timescale import PX_PER_DAY, Zoom, align_window
 
@@ -79,13 +81,21 @@ class GanttTask(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class GanttDependency:
-    """A link between two rows, by the tasks' public ids."""
+    """A link between two rows, by the tasks' public ids.
+
+    A link with a maximum lag also carries when its successor may start (FS, SS) or
+    finish (FF, SF), ``earliest`` to ``latest`` in working time, and ``title``, the link
+    in words ("Design → Build: FS +1 d, at most 3 d").
+    """
 
     predecessor: str
     successor: str
     type: str
     lag_minutes: int
     max_lag_minutes: int | None = None
+    earliest: dt.datetime | None = None
+    latest: dt.datetime | None = None
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +125,11 @@ class GanttData:
     links: tuple[GanttDependency, ...]
     baselines: tuple[BaselineChoice, ...]
     baseline: BaselineChoice | None
+
+    @property
+    def has_max_lags(self) -> bool:
+        """Whether a link bounds its successor with a maximum lag (the legend shows it)."""
+        return any(link.max_lag_minutes is not None for link in self.links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +297,8 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         .values_list("predecessor_id", "successor_id", "type", "lag_minutes", "max_lag_minutes")
         if pred in ids and succ in ids
     )
+    if any(link.max_lag_minutes is not None for link in links):
+        links = _with_windows(project, tasks, links)
     return GanttData(
         project=project,
         tasks=tuple(tasks),
@@ -289,6 +306,51 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
         baselines=baselines,
         baseline=chosen,
     )
+
+
+def _spaced(lag: str) -> str:
+    """``+1d`` → ``+1 d``: a lag as a sentence writes it."""
+    return re.sub(r"(\d)([a-z]+)$", r"\1 \2", lag)
+
+
+def _with_windows(
+    project: Project, tasks: list[GanttTask], links: tuple[GanttDependency, ...]
+) -> tuple[GanttDependency, ...]:
+    """Links with a maximum lag get their successor's allowed window and their words.
+
+    Two queries (the calendar and its holidays), read only when a link has a maximum,
+    whatever the number of links; the windows are counted on the calendar the
+    scheduler uses.
+    """
+    from keystage.planning import engine  # the engine adapter, kept lazy
+
+    calendar = ProjectCalendar.objects.filter(project=project).first()
+    per_day = engine.minutes_per_day(calendar)
+    holidays = Holiday.objects.filter(project=project)
+    clock = engine.engine_calendar(calendar, holidays)
+    by_id = {task.id: task for task in tasks}
+    bounded = [link for link in links if link.max_lag_minutes is not None]
+    gaps = []
+    for link in bounded:
+        pred = by_id[link.predecessor]
+        anchor = pred.start if link.type in ("SS", "SF") else max(pred.finish, pred.start)
+        # A finish, or a milestone (it sits where the work before it ends), lands at the
+        # end of a working period; a start where the next one begins.
+        at_finish = link.type in ("FF", "SF") or by_id[link.successor].kind == "milestone"
+        gaps.append((anchor, link.lag_minutes, cast(int, link.max_lag_minutes), at_finish))
+    windows = iter(engine.allowed_windows(clock, gaps))
+    out = []
+    for link in links:
+        if link.max_lag_minutes is None:
+            out.append(link)
+            continue
+        first, last = next(windows)
+        lag = f" {_spaced(lag_text(link.lag_minutes, per_day))}" if link.lag_minutes else ""
+        most = _spaced(lag_text(link.max_lag_minutes, per_day).lstrip("+"))
+        pred_name, succ_name = by_id[link.predecessor].name, by_id[link.successor].name
+        title = f"{pred_name} → {succ_name}: {link.type}{lag}, at most {most}"
+        out.append(replace(link, earliest=first, latest=last, title=title))
+    return tuple(out)
 
 
 def _with_progress(
@@ -376,11 +438,18 @@ def _drawn(
         days += [task.start.date(), task.finish.date()]
         if task.baseline_start is not None and task.baseline_finish is not None:
             days += [task.baseline_start.date(), task.baseline_finish.date()]
-    first, last = min(days), max(days)
     rows = [_renderer_row(task) for task in tasks]
     drawn_links = [
-        GanttLink(link.predecessor, link.successor, LinkType(link.type)) for link in links
+        GanttLink(
+            link.predecessor,
+            link.successor,
+            LinkType(link.type),
+            None if link.earliest is None or link.latest is None else (link.earliest, link.latest),
+            link.title,
+        )
+        for link in links
     ]
+    first, last = with_windows(min(days), max(days), drawn_links)
     svg = render_gantt(
         rows,
         drawn_links,

@@ -42,6 +42,7 @@ PALETTE = {
     "summary": "#3e4c59",
     "baseline": "#c3ccd6",
     "link": "#8895a3",
+    "max_lag": "#7a4eb0",  # a link with a maximum lag and its allowed window
     "today": "#2f80ed",
     "data_date": "#d97706",
     "pv": "#616e7c",

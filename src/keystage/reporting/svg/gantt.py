@@ -10,7 +10,9 @@ Layout, left to right: a table (WBS code, indented name) and the chart (a
 two-tier time scale, striped rows, weekend shading in day zoom, baseline shadow
 bars, task bars with their percent complete, summary brackets, milestone
 diamonds, dependency arrows routed by link type, and dashed *today* and
-*data date* lines). Critical tasks and the links between them are red.
+*data date* lines). Critical tasks and the links between them are red. A link with
+a maximum lag is dashed in its own colour and puts a bracket under its successor's
+row from the earliest to the latest allowed start (or finish, for FF and SF links).
 The table (``g.ks-table``), the time scale (``g.ks-header``) and their corner
 (``g.ks-corner``) are drawn last, each on an opaque background, so that a page
 can slide them over the chart with a ``transform`` and keep them in view while
@@ -27,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from keystage.engine.errors import FieldError
@@ -59,6 +61,7 @@ __all__ = [
     "GanttLink",
     "GanttRow",
     "render_gantt",
+    "with_windows",
 ]
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -72,6 +75,7 @@ NAME_W = 280.0
 TABLE_W = WBS_W + NAME_W
 INDENT = 14.0
 GAP = 8.0  # horizontal run of a link before it turns
+WINDOW_REACH_DAYS = 31  # how far a maximum-lag window may widen the chart past its rows
 
 
 class GanttError(FieldError):
@@ -134,15 +138,25 @@ class GanttRow:
 
 @dataclass(frozen=True, slots=True)
 class GanttLink:
-    """A dependency drawn from the predecessor to the successor."""
+    """A dependency drawn from the predecessor to the successor.
+
+    ``window`` (a link with a maximum lag) is when the successor may start (FS, SS) or
+    finish (FF, SF): from the predecessor's anchor plus the lag to the anchor plus the
+    maximum, worked out in working time by the caller; ``title`` says the link in words
+    (its tooltip, e.g. "Design → Build: FS +1 d, at most 3 d").
+    """
 
     pred: str
     succ: str
     type: LinkType = LinkType.FS
+    window: tuple[date, date] | None = None
+    title: str = ""
 
     def __post_init__(self) -> None:
         if self.type not in ("FS", "SS", "FF", "SF"):
             raise GanttError("type", f"link {self.pred}→{self.succ}: unknown type {self.type!r}")
+        if self.window is not None and _ends_before_start(self.window[0], self.window[1]):
+            raise GanttError("window", f"link {self.pred}→{self.succ}: latest before earliest")
 
 
 class _Placed(NamedTuple):
@@ -280,8 +294,12 @@ def _anchor(p: _Placed, at_start: bool) -> float:
     return p.x0 if at_start else p.x1
 
 
-def _link(pred: _Placed, succ: _Placed, kind: LinkType, prefix: str) -> str:
-    """An orthogonal connector: out of the predecessor's anchor, into the successor's."""
+def _link(pred: _Placed, succ: _Placed, link: GanttLink, prefix: str) -> str:
+    """An orthogonal connector: out of the predecessor's anchor, into the successor's.
+
+    A link with a maximum lag is dashed, in its own colour unless both ends are critical.
+    """
+    kind = link.type
     from_start = kind in ("SS", "SF")
     to_start = kind in ("FS", "SS")
     x1, y1 = _anchor(pred, from_start), pred.y + ROW_H / 2
@@ -301,12 +319,48 @@ def _link(pred: _Placed, succ: _Placed, kind: LinkType, prefix: str) -> str:
         lane = succ.y if succ.y > pred.y else succ.y + ROW_H
         d = f"M{fmt(x1)} {fmt(y1)}H{fmt(out_x)}V{fmt(lane)}H{fmt(in_x)}V{fmt(y2)}H{fmt(x2)}"
     critical = pred.row.is_critical and succ.row.is_critical
-    colour = PALETTE["critical"] if critical else PALETTE["link"]
-    marker = f"{prefix}-arrow-critical" if critical else f"{prefix}-arrow"
+    bounded = link.window is not None
+    colour = PALETTE["critical"] if critical else PALETTE["max_lag" if bounded else "link"]
+    marker = "arrow-critical" if critical else "arrow-max" if bounded else "arrow"
     data = f' data-pred="{esc(pred.row.id)}" data-succ="{esc(succ.row.id)}" data-type="{kind}"'
+    if not bounded:
+        return (
+            f'<path class="ks-link" d="{d}" fill="none" stroke="{colour}" stroke-width="1.2" '
+            f'marker-end="url(#{prefix}-{marker})"{data}/>'
+        )
     return (
-        f'<path class="ks-link" d="{d}" fill="none" stroke="{colour}" stroke-width="1.2" '
-        f'marker-end="url(#{marker})"{data}/>'
+        f'<path class="ks-link ks-link-max" d="{d}" fill="none" stroke="{colour}" '
+        f'stroke-width="1.4" stroke-dasharray="4 2" marker-end="url(#{prefix}-{marker})"{data}>'
+        f"<title>{esc(link.title)}</title></path>"
+    )
+
+
+def _short(value: date) -> str:
+    """``3 Mar`` or, with a time of day other than midnight, ``3 Mar 14:00``."""
+    day = f"{value.day} {value:%b}"
+    if isinstance(value, datetime) and value.time() != datetime.min.time():
+        return f"{day} {value:%H:%M}"
+    return day
+
+
+def _window_mark(succ: _Placed, link: GanttLink, origin: date, scale: float) -> str:
+    """The bracket under the successor's bar: from the earliest to the latest allowed
+    start (FS, SS) or finish (FF, SF) that the link's lag and maximum lag leave."""
+    assert link.window is not None
+    first, last = link.window
+    x0 = TABLE_W + day_offset(first, origin) * scale
+    x1 = TABLE_W + day_offset(last, origin) * scale
+    y = succ.y + ROW_H - 3.5
+    end = "finish" if link.type in ("FF", "SF") else "start"
+    label = f"{link.title} — may {end} from {_short(first)} to {_short(last)}"
+    colour = PALETTE["max_lag"]
+    data = f' data-pred="{esc(link.pred)}" data-succ="{esc(link.succ)}" data-type="{link.type}"'
+    return (
+        f'<g class="ks-maxlag"{data}><title>{esc(label)}</title>'
+        + line(x0, y, x1, y, colour, stroke_width=2, class_="ks-maxlag-span")
+        + line(x0, y - 4, x0, y + 2, colour, stroke_width=1.5)
+        + line(x1, y - 4, x1, y + 2, colour, stroke_width=1.5)
+        + "</g>"
     )
 
 
@@ -322,7 +376,11 @@ def _defs(prefix: str, width: float, height: float) -> str:
     markers = "".join(
         f'<marker id="{prefix}-{name}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
         f'markerHeight="7" orient="auto"><path d="M0 0L8 4L0 8z" fill="{colour}"/></marker>'
-        for name, colour in (("arrow", PALETTE["link"]), ("arrow-critical", PALETTE["critical"]))
+        for name, colour in (
+            ("arrow", PALETTE["link"]),
+            ("arrow-critical", PALETTE["critical"]),
+            ("arrow-max", PALETTE["max_lag"]),
+        )
     )
     area = rect(TABLE_W, 0, width - TABLE_W, height, "#fff")
     clip = f'<clipPath id="{prefix}-chart">{area}</clipPath>'
@@ -341,7 +399,20 @@ def _defs(prefix: str, width: float, height: float) -> str:
     return f"<defs>{markers}{clip}{stripes}{hatch}</defs>"
 
 
-def _window(rows: Sequence[GanttRow], extra: Sequence[date | None]) -> tuple[date, date]:
+def with_windows(first: date, last: date, links: Sequence[GanttLink]) -> tuple[date, date]:
+    """``[first, last]`` widened to the links' maximum-lag windows, by at most
+    :data:`WINDOW_REACH_DAYS` either way (a ten-year maximum does not draw ten years)."""
+    low, high = first - timedelta(days=WINDOW_REACH_DAYS), last + timedelta(days=WINDOW_REACH_DAYS)
+    for link in links:
+        if link.window is not None:
+            first = min(first, max(_plain(link.window[0]), low))
+            last = max(last, min(_plain(link.window[1]), high))
+    return first, last
+
+
+def _window(
+    rows: Sequence[GanttRow], links: Sequence[GanttLink], extra: Sequence[date | None]
+) -> tuple[date, date]:
     days: list[date] = []
     for row in rows:
         days += [row.start, row.finish]
@@ -349,7 +420,7 @@ def _window(rows: Sequence[GanttRow], extra: Sequence[date | None]) -> tuple[dat
             days += [row.baseline_start, row.baseline_finish]
     days += [d for d in extra if d is not None]
     plain = [_plain(d) for d in days]
-    return min(plain), max(plain)
+    return with_windows(min(plain), max(plain), links)
 
 
 def render_gantt(
@@ -384,7 +455,7 @@ def render_gantt(
         if last < first:
             raise GanttError("window", f"ends before it starts ({first} … {last})")
     elif rows or today or data_date:
-        first, last = _window(rows, (today, data_date))
+        first, last = _window(rows, links, (today, data_date))
     else:
         raise GanttError("window", "nothing to draw: give rows, a window, today or a data date")
     origin, end = align_window(first, last, zoom)
@@ -417,10 +488,12 @@ def render_gantt(
         if row.slipped and not row.is_summary:
             bars.append(_slip(p, id_prefix))
 
-    arrows = [
-        _link(placed[link.pred], placed[link.succ], link.type, id_prefix)
-        for link in links
-        if link.pred in placed and link.succ in placed
+    shown = [link for link in links if link.pred in placed and link.succ in placed]
+    arrows = [_link(placed[link.pred], placed[link.succ], link, id_prefix) for link in shown]
+    windows = [
+        _window_mark(placed[link.succ], link, origin, scale)
+        for link in shown
+        if link.window is not None
     ]
     lines = []
     marks = (
@@ -451,6 +524,7 @@ def render_gantt(
         '</g><g class="ks-bars">',
         *bars,
         "</g>",
+        *(['<g class="ks-maxlags">', *windows, "</g>"] if windows else []),
         *lines,
         '</g><g class="ks-table">',
         rect(0, HEADER_H, TABLE_W, rows_h, "#ffffff"),
@@ -464,4 +538,7 @@ def render_gantt(
         _corner(),
         "</g>",
     ]
-    return document(width, height, body, title=title, desc=f"{len(rows)} tasks, {zoom} scale")
+    desc = f"{len(rows)} tasks, {zoom} scale"
+    if windows:
+        desc += f", {len(windows)} link{'s' if len(windows) > 1 else ''} with a maximum lag"
+    return document(width, height, body, title=title, desc=desc)
