@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from keystage.planning.models import Task
 
@@ -65,4 +66,32 @@ def test_task_list_errors_name_their_lines_and_write_nothing(world, api):
     assert answer.status_code == 400
     message = str(answer.json())
     assert "line 2" in message and "line 3" in message
+    assert not Task.objects.filter(project=world.project_a).exists()
+
+
+def test_a_maximum_lag_in_a_csv_lands_on_the_dependency(world, api):
+    data = CSV.replace(b"3,Build,3d,2FS+1d,2", b"3,Build,3d,2FS+1d max 3d,2").replace(
+        b"4,Go live,0d,3,2", b"4,Go live,0d,3 max 0d,2"
+    )
+    client = api(world.a["project_manager"])
+    answer = _post(client, world.project_a, data, "tasks.csv")
+    assert answer.status_code == 201, answer.content
+    build = Task.objects.get(project=world.project_a, name="Build")
+    link = build.predecessor_links.get()
+    per_day = 480  # the project's calendar: two four-hour shifts
+    assert (link.type, link.lag_minutes, link.max_lag_minutes) == ("FS", per_day, 3 * per_day)
+    live = Task.objects.get(project=world.project_a, name="Go live").predecessor_links.get()
+    assert (live.lag_minutes, live.max_lag_minutes) == (0, 0)
+    # The plan's Predecessors cell shows it in the same notation.
+    browser = Client()
+    browser.force_login(world.a["project_manager"])
+    page = browser.get(f"/projects/{world.project_a.public_id}/plan/")
+    assert "2FS+1d max 3d" in page.content.decode()
+
+
+def test_a_maximum_lag_below_the_lag_is_a_row_error(world, api):
+    data = CSV.replace(b"3,Build,3d,2FS+1d,2", b"3,Build,3d,2FS+2d max 1d,2")
+    answer = _post(api(world.a["project_manager"]), world.project_a, data, "tasks.csv")
+    assert answer.status_code == 400
+    assert "line 4: in '2FS+2d max 1d' the maximum lag is less than the lag" in str(answer.json())
     assert not Task.objects.filter(project=world.project_a).exists()

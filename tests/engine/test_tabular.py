@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import time
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -278,3 +280,84 @@ def test_a_cycle_in_the_list_is_found_when_scheduling() -> None:
 
     with pytest.raises(CycleError):
         schedule(doc.plan)
+
+
+def test_a_maximum_lag_is_read_in_the_plan_cell_notation() -> None:
+    rows = [
+        ["Name", "Duration", "Predecessors"],
+        ["Design", "2d", ""],
+        ["Build", "3d", "1FS+1d max 3d"],
+        ["Test", "1d", "2 max 0d"],
+        ["Docs", "1d", "2SS  MAX  2h"],
+        ["Review", "1d", "1SS+4h max 10.5d, 4FF max 1w?"],
+        ["Ship", "", "3,5 max +1w"],
+    ]
+    doc = read_rows(rows, start=START)
+    links = {(k.pred, k.succ): k for k in doc.plan.links}
+    build = links["1", "2"]
+    assert (build.type, build.lag, build.max_lag) == (LinkType.FS, 480, 1440)
+    assert (links["2", "3"].lag, links["2", "3"].max_lag) == (0, 0)
+    docs = links["2", "4"]
+    assert (docs.type, docs.lag, docs.max_lag, docs.lag_unit) == (
+        LinkType.SS, 0, 120, LagUnit.WORKING
+    )  # fmt: skip
+    assert (links["1", "5"].lag, links["1", "5"].max_lag) == (240, 5040)
+    assert (links["4", "5"].type, links["4", "5"].max_lag) == (LinkType.FF, 2400)
+    assert links["3", "6"].max_lag is None and links["5", "6"].max_lag == 2400
+    # The scheduler keeps it: Build starts a day after Design, within the three allowed.
+    result = schedule(doc.plan)
+    design, built = result.activities[0], result.activities[1]
+    assert built.start - design.finish > timedelta(hours=12)
+
+
+def test_a_bad_maximum_lag_is_a_row_error_with_its_line() -> None:
+    data = (
+        b"ID,Task Name,Duration,Predecessors\n"
+        b"1,Design,2d,\n"
+        b"2,Build,2d,1FS+3d max 1d\n"
+        b"3,Test,1d,2 max -1d\n"
+        b"4,Docs,1d,2 max soon\n"
+        b"5,Ship,1d,2FS+1d max 2ed\n"
+        b"6,Train,1d,2 max 3q\n"
+        b"7,Close,1d,2 max\n"
+        b"8,Audit,1d,2SS+10% max 20%\n"
+    )
+    with pytest.raises(TabularError) as caught:
+        read_csv(data, start=START)
+    assert caught.value.errors == (
+        "line 3: in '1FS+3d max 1d' the maximum lag is less than the lag",
+        "line 4: in '2 max -1d' the maximum lag is negative",
+        "line 5: predecessor '2 max soon' is not like 3FS+2d or 3 max 2d",
+        "line 6: in '2FS+1d max 2ed' a maximum lag needs working time (m, h, d, w), "
+        "not elapsed or %",
+        "line 7: maximum lag unit 'q' is not m, h, d, w or %",
+        "line 8: predecessor '2 max' is not like 3FS+2d or 3 max 2d",
+        "line 9: in '2SS+10% max 20%' a maximum lag needs working time (m, h, d, w), "
+        "not elapsed or %",
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        " " * 4000,
+        "1" * 4000,
+        "1" + " " * 3990 + "x",
+        "1 max " + "1" * 3990 + "!",
+        "1FS+" + "1" * 3990 + " max",
+        "1" + " max1" * 799,
+        "1" + "\t " * 1990 + "max 2d !",
+    ],
+)
+def test_a_long_predecessor_cell_is_read_or_refused_at_once(cell: str) -> None:
+    """The pattern meets single spaces only and each optional part starts with its own
+    mark, so no cell makes it try every split (the cell is capped at 1,000 characters
+    when read, and the pattern alone is fast on 4,000)."""
+    from keystage.engine.tabular import _predecessor
+
+    began = time.perf_counter()
+    _predecessor(cell)
+    rows = [["Name", "Predecessors"], ["A", ""], ["B", cell]]
+    with contextlib.suppress(TabularError):
+        read_rows(rows, start=START)
+    assert time.perf_counter() - began < 0.5

@@ -3,7 +3,8 @@
 People who plan in a spreadsheet keep one task per row: a name, a WBS code or an
 outline level, a duration (``5d``, ``3h``, ``2w``, ``4 days`` or a number with a
 unit column), optional start and finish dates, predecessors in MS Project's
-notation (``3FS+2d``, ``5SS-1d``, ``2,4``) and resource names (``Ana[50%];Ben``).
+notation (``3FS+2d``, ``5SS-1d``, ``2,4``; a maximum lag after ``max`` as in the plan's
+Predecessors cell: ``3FS+1d max 3d``, ``3 max 0d``) and resource names (``Ana[50%];Ben``).
 :func:`guess_mapping` finds the columns from the headers (including the English
 headers of an MS Project export: "Task Name", "Duration", "Predecessors",
 "Resource Names", "Outline Level", "WBS"); :class:`ColumnMapping` says it
@@ -61,9 +62,12 @@ ELAPSED_UNITS = {
     "eweek": 10080, "eweeks": 10080,
 }  # fmt: skip
 AMOUNT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([a-z]*)\s*\??\s*$", re.I)
+# Matched against one predecessor with its runs of spaces made single (see _predecessor):
+# a run of spaces between the optional parts would let a failing match try every split.
 PREDECESSOR = re.compile(
-    r"^\s*(?P<ref>[^\s+\-]+?)\s*(?P<type>FS|SS|FF|SF)?\s*"
-    r"(?:(?P<sign>[+-])\s*(?P<lag>\d+(?:[.,]\d+)?)\s*(?P<unit>%|[a-z]*)\s*\??)?\s*$",
+    r"^(?P<ref>[^\s+\-]+?) ?(?P<type>FS|SS|FF|SF)? ?"
+    r"(?:(?P<sign>[+-]) ?(?P<lag>\d+(?:[.,]\d+)?) ?(?P<unit>%|[a-z]*) ?\??)? ?"
+    r"(?:max ?(?P<max_sign>[+-])? ?(?P<max>\d+(?:[.,]\d+)?) ?(?P<max_unit>%|[a-z]*) ?\??)?$",
     re.I,
 )
 RESOURCE = re.compile(
@@ -499,9 +503,11 @@ def _links(
         for part in LIST_SPLIT.split(row.predecessors):
             if not part.strip():
                 continue
-            found = PREDECESSOR.match(part)
+            found = _predecessor(part)
             if found is None:
-                errors.add(row.line, f"predecessor {part.strip()[:40]!r} is not like 3FS+2d")
+                errors.add(
+                    row.line, f"predecessor {part.strip()[:40]!r} is not like 3FS+2d or 3 max 2d"
+                )
                 continue
             ref = found["ref"]
             pred = by_id.get(ref)
@@ -511,15 +517,10 @@ def _links(
             if pred is row:
                 errors.add(row.line, "a task cannot be its own predecessor")
                 continue
-            lag, unit = 0.0, LagUnit.WORKING
-            if found["lag"] is not None:
-                lag_unit = _lag(found["lag"], found["unit"] or "d")
-                if lag_unit is None:
-                    errors.add(row.line, f"lag unit {found['unit'][:20]!r} is not m, h, d, w or %")
-                    continue
-                lag, unit = lag_unit
-                if found["sign"] == "-":
-                    lag = -lag
+            gap = _gap(found, part.strip()[:40], row.line, errors)
+            if gap is None:
+                continue
+            lag, unit, most = gap
             if row.summary or pred.summary:
                 which = row if row.summary else pred
                 losses.append(
@@ -536,8 +537,51 @@ def _links(
                 continue
             seen.add((pred.id, row.id))
             kind = LinkType((found["type"] or "FS").upper())
-            links.append(Link(pred.id, row.id, kind, lag, unit))
+            links.append(Link(pred.id, row.id, kind, lag, unit, max_lag=most))
     return links, losses
+
+
+def _predecessor(part: str) -> re.Match[str] | None:
+    """One predecessor (``3FS+2d``, ``3 max 2d``) matched with its spaces made single."""
+    return PREDECESSOR.match(" ".join(part.split()))
+
+
+def _gap(
+    found: re.Match[str], part: str, line: int, errors: _Collector
+) -> tuple[float, LagUnit, float | None] | None:
+    """The lag, its unit and the maximum lag (or None) of a matched predecessor.
+
+    A maximum is in working time like its lag (the scheduler bounds working-time gaps
+    only), never negative and never below the lag; a problem is a row error (and None)."""
+    lag, unit = 0.0, LagUnit.WORKING
+    if found["lag"] is not None:
+        lag_unit = _lag(found["lag"], found["unit"] or "d")
+        if lag_unit is None:
+            errors.add(line, f"lag unit {found['unit'][:20]!r} is not m, h, d, w or %")
+            return None
+        lag, unit = lag_unit
+        if found["sign"] == "-":
+            lag = -lag
+    if found["max"] is None:
+        return lag, unit, None
+    most_unit = _lag(found["max"], found["max_unit"] or "d")
+    if most_unit is None:
+        errors.add(line, f"maximum lag unit {found['max_unit'][:20]!r} is not m, h, d, w or %")
+        return None
+    most, kind = most_unit
+    if found["max_sign"] == "-" and most:
+        errors.add(line, f"in {part!r} the maximum lag is negative")
+        return None
+    if kind is not LagUnit.WORKING or unit is not LagUnit.WORKING:
+        # The scheduler bounds working-time gaps only, as the plan's Predecessors cell does.
+        errors.add(
+            line, f"in {part!r} a maximum lag needs working time (m, h, d, w), not elapsed or %"
+        )
+        return None
+    if most < lag:
+        errors.add(line, f"in {part!r} the maximum lag is less than the lag")
+        return None
+    return lag, unit, most
 
 
 def _lag(amount: str, word: str) -> tuple[float, LagUnit] | None:
