@@ -8,7 +8,8 @@ Usage (from the repository root; the database is created and migrated when missi
 For each size a project is built with bulk inserts (a three-level WBS: phases of four
 work packages of eight leaves; the last leaf of each package is a milestone;
 finish-to-start chains through each phase, each phase starting after the first task
-of the one before, and a link with a day's lag every tenth leaf) and scheduled once
+of the one before, and a link with a day's lag and a maximum lag of sixty days every
+tenth leaf, so the maximum-lag windows are drawn too) and scheduled once
 through the services (``renumber`` + ``reschedule``, so every task has its CPM dates
 and critical flag). A baseline copies the schedule, so the shadow bars are drawn too.
 An earlier run's projects are reused (``--rebuild`` makes new ones).
@@ -173,6 +174,7 @@ def build(pm: Any, size: int, rebuild: bool = False) -> Any:
                     predecessor=leaves[i],
                     successor=leaves[i + 10],
                     lag_minutes=480,
+                    max_lag_minutes=480 * 60,  # drawn as a window: the calendar is read once
                 )
             )
     Dependency.objects.bulk_create(links)

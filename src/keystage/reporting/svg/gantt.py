@@ -358,8 +358,8 @@ def _window_mark(succ: _Placed, link: GanttLink, origin: date, scale: float) -> 
     return (
         f'<g class="ks-maxlag"{data}><title>{esc(label)}</title>'
         + line(x0, y, x1, y, colour, stroke_width=2, class_="ks-maxlag-span")
-        + line(x0, y - 4, x0, y + 2, colour, stroke_width=1.5)
-        + line(x1, y - 4, x1, y + 2, colour, stroke_width=1.5)
+        + line(x0, y - 2.5, x0, y + 2, colour, stroke_width=1.5)
+        + line(x1, y - 2.5, x1, y + 2, colour, stroke_width=1.5)
         + "</g>"
     )
 
