@@ -291,6 +291,7 @@ def test_a_maximum_lag_is_read_in_the_plan_cell_notation() -> None:
         ["Docs", "1d", "2SS  MAX  2h"],
         ["Review", "1d", "1SS+4h max 10.5d, 4FF max 1w?"],
         ["Ship", "", "3,5 max +1w"],
+        ["Notes", "1d", "2FS-2d max -1d"],
     ]
     doc = read_rows(rows, start=START)
     links = {(k.pred, k.succ): k for k in doc.plan.links}
@@ -304,6 +305,7 @@ def test_a_maximum_lag_is_read_in_the_plan_cell_notation() -> None:
     assert (links["1", "5"].lag, links["1", "5"].max_lag) == (240, 5040)
     assert (links["4", "5"].type, links["4", "5"].max_lag) == (LinkType.FF, 2400)
     assert links["3", "6"].max_lag is None and links["5", "6"].max_lag == 2400
+    assert (links["2", "7"].lag, links["2", "7"].max_lag) == (-960, -480)  # a bounded lead
     # The scheduler keeps it: Build starts a day after Design, within the three allowed.
     result = schedule(doc.plan)
     design, built = result.activities[0], result.activities[1]
@@ -326,7 +328,7 @@ def test_a_bad_maximum_lag_is_a_row_error_with_its_line() -> None:
         read_csv(data, start=START)
     assert caught.value.errors == (
         "line 3: in '1FS+3d max 1d' the maximum lag is less than the lag",
-        "line 4: in '2 max -1d' the maximum lag is negative",
+        "line 4: in '2 max -1d' the maximum lag is less than the lag",
         "line 5: predecessor '2 max soon' is not like 3FS+2d or 3 max 2d",
         "line 6: in '2FS+1d max 2ed' a maximum lag needs working time (m, h, d, w), "
         "not elapsed or %",

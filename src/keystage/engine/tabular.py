@@ -552,7 +552,7 @@ def _gap(
     """The lag, its unit and the maximum lag (or None) of a matched predecessor.
 
     A maximum is in working time like its lag (the scheduler bounds working-time gaps
-    only), never negative and never below the lag; a problem is a row error (and None)."""
+    only), never below the lag (a negative one bounds a lead); a problem is a row error (and None)."""
     lag, unit = 0.0, LagUnit.WORKING
     if found["lag"] is not None:
         lag_unit = _lag(found["lag"], found["unit"] or "d")
@@ -569,9 +569,8 @@ def _gap(
         errors.add(line, f"maximum lag unit {found['max_unit'][:20]!r} is not m, h, d, w or %")
         return None
     most, kind = most_unit
-    if found["max_sign"] == "-" and most:
-        errors.add(line, f"in {part!r} the maximum lag is negative")
-        return None
+    if found["max_sign"] == "-":
+        most = -most  # a lead bound, as the plan's cell allows: "2FS-2d max -1d"
     if kind is not LagUnit.WORKING or unit is not LagUnit.WORKING:
         # The scheduler bounds working-time gaps only, as the plan's Predecessors cell does.
         errors.add(
