@@ -552,7 +552,8 @@ def _gap(
     """The lag, its unit and the maximum lag (or None) of a matched predecessor.
 
     A maximum is in working time like its lag (the scheduler bounds working-time gaps
-    only), never below the lag (a negative one bounds a lead); a problem is a row error (and None)."""
+    only), never below the lag (a negative one bounds a lead); a problem is a row error
+    (and None)."""
     lag, unit = 0.0, LagUnit.WORKING
     if found["lag"] is not None:
         lag_unit = _lag(found["lag"], found["unit"] or "d")
