@@ -556,22 +556,18 @@ def _gap(
     (and None)."""
     lag, unit = 0.0, LagUnit.WORKING
     if found["lag"] is not None:
-        lag_unit = _lag(found["lag"], found["unit"] or "d")
-        if lag_unit is None:
-            errors.add(line, f"lag unit {found['unit'][:20]!r} is not m, h, d, w or %")
+        read = _signed_lag(found["sign"], found["lag"], found["unit"], "lag", line, errors)
+        if read is None:
             return None
-        lag, unit = lag_unit
-        if found["sign"] == "-":
-            lag = -lag
+        lag, unit = read
     if found["max"] is None:
         return lag, unit, None
-    most_unit = _lag(found["max"], found["max_unit"] or "d")
-    if most_unit is None:
-        errors.add(line, f"maximum lag unit {found['max_unit'][:20]!r} is not m, h, d, w or %")
+    # A negative maximum bounds a lead, as the plan's cell allows: "2FS-2d max -1d".
+    read = _signed_lag(found["max_sign"], found["max"], found["max_unit"], "maximum lag", line,
+                       errors)  # fmt: skip
+    if read is None:
         return None
-    most, kind = most_unit
-    if found["max_sign"] == "-":
-        most = -most  # a lead bound, as the plan's cell allows: "2FS-2d max -1d"
+    most, kind = read
     if kind is not LagUnit.WORKING or unit is not LagUnit.WORKING:
         # The scheduler bounds working-time gaps only, as the plan's Predecessors cell does.
         errors.add(
@@ -582,6 +578,18 @@ def _gap(
         errors.add(line, f"in {part!r} the maximum lag is less than the lag")
         return None
     return lag, unit, most
+
+
+def _signed_lag(
+    sign: str | None, amount: str, word: str | None, what: str, line: int, errors: _Collector
+) -> tuple[float, LagUnit] | None:
+    """``amount`` in ``word`` units (days by default) with its sign, or a row error and None."""
+    read = _lag(amount, word or "d")
+    if read is None:
+        errors.add(line, f"{what} unit {(word or '')[:20]!r} is not m, h, d, w or %")
+        return None
+    value, unit = read
+    return (-value if sign == "-" else value), unit
 
 
 def _lag(amount: str, word: str) -> tuple[float, LagUnit] | None:
