@@ -360,14 +360,19 @@ def _unstaffable(
 # ----------------------------------------------------------------- solving
 
 
-def level(model: Model, *, within_float: bool, time_limit: float = 60.0) -> Outcome:
+def level(
+    model: Model, *, within_float: bool, time_limit: float = 60.0, num_workers: int = 2
+) -> Outcome:
     """Remove over-allocations by delaying tasks (within their float, or as far as needed).
 
     The levelling heuristic delays one task at a time and knows no maximum lag; a plan with
-    maximum lags is levelled by the exact solver instead (:func:`_level_with_max_lags`).
+    maximum lags is levelled by the exact solver instead (:func:`_level_with_max_lags`), on
+    ``num_workers`` threads as the optimiser.
     """
     if model.problem.max_lags:
-        return _level_with_max_lags(model, within_float=within_float, time_limit=time_limit)
+        return _level_with_max_lags(
+            model, within_float=within_float, time_limit=time_limit, num_workers=num_workers
+        )
     result = leveling.level(model.problem, model.baseline, within_float=within_float)
     blockers = {m.activity: m.resource for m in result.moves}
     moves = _moves(model, result.schedule, lambda aid: blockers.get(aid))
@@ -382,7 +387,9 @@ def level(model: Model, *, within_float: bool, time_limit: float = 60.0) -> Outc
     )
 
 
-def _level_with_max_lags(model: Model, *, within_float: bool, time_limit: float) -> Outcome:
+def _level_with_max_lags(
+    model: Model, *, within_float: bool, time_limit: float, num_workers: int
+) -> Outcome:
     """Levelling as the CP-SAT solver does it when maximum lags must hold.
 
     No task starts before its critical-path day (each gets that day as a release date, so
@@ -398,7 +405,7 @@ def _level_with_max_lags(model: Model, *, within_float: bool, time_limit: float)
             releases={a.id: s for a, s in zip(problem.activities, base.starts, strict=True)},
             deadlines={a.id: finish for a in problem.activities} if within_float else {},
         )
-        result = cpsat.optimise(bounded, time_limit=time_limit, num_workers=1)
+        result = cpsat.optimise(bounded, time_limit=time_limit, num_workers=num_workers)
     except DeadlineError:  # the lags alone already end after the critical-path finish
         result = None
     if result is None or result.schedule is None:
