@@ -468,3 +468,28 @@ def test_maximum_lag_windows_cost_a_constant_number_of_queries(world, api):
     one = _queries(api(pm), url)
     Dependency.objects.filter(successor=tasks["Test"]).update(max_lag_minutes=960)
     assert _queries(api(pm), url) == one
+
+
+def test_a_maximum_beyond_the_calendar_draws_the_link_without_a_window(world, api):
+    """A Monday-only, eight-hour calendar and the longest maximum the field takes: the
+    latest start lies past the calendar's horizon, so the link is drawn dashed with its
+    words and no bracket; a lead reaching back decades likewise. No 500 either way."""
+    from keystage.planning.services import calendar as calendar_services
+
+    tasks = _max_lag_plan(world)
+    pm = world.a["project_manager"]
+    calendar_services.calendar_save(
+        who=pm, project=world.project_a, version=None,
+        data={"working_weekdays": "1", "shifts": "09:00-13:00,14:00-18:00"},
+    )  # fmt: skip
+    Dependency.objects.filter(successor=tasks["Build"]).update(max_lag_minutes=60 * 24 * 3650)
+    Dependency.objects.filter(successor=tasks["Test"]).update(
+        lag_minutes=-60 * 24 * 3000, max_lag_minutes=-60 * 24 * 2900
+    )
+    for url in (api_url(world, "?format=svg"), api_url(world)):
+        assert api(world.a["stakeholder"]).get(url).status_code == 200
+    response = signed_in(world.a["stakeholder"]).get(page_url(world))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ks-maxlag-span" not in html  # neither window can be dated
+    assert html.count("ks-link-max") == 2 and "Design → Build: FS +1 d, at most" in html

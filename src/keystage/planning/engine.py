@@ -19,6 +19,7 @@ from keystage.core.errors import InvalidInput
 from keystage.engine import cpm
 from keystage.engine.calendars import Calendar, CalendarClock, CalendarException, Shift
 from keystage.engine.errors import (
+    CalendarError,
     CycleError,
     ImpossibleConstraintError,
     InvalidActivityError,
@@ -89,13 +90,15 @@ def working_spans(
 
 def allowed_windows(
     calendar: Calendar, gaps: Sequence[tuple[dt.datetime, int, int, bool]]
-) -> list[tuple[dt.datetime, dt.datetime]]:
+) -> list[tuple[dt.datetime, dt.datetime] | None]:
     """When a link's successor may start or finish, for each ``(anchor, lag, max lag, at
     finish)``: from the anchor (the predecessor's finish or start) plus the lag to the
     anchor plus the maximum, in working minutes of ``calendar``, as the scheduler counts.
 
     A start (``at_finish`` false) lands where work begins, a finish where it ends (the
-    end of a working period on a boundary). Datetimes keep the anchors' time zone.
+    end of a working period on a boundary). Datetimes keep the anchors' time zone. A
+    window the calendar cannot date (a lead reaching back more than about ten years, or a
+    maximum beyond the calendar's horizon) is None: the link is still drawn, without it.
     """
     if not gaps:
         return []
@@ -109,13 +112,20 @@ def allowed_windows(
     base = _midnight(origin)
 
     def instant(position: int, at_finish: bool) -> dt.datetime:
-        minutes = clock.finish(position) if at_finish else clock.start(max(position, 0))
+        minutes = clock.finish(position) if at_finish else clock.start(position)
         return base + dt.timedelta(minutes=minutes)
 
-    out = []
+    out: list[tuple[dt.datetime, dt.datetime] | None] = []
     for (anchor, lag, most, at_finish), local in zip(gaps, naive, strict=True):
         at = clock.position(int((local - base).total_seconds() // 60))
-        first, last = instant(at + lag, at_finish), instant(at + most, at_finish)
+        if at + lag < 0:  # before the index: it would pin to its first day
+            out.append(None)
+            continue
+        try:
+            first, last = instant(at + lag, at_finish), instant(at + most, at_finish)
+        except CalendarError:  # a maximum past the calendar's horizon
+            out.append(None)
+            continue
         if timezone.is_aware(anchor):
             first = _aware(first).astimezone(anchor.tzinfo)
             last = _aware(last).astimezone(anchor.tzinfo)

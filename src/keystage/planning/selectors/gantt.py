@@ -209,7 +209,8 @@ def working_time(project: Project) -> WorkingTime:
 
 
 def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> GanttData:
-    """The project's Gantt rows in WBS order with links and a baseline, in four queries.
+    """The project's Gantt rows in WBS order with links and a baseline, in four queries
+    (six when a link has a maximum lag: the calendar and its holidays date its window).
 
     ``baseline_id`` is a baseline's public id, ``"latest"`` (the default: the most
     recent one, when there is one) or ``"none"``; an unknown id is a field error.
@@ -344,11 +345,12 @@ def _with_windows(
         if link.max_lag_minutes is None:
             out.append(link)
             continue
-        first, last = next(windows)
+        window = next(windows)
         lag = f" {_spaced(lag_text(link.lag_minutes, per_day))}" if link.lag_minutes else ""
         most = _spaced(lag_text(link.max_lag_minutes, per_day).lstrip("+"))
         pred_name, succ_name = by_id[link.predecessor].name, by_id[link.successor].name
         title = f"{pred_name} → {succ_name}: {link.type}{lag}, at most {most}"
+        first, last = window if window is not None else (None, None)
         out.append(replace(link, earliest=first, latest=last, title=title))
     return tuple(out)
 

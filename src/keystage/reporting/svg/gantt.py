@@ -319,7 +319,7 @@ def _link(pred: _Placed, succ: _Placed, link: GanttLink, prefix: str) -> str:
         lane = succ.y if succ.y > pred.y else succ.y + ROW_H
         d = f"M{fmt(x1)} {fmt(y1)}H{fmt(out_x)}V{fmt(lane)}H{fmt(in_x)}V{fmt(y2)}H{fmt(x2)}"
     critical = pred.row.is_critical and succ.row.is_critical
-    bounded = link.window is not None
+    bounded = link.window is not None or bool(link.title)  # a maximum, dated or not
     colour = PALETTE["critical"] if critical else PALETTE["max_lag" if bounded else "link"]
     marker = "arrow-critical" if critical else "arrow-max" if bounded else "arrow"
     data = f' data-pred="{esc(pred.row.id)}" data-succ="{esc(succ.row.id)}" data-type="{kind}"'
