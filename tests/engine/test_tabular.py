@@ -363,3 +363,29 @@ def test_a_long_predecessor_cell_is_read_or_refused_at_once(cell: str) -> None:
     with contextlib.suppress(TabularError):
         read_rows(rows, start=START)
     assert time.perf_counter() - began < 0.5
+
+
+def test_an_id_with_max_in_it_stays_an_id_and_a_huge_lag_is_a_row_error() -> None:
+    rows = [
+        ["ID", "Name", "Duration", "Predecessors"],
+        ["Climax3", "Design", "2d", ""],
+        ["Tmax2", "Build", "2d", "Climax3"],
+        ["3", "Test", "1d", "Tmax2, Climax3FS max 2d"],
+    ]
+    links = {(k.pred, k.succ): k for k in read_rows(rows, start=START).plan.links}
+    assert links["Climax3", "Tmax2"].max_lag is None
+    assert links["Tmax2", "3"].max_lag is None
+    assert links["Climax3", "3"].max_lag == 960
+    nines = "9" * 320
+    data = (
+        "ID,Task Name,Duration,Predecessors\n1,Design,2d,\n"
+        f"2,Build,1d,1 max {nines}d\n3,Test,1d,1FS+{nines}d\n"
+        "4,Docs,1d,1FS+11000d\n5,Ship,1d,1FS+10950d\n"
+    ).encode()
+    with pytest.raises(TabularError) as caught:
+        read_csv(data, start=START)
+    assert caught.value.errors == (
+        f"line 3: maximum lag {nines[:20]!r} is over the limit of 5,256,000 minutes",
+        f"line 4: lag {nines[:20]!r} is over the limit of 5,256,000 minutes",
+        "line 5: lag '11000' is over the limit of 5,256,000 minutes",
+    )

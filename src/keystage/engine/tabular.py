@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -61,13 +62,16 @@ ELAPSED_UNITS = {
     "ed": 1440, "eday": 1440, "edays": 1440, "ew": 10080, "ewk": 10080, "ewks": 10080,
     "eweek": 10080, "eweeks": 10080,
 }  # fmt: skip
+LAG_LIMIT_MINUTES = 60 * 24 * 3650  # ten years, the most a stored dependency's lag takes
 AMOUNT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([a-z]*)\s*\??\s*$", re.I)
 # Matched against one predecessor with its runs of spaces made single (see _predecessor):
 # a run of spaces between the optional parts would let a failing match try every split.
 PREDECESSOR = re.compile(
     r"^(?P<ref>[^\s+\-]+?) ?(?P<type>FS|SS|FF|SF)? ?"
     r"(?:(?P<sign>[+-]) ?(?P<lag>\d+(?:[.,]\d+)?) ?(?P<unit>%|[a-z]*) ?\??)? ?"
-    r"(?:max ?(?P<max_sign>[+-])? ?(?P<max>\d+(?:[.,]\d+)?) ?(?P<max_unit>%|[a-z]*) ?\??)?$",
+    # "max" follows a space, a type or a lag, so an id such as "Climax3" stays an id
+    r"(?:(?(sign)|(?(type)|(?<= )))"
+    r"max ?(?P<max_sign>[+-])? ?(?P<max>\d+(?:[.,]\d+)?) ?(?P<max_unit>%|[a-z]*) ?\??)?$",
     re.I,
 )
 RESOURCE = re.compile(
@@ -589,6 +593,9 @@ def _signed_lag(
         errors.add(line, f"{what} unit {(word or '')[:20]!r} is not m, h, d, w or %")
         return None
     value, unit = read
+    if not math.isfinite(value) or (unit is not LagUnit.PERCENT and value > LAG_LIMIT_MINUTES):
+        errors.add(line, f"{what} {amount[:20]!r} is over the limit of 5,256,000 minutes")
+        return None
     return (-value if sign == "-" else value), unit
 
 
