@@ -184,3 +184,30 @@ def test_numba_is_not_imported_on_start_up_or_the_critical_path(statement: str) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("size", "large"), [(60, False), (120, True)])
+def test_a_large_problem_gives_the_ga_most_of_the_time(
+    size: int, large: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From LARGE activities on, the GA gets the *_LARGE budget, patience and share."""
+    from keystage.engine.rcpsp import ga
+    from keystage.engine.rcpsp.cpsat import solve as S
+
+    seen: dict[str, object] = {}
+    real = ga.solve_ga
+
+    def spy(problem: Problem, **kw: object) -> ga.GAResult:
+        seen.update(kw)
+        return real(problem, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ga, "solve_ga", spy)
+    # A chain on one unit resource: the GA's first schedule is optimal, so the run is short.
+    jobs = [act(f"a{k}", 1 + k % 3, r=1) for k in range(size)]
+    links = [Link(f"a{k}", f"a{k + 1}") for k in range(size - 1)]
+    p = problem_of(jobs, links, [Renewable("r", 1)])
+    res = optimise(p, time_limit=2.0, num_workers=1)
+    assert res.status is Status.OPTIMAL
+    rate = S.GA_SCHEDULES_PER_SECOND_LARGE if large else S.GA_SCHEDULES_PER_SECOND
+    assert seen["schedules"] == max(2_000, rate * 2)
+    assert seen["patience"] == (S.GA_PATIENCE_LARGE if large else S.GA_PATIENCE)

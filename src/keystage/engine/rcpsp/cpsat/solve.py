@@ -193,6 +193,12 @@ GA_SHARE = 0.4
 PROBE_SHARE = 0.15  # of the time left after the GA: a first full solve, before the LNS
 LNS_SHARE = 0.5  # at most this part of the time left after the probe; the rest proves
 ELITE = 4  # other schedules of the GA's population that seed the LNS
+# From this many activities on, CP-SAT proves little in seconds and the GA keeps improving:
+# it gets most of the time (measured on generated 120-activity instances, docs/performance.md).
+LARGE = 100
+GA_SHARE_LARGE = 0.7
+GA_SCHEDULES_PER_SECOND_LARGE = 40_000
+GA_PATIENCE_LARGE = 60_000
 
 
 def _upper_bound(
@@ -211,16 +217,19 @@ def _upper_bound(
     if upper == "ga":
         from keystage.engine.rcpsp.ga import solve_ga
 
-        budget = round(GA_SCHEDULES_PER_SECOND * float(time_limit))
-        budget = min(GA_MAX_SCHEDULES, max(2_000, budget))
-        deadline = began + (GA_SHARE if share is None else share) * float(time_limit)
+        large = len(problem.activities) >= LARGE
+        rate = GA_SCHEDULES_PER_SECOND_LARGE if large else GA_SCHEDULES_PER_SECOND
+        budget = min(GA_MAX_SCHEDULES, max(2_000, round(rate * float(time_limit))))
+        if share is None:
+            share = GA_SHARE_LARGE if large else GA_SHARE
+        deadline = began + share * float(time_limit)
         res = solve_ga(
             problem,
             seed=seed,
             schedules=budget,
             deadline=deadline,
             lower_bound=lb,
-            patience=GA_PATIENCE,
+            patience=GA_PATIENCE_LARGE if large else GA_PATIENCE,
             elite_size=elite_size,  # only the neighbourhood search reads the elite
         )
         return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations), res.elite
@@ -261,7 +270,8 @@ def optimise(
     schedules per second of ``time_limit`` (at most :data:`GA_MAX_SCHEDULES`,
     ending after :data:`GA_PATIENCE` schedules without a new best; reproducible
     for a seed; its wall-clock share, default :data:`GA_SHARE`, only caps it on a
-    loaded machine), ``"multistart"`` the multi-start heuristic (share 0.15).
+    loaded machine; from :data:`LARGE` activities on the ``*_LARGE`` figures, which
+    give it most of the time), ``"multistart"`` the multi-start heuristic (share 0.15).
 
     ``lns=True`` then spends :data:`PROBE_SHARE` of the time left on a first full
     solve (which ends the easy instances), improves the best schedule by CP-SAT
