@@ -211,3 +211,4 @@ def test_a_large_problem_gives_the_ga_most_of_the_time(
     rate = S.GA_SCHEDULES_PER_SECOND_LARGE if large else S.GA_SCHEDULES_PER_SECOND
     assert seen["schedules"] == max(2_000, rate * 2)
     assert seen["patience"] == (S.GA_PATIENCE_LARGE if large else S.GA_PATIENCE)
+    assert seen["population"] == (S.GA_POPULATION_LARGE if large else None)

@@ -199,6 +199,7 @@ LARGE = 100
 GA_SHARE_LARGE = 0.7
 GA_SCHEDULES_PER_SECOND_LARGE = 40_000
 GA_PATIENCE_LARGE = 60_000
+GA_POPULATION_LARGE = 400  # a wider search: four times the default cap
 
 
 def _upper_bound(
@@ -230,6 +231,7 @@ def _upper_bound(
             deadline=deadline,
             lower_bound=lb,
             patience=GA_PATIENCE_LARGE if large else GA_PATIENCE,
+            population=GA_POPULATION_LARGE if large else None,
             elite_size=elite_size,  # only the neighbourhood search reads the elite
         )
         return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations), res.elite
