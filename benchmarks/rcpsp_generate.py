@@ -134,6 +134,8 @@ def _network(n: int, nc: float, rng: random.Random) -> list[set[int]]:
             continue
         add(i, j)
         arcs += 1
+    if arcs < target:  # the degree limits left no room: say so rather than mislabel the file
+        print(f"network complexity {nc}: {arcs} of {target} arcs placed", file=sys.stderr)
     for i in starts:
         succ[0].add(i)
     for j in range(1, n + 1):
