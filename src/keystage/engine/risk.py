@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -780,17 +780,26 @@ def simulate(
             if progress is not None:
                 progress(min(starts[k] + chunk, runs) / runs)
     else:
+        # At most two chunks per worker are queued at a time, so a stop (``progress`` or
+        # a chunk raising, e.g. for a cancelled run) waits for those in flight only,
+        # however busy the machine is.
+        in_flight = 2 * workers
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(one, k) for k in range(len(starts))]
+            pending: set[Future[None]] = set()
+            queued = done = 0
             try:
-                for done, future in enumerate(as_completed(futures), start=1):
-                    future.result()
-                    if progress is not None:
-                        progress(done / len(starts))
+                while queued < len(starts) or pending:
+                    while queued < len(starts) and len(pending) < in_flight:
+                        pending.add(pool.submit(one, queued))
+                        queued += 1
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        future.result()
+                        done += 1
+                        if progress is not None:
+                            progress(done / len(starts))
             except BaseException:
-                # ``progress`` (or a chunk) raised, e.g. to stop a cancelled run: the
-                # chunks not yet started are dropped, only those in flight finish.
-                for future in futures:
+                for future in pending:
                     future.cancel()
                 raise
     return _result(model, net, runs, out)
