@@ -451,6 +451,14 @@ def test_a_link_with_a_maximum_lag_draws_its_window_and_says_it(world, api):
     assert "Maximum lag</li>" in html and title in html
     body = api(world.a["stakeholder"]).get(api_url(world)).json()
     assert sorted(link["max_lag_minutes"] or 0 for link in body["links"]) == [0, 1440]
+    # The JSON dates the window too: Thursday's first shift to Monday's.
+    by_succ = {link["successor"]: link for link in body["links"]}
+    window = by_succ[str(build.public_id)]
+    first = dt.datetime.fromisoformat(window["allowed_from"])
+    last = dt.datetime.fromisoformat(window["allowed_until"])
+    assert first == build.start_at and last.date() == dt.date(2027, 1, 11)
+    assert last.time() == first.time()
+    assert by_succ[str(test.public_id)]["allowed_from"] is None
 
 
 def test_a_gantt_without_maximum_lags_has_no_window_nor_legend_entry(world):
@@ -488,6 +496,8 @@ def test_a_maximum_beyond_the_calendar_draws_the_link_without_a_window(world, ap
     )
     for url in (api_url(world, "?format=svg"), api_url(world)):
         assert api(world.a["stakeholder"]).get(url).status_code == 200
+    links = api(world.a["stakeholder"]).get(api_url(world)).json()["links"]
+    assert {(k["allowed_from"], k["allowed_until"]) for k in links} == {(None, None)}
     response = signed_in(world.a["stakeholder"]).get(page_url(world))
     assert response.status_code == 200
     html = response.content.decode()

@@ -41,13 +41,18 @@ class GanttRowSerializer(serializers.Serializer[Any]):
 
 class GanttLinkSerializer(serializers.Serializer[Any]):
     """A dependency between two rows, by task id; the lags are in working minutes
-    (``max_lag_minutes`` null = no maximum)."""
+    (``max_lag_minutes`` null = no maximum). A link with a maximum also says when its
+    successor may start (FS, SS) or finish (FF, SF): ``allowed_from`` to ``allowed_until``,
+    counted in the project calendar's working time (null without a maximum, or when the
+    calendar cannot date it)."""
 
     predecessor = serializers.UUIDField()
     successor = serializers.UUIDField()
     type = serializers.ChoiceField(choices=LinkType.choices())
     lag_minutes = serializers.IntegerField()
     max_lag_minutes = serializers.IntegerField(allow_null=True)
+    allowed_from = serializers.DateTimeField(allow_null=True)
+    allowed_until = serializers.DateTimeField(allow_null=True)
 
 
 class GanttBaselineSerializer(serializers.Serializer[Any]):
@@ -116,6 +121,8 @@ def gantt_json(data: GanttData, *, today: Any, data_date: Any) -> dict[str, Any]
                 "type": link.type,
                 "lag_minutes": link.lag_minutes,
                 "max_lag_minutes": link.max_lag_minutes,
+                "allowed_from": _iso(link.earliest),
+                "allowed_until": _iso(link.latest),
             }
             for link in data.links
         ],
