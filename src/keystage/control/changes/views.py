@@ -25,6 +25,7 @@ from keystage.core.web import page_error
 from keystage.costs.models import BudgetLine, CostCategory
 from keystage.planning import engine
 from keystage.planning.models import Dependency, ProjectCalendar, Task
+from keystage.planning.selectors.wbs import link_words
 from keystage.portfolio.access import access_project, project_perms
 from keystage.portfolio.models import Project
 
@@ -172,9 +173,7 @@ def _shown_edits(change: ChangeRequest, per_day: int) -> list[dict[str, Any]]:
         return f"{value:g} d"
 
     def _link_text(kind: str, lag: int, most: int | None) -> str:
-        """``FS +1 d, at most 3 d`` (no maximum: ``FS +1 d``)."""
-        text = kind + (f" {'+' if lag > 0 else ''}{days(lag)}" if lag else "")
-        return text + (f", at most {days(most)}" if most is not None else "")
+        return link_words(kind, lag, None if most is None else int(most), per_day)
 
     shown = []
     for edit in change.edits:

@@ -10,7 +10,6 @@ holidays for the editors' drag script only.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,7 +23,7 @@ from keystage.core.errors import InvalidInput
 from keystage.engine.network import LinkType
 from keystage.engine.progress import ProgressRow, rollup_percent
 from keystage.planning.models import Baseline, BaselineTask, Holiday, ProjectCalendar
-from keystage.planning.selectors.wbs import dependencies_visible_to, lag_text, tasks_visible_to
+from keystage.planning.selectors.wbs import dependencies_visible_to, link_words, tasks_visible_to
 from keystage.portfolio.access import projects_visible_to
 from keystage.portfolio.models import Project
 from keystage.reporting.svg.gantt import (
@@ -309,11 +308,6 @@ def gantt_data(*, who: Any, project: Project, baseline_id: Any = LATEST) -> Gant
     )
 
 
-def _spaced(lag: str) -> str:
-    """``+1d`` → ``+1 d``: a lag as a sentence writes it."""
-    return re.sub(r"(\d)([a-z]+)$", r"\1 \2", lag)
-
-
 def _with_windows(
     project: Project, tasks: list[GanttTask], links: tuple[GanttDependency, ...]
 ) -> tuple[GanttDependency, ...]:
@@ -346,10 +340,9 @@ def _with_windows(
             out.append(link)
             continue
         window = next(windows)
-        lag = f" {_spaced(lag_text(link.lag_minutes, per_day))}" if link.lag_minutes else ""
-        most = _spaced(lag_text(link.max_lag_minutes, per_day).lstrip("+"))
+        words = link_words(link.type, link.lag_minutes, link.max_lag_minutes, per_day)
         pred_name, succ_name = by_id[link.predecessor].name, by_id[link.successor].name
-        title = f"{pred_name} → {succ_name}: {link.type}{lag}, at most {most}"
+        title = f"{pred_name} → {succ_name}: {words}"
         first, last = window if window is not None else (None, None)
         out.append(replace(link, earliest=first, latest=last, title=title))
     return tuple(out)

@@ -105,6 +105,18 @@ def duration_text(minutes: int, minutes_per_day: int) -> str:
     return f"{_trim(Decimal(minutes) / Decimal(minutes_per_day))}d"
 
 
+def link_words(kind: str, lag: int, most: int | None, minutes_per_day: int) -> str:
+    """A link as a sentence writes it: ``FS +1 d, at most 3 d`` (``FS`` without a lag,
+    no ``at most`` without a maximum), in the units of :func:`lag_text`."""
+
+    def spaced(minutes: int) -> str:
+        text = lag_text(minutes, minutes_per_day)
+        return f"{text[:-1]} {text[-1]}"  # "+1d" -> "+1 d"
+
+    text = kind + (f" {spaced(lag)}" if lag else "")
+    return text + (f", at most {spaced(most).lstrip('+')}" if most is not None else "")
+
+
 def lag_text(minutes: int, minutes_per_day: int) -> str:
     """A lag in the largest unit that writes it exactly: ``+2d``, ``-4h``, ``+30m``."""
     sign = "-" if minutes < 0 else "+"
