@@ -51,6 +51,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from keystage.engine.rcpsp.bounds import lower_bounds
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.cpsat.solve import Status, optimise
 from keystage.engine.rcpsp.errors import PrecedenceCycleError, RcpspError
@@ -166,7 +167,6 @@ def run_one(
         h = solve_heuristic(problem, seed=args.seed)
         return h.makespan, False, h.schedule
     if method == "ga":
-        from keystage.engine.rcpsp.bounds import lower_bounds
         from keystage.engine.rcpsp.ga import solve_ga
 
         lb = lower_bounds(problem).best
@@ -294,8 +294,6 @@ def main(argv: list[str] | None = None) -> int:
             if ref is None and not provisional:
                 print(f"no bound for {problem.name}, skipped", file=sys.stderr)
                 continue
-            from keystage.engine.rcpsp.bounds import lower_bounds
-
             cpm = lower_bounds(problem).critical_path
             for method in methods:
                 if problem.has_time_windows and method not in EXACT:
