@@ -26,7 +26,7 @@ also gives the mean percentage above the critical-path bound, the measure
 the literature reports for PSPLIB's 120-activity set.
 
 Prints one Markdown table per folder with a row per method:
-``keystage`` (genetic algorithm + strengthened CP-SAT, the default),
+``keystage`` (genetic algorithm, one population per worker, + strengthened CP-SAT, the default),
 ``lb-search`` (the same with CP-SAT's objective lower-bound search instead of its
 neighbourhood search on the second worker: both threads prove; an experiment),
 ``hybrid+lns`` (the same with CP-SAT large-neighbourhood search seeded from the

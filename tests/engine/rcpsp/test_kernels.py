@@ -186,7 +186,7 @@ def test_numba_is_not_imported_on_start_up_or_the_critical_path(statement: str) 
     assert done.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize(("size", "large"), [(60, False), (120, True)])
+@pytest.mark.parametrize(("size", "large"), [(20, False), (60, True)])
 def test_a_large_problem_gives_the_ga_most_of_the_time(
     size: int, large: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -212,3 +212,29 @@ def test_a_large_problem_gives_the_ga_most_of_the_time(
     assert seen["schedules"] == max(2_000, rate * 2)
     assert seen["patience"] == (S.GA_PATIENCE_LARGE if large else S.GA_PATIENCE)
     assert seen["population"] == (S.GA_POPULATION_LARGE if large else None)
+
+
+def test_two_workers_run_two_ga_islands_and_keep_the_better(
+    psplib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two workers the GA phase runs two seeded populations at once; the better one wins."""
+    from keystage.engine.rcpsp import ga
+    from keystage.engine.rcpsp.cpsat import solve as S
+
+    runs: list[tuple[int, int]] = []
+    real = ga.solve_ga
+
+    def spy(problem: Problem, **kw: object) -> ga.GAResult:
+        res = real(problem, **kw)  # type: ignore[arg-type]
+        runs.append((int(kw["seed"]), res.makespan))  # type: ignore[call-overload]
+        return res
+
+    monkeypatch.setattr(ga, "solve_ga", spy)
+    p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")  # hard: no island reaches the bound
+    res = optimise(p, time_limit=0.5, num_workers=2, seed=3)
+    assert sorted(seed for seed, _ in runs) == [3, 3 + S.ISLAND_SEED_STEP]
+    assert res.heuristic_makespan == min(ms for _, ms in runs)
+    assert res.makespan is not None and res.makespan <= min(ms for _, ms in runs)
+    runs.clear()
+    optimise(p, time_limit=0.5, num_workers=2, seed=3, islands=1)
+    assert [seed for seed, _ in runs] == [3]

@@ -563,7 +563,7 @@ def _excess(modes: np.ndarray, nr_dem: np.ndarray, budgets: np.ndarray) -> int:
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def evaluate_kernel(
     order: np.ndarray,
     modes: np.ndarray,
@@ -602,7 +602,7 @@ def evaluate_kernel(
     return starts, fit, 1 + passes
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def random_key_orders(
     key: np.ndarray, spread: int, count: int, state: np.ndarray, pred_ptr: np.ndarray,
     succ_ptr: np.ndarray, succ_idx: np.ndarray,
@@ -618,7 +618,7 @@ def random_key_orders(
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def generation_kernel(
     pop: np.ndarray,
     pop_modes: np.ndarray,

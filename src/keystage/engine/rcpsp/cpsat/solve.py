@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -193,13 +194,16 @@ GA_SHARE = 0.4
 PROBE_SHARE = 0.15  # of the time left after the GA: a first full solve, before the LNS
 LNS_SHARE = 0.5  # at most this part of the time left after the probe; the rest proves
 ELITE = 4  # other schedules of the GA's population that seed the LNS
-# From this many activities on, CP-SAT proves little in seconds and the GA keeps improving:
-# it gets most of the time (measured on generated 120-activity instances, docs/performance.md).
-LARGE = 100
-GA_SHARE_LARGE = 0.7
-GA_SCHEDULES_PER_SECOND_LARGE = 40_000
-GA_PATIENCE_LARGE = 60_000
+# From this many activities on, the GA gets most of the time and a wider population: it
+# keeps improving where CP-SAT proves little in seconds, and a better hint leaves CP-SAT
+# only the bound to prove (measured on PSPLIB j30, j60 and generated 120-activity sets;
+# multi-mode j20, 22 activities, gained nothing: docs/performance.md).
+LARGE = 30
+GA_SHARE_LARGE = 0.85
+GA_SCHEDULES_PER_SECOND_LARGE = 60_000
+GA_PATIENCE_LARGE = 90_000
 GA_POPULATION_LARGE = 400  # a wider search: four times the default cap
+ISLAND_SEED_STEP = 7919  # seed of island k: seed + k * this
 
 
 def _upper_bound(
@@ -213,10 +217,11 @@ def _upper_bound(
     began: float,
     *,
     elite_size: int,
+    islands: int = 1,
 ) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
     """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
-        from keystage.engine.rcpsp.ga import solve_ga
+        from keystage.engine.rcpsp.ga import GAResult, solve_ga
 
         large = len(problem.activities) >= LARGE
         rate = GA_SCHEDULES_PER_SECOND_LARGE if large else GA_SCHEDULES_PER_SECOND
@@ -224,17 +229,33 @@ def _upper_bound(
         if share is None:
             share = GA_SHARE_LARGE if large else GA_SHARE
         deadline = began + share * float(time_limit)
-        res = solve_ga(
-            problem,
-            seed=seed,
-            schedules=budget,
-            deadline=deadline,
-            lower_bound=lb,
-            patience=GA_PATIENCE_LARGE if large else GA_PATIENCE,
-            population=GA_POPULATION_LARGE if large else None,
-            elite_size=elite_size,  # only the neighbourhood search reads the elite
-        )
-        return HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations), res.elite
+
+        def run(island_seed: int) -> GAResult:
+            return solve_ga(
+                problem,
+                seed=island_seed,
+                schedules=budget,
+                deadline=deadline,
+                lower_bound=lb,
+                patience=GA_PATIENCE_LARGE if large else GA_PATIENCE,
+                population=GA_POPULATION_LARGE if large else None,
+                elite_size=elite_size,  # only the neighbourhood search reads the elite
+            )
+
+        if islands <= 1:
+            res = run(seed)
+            return (
+                HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations),
+                res.elite,
+            )
+        # The GA's kernels release the GIL: one independent population per worker.
+        with ThreadPoolExecutor(islands) as pool:
+            runs = list(pool.map(run, [seed + k * ISLAND_SEED_STEP for k in range(islands)]))
+        best = min(runs, key=lambda r: r.makespan)  # the first island wins a tie
+        elite = tuple(dict.fromkeys(s for r in runs for s in (r.schedule, *r.elite)))
+        elite = tuple(s for s in elite if s != best.schedule)[:elite_size]
+        used = sum(r.evaluations for r in runs)
+        return HeuristicResult(best.schedule, best.makespan, best.found_by, used), elite
     if upper != "multistart":
         raise ValueError(f"unknown upper-bound method {upper!r}")
     if iterations is None:
@@ -256,6 +277,7 @@ def optimise(
     heuristic_share: float | None = None,
     upper: str = "ga",
     lns: bool = False,
+    islands: int | None = None,
 ) -> OptimiseResult:
     """Shortest resource-feasible schedule, choosing modes.
 
@@ -274,6 +296,10 @@ def optimise(
     for a seed; its wall-clock share, default :data:`GA_SHARE`, only caps it on a
     loaded machine; from :data:`LARGE` activities on the ``*_LARGE`` figures, which
     give it most of the time), ``"multistart"`` the multi-start heuristic (share 0.15).
+    ``islands`` GA populations (default: one per worker, at most two) run at once on
+    their own threads, seeded ``seed + k *`` :data:`ISLAND_SEED_STEP`; the best of them
+    is the hint, so the CPU the solver's second worker would leave idle during the GA
+    searches too.
 
     ``lns=True`` then spends :data:`PROBE_SHARE` of the time left on a first full
     solve (which ends the easy instances), improves the best schedule by CP-SAT
@@ -314,6 +340,7 @@ def optimise(
                 heuristic_share,
                 began,
                 elite_size=ELITE if lns else 0,
+                islands=min(2, num_workers) if islands is None else islands,
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
