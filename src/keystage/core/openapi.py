@@ -33,6 +33,7 @@ DESCRIPTIONS = {
     "403": "Signed in, but the role does not allow this.",
     "404": "No such object, or not visible to you.",
     "409": "Changed by someone else since the given version; `current` holds it.",
+    "415": "The body's Content-Type is not one of the request body's media types.",
     "428": "The version being edited is missing (send `version` or If-Match).",
     "429": "Too many attempts; wait and retry.",
 }
@@ -55,6 +56,8 @@ def _codes(path: str, method: str, operation: dict[str, Any]) -> set[str]:
         codes |= {"409", "428"}
     if path.endswith("/auth/tokens/") and method == "post":
         codes = {"400", "429"}
+    if "requestBody" in operation:
+        codes.add("415")
     return codes
 
 
