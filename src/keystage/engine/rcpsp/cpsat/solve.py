@@ -242,15 +242,12 @@ def _upper_bound(
                 elite_size=elite_size,  # only the neighbourhood search reads the elite
             )
 
-        if islands <= 1:
-            res = run(seed)
-            return (
-                HeuristicResult(res.schedule, res.makespan, res.found_by, res.evaluations),
-                res.elite,
-            )
-        # The GA's kernels release the GIL: one independent population per worker.
-        with ThreadPoolExecutor(islands) as pool:
-            runs = list(pool.map(run, [seed + k * ISLAND_SEED_STEP for k in range(islands)]))
+        seeds = [seed + k * ISLAND_SEED_STEP for k in range(max(1, islands))]
+        if len(seeds) == 1:
+            runs = [run(seed)]
+        else:  # the GA's kernels release the GIL: one independent population per thread
+            with ThreadPoolExecutor(len(seeds)) as pool:
+                runs = list(pool.map(run, seeds))
         best = min(runs, key=lambda r: r.makespan)  # the first island wins a tie
         elite = tuple(dict.fromkeys(s for r in runs for s in (r.schedule, *r.elite)))
         elite = tuple(s for s in elite if s != best.schedule)[:elite_size]
