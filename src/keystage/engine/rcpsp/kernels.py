@@ -645,6 +645,8 @@ def generation_kernel(
     best_starts: np.ndarray,
     best_modes: np.ndarray,
     best_fit: np.ndarray,
+    flow: np.ndarray,
+    tie_break: bool,
 ) -> int:
     """One generation of Hartmann's activity-list GA; returns the schedules generated.
 
@@ -654,12 +656,15 @@ def generation_kernel(
     neighbours that are not linked, random mode mutation; each child is
     scheduled and justified (:func:`evaluate_kernel`). Survivors: the best of
     parents and children (children first on ties). ``best_*`` keep the best
-    schedule ever seen.
+    schedule ever seen. ``flow`` holds each individual's total finish time
+    (:func:`total_finish`); with ``tie_break`` it ranks individuals of equal
+    fitness, so the more compact of two equally long schedules survives.
     """
     size, n = pop.shape
     kids = np.empty_like(pop)
     kid_modes = np.empty_like(pop_modes)
     kid_fit = np.empty(size, dtype=np.int64)
+    kid_flow = np.empty(size, dtype=np.int64)
     taken = np.zeros(n, dtype=np.bool_)
     evaluations = 0
     for c in range(size):
@@ -718,12 +723,19 @@ def generation_kernel(
                                           succ_lag)  # fmt: skip
         evaluations += used
         kid_fit[c] = f
+        kid_flow[c] = total_finish(starts, cm, dur)
         if f < best_fit[0]:
             best_fit[0] = f
             best_starts[:] = starts
             best_modes[:] = cm
     allfit = np.concatenate((kid_fit, fit))
-    rank = np.argsort(allfit, kind="mergesort")
+    allflow = np.concatenate((kid_flow, flow))
+    if tie_break:  # two stable sorts: by fitness, equal fitness by total finish time
+        by_flow = np.argsort(allflow, kind="mergesort")
+        rank = by_flow[np.argsort(allfit[by_flow], kind="mergesort")]
+    else:
+        rank = np.argsort(allfit, kind="mergesort")
+    new_flow = np.empty(size, dtype=np.int64)
     new_pop = np.empty_like(pop)
     new_modes = np.empty_like(pop_modes)
     new_fit = np.empty(size, dtype=np.int64)
@@ -745,11 +757,22 @@ def generation_kernel(
             new_pop[s] = chosen
             new_modes[s] = chosen_modes
             new_fit[s] = allfit[w]
+            new_flow[s] = allflow[w]
             s += 1
     pop[:] = new_pop
     pop_modes[:] = new_modes
     fit[:] = new_fit
+    flow[:] = new_flow
     return evaluations
+
+
+@njit(cache=True, nogil=True)
+def total_finish(starts: np.ndarray, modes: np.ndarray, dur: np.ndarray) -> int:
+    """Sum of the activities' finish times: the GA's tie-break between equal makespans."""
+    total = 0
+    for i in range(starts.shape[0]):
+        total += starts[i] + dur[i, modes[i]]
+    return total
 
 
 @njit(cache=True)
