@@ -167,7 +167,7 @@ def solve_ga(
         before = int(best_fit[0])
         evaluations += K.generation_kernel(  # type: ignore[call-arg]
             pop, pop_modes, fit, state, p_mutation, choose, a.time_varying, a.profile, a.nmodes,
-            a.dur, a.dem, a.nr_dem, a.budgets, a.base, *links, best_starts, best_modes, best_fit,
+            a.dur, a.dem, a.nr_dem, a.budgets, a.base, *links, best_starts, best_modes, best_fit,  # type: ignore[arg-type]
             flow, tie_break,
         )  # fmt: skip
         generations += 1
