@@ -8,8 +8,9 @@ justification and replaced by the justified schedule's list (Valls,
 Ballestín & Quintanilla 2005, "Justification and RCPSP: a technique that
 pays"). Survivors are the best of parents and children; of two with the
 same makespan the one with the smaller total finish time (the more compact
-schedule) ranks first. Consumable budgets enter the fitness as a penalty; multi-mode
-problems without budgets let the scheme pick the fastest mode per activity.
+schedule) ranks first. Consumable budgets enter the fitness as a penalty;
+multi-mode problems without budgets let the scheme pick the fastest mode per
+activity.
 
 The initial population holds the five classical priority rules' lists and
 random-key perturbations of the LFT rule. Seeded (a private xorshift
