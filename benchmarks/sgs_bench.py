@@ -1,4 +1,4 @@
-"""CPU time per schedule: the Python schemes (``sgs.py``) against the compiled (``kernels.py``).
+"""CPU time per schedule: the Python schemes (``sgs.py``), the compiled (``kernels.py``), numpy.
 
 Usage (from the repository root):
 
@@ -6,8 +6,10 @@ Usage (from the repository root):
         --instances j601_1 j6013_1 j6029_4 j6045_7
 
 Each scheme runs on the LFT activity list of each instance with single modes;
-prints microseconds of CPU time per schedule (process time, robust to other load)
-and the load average before and after.
+the numpy formulation (``numpy_sgs.py``, a whole population per call) runs on
+populations of lists sampled around it, and the compiled scheme again on the
+same lists one by one. Prints microseconds of CPU time per schedule (process
+time, robust to other load) and the load average before and after.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,8 +28,13 @@ from keystage.engine.rcpsp import kernels as K
 from keystage.engine.rcpsp import sgs
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.ga import warm_up
-from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
+from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order, sampled_order
 from keystage.engine.rcpsp.psplib_io import read_psplib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from numpy_sgs import serial_population  # a sibling script, not a package
+
+POPULATIONS = (100, 1_000)
 
 
 def cpu_us(fn: Callable[[], object], repeat: int) -> float:
@@ -45,9 +53,12 @@ def measure(path: Path) -> dict[str, float]:
     a = K.Arrays.of(c)
     rev = c.reversed()
     modes = [0] * c.n
-    order = rule_order(c, priority_values(c, Rule.LFT, p.topological_order, modes))
+    values = priority_values(c, Rule.LFT, p.topological_order, modes)
+    order = rule_order(c, values)
     arr = np.array(order, dtype=np.int64)
     m = np.zeros(c.n, dtype=np.int64)
+    rng = np.random.default_rng(0)
+    lists = np.array([sampled_order(c, values, rng) for _ in range(max(POPULATIONS))])
     cases: dict[str, tuple[Callable[[], object], int]] = {
         "python serial": (lambda: sgs.serial_sgs(c, order, modes), 300),
         "python parallel": (lambda: sgs.parallel_sgs(c, order, modes), 300),
@@ -59,7 +70,14 @@ def measure(path: Path) -> dict[str, float]:
         "compiled parallel": (lambda: K.parallel(a, arr, m), 5000),
         "compiled serial + justification": (lambda: K.justify(a, K.serial(a, arr, m), m), 3000),
     }
-    return {label: cpu_us(fn, repeat) for label, (fn, repeat) in cases.items()}
+    out = {label: cpu_us(fn, repeat) for label, (fn, repeat) in cases.items()}
+    for size in POPULATIONS:
+        batch = lists[:size]
+        per_call = cpu_us(lambda batch=batch: serial_population(a, batch, m), 3)
+        out[f"numpy serial, population of {size:,}"] = per_call / size
+    same = cpu_us(lambda: [K.serial(a, o, m) for o in lists], 3)
+    out[f"compiled serial, the same {len(lists):,} lists"] = same / len(lists)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
