@@ -98,8 +98,8 @@ def test_ordered_kernel_respects_precedence_and_key() -> None:
 def test_ga_is_feasible_reproducible_and_reaches_the_optimum(psplib_dir: Path) -> None:
     """j305_3 (optimum 76): feasible, the same for a seed and budget, history decreasing."""
     p = read_psplib(psplib_dir / "j30" / "j305_3.sm")
-    one = solve_ga(p, seed=0, schedules=5_000)
-    two = solve_ga(p, seed=0, schedules=5_000)
+    one = solve_ga(p, seed=0, schedules=10_000)
+    two = solve_ga(p, seed=0, schedules=10_000)
     assert one.schedule == two.schedule
     assert [(h.schedules, h.makespan) for h in one.history] == [
         (h.schedules, h.makespan) for h in two.history
@@ -240,7 +240,9 @@ def test_two_workers_run_two_ga_islands_and_keep_the_better(
     assert [seed for seed, _ in runs] == [3]
 
 
-def _generations(p: Problem, tie_break: bool, count: int) -> tuple[np.ndarray, ...]:
+def _generations(
+    p: Problem, tie_break: bool, count: int, rounds: int = 1
+) -> tuple[np.ndarray, ...]:
     """A population of 40 random-key lists of ``p`` after ``count`` generations."""
     c = Compiled(p)
     a = K.Arrays.of(c)
@@ -255,7 +257,7 @@ def _generations(p: Problem, tie_break: bool, count: int) -> tuple[np.ndarray, .
     for s in range(size):
         starts, fit[s], _used = K.evaluate_kernel(
             pop[s], modes[s], False, a.time_varying, a.profile, a.nmodes, a.dur, a.dem,
-            a.nr_dem, a.budgets, a.base, *links,
+            a.nr_dem, a.budgets, a.base, *links, rounds,
         )  # fmt: skip
         flow[s] = K.total_finish(starts, modes[s], a.dur)
     best = (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
@@ -263,7 +265,7 @@ def _generations(p: Problem, tie_break: bool, count: int) -> tuple[np.ndarray, .
     for _ in range(count):
         K.generation_kernel(
             pop, modes, fit, state, 0.05, False, a.time_varying, a.profile, a.nmodes, a.dur,
-            a.dem, a.nr_dem, a.budgets, a.base, *links, *best, best_fit, flow, tie_break,
+            a.dem, a.nr_dem, a.budgets, a.base, *links, *best, best_fit, flow, tie_break, rounds,
         )  # fmt: skip
     return pop, modes, fit, flow
 
@@ -283,9 +285,24 @@ def test_ga_survivors_of_equal_makespan_rank_by_total_finish_time(psplib_dir: Pa
     for s in (0, len(fit) // 2, len(fit) - 1):
         starts, f, _used = K.evaluate_kernel(
             pop[s].copy(), modes[s].copy(), False, a.time_varying, a.profile, a.nmodes, a.dur,
-            a.dem, a.nr_dem, a.budgets, a.base, *a.links(),
+            a.dem, a.nr_dem, a.budgets, a.base, *a.links(), 1,
         )  # fmt: skip
         assert f == fit[s] and K.total_finish(starts, modes[s], a.dur) == flow[s]
     _pop, _modes, fit, flow = _generations(p, tie_break=False, count=5)
     pairs = list(zip(fit, flow, strict=True))
     assert list(fit) == sorted(fit) and pairs != sorted(pairs)
+
+
+def test_ga_justifies_each_child_once_by_default(psplib_dir: Path) -> None:
+    """One round of forward-backward improvement: three schedules per individual.
+
+    With up to three rounds, children whose first round shortened them take more.
+    """
+    p = read_psplib(psplib_dir / "j30" / "j3013_1.sm")
+    once = solve_ga(p, seed=0, schedules=3_000, population=20)
+    assert once.generations > 0
+    assert once.evaluations == 3 * 20 * (once.generations + 1)
+    assert schedule_violations(p, once.schedule) == []
+    more = solve_ga(p, seed=0, schedules=3_000, population=20, justify_rounds=3)
+    assert more.evaluations > 3 * 20 * (more.generations + 1)
+    assert schedule_violations(p, more.schedule) == []

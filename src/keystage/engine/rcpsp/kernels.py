@@ -584,9 +584,13 @@ def evaluate_kernel(
     succ_idx: np.ndarray,
     succ_kind: np.ndarray,
     succ_lag: np.ndarray,
+    rounds: int,
 ) -> tuple[np.ndarray, int, int]:
     """Serial scheme plus justification of one individual, rewritten in place.
 
+    At most ``rounds`` rounds of forward-backward improvement (one round, a
+    backward and a forward pass, is Valls, Ballestín & Quintanilla's double
+    justification; a further round runs only while the makespan shortens).
     ``order`` becomes the justified schedule's list (by start), ``modes`` its
     modes (Lamarckian learning, as in Valls, Ballestín & Quintanilla 2005).
     Returns the starts, the fitness (makespan plus :data:`PENALTY` per unit of
@@ -594,9 +598,9 @@ def evaluate_kernel(
     """
     starts = serial_kernel(order, modes, choose, profile, nmodes, dur, dem, pred_ptr, pred_idx,
                            pred_kind, pred_lag, base)  # fmt: skip
-    starts, passes = justify_kernel(starts, modes, 3, choose, time_varying, profile, nmodes, dur,
-                                    dem, base, pred_ptr, pred_idx, pred_kind, pred_lag, succ_ptr,
-                                    succ_idx, succ_kind, succ_lag)  # fmt: skip
+    starts, passes = justify_kernel(starts, modes, rounds, choose, time_varying, profile, nmodes,
+                                    dur, dem, base, pred_ptr, pred_idx, pred_kind, pred_lag,
+                                    succ_ptr, succ_idx, succ_kind, succ_lag)  # fmt: skip
     order[:] = ordered_kernel(starts, pred_ptr, succ_ptr, succ_idx)
     fit = _makespan(starts, modes, dur) + PENALTY * _excess(modes, nr_dem, budgets)
     return starts, fit, 1 + passes
@@ -647,6 +651,7 @@ def generation_kernel(
     best_fit: np.ndarray,
     flow: np.ndarray,
     tie_break: bool,
+    rounds: int,
 ) -> int:
     """One generation of Hartmann's activity-list GA; returns the schedules generated.
 
@@ -654,9 +659,9 @@ def generation_kernel(
     crossover of the activity lists (Hartmann 1998; each activity keeps the
     mode of the parent it came from, as in Hartmann 2001), swap mutation of
     neighbours that are not linked, random mode mutation; each child is
-    scheduled and justified (:func:`evaluate_kernel`). Survivors: the best of
-    parents and children (children first on ties). ``best_*`` keep the best
-    schedule ever seen. ``flow`` holds each individual's total finish time
+    scheduled and justified (:func:`evaluate_kernel`, at most ``rounds`` rounds).
+    Survivors: the best of parents and children (children first on ties).
+    ``best_*`` keep the best schedule ever seen. ``flow`` holds each individual's total finish time
     (:func:`total_finish`); with ``tie_break`` it ranks individuals of equal
     fitness, so the more compact of two equally long schedules survives.
     """
@@ -720,7 +725,7 @@ def generation_kernel(
         starts, f, used = evaluate_kernel(child, cm, choose, time_varying, profile, nmodes, dur,
                                           dem, nr_dem, budgets, base, pred_ptr, pred_idx,
                                           pred_kind, pred_lag, succ_ptr, succ_idx, succ_kind,
-                                          succ_lag)  # fmt: skip
+                                          succ_lag, rounds)  # fmt: skip
         evaluations += used
         kid_fit[c] = f
         kid_flow[c] = total_finish(starts, cm, dur)
