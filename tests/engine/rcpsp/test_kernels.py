@@ -212,6 +212,30 @@ def test_a_large_problem_gives_the_ga_most_of_the_time(
     assert seen["schedules"] == max(2_000, rate * 2)
     assert seen["patience"] == (S.GA_PATIENCE_LARGE if large else S.GA_PATIENCE)
     assert seen["population"] == (S.GA_POPULATION_LARGE if large else None)
+    assert seen["justify_rounds"] == ga.JUSTIFY_ROUNDS == 1
+
+
+def test_optimise_passes_the_justification_rounds_to_the_ga(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``parameters={"justify_rounds": k}`` reaches the GA; a value not an integer is refused."""
+    from keystage.engine.rcpsp import ga
+
+    seen: list[object] = []
+    real = ga.solve_ga
+
+    def spy(problem: Problem, **kw: object) -> ga.GAResult:
+        seen.append(kw["justify_rounds"])
+        return real(problem, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ga, "solve_ga", spy)
+    jobs = [act(f"a{k}", 2, r=1) for k in range(4)]
+    p = problem_of(jobs, [Link("a0", "a1")], [Renewable("r", 2)])
+    res = optimise(p, time_limit=1.0, num_workers=1, parameters={"justify_rounds": 3})
+    assert seen == [3] and res.status is Status.OPTIMAL
+    with pytest.raises(ValueError, match="justify_rounds"):
+        optimise(p, time_limit=1.0, num_workers=1, parameters={"justify_rounds": "3"})
+    assert seen == [3]
 
 
 def test_two_workers_run_two_ga_islands_and_keep_the_better(

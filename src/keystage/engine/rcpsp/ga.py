@@ -39,6 +39,7 @@ from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
 from keystage.engine.rcpsp.problem import Mode, PeriodSchedule, Problem, Renewable
 
 _RULES = (Rule.LFT, Rule.LST, Rule.MTS, Rule.GRPW, Rule.MSLK)
+JUSTIFY_ROUNDS = 1  # rounds of forward-backward improvement per child (see solve_ga)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def solve_ga(
     patience: int | None = None,
     elite_size: int = 0,
     tie_break: bool = True,
-    justify_rounds: int = 1,
+    justify_rounds: int = JUSTIFY_ROUNDS,
 ) -> GAResult:
     """Best schedule the genetic algorithm finds within its budgets.
 

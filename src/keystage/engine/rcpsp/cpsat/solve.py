@@ -218,10 +218,11 @@ def _upper_bound(
     *,
     elite_size: int,
     islands: int = 1,
+    justify_rounds: int | None = None,
 ) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
     """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
-        from keystage.engine.rcpsp.ga import GAResult, solve_ga
+        from keystage.engine.rcpsp.ga import JUSTIFY_ROUNDS, GAResult, solve_ga
 
         large = len(problem.activities) >= LARGE
         rate = GA_SCHEDULES_PER_SECOND_LARGE if large else GA_SCHEDULES_PER_SECOND
@@ -229,6 +230,8 @@ def _upper_bound(
         if share is None:
             share = GA_SHARE_LARGE if large else GA_SHARE
         deadline = began + share * float(time_limit)
+
+        rounds = JUSTIFY_ROUNDS if justify_rounds is None else justify_rounds
 
         def run(island_seed: int) -> GAResult:
             return solve_ga(
@@ -240,6 +243,7 @@ def _upper_bound(
                 patience=GA_PATIENCE_LARGE if large else GA_PATIENCE,
                 population=GA_POPULATION_LARGE if large else None,
                 elite_size=elite_size,  # only the neighbourhood search reads the elite
+                justify_rounds=rounds,
             )
 
         seeds = [seed + k * ISLAND_SEED_STEP for k in range(max(1, islands))]
@@ -282,7 +286,10 @@ def optimise(
     go to CP-SAT; the heuristic runs ``heuristic_iterations`` starts (default:
     :func:`default_iterations`, times 3 at 2 s, up to 10 times for long limits). The
     status is optimal when the makespan equals the proven lower bound.
-    ``parameters`` overrides CP-SAT parameters by name (for experiments).
+    ``parameters`` overrides CP-SAT parameters by name (for experiments); the
+    names ``cliques``, ``energy``, ``hint``, ``delays``, ``all_pairs`` and
+    ``tail_interval`` switch model parts instead, and ``justify_rounds`` sets the
+    GA's (:func:`~keystage.engine.rcpsp.ga.solve_ga`).
     The heuristic stops starting new iterations after ``heuristic_share`` of
     the time limit (wall clock), which only matters on a heavily loaded machine.
 
@@ -311,6 +318,10 @@ def optimise(
     on the wall clock, so an unproven result can still differ between runs.
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
+    params = dict(parameters or {})
+    rounds = params.pop("justify_rounds", None)
+    if not (rounds is None or isinstance(rounds, int)):
+        raise ValueError("justify_rounds must be an integer")
     c = Compiled(problem)
     dists = None
     elite: tuple[PeriodSchedule, ...] = ()
@@ -338,6 +349,7 @@ def optimise(
                 began,
                 elite_size=ELITE if lns else 0,
                 islands=min(2, num_workers) if islands is None else islands,
+                justify_rounds=rounds,
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
@@ -352,7 +364,6 @@ def optimise(
                 heur.makespan,
                 "heuristic",
             )
-    params = dict(parameters or {})
     names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
     flags = {k: bool(params.pop(k)) for k in names if k in params}
     model, v = build_model(
