@@ -10,9 +10,9 @@ so ``sgs_bench.py`` can compare the two on equal work.
 
 Why it cannot be fast: the scheme is sequential in the list (an activity's
 start depends on the capacity the ones before it left), so a population still
-takes ``n`` Python-level steps, and each step scans every period of every
-individual's capacity profile where the compiled loop scans only the window it
-tries.
+takes ``n`` Python-level steps, and each step tests, for every individual,
+every period from the batch's earliest possible start to its latest end, where
+the compiled loop tests only the window it tries.
 """
 
 from __future__ import annotations
