@@ -248,6 +248,20 @@ def _compiled_passes(
     return run, improve
 
 
+def warm_up_compiled(problem: Problem) -> None:
+    """Load (or compile and cache) the compiled levelling passes, on a small ``problem``.
+
+    Those passes only run from :data:`COMPILED_FROM` activities on; this runs them on
+    any problem (with one mode per activity), so a server or a test run can build them
+    before the first large plan is levelled.
+    """
+    c = Compiled(problem)
+    schedule = early_schedule(problem)
+    run, improve = _compiled_passes(c, schedule, c.compiled_modes(schedule.modes))
+    starts, _blockers = run(c.ordered(lambda i: (schedule.starts[i], i)))
+    improve(starts)
+
+
 def _result(
     problem: Problem,
     c: Compiled,
