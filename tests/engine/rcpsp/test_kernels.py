@@ -215,27 +215,31 @@ def test_a_large_problem_gives_the_ga_most_of_the_time(
     assert seen["justify_rounds"] == ga.JUSTIFY_ROUNDS == 1
 
 
-def test_optimise_passes_the_justification_rounds_to_the_ga(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("name", "ga_name", "value"),
+    [("justify_rounds", "justify_rounds", 3), ("ga_patience", "patience", 15_000)],
+)
+def test_optimise_passes_the_experiment_parameters_to_the_ga(
+    monkeypatch: pytest.MonkeyPatch, name: str, ga_name: str, value: int
 ) -> None:
-    """``parameters={"justify_rounds": k}`` reaches the GA; a value not an integer is refused."""
+    """``parameters={name: k}`` reaches the GA; a value not an integer is refused."""
     from keystage.engine.rcpsp import ga
 
     seen: list[object] = []
     real = ga.solve_ga
 
     def spy(problem: Problem, **kw: object) -> ga.GAResult:
-        seen.append(kw["justify_rounds"])
+        seen.append(kw[ga_name])
         return real(problem, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ga, "solve_ga", spy)
     jobs = [act(f"a{k}", 2, r=1) for k in range(4)]
     p = problem_of(jobs, [Link("a0", "a1")], [Renewable("r", 2)])
-    res = optimise(p, time_limit=1.0, num_workers=1, parameters={"justify_rounds": 3})
-    assert seen == [3] and res.status is Status.OPTIMAL
-    with pytest.raises(ValueError, match="justify_rounds"):
-        optimise(p, time_limit=1.0, num_workers=1, parameters={"justify_rounds": "3"})
-    assert seen == [3]
+    res = optimise(p, time_limit=1.0, num_workers=1, parameters={name: value})
+    assert seen == [value] and res.status is Status.OPTIMAL
+    with pytest.raises(ValueError, match=name):
+        optimise(p, time_limit=1.0, num_workers=1, parameters={name: str(value)})
+    assert seen == [value]
 
 
 def test_two_workers_run_two_ga_islands_and_keep_the_better(
@@ -330,3 +334,16 @@ def test_ga_justifies_each_child_once_by_default(psplib_dir: Path) -> None:
     more = solve_ga(p, seed=0, schedules=3_000, population=20, justify_rounds=3)
     assert more.evaluations > 3 * 20 * (more.generations + 1)
     assert schedule_violations(p, more.schedule) == []
+
+
+def test_warm_up_builds_every_kernel_the_optimiser_then_calls(psplib_dir: Path) -> None:
+    """After ``warm_up``, an optimisation of a real instance compiles no new signature."""
+    from keystage.engine.rcpsp.ga import warm_up
+
+    warm_up()
+    kernels = {n: f for n in dir(K) if hasattr(f := getattr(K, n), "signatures")}
+    before = {n: len(f.signatures) for n, f in kernels.items()}
+    assert before["random_key_orders"] and before["generation_kernel"]
+    res = optimise(read_psplib(psplib_dir / "j30/j301_1.sm"), time_limit=1.0, num_workers=2)
+    assert res.makespan is not None
+    assert {n: len(f.signatures) for n, f in kernels.items()} == before

@@ -244,7 +244,8 @@ def warm_up() -> None:
         (Renewable("r", 1),),
         modes={"a": (Mode(1, {"r": 1}),), "b": (Mode(1, {"r": 1}), Mode(2, {}))},
     )
-    solve_ga(p, schedules=500, population=4)  # the initial population and generations
+    # Population 8: the five rules and three random-key lists, then generations.
+    solve_ga(p, schedules=500, population=8)
     a = K.Arrays.of(Compiled(p))
     order = np.array([0, 1], dtype=np.int64)
     K.parallel(a, order, np.zeros(2, dtype=np.int64))

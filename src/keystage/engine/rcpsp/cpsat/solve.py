@@ -219,6 +219,7 @@ def _upper_bound(
     elite_size: int,
     islands: int = 1,
     justify_rounds: int | None = None,
+    patience: int | None = None,
 ) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
     """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
@@ -232,6 +233,8 @@ def _upper_bound(
         deadline = began + share * float(time_limit)
 
         rounds = JUSTIFY_ROUNDS if justify_rounds is None else justify_rounds
+        if patience is None:
+            patience = GA_PATIENCE_LARGE if large else GA_PATIENCE
 
         def run(island_seed: int) -> GAResult:
             return solve_ga(
@@ -240,7 +243,7 @@ def _upper_bound(
                 schedules=budget,
                 deadline=deadline,
                 lower_bound=lb,
-                patience=GA_PATIENCE_LARGE if large else GA_PATIENCE,
+                patience=patience,
                 population=GA_POPULATION_LARGE if large else None,
                 elite_size=elite_size,  # only the neighbourhood search reads the elite
                 justify_rounds=rounds,
@@ -288,8 +291,10 @@ def optimise(
     status is optimal when the makespan equals the proven lower bound.
     ``parameters`` overrides CP-SAT parameters by name (for experiments); the
     names ``cliques``, ``energy``, ``hint``, ``delays``, ``all_pairs`` and
-    ``tail_interval`` switch model parts instead, and ``justify_rounds`` sets the
-    GA's (:func:`~keystage.engine.rcpsp.ga.solve_ga`).
+    ``tail_interval`` switch model parts instead, and ``justify_rounds`` and
+    ``ga_patience`` (schedules without a new best, instead of :data:`GA_PATIENCE`
+    or :data:`GA_PATIENCE_LARGE`) set the GA's
+    (:func:`~keystage.engine.rcpsp.ga.solve_ga`).
     The heuristic stops starting new iterations after ``heuristic_share`` of
     the time limit (wall clock), which only matters on a heavily loaded machine.
 
@@ -320,8 +325,11 @@ def optimise(
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     params = dict(parameters or {})
     rounds = params.pop("justify_rounds", None)
+    patience = params.pop("ga_patience", None)
     if not (rounds is None or isinstance(rounds, int)):
         raise ValueError("justify_rounds must be an integer")
+    if not (patience is None or isinstance(patience, int)):
+        raise ValueError("ga_patience must be an integer")
     c = Compiled(problem)
     dists = None
     elite: tuple[PeriodSchedule, ...] = ()
@@ -350,6 +358,7 @@ def optimise(
                 elite_size=ELITE if lns else 0,
                 islands=min(2, num_workers) if islands is None else islands,
                 justify_rounds=rounds,
+                patience=patience,
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
