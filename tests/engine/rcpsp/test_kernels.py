@@ -237,8 +237,9 @@ def test_optimise_passes_the_experiment_parameters_to_the_ga(
     p = problem_of(jobs, [Link("a0", "a1")], [Renewable("r", 2)])
     res = optimise(p, time_limit=1.0, num_workers=1, parameters={name: value})
     assert seen == [value] and res.status is Status.OPTIMAL
-    with pytest.raises(ValueError, match=name):
-        optimise(p, time_limit=1.0, num_workers=1, parameters={name: str(value)})
+    for bad in (str(value), True, -1):
+        with pytest.raises(ValueError, match=name):
+            optimise(p, time_limit=1.0, num_workers=1, parameters={name: bad})
     assert seen == [value]
 
 
@@ -336,14 +337,24 @@ def test_ga_justifies_each_child_once_by_default(psplib_dir: Path) -> None:
     assert schedule_violations(p, more.schedule) == []
 
 
-def test_warm_up_builds_every_kernel_the_optimiser_then_calls(psplib_dir: Path) -> None:
-    """After ``warm_up``, an optimisation of a real instance compiles no new signature."""
+def test_warm_up_builds_every_kernel_optimising_and_levelling_then_call(
+    psplib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``warm_up``, optimising and levelling a real instance compile no new signature."""
+    from keystage.engine.rcpsp import leveling
     from keystage.engine.rcpsp.ga import warm_up
+    from keystage.engine.rcpsp.level_kernel import release_serial_kernel
 
     warm_up()
     kernels = {n: f for n in dir(K) if hasattr(f := getattr(K, n), "signatures")}
+    kernels["release_serial_kernel"] = release_serial_kernel
     before = {n: len(f.signatures) for n, f in kernels.items()}
     assert before["random_key_orders"] and before["generation_kernel"]
-    res = optimise(read_psplib(psplib_dir / "j30/j301_1.sm"), time_limit=1.0, num_workers=2)
+    assert before["release_serial_kernel"] and before["justify_kernel"]
+    assert before["ordered_kernel"]
+    p = read_psplib(psplib_dir / "j30/j301_1.sm")
+    res = optimise(p, time_limit=1.0, num_workers=2)
     assert res.makespan is not None
+    monkeypatch.setattr(leveling, "COMPILED_FROM", 0)  # the compiled passes on 32 activities
+    leveling.level(p, within_float=False)
     assert {n: len(f.signatures) for n, f in kernels.items()} == before

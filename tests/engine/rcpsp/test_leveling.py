@@ -163,20 +163,3 @@ def test_full_levelling_runs_each_rule_and_two_justified_rounds_once(
     res = level(p, within_float=False)
     assert one_pass.call_count == 9
     assert res.unresolved == () and res.schedule.starts == (3, 0, 5) and res.finish_after == 6
-
-
-def test_warm_up_builds_the_signatures_levelling_then_uses(
-    psplib_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After the GA module's warm-up, levelling a real plan compiles nothing more."""
-    from keystage.engine.rcpsp import kernels as K
-    from keystage.engine.rcpsp.ga import warm_up
-    from keystage.engine.rcpsp.level_kernel import release_serial_kernel
-
-    warm_up()
-    compiled = (release_serial_kernel, K.justify_kernel, K.ordered_kernel)
-    before = [len(f.signatures) for f in compiled]
-    assert all(before)
-    monkeypatch.setattr(leveling, "COMPILED_FROM", 0)
-    level(read_psplib(psplib_dir / "j30/j301_1.sm"), within_float=False)
-    assert [len(f.signatures) for f in compiled] == before

@@ -206,6 +206,14 @@ GA_POPULATION_LARGE = 400  # a wider search: four times the default cap
 ISLAND_SEED_STEP = 7919  # seed of island k: seed + k * this
 
 
+def _count_parameter(params: dict[str, object], name: str) -> int | None:
+    """Pop the experiment parameter ``name``: ``None`` when absent, else a count (int ≥ 0)."""
+    value = params.pop(name, None)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"{name} must be an integer of at least 0, not {value!r}")
+    return value
+
+
 def _upper_bound(
     problem: Problem,
     upper: str,
@@ -324,12 +332,8 @@ def optimise(
     """
     began = time.perf_counter()  # elapsed time only: the heuristic counts against the limit
     params = dict(parameters or {})
-    rounds = params.pop("justify_rounds", None)
-    patience = params.pop("ga_patience", None)
-    if not (rounds is None or isinstance(rounds, int)):
-        raise ValueError("justify_rounds must be an integer")
-    if not (patience is None or isinstance(patience, int)):
-        raise ValueError("ga_patience must be an integer")
+    rounds = _count_parameter(params, "justify_rounds")
+    patience = _count_parameter(params, "ga_patience")
     c = Compiled(problem)
     dists = None
     elite: tuple[PeriodSchedule, ...] = ()
