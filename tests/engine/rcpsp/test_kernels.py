@@ -358,3 +358,150 @@ def test_warm_up_builds_every_kernel_optimising_and_levelling_then_call(
     monkeypatch.setattr(leveling, "COMPILED_FROM", 0)  # the compiled passes on 32 activities
     leveling.level(p, within_float=False)
     assert {n: len(f.signatures) for n, f in kernels.items()} == before
+
+
+def test_keep_going_is_asked_before_each_generation_and_can_end_the_search(
+    psplib_dir: Path,
+) -> None:
+    """The GA asks ``keep_going`` with its best makespan and stops on the first false."""
+    p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
+    asked: list[int] = []
+
+    def three_generations(best: int) -> bool:
+        asked.append(best)
+        return len(asked) <= 3
+
+    res = solve_ga(p, seed=1, schedules=50_000, keep_going=three_generations)
+    assert res.generations == 3 and len(asked) == 4
+    assert asked == sorted(asked, reverse=True) and asked[-1] == res.makespan
+    assert schedule_violations(p, res.schedule) == []
+
+
+def test_proving_beside_the_ga_proves_an_optimum_the_critical_path_does_not(
+    psplib_dir: Path,
+) -> None:
+    """j3045_10: the critical-path bound is 65, the optimum 90; the prover beside the GA
+    closes the gap, and the GA stops when its best meets the proven bound."""
+    from keystage.engine.rcpsp.bounds import lower_bounds
+
+    p = read_psplib(psplib_dir / "j30" / "j3045_10.sm")
+    assert lower_bounds(p).best < 90
+    res = optimise(p, time_limit=4.0, num_workers=2, parameters={"prove_beside": True})
+    assert res.status is Status.OPTIMAL
+    assert res.makespan == res.lower_bound == 90
+    assert res.schedule is not None and schedule_violations(p, res.schedule) == []
+
+
+def test_migration_hands_the_best_individual_round_the_ring() -> None:
+    """Two islands: each takes the other's best in place of its worst, once, and an island
+    that leaves does not hold the other up."""
+    import threading
+
+    from keystage.engine.rcpsp.ga import Migration
+
+    ring = Migration(2, every=2)
+    pops = [np.array([[0, 1, 2], [1, 0, 2]]), np.array([[2, 1, 0], [2, 0, 1]])]
+    modes = [np.zeros((2, 3), dtype=np.int64) for _ in range(2)]
+    fits = [np.array([5, 9]), np.array([7, 8])]
+    flows = [np.array([10, 20]), np.array([14, 16])]
+
+    def swap(k: int, generation: int) -> None:
+        ring.exchange(k, generation, pops[k], modes[k], fits[k], flows[k])
+
+    for generation in (1, 2):  # the first is not a migration generation: nobody waits
+        threads = [threading.Thread(target=swap, args=(k, generation)) for k in (0, 1)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=5)
+        assert not any(t.is_alive() for t in threads)
+    assert pops[1][1].tolist() == [0, 1, 2] and fits[1].tolist() == [7, 5]
+    assert pops[0][1].tolist() == [2, 1, 0] and fits[0].tolist() == [5, 7]
+    ring.leave()
+    swap(0, 4)  # the other island has left: returns at once, nothing taken
+    assert fits[0].tolist() == [5, 7]
+    with pytest.raises(ValueError, match="two islands"):
+        Migration(1, every=5)
+
+
+def test_migrating_islands_are_reproducible_and_feasible(psplib_dir: Path) -> None:
+    """Two islands on a shared ring, with a schedule budget: the same result twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from keystage.engine.rcpsp.ga import Migration
+
+    p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
+
+    def islands() -> list[tuple[int, PeriodSchedule]]:
+        ring = Migration(2, every=3)
+
+        def run(k: int) -> tuple[int, PeriodSchedule]:
+            res = solve_ga(p, seed=10 + k, schedules=6_000, population=40, migration=(ring, k))
+            return res.makespan, res.schedule
+
+        with ThreadPoolExecutor(2) as pool:
+            return list(pool.map(run, (0, 1)))
+
+    first = islands()
+    assert islands() == first
+    assert all(schedule_violations(p, s) == [] for _, s in first)
+
+
+def test_optimise_rings_the_islands_when_asked(
+    psplib_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``parameters={"ga_migration": k}`` puts both islands on one ring with period k."""
+    from keystage.engine.rcpsp import ga
+
+    seen: list[object] = []
+    real = ga.solve_ga
+
+    def spy(problem: Problem, **kw: object) -> ga.GAResult:
+        seen.append(kw["migration"])
+        return real(problem, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ga, "solve_ga", spy)
+    p = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
+    optimise(p, time_limit=0.5, num_workers=2, parameters={"ga_migration": 4})
+    rings = {id(m[0]) for m in seen if isinstance(m, tuple)}
+    assert len(seen) == 2 and len(rings) == 1
+    assert sorted(m[1] for m in seen if isinstance(m, tuple)) == [0, 1]
+    assert all(isinstance(m, tuple) and m[0].every == 4 for m in seen)
+    seen.clear()
+    optimise(p, time_limit=0.5, num_workers=2)
+    assert seen == [None, None]
+    with pytest.raises(ValueError, match="ga_migration"):
+        optimise(p, time_limit=0.5, num_workers=2, parameters={"ga_migration": "4"})
+
+
+def test_the_parallel_decoder_is_the_parallel_scheme_then_justification(
+    psplib_dir: Path,
+) -> None:
+    """``parallel_first`` decodes with the parallel scheme; the GA on it stays feasible."""
+    p = read_psplib(psplib_dir / "j30" / "j3013_1.sm")
+    c = Compiled(p)
+    a = K.Arrays.of(c)
+    modes = np.zeros(c.n, dtype=np.int64)
+    order = np.array(_lists(c, p, [0] * c.n, 0, 0)[0], dtype=np.int64)
+    expected = K.justify(a, K.parallel(a, order, modes), modes.copy(), 1)
+    starts, fit, used = K.evaluate_kernel(
+        order.copy(), modes.copy(), False, a.time_varying, a.profile, a.nmodes, a.dur, a.dem,
+        a.nr_dem, a.budgets, a.base, *a.links(), 1, True,
+    )  # fmt: skip
+    assert list(starts) == list(expected) and used == 3
+    assert fit == max(s + d for s, d in zip(starts, a.dur[:, 0], strict=True))
+    res = solve_ga(p, seed=4, schedules=3_000, decoder="parallel")
+    assert schedule_violations(p, res.schedule) == []
+    with pytest.raises(ValueError, match="decoder"):
+        solve_ga(p, decoder="sideways")
+
+
+def test_a_restart_keeps_the_schedule_it_starts_from(psplib_dir: Path) -> None:
+    """``start_from`` enters the initial population: a search of that population alone
+    returns a schedule at least as short."""
+    p = read_psplib(psplib_dir / "j30" / "j3013_1.sm")
+    good = solve_ga(p, seed=1, schedules=20_000)
+    fresh = solve_ga(p, seed=2, schedules=1, population=20)
+    kept = solve_ga(p, seed=2, schedules=1, population=20, start_from=(good.schedule,))
+    assert fresh.makespan > good.makespan  # the rules and random keys alone do worse
+    assert kept.makespan <= good.makespan
