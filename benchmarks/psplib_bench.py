@@ -165,18 +165,6 @@ EXPERIMENTS: dict[str, dict[str, object]] = {
     # The GA hands over to CP-SAT after fewer schedules without a new best (per island).
     "patience-30k": {"ga_patience": 30_000},
     "patience-15k": {"ga_patience": 15_000},
-    # One GA island while CP-SAT proves the lower bound on the other core from the start.
-    "prove-beside": {"prove_beside": True},
-    # The two GA islands swap their best individuals every k generations (a ring).
-    "migrate-5": {"ga_migration": 5},
-    "migrate-10": {"ga_migration": 10},
-    "migrate-20": {"ga_migration": 20},
-    # An island that finds nothing new in k schedules starts again from its best and new lists.
-    "restart-15k": {"ga_restart": 15_000},
-    "restart-30k": {"ga_restart": 30_000},
-    # The second island decodes with the parallel scheme (the first keeps the serial one).
-    "parallel-island": {"ga_decoders": ["serial", "parallel"]},
-    "parallel-both": {"ga_decoders": ["parallel"]},
 }
 
 METHODS = (

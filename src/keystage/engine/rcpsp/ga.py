@@ -25,9 +25,7 @@ module imports, so import this module only where it is needed.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,59 +64,6 @@ class GAResult:
     elite: tuple[PeriodSchedule, ...] = ()
 
 
-class Migration:
-    """Islands of one search handing their best individual on, every few generations.
-
-    The islands (one :func:`solve_ga` call each, on their own threads) form a
-    ring: after every ``every``-th generation each waits for the others,
-    publishes its best individual and takes the previous island's best in
-    place of its worst, unless it already holds it. The wait keeps a run
-    reproducible for a seed and a schedule budget. An island that stops leaves
-    the ring, and the others then go on alone.
-    """
-
-    def __init__(self, islands: int, every: int) -> None:
-        if islands < 2 or every < 1:
-            raise ValueError("migration needs at least two islands and a period of 1 or more")
-        self.every = every
-        self._barrier = threading.Barrier(islands)
-        self._slots: list[tuple[np.ndarray, np.ndarray, int, int] | None] = [None] * islands
-
-    def exchange(
-        self,
-        island: int,
-        generation: int,
-        pop: np.ndarray,
-        pop_modes: np.ndarray,
-        fit: np.ndarray,
-        flow: np.ndarray,
-    ) -> None:
-        """Swap with the ring after every ``every``-th generation (rows ranked best first)."""
-        if generation % self.every:
-            return
-        self._slots[island] = (pop[0].copy(), pop_modes[0].copy(), int(fit[0]), int(flow[0]))
-        try:
-            self._barrier.wait()
-            migrant = self._slots[island - 1]
-            self._barrier.wait()  # everyone has read before anyone publishes again
-        except threading.BrokenBarrierError:
-            return
-        if migrant is None:
-            return
-        order, modes, f, fl = migrant
-        last = len(fit) - 1
-        if (f, fl) >= (int(fit[last]), int(flow[last])):
-            return
-        if any(np.array_equal(order, pop[s]) and np.array_equal(modes, pop_modes[s])
-               for s in range(len(fit)) if fit[s] == f):  # fmt: skip
-            return
-        pop[last], pop_modes[last], fit[last], flow[last] = order, modes, f, fl
-
-    def leave(self) -> None:
-        """The calling island stops: nobody waits for it any more."""
-        self._barrier.abort()
-
-
 def solve_ga(
     problem: Problem,
     *,
@@ -133,10 +78,6 @@ def solve_ga(
     elite_size: int = 0,
     tie_break: bool = True,
     justify_rounds: int = JUSTIFY_ROUNDS,
-    keep_going: Callable[[int], bool] | None = None,
-    migration: tuple[Migration, int] | None = None,
-    start_from: tuple[PeriodSchedule, ...] = (),
-    decoder: str = "serial",
 ) -> GAResult:
     """Best schedule the genetic algorithm finds within its budgets.
 
@@ -159,20 +100,7 @@ def solve_ga(
     round costs three schedules per child, against 3.2 to 4.7 on PSPLIB j60
     with up to three; in the same time the GA breeds more generations, which
     found more on the hard j60 sets at 2 s (docs/performance.md).
-    ``keep_going``, when given, is asked with the best makespan so far before
-    each generation, and the search stops when it answers false (another
-    thread proving a lower bound ends it this way). ``migration`` (the ring
-    and this island's place in it) swaps individuals with the other islands
-    (:class:`Migration`). ``start_from`` puts each schedule's activities, ordered
-    by start, into the initial population after the rules' lists (a restart
-    that keeps what an earlier search found). ``decoder`` is the schedule
-    generation scheme that turns a list into a schedule before justification:
-    ``"serial"`` or ``"parallel"`` (non-delay schedules, often the better
-    start on scarce resources; Kolisch & Hartmann 2006). A multi-mode problem
-    whose modes the scheme chooses always decodes serially.
     """
-    if decoder not in ("serial", "parallel"):
-        raise ValueError(f"unknown decoder {decoder!r}")
     require_minimum_lags_only(problem)
     began = time.perf_counter()
     stop = deadline if deadline is not None else float("inf")
@@ -185,7 +113,6 @@ def solve_ga(
     base_modes = initial_modes(c, rng)
     multi = problem.is_multi_mode
     choose = multi and not c.budgets
-    parallel_first = decoder == "parallel"
     n = c.n
     if population is None:
         population = max(20, min(100, (schedules or 50_000) // 100))
@@ -199,11 +126,6 @@ def solve_ga(
     for rule in _RULES[: min(len(_RULES), size)]:
         pop[k] = rule_order(c, priority_values(c, rule, topo, base_modes))
         pop_modes[k] = base_modes
-        k += 1
-    for sched in start_from[: size - k]:
-        rank = {a: i for i, a in enumerate(topo)}
-        pop[k] = sorted(range(n), key=lambda i: (sched.starts[i], rank[i]))
-        pop_modes[k] = c.compiled_modes(sched.modes)
         k += 1
     lft = np.array(priority_values(c, Rule.LFT, topo, base_modes), dtype=np.int64)
     spread = max(1, int(lft.max() - lft.min())) if n else 1
@@ -232,7 +154,7 @@ def solve_ga(
             break
         starts, f, used = K.evaluate_kernel(  # type: ignore[call-arg]
             pop[s], pop_modes[s], choose, a.time_varying, a.profile, a.nmodes, a.dur, a.dem,
-            a.nr_dem, a.budgets, a.base, *links, justify_rounds, parallel_first,  # type: ignore[arg-type]
+            a.nr_dem, a.budgets, a.base, *links, justify_rounds,  # type: ignore[arg-type]
         )  # fmt: skip
         evaluations += used
         fit[s] = f
@@ -245,32 +167,23 @@ def solve_ga(
     history = [Improvement(evaluations, time.perf_counter() - began, int(best_fit[0]))]
     generations = 0
     last_gain = evaluations
-    try:
-        while (
-            best_fit[0] > lower_bound
-            and (schedules is None or evaluations < schedules)
-            and (patience is None or evaluations - last_gain < patience)
-            and time.perf_counter() < stop
-            and (keep_going is None or keep_going(int(best_fit[0])))
-        ):
-            before = int(best_fit[0])
-            evaluations += K.generation_kernel(  # type: ignore[call-arg]
-                pop, pop_modes, fit, state, p_mutation, choose, a.time_varying, a.profile,
-                a.nmodes, a.dur, a.dem, a.nr_dem, a.budgets, a.base, *links,  # type: ignore[arg-type]
-                best_starts, best_modes, best_fit, flow, tie_break, justify_rounds,
-                parallel_first,
-            )  # fmt: skip
-            generations += 1
-            if migration is not None:
-                migration[0].exchange(migration[1], generations, pop, pop_modes, fit, flow)
-            if best_fit[0] < before:
-                last_gain = evaluations
-                found_by = "genetic algorithm"
-                now = time.perf_counter() - began
-                history.append(Improvement(evaluations, now, int(best_fit[0])))
-    finally:
-        if migration is not None:
-            migration[0].leave()
+    while (
+        best_fit[0] > lower_bound
+        and (schedules is None or evaluations < schedules)
+        and (patience is None or evaluations - last_gain < patience)
+        and time.perf_counter() < stop
+    ):
+        before = int(best_fit[0])
+        evaluations += K.generation_kernel(  # type: ignore[call-arg]
+            pop, pop_modes, fit, state, p_mutation, choose, a.time_varying, a.profile, a.nmodes,
+            a.dur, a.dem, a.nr_dem, a.budgets, a.base, *links, best_starts, best_modes, best_fit,  # type: ignore[arg-type]
+            flow, tie_break, justify_rounds,
+        )  # fmt: skip
+        generations += 1
+        if best_fit[0] < before:
+            last_gain = evaluations
+            found_by = "genetic algorithm"
+            history.append(Improvement(evaluations, time.perf_counter() - began, int(best_fit[0])))
     if best_fit[0] >= K.PENALTY:
         raise NoFeasibleScheduleError(
             "no schedule within the consumable budgets found", proven=False
@@ -278,9 +191,7 @@ def solve_ga(
     schedule = PeriodSchedule(
         tuple(int(x) for x in best_starts), c.problem_modes([int(m) for m in best_modes])
     )
-    elite = _elite(
-        c, a, pop, pop_modes, fit, choose, schedule, elite_size, justify_rounds, parallel_first
-    )
+    elite = _elite(c, a, pop, pop_modes, fit, choose, schedule, elite_size, justify_rounds)
     return GAResult(
         schedule, int(best_fit[0]), found_by, evaluations, generations, tuple(history), elite
     )
@@ -296,7 +207,6 @@ def _elite(
     best: PeriodSchedule,
     size: int,
     rounds: int,
-    parallel_first: bool,
 ) -> tuple[PeriodSchedule, ...]:
     """Up to ``size`` distinct budget-feasible schedules of the final population, best first."""
     out: list[PeriodSchedule] = []
@@ -307,7 +217,7 @@ def _elite(
         order, modes = pop[s].copy(), pop_modes[s].copy()
         starts, _f, _used = K.evaluate_kernel(  # type: ignore[call-arg]
             order, modes, choose, a.time_varying, a.profile, a.nmodes, a.dur, a.dem, a.nr_dem,
-            a.budgets, a.base, *a.links(), rounds, parallel_first,  # type: ignore[arg-type]
+            a.budgets, a.base, *a.links(), rounds,  # type: ignore[arg-type]
         )  # fmt: skip
         sched = PeriodSchedule(
             tuple(int(x) for x in starts), c.problem_modes([int(m) for m in modes])

@@ -585,12 +585,8 @@ def evaluate_kernel(
     succ_kind: np.ndarray,
     succ_lag: np.ndarray,
     rounds: int,
-    parallel_first: bool = False,
 ) -> tuple[np.ndarray, int, int]:
     """Serial scheme plus justification of one individual, rewritten in place.
-
-    With ``parallel_first`` the parallel scheme decodes the list instead (not
-    when ``choose``: it keeps the given modes).
 
     At most ``rounds`` rounds of forward-backward improvement (one round, a
     backward and a forward pass, is Valls, Ballestín & Quintanilla's double
@@ -600,13 +596,8 @@ def evaluate_kernel(
     Returns the starts, the fitness (makespan plus :data:`PENALTY` per unit of
     budget overrun) and the number of schedules generated.
     """
-    if parallel_first and not choose:
-        starts = parallel_kernel(order, modes, time_varying, profile, dur, dem, pred_ptr,
-                                 pred_idx, pred_kind, pred_lag, succ_ptr, succ_idx,
-                                 base)  # fmt: skip
-    else:
-        starts = serial_kernel(order, modes, choose, profile, nmodes, dur, dem, pred_ptr,
-                               pred_idx, pred_kind, pred_lag, base)  # fmt: skip
+    starts = serial_kernel(order, modes, choose, profile, nmodes, dur, dem, pred_ptr, pred_idx,
+                           pred_kind, pred_lag, base)  # fmt: skip
     starts, passes = justify_kernel(starts, modes, rounds, choose, time_varying, profile, nmodes,
                                     dur, dem, base, pred_ptr, pred_idx, pred_kind, pred_lag,
                                     succ_ptr, succ_idx, succ_kind, succ_lag)  # fmt: skip
@@ -661,7 +652,6 @@ def generation_kernel(
     flow: np.ndarray,
     tie_break: bool,
     rounds: int,
-    parallel_first: bool = False,
 ) -> int:
     """One generation of Hartmann's activity-list GA; returns the schedules generated.
 
@@ -669,8 +659,7 @@ def generation_kernel(
     crossover of the activity lists (Hartmann 1998; each activity keeps the
     mode of the parent it came from, as in Hartmann 2001), swap mutation of
     neighbours that are not linked, random mode mutation; each child is
-    scheduled and justified (:func:`evaluate_kernel`, at most ``rounds`` rounds;
-    ``parallel_first`` decodes with the parallel scheme).
+    scheduled and justified (:func:`evaluate_kernel`, at most ``rounds`` rounds).
     Survivors: the best of parents and children (children first on ties).
     ``best_*`` keep the best schedule ever seen. ``flow`` holds each individual's total finish time
     (:func:`total_finish`); with ``tie_break`` it ranks individuals of equal
@@ -736,7 +725,7 @@ def generation_kernel(
         starts, f, used = evaluate_kernel(child, cm, choose, time_varying, profile, nmodes, dur,
                                           dem, nr_dem, budgets, base, pred_ptr, pred_idx,
                                           pred_kind, pred_lag, succ_ptr, succ_idx, succ_kind,
-                                          succ_lag, rounds, parallel_first)  # fmt: skip
+                                          succ_lag, rounds)  # fmt: skip
         evaluations += used
         kid_fit[c] = f
         kid_flow[c] = total_finish(starts, cm, dur)

@@ -20,7 +20,6 @@ every lag, "infeasible" (proven) or "unknown" (nothing found in the time).
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -205,9 +204,6 @@ GA_SCHEDULES_PER_SECOND_LARGE = 60_000
 GA_PATIENCE_LARGE = 90_000
 GA_POPULATION_LARGE = 400  # a wider search: four times the default cap
 ISLAND_SEED_STEP = 7919  # seed of island k: seed + k * this
-RESTART_SEED_STEP = 104_729  # seed of an island's restart r: its seed + r * this
-# Names in optimise's ``parameters`` that switch parts of the model instead of CP-SAT's.
-MODEL_SWITCHES = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
 
 
 def _count_parameter(params: dict[str, object], name: str) -> int | None:
@@ -232,13 +228,10 @@ def _upper_bound(
     islands: int = 1,
     justify_rounds: int | None = None,
     patience: int | None = None,
-    migrate_every: int | None = None,
-    restart_after: int | None = None,
-    decoders: tuple[str, ...] = ("serial",),
 ) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
     """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
-        from keystage.engine.rcpsp.ga import JUSTIFY_ROUNDS, GAResult, Migration, solve_ga
+        from keystage.engine.rcpsp.ga import JUSTIFY_ROUNDS, GAResult, solve_ga
 
         large = len(problem.activities) >= LARGE
         rate = GA_SCHEDULES_PER_SECOND_LARGE if large else GA_SCHEDULES_PER_SECOND
@@ -251,41 +244,25 @@ def _upper_bound(
         if patience is None:
             patience = GA_PATIENCE_LARGE if large else GA_PATIENCE
 
+        def run(island_seed: int) -> GAResult:
+            return solve_ga(
+                problem,
+                seed=island_seed,
+                schedules=budget,
+                deadline=deadline,
+                lower_bound=lb,
+                patience=patience,
+                population=GA_POPULATION_LARGE if large else None,
+                elite_size=elite_size,  # only the neighbourhood search reads the elite
+                justify_rounds=rounds,
+            )
+
         seeds = [seed + k * ISLAND_SEED_STEP for k in range(max(1, islands))]
-        ring = Migration(len(seeds), migrate_every) if migrate_every and len(seeds) > 1 else None
-
-        def run(island: int) -> GAResult:
-            best: GAResult | None = None
-            used = 0
-            for attempt in range(1_000):
-                res = solve_ga(
-                    problem,
-                    seed=seeds[island] + attempt * RESTART_SEED_STEP,
-                    schedules=budget - used,
-                    deadline=deadline,
-                    lower_bound=lb,
-                    patience=restart_after or patience,
-                    population=GA_POPULATION_LARGE if large else None,
-                    elite_size=elite_size,  # only the neighbourhood search reads the elite
-                    justify_rounds=rounds,
-                    migration=None if ring is None else (ring, island),
-                    start_from=() if best is None else (best.schedule,),
-                    decoder=decoders[island % len(decoders)],
-                )
-                used += res.evaluations
-                if best is None or res.makespan < best.makespan:
-                    best = res
-                stalled = time.perf_counter() < deadline and used < budget - 2_000
-                if restart_after is None or best.makespan <= lb or not stalled:
-                    break
-            assert best is not None
-            return best
-
         if len(seeds) == 1:
-            runs = [run(0)]
-        else:  # the GA's kernels release the GIL: one population per thread
+            runs = [run(seed)]
+        else:  # the GA's kernels release the GIL: one independent population per thread
             with ThreadPoolExecutor(len(seeds)) as pool:
-                runs = list(pool.map(run, range(len(seeds))))
+                runs = list(pool.map(run, seeds))
         best = min(runs, key=lambda r: r.makespan)  # the first island wins a tie
         elite = tuple(dict.fromkeys(s for r in runs for s in (r.schedule, *r.elite)))
         elite = tuple(s for s in elite if s != best.schedule)[:elite_size]
@@ -298,94 +275,6 @@ def _upper_bound(
         iterations = scale * default_iterations(len(problem.activities))
     deadline = began + (0.15 if share is None else share) * float(time_limit)
     return solve_heuristic(problem, iterations, seed, deadline=deadline), ()
-
-
-@dataclass(frozen=True)
-class _ProvedBeside:
-    """What the GA and the prover beside it leave for the final solve."""
-
-    best: HeuristicResult
-    lower_bound: int
-
-
-def _ga_beside_prover(
-    problem: Problem,
-    c: Compiled,
-    lb: int,
-    dists: Distances | None,
-    time_limit: float,
-    seed: int,
-    began: float,
-    params: Mapping[str, object],
-    *,
-    share: float | None,
-    justify_rounds: int | None,
-    patience: int | None,
-) -> _ProvedBeside:
-    """One GA island on one thread while CP-SAT, on the other, raises the lower bound.
-
-    The prover solves the full model on one worker, bounded by the rules' best
-    schedule, from the start instead of after the GA; each bound it proves goes
-    to the GA, which stops as soon as its best schedule meets it (proven
-    optimal) or the prover ends. Both stop at the GA's deadline; the caller's
-    final solve then starts from the better schedule and the higher bound.
-    """
-    from keystage.engine.rcpsp.ga import JUSTIFY_ROUNDS, solve_ga
-
-    large = len(problem.activities) >= LARGE
-    rate = GA_SCHEDULES_PER_SECOND_LARGE if large else GA_SCHEDULES_PER_SECOND
-    budget = min(GA_MAX_SCHEDULES, max(2_000, round(rate * float(time_limit))))
-    if share is None:
-        share = GA_SHARE_LARGE if large else GA_SHARE
-    deadline = began + share * float(time_limit)
-    if patience is None:
-        patience = GA_PATIENCE_LARGE if large else GA_PATIENCE
-    first = solve_ga(problem, seed=seed, schedules=1, population=5, lower_bound=lb)
-    if first.makespan <= lb:
-        best = HeuristicResult(first.schedule, first.makespan, first.found_by, first.evaluations)
-        return _ProvedBeside(best, lb)
-    model, v = build_model(problem, c, lower_bound=lb, horizon=first.makespan, distances=dists)
-    warm_start(model, v, first.schedule, c)
-    prover = _solver(deadline - time.perf_counter(), 1, seed, params, tuned=True)
-    proven = [lb]
-    ended = threading.Event()
-
-    def raise_bound(bound: float) -> None:
-        proven[0] = max(proven[0], math.ceil(bound - 1e-6))
-
-    prover.best_bound_callback = raise_bound
-
-    def prove() -> int:
-        try:
-            return int(prover.solve(model))
-        finally:
-            ended.set()
-
-    with ThreadPoolExecutor(1) as pool:
-        proof = pool.submit(prove)
-        ga = solve_ga(
-            problem,
-            seed=seed,
-            schedules=budget,
-            deadline=deadline,
-            lower_bound=lb,
-            patience=patience,
-            population=GA_POPULATION_LARGE if large else None,
-            justify_rounds=JUSTIFY_ROUNDS if justify_rounds is None else justify_rounds,
-            keep_going=lambda best: best > proven[0] and not ended.is_set(),
-        )
-        while not ended.wait(0.005):  # a stop asked before the solve began is not kept
-            prover.stop_search()
-        status = proof.result()
-    best = HeuristicResult(ga.schedule, ga.makespan, ga.found_by, ga.evaluations + 1)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        lb = max(lb, proven[0], math.ceil(prover.best_objective_bound - 1e-6))
-        ms = int(prover.objective_value)
-        if ms < best.makespan:
-            best = HeuristicResult(_read(prover, v, c), ms, "cp-sat", best.evaluations)
-        if status == cp_model.OPTIMAL:
-            lb = max(lb, ms)
-    return _ProvedBeside(best, min(max(lb, proven[0]), best.makespan))
 
 
 def optimise(
@@ -445,10 +334,6 @@ def optimise(
     params = dict(parameters or {})
     rounds = _count_parameter(params, "justify_rounds")
     patience = _count_parameter(params, "ga_patience")
-    migrate_every = _count_parameter(params, "ga_migration")
-    restart_after = _count_parameter(params, "ga_restart")
-    decoders = tuple(str(d) for d in params.pop("ga_decoders", ("serial",)))  # type: ignore[attr-defined]
-    prove_beside = bool(params.pop("prove_beside", False))
     c = Compiled(problem)
     dists = None
     elite: tuple[PeriodSchedule, ...] = ()
@@ -464,33 +349,21 @@ def optimise(
             return _optimise_time_windows(
                 problem, c, lb, dists, time_limit, num_workers, seed, parameters, began
             )
-        beside = prove_beside and upper == "ga" and not lns and num_workers >= 2
         try:
-            if beside:
-                solver_params = {k: x for k, x in params.items() if k not in MODEL_SWITCHES}
-                got = _ga_beside_prover(
-                    problem, c, lb, dists, time_limit, seed, began, solver_params,
-                    share=heuristic_share, justify_rounds=rounds, patience=patience,
-                )  # fmt: skip
-                heur, lb = got.best, got.lower_bound
-            else:
-                heur, elite = _upper_bound(
-                    problem,
-                    upper,
-                    lb,
-                    time_limit,
-                    seed,
-                    heuristic_iterations,
-                    heuristic_share,
-                    began,
-                    elite_size=ELITE if lns else 0,
-                    islands=min(2, num_workers) if islands is None else islands,
-                    justify_rounds=rounds,
-                    patience=patience,
-                    migrate_every=migrate_every,
-                    restart_after=restart_after,
-                    decoders=decoders,
-                )
+            heur, elite = _upper_bound(
+                problem,
+                upper,
+                lb,
+                time_limit,
+                seed,
+                heuristic_iterations,
+                heuristic_share,
+                began,
+                elite_size=ELITE if lns else 0,
+                islands=min(2, num_workers) if islands is None else islands,
+                justify_rounds=rounds,
+                patience=patience,
+            )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
             return OptimiseResult(status, None, None, lb, None, "heuristic")
@@ -504,7 +377,8 @@ def optimise(
                 heur.makespan,
                 "heuristic",
             )
-    flags = {k: bool(params.pop(k)) for k in MODEL_SWITCHES if k in params}
+    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
+    flags = {k: bool(params.pop(k)) for k in names if k in params}
     model, v = build_model(
         problem,
         c,
@@ -647,7 +521,8 @@ def _optimise_time_windows(
         delays=False,
         tail_interval=False,
     )
-    params = {k: v for k, v in (parameters or {}).items() if k not in MODEL_SWITCHES}
+    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
+    params = {k: v for k, v in (parameters or {}).items() if k not in names}
     seconds = float(time_limit) - (time.perf_counter() - began)
     solver = _solver(seconds, num_workers, seed, params, tuned=False)
     status = solver.solve(model)
