@@ -11,8 +11,15 @@ Usage (from the repository root):
     uv run python benchmarks/psplib_bench.py tests/engine/rcpsp/data/maxlag_*.sch \
         --bounds rcpsp_max_bounds.csv --methods "keystage,plain CP-SAT"
 
-Arguments are folders (their .sm, .mm and RCPSP/max .sch files) or single
-files (grouped by folder). RCPSP/max instances have maximum time lags, which
+    uv run python benchmarks/psplib_bench.py path/to/j120 --time-limit 10 \
+        --bounds path/to/j120hrs.sm --bounds path/to/j120lb.sm
+
+``--bounds`` takes CSV tables (``instance,best_known,lower_bound,proven_optimal``)
+and PSPLIB's own solution tables as distributed: ``*opt.sm``/``*opt.mm`` (optima),
+``*hrs.sm`` (best known makespans) and ``*lb.sm`` (upper and lower bounds).
+
+Arguments are folders (their .sm, .mm, Patterson .rcp and RCPSP/max .sch files) or
+single files (grouped by folder). RCPSP/max instances have maximum time lags, which
 only the CP-SAT methods (``keystage`` and ``plain CP-SAT``) schedule; the
 others are left out for them. An instance whose lags contradict each other
 is reported as infeasible on stderr; one without a bound (typically an
@@ -63,9 +70,10 @@ from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 from keystage.engine.rcpsp.psplib_io import (
     Bound,
+    merge_bounds,
     read_bounds_csv,
     read_instance,
-    read_optimum_table,
+    read_solution_table,
 )
 
 
@@ -95,19 +103,21 @@ class Row:
 
 
 def load_bounds(paths: list[str]) -> dict[str, Bound]:
-    """Every bounds table; raises ``SystemExit`` for one it cannot read or that holds no row."""
+    """Every bounds table; raises ``SystemExit`` for one it cannot read or that holds no row.
+
+    An instance in several tables (``j120hrs.sm`` and ``j120lb.sm``, say) gets the
+    shortest best known and the highest lower bound of them.
+    """
     out: dict[str, Bound] = {}
     for p in paths:
         try:
-            if p.endswith(".csv"):
-                got = read_bounds_csv(p)
-            else:
-                got = read_optimum_table(p, Path(p).name.split("opt")[0])
+            got = read_bounds_csv(p) if p.endswith(".csv") else read_solution_table(p)
         except (OSError, KeyError, ValueError) as exc:
             raise SystemExit(f"bounds table {p}: not readable ({exc})") from exc
         if not got:
             raise SystemExit(f"bounds table {p}: no instance row in a known format")
-        out.update(got)
+        for name, bound in got.items():
+            out[name] = merge_bounds(out.get(name), bound)
     return out
 
 
@@ -122,7 +132,7 @@ def sample(files: list[Path], limit: int | None, seed: int | None = None) -> lis
 
 
 EXACT = ("keystage", "plain CP-SAT")  # the methods that schedule maximum lags
-SUFFIXES = (".sm", ".mm", ".sch")
+SUFFIXES = (".sm", ".mm", ".sch", ".rcp")
 
 
 def instance_sets(paths: list[Path]) -> dict[Path, list[Path]]:

@@ -74,3 +74,13 @@ def test_optimise_reads_rcpsp_max_files_and_names_a_lag_cycle() -> None:
         "keystage optimise: time lags cannot all hold: 1 -> 2 -> 1 "
         "(the minimum lags exceed the maximum ones by 1 period)\n"
     )
+
+
+def test_optimise_reads_patterson_files(tmp_path: Path) -> None:
+    from tests.engine.rcpsp.test_patterson import SMALL
+
+    plan = tmp_path / "small.rcp"
+    plan.write_text(SMALL)
+    res = CliRunner().invoke(app, ["optimise", str(plan), "--workers", "1", "--time-limit", "2"])
+    assert res.exit_code == 0, res.output
+    assert "status:      optimal" in res.output and "makespan:    9" in res.output

@@ -1,6 +1,7 @@
 """`keystage optimise FILE`: the shortest resource-feasible schedule of a PSPLIB instance.
 
-PSPLIB .sm/.mm files, and RCPSP/max .sch files (maximum time lags, solved by CP-SAT alone).
+PSPLIB .sm/.mm files, Patterson .rcp files, and RCPSP/max .sch files (maximum time lags,
+solved by CP-SAT alone).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def optimise_command(
         Path,
         typer.Argument(
             help="PSPLIB instance (.sm single-mode, .mm multi-mode, .sch RCPSP/max time lags)"
+            " or Patterson instance (.rcp)"
         ),
     ],
     time_limit: Annotated[

@@ -62,6 +62,28 @@ def test_a_bounds_table_without_rows_stops_the_run(tmp_path: Path) -> None:
     assert "bounds table" in done.stderr and "|" not in done.stdout
 
 
+def test_psplib_best_known_and_bound_tables_are_read_and_merged(tmp_path: Path) -> None:
+    """j120-style tables as PSPLIB distributes them: the hrs table's best known (3) and the lb
+    table's bounds (4 and 2) give one bound per instance, shortest best known first."""
+    folder = tmp_path / "j99"
+    folder.mkdir()
+    (folder / "j991_1.sm").write_text(SMALL)
+    hrs = tmp_path / "j99hrs.sm"
+    hrs.write_text(
+        "Par\tInst\tMakespan\tDate\t\t\tAuthor\n" + "=" * 40 + "\n"
+        "1\t1\t3\t\tTue Apr  2 16:26:00 1996  R. Kolisch / A. Drexl\n"
+    )
+    lb = tmp_path / "j99lb.sm"
+    lb.write_text("Par  Inst    UB   LB         Author LB\n" + "=" * 40 + "\n  1   1     4     2\n")
+    done = _run(str(folder), "--bounds", str(hrs), "--bounds", str(lb), "--methods", "heuristic")
+    assert done.returncode == 0, done.stderr
+    assert "| heuristic | 1 | 0.0 % | 100.0 % | 0.00 % |" in done.stdout
+    wrong = tmp_path / "j99best.txt"
+    wrong.write_text("1 1 3\n")
+    done = _run(str(folder), "--bounds", str(wrong), "--methods", "heuristic")
+    assert done.returncode != 0 and "not a PSPLIB solution table" in done.stderr
+
+
 def test_an_unreadable_instance_is_reported_and_the_rest_measured(tmp_path: Path) -> None:
     """One broken file: a line on stderr, a table for the others, exit 0."""
     folder = tmp_path / "set"

@@ -8,7 +8,13 @@ import pytest
 
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.cpsat.solve import Status, optimise
-from keystage.engine.rcpsp.psplib_io import read_bounds_csv, read_optimum_table, read_psplib
+from keystage.engine.rcpsp.psplib_io import (
+    merge_bounds,
+    read_bounds_csv,
+    read_optimum_table,
+    read_psplib,
+    read_solution_table,
+)
 
 # Spread over the 48 parameter sets; optimum from solutions/bounds.csv (checked below too).
 SAMPLE = {
@@ -41,3 +47,21 @@ def test_multi_mode_reader_and_optimum(psplib_dir: Path) -> None:
     result = optimise(problem, time_limit=10, num_workers=2, seed=0)
     assert result.schedule is not None and schedule_violations(problem, result.schedule) == []
     assert result.makespan == table["j1010_1"].best_known
+
+
+def test_psplib_solution_tables_read_as_distributed(psplib_dir: Path) -> None:
+    """j60hrs.sm and j60lb.sm, merged, say what the project's bounds.csv says of j60."""
+    folder = psplib_dir / "solutions"
+    hrs = read_solution_table(folder / "j60hrs.sm")
+    lb = read_solution_table(folder / "j60lb.sm")
+    assert len(hrs) == 480 and 400 <= len(lb) < 480  # the lb table lists a subset
+    assert hrs["j601_1"].best_known == 77 and hrs["j601_1"].lower_bound == 0
+    merged = {k: merge_bounds(hrs.get(k), b) for k, b in lb.items()}
+    merged |= {k: b for k, b in hrs.items() if k not in lb}
+    csv = read_bounds_csv(folder / "bounds.csv")
+    assert merged == {k: b for k, b in csv.items() if k.startswith("j60")}
+    assert read_solution_table(folder / "j30opt.sm") == read_optimum_table(
+        folder / "j30opt.sm", "j30"
+    )
+    with pytest.raises(ValueError, match="not a PSPLIB solution table"):
+        read_solution_table(folder / "bounds.csv")

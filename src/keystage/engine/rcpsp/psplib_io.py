@@ -1,8 +1,13 @@
-"""Read PSPLIB instances (.sm single-mode, .mm multi-mode, .sch RCPSP/max) and bound tables.
+"""Read PSPLIB instances (.sm single-mode, .mm multi-mode, .sch RCPSP/max), Patterson
+(.rcp) instances and bound tables.
 
-Parsing of the .sm/.mm files is delegated to the ``psplib`` package; this
+Parsing of the .sm/.mm and .rcp files is delegated to the ``psplib`` package; this
 module maps its objects to a :class:`Problem` (activities ``1..N`` named by
 their job number, resources ``R1..`` renewable and ``N1..`` non-renewable).
+The Patterson format (``.rcp``) is the one of most RCPSP sets published since
+PSPLIB (RG30, RG300, DC1, the Patterson set itself): a line ``activities
+resources``, a line of capacities, then per activity its duration, its demands,
+its number of successors and their numbers.
 
 The .sch reader (:func:`read_sch`) is our own, for the ProGen/max format of
 the RCPSP/max sets (UBO, testsets C/D, J10-J30): a header ``jobs renewables
@@ -25,15 +30,23 @@ from keystage.engine.rcpsp.errors import ProblemDefinitionError
 from keystage.engine.rcpsp.problem import MaxLag, Mode, NonRenewable, Problem, Renewable
 
 
-def read_psplib(path: str | Path) -> Problem:
-    """Parse a PSPLIB ``.sm`` or ``.mm`` file into a :class:`Problem`."""
+def read_psplib(path: str | Path, instance_format: str = "psplib") -> Problem:
+    """Parse a PSPLIB ``.sm`` or ``.mm`` file (or, with ``instance_format="patterson"``,
+    a Patterson ``.rcp`` file) into a :class:`Problem`."""
     import psplib
 
     path = Path(path)
+    kind = "Patterson" if instance_format == "patterson" else "PSPLIB"
     try:
-        inst = psplib.parse(str(path), instance_format="psplib")
-    except (OSError, ValueError, IndexError) as exc:
-        raise ProblemDefinitionError(f"{path.name}: not a readable PSPLIB file ({exc})") from exc
+        inst = psplib.parse(str(path), instance_format=instance_format)
+    except StopIteration:
+        raise ProblemDefinitionError(
+            f"{path.name}: not a readable {kind} file (it ends early)"
+        ) from None
+    except (OSError, ValueError, IndexError, UnicodeDecodeError) as exc:
+        raise ProblemDefinitionError(f"{path.name}: not a readable {kind} file ({exc})") from exc
+    if any(not 0 <= s < len(inst.activities) for act in inst.activities for s in act.successors):
+        raise ProblemDefinitionError(f"{path.name}: a successor is not one of the activities")
     ren_ids: list[str] = []
     renewables: list[Renewable] = []
     nonrenewables: list[NonRenewable] = []
@@ -178,9 +191,12 @@ def read_sch(path: str | Path) -> Problem:
 
 
 def read_instance(path: str | Path) -> Problem:
-    """A PSPLIB (.sm/.mm) or RCPSP/max (.sch) instance, chosen by the file's suffix."""
+    """A PSPLIB (.sm/.mm), RCPSP/max (.sch) or Patterson (.rcp) instance, by the file's suffix."""
     path = Path(path)
-    return read_sch(path) if path.suffix.lower() == ".sch" else read_psplib(path)
+    suffix = path.suffix.lower()
+    if suffix == ".sch":
+        return read_sch(path)
+    return read_psplib(path, "patterson" if suffix == ".rcp" else "psplib")
 
 
 def write_sch(problem: Problem, path: str | Path) -> None:
@@ -334,3 +350,46 @@ def read_optimum_table(path: str | Path, prefix: str) -> dict[str, Bound]:
             continue
         out[f"{prefix}{par}_{inst}"] = Bound(ms, ms, True)
     return out
+
+
+_SOLUTION_TABLE = re.compile(r"^(?P<prefix>.*?)(?P<kind>opt|hrs|lb)\.(sm|mm)$", re.IGNORECASE)
+# "1  1  77  Tue Apr  2 16:26:00 1996  R. Kolisch / A. Drexl": the best known, then who found it
+_HRS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+[A-Za-z]")
+# "1  4  91  85  Klein & Scholl" or "1  1  77  77  *": upper and lower bound, "*" when proven
+_LB_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)(?:\s+(\*))?(?:\s.*)?$")
+
+
+def read_solution_table(path: str | Path) -> dict[str, Bound]:
+    """Read any of PSPLIB's solution tables, by its file name's ending.
+
+    ``j30opt.sm`` (optima, :func:`read_optimum_table`), ``j120hrs.sm`` (best
+    known makespans and their authors: the lower bound is left at 0) and
+    ``j120lb.sm`` (upper and lower bound, ``*`` where they meet). The part
+    before the ending (``j120``) prefixes the instance names (``j1201_1``).
+    Raises :class:`ValueError` for another file name.
+    """
+    name = Path(path).name
+    m = _SOLUTION_TABLE.match(name)
+    if m is None:
+        raise ValueError(f"{name} is not a PSPLIB solution table (*opt, *hrs or *lb .sm/.mm)")
+    prefix, kind = m.group("prefix"), m.group("kind").lower()
+    if kind == "opt":
+        return read_optimum_table(path, prefix)
+    out: dict[str, Bound] = {}
+    for line in Path(path).read_text(errors="replace").splitlines():
+        if kind == "hrs" and (h := _HRS_ROW.match(line)):
+            par, inst, ms = (int(g) for g in h.groups())
+            out[f"{prefix}{par}_{inst}"] = Bound(ms, 0, False)
+        elif kind == "lb" and (b := _LB_ROW.match(line)):
+            par, inst, ub, lb = (int(g) for g in b.groups()[:4])
+            out[f"{prefix}{par}_{inst}"] = Bound(ub, lb, lb >= ub)
+    return out
+
+
+def merge_bounds(old: Bound | None, new: Bound) -> Bound:
+    """Two tables' figures for one instance: the shorter best known, the higher lower bound."""
+    if old is None:
+        return new
+    best = min(old.best_known, new.best_known)
+    low = max(old.lower_bound, new.lower_bound)
+    return Bound(best, low, low >= best or (old.proven_optimal and new.proven_optimal))
