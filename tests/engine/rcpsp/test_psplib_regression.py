@@ -65,3 +65,17 @@ def test_psplib_solution_tables_read_as_distributed(psplib_dir: Path) -> None:
     )
     with pytest.raises(ValueError, match="not a PSPLIB solution table"):
         read_solution_table(folder / "bounds.csv")
+
+
+def test_a_best_known_row_is_read_whatever_its_date_looks_like(tmp_path: Path) -> None:
+    table = tmp_path / "j120hrs.sm"
+    table.write_text(
+        "Par\tInst\tMakespan\tDate\t\tAuthor\n"
+        "1\t1\t105\t\tTue Apr  2 16:26:00 1996  R. Kolisch\n"
+        "1\t2\t119\t\t2008-05-01 someone\n"
+        "60\t10\t88\n"
+    )
+    got = read_solution_table(table)
+    assert {k: b.best_known for k, b in got.items()} == {
+        "j1201_1": 105, "j1201_2": 119, "j12060_10": 88,
+    }  # fmt: skip

@@ -353,8 +353,9 @@ def read_optimum_table(path: str | Path, prefix: str) -> dict[str, Bound]:
 
 
 _SOLUTION_TABLE = re.compile(r"^(?P<prefix>.*?)(?P<kind>opt|hrs|lb)\.(sm|mm)$", re.IGNORECASE)
-# "1  1  77  Tue Apr  2 16:26:00 1996  R. Kolisch / A. Drexl": the best known, then who found it
-_HRS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+[A-Za-z]")
+# "1  1  77  Tue Apr  2 16:26:00 1996  R. Kolisch / A. Drexl": the best known, then when and
+# who found it (in whatever form)
+_HRS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)(?:\s|$)")
 # "1  4  91  85  Klein & Scholl" or "1  1  77  77  *": upper and lower bound, "*" when proven
 _LB_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)(?:\s+(\*))?(?:\s.*)?$")
 
