@@ -121,3 +121,30 @@ def test_problem_from_a_cpm_project_counts_periods_and_leaves_summaries_out() ->
     # Working-minute lags become whole periods, rounded up; a part-period lead is dropped.
     assert [(lk.type, lk.lag) for lk in p.links] == [(LinkType.FS, 2), (LinkType.SS, 0)]
     assert p.mode_table == ((Mode(1, {"dev": 1}),), (Mode(2, {"dev": 1}),))
+
+
+def test_values_beyond_what_a_schedule_can_hold_are_refused_by_name() -> None:
+    """Durations, demands, capacities, lags, dates and budgets above LARGEST: a clear error,
+    not an overflow deep in the compiled schemes (a 20-digit duration in a PSPLIB file)."""
+    from keystage.engine.rcpsp.problem import LARGEST, MaxLag
+
+    huge = LARGEST + 1
+    assert problem_of((act("a", LARGEST, r=LARGEST),), renewables=(Renewable("r", LARGEST),))
+    with pytest.raises(ProblemDefinitionError, match="duration 1,000,000,001 is more than"):
+        act("a", huge)
+    with pytest.raises(ProblemDefinitionError, match="demand on 'r'"):
+        act("a", 1, r=huge)
+    with pytest.raises(ProblemDefinitionError, match="'r': capacity"):
+        Renewable("r", huge)
+    jobs = (act("a", 1), act("b", 1))
+    with pytest.raises(ProblemDefinitionError, match="lag 1,000,000,001"):
+        problem_of(jobs, (Link("a", "b", LinkType.FS, huge),))
+    with pytest.raises(ProblemDefinitionError, match="lag -1,000,000,001"):
+        problem_of(jobs, (Link("a", "b", LinkType.FS, -huge),))
+    with pytest.raises(ProblemDefinitionError, match="'n': budget"):
+        problem_of(jobs, nonrenewables=(NonRenewable("n", huge),))
+    base = problem_of(jobs)
+    with pytest.raises(ProblemDefinitionError, match="release date"):
+        Problem(base.activities, base.links, modes=base.modes, releases={"a": huge})
+    with pytest.raises(ProblemDefinitionError, match="maximum lag"):
+        Problem(base.activities, base.links, modes=base.modes, max_lags=(MaxLag("a", "b", huge),))

@@ -50,6 +50,16 @@ from keystage.engine.rcpsp.errors import (
 )
 from keystage.engine.rcpsp.temporal import PositiveCycle, distance_range, earliest_starts
 
+# The largest duration, lag, date, demand or capacity a problem may hold: far beyond any plan,
+# and small enough that the sums the compiled schemes and CP-SAT form stay within 64 bits.
+LARGEST = 10**9
+
+
+def _at_most_largest(value: float, what: str) -> None:
+    """Raise :class:`ProblemDefinitionError` when ``|value|`` exceeds :data:`LARGEST`."""
+    if abs(value) > LARGEST:
+        raise ProblemDefinitionError(f"{what} {value:,} is more than {LARGEST:,}")
+
 
 @dataclass(frozen=True)
 class Mode:
@@ -63,10 +73,12 @@ class Mode:
     def __post_init__(self) -> None:
         if self.duration < 0:
             raise ProblemDefinitionError(f"mode {self.label!r}: negative duration {self.duration}")
+        _at_most_largest(self.duration, f"mode {self.label!r}: duration")
         frozen = {k: int(v) for k, v in dict(self.demands).items() if v}
         for rid, q in frozen.items():
             if q < 0:
                 raise ProblemDefinitionError(f"mode {self.label!r}: negative demand on {rid!r}")
+            _at_most_largest(q, f"mode {self.label!r}: demand on {rid!r}")
         object.__setattr__(self, "demands", frozen)
 
     def demand(self, resource: str) -> int:
@@ -132,6 +144,7 @@ class Renewable:
         object.__setattr__(self, "loads", tuple(self.loads))
         if self.capacity < 0:
             raise ProblemDefinitionError(f"resource {self.id!r}: negative capacity")
+        _at_most_largest(self.capacity, f"resource {self.id!r}: capacity")
         for ld in self.loads:
             if ld.end < ld.start or ld.amount < 0 or ld.start < 0:
                 raise ProblemDefinitionError(f"resource {self.id!r}: invalid load {ld}")
@@ -372,6 +385,9 @@ class Problem:
                 raise PrecedenceCycleError([lk.pred])
             if lk.lag_unit is not LagUnit.WORKING or lk.lag != int(lk.lag):
                 raise ProblemDefinitionError(f"link {lk.label}: the lag must be whole periods")
+            _at_most_largest(lk.lag, f"link {lk.label}: lag")
+        for nr in self.nonrenewables:
+            _at_most_largest(nr.budget, f"consumable {nr.id!r}: budget")
         for act in self.activities:
             self._validate_demands(act)
         for nr in self.nonrenewables:
@@ -401,6 +417,7 @@ class Problem:
                 raise ProblemDefinitionError(
                     f"maximum lag {ml.label}: the lag must be whole periods"
                 )
+            _at_most_largest(ml.lag, f"maximum lag {ml.label}: lag")
         for what, table in (("release date", self.releases), ("deadline", self.deadlines)):
             for aid, when in table.items():
                 if aid not in self.index:
@@ -409,6 +426,7 @@ class Problem:
                     raise ProblemDefinitionError(
                         f"activity {aid!r}: the {what} must be whole periods from 0, not {when}"
                     )
+                _at_most_largest(when, f"activity {aid!r}: the {what}")
         if not self.has_time_windows:
             return
         found = self.temporal_earliest_starts

@@ -47,6 +47,12 @@ def read_psplib(path: str | Path, instance_format: str = "psplib") -> Problem:
         raise ProblemDefinitionError(f"{path.name}: not a readable {kind} file ({exc})") from exc
     if any(not 0 <= s < len(inst.activities) for act in inst.activities for s in act.successors):
         raise ProblemDefinitionError(f"{path.name}: a successor is not one of the activities")
+    for k, act in enumerate(inst.activities):
+        if any(len(m.demands) != len(inst.resources) for m in act.modes):
+            raise ProblemDefinitionError(
+                f"{path.name}: activity {k + 1} has demands for other than the "
+                f"{len(inst.resources)} resources with a capacity"
+            )
     ren_ids: list[str] = []
     renewables: list[Renewable] = []
     nonrenewables: list[NonRenewable] = []
