@@ -90,3 +90,13 @@ def test_a_broken_patterson_file_is_refused_by_name(
     with pytest.raises(ProblemDefinitionError, match=message) as err:
         read_instance(path)
     assert "broken.rcp" in str(err.value)
+
+
+def test_an_activity_that_follows_itself_is_a_named_cycle(tmp_path: Path) -> None:
+    """Found by mutating real files: a self-successor was a CPM error, not the engine's."""
+    from keystage.engine.rcpsp.errors import PrecedenceCycleError
+
+    path = tmp_path / "loop.rcp"
+    path.write_text(SMALL.replace("3 1 1 4", "3 1 1 2"))
+    with pytest.raises(PrecedenceCycleError, match="2 -> 2"):
+        read_instance(path)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keystage.engine.network import Activity, Link, LinkType
-from keystage.engine.rcpsp.errors import ProblemDefinitionError
+from keystage.engine.rcpsp.errors import PrecedenceCycleError, ProblemDefinitionError
 from keystage.engine.rcpsp.problem import MaxLag, Mode, NonRenewable, Problem, Renewable
 
 
@@ -77,6 +77,8 @@ def read_psplib(path: str | Path, instance_format: str = "psplib") -> Problem:
         )
         activities.append(Activity(aid))
         modes_of[aid] = modes
+        if k in act.successors:
+            raise PrecedenceCycleError([aid])
         links.extend(Link(aid, str(s + 1), LinkType.FS, 0) for s in act.successors)
     return Problem(
         tuple(activities),
