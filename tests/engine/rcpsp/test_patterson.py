@@ -80,6 +80,7 @@ def test_wrapped_lines_are_read_and_the_optimum_found(tmp_path: Path) -> None:
         (SMALL.replace("4 1 1 5", "4 1 1 9"), "successor is not one of the activities"),
         (SMALL.replace("3 1 1 4", "3 x 1 4"), "not a readable Patterson file"),
         ("3 2\n2\n0 0 0 1 2\n3 1 1 1 3\n0 0 0 0\n", "activity 1 has demands for other than"),
+        (SMALL.replace("3 1 1 4", "3000000000 1 1 4"), "activity 2, mode '1': duration"),
     ],
 )
 def test_a_broken_patterson_file_is_refused_by_name(

@@ -71,10 +71,13 @@ def read_psplib(path: str | Path, instance_format: str = "psplib") -> Problem:
     links: list[Link] = []
     for k, act in enumerate(inst.activities):
         aid = str(k + 1)
-        modes = tuple(
-            Mode(m.duration, dict(zip(names, m.demands, strict=True)), label=str(n + 1))
-            for n, m in enumerate(act.modes)
-        )
+        try:
+            modes = tuple(
+                Mode(m.duration, dict(zip(names, m.demands, strict=True)), label=str(n + 1))
+                for n, m in enumerate(act.modes)
+            )
+        except ProblemDefinitionError as exc:
+            raise ProblemDefinitionError(f"{path.name}: activity {aid}, {exc}") from None
         activities.append(Activity(aid))
         modes_of[aid] = modes
         if k in act.successors:
