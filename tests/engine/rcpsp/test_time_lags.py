@@ -127,6 +127,9 @@ HEAD = "1 1 0 0\n0 1 1 1 [0]\n1 1 1 2 [1]\n2 1 0\n"  # one job between the two d
         (HEAD + "0 1 0 0\n1 1 2 1\n2 1 0 0\n", 8, "ends before the capacities"),
         (HEAD + "0 1 0 0\n1 1 2 1\n2 1 0 0\n1 2\n", 8, "1 cap"),
         ("1 1 1 0\n", 1, "non-renewable"),
+        ("1 1 0 0\n0 1 1 1 [0]\n1 1 1 2 [-1000000001]\n", 3, "lag -1,000,000,001 is more"),
+        (HEAD + "0 1 0 0\n1 1 1000000001 1\n", 6, "duration or demand above"),
+        (HEAD + "0 1 0 0\n1 1 2 1\n2 1 0 0\n-1\n", 8, "capacity must be from 0"),
     ],
 )
 def test_a_malformed_sch_file_names_its_line(

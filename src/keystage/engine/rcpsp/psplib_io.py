@@ -27,7 +27,14 @@ from pathlib import Path
 
 from keystage.engine.network import Activity, Link, LinkType
 from keystage.engine.rcpsp.errors import PrecedenceCycleError, ProblemDefinitionError
-from keystage.engine.rcpsp.problem import MaxLag, Mode, NonRenewable, Problem, Renewable
+from keystage.engine.rcpsp.problem import (
+    LARGEST,
+    MaxLag,
+    Mode,
+    NonRenewable,
+    Problem,
+    Renewable,
+)
 
 
 def read_psplib(path: str | Path, instance_format: str = "psplib") -> Problem:
@@ -167,6 +174,8 @@ def read_sch(path: str | Path) -> Problem:
         for s, lag in zip(succs, lags, strict=True):
             if not 0 <= s < n or s == k:
                 raise lines.error(number, f"job {k}: no job {s} to follow")
+            if abs(lag) > LARGEST:
+                raise lines.error(number, f"job {k}: the lag {lag:,} is more than {LARGEST:,}")
             arcs.append((k, s, lag, number))
     durations: list[int] = []
     demands: list[list[int]] = []
@@ -177,12 +186,16 @@ def read_sch(path: str | Path) -> Problem:
             raise lines.error(number, f"expected job {k}, its mode, duration and {n_res} demands")
         if values[2] < 0 or min(values[3:], default=0) < 0:
             raise lines.error(number, f"job {k}: negative duration or demand")
+        if max(values[2:]) > LARGEST:
+            raise lines.error(number, f"job {k}: a duration or demand above {LARGEST:,}")
         durations.append(values[2])
         demands.append(values[3:])
     number, fields = lines.next("the capacities")
     caps = lines.ints(number, fields, "capacities")
     if len(caps) != n_res:
         raise lines.error(number, f"expected {n_res} capacities, got {len(caps)}")
+    if any(not 0 <= cap <= LARGEST for cap in caps):
+        raise lines.error(number, f"a capacity must be from 0 to {LARGEST:,}")
     res = [f"R{r + 1}" for r in range(n_res)]
     ids = [str(k) for k in range(n)]
     links, max_lags = _split_arcs(ids, arcs)
