@@ -205,6 +205,21 @@ def test_infeasible_demand_fails_the_run_naming_task_and_person(world, api, imme
     assert "failed" in journal.summary
 
 
+def test_a_plan_longer_than_the_scheduler_holds_fails_the_run_readably(
+    world, api, immediate, monkeypatch
+):
+    """The engine refuses a plan whose tasks in series span more periods than it can hold
+    (ten million working days); the run fails with that reason, not a traceback."""
+    from keystage.engine.rcpsp import problem
+
+    two_parallel_tasks_for_one_person(world)
+    monkeypatch.setattr(problem, "MAX_PERIODS", 2)  # a stand-in for ten million days
+    run = request_run(api, world, "level")
+    assert run["status"] == "failed" and run["summary"] is None
+    assert run["message"].startswith("The plan cannot be scheduled (periods are working days)")
+    assert "a schedule may span at most 2" in run["message"]
+
+
 def test_a_person_on_leave_is_not_booked(world, api, immediate):
     from keystage.resources.services import absence_create
 

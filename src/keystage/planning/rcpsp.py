@@ -45,6 +45,7 @@ from keystage.engine.rcpsp.errors import (
     DeadlineError,
     InfeasibleDemandError,
     PrecedenceCycleError,
+    ProblemDefinitionError,
     TimeLagCycleError,
 )
 from keystage.engine.rcpsp.problem import (
@@ -287,6 +288,10 @@ def build(
         names = {str(t.pk): t.name for t in leaves}
         path = " → ".join(f"'{names.get(a, a)}'" for a in exc.activities)
         raise ScheduleFailure(f"The dependencies form a cycle: {path}.") from None
+    except ProblemDefinitionError as exc:  # a plan beyond what the scheduler can hold
+        raise ScheduleFailure(
+            f"The plan cannot be scheduled (periods are working days): {exc}."
+        ) from None
     # Rounding part-days up can make a critical-path start too early by a period.
     incoming: dict[int, list[tuple[int, Link]]] = {}
     for i, j, link in problem.link_pairs:

@@ -126,10 +126,16 @@ def test_problem_from_a_cpm_project_counts_periods_and_leaves_summaries_out() ->
 def test_values_beyond_what_a_schedule_can_hold_are_refused_by_name() -> None:
     """Durations, demands, capacities, lags, dates and budgets above LARGEST: a clear error,
     not an overflow deep in the compiled schemes (a 20-digit duration in a PSPLIB file)."""
-    from keystage.engine.rcpsp.problem import LARGEST, MaxLag
+    from keystage.engine.rcpsp.problem import LARGEST, MAX_PERIODS, MaxLag
 
     huge = LARGEST + 1
-    assert problem_of((act("a", LARGEST, r=LARGEST),), renewables=(Renewable("r", LARGEST),))
+    assert problem_of((act("a", 1, r=LARGEST),), renewables=(Renewable("r", LARGEST),))
+    assert problem_of((act("a", MAX_PERIODS - 1),)).trivial_horizon() == MAX_PERIODS
+    # A long plan sizes the compiled schemes' memory: its span is refused before any run.
+    with pytest.raises(ProblemDefinitionError, match="could span 10,000,001 periods"):
+        problem_of((act("a", MAX_PERIODS - 1), act("b", 1)))
+    with pytest.raises(ProblemDefinitionError, match="could span"):
+        problem_of((act("a", 1), act("b", 1)), (Link("a", "b", LinkType.FS, MAX_PERIODS),))
     with pytest.raises(ProblemDefinitionError, match="duration 1,000,000,001 is more than"):
         act("a", huge)
     with pytest.raises(ProblemDefinitionError, match="demand on 'r'"):

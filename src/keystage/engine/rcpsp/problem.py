@@ -53,6 +53,11 @@ from keystage.engine.rcpsp.temporal import PositiveCycle, distance_range, earlie
 # The largest duration, lag, date, demand or capacity a problem may hold: far beyond any plan,
 # and small enough that the sums the compiled schemes and CP-SAT form stay within 64 bits.
 LARGEST = 10**9
+# The most periods a schedule may span (the trivial horizon: every activity in series, with
+# its lags, releases and loads). The compiled schemes keep a row per resource and period up
+# to the makespan, so this bounds their memory (8 bytes per resource and period); the app's
+# calendars end after 200 years (73,200 days) anyway.
+MAX_PERIODS = 10**7
 
 
 def _at_most_largest(value: float, what: str) -> None:
@@ -169,6 +174,9 @@ class NonRenewable:
 
     id: str
     budget: int
+
+    def __post_init__(self) -> None:
+        _at_most_largest(self.budget, f"consumable {self.id!r}: budget")
 
 
 @dataclass(frozen=True)
@@ -386,8 +394,6 @@ class Problem:
             if lk.lag_unit is not LagUnit.WORKING or lk.lag != int(lk.lag):
                 raise ProblemDefinitionError(f"link {lk.label}: the lag must be whole periods")
             _at_most_largest(lk.lag, f"link {lk.label}: lag")
-        for nr in self.nonrenewables:
-            _at_most_largest(nr.budget, f"consumable {nr.id!r}: budget")
         for act in self.activities:
             self._validate_demands(act)
         for nr in self.nonrenewables:
@@ -404,6 +410,12 @@ class Problem:
                 )
         _ = self.topological_order
         self._validate_time_windows()
+        horizon = self.trivial_horizon()
+        if horizon > MAX_PERIODS:
+            raise ProblemDefinitionError(
+                f"the activities, lags and loads could span {horizon:,} periods; "
+                f"a schedule may span at most {MAX_PERIODS:,}"
+            )
 
     def _validate_time_windows(self) -> None:
         """Check maximum lags, releases, deadlines; raise for a positive cycle, a late deadline."""
