@@ -252,8 +252,8 @@ def warm_up_compiled(problem: Problem) -> None:
     """Load (or compile and cache) the compiled levelling passes, on a small ``problem``.
 
     Those passes only run from :data:`COMPILED_FROM` activities on; this runs them on
-    any problem (with one mode per activity), so a server or a test run can build them
-    before the first large plan is levelled.
+    any problem (each activity in its first mode), so a server or a test run can build
+    them before the first large plan is levelled.
     """
     c = Compiled(problem)
     schedule = early_schedule(problem)
