@@ -10,6 +10,11 @@ the numpy formulation (``numpy_sgs.py``, a whole population per call) runs on
 populations of lists sampled around it, and the compiled scheme again on the
 same lists one by one. Prints microseconds of CPU time per schedule (process
 time, robust to other load) and the load average before and after.
+
+Rows "in a compiled loop" call the kernels from compiled code, as the genetic
+algorithm does, so they leave out the cost of each call from Python (about a
+microsecond per array argument). Forward-backward improvement is reported per
+pass: each pass is one serial schedule, backwards or forwards.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from numba import njit
 
 from keystage.engine.rcpsp import kernels as K
 from keystage.engine.rcpsp import sgs
@@ -35,6 +41,62 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from numpy_sgs import serial_population  # a sibling script, not a package
 
 POPULATIONS = (100, 1_000)
+
+
+@njit
+def _serial_loop(reps, order, modes, profile, nmodes, dur, dem, pp, pi, pk, pl, base):  # type: ignore[no-untyped-def]
+    total = 0
+    for _ in range(reps):
+        total += K.serial_kernel(order, modes, False, profile, nmodes, dur, dem, pp, pi, pk, pl,
+                                 base)[0]  # fmt: skip
+    return total
+
+
+@njit
+def _parallel_loop(reps, order, modes, tv, profile, dur, dem, pp, pi, pk, pl, sp, si, base):  # type: ignore[no-untyped-def]
+    total = 0
+    for _ in range(reps):
+        total += K.parallel_kernel(order, modes, tv, profile, dur, dem, pp, pi, pk, pl, sp, si,
+                                   base)[0]  # fmt: skip
+    return total
+
+
+@njit
+def _justify_loop(reps, starts, modes, tv, profile, nmodes, dur, dem, base, links):  # type: ignore[no-untyped-def]
+    passes = 0
+    pp, pi, pk, pl, sp, si, sk, sl = links
+    for _ in range(reps):
+        m = modes.copy()
+        _best, n = K.justify_kernel(starts, m, 3, False, tv, profile, nmodes, dur, dem, base,
+                                    pp, pi, pk, pl, sp, si, sk, sl)  # fmt: skip
+        passes += n
+    return passes
+
+
+def compiled_loop_us(a: K.Arrays, order: np.ndarray, modes: np.ndarray) -> dict[str, float]:
+    """CPU microseconds per schedule with the kernels called from a compiled loop."""
+    out: dict[str, float] = {}
+    serial_args = (order, modes, a.profile, *a.sgs_args())
+    parallel_args = (order, modes, a.time_varying, a.profile, a.dur, a.dem, a.pred_ptr,
+                     a.pred_idx, a.pred_kind, a.pred_lag, a.succ_ptr, a.succ_idx,
+                     a.base)  # fmt: skip
+    reps = 5000
+    for label, loop, args in (("serial", _serial_loop, serial_args),
+                              ("parallel", _parallel_loop, parallel_args)):  # fmt: skip
+        loop(1, *args)
+        c0 = time.process_time()
+        loop(reps, *args)
+        out[f"compiled {label}, in a compiled loop"] = (time.process_time() - c0) / reps * 1e6
+    starts = K.serial(a, order, modes.copy())
+    justify_args = (starts, modes, a.time_varying, a.profile, a.nmodes, a.dur, a.dem, a.base,
+                    a.links())  # fmt: skip
+    _justify_loop(1, *justify_args)
+    reps = 1000
+    c0 = time.process_time()
+    passes = _justify_loop(reps, *justify_args)
+    spent = (time.process_time() - c0) * 1e6
+    out["compiled forward-backward improvement, per pass, in a compiled loop"] = spent / passes
+    return out
 
 
 def cpu_us(fn: Callable[[], object], repeat: int) -> float:
@@ -71,6 +133,7 @@ def measure(path: Path) -> dict[str, float]:
         "compiled serial + justification": (lambda: K.justify(a, K.serial(a, arr, m), m), 3000),
     }
     out = {label: cpu_us(fn, repeat) for label, (fn, repeat) in cases.items()}
+    out.update(compiled_loop_us(a, arr, m))
     for size in POPULATIONS:
         batch = lists[:size]
         per_call = cpu_us(lambda batch=batch: serial_population(a, batch, m), 3)

@@ -282,36 +282,48 @@ def parallel_kernel(
     succ_idx: np.ndarray,
     base: np.ndarray,
 ) -> np.ndarray:
-    """Parallel scheme: at each decision point start, in list order, every eligible that fits."""
+    """Parallel scheme: at each decision point start, in list order, every eligible that fits.
+
+    The eligible and the running activities are kept in short lists, so a
+    decision point costs their length, not the number of activities.
+    """
     n = order.shape[0]
     durs = np.empty(n, dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
     for k in range(n):
         rank[order[k]] = k
-    total = 0
     for i in range(n):
         durs[i] = dur[i, modes[i]]
-        total += durs[i]
-    avail = _fresh(base, profile, total + 1)
+    avail = _fresh(base, profile, 256)
     starts = np.zeros(n, dtype=np.int64)
     npred = np.empty(n, dtype=np.int64)
-    ready = np.zeros(n, dtype=np.bool_)
-    done = np.zeros(n, dtype=np.bool_)
     es = np.zeros(n, dtype=np.int64)
+    ready = np.empty(n, dtype=np.int64)  # activities whose predecessors have all started
+    where = np.empty(n, dtype=np.int64)  # position of an activity in ``ready``
+    running = np.empty(n, dtype=np.int64)  # started, finishing after the decision point
+    picked = np.empty(n, dtype=np.int64)  # ranks of the eligible, ascending
+    n_ready = 0
+    n_running = 0
     for j in range(n):
         npred[j] = pred_ptr[j + 1] - pred_ptr[j]
         if npred[j] == 0:
-            ready[j] = True
-    snap = np.empty(n, dtype=np.int64)
+            ready[n_ready] = j
+            where[j] = n_ready
+            n_ready += 1
     t = 0
     left = n
     while left:
         cnt = 0
-        for j in range(n):
-            if ready[j] and es[j] <= t:
-                snap[cnt] = rank[j]
+        for q in range(n_ready):
+            j = ready[q]
+            if es[j] <= t:
+                k = rank[j]
+                p = cnt
+                while p > 0 and picked[p - 1] > k:
+                    picked[p] = picked[p - 1]
+                    p -= 1
+                picked[p] = k
                 cnt += 1
-        picked = np.sort(snap[:cnt])
         for p in range(cnt):
             j = order[picked[p]]
             d = durs[j]
@@ -319,10 +331,14 @@ def parallel_kernel(
                 avail = _grow(avail, base, t + d)
                 row = dem[j, modes[j]]
                 fits = True
+                # Every activity placed so far starts at or before t, so with a
+                # constant capacity what is free never shrinks after t: period t
+                # decides.
+                until = t + d if time_varying else t + 1
                 for r in range(row.shape[0]):
                     q = row[r]
                     if q:
-                        for u in range(t, t + d):
+                        for u in range(t, until):
                             if avail[r, u] < q:
                                 fits = False
                                 break
@@ -331,27 +347,40 @@ def parallel_kernel(
                 if not fits:
                     continue
                 avail = _book(avail, base, row, t, d)
+                running[n_running] = j
+                n_running += 1
             starts[j] = t
-            done[j] = True
-            ready[j] = False
             left -= 1
+            n_ready -= 1
+            last = ready[n_ready]
+            ready[where[j]] = last
+            where[last] = where[j]
             for e in range(succ_ptr[j], succ_ptr[j + 1]):
                 s = succ_idx[e]
                 npred[s] -= 1
                 if npred[s] == 0:
-                    ready[s] = True
                     es[s] = _earliest(s, durs[s], starts, durs, pred_ptr, pred_idx, pred_kind,
                                       pred_lag, 0)  # fmt: skip
+                    ready[n_ready] = s
+                    where[s] = n_ready
+                    n_ready += 1
         if not left:
             break
         nxt = -1
-        for j in range(n):
-            if done[j]:
-                f = starts[j] + durs[j]
-                if f > t and (nxt < 0 or f < nxt):
+        kept = 0
+        for q in range(n_running):
+            j = running[q]
+            f = starts[j] + durs[j]
+            if f > t:
+                running[kept] = j
+                kept += 1
+                if nxt < 0 or f < nxt:
                     nxt = f
-            elif ready[j] and es[j] > t and (nxt < 0 or es[j] < nxt):
-                nxt = es[j]
+        n_running = kept
+        for q in range(n_ready):
+            v = es[ready[q]]
+            if v > t and (nxt < 0 or v < nxt):
+                nxt = v
         t = nxt if nxt >= 0 and not time_varying else t + 1
     return starts
 
