@@ -33,7 +33,9 @@ also gives the mean percentage above the critical-path bound, the measure
 the literature reports for PSPLIB's 120-activity set.
 
 Prints one Markdown table per folder with a row per method:
-``keystage`` (genetic algorithm, one population per worker, + strengthened CP-SAT, the default),
+``keystage`` (genetic algorithm, one population per worker, the second on the
+time-mirrored problem, + strengthened CP-SAT, the default),
+``forward-islands`` (the same with both populations searching forwards, the former rule),
 ``justify-3`` (the same with the GA's former rule, up to three rounds of
 forward-backward improvement per child instead of one),
 ``patience-30k`` and ``patience-15k`` (the same with the GA ending after that many
@@ -175,6 +177,8 @@ EXPERIMENTS: dict[str, dict[str, object]] = {
     # The GA hands over to CP-SAT after fewer schedules without a new best (per island).
     "patience-30k": {"ga_patience": 30_000},
     "patience-15k": {"ga_patience": 15_000},
+    # The former rule: the second GA island searches forwards too, not the mirrored problem.
+    "forward-islands": {"backward_island": False},
 }
 
 METHODS = (

@@ -26,11 +26,11 @@ module imports, so import this module only where it is needed.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from keystage.engine.network import Activity, Link
+from keystage.engine.network import Activity, LagUnit, Link, LinkType
 from keystage.engine.rcpsp import kernels as K
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
@@ -226,6 +226,68 @@ def _elite(
             seen.add(sched)
             out.append(sched)
     return tuple(out)
+
+
+_MIRRORED_TYPE = {
+    LinkType.FS: LinkType.FS, LinkType.SS: LinkType.FF, LinkType.FF: LinkType.SS,
+    LinkType.SF: LinkType.SF,
+}  # fmt: skip
+
+
+def mirrored_problem(problem: Problem) -> Problem | None:
+    """The problem with time running backwards (every link reversed), or ``None``.
+
+    A schedule of the mirrored problem read from its end (:func:`unmirrored`) is
+    a schedule of ``problem`` with the same makespan. ``None`` when a capacity
+    changes over time or the problem has releases, deadlines, maximum lags or
+    lags in percent, which do not mirror onto the same kinds of data.
+    """
+    if (
+        problem.max_lags
+        or problem.releases
+        or problem.deadlines
+        or any(r.loads for r in problem.renewables)
+        or any(lk.lag_unit is not LagUnit.WORKING or lk.max_lag is not None for lk in problem.links)
+    ):
+        return None
+    links = tuple(
+        replace(lk, pred=lk.succ, succ=lk.pred, type=_MIRRORED_TYPE[lk.type])
+        for lk in problem.links
+    )
+    return replace(problem, links=links)
+
+
+def unmirrored(problem: Problem, result: GAResult) -> GAResult:
+    """``result`` (of :func:`mirrored_problem`) for ``problem``.
+
+    Each schedule's starts are read from its end, then every activity is moved
+    as early as the sequence allows (a forward pass of the serial scheme in
+    order of start, kept only when it is no longer), as the forward islands'
+    schedules are.
+    """
+    c = Compiled(problem)
+    a = K.Arrays.of(c)
+    table = problem.mode_table
+
+    def back(s: PeriodSchedule) -> PeriodSchedule:
+        ends = [
+            st + table[i][m].duration
+            for i, (st, m) in enumerate(zip(s.starts, s.modes, strict=True))
+        ]
+        span = max(ends, default=0)
+        read = PeriodSchedule(tuple(span - e for e in ends), s.modes)
+        order = np.array(c.ordered(lambda i: (read.starts[i], i)), dtype=np.int64)
+        modes = np.array(c.compiled_modes(s.modes), dtype=np.int64)
+        early = PeriodSchedule(tuple(int(x) for x in K.serial(a, order, modes)), s.modes)
+        return early if early.makespan(problem) <= span else read
+
+    schedule = back(result.schedule)
+    return replace(
+        result,
+        schedule=schedule,
+        makespan=schedule.makespan(problem),
+        elite=tuple(back(e) for e in result.elite),
+    )
 
 
 def warm_up() -> None:

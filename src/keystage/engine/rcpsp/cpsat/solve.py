@@ -228,10 +228,17 @@ def _upper_bound(
     islands: int = 1,
     justify_rounds: int | None = None,
     patience: int | None = None,
+    backward_island: bool = True,
 ) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
     """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
-        from keystage.engine.rcpsp.ga import JUSTIFY_ROUNDS, GAResult, solve_ga
+        from keystage.engine.rcpsp.ga import (
+            JUSTIFY_ROUNDS,
+            GAResult,
+            mirrored_problem,
+            solve_ga,
+            unmirrored,
+        )
 
         large = len(problem.activities) >= LARGE
         rate = GA_SCHEDULES_PER_SECOND_LARGE if large else GA_SCHEDULES_PER_SECOND
@@ -244,10 +251,11 @@ def _upper_bound(
         if patience is None:
             patience = GA_PATIENCE_LARGE if large else GA_PATIENCE
 
-        def run(island_seed: int) -> GAResult:
-            return solve_ga(
-                problem,
-                seed=island_seed,
+        def run(island: int) -> GAResult:
+            backward = island > 0 and mirror is not None
+            result = solve_ga(
+                mirror if backward and mirror is not None else problem,
+                seed=seed + island * ISLAND_SEED_STEP,
                 schedules=budget,
                 deadline=deadline,
                 lower_bound=lb,
@@ -256,13 +264,15 @@ def _upper_bound(
                 elite_size=elite_size,  # only the neighbourhood search reads the elite
                 justify_rounds=rounds,
             )
+            return unmirrored(problem, result) if backward else result
 
-        seeds = [seed + k * ISLAND_SEED_STEP for k in range(max(1, islands))]
-        if len(seeds) == 1:
-            runs = [run(seed)]
+        mirror = mirrored_problem(problem) if backward_island and islands > 1 else None
+        count = max(1, islands)
+        if count == 1:
+            runs = [run(0)]
         else:  # the GA's kernels release the GIL: one independent population per thread
-            with ThreadPoolExecutor(len(seeds)) as pool:
-                runs = list(pool.map(run, seeds))
+            with ThreadPoolExecutor(count) as pool:
+                runs = list(pool.map(run, range(count)))
         best = min(runs, key=lambda r: r.makespan)  # the first island wins a tie
         elite = tuple(dict.fromkeys(s for r in runs for s in (r.schedule, *r.elite)))
         elite = tuple(s for s in elite if s != best.schedule)[:elite_size]
@@ -316,7 +326,12 @@ def optimise(
     ``islands`` GA populations (default: one per worker, at most two) run at once on
     their own threads, seeded ``seed + k *`` :data:`ISLAND_SEED_STEP`; the best of them
     is the hint, so the CPU the solver's second worker would leave idle during the GA
-    searches too.
+    searches too. Every island after the first evolves the time-mirrored problem
+    (:func:`~keystage.engine.rcpsp.ga.mirrored_problem`: links reversed, its schedules
+    read from the end), which reaches other schedules than a second forward search
+    (docs/performance.md); a problem that does not mirror (releases, deadlines, maximum
+    lags, capacity changing over time) runs all islands forwards, as does the experiment
+    parameter ``backward_island=False``.
 
     ``lns=True`` then spends :data:`PROBE_SHARE` of the time left on a first full
     solve (which ends the easy instances), improves the best schedule by CP-SAT
@@ -334,6 +349,9 @@ def optimise(
     params = dict(parameters or {})
     rounds = _count_parameter(params, "justify_rounds")
     patience = _count_parameter(params, "ga_patience")
+    backward_island = params.pop("backward_island", True)
+    if not isinstance(backward_island, bool):
+        raise ValueError(f"backward_island must be true or false, not {backward_island!r}")
     c = Compiled(problem)
     dists = None
     elite: tuple[PeriodSchedule, ...] = ()
@@ -363,6 +381,7 @@ def optimise(
                 islands=min(2, num_workers) if islands is None else islands,
                 justify_rounds=rounds,
                 patience=patience,
+                backward_island=backward_island,
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
