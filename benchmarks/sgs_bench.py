@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -136,7 +137,7 @@ def measure(path: Path) -> dict[str, float]:
     out.update(compiled_loop_us(a, arr, m))
     for size in POPULATIONS:
         batch = lists[:size]
-        per_call = cpu_us(lambda batch=batch: serial_population(a, batch, m), 3)
+        per_call = cpu_us(partial(serial_population, a, batch, m), 3)
         out[f"numpy serial, population of {size:,}"] = per_call / size
     same = cpu_us(lambda: [K.serial(a, o, m) for o in lists], 3)
     out[f"compiled serial, the same {len(lists):,} lists"] = same / len(lists)
