@@ -39,7 +39,7 @@ from keystage.engine.calendars import Calendar, CalendarClock
 from keystage.engine.network import Activity, ConstraintType, Kind, Link, LinkType, Project
 from keystage.engine.rcpsp import leveling
 from keystage.engine.rcpsp.check import schedule_violations
-from keystage.engine.rcpsp.compiled import Compiled, link_delta
+from keystage.engine.rcpsp.compiled import link_delta
 from keystage.engine.rcpsp.cpsat import solve as cpsat
 from keystage.engine.rcpsp.errors import (
     DeadlineError,
@@ -57,7 +57,7 @@ from keystage.engine.rcpsp.problem import (
     Renewable,
     periods,
 )
-from keystage.engine.rcpsp.sgs import serial_sgs
+from keystage.engine.rcpsp.sgs import left_justified
 from keystage.engine.rcpsp.utilisation import Overload, over_allocations
 from keystage.planning.engine import CpmResult, run_cpm
 from keystage.planning.models import Assignment, Task, TaskKind
@@ -476,7 +476,7 @@ def optimise(model: Model, *, time_limit: float, num_workers: int = 2) -> Outcom
             f"The optimiser found no schedule within {time_limit:g} s; "
             "raise the time limit or level instead."
         )
-    schedule = _left_justified(model.problem, result.schedule)
+    schedule = left_justified(model.problem, result.schedule)
     overloads = over_allocations(model.problem, model.baseline)
     return Outcome(
         schedule=schedule,
@@ -489,27 +489,6 @@ def optimise(model: Model, *, time_limit: float, num_workers: int = 2) -> Outcom
         heuristic_makespan=result.heuristic_makespan,
         moves=_moves(model, schedule, lambda aid: _overloaded(model, aid, overloads)),
     )
-
-
-def _left_justified(problem: Problem, schedule: PeriodSchedule) -> PeriodSchedule:
-    """The optimiser's sequence with every task as early as it can go (never longer).
-
-    A makespan objective leaves tasks off the critical path anywhere they fit; starting
-    them as early as the chosen sequence allows avoids reporting moves nobody needed.
-    The serial scheme knows no maximum lag, so a plan with one keeps the solver's schedule.
-    """
-    if problem.has_time_windows:
-        return schedule
-    c = Compiled(problem)
-    modes = c.compiled_modes(schedule.modes)
-    order = c.ordered(lambda i: (schedule.starts[i], i))
-    starts = serial_sgs(c, order, modes)
-    shifted = PeriodSchedule(tuple(starts), schedule.modes)
-    if shifted.makespan(problem) <= schedule.makespan(problem) and not over_allocations(
-        problem, shifted
-    ):
-        return shifted
-    return schedule  # pragma: no cover - the serial scheme keeps a feasible sequence
 
 
 def _overloaded(model: Model, aid: str, overloads: list[Overload]) -> str | None:

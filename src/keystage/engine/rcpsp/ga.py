@@ -30,13 +30,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from keystage.engine.network import Activity, LagUnit, Link, LinkType
+from keystage.engine.network import Activity, Link, LinkType
 from keystage.engine.rcpsp import kernels as K
 from keystage.engine.rcpsp.compiled import Compiled
 from keystage.engine.rcpsp.errors import NoFeasibleScheduleError
 from keystage.engine.rcpsp.heuristic import initial_modes, require_minimum_lags_only
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
 from keystage.engine.rcpsp.problem import Mode, PeriodSchedule, Problem, Renewable
+from keystage.engine.rcpsp.sgs import left_justified
 
 _RULES = (Rule.LFT, Rule.LST, Rule.MTS, Rule.GRPW, Rule.MSLK)
 JUSTIFY_ROUNDS = 1  # rounds of forward-backward improvement per child (see solve_ga)
@@ -239,16 +240,10 @@ def mirrored_problem(problem: Problem) -> Problem | None:
 
     A schedule of the mirrored problem read from its end (:func:`unmirrored`) is
     a schedule of ``problem`` with the same makespan. ``None`` when a capacity
-    changes over time or the problem has releases, deadlines, maximum lags or
-    lags in percent, which do not mirror onto the same kinds of data.
+    changes over time (loads) or the problem has time windows (maximum lags,
+    releases, deadlines), which do not mirror onto the same kinds of data.
     """
-    if (
-        problem.max_lags
-        or problem.releases
-        or problem.deadlines
-        or any(r.loads for r in problem.renewables)
-        or any(lk.lag_unit is not LagUnit.WORKING or lk.max_lag is not None for lk in problem.links)
-    ):
+    if problem.has_time_windows or any(r.loads for r in problem.renewables):
         return None
     links = tuple(
         replace(lk, pred=lk.succ, succ=lk.pred, type=_MIRRORED_TYPE[lk.type])
@@ -260,13 +255,10 @@ def mirrored_problem(problem: Problem) -> Problem | None:
 def unmirrored(problem: Problem, result: GAResult) -> GAResult:
     """``result`` (of :func:`mirrored_problem`) for ``problem``.
 
-    Each schedule's starts are read from its end, then every activity is moved
-    as early as the sequence allows (a forward pass of the serial scheme in
-    order of start, kept only when it is no longer), as the forward islands'
-    schedules are.
+    Each schedule's starts are read from its end, then moved as early as the
+    sequence allows (:func:`~keystage.engine.rcpsp.sgs.left_justified`), as the
+    forward islands' schedules are; the makespan can only shrink.
     """
-    c = Compiled(problem)
-    a = K.Arrays.of(c)
     table = problem.mode_table
 
     def back(s: PeriodSchedule) -> PeriodSchedule:
@@ -275,11 +267,7 @@ def unmirrored(problem: Problem, result: GAResult) -> GAResult:
             for i, (st, m) in enumerate(zip(s.starts, s.modes, strict=True))
         ]
         span = max(ends, default=0)
-        read = PeriodSchedule(tuple(span - e for e in ends), s.modes)
-        order = np.array(c.ordered(lambda i: (read.starts[i], i)), dtype=np.int64)
-        modes = np.array(c.compiled_modes(s.modes), dtype=np.int64)
-        early = PeriodSchedule(tuple(int(x) for x in K.serial(a, order, modes)), s.modes)
-        return early if early.makespan(problem) <= span else read
+        return left_justified(problem, PeriodSchedule(tuple(span - e for e in ends), s.modes))
 
     schedule = back(result.schedule)
     return replace(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, MutableSequence, Sequence
 
 from keystage.engine.rcpsp.compiled import Compiled, delta
+from keystage.engine.rcpsp.problem import PeriodSchedule, Problem
 
 
 def _earliest(c: Compiled, j: int, starts: list[int], dur: Sequence[int]) -> int:
@@ -209,6 +210,24 @@ def parallel_sgs(
 def makespan(c: Compiled, starts: Sequence[int], modes: Sequence[int]) -> int:
     """Latest finish of a schedule."""
     return max((starts[i] + c.dur[i][modes[i]] for i in range(c.n)), default=0)
+
+
+def left_justified(problem: Problem, schedule: PeriodSchedule) -> PeriodSchedule:
+    """``schedule``'s sequence with every activity as early as it can go (never longer).
+
+    The serial scheme on the activities in order of start, with the same modes:
+    a makespan objective, or a search run backwards, leaves activities off the
+    critical path later than they need to be. ``schedule`` itself when the pass
+    would be longer, and for a problem with time windows (the serial scheme
+    knows no maximum lag, release or deadline).
+    """
+    if problem.has_time_windows:
+        return schedule
+    c = Compiled(problem)
+    order = c.ordered(lambda i: (schedule.starts[i], i))
+    starts = serial_sgs(c, order, c.compiled_modes(schedule.modes))
+    shifted = PeriodSchedule(tuple(starts), schedule.modes)
+    return shifted if shifted.makespan(problem) <= schedule.makespan(problem) else schedule
 
 
 def _neg(values: list[int]) -> Callable[[int], tuple[int, int]]:

@@ -252,9 +252,9 @@ def _upper_bound(
             patience = GA_PATIENCE_LARGE if large else GA_PATIENCE
 
         def run(island: int) -> GAResult:
-            backward = island > 0 and mirror is not None
+            searched = mirror if island > 0 and mirror is not None else problem
             result = solve_ga(
-                mirror if backward and mirror is not None else problem,
+                searched,
                 seed=seed + island * ISLAND_SEED_STEP,
                 schedules=budget,
                 deadline=deadline,
@@ -264,7 +264,7 @@ def _upper_bound(
                 elite_size=elite_size,  # only the neighbourhood search reads the elite
                 justify_rounds=rounds,
             )
-            return unmirrored(problem, result) if backward else result
+            return result if searched is problem else unmirrored(problem, result)
 
         mirror = mirrored_problem(problem) if backward_island and islands > 1 else None
         count = max(1, islands)
