@@ -278,24 +278,46 @@ def unmirrored(problem: Problem, result: GAResult) -> GAResult:
     )
 
 
-def warm_up() -> None:
-    """Load (or, on a first run, compile and cache) every kernel on a two-activity problem.
-
-    For benchmarks and servers, so that the first real solve is not the one that
-    pays: loading the cached machine code takes about a second, compiling it
-    without a cache tens of seconds. Covers the GA, the parallel scheme and the
-    compiled levelling passes.
-    """
-    from keystage.engine.rcpsp.leveling import warm_up_compiled
-
-    p = Problem(
+def _two_activities() -> Problem:
+    """The smallest problem that runs every kernel: a link, a resource, two modes."""
+    return Problem(
         (Activity("a"), Activity("b")),
         (Link("a", "b"),),
         (Renewable("r", 1),),
         modes={"a": (Mode(1, {"r": 1}),), "b": (Mode(1, {"r": 1}), Mode(2, {}))},
     )
-    # Population 8: the five rules and three random-key lists, then generations.
-    solve_ga(p, schedules=500, population=8)
+
+
+_kernels_loaded = False
+
+
+def load_kernels() -> None:
+    """Load the GA's compiled kernels into this process, once (compiling them on a first run).
+
+    Importing numba and loading the cached machine code takes two to four
+    seconds; :func:`~keystage.engine.rcpsp.cpsat.solve.optimise` calls this
+    before its clock starts, so a first optimisation in a process (the
+    ``keystage optimise`` command) searches for its whole time limit.
+    """
+    global _kernels_loaded
+    if not _kernels_loaded:
+        # Population 8: the five rules and three random-key lists, then generations.
+        solve_ga(_two_activities(), schedules=500, population=8)
+        _kernels_loaded = True
+
+
+def warm_up() -> None:
+    """Load (or, on a first run, compile and cache) every kernel on a two-activity problem.
+
+    For benchmarks and servers, so that the first real solve is not the one that
+    pays: loading the cached machine code takes about a second, compiling it
+    without a cache tens of seconds. Covers the GA (:func:`load_kernels`), the
+    parallel scheme and the compiled levelling passes.
+    """
+    from keystage.engine.rcpsp.leveling import warm_up_compiled
+
+    load_kernels()
+    p = _two_activities()
     a = K.Arrays.of(Compiled(p))
     order = np.array([0, 1], dtype=np.int64)
     K.parallel(a, order, np.zeros(2, dtype=np.int64))
