@@ -126,10 +126,11 @@ def _csr(
 
 
 # ----------------------------------------------------------------- primitives
-# The helpers the schemes call once per activity are inlined (``inline="always"``): a call
-# that passes or returns an array costs numba reference counting, and the schemes spent
-# almost half their time there (serial scheme on j60: 16.6 µs per schedule called, 9.0 µs
-# inlined, the same starts; docs/performance.md).
+# The helpers the schemes call per activity (_earliest, _first_fit, _grow, _book) are
+# inlined (``inline="always"``): as separate compiled calls that pass and return arrays they
+# took almost half of a schedule (serial scheme on j60: 16.6 µs per schedule with the calls,
+# 9.0 µs inlined, the same starts; docs/performance.md). The small once-per-schedule helpers
+# (_fresh, _makespan, _mirrored, _excess) are inlined too; that part is within the noise.
 @njit(cache=True, inline="always")
 def _delta(kind: int, lag: int, dp: int, ds: int) -> int:
     if kind == 0:
