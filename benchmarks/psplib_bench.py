@@ -179,8 +179,6 @@ EXPERIMENTS: dict[str, dict[str, object]] = {
     "patience-15k": {"ga_patience": 15_000},
     # The former rule: the second GA island searches forwards too, not the mirrored problem.
     "forward-islands": {"backward_island": False},
-    # One shift move (an activity moved within its links' window) in half the GA's children.
-    "shift-50": {"ga_shift": 0.5},
 }
 
 METHODS = (

@@ -213,19 +213,14 @@ def test_a_large_problem_gives_the_ga_most_of_the_time(
     assert seen["patience"] == (S.GA_PATIENCE_LARGE if large else S.GA_PATIENCE)
     assert seen["population"] == (S.GA_POPULATION_LARGE if large else None)
     assert seen["justify_rounds"] == ga.JUSTIFY_ROUNDS == 1
-    assert seen["p_shift"] == ga.P_SHIFT
 
 
 @pytest.mark.parametrize(
     ("name", "ga_name", "value"),
-    [
-        ("justify_rounds", "justify_rounds", 3),
-        ("ga_patience", "patience", 15_000),
-        ("ga_shift", "p_shift", 0.25),
-    ],
+    [("justify_rounds", "justify_rounds", 3), ("ga_patience", "patience", 15_000)],
 )
 def test_optimise_passes_the_experiment_parameters_to_the_ga(
-    monkeypatch: pytest.MonkeyPatch, name: str, ga_name: str, value: float
+    monkeypatch: pytest.MonkeyPatch, name: str, ga_name: str, value: int
 ) -> None:
     """``parameters={name: k}`` reaches the GA; a value not an integer is refused."""
     from keystage.engine.rcpsp import ga
@@ -315,7 +310,6 @@ def _generations(
         K.generation_kernel(
             pop, modes, fit, state, 0.05, False, a.time_varying, a.profile, a.nmodes, a.dur,
             a.dem, a.nr_dem, a.budgets, a.base, *links, *best, best_fit, flow, tie_break, rounds,
-            0.0,
         )  # fmt: skip
     return pop, modes, fit, flow
 
@@ -415,54 +409,3 @@ print(len(used), min(used))
     # (about 1,200 with their justification), which is all it evaluated when loading
     # the kernels used up its share of the second.
     assert int(fewest) > 4_000
-
-
-def test_a_shift_move_keeps_the_list_feasible_and_moves_one_activity(psplib_dir: Path) -> None:
-    """Each shift move takes one activity to a new place between its predecessors and successors.
-
-    The rest of the list keeps its order, the list stays precedence-feasible, and over
-    many moves some go further than a neighbour swap could.
-    """
-    p = read_psplib(psplib_dir / "j30" / "j3013_1.sm")
-    c = Compiled(p)
-    a = K.Arrays.of(c)
-    state = np.array([987654321], dtype=np.uint64)
-    lft = np.array(priority_values(c, Rule.LFT, p.topological_order, [0] * c.n), dtype=np.int64)
-    (order,) = K.random_key_orders(lft, 30, 1, state, a.pred_ptr, a.succ_ptr, a.succ_idx)
-    distances = []
-    for _ in range(300):
-        before = order.copy()
-        K._shift(order, state, a.succ_ptr, a.succ_idx)
-        assert sorted(order) == list(range(c.n))
-        position = {int(x): k for k, x in enumerate(order)}
-        for i, row in enumerate(c.succs):
-            for j, _kind, _lag in row:
-                assert position[i] < position[j], "a successor moved before its predecessor"
-        moved = [k for k in range(c.n) if before[k] != order[k]]
-        if not moved:
-            continue  # drawn its own place
-        lo, hi = moved[0], moved[-1]
-        window_before, window_after = list(before[lo : hi + 1]), list(order[lo : hi + 1])
-        # One activity left one end of the window and entered the other.
-        assert window_after in (window_before[1:] + window_before[:1],
-                                window_before[-1:] + window_before[:-1])  # fmt: skip
-        distances.append(hi - lo)
-    assert len(distances) > 200 and max(distances) > 1
-
-
-def test_ga_with_shift_moves_is_feasible_and_reproducible(psplib_dir: Path) -> None:
-    """With and without the shift move the GA is feasible and reproducible for a seed.
-
-    The move changes the search: on a hard instance the two histories differ.
-    """
-    p = read_psplib(psplib_dir / "j30" / "j3013_1.sm")
-    for p_shift in (0.0, 0.5, 1.0):
-        first = solve_ga(p, seed=4, schedules=3_000, population=30, p_shift=p_shift)
-        again = solve_ga(p, seed=4, schedules=3_000, population=30, p_shift=p_shift)
-        assert first.schedule == again.schedule
-        assert schedule_violations(p, first.schedule) == []
-        assert first.makespan <= first.history[0].makespan
-    hard = read_psplib(psplib_dir / "j60" / "j6013_1.sm")
-    shifted = solve_ga(hard, seed=4, schedules=5_000, population=40, p_shift=1.0)
-    plain = solve_ga(hard, seed=4, schedules=5_000, population=40, p_shift=0.0)
-    assert shifted.history != plain.history

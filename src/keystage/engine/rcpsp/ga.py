@@ -3,10 +3,7 @@
 Hartmann's genetic algorithm for the RCPSP (Hartmann 1998; multi-mode:
 Hartmann 2001): an individual is a precedence-feasible activity list and a
 mode per activity; two-point crossover, neighbour-swap and mode mutation,
-the serial scheme as decoder; with probability :data:`P_SHIFT` a child also
-moves one activity to a random position between its predecessors and
-successors (the shift move of Bouleimen & Lecocq 2003; off by default, an
-experiment: docs/performance.md). Every child is improved by one round of
+the serial scheme as decoder. Every child is improved by one round of
 forward-backward justification (a backward and a forward pass: the "double
 justification" of Valls, Ballestín & Quintanilla 2005, "Justification and
 RCPSP: a technique that pays") and replaced by the justified schedule's
@@ -43,7 +40,6 @@ from keystage.engine.rcpsp.problem import Mode, PeriodSchedule, Problem, Renewab
 from keystage.engine.rcpsp.sgs import left_justified
 
 _RULES = (Rule.LFT, Rule.LST, Rule.MTS, Rule.GRPW, Rule.MSLK)
-P_SHIFT = 0.0  # probability of one shift move per child (see solve_ga); an experiment
 JUSTIFY_ROUNDS = 1  # rounds of forward-backward improvement per child (see solve_ga)
 
 
@@ -83,7 +79,6 @@ def solve_ga(
     elite_size: int = 0,
     tie_break: bool = True,
     justify_rounds: int = JUSTIFY_ROUNDS,
-    p_shift: float = P_SHIFT,
 ) -> GAResult:
     """Best schedule the genetic algorithm finds within its budgets.
 
@@ -106,10 +101,6 @@ def solve_ga(
     round costs three schedules per child, against 3.2 to 4.7 on PSPLIB j60
     with up to three; in the same time the GA breeds more generations, which
     found more on the hard j60 sets at 2 s (docs/performance.md).
-    ``p_shift`` is the probability that a child also gets one shift move (an
-    activity moved anywhere between its predecessors and successors in the
-    list), which reaches lists that swaps of neighbours reach only slowly;
-    ``0`` keeps Hartmann's mutation alone.
     """
     require_minimum_lags_only(problem)
     began = time.perf_counter()
@@ -187,7 +178,7 @@ def solve_ga(
         evaluations += K.generation_kernel(  # type: ignore[call-arg]
             pop, pop_modes, fit, state, p_mutation, choose, a.time_varying, a.profile, a.nmodes,
             a.dur, a.dem, a.nr_dem, a.budgets, a.base, *links, best_starts, best_modes, best_fit,  # type: ignore[arg-type]
-            flow, tie_break, justify_rounds, p_shift,
+            flow, tie_break, justify_rounds,
         )  # fmt: skip
         generations += 1
         if best_fit[0] < before:

@@ -656,48 +656,6 @@ def random_key_orders(
     return out
 
 
-@njit(cache=True, inline="always")
-def _shift(
-    order: np.ndarray, state: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray
-) -> None:
-    """Move one random activity of ``order`` to a random position its links allow.
-
-    The new position lies after the activity's last predecessor and before its first
-    successor in the list, so the list stays precedence-feasible (the shift move of
-    Bouleimen & Lecocq 2003, "A new efficient simulated annealing algorithm for the
-    resource-constrained project scheduling problem and its multiple mode version").
-    """
-    n = order.shape[0]
-    if n < 3:
-        return
-    p = _below(state, n)
-    a = order[p]
-    lo, hi = 0, n - 1
-    for r in range(p):  # the last predecessor before p
-        b = order[r]
-        for e in range(succ_ptr[b], succ_ptr[b + 1]):
-            if succ_idx[e] == a:
-                lo = r + 1
-                break
-    for r in range(p + 1, n):  # the first successor after p
-        linked = False
-        for e in range(succ_ptr[a], succ_ptr[a + 1]):
-            if succ_idx[e] == order[r]:
-                linked = True
-                break
-        if linked:
-            hi = r - 1
-            break
-    q = lo + _below(state, hi - lo + 1)
-    if q < p:
-        for r in range(p, q, -1):
-            order[r] = order[r - 1]
-    else:
-        for r in range(p, q):
-            order[r] = order[r + 1]
-    order[q] = a
-
-
 @njit(cache=True, nogil=True)
 def generation_kernel(
     pop: np.ndarray,
@@ -728,15 +686,13 @@ def generation_kernel(
     flow: np.ndarray,
     tie_break: bool,
     rounds: int,
-    p_shift: float,
 ) -> int:
     """One generation of Hartmann's activity-list GA; returns the schedules generated.
 
     As many children as parents: two parents drawn at random, two-point
     crossover of the activity lists (Hartmann 1998; each activity keeps the
     mode of the parent it came from, as in Hartmann 2001), swap mutation of
-    neighbours that are not linked, with probability ``p_shift`` one shift move
-    (:func:`_shift`), random mode mutation; each child is
+    neighbours that are not linked, random mode mutation; each child is
     scheduled and justified (:func:`evaluate_kernel`, at most ``rounds`` rounds).
     Survivors: the best of parents and children (children first on ties).
     ``best_*`` keep the best schedule ever seen. ``flow`` holds each individual's total finish time
@@ -797,8 +753,6 @@ def generation_kernel(
                         break
                 if not linked:
                     child[p], child[p + 1] = b, a
-        if p_shift > 0.0 and _unit(state) < p_shift:
-            _shift(child, state, succ_ptr, succ_idx)
         for a in range(n):
             if nmodes[a] > 1 and _unit(state) < p_mutation:
                 cm[a] = _below(state, nmodes[a])

@@ -229,13 +229,11 @@ def _upper_bound(
     justify_rounds: int | None = None,
     patience: int | None = None,
     backward_island: bool = True,
-    p_shift: float | None = None,
 ) -> tuple[HeuristicResult, tuple[PeriodSchedule, ...]]:
     """The first schedule of :func:`optimise` and a few other good ones (the GA's elite)."""
     if upper == "ga":
         from keystage.engine.rcpsp.ga import (
             JUSTIFY_ROUNDS,
-            P_SHIFT,
             GAResult,
             mirrored_problem,
             solve_ga,
@@ -265,7 +263,6 @@ def _upper_bound(
                 population=GA_POPULATION_LARGE if large else None,
                 elite_size=elite_size,  # only the neighbourhood search reads the elite
                 justify_rounds=rounds,
-                p_shift=P_SHIFT if p_shift is None else p_shift,
             )
             return result if searched is problem else unmirrored(problem, result)
 
@@ -316,8 +313,7 @@ def optimise(
     names ``cliques``, ``energy``, ``hint``, ``delays``, ``all_pairs`` and
     ``tail_interval`` switch model parts instead, and ``justify_rounds`` and
     ``ga_patience`` (schedules without a new best, instead of :data:`GA_PATIENCE`
-    or :data:`GA_PATIENCE_LARGE`) and ``ga_shift`` (the probability of a shift move
-    per child, instead of ``ga.P_SHIFT``) set the GA's
+    or :data:`GA_PATIENCE_LARGE`) set the GA's
     (:func:`~keystage.engine.rcpsp.ga.solve_ga`).
     The heuristic stops starting new iterations after ``heuristic_share`` of
     the time limit (wall clock), which only matters on a heavily loaded machine.
@@ -359,11 +355,6 @@ def optimise(
     params = dict(parameters or {})
     rounds = _count_parameter(params, "justify_rounds")
     patience = _count_parameter(params, "ga_patience")
-    p_shift = params.pop("ga_shift", None)
-    if p_shift is not None and (
-        isinstance(p_shift, bool) or not isinstance(p_shift, int | float) or not 0 <= p_shift <= 1
-    ):
-        raise ValueError(f"ga_shift must be a number from 0 to 1, not {p_shift!r}")
     backward_island = params.pop("backward_island", True)
     if not isinstance(backward_island, bool):
         raise ValueError(f"backward_island must be true or false, not {backward_island!r}")
@@ -397,7 +388,6 @@ def optimise(
                 justify_rounds=rounds,
                 patience=patience,
                 backward_island=backward_island,
-                p_shift=p_shift,
             )
         except NoFeasibleScheduleError as exc:
             status = Status.INFEASIBLE if exc.proven else Status.UNKNOWN
