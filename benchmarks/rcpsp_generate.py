@@ -203,7 +203,7 @@ def write_sm(inst: Instance, path: Path, note: str) -> None:
     ]
     for j, s in enumerate(inst.succ):
         lines.append(
-            f"  {j + 1:3d}        1          {len(s)}        " + "".join(f"{x + 1:4d}" for x in s)
+            f"  {j + 1:3d}        1          {len(s)}        " + "".join(f" {x + 1:3d}" for x in s)
         )
     lines += [
         "*" * 72,

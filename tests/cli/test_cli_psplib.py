@@ -84,3 +84,24 @@ def test_optimise_reads_patterson_files(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["optimise", str(plan), "--workers", "1", "--time-limit", "2"])
     assert res.exit_code == 0, res.output
     assert "status:      optimal" in res.output and "makespan:    9" in res.output
+
+
+def test_a_slow_first_kernel_load_says_it_is_compiling(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from keystage.cli import common
+    from keystage.engine.rcpsp import ga
+
+    monkeypatch.setattr(common, "COMPILE_NOTICE_AFTER", 0.05)
+    monkeypatch.setattr(ga, "load_kernels", lambda: time.sleep(0.5))  # a first run compiles
+    common.load_optimiser_kernels("optimise")
+    err = capsys.readouterr().err
+    assert err.startswith("keystage optimise: compiling the optimiser's kernels")
+    assert err.count("\n") == 1
+
+    monkeypatch.setattr(ga, "load_kernels", lambda: None)  # cached: loaded at once
+    common.load_optimiser_kernels("optimise")
+    time.sleep(0.2)  # past the notice's delay: a cancelled notice stays silent
+    assert capsys.readouterr().err == ""

@@ -27,6 +27,38 @@ def django_setup() -> None:
     django.setup()
 
 
+#: Seconds of loading the optimiser's kernels after which the command says it is compiling.
+COMPILE_NOTICE_AFTER = 1.5
+
+
+def load_optimiser_kernels(command: str) -> None:
+    """Load the optimiser's compiled kernels, and say so on stderr when that takes a while.
+
+    Loading the cached machine code takes about a second; the first run after
+    installing compiles it (20–30 s on two cores), which would otherwise look
+    like a hang of a command asked for a one-second search. The search's time
+    limit starts after this (:func:`~keystage.engine.rcpsp.ga.load_kernels`).
+    """
+    import threading
+
+    from keystage.engine.rcpsp.ga import load_kernels
+
+    notice = threading.Timer(
+        COMPILE_NOTICE_AFTER,
+        lambda: typer.echo(
+            f"keystage {command}: compiling the optimiser's kernels (the first run after "
+            "installing only; about half a minute) …",
+            err=True,
+        ),
+    )
+    notice.daemon = True
+    notice.start()
+    try:
+        load_kernels()
+    finally:
+        notice.cancel()
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one readable line to stderr and exit non-zero."""
     typer.echo(f"keystage: error: {message}", err=True)

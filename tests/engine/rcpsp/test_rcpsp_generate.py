@@ -80,6 +80,21 @@ def test_the_written_files_read_back_and_repeat_for_a_seed(
     assert "--jobs must be at least 8" in capsys.readouterr().err
 
 
+def test_four_digit_job_numbers_stay_apart_in_the_written_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gen = _module("rcpsp_generate", monkeypatch)
+    n = 1003  # jobs 1..1003: successor numbers of four digits follow each other on a line
+    succ = [[j + 1] for j in range(n - 1)] + [[]]
+    succ[997] = [998, 999, 1000, 1001]
+    inst = gen.Instance(succ, [0] + [1] * (n - 2) + [0], [[1, 0, 0, 0]] * n, [1, 1, 1, 1])
+    gen.write_sm(inst, tmp_path / "big.sm", "big")
+    p = read_psplib(tmp_path / "big.sm")
+    assert len(p.activities) == n
+    after_998 = sorted(link.succ for link in p.links if link.pred == "998")
+    assert after_998 == ["1000", "1001", "1002", "999"]
+
+
 def test_the_benchmark_measures_unbounded_instances_against_the_best_of_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
