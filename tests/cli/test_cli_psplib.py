@@ -95,13 +95,17 @@ def test_a_slow_first_kernel_load_says_it_is_compiling(
     from keystage.engine.rcpsp import ga
 
     monkeypatch.setattr(common, "COMPILE_NOTICE_AFTER", 0.05)
-    monkeypatch.setattr(ga, "load_kernels", lambda: time.sleep(0.5))  # a first run compiles
-    common.load_optimiser_kernels("optimise")
+    monkeypatch.setattr(ga, "kernels_loaded", lambda: False)  # a first run compiles
+    with common.compile_notice("optimise"):
+        time.sleep(0.5)
     err = capsys.readouterr().err
     assert err.startswith("keystage optimise: compiling the optimiser's kernels")
     assert err.count("\n") == 1
 
-    monkeypatch.setattr(ga, "load_kernels", lambda: None)  # cached: loaded at once
-    common.load_optimiser_kernels("optimise")
-    time.sleep(0.2)  # past the notice's delay: a cancelled notice stays silent
+    monkeypatch.setattr(ga, "kernels_loaded", lambda: True)  # cached: already searching
+    with common.compile_notice("optimise"):
+        time.sleep(0.2)  # past the notice's delay
+    with common.compile_notice("optimise"):
+        pass  # refused or done before the delay: the notice is cancelled
+    time.sleep(0.2)
     assert capsys.readouterr().err == ""

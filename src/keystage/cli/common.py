@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -27,34 +29,39 @@ def django_setup() -> None:
     django.setup()
 
 
-#: Seconds of loading the optimiser's kernels after which the command says it is compiling.
-COMPILE_NOTICE_AFTER = 1.5
+#: Seconds into a command after which it says the optimiser is still compiling its kernels
+#: (loading them from the cache, numba's import included, takes one to four seconds).
+COMPILE_NOTICE_AFTER = 5.0
 
 
-def load_optimiser_kernels(command: str) -> None:
-    """Load the optimiser's compiled kernels, and say so on stderr when that takes a while.
+@contextmanager
+def compile_notice(command: str) -> Iterator[None]:
+    """Say once on stderr if the optimiser is compiling its kernels during the block.
 
-    Loading the cached machine code takes about a second; the first run after
-    installing compiles it (20–30 s on two cores), which would otherwise look
-    like a hang of a command asked for a one-second search. The search's time
-    limit starts after this (:func:`~keystage.engine.rcpsp.ga.load_kernels`).
+    The first optimisation after installing compiles them (about half a minute on
+    two cores; the search's time limit starts afterwards), which would otherwise
+    look like a hang. The check runs :data:`COMPILE_NOTICE_AFTER` seconds in and
+    stays silent when the block never reached the optimiser (a refused request, a
+    problem CP-SAT solves alone) or already searches with the kernels loaded.
     """
+    import sys
     import threading
 
-    from keystage.engine.rcpsp.ga import load_kernels
+    def say_if_compiling() -> None:
+        ga = sys.modules.get("keystage.engine.rcpsp.ga")
+        loaded = getattr(ga, "kernels_loaded", None)  # None: ga is still being imported
+        if ga is not None and (loaded is None or not loaded()):
+            typer.echo(
+                f"keystage {command}: compiling the optimiser's kernels (the first run after "
+                "installing only; about half a minute) …",
+                err=True,
+            )
 
-    notice = threading.Timer(
-        COMPILE_NOTICE_AFTER,
-        lambda: typer.echo(
-            f"keystage {command}: compiling the optimiser's kernels (the first run after "
-            "installing only; about half a minute) …",
-            err=True,
-        ),
-    )
+    notice = threading.Timer(COMPILE_NOTICE_AFTER, say_if_compiling)
     notice.daemon = True
     notice.start()
     try:
-        load_kernels()
+        yield
     finally:
         notice.cancel()
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from keystage.cli.common import load_optimiser_kernels
+from keystage.cli.common import compile_notice
 
 # Solver inputs are bounded before anything is read or allocated.
 TIME_LIMIT_MAX = 3600.0
@@ -55,9 +55,8 @@ def optimise_command(
         if not file.is_file():
             raise FileNotFoundError(f"{file}: no such file")
         problem = read_instance(file)
-        if not problem.has_time_windows:  # time windows go to CP-SAT alone, no kernels
-            load_optimiser_kernels("optimise")
-        result = optimise(problem, time_limit=time_limit, num_workers=workers, seed=seed)
+        with compile_notice("optimise"):
+            result = optimise(problem, time_limit=time_limit, num_workers=workers, seed=seed)
     except (RcpspError, OSError) as exc:
         typer.echo(f"keystage optimise: {exc}", err=True)
         raise typer.Exit(2) from None

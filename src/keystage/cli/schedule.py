@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from keystage.cli.common import django_setup, fail, find_project, load_optimiser_kernels
+from keystage.cli.common import compile_notice, django_setup, fail, find_project
 from keystage.cli.schedule_plan import OutputFormat, is_plan_path, run
 
 if TYPE_CHECKING:
@@ -100,9 +100,10 @@ def schedule_project(
         limit = int(time_limit)
     try:
         project = find_project(word, organisation)
-        if method == "optimise":
-            load_optimiser_kernels("schedule")
-        done = schedule_now_as_system(project=project, method=CLI_METHODS[method], time_limit=limit)
+        with compile_notice("schedule"):
+            done = schedule_now_as_system(
+                project=project, method=CLI_METHODS[method], time_limit=limit
+            )
     except DatabaseError as exc:
         fail(f"cannot read the database ({str(exc).strip()}); run `keystage migrate` first")
     except DomainError as exc:

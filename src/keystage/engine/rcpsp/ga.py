@@ -306,6 +306,11 @@ def load_kernels() -> None:
         _kernels_loaded = True
 
 
+def kernels_loaded() -> bool:
+    """True once :func:`load_kernels` has finished in this process."""
+    return _kernels_loaded
+
+
 def warm_up() -> None:
     """Load (or, on a first run, compile and cache) every kernel on a two-activity problem.
 
