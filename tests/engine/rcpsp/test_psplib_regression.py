@@ -49,6 +49,16 @@ def test_multi_mode_reader_and_optimum(psplib_dir: Path) -> None:
     assert result.makespan == table["j1010_1"].best_known
 
 
+def test_hard_multi_mode_instance_is_found_and_proven(psplib_dir: Path) -> None:
+    """j2045_1 (optimum 33; the GA stops at 34-36) needs CP-SAT to find and prove it."""
+    table = read_optimum_table(psplib_dir / "mm" / "solutions" / "j20opt.mm", "j20")
+    problem = read_psplib(psplib_dir / "mm" / "j20.mm" / "j2045_1.mm")
+    result = optimise(problem, time_limit=10, num_workers=2, seed=0)
+    assert result.schedule is not None and schedule_violations(problem, result.schedule) == []
+    assert result.makespan == table["j2045_1"].best_known == 33
+    assert result.status is Status.OPTIMAL
+
+
 def test_psplib_solution_tables_read_as_distributed(psplib_dir: Path) -> None:
     """j60hrs.sm and j60lb.sm, merged, say what the project's bounds.csv says of j60."""
     folder = psplib_dir / "solutions"

@@ -111,13 +111,18 @@ def build_model(
     delays: bool = True,
     all_pairs: bool = False,
     tail_interval: bool = True,
+    merged_modes: bool = True,
 ) -> tuple[cp_model.CpModel, Variables]:
     """The makespan model with every constraint family (redundant ones unless ``plain``).
 
     ``prune_dominated`` forbids modes that can never shorten the makespan; turn
     it off when the objective also counts cost. ``distances`` (computed here
     for up to :data:`DISTANCE_LIMIT` activities when not given) tighten the
-    start windows and add the precedence-energy ``delays``.
+    start windows and add the precedence-energy ``delays``. ``merged_modes``
+    puts each multi-mode activity into the cumulatives once (its variable-length
+    interval and a demand variable) instead of one optional interval per mode
+    (:func:`~keystage.engine.rcpsp.cpsat.constraints.add_renewable_capacity`);
+    the plain model keeps the per-mode form.
     """
     model = cp_model.CpModel()
     topo = problem.topological_order
@@ -145,7 +150,7 @@ def build_model(
     if tail_interval and not plain and horizon > lower_bound:
         size = model.new_int_var(0, horizon - lower_bound, "tail_size")
         tail = model.new_interval_var(v.makespan, size, horizon, "tail")
-    cons.add_renewable_capacity(model, v, c, tail)
+    cons.add_renewable_capacity(model, v, c, tail, merged_modes=merged_modes and not plain)
     cons.add_budgets(model, v, c)
     cons.add_makespan(model, v, c)
     if not plain:
@@ -310,8 +315,8 @@ def optimise(
     :func:`default_iterations`, times 3 at 2 s, up to 10 times for long limits). The
     status is optimal when the makespan equals the proven lower bound.
     ``parameters`` overrides CP-SAT parameters by name (for experiments); the
-    names ``cliques``, ``energy``, ``hint``, ``delays``, ``all_pairs`` and
-    ``tail_interval`` switch model parts instead, and ``justify_rounds`` and
+    names ``cliques``, ``energy``, ``hint``, ``delays``, ``all_pairs``,
+    ``tail_interval`` and ``merged_modes`` switch model parts instead, and ``justify_rounds`` and
     ``ga_patience`` (schedules without a new best, instead of :data:`GA_PATIENCE`
     or :data:`GA_PATIENCE_LARGE`) set the GA's
     (:func:`~keystage.engine.rcpsp.ga.solve_ga`).
@@ -402,7 +407,7 @@ def optimise(
                 heur.makespan,
                 "heuristic",
             )
-    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
+    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval", "merged_modes")
     flags = {k: bool(params.pop(k)) for k in names if k in params}
     model, v = build_model(
         problem,
@@ -416,6 +421,7 @@ def optimise(
         delays=flags.get("delays", True),
         all_pairs=flags.get("all_pairs", False),
         tail_interval=flags.get("tail_interval", True),
+        merged_modes=flags.get("merged_modes", True),
     )
 
     def configured(seconds: float) -> cp_model.CpSolver:
@@ -545,8 +551,9 @@ def _optimise_time_windows(
         energy=False,
         delays=False,
         tail_interval=False,
+        merged_modes=bool((parameters or {}).get("merged_modes", True)),
     )
-    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval")
+    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval", "merged_modes")
     params = {k: v for k, v in (parameters or {}).items() if k not in names}
     seconds = float(time_limit) - (time.perf_counter() - began)
     # The small-machine settings help here too: on windows derived from PSPLIB and the
