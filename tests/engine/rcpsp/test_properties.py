@@ -10,7 +10,7 @@ from keystage.engine.network import Link, LinkType
 from keystage.engine.rcpsp.bounds import lower_bounds
 from keystage.engine.rcpsp.check import schedule_violations
 from keystage.engine.rcpsp.compiled import Compiled
-from keystage.engine.rcpsp.cpsat.solve import Status, build_model, optimise
+from keystage.engine.rcpsp.cpsat.solve import Status, build_model, optimise, read_schedule
 from keystage.engine.rcpsp.heuristic import solve_heuristic
 from keystage.engine.rcpsp.leveling import level
 from keystage.engine.rcpsp.priority import Rule, priority_values, rule_order
@@ -102,11 +102,6 @@ def test_merged_mode_cumulative_has_the_per_mode_models_optimum(p: Problem) -> N
         if status == cp_model.INFEASIBLE:
             optima.append(None)
             continue
-        starts = tuple(int(solver.value(s)) for s in v.starts)
-        chosen = tuple(
-            next(m for m, lit in enumerate(row) if solver.boolean_value(lit)) for row in v.mode_lits
-        )
-        schedule = PeriodSchedule(starts, c.problem_modes(chosen))
-        assert schedule_violations(p, schedule) == []
+        assert schedule_violations(p, read_schedule(solver, v, c)) == []
         optima.append(int(solver.objective_value))
     assert optima[0] == optima[1]

@@ -175,6 +175,25 @@ def test_a_maximum_lag_chooses_the_longer_mode() -> None:
     assert sched.makespan(problem) == 5
 
 
+def test_time_windows_take_the_same_experiment_parameters_as_the_makespan_path() -> None:
+    """The GA's and the model's switches are not handed to CP-SAT as its parameters."""
+    problem = timed(
+        {"a": 5, "b": (2, 5)},
+        (Link("a", "b", LinkType.SS),),
+        max_lags=(MaxLag("b", "a", 0, LinkType.FF), MaxLag("a", "b", 0, LinkType.SS)),
+        capacity=2,
+    )
+    for merged in (True, False):
+        res = optimise(
+            problem,
+            time_limit=5,
+            num_workers=1,
+            parameters={"merged_modes": merged, "justify_rounds": 1, "ga_patience": 10},
+        )
+        assert res.status is Status.OPTIMAL and res.schedule is not None
+        assert res.makespan == 5 and res.schedule.modes[problem.index["b"]] == 1
+
+
 def test_release_dates_and_deadlines_shape_the_schedule() -> None:
     problem = timed(
         {"a": 3, "b": 2, "c": 2},

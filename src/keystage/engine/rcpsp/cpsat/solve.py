@@ -181,7 +181,8 @@ def warm_start(
     )
 
 
-def _read(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> PeriodSchedule:
+def read_schedule(solver: cp_model.CpSolver, v: Variables, c: Compiled) -> PeriodSchedule:
+    """The schedule of ``solver``'s last solution of a :func:`build_model` model."""
     starts = tuple(int(solver.value(s)) for s in v.starts)
     modes = tuple(
         next((m for m, lit in enumerate(row) if solver.boolean_value(lit)), 0)
@@ -209,6 +210,18 @@ GA_SCHEDULES_PER_SECOND_LARGE = 60_000
 GA_PATIENCE_LARGE = 90_000
 GA_POPULATION_LARGE = 400  # a wider search: four times the default cap
 ISLAND_SEED_STEP = 7919  # seed of island k: seed + k * this
+
+
+#: Names in ``optimise``'s ``parameters`` that switch parts of the model (not CP-SAT's).
+MODEL_SWITCHES = (
+    "cliques",
+    "energy",
+    "hint",
+    "delays",
+    "all_pairs",
+    "tail_interval",
+    "merged_modes",
+)
 
 
 def _count_parameter(params: dict[str, object], name: str) -> int | None:
@@ -363,6 +376,7 @@ def optimise(
     backward_island = params.pop("backward_island", True)
     if not isinstance(backward_island, bool):
         raise ValueError(f"backward_island must be true or false, not {backward_island!r}")
+    flags = {k: bool(params.pop(k)) for k in MODEL_SWITCHES if k in params}
     c = Compiled(problem)
     dists = None
     elite: tuple[PeriodSchedule, ...] = ()
@@ -376,7 +390,7 @@ def optimise(
             lb = max(lb, dists.lower_bound)
         if problem.has_time_windows:
             return _optimise_time_windows(
-                problem, c, lb, dists, time_limit, num_workers, seed, parameters, began
+                problem, c, lb, dists, time_limit, num_workers, seed, params, flags, began
             )
         try:
             heur, elite = _upper_bound(
@@ -407,8 +421,6 @@ def optimise(
                 heur.makespan,
                 "heuristic",
             )
-    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval", "merged_modes")
-    flags = {k: bool(params.pop(k)) for k in names if k in params}
     model, v = build_model(
         problem,
         c,
@@ -442,7 +454,7 @@ def optimise(
             ms = int(probe.objective_value)
             lb = max(lb, math.ceil(probe.best_objective_bound - 1e-6))
             if ms < heur.makespan:
-                heur = HeuristicResult(_read(probe, v, c), ms, "cp-sat", heur.evaluations)
+                heur = HeuristicResult(read_schedule(probe, v, c), ms, "cp-sat", heur.evaluations)
             if st == cp_model.OPTIMAL or lb >= heur.makespan:
                 return OptimiseResult(
                     Status.OPTIMAL, heur.schedule, heur.makespan, heur.makespan, heur_ms0, "cp-sat"
@@ -477,7 +489,7 @@ def optimise(
     heur_ms = heur_ms0 if heur else None
     heur_by = "lns" if heur is not None and heur.found_by == "lns" else "heuristic"
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        sched = _read(solver, v, c)
+        sched = read_schedule(solver, v, c)
         ms = int(solver.objective_value)
         bound = max(lb, math.ceil(solver.best_objective_bound - 1e-6))
         if heur is not None and heur.makespan < ms:  # pragma: no cover - defensive
@@ -529,10 +541,14 @@ def _optimise_time_windows(
     time_limit: float,
     num_workers: int,
     seed: int,
-    parameters: Mapping[str, object] | None,
+    params: Mapping[str, object],
+    flags: Mapping[str, bool],
     began: float,
 ) -> OptimiseResult:
     """CP-SAT alone for a problem with maximum lags, release dates or deadlines.
+
+    ``params`` are CP-SAT's parameters and ``flags`` the model switches, as
+    :func:`optimise` separated them; only ``merged_modes`` applies here.
 
     Every schedule it returns has passed :func:`schedule_violations`.
     """
@@ -551,10 +567,8 @@ def _optimise_time_windows(
         energy=False,
         delays=False,
         tail_interval=False,
-        merged_modes=bool((parameters or {}).get("merged_modes", True)),
+        merged_modes=flags.get("merged_modes", True),
     )
-    names = ("cliques", "energy", "hint", "delays", "all_pairs", "tail_interval", "merged_modes")
-    params = {k: v for k, v in (parameters or {}).items() if k not in names}
     seconds = float(time_limit) - (time.perf_counter() - began)
     # The small-machine settings help here too: on windows derived from PSPLIB and the
     # generated 120-activity set they decided more instances and found shorter
@@ -565,7 +579,7 @@ def _optimise_time_windows(
         return OptimiseResult(Status.INFEASIBLE, None, None, lb, None, "cp-sat")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
-    sched = _read(solver, v, c)
+    sched = read_schedule(solver, v, c)
     if schedule_violations(problem, sched):  # pragma: no cover - a model error, never a result
         return OptimiseResult(Status.UNKNOWN, None, None, lb, None, "cp-sat")
     ms = int(solver.objective_value)
