@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -44,8 +46,6 @@ def compile_notice(command: str) -> Iterator[None]:
     stays silent when the block never reached the optimiser (a refused request, a
     problem CP-SAT solves alone) or already searches with the kernels loaded.
     """
-    import sys
-    import threading
 
     def say_if_compiling() -> None:
         ga = sys.modules.get("keystage.engine.rcpsp.ga")
