@@ -162,14 +162,19 @@ def test_finish_to_start_maximum_lag_makes_the_test_follow_the_deploy() -> None:
     assert found == ["maximum lag deploy→test FS≤+1: start 5 > 3"]
 
 
-def test_a_maximum_lag_chooses_the_longer_mode() -> None:
-    """Finish-to-finish at most 0: b (2 or 5 periods, after a's start) must end with a."""
-    problem = timed(
+def longer_mode_problem() -> Problem:
+    """b (2 or 5 periods) starts with a (5 periods) and must end with it: mode 1 only."""
+    return timed(
         {"a": 5, "b": (2, 5)},
         (Link("a", "b", LinkType.SS),),
         max_lags=(MaxLag("b", "a", 0, LinkType.FF), MaxLag("a", "b", 0, LinkType.SS)),
         capacity=2,
     )
+
+
+def test_a_maximum_lag_chooses_the_longer_mode() -> None:
+    """Finish-to-finish at most 0: b (2 or 5 periods, after a's start) must end with a."""
+    problem = longer_mode_problem()
     sched = solved(problem)
     assert sched.modes[problem.index["b"]] == 1
     assert sched.makespan(problem) == 5
@@ -177,12 +182,7 @@ def test_a_maximum_lag_chooses_the_longer_mode() -> None:
 
 def test_time_windows_take_the_same_experiment_parameters_as_the_makespan_path() -> None:
     """The GA's and the model's switches are not handed to CP-SAT as its parameters."""
-    problem = timed(
-        {"a": 5, "b": (2, 5)},
-        (Link("a", "b", LinkType.SS),),
-        max_lags=(MaxLag("b", "a", 0, LinkType.FF), MaxLag("a", "b", 0, LinkType.SS)),
-        capacity=2,
-    )
+    problem = longer_mode_problem()
     for merged in (True, False):
         res = optimise(
             problem,
